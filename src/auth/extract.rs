@@ -1,0 +1,82 @@
+//! Extractors that make a handler's signature say who may call it:
+//! `Authenticated` (any signed-in user) or `Authenticated<AdminOnly>` and friends.
+//! A missing or bad token is 401; a signed-in user without the role is 403.
+
+use std::marker::PhantomData;
+
+use actix_web::dev::Payload;
+use actix_web::http::header;
+use actix_web::{FromRequest, HttpRequest, web};
+use futures_util::future::LocalBoxFuture;
+
+use crate::domain::user::Role;
+use crate::error::ApiError;
+use crate::service::auth::{self, CurrentUser};
+use crate::state::AppState;
+
+/// A set of roles allowed to call a handler.
+pub trait RolePolicy {
+    const ROLES: &'static [Role];
+    const DESCRIPTION: &'static str;
+}
+
+/// Every role.
+pub struct AnyRole;
+impl RolePolicy for AnyRole {
+    const ROLES: &'static [Role] = &Role::ALL;
+    const DESCRIPTION: &'static str = "any signed-in user";
+}
+
+/// Admins only (user management, paywall configuration).
+pub struct AdminOnly;
+impl RolePolicy for AdminOnly {
+    const ROLES: &'static [Role] = &[Role::Admin];
+    const DESCRIPTION: &'static str = "admins";
+}
+
+/// The signed-in caller, checked against the database, holding one of `P::ROLES`.
+pub struct Authenticated<P: RolePolicy = AnyRole> {
+    pub current: CurrentUser,
+    _policy: PhantomData<P>,
+}
+
+impl<P: RolePolicy> std::ops::Deref for Authenticated<P> {
+    type Target = CurrentUser;
+
+    fn deref(&self) -> &CurrentUser {
+        &self.current
+    }
+}
+
+/// The token of an `Authorization: Bearer <token>` header.
+fn bearer_token(req: &HttpRequest) -> Option<String> {
+    let value = req.headers().get(header::AUTHORIZATION)?.to_str().ok()?;
+    let (scheme, token) = value.trim().split_once(' ')?;
+    let token = token.trim();
+    (scheme.eq_ignore_ascii_case("bearer") && !token.is_empty()).then(|| token.to_string())
+}
+
+impl<P: RolePolicy + 'static> FromRequest for Authenticated<P> {
+    type Error = ApiError;
+    type Future = LocalBoxFuture<'static, Result<Self, ApiError>>;
+
+    fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
+        let state = req.app_data::<web::Data<AppState>>().cloned();
+        let token = bearer_token(req);
+        Box::pin(async move {
+            let state = state.ok_or_else(|| ApiError::internal("application state missing"))?;
+            let token = token.ok_or_else(auth::invalid_access_token)?;
+            let current = auth::authenticate(&state, &token).await?;
+            if !P::ROLES.contains(&current.role()) {
+                return Err(ApiError::forbidden(format!(
+                    "Only {} may do this.",
+                    P::DESCRIPTION
+                )));
+            }
+            Ok(Authenticated {
+                current,
+                _policy: PhantomData,
+            })
+        })
+    }
+}

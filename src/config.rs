@@ -1,0 +1,319 @@
+//! Settings from flags and `MASTHEAD_*` environment variables (flags win), validated
+//! at start. A bad setting is one clear line naming it; secrets never reach a log.
+
+use std::net::{IpAddr, SocketAddr, ToSocketAddrs};
+
+use clap::{Args, Parser, Subcommand};
+
+use crate::db::DatabaseUrl;
+
+/// Masthead: a headless CMS for newsrooms.
+#[derive(Debug, Parser)]
+#[command(name = "masthead", version, about, disable_help_subcommand = true)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Option<Command>,
+    #[command(flatten)]
+    pub options: Options,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Run pending migrations, then serve the API (the default).
+    Serve,
+    /// Run pending migrations and exit.
+    Migrate,
+    /// Create a user; the password comes from MASTHEAD_PASSWORD or a terminal prompt.
+    CreateUser(CreateUserArgs),
+    /// Print the OpenAPI document.
+    Openapi,
+}
+
+#[derive(Debug, Args)]
+pub struct CreateUserArgs {
+    /// The new user's email address.
+    #[arg(long)]
+    pub email: String,
+    /// admin, editor, writer or commercial.
+    #[arg(long)]
+    pub role: String,
+    /// The name shown on bylines (defaults to the email's local part).
+    #[arg(long)]
+    pub display_name: Option<String>,
+}
+
+/// Every option also reads an environment variable.
+#[derive(Debug, Args)]
+pub struct Options {
+    /// Address to listen on.
+    #[arg(
+        long,
+        env = "MASTHEAD_BIND",
+        default_value = "127.0.0.1:8080",
+        global = true
+    )]
+    pub bind: String,
+    /// sqlite://PATH (or a plain path) or postgres://USER:PASS@HOST/DB.
+    #[arg(
+        long,
+        env = "MASTHEAD_DATABASE_URL",
+        default_value = "sqlite://masthead.db",
+        global = true,
+        hide_env_values = true
+    )]
+    pub database_url: String,
+    /// HS256 secret for access tokens (at least 32 characters); generated and kept in
+    /// the database when unset.
+    #[arg(
+        long,
+        env = "MASTHEAD_JWT_SECRET",
+        global = true,
+        hide_env_values = true
+    )]
+    pub jwt_secret: Option<String>,
+    /// Access-token lifetime in seconds.
+    #[arg(
+        long,
+        env = "MASTHEAD_ACCESS_TOKEN_TTL",
+        default_value_t = 900,
+        global = true
+    )]
+    pub access_token_ttl: u32,
+    /// Refresh-token lifetime in seconds.
+    #[arg(long, env = "MASTHEAD_REFRESH_TOKEN_TTL", default_value_t = 30 * 24 * 3600, global = true)]
+    pub refresh_token_ttl: u32,
+    /// Failed sign-ins allowed per account within the window.
+    #[arg(
+        long,
+        env = "MASTHEAD_LOGIN_MAX_FAILURES",
+        default_value_t = 10,
+        global = true
+    )]
+    pub login_max_failures: u32,
+    /// Failed sign-ins allowed per client address within the window.
+    #[arg(
+        long,
+        env = "MASTHEAD_LOGIN_MAX_FAILURES_PER_ADDRESS",
+        default_value_t = 50,
+        global = true
+    )]
+    pub login_max_failures_per_address: u32,
+    /// The sign-in throttling window in seconds.
+    #[arg(
+        long,
+        env = "MASTHEAD_LOGIN_WINDOW",
+        default_value_t = 900,
+        global = true
+    )]
+    pub login_window: u32,
+    /// Comma-separated proxy addresses whose X-Forwarded-For is believed.
+    #[arg(
+        long,
+        env = "MASTHEAD_TRUSTED_PROXIES",
+        default_value = "",
+        global = true
+    )]
+    pub trusted_proxies: String,
+    /// Comma-separated origins allowed by CORS (`*` for any); none when empty.
+    #[arg(long, env = "MASTHEAD_CORS_ORIGINS", default_value = "", global = true)]
+    pub cors_origins: String,
+    /// Largest accepted request body in bytes.
+    #[arg(long, env = "MASTHEAD_MAX_BODY_BYTES", default_value_t = 1024 * 1024, global = true)]
+    pub max_body_bytes: u32,
+    /// max-age (seconds) of public responses' Cache-Control.
+    #[arg(
+        long,
+        env = "MASTHEAD_PUBLIC_MAX_AGE",
+        default_value_t = 60,
+        global = true
+    )]
+    pub public_max_age: u32,
+    /// Database connections in the pool (default 8 on SQLite, 10 on PostgreSQL).
+    #[arg(long, env = "MASTHEAD_DB_POOL_SIZE", global = true)]
+    pub db_pool_size: Option<u32>,
+    /// HTTP worker threads (default: one per core).
+    #[arg(long, env = "MASTHEAD_WORKERS", global = true)]
+    pub workers: Option<usize>,
+    /// Log one line per request.
+    #[arg(long, env = "MASTHEAD_ACCESS_LOG", default_value_t = true, action = clap::ArgAction::Set, global = true)]
+    pub access_log: bool,
+}
+
+/// A secret that prints as `***`.
+#[derive(Clone, PartialEq, Eq)]
+pub struct Secret(pub String);
+
+impl std::fmt::Debug for Secret {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("***")
+    }
+}
+
+/// Validated settings.
+#[derive(Debug, Clone)]
+pub struct Settings {
+    pub bind: SocketAddr,
+    pub database_url: DatabaseUrl,
+    pub jwt_secret: Option<Secret>,
+    pub access_token_ttl_secs: i64,
+    pub refresh_token_ttl_secs: i64,
+    pub login_max_failures: i64,
+    pub login_max_failures_per_address: i64,
+    pub login_window_secs: i64,
+    pub trusted_proxies: Vec<IpAddr>,
+    pub cors_origins: Vec<String>,
+    pub max_body_bytes: usize,
+    pub public_max_age: u32,
+    pub db_pool_size: Option<u32>,
+    pub workers: Option<usize>,
+    pub access_log: bool,
+}
+
+pub const MIN_JWT_SECRET_CHARS: usize = 32;
+
+impl Settings {
+    /// Validates options; the error names the setting.
+    pub fn from_options(o: &Options) -> Result<Settings, String> {
+        let bind = parse_bind(&o.bind)
+            .map_err(|e| format!("invalid --bind / MASTHEAD_BIND '{}': {e}", o.bind))?;
+        let database_url = DatabaseUrl::parse(&o.database_url)
+            .map_err(|e| format!("invalid --database-url / MASTHEAD_DATABASE_URL: {e}"))?;
+        let jwt_secret = match o.jwt_secret.as_deref() {
+            None | Some("") => None,
+            Some(s) if s.chars().count() < MIN_JWT_SECRET_CHARS => {
+                return Err(format!(
+                    "invalid MASTHEAD_JWT_SECRET: must be at least {MIN_JWT_SECRET_CHARS} characters"
+                ));
+            }
+            Some(s) => Some(Secret(s.to_string())),
+        };
+        let positive = |name: &str, v: u32| {
+            if v == 0 {
+                Err(format!("invalid {name}: must be greater than 0"))
+            } else {
+                Ok(i64::from(v))
+            }
+        };
+        let trusted_proxies = split_list(&o.trusted_proxies)
+            .map(|p| {
+                p.parse::<IpAddr>().map_err(|_| {
+                    format!("invalid MASTHEAD_TRUSTED_PROXIES: '{p}' is not an IP address")
+                })
+            })
+            .collect::<Result<Vec<_>, _>>()?;
+        let cors_origins = split_list(&o.cors_origins)
+            .map(str::to_string)
+            .collect::<Vec<_>>();
+        if let Some(bad) = cors_origins
+            .iter()
+            .find(|o| *o != "*" && !(o.starts_with("http://") || o.starts_with("https://")))
+        {
+            return Err(format!(
+                "invalid MASTHEAD_CORS_ORIGINS: '{bad}' is not an http(s) origin"
+            ));
+        }
+        if o.workers == Some(0) {
+            return Err("invalid MASTHEAD_WORKERS: must be greater than 0".into());
+        }
+        if o.db_pool_size == Some(0) {
+            return Err("invalid MASTHEAD_DB_POOL_SIZE: must be greater than 0".into());
+        }
+        Ok(Settings {
+            bind,
+            database_url,
+            jwt_secret,
+            access_token_ttl_secs: positive("MASTHEAD_ACCESS_TOKEN_TTL", o.access_token_ttl)?,
+            refresh_token_ttl_secs: positive("MASTHEAD_REFRESH_TOKEN_TTL", o.refresh_token_ttl)?,
+            login_max_failures: positive("MASTHEAD_LOGIN_MAX_FAILURES", o.login_max_failures)?,
+            login_max_failures_per_address: positive(
+                "MASTHEAD_LOGIN_MAX_FAILURES_PER_ADDRESS",
+                o.login_max_failures_per_address,
+            )?,
+            login_window_secs: positive("MASTHEAD_LOGIN_WINDOW", o.login_window)?,
+            trusted_proxies,
+            cors_origins,
+            max_body_bytes: usize::try_from(positive("MASTHEAD_MAX_BODY_BYTES", o.max_body_bytes)?)
+                .unwrap_or(usize::MAX),
+            public_max_age: o.public_max_age,
+            db_pool_size: o.db_pool_size,
+            workers: o.workers,
+            access_log: o.access_log,
+        })
+    }
+
+    /// Defaults for `database_url`, as used by tests and tools.
+    pub fn for_database(database_url: DatabaseUrl) -> Settings {
+        let options = Options::parse_from_defaults();
+        let mut settings =
+            Settings::from_options(&options).unwrap_or_else(|_| unreachable!("defaults are valid"));
+        settings.database_url = database_url;
+        settings
+    }
+}
+
+impl Options {
+    /// The defaults, ignoring the environment.
+    fn parse_from_defaults() -> Options {
+        Options {
+            bind: "127.0.0.1:8080".into(),
+            database_url: "sqlite://masthead.db".into(),
+            jwt_secret: None,
+            access_token_ttl: 900,
+            refresh_token_ttl: 30 * 24 * 3600,
+            login_max_failures: 10,
+            login_max_failures_per_address: 50,
+            login_window: 900,
+            trusted_proxies: String::new(),
+            cors_origins: String::new(),
+            max_body_bytes: 1024 * 1024,
+            public_max_age: 60,
+            db_pool_size: None,
+            workers: None,
+            access_log: true,
+        }
+    }
+}
+
+fn parse_bind(raw: &str) -> Result<SocketAddr, String> {
+    if let Ok(addr) = raw.parse::<SocketAddr>() {
+        return Ok(addr);
+    }
+    // Host names such as localhost:8080 resolve; anything else is an error.
+    if raw
+        .rsplit_once(':')
+        .is_some_and(|(_, port)| port.parse::<u16>().is_ok())
+    {
+        if let Some(addr) = raw.to_socket_addrs().ok().and_then(|mut a| a.next()) {
+            return Ok(addr);
+        }
+    }
+    Err("expected HOST:PORT, such as 127.0.0.1:8080".into())
+}
+
+fn split_list(raw: &str) -> impl Iterator<Item = &str> {
+    raw.split(',').map(str::trim).filter(|s| !s.is_empty())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn bind_addresses() {
+        assert!(parse_bind("127.0.0.1:8080").is_ok());
+        assert!(parse_bind("[::1]:8080").is_ok());
+        assert!(parse_bind("localhost:8080").is_ok());
+        assert!(parse_bind("nonsense").is_err());
+        assert!(parse_bind("127.0.0.1:99999").is_err());
+    }
+
+    #[test]
+    fn secrets_are_redacted() {
+        let mut options = Options::parse_from_defaults();
+        options.jwt_secret = Some("x".repeat(40));
+        let settings = Settings::from_options(&options).expect("valid");
+        assert!(!format!("{settings:?}").contains("xxxx"));
+        options.jwt_secret = Some("short".into());
+        assert!(Settings::from_options(&options).is_err());
+    }
+}

@@ -1,0 +1,308 @@
+//! Database access: one connection type over SQLite and PostgreSQL, the pool, the
+//! embedded migrations, and the transaction helper every write goes through.
+//! SQL lives in one file per resource beside this one.
+
+pub mod schema;
+pub mod sessions;
+pub mod settings;
+pub mod throttle;
+pub mod users;
+
+use std::time::Duration;
+
+use chrono::{DateTime, NaiveDateTime, Utc};
+use diesel::connection::{AnsiTransactionManager, SimpleConnection, TransactionManager};
+use diesel::prelude::*;
+use diesel::r2d2::{self, ManageConnection, R2D2Connection};
+use diesel_migrations::{EmbeddedMigrations, MigrationHarness, embed_migrations};
+
+use crate::error::ApiError;
+
+const SQLITE_MIGRATIONS: EmbeddedMigrations = embed_migrations!("migrations/sqlite");
+const POSTGRES_MIGRATIONS: EmbeddedMigrations = embed_migrations!("migrations/postgres");
+
+/// A connection to either backend; diesel dispatches each query to the right one.
+#[derive(diesel::MultiConnection)]
+pub enum DbConnection {
+    Sqlite(diesel::SqliteConnection),
+    Postgres(diesel::PgConnection),
+}
+
+/// Where the data lives, parsed from `--database-url`.
+#[derive(Clone, PartialEq, Eq)]
+pub enum DatabaseUrl {
+    /// A SQLite file path (or `:memory:`).
+    Sqlite(String),
+    /// A `postgres://` or `postgresql://` URL.
+    Postgres(String),
+}
+
+impl DatabaseUrl {
+    /// `sqlite://PATH`, `sqlite:PATH`, a plain path, or `postgres(ql)://...`.
+    pub fn parse(raw: &str) -> Result<Self, String> {
+        let raw = raw.trim();
+        if raw.is_empty() {
+            return Err("is empty".into());
+        }
+        if raw.starts_with("postgres://") || raw.starts_with("postgresql://") {
+            return Ok(Self::Postgres(raw.to_string()));
+        }
+        if let Some(path) = raw
+            .strip_prefix("sqlite://")
+            .or_else(|| raw.strip_prefix("sqlite:"))
+        {
+            if path.is_empty() {
+                return Err("names no SQLite file".into());
+            }
+            return Ok(Self::Sqlite(path.to_string()));
+        }
+        if let Some((scheme, _)) = raw.split_once("://") {
+            return Err(format!(
+                "has unsupported scheme '{scheme}' (use sqlite:// or postgres://)"
+            ));
+        }
+        Ok(Self::Sqlite(raw.to_string()))
+    }
+
+    /// The URL with any password replaced, for logs and error messages.
+    pub fn redacted(&self) -> String {
+        match self {
+            Self::Sqlite(path) => format!("sqlite://{path}"),
+            Self::Postgres(url) => redact_password(url),
+        }
+    }
+
+    pub fn is_sqlite(&self) -> bool {
+        matches!(self, Self::Sqlite(_))
+    }
+}
+
+impl std::fmt::Debug for DatabaseUrl {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.redacted())
+    }
+}
+
+fn redact_password(url: &str) -> String {
+    let Some((scheme, rest)) = url.split_once("://") else {
+        return url.to_string();
+    };
+    let (authority, tail) = rest.split_at(rest.find('/').unwrap_or(rest.len()));
+    match authority.rsplit_once('@') {
+        Some((userinfo, host)) => match userinfo.split_once(':') {
+            Some((user, _)) => format!("{scheme}://{user}:***@{host}{tail}"),
+            None => url.to_string(),
+        },
+        None => url.to_string(),
+    }
+}
+
+/// Opens connections for the pool: picks the backend by URL and sets SQLite's pragmas.
+#[derive(Debug)]
+pub struct ConnectionManager {
+    url: DatabaseUrl,
+}
+
+impl ManageConnection for ConnectionManager {
+    type Connection = DbConnection;
+    type Error = r2d2::Error;
+
+    fn connect(&self) -> Result<DbConnection, r2d2::Error> {
+        match &self.url {
+            DatabaseUrl::Sqlite(path) => {
+                let mut conn = diesel::SqliteConnection::establish(path)
+                    .map_err(r2d2::Error::ConnectionError)?;
+                // busy_timeout first, so that switching to WAL waits for other openers.
+                conn.batch_execute(
+                    "PRAGMA busy_timeout = 5000; PRAGMA journal_mode = WAL; \
+                     PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON;",
+                )
+                .map_err(r2d2::Error::QueryError)?;
+                Ok(DbConnection::Sqlite(conn))
+            }
+            DatabaseUrl::Postgres(url) => diesel::PgConnection::establish(url)
+                .map(DbConnection::Postgres)
+                .map_err(r2d2::Error::ConnectionError),
+        }
+    }
+
+    fn is_valid(&self, conn: &mut DbConnection) -> Result<(), r2d2::Error> {
+        conn.ping().map_err(r2d2::Error::QueryError)
+    }
+
+    fn has_broken(&self, conn: &mut DbConnection) -> bool {
+        std::thread::panicking() || conn.is_broken()
+    }
+}
+
+pub type Pool = r2d2::Pool<ConnectionManager>;
+
+/// The pool plus the knowledge of which backend it talks to.
+#[derive(Clone)]
+pub struct Database {
+    pool: Pool,
+    url: DatabaseUrl,
+}
+
+impl Database {
+    /// Connects once (so a bad URL or an unreachable server fails at once, with the
+    /// driver's message), then builds the pool.
+    pub fn connect(url: &DatabaseUrl, pool_size: Option<u32>) -> Result<Self, String> {
+        let manager = ConnectionManager { url: url.clone() };
+        manager.connect().map_err(|e| one_line(&e.to_string()))?;
+        let size = match (pool_size, url) {
+            (Some(n), _) => n.max(1),
+            (None, DatabaseUrl::Sqlite(path)) if path.contains(":memory:") => 1,
+            (None, DatabaseUrl::Sqlite(_)) => 8,
+            (None, DatabaseUrl::Postgres(_)) => 10,
+        };
+        let pool = r2d2::Pool::builder()
+            .max_size(size)
+            .min_idle(Some(1))
+            .connection_timeout(Duration::from_secs(10))
+            .build(manager)
+            .map_err(|e| one_line(&e.to_string()))?;
+        Ok(Self {
+            pool,
+            url: url.clone(),
+        })
+    }
+
+    pub fn url(&self) -> &DatabaseUrl {
+        &self.url
+    }
+
+    /// A connection for synchronous work (CLI, start-up).
+    pub fn get(&self) -> Result<r2d2::PooledConnection<ConnectionManager>, ApiError> {
+        Ok(self.pool.get()?)
+    }
+
+    /// Runs `f` with a pooled connection on the blocking thread pool.
+    pub async fn run<T, F>(&self, f: F) -> Result<T, ApiError>
+    where
+        F: FnOnce(&mut DbConnection) -> Result<T, ApiError> + Send + 'static,
+        T: Send + 'static,
+    {
+        let pool = self.pool.clone();
+        actix_web::web::block(move || {
+            let mut conn = pool.get()?;
+            f(&mut conn)
+        })
+        .await?
+    }
+
+    /// Applies pending migrations for this backend; returns how many ran.
+    pub fn migrate(&self) -> Result<usize, String> {
+        let mut conn = self.pool.get().map_err(|e| e.to_string())?;
+        run_migrations(&mut conn)
+    }
+}
+
+/// Applies the embedded migrations of the connection's backend. On PostgreSQL an
+/// advisory lock keeps instances starting together from racing each other.
+pub fn run_migrations(conn: &mut DbConnection) -> Result<usize, String> {
+    let result = match conn {
+        DbConnection::Sqlite(c) => c.run_pending_migrations(SQLITE_MIGRATIONS).map(|v| v.len()),
+        DbConnection::Postgres(c) => {
+            c.batch_execute("SELECT pg_advisory_lock(7212026)")
+                .map_err(|e| e.to_string())?;
+            let ran = c
+                .run_pending_migrations(POSTGRES_MIGRATIONS)
+                .map(|v| v.len());
+            c.batch_execute("SELECT pg_advisory_unlock(7212026)")
+                .map_err(|e| e.to_string())?;
+            ran
+        }
+    };
+    result.map_err(|e| one_line(&e.to_string()))
+}
+
+/// Runs `f` in a write transaction: `BEGIN IMMEDIATE` on SQLite (so concurrent writers
+/// queue on the busy timeout instead of failing with "database is locked"), a plain
+/// transaction on PostgreSQL. Commits on `Ok`, rolls back on `Err`.
+pub fn write_tx<T, E, F>(conn: &mut DbConnection, f: F) -> Result<T, E>
+where
+    F: FnOnce(&mut DbConnection) -> Result<T, E>,
+    E: From<diesel::result::Error>,
+{
+    match conn {
+        DbConnection::Sqlite(c) => {
+            AnsiTransactionManager::begin_transaction_sql(c, "BEGIN IMMEDIATE")?
+        }
+        DbConnection::Postgres(c) => AnsiTransactionManager::begin_transaction(c)?,
+    }
+    type Tm = <DbConnection as Connection>::TransactionManager;
+    match f(conn) {
+        Ok(value) => {
+            Tm::commit_transaction(conn)?;
+            Ok(value)
+        }
+        Err(err) => match Tm::rollback_transaction(conn) {
+            Ok(()) | Err(diesel::result::Error::BrokenTransactionManager) => Err(err),
+            Err(rollback) => Err(rollback.into()),
+        },
+    }
+}
+
+/// Takes the named row lock inside a transaction, serialising the writers that take it
+/// (SQLite's immediate transactions are serial already; this is for PostgreSQL).
+pub fn lock(conn: &mut DbConnection, name: &str) -> QueryResult<()> {
+    use schema::locks::dsl;
+    diesel::update(dsl::locks.filter(dsl::name.eq(name)))
+        .set(dsl::counter.eq(dsl::counter + 1))
+        .execute(conn)
+        .map(|_| ())
+}
+
+/// A new opaque id: a UUIDv7, sortable by creation time.
+pub fn new_id() -> String {
+    uuid::Uuid::now_v7().to_string()
+}
+
+/// Database times are naive UTC with microsecond precision (PostgreSQL's).
+pub fn to_db_time(t: DateTime<Utc>) -> NaiveDateTime {
+    t.naive_utc()
+}
+
+pub fn from_db_time(t: NaiveDateTime) -> DateTime<Utc> {
+    t.and_utc()
+}
+
+fn one_line(message: &str) -> String {
+    message.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parses_urls() {
+        assert_eq!(
+            DatabaseUrl::parse("masthead.db"),
+            Ok(DatabaseUrl::Sqlite("masthead.db".into()))
+        );
+        assert_eq!(
+            DatabaseUrl::parse("sqlite://x/y.db"),
+            Ok(DatabaseUrl::Sqlite("x/y.db".into()))
+        );
+        assert_eq!(
+            DatabaseUrl::parse("sqlite:///abs.db"),
+            Ok(DatabaseUrl::Sqlite("/abs.db".into()))
+        );
+        assert!(matches!(
+            DatabaseUrl::parse("postgres://u@h/d"),
+            Ok(DatabaseUrl::Postgres(_))
+        ));
+        assert!(DatabaseUrl::parse("mysql://h/d").is_err());
+        assert!(DatabaseUrl::parse("").is_err());
+    }
+
+    #[test]
+    fn redacts_passwords() {
+        let url = DatabaseUrl::parse("postgres://me:secret@db:5432/news")
+            .unwrap_or(DatabaseUrl::Sqlite(String::new()));
+        assert_eq!(url.redacted(), "postgres://me:***@db:5432/news");
+        assert!(!format!("{url:?}").contains("secret"));
+    }
+}

@@ -1,0 +1,85 @@
+//! SQL for the `users` table.
+
+use chrono::NaiveDateTime;
+use diesel::prelude::*;
+
+use super::DbConnection;
+use super::schema::users::{self, dsl};
+
+#[derive(Debug, Clone, Queryable, Insertable, AsChangeset, Identifiable)]
+#[diesel(table_name = users)]
+pub struct UserRow {
+    pub id: String,
+    pub email: String,
+    pub display_name: String,
+    pub role: String,
+    pub active: bool,
+    pub password_hash: String,
+    pub token_generation: i64,
+    pub created_at: NaiveDateTime,
+    pub updated_at: NaiveDateTime,
+}
+
+pub fn insert(conn: &mut DbConnection, row: &UserRow) -> QueryResult<()> {
+    diesel::insert_into(dsl::users)
+        .values(row)
+        .execute(conn)
+        .map(|_| ())
+}
+
+pub fn update(conn: &mut DbConnection, row: &UserRow) -> QueryResult<()> {
+    diesel::update(dsl::users.find(&row.id))
+        .set(row)
+        .execute(conn)
+        .map(|_| ())
+}
+
+pub fn find(conn: &mut DbConnection, id: &str) -> QueryResult<Option<UserRow>> {
+    dsl::users.find(id).first(conn).optional()
+}
+
+pub fn find_by_email(conn: &mut DbConnection, email: &str) -> QueryResult<Option<UserRow>> {
+    dsl::users
+        .filter(dsl::email.eq(email))
+        .first(conn)
+        .optional()
+}
+
+pub fn exists_any(conn: &mut DbConnection) -> QueryResult<bool> {
+    diesel::select(diesel::dsl::exists(dsl::users.select(dsl::id))).get_result(conn)
+}
+
+pub fn count_active_admins(conn: &mut DbConnection) -> QueryResult<i64> {
+    dsl::users
+        .filter(dsl::role.eq("admin"))
+        .filter(dsl::active.eq(true))
+        .count()
+        .get_result(conn)
+}
+
+/// Filters for the users list.
+#[derive(Debug, Default, Clone)]
+pub struct UserFilter {
+    pub role: Option<String>,
+    pub active: Option<bool>,
+}
+
+/// One page in id order (ids are UUIDv7, so creation order), after `after`.
+pub fn list(
+    conn: &mut DbConnection,
+    filter: &UserFilter,
+    after: Option<&str>,
+    limit: i64,
+) -> QueryResult<Vec<UserRow>> {
+    let mut query = dsl::users.into_boxed();
+    if let Some(role) = &filter.role {
+        query = query.filter(dsl::role.eq(role.clone()));
+    }
+    if let Some(active) = filter.active {
+        query = query.filter(dsl::active.eq(active));
+    }
+    if let Some(after) = after {
+        query = query.filter(dsl::id.gt(after.to_string()));
+    }
+    query.order(dsl::id.asc()).limit(limit).load(conn)
+}

@@ -1,0 +1,326 @@
+//! `ApiError`: every failure the API can answer with, rendered as an RFC 9457
+//! `application/problem+json` body with a stable `code`. 5xx bodies are generic; the
+//! cause goes to the log only.
+
+use actix_web::http::StatusCode;
+use actix_web::http::header::{self, HeaderValue};
+use actix_web::{HttpResponse, ResponseError};
+use serde::Serialize;
+use utoipa::ToSchema;
+
+/// One problem with one field of the request.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, ToSchema)]
+pub struct FieldError {
+    /// The field, as a dotted path into the request (`body.email`, `query.limit`).
+    #[schema(example = "email")]
+    pub field: String,
+    /// What is wrong with it.
+    #[schema(example = "must be a valid email address")]
+    pub message: String,
+}
+
+impl FieldError {
+    pub fn new(field: impl Into<String>, message: impl Into<String>) -> Self {
+        Self {
+            field: field.into(),
+            message: message.into(),
+        }
+    }
+}
+
+/// RFC 9457 problem details, the body of every error response.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+#[schema(example = json!({
+    "type": "urn:masthead:problem:validation_failed",
+    "title": "Unprocessable Content",
+    "status": 422,
+    "detail": "The request body has 1 invalid field.",
+    "instance": "/api/v1/users",
+    "code": "validation_failed",
+    "errors": [{"field": "email", "message": "must be a valid email address"}]
+}))]
+pub struct Problem {
+    /// A URI naming the problem type: `urn:masthead:problem:<code>`.
+    #[serde(rename = "type")]
+    pub problem_type: String,
+    /// A short summary of the problem type (the HTTP reason phrase).
+    pub title: String,
+    /// The HTTP status code.
+    pub status: u16,
+    /// A human-readable explanation of this occurrence.
+    pub detail: String,
+    /// The request path this occurrence happened on.
+    pub instance: Option<String>,
+    /// A stable, snake_case machine-readable code.
+    pub code: String,
+    /// Per-field errors (validation failures); empty otherwise.
+    pub errors: Vec<FieldError>,
+}
+
+/// Every failure the API answers with.
+#[derive(Debug, thiserror::Error)]
+pub enum ApiError {
+    #[error("{detail}")]
+    BadRequest {
+        code: &'static str,
+        detail: String,
+        errors: Vec<FieldError>,
+    },
+    #[error("{detail}")]
+    Unauthorized { code: &'static str, detail: String },
+    #[error("{detail}")]
+    Forbidden { code: &'static str, detail: String },
+    #[error("{detail}")]
+    NotFound { detail: String },
+    #[error("method not allowed")]
+    MethodNotAllowed { allow: Vec<String> },
+    #[error("{detail}")]
+    Conflict { code: &'static str, detail: String },
+    #[error("precondition failed")]
+    PreconditionFailed { current_etag: String },
+    #[error("precondition required")]
+    PreconditionRequired,
+    #[error("payload too large")]
+    PayloadTooLarge { limit: usize },
+    #[error("unsupported media type")]
+    UnsupportedMediaType { detail: String },
+    #[error("validation failed")]
+    Validation(Vec<FieldError>),
+    #[error("{detail}")]
+    TooManyRequests {
+        detail: String,
+        retry_after_secs: u64,
+    },
+    #[error("service unavailable: {0}")]
+    Unavailable(String),
+    #[error("internal error: {0}")]
+    Internal(String),
+}
+
+impl ApiError {
+    pub fn not_found(what: &str) -> Self {
+        Self::NotFound {
+            detail: format!("{what} not found"),
+        }
+    }
+
+    pub fn unauthorized(detail: impl Into<String>) -> Self {
+        Self::Unauthorized {
+            code: "unauthorized",
+            detail: detail.into(),
+        }
+    }
+
+    pub fn forbidden(detail: impl Into<String>) -> Self {
+        Self::Forbidden {
+            code: "forbidden",
+            detail: detail.into(),
+        }
+    }
+
+    pub fn conflict(code: &'static str, detail: impl Into<String>) -> Self {
+        Self::Conflict {
+            code,
+            detail: detail.into(),
+        }
+    }
+
+    pub fn bad_request(code: &'static str, detail: impl Into<String>) -> Self {
+        Self::BadRequest {
+            code,
+            detail: detail.into(),
+            errors: Vec::new(),
+        }
+    }
+
+    /// A 422 naming a single field.
+    pub fn invalid(field: impl Into<String>, message: impl Into<String>) -> Self {
+        Self::Validation(vec![FieldError::new(field, message)])
+    }
+
+    pub fn internal(cause: impl std::fmt::Display) -> Self {
+        Self::Internal(cause.to_string())
+    }
+
+    /// The generic problem for a status produced outside our code (actix internals).
+    pub fn from_status(status: StatusCode) -> Self {
+        match status.as_u16() {
+            400 => Self::bad_request("bad_request", "The request could not be understood."),
+            401 => Self::unauthorized("Authentication is required."),
+            403 => Self::forbidden("You may not do this."),
+            404 => Self::NotFound {
+                detail: "No such resource.".into(),
+            },
+            405 => Self::MethodNotAllowed { allow: Vec::new() },
+            413 => Self::PayloadTooLarge { limit: 0 },
+            415 => Self::UnsupportedMediaType {
+                detail: "Unsupported media type.".into(),
+            },
+            s if (400..500).contains(&s) => {
+                Self::bad_request("bad_request", "The request could not be processed.")
+            }
+            503 => Self::Unavailable("upstream unavailable".into()),
+            _ => Self::Internal(format!("status {status}")),
+        }
+    }
+
+    fn code(&self) -> &'static str {
+        match self {
+            Self::BadRequest { code, .. } | Self::Unauthorized { code, .. } => code,
+            Self::Forbidden { code, .. } | Self::Conflict { code, .. } => code,
+            Self::NotFound { .. } => "not_found",
+            Self::MethodNotAllowed { .. } => "method_not_allowed",
+            Self::PreconditionFailed { .. } => "precondition_failed",
+            Self::PreconditionRequired => "precondition_required",
+            Self::PayloadTooLarge { .. } => "payload_too_large",
+            Self::UnsupportedMediaType { .. } => "unsupported_media_type",
+            Self::Validation(_) => "validation_failed",
+            Self::TooManyRequests { .. } => "rate_limited",
+            Self::Unavailable(_) => "service_unavailable",
+            Self::Internal(_) => "internal_error",
+        }
+    }
+
+    fn detail(&self) -> String {
+        match self {
+            Self::BadRequest { detail, .. }
+            | Self::Unauthorized { detail, .. }
+            | Self::Forbidden { detail, .. }
+            | Self::NotFound { detail }
+            | Self::Conflict { detail, .. }
+            | Self::UnsupportedMediaType { detail }
+            | Self::TooManyRequests { detail, .. } => detail.clone(),
+            Self::MethodNotAllowed { .. } => "This method is not allowed on this resource.".into(),
+            Self::PreconditionFailed { .. } => {
+                "The resource has changed since you read it: fetch it again and retry with its current ETag.".into()
+            }
+            Self::PreconditionRequired => "This request needs an If-Match header with the resource's current ETag.".into(),
+            Self::PayloadTooLarge { limit: 0 } => "The request body is too large.".into(),
+            Self::PayloadTooLarge { limit } => format!("The request body is larger than {limit} bytes."),
+            Self::Validation(errors) => match errors.len() {
+                1 => "The request has 1 invalid field.".into(),
+                n => format!("The request has {n} invalid fields."),
+            },
+            Self::Unavailable(_) => "The service is temporarily unavailable; try again shortly.".into(),
+            Self::Internal(_) => "An unexpected error occurred.".into(),
+        }
+    }
+
+    /// The problem body for this error, at `instance`.
+    pub fn problem(&self, instance: Option<&str>) -> Problem {
+        let status = self.status_code();
+        let code = self.code();
+        let errors = match self {
+            Self::Validation(errors) | Self::BadRequest { errors, .. } => errors.clone(),
+            _ => Vec::new(),
+        };
+        Problem {
+            problem_type: format!("urn:masthead:problem:{code}"),
+            title: status.canonical_reason().unwrap_or("Error").to_string(),
+            status: status.as_u16(),
+            detail: self.detail(),
+            instance: instance.map(str::to_string),
+            code: code.to_string(),
+            errors,
+        }
+    }
+
+    /// The full response for this error, at `instance`.
+    pub fn to_response(&self, instance: Option<&str>) -> HttpResponse {
+        if let Self::Internal(cause) | Self::Unavailable(cause) = self {
+            tracing::error!(cause = %cause, instance = instance.unwrap_or(""), "request failed");
+        }
+        let problem = self.problem(instance);
+        let mut builder = HttpResponse::build(self.status_code());
+        builder.insert_header((
+            header::CONTENT_TYPE,
+            HeaderValue::from_static("application/problem+json"),
+        ));
+        builder.insert_header((header::CACHE_CONTROL, HeaderValue::from_static("no-store")));
+        match self {
+            Self::Unauthorized { .. } => {
+                builder.insert_header((header::WWW_AUTHENTICATE, "Bearer realm=\"masthead\""));
+            }
+            Self::MethodNotAllowed { allow } if !allow.is_empty() => {
+                builder.insert_header((header::ALLOW, allow.join(", ")));
+            }
+            Self::PreconditionFailed { current_etag } => {
+                builder.insert_header((header::ETAG, current_etag.clone()));
+            }
+            Self::TooManyRequests {
+                retry_after_secs, ..
+            } => {
+                builder.insert_header((header::RETRY_AFTER, retry_after_secs.to_string()));
+            }
+            Self::Unavailable(_) => {
+                builder.insert_header((header::RETRY_AFTER, "1"));
+            }
+            _ => {}
+        }
+        let body = serde_json::to_vec(&problem).unwrap_or_else(|_| b"{}".to_vec());
+        builder.body(body)
+    }
+}
+
+impl ResponseError for ApiError {
+    fn status_code(&self) -> StatusCode {
+        match self {
+            Self::BadRequest { .. } => StatusCode::BAD_REQUEST,
+            Self::Unauthorized { .. } => StatusCode::UNAUTHORIZED,
+            Self::Forbidden { .. } => StatusCode::FORBIDDEN,
+            Self::NotFound { .. } => StatusCode::NOT_FOUND,
+            Self::MethodNotAllowed { .. } => StatusCode::METHOD_NOT_ALLOWED,
+            Self::Conflict { .. } => StatusCode::CONFLICT,
+            Self::PreconditionFailed { .. } => StatusCode::PRECONDITION_FAILED,
+            Self::PreconditionRequired => StatusCode::PRECONDITION_REQUIRED,
+            Self::PayloadTooLarge { .. } => StatusCode::PAYLOAD_TOO_LARGE,
+            Self::UnsupportedMediaType { .. } => StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            Self::Validation(_) => StatusCode::UNPROCESSABLE_ENTITY,
+            Self::TooManyRequests { .. } => StatusCode::TOO_MANY_REQUESTS,
+            Self::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
+            Self::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
+        }
+    }
+
+    fn error_response(&self) -> HttpResponse {
+        self.to_response(None)
+    }
+}
+
+impl From<diesel::result::Error> for ApiError {
+    fn from(err: diesel::result::Error) -> Self {
+        use diesel::result::{DatabaseErrorKind, Error};
+        match err {
+            Error::NotFound => Self::NotFound {
+                detail: "No such resource.".into(),
+            },
+            Error::DatabaseError(DatabaseErrorKind::UniqueViolation, _) => Self::conflict(
+                "conflict",
+                "A resource with these unique values already exists.",
+            ),
+            Error::DatabaseError(DatabaseErrorKind::SerializationFailure, info) => {
+                Self::Unavailable(format!("serialization failure: {}", info.message()))
+            }
+            Error::DatabaseError(_, ref info) if is_busy(info.message()) => {
+                Self::Unavailable(format!("database busy: {}", info.message()))
+            }
+            other => Self::Internal(format!("database: {other}")),
+        }
+    }
+}
+
+fn is_busy(message: &str) -> bool {
+    message.contains("database is locked") || message.contains("database is busy")
+}
+
+impl From<r2d2::Error> for ApiError {
+    fn from(err: r2d2::Error) -> Self {
+        Self::Unavailable(format!("connection pool: {err}"))
+    }
+}
+
+impl From<actix_web::error::BlockingError> for ApiError {
+    fn from(err: actix_web::error::BlockingError) -> Self {
+        Self::Internal(format!("blocking task: {err}"))
+    }
+}

@@ -1,0 +1,206 @@
+//! Request extractors that answer in problem+json: JSON bodies (415 wrong type, 413 too
+//! large, 400 malformed, 422 unknown field or wrong shape, naming the field), query
+//! strings (400 unknown parameter, 422 bad value), and the client's address.
+
+use std::net::IpAddr;
+
+use actix_web::dev::Payload;
+use actix_web::http::header;
+use actix_web::web::Bytes;
+use actix_web::{FromRequest, HttpRequest};
+use futures_util::future::LocalBoxFuture;
+use serde::de::DeserializeOwned;
+
+use crate::error::{ApiError, FieldError};
+use crate::state::AppState;
+
+/// A JSON request body.
+#[derive(Debug)]
+pub struct ApiJson<T>(pub T);
+
+impl<T: DeserializeOwned + 'static> FromRequest for ApiJson<T> {
+    type Error = ApiError;
+    type Future = LocalBoxFuture<'static, Result<Self, ApiError>>;
+
+    fn from_request(req: &HttpRequest, payload: &mut Payload) -> Self::Future {
+        let content_type_ok = is_json_content_type(req);
+        let bytes = Bytes::from_request(req, payload);
+        let limit = req
+            .app_data::<actix_web::web::Data<AppState>>()
+            .map(|s| s.settings.max_body_bytes);
+        Box::pin(async move {
+            if !content_type_ok {
+                return Err(ApiError::UnsupportedMediaType {
+                    detail:
+                        "The request body must be JSON, sent with Content-Type: application/json."
+                            .into(),
+                });
+            }
+            let bytes = bytes
+                .await
+                .map_err(|e| payload_error(&e, limit.unwrap_or(0)))?;
+            parse_json(&bytes).map(ApiJson)
+        })
+    }
+}
+
+fn is_json_content_type(req: &HttpRequest) -> bool {
+    let Some(value) = req
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+    else {
+        return false;
+    };
+    let mime = value
+        .split(';')
+        .next()
+        .unwrap_or_default()
+        .trim()
+        .to_ascii_lowercase();
+    mime == "application/json" || (mime.starts_with("application/") && mime.ends_with("+json"))
+}
+
+fn payload_error(err: &actix_web::Error, limit: usize) -> ApiError {
+    let overflow =
+        err.as_response_error().status_code() == actix_web::http::StatusCode::PAYLOAD_TOO_LARGE;
+    if overflow {
+        ApiError::PayloadTooLarge { limit }
+    } else {
+        ApiError::bad_request("unreadable_body", "The request body could not be read.")
+    }
+}
+
+/// Parses a JSON document into `T`, naming the offending field on failure.
+pub fn parse_json<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
+    let mut de = serde_json::Deserializer::from_slice(bytes);
+    let value: Result<T, _> = serde_path_to_error::deserialize(&mut de);
+    if value.is_ok() {
+        de.end().map_err(|e| malformed(&e))?;
+    }
+    value.map_err(|err| {
+        let path = err.path().to_string();
+        let inner = err.into_inner();
+        match inner.classify() {
+            serde_json::error::Category::Data => {
+                let (field, message) = describe_data_error(&path, &inner.to_string());
+                ApiError::Validation(vec![FieldError::new(field, message)])
+            }
+            _ => malformed(&inner),
+        }
+    })
+}
+
+fn malformed(err: &serde_json::Error) -> ApiError {
+    ApiError::bad_request(
+        "malformed_json",
+        format!(
+            "The request body is not valid JSON: {}",
+            strip_position(&err.to_string())
+        ),
+    )
+}
+
+/// Turns serde's message into a field name and a message a person can act on.
+fn describe_data_error(path: &str, message: &str) -> (String, String) {
+    let message = strip_position(message);
+    let field = if path == "." {
+        String::new()
+    } else {
+        path.to_string()
+    };
+    if let Some(name) = quoted_after(&message, "unknown field `") {
+        // serde_path_to_error's path already ends at the unknown field.
+        let field = if field.is_empty() { name } else { field };
+        return (field, "is not a known field".into());
+    }
+    if let Some(name) = quoted_after(&message, "missing field `") {
+        let field = if field.is_empty() {
+            name.clone()
+        } else {
+            format!("{field}.{name}")
+        };
+        return (field, "is required".into());
+    }
+    if let Some(variant) = quoted_after(&message, "unknown variant `") {
+        let expected = message
+            .split_once(", expected ")
+            .map(|(_, e)| e.to_string())
+            .unwrap_or_default();
+        return (field, format!("'{variant}' is not one of {expected}"));
+    }
+    let field = if field.is_empty() {
+        "body".to_string()
+    } else {
+        field
+    };
+    (field, message)
+}
+
+fn quoted_after(message: &str, prefix: &str) -> Option<String> {
+    let rest = message.strip_prefix(prefix)?;
+    rest.split_once('`').map(|(name, _)| name.to_string())
+}
+
+fn strip_position(message: &str) -> String {
+    match message.rfind(" at line ") {
+        Some(i) => message[..i].to_string(),
+        None => message.to_string(),
+    }
+}
+
+/// A query string. Unknown parameters are a 400 (the route guard catches them first);
+/// a bad value is a 422 naming the parameter.
+#[derive(Debug)]
+pub struct ApiQuery<T>(pub T);
+
+impl<T: DeserializeOwned + 'static> FromRequest for ApiQuery<T> {
+    type Error = ApiError;
+    type Future = std::future::Ready<Result<Self, ApiError>>;
+
+    fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
+        std::future::ready(parse_query(req.query_string()).map(ApiQuery))
+    }
+}
+
+pub fn parse_query<T: DeserializeOwned>(query: &str) -> Result<T, ApiError> {
+    let de = serde_urlencoded::Deserializer::new(form_urlencoded::parse(query.as_bytes()));
+    serde_path_to_error::deserialize(de).map_err(|err| {
+        let path = err.path().to_string();
+        let message = err.into_inner().to_string();
+        if let Some(name) = quoted_after(&message, "unknown field `") {
+            return ApiError::BadRequest {
+                code: "unknown_query_parameter",
+                detail: format!("Unknown query parameter '{name}'."),
+                errors: vec![FieldError::new(name, "is not a known query parameter")],
+            };
+        }
+        let (field, message) = describe_data_error(&path, &message);
+        ApiError::Validation(vec![FieldError::new(field, message)])
+    })
+}
+
+/// The client's address: the socket peer, unless the peer is a configured trusted
+/// proxy, in which case the right-most X-Forwarded-For entry that is not itself a
+/// trusted proxy. A client cannot choose its address by sending the header.
+pub fn client_ip(req: &HttpRequest, trusted_proxies: &[IpAddr]) -> Option<IpAddr> {
+    let peer = req.peer_addr()?.ip();
+    if !trusted_proxies.contains(&peer) {
+        return Some(peer);
+    }
+    let forwarded = req
+        .headers()
+        .get_all("x-forwarded-for")
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(','))
+        .map(str::trim)
+        .collect::<Vec<_>>();
+    for entry in forwarded.iter().rev() {
+        match entry.parse::<IpAddr>() {
+            Ok(ip) if trusted_proxies.contains(&ip) => continue,
+            Ok(ip) => return Some(ip),
+            Err(_) => return Some(peer),
+        }
+    }
+    Some(peer)
+}

@@ -1,0 +1,74 @@
+//! The HTTP surface: one file of handlers and DTOs per resource, the extractors, the
+//! route table and the OpenAPI document. `routes` is the only place routes are mounted.
+
+pub mod auth;
+pub mod extract;
+pub mod health;
+pub mod openapi;
+pub mod pagination;
+pub mod routing;
+pub mod users;
+
+use actix_web::dev::{ServiceFactory, ServiceRequest};
+use serde::{Deserialize, Deserializer};
+use utoipa_actix_web::{UtoipaApp, scope};
+
+/// Mounts every documented route; the spec is collected from exactly these.
+pub fn routes<T>(app: UtoipaApp<T>) -> UtoipaApp<T>
+where
+    T: ServiceFactory<ServiceRequest, Config = (), Error = actix_web::Error, InitError = ()>,
+{
+    app.service(health::healthz)
+        .service(health::readyz)
+        .service(
+            scope("/api/v1")
+                .service(auth::login)
+                .service(auth::refresh)
+                .service(auth::logout)
+                .service(auth::me)
+                .service(auth::change_password)
+                .service(users::list_users)
+                .service(users::create_user)
+                .service(users::get_user)
+                .service(users::update_user)
+                .service(users::delete_user),
+        )
+}
+
+/// The OpenAPI document the code serves and `openapi/openapi.json` must equal.
+pub fn openapi_document() -> utoipa::openapi::OpenApi {
+    use utoipa::OpenApi;
+    use utoipa_actix_web::AppExt;
+    let app = actix_web::App::new()
+        .into_utoipa_app()
+        .openapi(openapi::ApiDoc::openapi());
+    let (_, mut api) = routes(app).split_for_parts();
+    openapi::finish(&mut api);
+    api
+}
+
+/// The document as committed: pretty JSON with a final newline.
+pub fn openapi_json() -> String {
+    let mut json = serde_json::to_string_pretty(&openapi_document()).unwrap_or_default();
+    json.push('\n');
+    json
+}
+
+/// For PATCH fields: absent means "leave as is", `null` is a 422 (not "clear it").
+pub fn non_null<'de, D, T>(deserializer: D) -> Result<Option<T>, D::Error>
+where
+    D: Deserializer<'de>,
+    T: Deserialize<'de>,
+{
+    T::deserialize(deserializer).map(Some)
+}
+
+/// RFC 3339 UTC with `Z`, with fractional seconds only when there are any.
+pub mod time {
+    use chrono::{DateTime, SecondsFormat, Utc};
+    use serde::Serializer;
+
+    pub fn rfc3339<S: Serializer>(t: &DateTime<Utc>, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(&t.to_rfc3339_opts(SecondsFormat::AutoSi, true))
+    }
+}

@@ -1,0 +1,14 @@
+//! Masthead: a headless CMS for newsrooms. See README.md for the tour and
+//! ../shared/design/API.md for the contract.
+
+pub mod auth;
+pub mod clock;
+pub mod config;
+pub mod db;
+pub mod domain;
+pub mod error;
+pub mod http;
+pub mod service;
+pub mod startup;
+pub mod state;
+pub mod telemetry;

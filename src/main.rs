@@ -1,0 +1,161 @@
+//! The `masthead` binary: `serve` (the default), `migrate`, `create-user`, `openapi`.
+//! A bad setting is one line on standard error naming it, and exit code 2.
+
+use std::io::IsTerminal;
+use std::net::TcpListener;
+use std::process::ExitCode;
+use std::sync::Arc;
+
+use clap::Parser;
+use clap::error::ErrorKind;
+
+use masthead::auth::jwt::JwtKeys;
+use masthead::clock::Clock;
+use masthead::config::{Cli, Command, CreateUserArgs, Settings};
+use masthead::db::Database;
+use masthead::domain::user::{NewUser, Role};
+use masthead::service::bootstrap::{self, FirstAdmin};
+use masthead::service::users;
+use masthead::startup::{self, Shared};
+use masthead::state::AppState;
+use masthead::{http, telemetry};
+
+/// A failure with its exit code: 2 for a bad setting or argument, 1 otherwise.
+struct Failure(u8, String);
+
+fn bad_setting(message: impl Into<String>) -> Failure {
+    Failure(2, message.into())
+}
+
+fn main() -> ExitCode {
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) if matches!(e.kind(), ErrorKind::DisplayHelp | ErrorKind::DisplayVersion) => {
+            let _ = e.print();
+            return ExitCode::SUCCESS;
+        }
+        Err(e) => {
+            let rendered = e.render().to_string();
+            let line = rendered.lines().next().unwrap_or("invalid arguments");
+            eprintln!("masthead: {}", line.trim_start_matches("error: "));
+            return ExitCode::from(2);
+        }
+    };
+    let command = cli.command.unwrap_or(Command::Serve);
+    if let Command::Openapi = command {
+        print!("{}", http::openapi_json());
+        return ExitCode::SUCCESS;
+    }
+    telemetry::init();
+    let result = Settings::from_options(&cli.options)
+        .map_err(bad_setting)
+        .and_then(|settings| match command {
+            Command::Serve => serve(settings),
+            Command::Migrate => open_database(&settings).map(|_| ()),
+            Command::CreateUser(args) => create_user(&settings, &args),
+            Command::Openapi => Ok(()),
+        });
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(Failure(code, message)) => {
+            eprintln!("masthead: {message}");
+            ExitCode::from(code)
+        }
+    }
+}
+
+/// Connects (exit 2 when the URL is bad or the server unreachable) and migrates.
+fn open_database(settings: &Settings) -> Result<Database, Failure> {
+    let url = &settings.database_url;
+    let db = Database::connect(url, settings.db_pool_size).map_err(|e| {
+        bad_setting(format!(
+            "cannot open database {} (--database-url / MASTHEAD_DATABASE_URL): {e}",
+            url.redacted()
+        ))
+    })?;
+    let ran = db
+        .migrate()
+        .map_err(|e| Failure(1, format!("migrating {} failed: {e}", url.redacted())))?;
+    tracing::info!(database = %url.redacted(), migrations_applied = ran, "database ready");
+    Ok(db)
+}
+
+fn serve(settings: Settings) -> Result<(), Failure> {
+    let listener = TcpListener::bind(settings.bind).map_err(|e| {
+        bad_setting(format!(
+            "cannot listen on {} (--bind / MASTHEAD_BIND): {e}",
+            settings.bind
+        ))
+    })?;
+    let db = open_database(&settings)?;
+    let clock = Clock::system();
+    let secret = bootstrap::jwt_secret(&db, settings.jwt_secret.as_ref().map(|s| s.0.as_str()))
+        .map_err(|e| Failure(1, format!("cannot set up the JWT secret: {e}")))?;
+    let first = bootstrap::ensure_first_admin(
+        &db,
+        &clock,
+        std::env::var("MASTHEAD_ADMIN_EMAIL").ok(),
+        std::env::var("MASTHEAD_ADMIN_PASSWORD").ok(),
+    )
+    .map_err(bad_setting)?;
+    match first {
+        FirstAdmin::NotNeeded => {}
+        FirstAdmin::FromEnvironment { email } => tracing::info!(%email, "created the first admin"),
+        FirstAdmin::Generated { email, password } => eprintln!(
+            "\n  First admin created: {email}\n  Password (shown once; change it with PUT /api/v1/auth/password): {password}\n"
+        ),
+    }
+    let bind = settings.bind;
+    let state = AppState {
+        db,
+        jwt: Arc::new(JwtKeys::new(&secret, settings.access_token_ttl_secs)),
+        settings: Arc::new(settings),
+        clock,
+    };
+    tracing::info!("listening on http://{bind} (docs at http://{bind}/docs/)");
+    actix_web::rt::System::new()
+        .block_on(async move { startup::serve(Shared::new(state), listener)?.await })
+        .map_err(|e| Failure(1, format!("server error: {e}")))
+}
+
+fn create_user(settings: &Settings, args: &CreateUserArgs) -> Result<(), Failure> {
+    let role = Role::parse(&args.role).ok_or_else(|| {
+        bad_setting(format!(
+            "invalid --role '{}': expected admin, editor, writer or commercial",
+            args.role
+        ))
+    })?;
+    let password = match std::env::var("MASTHEAD_PASSWORD") {
+        Ok(p) if !p.is_empty() => p,
+        _ if std::io::stdin().is_terminal() => {
+            rpassword::prompt_password("Password for the new user: ")
+                .map_err(|e| Failure(1, format!("cannot read the password: {e}")))?
+        }
+        _ => {
+            return Err(bad_setting(
+                "MASTHEAD_PASSWORD is not set and standard input is not a terminal",
+            ));
+        }
+    };
+    let new = NewUser::validate(
+        &args.email,
+        args.display_name.as_deref(),
+        role,
+        true,
+        &password,
+    )
+    .map_err(|errors| {
+        let all = errors
+            .iter()
+            .map(|e| format!("{} {}", e.field, e.message))
+            .collect::<Vec<_>>()
+            .join("; ");
+        bad_setting(format!("invalid user: {all}"))
+    })?;
+    let db = open_database(settings)?;
+    let mut conn = db.get().map_err(|e| Failure(1, e.to_string()))?;
+    let user = users::create_user(&mut conn, &new, Clock::system().now())
+        .map_err(|e| Failure(1, e.to_string()))?;
+    println!("{} {} {}", user.id, user.email, user.role);
+    Ok(())
+}

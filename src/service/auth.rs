@@ -1,0 +1,348 @@
+//! Signing in and staying signed in: login with throttling, refresh-token rotation
+//! with reuse detection, logout, password change, and the per-request check of an
+//! access token against the user's current state.
+
+use std::net::IpAddr;
+
+use chrono::{DateTime, Duration, Utc};
+
+use crate::auth::{password, tokens};
+use crate::db::sessions::{self, RefreshTokenRow};
+use crate::db::users as user_db;
+use crate::db::{self, DbConnection, throttle};
+use crate::domain::text::Errors;
+use crate::domain::user::{self, Role};
+use crate::error::ApiError;
+use crate::service::users::User;
+use crate::state::AppState;
+
+/// What a successful login or refresh hands out.
+#[derive(Debug, Clone)]
+pub struct TokenPair {
+    pub access_token: String,
+    pub refresh_token: String,
+    pub expires_in: i64,
+    pub user: User,
+}
+
+/// The user behind a request, as the database has them now.
+#[derive(Debug, Clone)]
+pub struct CurrentUser {
+    pub user: User,
+    pub session_id: String,
+}
+
+impl CurrentUser {
+    pub fn id(&self) -> &str {
+        &self.user.id
+    }
+
+    pub fn role(&self) -> Role {
+        self.user.role
+    }
+}
+
+fn invalid_credentials() -> ApiError {
+    ApiError::Unauthorized {
+        code: "invalid_credentials",
+        detail: "The email or password is incorrect.".into(),
+    }
+}
+
+fn invalid_refresh_token() -> ApiError {
+    ApiError::Unauthorized {
+        code: "invalid_refresh_token",
+        detail: "The refresh token is invalid, expired or revoked: sign in again.".into(),
+    }
+}
+
+const ACCOUNT: &str = "account";
+const ADDRESS: &str = "address";
+
+/// 429 when the account or the address has used up its failures in the window.
+fn check_throttle(
+    conn: &mut DbConnection,
+    state: &AppState,
+    email: &str,
+    address: &str,
+    now: DateTime<Utc>,
+) -> Result<(), ApiError> {
+    let window = Duration::seconds(state.settings.login_window_secs);
+    let since = db::to_db_time(now - window);
+    let limits = [
+        (ACCOUNT, email, state.settings.login_max_failures),
+        (
+            ADDRESS,
+            address,
+            state.settings.login_max_failures_per_address,
+        ),
+    ];
+    for (scope, subject, max) in limits {
+        let (count, oldest) = throttle::failures_since(conn, scope, subject, since)?;
+        if count >= max {
+            let retry_at = oldest.map(db::from_db_time).unwrap_or(now) + window;
+            let retry_after_secs =
+                u64::try_from((retry_at - now).num_seconds().max(1)).unwrap_or(1);
+            return Err(ApiError::TooManyRequests {
+                detail: "Too many failed sign-in attempts; try again later.".into(),
+                retry_after_secs,
+            });
+        }
+    }
+    Ok(())
+}
+
+fn record_failure(
+    conn: &mut DbConnection,
+    state: &AppState,
+    email: &str,
+    address: Option<&str>,
+    now: DateTime<Utc>,
+) -> Result<(), ApiError> {
+    db::write_tx(conn, |c| {
+        let at = db::to_db_time(now);
+        throttle::record(c, &db::new_id(), ACCOUNT, email, at)?;
+        if let Some(address) = address {
+            throttle::record(c, &db::new_id(), ADDRESS, address, at)?;
+        }
+        throttle::prune(
+            c,
+            db::to_db_time(now - Duration::seconds(state.settings.login_window_secs)),
+        )?;
+        Ok(())
+    })
+}
+
+/// Opens a session and issues its first token pair.
+fn open_session(
+    conn: &mut DbConnection,
+    state: &AppState,
+    row: user_db::UserRow,
+    now: DateTime<Utc>,
+) -> Result<TokenPair, ApiError> {
+    let session_id = db::new_id();
+    let refresh_token = tokens::random_token(32).map_err(ApiError::internal)?;
+    db::write_tx(conn, |c| {
+        sessions::create_session(c, &session_id, &row.id, db::to_db_time(now))?;
+        insert_refresh_token(c, state, &session_id, &refresh_token, now)
+    })?;
+    issue_pair(state, row, session_id, refresh_token, now)
+}
+
+fn insert_refresh_token(
+    conn: &mut DbConnection,
+    state: &AppState,
+    session_id: &str,
+    token: &str,
+    now: DateTime<Utc>,
+) -> Result<(), ApiError> {
+    let row = RefreshTokenRow {
+        id: db::new_id(),
+        session_id: session_id.to_string(),
+        token_hash: tokens::digest(token),
+        issued_at: db::to_db_time(now),
+        expires_at: db::to_db_time(now + Duration::seconds(state.settings.refresh_token_ttl_secs)),
+        used_at: None,
+    };
+    Ok(sessions::insert_refresh_token(conn, &row)?)
+}
+
+fn issue_pair(
+    state: &AppState,
+    row: user_db::UserRow,
+    session_id: String,
+    refresh_token: String,
+    now: DateTime<Utc>,
+) -> Result<TokenPair, ApiError> {
+    let user = User::try_from(row.clone())?;
+    let access_token = state
+        .jwt
+        .issue(&user.id, user.role, &session_id, row.token_generation, now)
+        .map_err(ApiError::internal)?;
+    Ok(TokenPair {
+        access_token,
+        refresh_token,
+        expires_in: state.jwt.ttl_secs(),
+        user,
+    })
+}
+
+/// `POST /auth/login`. Wrong email, wrong password and a deactivated account answer
+/// the same 401; failures count per account and per client address (429 past the limit).
+pub async fn login(
+    state: &AppState,
+    email: String,
+    password: String,
+    address: Option<IpAddr>,
+) -> Result<TokenPair, ApiError> {
+    let state = state.clone();
+    let email = user::normalize_email(&email);
+    let address = address.map(|a| a.to_string());
+    state
+        .db
+        .clone()
+        .run(move |conn| {
+            let now = state.clock.now();
+            check_throttle(conn, &state, &email, address.as_deref().unwrap_or(""), now)?;
+            let row = user_db::find_by_email(conn, &email)?;
+            let accepted = match &row {
+                Some(row) => password::verify(&password, &row.password_hash) && row.active,
+                None => {
+                    password::verify_dummy(&password);
+                    false
+                }
+            };
+            match row {
+                Some(row) if accepted => {
+                    throttle::clear(conn, ACCOUNT, &email)?;
+                    open_session(conn, &state, row, now)
+                }
+                _ => {
+                    record_failure(conn, &state, &email, address.as_deref(), now)?;
+                    Err(invalid_credentials())
+                }
+            }
+        })
+        .await
+}
+
+enum Rotation {
+    Rotated(TokenPair),
+    Rejected,
+}
+
+/// `POST /auth/refresh`: rotates the token. Presenting a token that was already
+/// rotated revokes its whole session (family): somebody has a copy.
+pub async fn refresh(state: &AppState, refresh_token: String) -> Result<TokenPair, ApiError> {
+    let state = state.clone();
+    let outcome = state
+        .db
+        .clone()
+        .run(move |conn| {
+            let now = state.clock.now();
+            let new_token = tokens::random_token(32).map_err(ApiError::internal)?;
+            db::write_tx(conn, |c| {
+                let Some(token) = sessions::find_refresh_token(c, &tokens::digest(&refresh_token))? else {
+                    return Ok(Rotation::Rejected);
+                };
+                if sessions::is_revoked(c, &token.session_id)? {
+                    return Ok(Rotation::Rejected);
+                }
+                if !sessions::mark_used(c, &token.id, db::to_db_time(now))? {
+                    tracing::warn!(session = %token.session_id, "refresh token replayed: revoking its session");
+                    sessions::revoke(c, &token.session_id, db::to_db_time(now))?;
+                    return Ok(Rotation::Rejected);
+                }
+                if db::from_db_time(token.expires_at) <= now {
+                    return Ok(Rotation::Rejected);
+                }
+                let user_id = session_user(c, &token.session_id)?;
+                let Some(row) = user_db::find(c, &user_id)?.filter(|u| u.active) else {
+                    return Ok(Rotation::Rejected);
+                };
+                insert_refresh_token(c, &state, &token.session_id, &new_token, now)?;
+                issue_pair(&state, row, token.session_id, new_token.clone(), now).map(Rotation::Rotated)
+            })
+        })
+        .await?;
+    match outcome {
+        Rotation::Rotated(pair) => Ok(pair),
+        Rotation::Rejected => Err(invalid_refresh_token()),
+    }
+}
+
+fn session_user(conn: &mut DbConnection, session_id: &str) -> Result<String, ApiError> {
+    use crate::db::schema::sessions::dsl;
+    use diesel::prelude::*;
+    Ok(dsl::sessions
+        .find(session_id)
+        .select(dsl::user_id)
+        .first(conn)?)
+}
+
+/// `POST /auth/logout`: ends the session the refresh token belongs to, which also
+/// stops its access tokens at once.
+pub async fn logout(state: &AppState, refresh_token: String) -> Result<(), ApiError> {
+    let clock = state.clock.clone();
+    state
+        .db
+        .run(move |conn| {
+            db::write_tx(conn, |c| {
+                let token = sessions::find_refresh_token(c, &tokens::digest(&refresh_token))?
+                    .ok_or_else(invalid_refresh_token)?;
+                sessions::revoke(c, &token.session_id, db::to_db_time(clock.now()))?;
+                Ok(())
+            })
+        })
+        .await
+}
+
+/// Checks an access token and the user's current state: exists, active, same token
+/// generation, session not revoked. The role is the one the database holds now.
+pub async fn authenticate(state: &AppState, bearer: &str) -> Result<CurrentUser, ApiError> {
+    let now = state.clock.now();
+    let token = state
+        .jwt
+        .verify(bearer, now)
+        .ok_or_else(invalid_access_token)?;
+    state
+        .db
+        .run(move |conn| {
+            let (row, revoked_at) =
+                sessions::find_user_with_session(conn, &token.user_id, &token.session_id)?
+                    .ok_or_else(invalid_access_token)?;
+            if revoked_at.is_some() || !row.active || row.token_generation != token.generation {
+                return Err(invalid_access_token());
+            }
+            Ok(CurrentUser {
+                user: User::try_from(row)?,
+                session_id: token.session_id,
+            })
+        })
+        .await
+}
+
+pub fn invalid_access_token() -> ApiError {
+    ApiError::Unauthorized {
+        code: "invalid_token",
+        detail: "The access token is missing, invalid, expired or revoked.".into(),
+    }
+}
+
+/// `PUT /auth/password`: checks the current password (a wrong one counts as a failed
+/// sign-in), stores the new one, and ends every session of the user.
+pub async fn change_password(
+    state: &AppState,
+    current: &CurrentUser,
+    current_password: String,
+    new_password: String,
+) -> Result<(), ApiError> {
+    let mut errors = Errors::default();
+    user::check_password(&mut errors, "new_password", &new_password);
+    errors.finish().map_err(ApiError::Validation)?;
+    let state = state.clone();
+    let user_id = current.id().to_string();
+    state
+        .db
+        .clone()
+        .run(move |conn| {
+            let now = state.clock.now();
+            let row = user_db::find(conn, &user_id)?.ok_or_else(invalid_access_token)?;
+            check_throttle(conn, &state, &row.email, "", now)?;
+            if !password::verify(&current_password, &row.password_hash) {
+                record_failure(conn, &state, &row.email, None, now)?;
+                return Err(ApiError::invalid("current_password", "is incorrect"));
+            }
+            let hash = password::hash(&new_password).map_err(ApiError::internal)?;
+            db::write_tx(conn, |c| {
+                let mut row = user_db::find(c, &user_id)?.ok_or_else(invalid_access_token)?;
+                row.password_hash = hash;
+                row.token_generation += 1;
+                row.updated_at = db::to_db_time(now);
+                user_db::update(c, &row)?;
+                sessions::revoke_all_for_user(c, &user_id, db::to_db_time(now))?;
+                Ok(())
+            })
+        })
+        .await
+}

@@ -1,0 +1,240 @@
+//! Accounts: create, list, read, change and deactivate users. Only admins reach these
+//! through HTTP; the CLI and the first-start bootstrap use `create_user` directly.
+
+use chrono::{DateTime, Utc};
+
+use crate::auth::password;
+use crate::db::users::{self as user_db, UserFilter, UserRow};
+use crate::db::{self, DbConnection, sessions};
+use crate::domain::text::Errors;
+use crate::domain::user::{self, NewUser, Role};
+use crate::error::ApiError;
+use crate::state::AppState;
+
+/// An account as the API shows it (never the hash).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct User {
+    pub id: String,
+    pub email: String,
+    pub display_name: String,
+    pub role: Role,
+    pub active: bool,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+}
+
+impl TryFrom<UserRow> for User {
+    type Error = ApiError;
+
+    fn try_from(row: UserRow) -> Result<User, ApiError> {
+        let role = Role::parse(&row.role)
+            .ok_or_else(|| ApiError::internal(format!("user {} has role {}", row.id, row.role)))?;
+        Ok(User {
+            id: row.id,
+            email: row.email,
+            display_name: row.display_name,
+            role,
+            active: row.active,
+            created_at: db::from_db_time(row.created_at),
+            updated_at: db::from_db_time(row.updated_at),
+        })
+    }
+}
+
+fn email_taken() -> ApiError {
+    ApiError::conflict(
+        "email_taken",
+        "A user with this email address already exists.",
+    )
+}
+
+/// Inserts a validated new user (hashing the password first). Shared by the API, the
+/// CLI and the first-start bootstrap.
+pub fn create_user(
+    conn: &mut DbConnection,
+    new: &NewUser,
+    now: DateTime<Utc>,
+) -> Result<User, ApiError> {
+    let password_hash = password::hash(&new.password).map_err(ApiError::internal)?;
+    let now = db::to_db_time(now);
+    let row = UserRow {
+        id: db::new_id(),
+        email: new.email.clone(),
+        display_name: new.display_name.clone(),
+        role: new.role.as_str().to_string(),
+        active: new.active,
+        password_hash,
+        token_generation: 0,
+        created_at: now,
+        updated_at: now,
+    };
+    db::write_tx(conn, |c| {
+        if user_db::find_by_email(c, &row.email)?.is_some() {
+            return Err(email_taken());
+        }
+        user_db::insert(c, &row).map_err(|e| match e {
+            diesel::result::Error::DatabaseError(
+                diesel::result::DatabaseErrorKind::UniqueViolation,
+                _,
+            ) => email_taken(),
+            other => other.into(),
+        })
+    })?;
+    User::try_from(row)
+}
+
+pub async fn create(state: &AppState, new: NewUser) -> Result<User, ApiError> {
+    let clock = state.clock.clone();
+    state
+        .db
+        .run(move |conn| create_user(conn, &new, clock.now()))
+        .await
+}
+
+pub async fn get(state: &AppState, id: String) -> Result<User, ApiError> {
+    state
+        .db
+        .run(move |conn| {
+            user_db::find(conn, &id)?
+                .ok_or_else(|| ApiError::not_found("User"))?
+                .try_into()
+        })
+        .await
+}
+
+/// One page of users and the id to continue after, if there are more.
+pub async fn list(
+    state: &AppState,
+    filter: UserFilter,
+    after: Option<String>,
+    limit: i64,
+) -> Result<(Vec<User>, Option<String>), ApiError> {
+    state
+        .db
+        .run(move |conn| {
+            let mut rows = user_db::list(conn, &filter, after.as_deref(), limit + 1)?;
+            let more = rows.len() as i64 > limit;
+            rows.truncate(usize::try_from(limit).unwrap_or(0));
+            let next = if more {
+                rows.last().map(|r| r.id.clone())
+            } else {
+                None
+            };
+            let users = rows
+                .into_iter()
+                .map(User::try_from)
+                .collect::<Result<Vec<_>, _>>()?;
+            Ok((users, next))
+        })
+        .await
+}
+
+/// A partial update; `None` leaves a field as it is.
+#[derive(Debug, Default, Clone)]
+pub struct UserPatch {
+    pub email: Option<String>,
+    pub display_name: Option<String>,
+    pub role: Option<Role>,
+    pub active: Option<bool>,
+    pub password: Option<String>,
+}
+
+impl UserPatch {
+    /// Normalises and validates the fields that are present.
+    pub fn validate(mut self) -> Result<UserPatch, ApiError> {
+        let mut errors = Errors::default();
+        if let Some(email) = &mut self.email {
+            *email = user::normalize_email(email);
+            user::check_email(&mut errors, "email", email);
+        }
+        if let Some(name) = &mut self.display_name {
+            *name = name.trim().to_string();
+            user::check_display_name(&mut errors, "display_name", name);
+        }
+        if let Some(password) = &self.password {
+            user::check_password(&mut errors, "password", password);
+        }
+        errors.finish().map_err(ApiError::Validation)?;
+        Ok(self)
+    }
+}
+
+/// Applies a validated patch. Deactivation and a password reset end every session of
+/// the user at once; the last active admin cannot be demoted or deactivated (409).
+pub async fn update(state: &AppState, id: String, patch: UserPatch) -> Result<User, ApiError> {
+    let clock = state.clock.clone();
+    state
+        .db
+        .run(move |conn| {
+            let new_hash = patch
+                .password
+                .as_deref()
+                .map(password::hash)
+                .transpose()
+                .map_err(ApiError::internal)?;
+            db::write_tx(conn, |c| {
+                db::lock(c, "admins")?;
+                let mut row = user_db::find(c, &id)?.ok_or_else(|| ApiError::not_found("User"))?;
+                let was_active_admin = row.active && row.role == "admin";
+                if let Some(email) = &patch.email {
+                    if *email != row.email && user_db::find_by_email(c, email)?.is_some() {
+                        return Err(email_taken());
+                    }
+                    row.email = email.clone();
+                }
+                if let Some(name) = &patch.display_name {
+                    row.display_name = name.clone();
+                }
+                if let Some(role) = patch.role {
+                    row.role = role.as_str().to_string();
+                }
+                let deactivating = row.active && patch.active == Some(false);
+                if let Some(active) = patch.active {
+                    row.active = active;
+                }
+                let stays_active_admin = row.active && row.role == "admin";
+                if user::removes_last_admin(
+                    was_active_admin,
+                    stays_active_admin,
+                    user_db::count_active_admins(c)?,
+                ) {
+                    return Err(ApiError::conflict(
+                        "last_admin",
+                        "This is the last active admin: make another user an admin first.",
+                    ));
+                }
+                let now = clock.now();
+                if let Some(hash) = &new_hash {
+                    row.password_hash = hash.clone();
+                }
+                if deactivating || new_hash.is_some() {
+                    row.token_generation += 1;
+                    sessions::revoke_all_for_user(c, &row.id, db::to_db_time(now))?;
+                }
+                row.updated_at = db::to_db_time(now);
+                user_db::update(c, &row).map_err(|e| match e {
+                    diesel::result::Error::DatabaseError(
+                        diesel::result::DatabaseErrorKind::UniqueViolation,
+                        _,
+                    ) => email_taken(),
+                    other => other.into(),
+                })?;
+                User::try_from(row)
+            })
+        })
+        .await
+}
+
+/// `DELETE /users/{id}`: deactivates (users are never removed, their bylines stay).
+pub async fn deactivate(state: &AppState, id: String) -> Result<(), ApiError> {
+    update(
+        state,
+        id,
+        UserPatch {
+            active: Some(false),
+            ..UserPatch::default()
+        },
+    )
+    .await
+    .map(|_| ())
+}

@@ -1,0 +1,227 @@
+//! Builds the actix application (`build_app`) and runs the server (`serve`): the
+//! middleware (route guard, problem+json for every error, CORS, access log), the
+//! docs UI and the fallback 404.
+
+use std::net::TcpListener;
+use std::sync::Arc;
+use std::time::Instant;
+
+use actix_cors::Cors;
+use actix_web::body::{BoxBody, MessageBody};
+use actix_web::dev::{Server, Service, ServiceFactory, ServiceRequest, ServiceResponse};
+use actix_web::http::{Method, header};
+use actix_web::middleware::Condition;
+use actix_web::{App, HttpServer, web};
+use futures_util::future::LocalBoxFuture;
+use utoipa_actix_web::AppExt;
+use utoipa_swagger_ui::SwaggerUi;
+
+use crate::config::Settings;
+use crate::error::ApiError;
+use crate::http::{self, routing::RouteTable};
+use crate::state::AppState;
+
+/// What every worker shares: computed once at start.
+#[derive(Clone)]
+pub struct Shared {
+    pub state: web::Data<AppState>,
+    pub spec: Arc<utoipa::openapi::OpenApi>,
+    pub routes: Arc<RouteTable>,
+}
+
+impl Shared {
+    pub fn new(state: AppState) -> Shared {
+        let spec = http::openapi_document();
+        let routes = RouteTable::from_openapi(&spec);
+        Shared {
+            state: web::Data::new(state),
+            spec: Arc::new(spec),
+            routes: Arc::new(routes),
+        }
+    }
+}
+
+pub fn build_app(
+    shared: Shared,
+) -> App<
+    impl ServiceFactory<
+        ServiceRequest,
+        Config = (),
+        Response = ServiceResponse<impl MessageBody>,
+        Error = actix_web::Error,
+        InitError = (),
+    >,
+> {
+    let settings = &shared.state.settings;
+    let routes = shared.routes.clone();
+    let access_log = settings.access_log;
+    let app = http::routes(App::new().into_utoipa_app()).into_app();
+    app.app_data(shared.state.clone())
+        .app_data(web::PayloadConfig::new(settings.max_body_bytes))
+        .service(SwaggerUi::new("/docs/{_:.*}").url("/openapi.json", (*shared.spec).clone()))
+        .service(web::redirect("/docs", "/docs/"))
+        .default_service(web::to(|| async {
+            Err::<actix_web::HttpResponse, _>(ApiError::not_found("Resource"))
+        }))
+        .wrap(Condition::new(
+            !settings.cors_origins.is_empty(),
+            cors(settings),
+        ))
+        .wrap_fn(move |req, srv| front_door(req, srv, &routes, access_log))
+}
+
+/// The outermost layer: answers 405/400 from the route table before routing, turns
+/// every error (ours or actix's) into problem+json with `instance`, logs the request.
+fn front_door<S, B>(
+    req: ServiceRequest,
+    srv: &S,
+    routes: &RouteTable,
+    access_log: bool,
+) -> LocalBoxFuture<'static, Result<ServiceResponse<BoxBody>, actix_web::Error>>
+where
+    S: Service<ServiceRequest, Response = ServiceResponse<B>, Error = actix_web::Error>,
+    S::Future: 'static,
+    B: MessageBody + 'static,
+{
+    let started = Instant::now();
+    let method = req.method().clone();
+    let path = req.path().to_string();
+    let preflight = method == Method::OPTIONS && req.headers().contains_key(header::ORIGIN);
+    // A CORS preflight is the CORS layer's to answer.
+    let checked = if preflight {
+        Ok(())
+    } else {
+        routes.check(&method, &path, req.query_string())
+    };
+    let inner = match checked {
+        Err(problem) => Err(req.into_response(problem.to_response(Some(&path)))),
+        Ok(()) => Ok(srv.call(req)),
+    };
+    Box::pin(async move {
+        let res = match inner {
+            Err(answered) => answered,
+            Ok(fut) => match fut.await {
+                Ok(res) => problem_json(res, &path),
+                // No request left to attach: the server renders this one (still problem+json).
+                Err(err) => return Err(problem_for(&err).into()),
+            },
+        };
+        if access_log {
+            tracing::info!(
+                method = %method, path = %path, status = res.status().as_u16(),
+                micros = started.elapsed().as_micros() as u64, "request"
+            );
+        }
+        Ok(res)
+    })
+}
+
+fn problem_for(err: &actix_web::Error) -> ApiError {
+    match err.as_error::<ApiError>() {
+        Some(api) => clone_error(api),
+        None => ApiError::from_status(err.as_response_error().status_code()),
+    }
+}
+
+/// Re-renders an error response as problem+json carrying `instance`.
+fn problem_json<B: MessageBody + 'static>(
+    res: ServiceResponse<B>,
+    path: &str,
+) -> ServiceResponse<BoxBody> {
+    let replacement = res
+        .response()
+        .error()
+        .map(|err| problem_for(err).to_response(Some(path)));
+    match replacement {
+        Some(response) => {
+            let (req, _) = res.into_parts();
+            ServiceResponse::new(req, response)
+        }
+        None => res.map_into_boxed_body(),
+    }
+}
+
+/// `ApiError` is not `Clone` (it may carry causes); rendering needs only its response.
+fn clone_error(err: &ApiError) -> ApiError {
+    match err {
+        ApiError::BadRequest {
+            code,
+            detail,
+            errors,
+        } => ApiError::BadRequest {
+            code,
+            detail: detail.clone(),
+            errors: errors.clone(),
+        },
+        ApiError::Unauthorized { code, detail } => ApiError::Unauthorized {
+            code,
+            detail: detail.clone(),
+        },
+        ApiError::Forbidden { code, detail } => ApiError::Forbidden {
+            code,
+            detail: detail.clone(),
+        },
+        ApiError::NotFound { detail } => ApiError::NotFound {
+            detail: detail.clone(),
+        },
+        ApiError::MethodNotAllowed { allow } => ApiError::MethodNotAllowed {
+            allow: allow.clone(),
+        },
+        ApiError::Conflict { code, detail } => ApiError::Conflict {
+            code,
+            detail: detail.clone(),
+        },
+        ApiError::PreconditionFailed { current_etag } => ApiError::PreconditionFailed {
+            current_etag: current_etag.clone(),
+        },
+        ApiError::PreconditionRequired => ApiError::PreconditionRequired,
+        ApiError::PayloadTooLarge { limit } => ApiError::PayloadTooLarge { limit: *limit },
+        ApiError::UnsupportedMediaType { detail } => ApiError::UnsupportedMediaType {
+            detail: detail.clone(),
+        },
+        ApiError::Validation(errors) => ApiError::Validation(errors.clone()),
+        ApiError::TooManyRequests {
+            detail,
+            retry_after_secs,
+        } => ApiError::TooManyRequests {
+            detail: detail.clone(),
+            retry_after_secs: *retry_after_secs,
+        },
+        // Already logged when first rendered.
+        ApiError::Unavailable(_) => ApiError::Unavailable(String::new()),
+        ApiError::Internal(_) => ApiError::Internal(String::new()),
+    }
+}
+
+fn cors(settings: &Settings) -> Cors {
+    let mut cors = Cors::default()
+        .block_on_origin_mismatch(false)
+        .allowed_methods(["GET", "POST", "PUT", "PATCH", "DELETE"])
+        .allowed_headers([
+            header::AUTHORIZATION,
+            header::CONTENT_TYPE,
+            header::IF_MATCH,
+            header::IF_NONE_MATCH,
+            header::HeaderName::from_static("x-reader-id"),
+        ])
+        .expose_headers([header::ETAG, header::LOCATION, header::RETRY_AFTER])
+        .max_age(3600);
+    for origin in &settings.cors_origins {
+        cors = if origin == "*" {
+            cors.allow_any_origin()
+        } else {
+            cors.allowed_origin(origin)
+        };
+    }
+    cors
+}
+
+/// Binds and starts the HTTP server (not awaited here).
+pub fn serve(shared: Shared, listener: TcpListener) -> std::io::Result<Server> {
+    let workers = shared.state.settings.workers;
+    let mut server = HttpServer::new(move || build_app(shared.clone())).listen(listener)?;
+    if let Some(n) = workers {
+        server = server.workers(n);
+    }
+    Ok(server.run())
+}

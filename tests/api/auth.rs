@@ -1,0 +1,386 @@
+//! Login, refresh rotation and reuse detection, logout, me, password change, throttling.
+
+use actix_web::http::Method;
+use chrono::Duration;
+use serde_json::json;
+
+use crate::common::{ADMIN_EMAIL, ADMIN_PASSWORD, PASSWORD, TestApp};
+
+#[actix_web::test]
+async fn login_returns_tokens_and_user() {
+    let app = TestApp::spawn().await;
+    let res = app.login(ADMIN_EMAIL, ADMIN_PASSWORD).await;
+    assert_eq!(res.status, 200);
+    assert_eq!(res.header("cache-control").as_deref(), Some("no-store"));
+    let body = res.json();
+    assert_eq!(body["token_type"], "Bearer");
+    assert_eq!(body["expires_in"], 900);
+    assert!(body["access_token"].as_str().unwrap().split('.').count() == 3);
+    assert!(body["refresh_token"].as_str().unwrap().len() >= 40);
+    assert_eq!(body["user"]["email"], ADMIN_EMAIL);
+    assert_eq!(body["user"]["role"], "admin");
+    assert!(body["user"].get("password_hash").is_none() && body["user"].get("password").is_none());
+    let me = app
+        .get("/api/v1/auth/me", body["access_token"].as_str())
+        .await;
+    assert_eq!(me.status, 200);
+    assert_eq!(me.json(), body["user"]);
+}
+
+#[actix_web::test]
+async fn email_is_case_insensitive() {
+    let app = TestApp::spawn().await;
+    assert_eq!(
+        app.login(&ADMIN_EMAIL.to_uppercase(), ADMIN_PASSWORD)
+            .await
+            .status,
+        200
+    );
+}
+
+#[actix_web::test]
+async fn wrong_email_and_wrong_password_look_the_same() {
+    let app = TestApp::spawn().await;
+    let a = app.login(ADMIN_EMAIL, "wrong-password-123").await;
+    let b = app.login("nobody@example.org", "wrong-password-123").await;
+    let a = a.assert_problem(401, "invalid_credentials");
+    let b = b.assert_problem(401, "invalid_credentials");
+    assert_eq!(a, b);
+}
+
+#[actix_web::test]
+async fn refresh_rotates_and_replay_revokes_the_family() {
+    let app = TestApp::spawn().await;
+    let first = app.session(ADMIN_EMAIL, ADMIN_PASSWORD).await;
+    let r1 = first["refresh_token"].as_str().unwrap();
+    let res = app
+        .post("/api/v1/auth/refresh", None, json!({"refresh_token": r1}))
+        .await;
+    assert_eq!(res.status, 200);
+    let second = res.json();
+    let r2 = second["refresh_token"].as_str().unwrap();
+    assert_ne!(r1, r2);
+    assert_eq!(
+        app.get("/api/v1/auth/me", second["access_token"].as_str())
+            .await
+            .status,
+        200
+    );
+
+    // Replaying the rotated token fails and revokes the family: r2 and its access token die too.
+    app.post("/api/v1/auth/refresh", None, json!({"refresh_token": r1}))
+        .await
+        .assert_problem(401, "invalid_refresh_token");
+    app.post("/api/v1/auth/refresh", None, json!({"refresh_token": r2}))
+        .await
+        .assert_problem(401, "invalid_refresh_token");
+    app.get("/api/v1/auth/me", second["access_token"].as_str())
+        .await
+        .assert_problem(401, "invalid_token");
+    app.get("/api/v1/auth/me", first["access_token"].as_str())
+        .await
+        .assert_problem(401, "invalid_token");
+
+    // Another session of the same user is untouched.
+    let other = app.session(ADMIN_EMAIL, ADMIN_PASSWORD).await;
+    assert_eq!(
+        app.get("/api/v1/auth/me", other["access_token"].as_str())
+            .await
+            .status,
+        200
+    );
+}
+
+#[actix_web::test]
+async fn unknown_refresh_token_is_401() {
+    let app = TestApp::spawn().await;
+    app.post(
+        "/api/v1/auth/refresh",
+        None,
+        json!({"refresh_token": "made-up"}),
+    )
+    .await
+    .assert_problem(401, "invalid_refresh_token");
+    app.post(
+        "/api/v1/auth/logout",
+        None,
+        json!({"refresh_token": "made-up"}),
+    )
+    .await
+    .assert_problem(401, "invalid_refresh_token");
+}
+
+#[actix_web::test]
+async fn expired_refresh_token_is_401() {
+    let app = TestApp::spawn_with(|s| s.refresh_token_ttl_secs = 60).await;
+    let session = app.session(ADMIN_EMAIL, ADMIN_PASSWORD).await;
+    app.clock.advance(Duration::seconds(61));
+    let res = app
+        .post(
+            "/api/v1/auth/refresh",
+            None,
+            json!({"refresh_token": session["refresh_token"]}),
+        )
+        .await;
+    res.assert_problem(401, "invalid_refresh_token");
+}
+
+#[actix_web::test]
+async fn concurrent_refreshes_of_one_token_give_at_most_one_pair() {
+    let app = TestApp::spawn().await;
+    let session = app.session(ADMIN_EMAIL, ADMIN_PASSWORD).await;
+    let body = json!({"refresh_token": session["refresh_token"]});
+    let results = futures_util::future::join_all(
+        (0..8).map(|_| app.post("/api/v1/auth/refresh", None, body.clone())),
+    )
+    .await;
+    let ok = results.iter().filter(|r| r.status == 200).count();
+    assert!(ok <= 1, "{ok} refreshes succeeded");
+    assert!(
+        results.iter().all(|r| r.status == 200 || r.status == 401),
+        "only 200 or 401"
+    );
+}
+
+#[actix_web::test]
+async fn logout_ends_the_session_and_its_access_tokens() {
+    let app = TestApp::spawn().await;
+    let session = app.session(ADMIN_EMAIL, ADMIN_PASSWORD).await;
+    let other = app.session(ADMIN_EMAIL, ADMIN_PASSWORD).await;
+    let res = app
+        .post(
+            "/api/v1/auth/logout",
+            None,
+            json!({"refresh_token": session["refresh_token"]}),
+        )
+        .await;
+    assert_eq!(res.status, 204);
+    assert!(res.body.is_empty());
+    app.get("/api/v1/auth/me", session["access_token"].as_str())
+        .await
+        .assert_problem(401, "invalid_token");
+    app.post(
+        "/api/v1/auth/refresh",
+        None,
+        json!({"refresh_token": session["refresh_token"]}),
+    )
+    .await
+    .assert_problem(401, "invalid_refresh_token");
+    assert_eq!(
+        app.get("/api/v1/auth/me", other["access_token"].as_str())
+            .await
+            .status,
+        200
+    );
+}
+
+#[actix_web::test]
+async fn password_change_ends_every_session() {
+    let app = TestApp::spawn().await;
+    let (_, email, _) = app.user("writer").await;
+    let a = app.session(&email, PASSWORD).await;
+    let b = app.session(&email, PASSWORD).await;
+    let token = a["access_token"].as_str();
+    let new_password = "a-brand-new-password";
+
+    let res = app
+        .send(
+            Method::PUT,
+            "/api/v1/auth/password",
+            token,
+            Some(json!({"current_password": "wrong-password-1", "new_password": new_password})),
+        )
+        .await;
+    let body = res.assert_problem(422, "validation_failed");
+    assert_eq!(body["errors"][0]["field"], "current_password");
+    let res = app
+        .send(
+            Method::PUT,
+            "/api/v1/auth/password",
+            token,
+            Some(json!({"current_password": PASSWORD, "new_password": "short"})),
+        )
+        .await;
+    let body = res.assert_problem(422, "validation_failed");
+    assert_eq!(body["errors"][0]["field"], "new_password");
+
+    let res = app
+        .send(
+            Method::PUT,
+            "/api/v1/auth/password",
+            token,
+            Some(json!({"current_password": PASSWORD, "new_password": new_password})),
+        )
+        .await;
+    assert_eq!(res.status, 204);
+    for session in [&a, &b] {
+        app.get("/api/v1/auth/me", session["access_token"].as_str())
+            .await
+            .assert_problem(401, "invalid_token");
+        app.post(
+            "/api/v1/auth/refresh",
+            None,
+            json!({"refresh_token": session["refresh_token"]}),
+        )
+        .await
+        .assert_problem(401, "invalid_refresh_token");
+    }
+    app.login(&email, PASSWORD)
+        .await
+        .assert_problem(401, "invalid_credentials");
+    assert_eq!(app.login(&email, new_password).await.status, 200);
+}
+
+#[actix_web::test]
+async fn password_change_requires_a_token() {
+    let app = TestApp::spawn().await;
+    let res = app
+        .send(
+            Method::PUT,
+            "/api/v1/auth/password",
+            None,
+            Some(json!({"current_password": "x", "new_password": "y"})),
+        )
+        .await;
+    res.assert_problem(401, "invalid_token");
+    assert!(
+        res.header("www-authenticate")
+            .unwrap()
+            .starts_with("Bearer")
+    );
+}
+
+#[actix_web::test]
+async fn login_is_throttled_per_account_and_spoofing_does_not_reset_it() {
+    let app = TestApp::spawn().await;
+    for i in 0..10 {
+        // Alternate case and a spoofed X-Forwarded-For: neither resets the count.
+        let email = if i % 2 == 0 {
+            ADMIN_EMAIL.to_string()
+        } else {
+            ADMIN_EMAIL.to_uppercase()
+        };
+        let forwarded = format!("10.0.0.{i}");
+        let res = app
+            .send_with(
+                Method::POST,
+                "/api/v1/auth/login",
+                None,
+                Some(json!({"email": email, "password": "wrong-password-123"})),
+                &[("x-forwarded-for", forwarded.as_str())],
+            )
+            .await;
+        res.assert_problem(401, "invalid_credentials");
+    }
+    // Locked now, even with the right password, a new case and a new forwarded address.
+    let res = app
+        .send_with(
+            Method::POST,
+            "/api/v1/auth/login",
+            None,
+            Some(json!({"email": " Admin@Example.org ", "password": ADMIN_PASSWORD})),
+            &[("x-forwarded-for", "203.0.113.9")],
+        )
+        .await;
+    res.assert_problem(429, "rate_limited");
+    let retry: u64 = res.header("retry-after").unwrap().parse().unwrap();
+    assert!((1..=900).contains(&retry), "{retry}");
+
+    // After the window, the account may sign in again.
+    app.clock.advance(Duration::seconds(901));
+    assert_eq!(app.login(ADMIN_EMAIL, ADMIN_PASSWORD).await.status, 200);
+}
+
+#[actix_web::test]
+async fn login_is_throttled_per_address_across_accounts() {
+    let app = TestApp::spawn_with(|s| s.login_max_failures_per_address = 5).await;
+    for i in 0..5 {
+        let res = app
+            .login(&format!("someone{i}@example.org"), "wrong-password-123")
+            .await;
+        res.assert_problem(401, "invalid_credentials");
+    }
+    let res = app
+        .login("someone-else@example.org", "wrong-password-123")
+        .await;
+    res.assert_problem(429, "rate_limited");
+    assert!(res.header("retry-after").is_some());
+    app.login(ADMIN_EMAIL, ADMIN_PASSWORD)
+        .await
+        .assert_problem(429, "rate_limited");
+}
+
+#[actix_web::test]
+async fn trusted_proxy_forwarded_address_is_used() {
+    let app = TestApp::spawn_with(|s| {
+        s.login_max_failures_per_address = 2;
+        s.trusted_proxies = vec!["127.0.0.1".parse().unwrap()];
+    })
+    .await;
+    let attempt = |ip: &'static str, n: usize| {
+        let app = &app;
+        async move {
+            app.send_with(
+                Method::POST,
+                "/api/v1/auth/login",
+                None,
+                Some(
+                    json!({"email": format!("x{n}@example.org"), "password": "wrong-password-123"}),
+                ),
+                &[("x-forwarded-for", ip)],
+            )
+            .await
+        }
+    };
+    attempt("198.51.100.1", 1)
+        .await
+        .assert_problem(401, "invalid_credentials");
+    attempt("198.51.100.1", 2)
+        .await
+        .assert_problem(401, "invalid_credentials");
+    attempt("198.51.100.1", 3)
+        .await
+        .assert_problem(429, "rate_limited");
+    // A different client behind the same proxy is not blocked.
+    attempt("198.51.100.2", 4)
+        .await
+        .assert_problem(401, "invalid_credentials");
+}
+
+#[actix_web::test]
+async fn successful_login_clears_the_account_counter() {
+    let app = TestApp::spawn().await;
+    for _ in 0..9 {
+        app.login(ADMIN_EMAIL, "wrong-password-123")
+            .await
+            .assert_problem(401, "invalid_credentials");
+    }
+    assert_eq!(app.login(ADMIN_EMAIL, ADMIN_PASSWORD).await.status, 200);
+    for _ in 0..9 {
+        app.login(ADMIN_EMAIL, "wrong-password-123")
+            .await
+            .assert_problem(401, "invalid_credentials");
+    }
+    assert_eq!(app.login(ADMIN_EMAIL, ADMIN_PASSWORD).await.status, 200);
+}
+
+#[actix_web::test]
+async fn deactivated_user_cannot_sign_in() {
+    let app = TestApp::spawn().await;
+    let admin = app.admin_token().await;
+    let (id, email, _) = app.user("editor").await;
+    assert_eq!(
+        app.send(
+            Method::DELETE,
+            &format!("/api/v1/users/{id}"),
+            Some(&admin),
+            None
+        )
+        .await
+        .status,
+        204
+    );
+    app.login(&email, PASSWORD)
+        .await
+        .assert_problem(401, "invalid_credentials");
+}

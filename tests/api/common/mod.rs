@@ -1,0 +1,343 @@
+//! `TestApp`: a real Masthead server on a random loopback port over a fresh database:
+//! a SQLite file in a temporary directory, or a new database on the PostgreSQL server
+//! named by `MASTHEAD_TEST_POSTGRES_URL`. Dropping it stops the server and removes the
+//! database.
+
+use std::net::TcpListener;
+use std::sync::Arc;
+
+use actix_web::http::Method;
+use awc::http::header::HeaderMap;
+use diesel::{Connection, RunQueryDsl};
+use serde_json::{Value, json};
+
+use masthead::auth::jwt::JwtKeys;
+use masthead::clock::Clock;
+use masthead::config::Settings;
+use masthead::db::{Database, DatabaseUrl};
+use masthead::service::bootstrap;
+use masthead::startup::{self, Shared};
+use masthead::state::AppState;
+
+pub const JWT_SECRET: &str = "test-secret-0123456789abcdef0123456789";
+pub const ADMIN_EMAIL: &str = "admin@example.org";
+pub const ADMIN_PASSWORD: &str = "admin-password-123";
+pub const PASSWORD: &str = "a-long-password-1";
+
+/// A fresh database for one test.
+pub enum TestDb {
+    Sqlite {
+        _dir: tempfile::TempDir,
+        url: DatabaseUrl,
+    },
+    Postgres {
+        admin_url: String,
+        name: String,
+        url: DatabaseUrl,
+    },
+}
+
+impl TestDb {
+    pub fn create() -> TestDb {
+        match std::env::var("MASTHEAD_TEST_POSTGRES_URL") {
+            Ok(admin_url) if !admin_url.is_empty() => {
+                let name = format!("masthead_test_{}", uuid::Uuid::now_v7().simple());
+                let mut conn = diesel::PgConnection::establish(&admin_url)
+                    .expect("connect to MASTHEAD_TEST_POSTGRES_URL");
+                diesel::sql_query(format!("CREATE DATABASE {name}"))
+                    .execute(&mut conn)
+                    .expect("create test database");
+                let base = admin_url.split('?').next().unwrap_or(&admin_url);
+                let base = &base[..base.rfind('/').expect("URL has a database name")];
+                let url = DatabaseUrl::Postgres(format!("{base}/{name}"));
+                TestDb::Postgres {
+                    admin_url,
+                    name,
+                    url,
+                }
+            }
+            _ => {
+                let dir = tempfile::tempdir().expect("temp dir");
+                let url = DatabaseUrl::Sqlite(
+                    dir.path()
+                        .join("masthead.db")
+                        .to_string_lossy()
+                        .into_owned(),
+                );
+                TestDb::Sqlite { _dir: dir, url }
+            }
+        }
+    }
+
+    pub fn url(&self) -> &DatabaseUrl {
+        match self {
+            TestDb::Sqlite { url, .. } | TestDb::Postgres { url, .. } => url,
+        }
+    }
+}
+
+impl Drop for TestDb {
+    fn drop(&mut self) {
+        if let TestDb::Postgres {
+            admin_url, name, ..
+        } = self
+        {
+            if let Ok(mut conn) = diesel::PgConnection::establish(admin_url) {
+                let _ = diesel::sql_query(format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
+                    .execute(&mut conn);
+            }
+        }
+    }
+}
+
+pub struct TestApp {
+    pub base: String,
+    pub clock: Clock,
+    handle: Option<actix_web::dev::ServerHandle>,
+    thread: Option<std::thread::JoinHandle<()>>,
+    // Declared last: dropped after the server has stopped.
+    _db: TestDb,
+}
+
+/// A response, fully read.
+pub struct Resp {
+    pub status: u16,
+    pub headers: HeaderMap,
+    pub body: Vec<u8>,
+}
+
+impl Resp {
+    pub fn json(&self) -> Value {
+        serde_json::from_slice(&self.body)
+            .unwrap_or_else(|e| panic!("not JSON ({e}): {}", String::from_utf8_lossy(&self.body)))
+    }
+
+    pub fn header(&self, name: &str) -> Option<String> {
+        self.headers
+            .get(name)
+            .and_then(|v| v.to_str().ok())
+            .map(str::to_string)
+    }
+
+    /// Asserts an RFC 9457 problem with this status and code.
+    #[track_caller]
+    pub fn assert_problem(&self, status: u16, code: &str) -> Value {
+        assert_eq!(
+            self.status,
+            status,
+            "body: {}",
+            String::from_utf8_lossy(&self.body)
+        );
+        assert_eq!(
+            self.header("content-type").as_deref(),
+            Some("application/problem+json")
+        );
+        let body = self.json();
+        assert_eq!(body["status"], status);
+        assert_eq!(body["code"], code, "body: {body}");
+        assert_eq!(body["type"], format!("urn:masthead:problem:{code}"));
+        assert!(
+            body["title"].is_string() && body["detail"].is_string() && body["errors"].is_array()
+        );
+        body
+    }
+}
+
+impl TestApp {
+    pub async fn spawn() -> TestApp {
+        Self::spawn_with(|_| {}).await
+    }
+
+    /// Spawns with settings adjusted by `adjust`.
+    pub async fn spawn_with(adjust: impl FnOnce(&mut Settings)) -> TestApp {
+        let db = TestDb::create();
+        let mut settings = Settings::for_database(db.url().clone());
+        settings.workers = Some(2);
+        settings.access_log = false;
+        settings.db_pool_size = Some(6);
+        adjust(&mut settings);
+        let database = Database::connect(db.url(), settings.db_pool_size).expect("connect");
+        database.migrate().expect("migrate");
+        let clock = Clock::system();
+        let secret = bootstrap::jwt_secret(&database, Some(JWT_SECRET)).expect("secret");
+        bootstrap::ensure_first_admin(
+            &database,
+            &clock,
+            Some(ADMIN_EMAIL.into()),
+            Some(ADMIN_PASSWORD.into()),
+        )
+        .expect("first admin");
+        let state = AppState {
+            db: database,
+            jwt: Arc::new(JwtKeys::new(&secret, settings.access_token_ttl_secs)),
+            settings: Arc::new(settings),
+            clock: clock.clone(),
+        };
+        let listener = TcpListener::bind("127.0.0.1:0").expect("bind");
+        let base = format!("http://{}", listener.local_addr().expect("addr"));
+        let shared = Shared::new(state);
+        let (tx, rx) = std::sync::mpsc::channel();
+        let thread = std::thread::spawn(move || {
+            let _ = actix_web::rt::System::new().block_on(async move {
+                let server = startup::serve(shared, listener).expect("serve");
+                let _ = tx.send(server.handle());
+                server.await
+            });
+        });
+        let handle = rx.recv().expect("server started");
+        TestApp {
+            base,
+            clock,
+            handle: Some(handle),
+            thread: Some(thread),
+            _db: db,
+        }
+    }
+
+    /// Sends a request; `body` as JSON when given.
+    pub async fn send(
+        &self,
+        method: Method,
+        path: &str,
+        token: Option<&str>,
+        body: Option<Value>,
+    ) -> Resp {
+        self.send_with(method, path, token, body, &[]).await
+    }
+
+    pub async fn send_with(
+        &self,
+        method: Method,
+        path: &str,
+        token: Option<&str>,
+        body: Option<Value>,
+        headers: &[(&str, &str)],
+    ) -> Resp {
+        let client = awc::Client::builder()
+            .timeout(std::time::Duration::from_secs(60))
+            .finish();
+        let mut req = client.request(method, format!("{}{}", self.base, path));
+        if let Some(token) = token {
+            req = req.insert_header(("authorization", format!("Bearer {token}")));
+        }
+        for (name, value) in headers {
+            req = req.insert_header((*name, *value));
+        }
+        let mut res = match body {
+            Some(body) => req.send_json(&body).await,
+            None => req.send().await,
+        }
+        .expect("request");
+        let body = res
+            .body()
+            .limit(16 * 1024 * 1024)
+            .await
+            .expect("body")
+            .to_vec();
+        Resp {
+            status: res.status().as_u16(),
+            headers: res.headers().clone(),
+            body,
+        }
+    }
+
+    /// Sends raw bytes with the given content type.
+    pub async fn send_raw(
+        &self,
+        method: Method,
+        path: &str,
+        token: Option<&str>,
+        content_type: &str,
+        body: Vec<u8>,
+    ) -> Resp {
+        let client = awc::Client::builder()
+            .timeout(std::time::Duration::from_secs(60))
+            .finish();
+        let mut req = client
+            .request(method, format!("{}{}", self.base, path))
+            .insert_header(("content-type", content_type));
+        if let Some(token) = token {
+            req = req.insert_header(("authorization", format!("Bearer {token}")));
+        }
+        let mut res = req.send_body(body).await.expect("request");
+        let body = res
+            .body()
+            .limit(16 * 1024 * 1024)
+            .await
+            .expect("body")
+            .to_vec();
+        Resp {
+            status: res.status().as_u16(),
+            headers: res.headers().clone(),
+            body,
+        }
+    }
+
+    pub async fn get(&self, path: &str, token: Option<&str>) -> Resp {
+        self.send(Method::GET, path, token, None).await
+    }
+
+    pub async fn post(&self, path: &str, token: Option<&str>, body: Value) -> Resp {
+        self.send(Method::POST, path, token, Some(body)).await
+    }
+
+    pub async fn patch(&self, path: &str, token: Option<&str>, body: Value) -> Resp {
+        self.send(Method::PATCH, path, token, Some(body)).await
+    }
+
+    pub async fn login(&self, email: &str, password: &str) -> Resp {
+        self.post(
+            "/api/v1/auth/login",
+            None,
+            json!({"email": email, "password": password}),
+        )
+        .await
+    }
+
+    /// Logs in and returns the whole token response.
+    pub async fn session(&self, email: &str, password: &str) -> Value {
+        let res = self.login(email, password).await;
+        assert_eq!(
+            res.status,
+            200,
+            "login {email}: {}",
+            String::from_utf8_lossy(&res.body)
+        );
+        res.json()
+    }
+
+    pub async fn admin_token(&self) -> String {
+        self.session(ADMIN_EMAIL, ADMIN_PASSWORD).await["access_token"]
+            .as_str()
+            .expect("token")
+            .to_string()
+    }
+
+    /// Creates a user with `role` (as the first admin) and returns (id, email, access token).
+    pub async fn user(&self, role: &str) -> (String, String, String) {
+        let admin = self.admin_token().await;
+        let email = format!("{role}-{}@example.org", uuid::Uuid::now_v7().simple());
+        let res = self
+            .post("/api/v1/users", Some(&admin), json!({"email": email, "role": role, "password": PASSWORD, "display_name": format!("A {role}")}))
+            .await;
+        assert_eq!(res.status, 201, "{}", String::from_utf8_lossy(&res.body));
+        let id = res.json()["id"].as_str().expect("id").to_string();
+        let token = self.session(&email, PASSWORD).await["access_token"]
+            .as_str()
+            .expect("token")
+            .to_string();
+        (id, email, token)
+    }
+}
+
+impl Drop for TestApp {
+    fn drop(&mut self) {
+        if let Some(handle) = self.handle.take() {
+            // stop() sends its command at once; the server thread finishes on its own.
+            drop(handle.stop(false));
+        }
+        if let Some(thread) = self.thread.take() {
+            let _ = thread.join();
+        }
+    }
+}

@@ -1,0 +1,12 @@
+//! Integration tests: each test starts a real server over a fresh database (SQLite,
+//! or PostgreSQL when MASTHEAD_TEST_POSTGRES_URL is set) and talks HTTP to it.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+mod auth;
+mod cli;
+mod common;
+mod errors;
+mod health;
+mod openapi;
+mod tokens;
+mod users;
