@@ -324,3 +324,27 @@ impl From<actix_web::error::BlockingError> for ApiError {
         Self::Internal(format!("blocking task: {err}"))
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn server_errors_carry_no_internals() {
+        let err = ApiError::Internal("db password=hunter2 at /srv/x.rs:10".into());
+        let problem = err.problem(Some("/x"));
+        assert_eq!(problem.status, 500);
+        assert_eq!(problem.code, "internal_error");
+        assert!(!problem.detail.contains("hunter2") && !problem.detail.contains(".rs"));
+        let body = actix_web::body::to_bytes_limited(err.to_response(None).into_body(), 4096);
+        let text = format!("{:?}", futures_util::FutureExt::now_or_never(body));
+        assert!(!text.contains("hunter2"), "{text}");
+    }
+
+    #[test]
+    fn busy_database_is_503_not_500() {
+        let err = ApiError::Unavailable("database is locked".into());
+        assert_eq!(err.status_code(), StatusCode::SERVICE_UNAVAILABLE);
+        assert!(!err.problem(None).detail.contains("locked"));
+    }
+}

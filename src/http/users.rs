@@ -75,12 +75,14 @@ pub struct ListUsersQuery {
 #[schema(example = json!({"email": "ann@example.org", "display_name": "Ann Lee", "role": "editor", "password": "a long passphrase"}))]
 pub struct CreateUserRequest {
     /// Unique, case-insensitively; stored lower-cased.
+    #[schema(max_length = 254)]
     pub email: String,
     /// Shown on bylines; defaults to the email's local part.
+    #[schema(max_length = 100)]
     pub display_name: Option<String>,
     pub role: Role,
     /// At least 12 characters.
-    #[schema(write_only)]
+    #[schema(write_only, min_length = 12, max_length = 256)]
     pub password: String,
     /// Defaults to `true`.
     #[serde(default = "yes")]
@@ -96,18 +98,25 @@ fn yes() -> bool {
 #[serde(deny_unknown_fields)]
 #[schema(example = json!({"role": "writer"}))]
 pub struct UpdateUserRequest {
+    /// A new email address (unique, case-insensitively).
     #[serde(default, deserialize_with = "non_null")]
+    #[schema(value_type = String, max_length = 254)]
     pub email: Option<String>,
+    /// A new byline name.
     #[serde(default, deserialize_with = "non_null")]
+    #[schema(value_type = String, min_length = 1, max_length = 100)]
     pub display_name: Option<String>,
+    /// A new role; applies to the user's next request.
     #[serde(default, deserialize_with = "non_null")]
+    #[schema(value_type = Role)]
     pub role: Option<Role>,
     /// `false` deactivates: every session of the user ends at once.
     #[serde(default, deserialize_with = "non_null")]
+    #[schema(value_type = bool)]
     pub active: Option<bool>,
     /// Sets a new password (at least 12 characters); every session of the user ends.
     #[serde(default, deserialize_with = "non_null")]
-    #[schema(write_only)]
+    #[schema(value_type = String, write_only, min_length = 12, max_length = 256)]
     pub password: Option<String>,
 }
 

@@ -343,3 +343,44 @@ async fn pagination_walks_every_user_once() {
         .json();
     assert_eq!(writers["items"].as_array().unwrap().len(), 7);
 }
+
+#[actix_web::test]
+async fn concurrent_creations_all_land_and_duplicates_conflict_exactly_once() {
+    let app = TestApp::spawn().await;
+    let admin = app.admin_token().await;
+    let distinct = futures_util::future::join_all((0..20).map(|i| {
+        app.post(
+            "/api/v1/users",
+            Some(&admin),
+            json!({"email": format!("c{i}@example.org"), "role": "writer", "password": PASSWORD}),
+        )
+    }))
+    .await;
+    let statuses: Vec<u16> = distinct.iter().map(|r| r.status).collect();
+    assert!(statuses.iter().all(|s| *s == 201), "{statuses:?}");
+
+    let same = futures_util::future::join_all((0..20).map(|_| {
+        app.post(
+            "/api/v1/users",
+            Some(&admin),
+            json!({"email": "same@example.org", "role": "writer", "password": PASSWORD}),
+        )
+    }))
+    .await;
+    let statuses: Vec<u16> = same.iter().map(|r| r.status).collect();
+    assert_eq!(
+        statuses.iter().filter(|s| **s == 201).count(),
+        1,
+        "{statuses:?}"
+    );
+    assert_eq!(
+        statuses.iter().filter(|s| **s == 409).count(),
+        19,
+        "{statuses:?}"
+    );
+    let list = app
+        .get("/api/v1/users?limit=100", Some(&admin))
+        .await
+        .json();
+    assert_eq!(list["items"].as_array().unwrap().len(), 22);
+}
