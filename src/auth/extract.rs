@@ -34,6 +34,27 @@ impl RolePolicy for AdminOnly {
     const DESCRIPTION: &'static str = "admins";
 }
 
+/// Admins and editors: sections, publishing, polls.
+pub struct Editors;
+impl RolePolicy for Editors {
+    const ROLES: &'static [Role] = &[Role::Admin, Role::Editor];
+    const DESCRIPTION: &'static str = "admins and editors";
+}
+
+/// The newsroom: admins, editors and writers (articles).
+pub struct Newsroom;
+impl RolePolicy for Newsroom {
+    const ROLES: &'static [Role] = &[Role::Admin, Role::Editor, Role::Writer];
+    const DESCRIPTION: &'static str = "admins, editors and writers";
+}
+
+/// The commercial side: admins and commercial users (sponsored content, offers).
+pub struct Commercial;
+impl RolePolicy for Commercial {
+    const ROLES: &'static [Role] = &[Role::Admin, Role::Commercial];
+    const DESCRIPTION: &'static str = "admins and commercial users";
+}
+
 /// The signed-in caller, checked against the database, holding one of `P::ROLES`.
 pub struct Authenticated<P: RolePolicy = AnyRole> {
     pub current: CurrentUser,

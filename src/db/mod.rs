@@ -3,6 +3,7 @@
 //! SQL lives in one file per resource beside this one.
 
 pub mod schema;
+pub mod sections;
 pub mod sessions;
 pub mod settings;
 pub mod throttle;

@@ -57,6 +57,20 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    sections (id) {
+        id -> Text,
+        slug -> Text,
+        name -> Text,
+        description -> Nullable<Text>,
+        parent_id -> Nullable<Text>,
+        position -> BigInt,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+        version -> BigInt,
+    }
+}
+
 diesel::joinable!(sessions -> users (user_id));
 diesel::joinable!(refresh_tokens -> sessions (session_id));
 
@@ -67,4 +81,5 @@ diesel::allow_tables_to_appear_in_same_query!(
     sessions,
     refresh_tokens,
     login_failures,
+    sections,
 );

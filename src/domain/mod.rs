@@ -1,5 +1,8 @@
 //! Plain types and rules per resource: parsing, validation, workflow. No I/O, no
 //! diesel, no actix.
 
+pub mod section;
+pub mod slug;
 pub mod text;
 pub mod user;
+pub mod version;

@@ -2,11 +2,13 @@
 //! route table and the OpenAPI document. `routes` is the only place routes are mounted.
 
 pub mod auth;
+pub mod conditional;
 pub mod extract;
 pub mod health;
 pub mod openapi;
 pub mod pagination;
 pub mod routing;
+pub mod sections;
 pub mod users;
 
 use actix_web::dev::{ServiceFactory, ServiceRequest};
@@ -31,7 +33,14 @@ where
                 .service(users::create_user)
                 .service(users::get_user)
                 .service(users::update_user)
-                .service(users::delete_user),
+                .service(users::delete_user)
+                .service(sections::list_sections)
+                .service(sections::create_section)
+                .service(sections::get_section)
+                .service(sections::update_section)
+                .service(sections::delete_section)
+                .service(sections::public_sections)
+                .service(sections::public_section),
         )
 }
 
@@ -71,4 +80,24 @@ pub mod time {
     pub fn rfc3339<S: Serializer>(t: &DateTime<Utc>, s: S) -> Result<S::Ok, S::Error> {
         s.serialize_str(&t.to_rfc3339_opts(SecondsFormat::AutoSi, true))
     }
+}
+
+/// For PATCH fields that may be cleared: absent is `None`, `null` is `Some(None)`.
+pub fn nullable<'de, D, T>(deserializer: D) -> Result<Option<Option<T>>, D::Error>
+where
+    D: Deserializer<'de>,
+    T: Deserialize<'de>,
+{
+    Option::<T>::deserialize(deserializer).map(Some)
+}
+
+/// A JSON response with the resource's version as its ETag.
+pub fn versioned<T: serde::Serialize>(
+    status: actix_web::http::StatusCode,
+    version: i64,
+    body: &T,
+) -> actix_web::HttpResponse {
+    actix_web::HttpResponse::build(status)
+        .insert_header((actix_web::http::header::ETAG, conditional::etag(version)))
+        .json(body)
 }

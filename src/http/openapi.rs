@@ -24,6 +24,8 @@ pub const BEARER: &str = "bearerAuth";
         (name = "operations", description = "Liveness and readiness."),
         (name = "auth", description = "Signing in, refreshing and signing out; the current user."),
         (name = "users", description = "Accounts and roles (admins only)."),
+        (name = "sections", description = "The site's sections, a tree (admins and editors change them)."),
+        (name = "public", description = "The public delivery API: no token, cacheable, only published content."),
     ),
 )]
 pub struct ApiDoc;

@@ -3,4 +3,5 @@
 
 pub mod auth;
 pub mod bootstrap;
+pub mod sections;
 pub mod users;

@@ -8,5 +8,6 @@ mod common;
 mod errors;
 mod health;
 mod openapi;
+mod sections;
 mod tokens;
 mod users;

@@ -1,0 +1,69 @@
+//! URL slugs: lower-case ASCII letters, digits and single hyphens, 1..=120 characters.
+
+pub const MAX_SLUG_CHARS: usize = 120;
+
+/// Why `slug` is not a valid slug, if it is not.
+pub fn problem(slug: &str) -> Option<&'static str> {
+    if slug.is_empty() || slug.len() > MAX_SLUG_CHARS {
+        return Some("must be 1 to 120 characters");
+    }
+    let valid_chars = slug
+        .bytes()
+        .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-');
+    if !valid_chars || slug.starts_with('-') || slug.ends_with('-') || slug.contains("--") {
+        return Some("must be lower-case letters, digits and single hyphens, e.g. 'asia-markets'");
+    }
+    None
+}
+
+/// A slug made from a title (transliterated to ASCII), cut at a word boundary; `None`
+/// when nothing usable remains (a title of emoji, say).
+pub fn from_title(title: &str) -> Option<String> {
+    let full = slug::slugify(title);
+    let mut cut = String::new();
+    for word in full.split('-').filter(|w| !w.is_empty()) {
+        let extra = if cut.is_empty() {
+            word.len()
+        } else {
+            word.len() + 1
+        };
+        if cut.len() + extra > 80 {
+            break;
+        }
+        if !cut.is_empty() {
+            cut.push('-');
+        }
+        cut.push_str(word);
+    }
+    if cut.is_empty() {
+        cut = full
+            .chars()
+            .take(80)
+            .collect::<String>()
+            .trim_matches('-')
+            .to_string();
+    }
+    (problem(&cut).is_none()).then_some(cut)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn slugs() {
+        assert_eq!(
+            from_title("Asia's markets: a 2030 outlook!").as_deref(),
+            Some("asia-s-markets-a-2030-outlook")
+        );
+        assert_eq!(from_title("Zoë's Café").as_deref(), Some("zoe-s-cafe"));
+        assert_eq!(from_title("🗞️").as_deref(), Some("newspaper"));
+        assert_eq!(from_title("!!!"), None);
+        assert!(from_title(&"word ".repeat(100)).is_some_and(|s| s.len() <= 80));
+        assert!(problem("asia").is_none());
+        assert!(problem("Asia").is_some());
+        assert!(problem("-asia").is_some());
+        assert!(problem("a--b").is_some());
+        assert!(problem("").is_some());
+    }
+}

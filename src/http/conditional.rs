@@ -1,0 +1,79 @@
+//! Optimistic concurrency: strong ETags `"<version>"` on versioned resources, and the
+//! `If-Match` that every change to one needs (428 without it, 412 when stale).
+//! Also content ETags and `If-None-Match` for the public, cacheable responses.
+
+use actix_web::http::header;
+use actix_web::{FromRequest, HttpRequest, HttpResponse, dev::Payload};
+use sha2::{Digest, Sha256};
+
+pub use crate::domain::version::{IfMatch, etag};
+use crate::error::ApiError;
+
+/// A required `If-Match` header: extracting it fails with 428 when it is absent.
+#[derive(Debug, Clone)]
+pub struct RequireIfMatch(pub IfMatch);
+
+impl FromRequest for RequireIfMatch {
+    type Error = ApiError;
+    type Future = std::future::Ready<Result<Self, ApiError>>;
+
+    fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
+        let value = req
+            .headers()
+            .get(header::IF_MATCH)
+            .map(|v| v.to_str().unwrap_or(""));
+        std::future::ready(match value {
+            Some(v) => Ok(RequireIfMatch(IfMatch::parse(v))),
+            None => Err(ApiError::PreconditionRequired),
+        })
+    }
+}
+
+/// A strong ETag over a public response body.
+pub fn content_etag(body: &[u8]) -> String {
+    let digest = Sha256::digest(body);
+    let hex: String = digest.iter().take(12).map(|b| format!("{b:02x}")).collect();
+    format!("\"{hex}\"")
+}
+
+/// Whether `If-None-Match` names `etag` (weak comparison, as RFC 9110 asks for GET).
+pub fn none_match(req: &HttpRequest, etag: &str) -> bool {
+    let Some(value) = req
+        .headers()
+        .get(header::IF_NONE_MATCH)
+        .and_then(|v| v.to_str().ok())
+    else {
+        return false;
+    };
+    let bare = etag.trim_start_matches("W/");
+    value
+        .split(',')
+        .map(str::trim)
+        .any(|tag| tag == "*" || tag.trim_start_matches("W/") == bare)
+}
+
+/// A public, cacheable JSON response: ETag, Cache-Control, and 304 on a match.
+pub fn public_json(
+    req: &HttpRequest,
+    max_age: u32,
+    body: &impl serde::Serialize,
+) -> Result<HttpResponse, ApiError> {
+    let bytes = serde_json::to_vec(body).map_err(ApiError::internal)?;
+    let tag = content_etag(&bytes);
+    let cache = format!(
+        "public, max-age={max_age}, stale-while-revalidate={}",
+        max_age.saturating_mul(5).max(30)
+    );
+    let not_modified = none_match(req, &tag);
+    let mut res = if not_modified {
+        HttpResponse::NotModified()
+    } else {
+        HttpResponse::Ok()
+    };
+    res.insert_header((header::ETAG, tag))
+        .insert_header((header::CACHE_CONTROL, cache));
+    if not_modified {
+        return Ok(res.finish());
+    }
+    Ok(res.content_type("application/json").body(bytes))
+}

@@ -1,0 +1,406 @@
+//! `/api/v1/sections` (editorial) and `/api/v1/public/sections` (the site's tree).
+
+use actix_web::http::StatusCode;
+use actix_web::{HttpRequest, HttpResponse, delete, get, patch, post, web};
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
+
+use crate::auth::{Authenticated, Editors};
+use crate::domain::section::SectionFields;
+use crate::error::ApiError;
+use crate::http::conditional::{RequireIfMatch, public_json};
+use crate::http::extract::{ApiJson, ApiQuery};
+use crate::http::{non_null, nullable, pagination, time, versioned};
+use crate::service::sections::{self, Section, SectionPatch};
+use crate::state::AppState;
+
+/// A section of the site.
+#[derive(Debug, Serialize, ToSchema)]
+#[schema(example = json!({
+    "id": "0193a1b2-c3d4-7e5f-8a9b-0c1d2e3f4a5b", "slug": "asia", "name": "Asia",
+    "description": "News from Asia", "parent_id": null, "position": 3,
+    "created_at": "2026-11-27T09:30:00Z", "updated_at": "2026-11-27T09:30:00Z", "version": 1
+}))]
+pub struct SectionResponse {
+    pub id: String,
+    pub slug: String,
+    pub name: String,
+    pub description: Option<String>,
+    /// The parent section, `null` at the top of the tree.
+    pub parent_id: Option<String>,
+    /// Order among siblings, ascending.
+    pub position: i64,
+    #[serde(serialize_with = "time::rfc3339")]
+    pub created_at: DateTime<Utc>,
+    #[serde(serialize_with = "time::rfc3339")]
+    pub updated_at: DateTime<Utc>,
+    /// Increases on every change; the ETag is `"<version>"`.
+    pub version: i64,
+}
+
+impl From<Section> for SectionResponse {
+    fn from(s: Section) -> Self {
+        SectionResponse {
+            id: s.id,
+            slug: s.slug,
+            name: s.name,
+            description: s.description,
+            parent_id: s.parent_id,
+            position: s.position,
+            created_at: s.created_at,
+            updated_at: s.updated_at,
+            version: s.version,
+        }
+    }
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct SectionPage {
+    pub items: Vec<SectionResponse>,
+    /// Pass as `cursor` for the next page; `null` on the last page.
+    pub next_cursor: Option<String>,
+}
+
+#[derive(Debug, Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
+pub struct ListSectionsQuery {
+    /// Only the direct children of this section id.
+    pub parent: Option<String>,
+    /// Page size, 1..=100 (default 20).
+    #[param(minimum = 1, maximum = 100, example = 20)]
+    pub limit: Option<i64>,
+    /// The `next_cursor` of the previous page.
+    pub cursor: Option<String>,
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+#[schema(example = json!({"name": "Asia", "slug": "asia", "description": "News from Asia", "position": 3}))]
+pub struct CreateSectionRequest {
+    #[schema(min_length = 1, max_length = 100)]
+    pub name: String,
+    /// Defaults to one made from the name; unique.
+    #[schema(max_length = 120, pattern = "^[a-z0-9]+(-[a-z0-9]+)*$")]
+    pub slug: Option<String>,
+    #[schema(max_length = 1000)]
+    pub description: Option<String>,
+    /// The parent section; omit or `null` for a top-level section.
+    pub parent_id: Option<String>,
+    /// Order among siblings (default 0).
+    #[schema(minimum = 0, maximum = 1000000)]
+    pub position: Option<i64>,
+}
+
+/// Fields to change; absent fields stay. `description` and `parent_id` accept `null`.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+#[schema(example = json!({"name": "Asia Pacific", "position": 2}))]
+pub struct UpdateSectionRequest {
+    #[serde(default, deserialize_with = "non_null")]
+    #[schema(value_type = String, min_length = 1, max_length = 100)]
+    pub name: Option<String>,
+    #[serde(default, deserialize_with = "non_null")]
+    #[schema(value_type = String, max_length = 120, pattern = "^[a-z0-9]+(-[a-z0-9]+)*$")]
+    pub slug: Option<String>,
+    #[serde(default, deserialize_with = "nullable")]
+    #[schema(value_type = Option<String>, max_length = 1000)]
+    pub description: Option<Option<String>>,
+    /// `null` moves the section to the top level.
+    #[serde(default, deserialize_with = "nullable")]
+    #[schema(value_type = Option<String>)]
+    pub parent_id: Option<Option<String>>,
+    #[serde(default, deserialize_with = "non_null")]
+    #[schema(value_type = i64, minimum = 0, maximum = 1000000)]
+    pub position: Option<i64>,
+}
+
+fn decode_section_cursor(cursor: &str) -> Result<(i64, String), ApiError> {
+    let key = pagination::decode_cursor(cursor)?;
+    key.split_once(':')
+        .and_then(|(p, id)| Some((p.parse::<i64>().ok()?, id.to_string())))
+        .ok_or_else(|| ApiError::invalid("cursor", "is not a cursor returned by this list"))
+}
+
+/// Lists sections in display order (position, then creation).
+#[utoipa::path(
+    tag = "sections", operation_id = "listSections", params(ListSectionsQuery), security(("bearerAuth" = [])),
+    responses((status = 200, description = "A page of sections.", body = SectionPage))
+)]
+#[get("/sections")]
+pub async fn list_sections(
+    _user: Authenticated,
+    state: web::Data<AppState>,
+    query: ApiQuery<ListSectionsQuery>,
+) -> Result<web::Json<SectionPage>, ApiError> {
+    let q = query.0;
+    let limit = pagination::limit(q.limit)?;
+    let after = q.cursor.as_deref().map(decode_section_cursor).transpose()?;
+    let (items, next) = sections::list(&state, q.parent, after, limit).await?;
+    Ok(web::Json(SectionPage {
+        items: items.into_iter().map(SectionResponse::from).collect(),
+        next_cursor: next.map(|(p, id)| pagination::encode_cursor(&format!("{p}:{id}"))),
+    }))
+}
+
+/// Creates a section.
+#[utoipa::path(
+    tag = "sections", operation_id = "createSection", request_body = CreateSectionRequest, security(("bearerAuth" = [])),
+    responses(
+        (status = 201, description = "Created.", body = SectionResponse, headers(
+            ("Location" = String, description = "The new section's URL."),
+            ("ETag" = String, description = "The section's version, `\"1\"`."))),
+        (status = 403, description = "Only admins and editors manage sections."),
+        (status = 409, description = "The slug is taken."),
+    )
+)]
+#[post("/sections")]
+pub async fn create_section(
+    _editor: Authenticated<Editors>,
+    state: web::Data<AppState>,
+    body: ApiJson<CreateSectionRequest>,
+) -> Result<HttpResponse, ApiError> {
+    let b = body.0;
+    let slug_given = b.slug.is_some();
+    let fields = SectionFields {
+        slug: b.slug.unwrap_or_default(),
+        name: b.name,
+        description: b.description,
+        parent_id: b.parent_id,
+        position: b.position.unwrap_or(0),
+    }
+    .validate(slug_given)
+    .map_err(ApiError::Validation)?;
+    let section = sections::create(&state, fields).await?;
+    let location = format!("/api/v1/sections/{}", section.id);
+    let mut res = versioned(
+        StatusCode::CREATED,
+        section.version,
+        &SectionResponse::from(section),
+    );
+    res.headers_mut().insert(
+        actix_web::http::header::LOCATION,
+        actix_web::http::header::HeaderValue::from_str(&location).map_err(ApiError::internal)?,
+    );
+    Ok(res)
+}
+
+/// Reads a section.
+#[utoipa::path(
+    tag = "sections", operation_id = "getSection", params(("id" = String, Path, description = "The section's id.")),
+    security(("bearerAuth" = [])),
+    responses(
+        (status = 200, description = "The section.", body = SectionResponse,
+            headers(("ETag" = String, description = "The section's version."))),
+        (status = 404, description = "No such section."),
+    )
+)]
+#[get("/sections/{id}")]
+pub async fn get_section(
+    _user: Authenticated,
+    state: web::Data<AppState>,
+    id: web::Path<String>,
+) -> Result<HttpResponse, ApiError> {
+    let section = sections::get(&state, id.into_inner()).await?;
+    Ok(versioned(
+        StatusCode::OK,
+        section.version,
+        &SectionResponse::from(section),
+    ))
+}
+
+/// Changes a section. Needs `If-Match` with the current ETag.
+#[utoipa::path(
+    tag = "sections", operation_id = "updateSection",
+    params(
+        ("id" = String, Path, description = "The section's id."),
+        ("If-Match" = String, Header, description = "The ETag of the version being changed, e.g. `\"3\"`."),
+    ),
+    request_body = UpdateSectionRequest, security(("bearerAuth" = [])),
+    responses(
+        (status = 200, description = "The changed section.", body = SectionResponse,
+            headers(("ETag" = String, description = "The new version."))),
+        (status = 403, description = "Only admins and editors manage sections."),
+        (status = 404, description = "No such section."),
+        (status = 409, description = "The slug is taken."),
+        (status = 412, description = "The section changed since that ETag; the response carries the current one."),
+        (status = 428, description = "If-Match is missing."),
+    )
+)]
+#[patch("/sections/{id}")]
+pub async fn update_section(
+    _editor: Authenticated<Editors>,
+    state: web::Data<AppState>,
+    id: web::Path<String>,
+    if_match: RequireIfMatch,
+    body: ApiJson<UpdateSectionRequest>,
+) -> Result<HttpResponse, ApiError> {
+    let b = body.0;
+    let patch = SectionPatch {
+        slug: b.slug,
+        name: b.name,
+        description: b.description,
+        parent_id: b.parent_id,
+        position: b.position,
+    };
+    let section = sections::update(&state, id.into_inner(), if_match.0, patch).await?;
+    Ok(versioned(
+        StatusCode::OK,
+        section.version,
+        &SectionResponse::from(section),
+    ))
+}
+
+/// Deletes an empty section. Needs `If-Match`.
+#[utoipa::path(
+    tag = "sections", operation_id = "deleteSection",
+    params(
+        ("id" = String, Path, description = "The section's id."),
+        ("If-Match" = String, Header, description = "The ETag of the version being deleted."),
+    ),
+    security(("bearerAuth" = [])),
+    responses(
+        (status = 204, description = "Deleted."),
+        (status = 403, description = "Only admins and editors manage sections."),
+        (status = 404, description = "No such section."),
+        (status = 409, description = "The section still holds sub-sections or articles."),
+        (status = 412, description = "The section changed since that ETag."),
+        (status = 428, description = "If-Match is missing."),
+    )
+)]
+#[delete("/sections/{id}")]
+pub async fn delete_section(
+    _editor: Authenticated<Editors>,
+    state: web::Data<AppState>,
+    id: web::Path<String>,
+    if_match: RequireIfMatch,
+) -> Result<HttpResponse, ApiError> {
+    sections::delete(&state, id.into_inner(), if_match.0).await?;
+    Ok(HttpResponse::NoContent().finish())
+}
+
+/// A section in the public tree.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct PublicSection {
+    pub id: String,
+    pub slug: String,
+    pub name: String,
+    pub description: Option<String>,
+    pub position: i64,
+    /// Sub-sections, in display order.
+    #[schema(no_recursion)]
+    pub children: Vec<PublicSection>,
+}
+
+/// The whole tree.
+#[derive(Debug, Serialize, ToSchema)]
+#[schema(example = json!({"items": [{"id": "0193a1b2-c3d4-7e5f-8a9b-0c1d2e3f4a5b", "slug": "business", "name": "Business",
+    "description": null, "position": 1, "children": [{"id": "0193a1b2-c3d4-7e5f-8a9b-0c1d2e3f4a5c", "slug": "markets",
+    "name": "Markets", "description": null, "position": 0, "children": []}]}]}))]
+pub struct PublicSectionTree {
+    pub items: Vec<PublicSection>,
+}
+
+/// A link to a section.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct SectionRef {
+    pub id: String,
+    pub slug: String,
+    pub name: String,
+}
+
+/// One section with its parent and sub-sections.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct PublicSectionDetail {
+    pub id: String,
+    pub slug: String,
+    pub name: String,
+    pub description: Option<String>,
+    pub position: i64,
+    /// `null` for a top-level section.
+    pub parent: Option<SectionRef>,
+    pub children: Vec<PublicSection>,
+}
+
+fn subtree(all: &[Section], parent: Option<&str>) -> Vec<PublicSection> {
+    all.iter()
+        .filter(|s| s.parent_id.as_deref() == parent)
+        .map(|s| PublicSection {
+            id: s.id.clone(),
+            slug: s.slug.clone(),
+            name: s.name.clone(),
+            description: s.description.clone(),
+            position: s.position,
+            children: subtree(all, Some(&s.id)),
+        })
+        .collect()
+}
+
+/// The sections tree, for a site's navigation.
+#[utoipa::path(
+    tag = "public", operation_id = "getPublicSections",
+    responses(
+        (status = 200, description = "The tree, top-level sections first.", body = PublicSectionTree,
+            headers(("ETag" = String, description = "Changes when the tree changes."),
+                    ("Cache-Control" = String, description = "public, max-age=..."))),
+        (status = 304, description = "Not modified (If-None-Match matched)."),
+    )
+)]
+#[get("/public/sections")]
+pub async fn public_sections(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+) -> Result<HttpResponse, ApiError> {
+    let all = sections::all(&state).await?;
+    public_json(
+        &req,
+        state.settings.public_max_age,
+        &PublicSectionTree {
+            items: subtree(&all, None),
+        },
+    )
+}
+
+/// One section by slug, with its parent and sub-sections.
+#[utoipa::path(
+    tag = "public", operation_id = "getPublicSection", params(("slug" = String, Path, description = "The section's slug.")),
+    responses(
+        (status = 200, description = "The section.", body = PublicSectionDetail,
+            headers(("ETag" = String, description = "Changes when the section changes."),
+                    ("Cache-Control" = String, description = "public, max-age=..."))),
+        (status = 304, description = "Not modified (If-None-Match matched)."),
+        (status = 404, description = "No such section."),
+    )
+)]
+#[get("/public/sections/{slug}")]
+pub async fn public_section(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    slug: web::Path<String>,
+) -> Result<HttpResponse, ApiError> {
+    let all = sections::all(&state).await?;
+    let section = all
+        .iter()
+        .find(|s| s.slug == *slug)
+        .ok_or_else(|| ApiError::not_found("Section"))?;
+    let parent = section
+        .parent_id
+        .as_ref()
+        .and_then(|p| all.iter().find(|s| &s.id == p))
+        .map(|p| SectionRef {
+            id: p.id.clone(),
+            slug: p.slug.clone(),
+            name: p.name.clone(),
+        });
+    let detail = PublicSectionDetail {
+        id: section.id.clone(),
+        slug: section.slug.clone(),
+        name: section.name.clone(),
+        description: section.description.clone(),
+        position: section.position,
+        parent,
+        children: subtree(&all, Some(&section.id)),
+    };
+    public_json(&req, state.settings.public_max_age, &detail)
+}
