@@ -227,7 +227,10 @@ impl ApiError {
 
     /// The full response for this error, at `instance`.
     pub fn to_response(&self, instance: Option<&str>) -> HttpResponse {
-        if let Self::Internal(cause) | Self::Unavailable(cause) = self {
+        // An empty cause is a re-render of an error already logged.
+        if let Self::Internal(cause) | Self::Unavailable(cause) = self
+            && !cause.is_empty()
+        {
             tracing::error!(cause = %cause, instance = instance.unwrap_or(""), "request failed");
         }
         let problem = self.problem(instance);

@@ -80,7 +80,42 @@ fn open_database(settings: &Settings) -> Result<Database, Failure> {
     Ok(db)
 }
 
+/// The first admin's settings, checked before anything is touched.
+fn admin_from_environment() -> Result<(Option<String>, Option<String>), Failure> {
+    let email = std::env::var("MASTHEAD_ADMIN_EMAIL")
+        .ok()
+        .filter(|e| !e.trim().is_empty());
+    let password = std::env::var("MASTHEAD_ADMIN_PASSWORD")
+        .ok()
+        .filter(|p| !p.is_empty());
+    if email.is_some() || password.is_some() {
+        let probe_password = password
+            .clone()
+            .unwrap_or_else(|| "x".repeat(masthead::domain::user::MIN_PASSWORD_CHARS));
+        let probe_email = email.clone().unwrap_or_else(|| "admin@localhost".into());
+        NewUser::validate(
+            &probe_email,
+            Some("Administrator"),
+            Role::Admin,
+            true,
+            &probe_password,
+        )
+        .map_err(|errors| {
+            let all = errors
+                .iter()
+                .map(|e| format!("{} {}", e.field, e.message))
+                .collect::<Vec<_>>()
+                .join("; ");
+            bad_setting(format!(
+                "invalid MASTHEAD_ADMIN_EMAIL / MASTHEAD_ADMIN_PASSWORD: {all}"
+            ))
+        })?;
+    }
+    Ok((email, password))
+}
+
 fn serve(settings: Settings) -> Result<(), Failure> {
+    let (admin_email, admin_password) = admin_from_environment()?;
     let listener = TcpListener::bind(settings.bind).map_err(|e| {
         bad_setting(format!(
             "cannot listen on {} (--bind / MASTHEAD_BIND): {e}",
@@ -91,13 +126,8 @@ fn serve(settings: Settings) -> Result<(), Failure> {
     let clock = Clock::system();
     let secret = bootstrap::jwt_secret(&db, settings.jwt_secret.as_ref().map(|s| s.0.as_str()))
         .map_err(|e| Failure(1, format!("cannot set up the JWT secret: {e}")))?;
-    let first = bootstrap::ensure_first_admin(
-        &db,
-        &clock,
-        std::env::var("MASTHEAD_ADMIN_EMAIL").ok(),
-        std::env::var("MASTHEAD_ADMIN_PASSWORD").ok(),
-    )
-    .map_err(bad_setting)?;
+    let first = bootstrap::ensure_first_admin(&db, &clock, admin_email, admin_password)
+        .map_err(bad_setting)?;
     match first {
         FirstAdmin::NotNeeded => {}
         FirstAdmin::FromEnvironment { email } => tracing::info!(%email, "created the first admin"),

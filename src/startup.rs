@@ -32,7 +32,8 @@ pub struct Shared {
 impl Shared {
     pub fn new(state: AppState) -> Shared {
         let spec = http::openapi_document();
-        let routes = RouteTable::from_openapi(&spec);
+        let mut routes = RouteTable::from_openapi(&spec);
+        routes.add("/openapi.json", &[Method::GET]);
         Shared {
             state: web::Data::new(state),
             spec: Arc::new(spec),
@@ -63,11 +64,12 @@ pub fn build_app(
         .default_service(web::to(|| async {
             Err::<actix_web::HttpResponse, _>(ApiError::not_found("Resource"))
         }))
+        .wrap_fn(move |req, srv| front_door(req, srv, &routes, access_log))
+        // Outermost, so that every answer (errors included) carries the CORS headers.
         .wrap(Condition::new(
             !settings.cors_origins.is_empty(),
             cors(settings),
         ))
-        .wrap_fn(move |req, srv| front_door(req, srv, &routes, access_log))
 }
 
 /// The outermost layer: answers 405/400 from the route table before routing, turns
@@ -86,12 +88,16 @@ where
     let started = Instant::now();
     let method = req.method().clone();
     let path = req.path().to_string();
+    // What the router matches: percent-decoded (so /heal%74hz is /healthz here too).
+    let decoded = req.match_info().as_str().to_string();
     let preflight = method == Method::OPTIONS && req.headers().contains_key(header::ORIGIN);
     // A CORS preflight is the CORS layer's to answer.
     let checked = if preflight {
         Ok(())
+    } else if decoded.chars().any(char::is_control) {
+        Err(ApiError::not_found("Resource"))
     } else {
-        routes.check(&method, &path, req.query_string())
+        routes.check(&method, &decoded, req.query_string())
     };
     let inner = match checked {
         Err(problem) => Err(req.into_response(problem.to_response(Some(&path)))),
@@ -123,22 +129,51 @@ fn problem_for(err: &actix_web::Error) -> ApiError {
     }
 }
 
-/// Re-renders an error response as problem+json carrying `instance`.
+/// Re-renders an error response as problem+json carrying `instance` (keeping the
+/// headers inner layers set), including plain-text errors from outside our code.
 fn problem_json<B: MessageBody + 'static>(
-    res: ServiceResponse<B>,
+    mut res: ServiceResponse<B>,
     path: &str,
 ) -> ServiceResponse<BoxBody> {
-    let replacement = res
-        .response()
-        .error()
-        .map(|err| problem_for(err).to_response(Some(path)));
-    match replacement {
-        Some(response) => {
-            let (req, _) = res.into_parts();
-            ServiceResponse::new(req, response)
+    let status = res.status();
+    let is_json = res
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|ct| {
+            ct.starts_with("application/json") || ct.starts_with("application/problem+json")
+        });
+    let replacement = match res.response().error() {
+        Some(err) => Some(problem_for(err)),
+        None if (status.is_client_error() || status.is_server_error()) && !is_json => {
+            Some(ApiError::from_status(status))
         }
-        None => res.map_into_boxed_body(),
+        None => None,
+    };
+    let Some(problem) = replacement else {
+        if res
+            .headers()
+            .get(header::CONTENT_TYPE)
+            .is_some_and(|v| v == "application/json")
+        {
+            res.headers_mut().insert(
+                header::CONTENT_TYPE,
+                header::HeaderValue::from_static("application/json; charset=utf-8"),
+            );
+        }
+        return res.map_into_boxed_body();
+    };
+    let (req, old) = res.into_parts();
+    let mut response = problem.to_response(Some(path));
+    for (name, value) in old.headers() {
+        if name != header::CONTENT_TYPE
+            && name != header::CONTENT_LENGTH
+            && !response.headers().contains_key(name)
+        {
+            response.headers_mut().append(name.clone(), value.clone());
+        }
     }
+    ServiceResponse::new(req, response)
 }
 
 /// `ApiError` is not `Clone` (it may carry causes); rendering needs only its response.

@@ -2,6 +2,7 @@
 //! embedded migrations, and the transaction helper every write goes through.
 //! SQL lives in one file per resource beside this one.
 
+pub mod articles;
 pub mod schema;
 pub mod sections;
 pub mod sessions;

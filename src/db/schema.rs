@@ -71,6 +71,74 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    articles (id) {
+        id -> Text,
+        slug -> Text,
+        headline -> Text,
+        standfirst -> Nullable<Text>,
+        dateline -> Nullable<Text>,
+        kicker -> Nullable<Text>,
+        hero_image -> Nullable<Text>,
+        body -> Text,
+        body_text -> Text,
+        section_id -> Text,
+        created_by -> Text,
+        tags -> Text,
+        access -> Text,
+        preview_blocks -> Nullable<BigInt>,
+        seo -> Nullable<Text>,
+        status -> Text,
+        publish_at -> Nullable<Timestamp>,
+        first_published_at -> Nullable<Timestamp>,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+        trashed_at -> Nullable<Timestamp>,
+        trashed_status -> Nullable<Text>,
+        version -> BigInt,
+    }
+}
+
+diesel::table! {
+    article_authors (article_id, user_id) {
+        article_id -> Text,
+        user_id -> Text,
+        position -> BigInt,
+    }
+}
+
+diesel::table! {
+    article_tags (article_id, tag) {
+        article_id -> Text,
+        tag -> Text,
+    }
+}
+
+diesel::table! {
+    article_slugs (slug) {
+        slug -> Text,
+        article_id -> Text,
+    }
+}
+
+diesel::table! {
+    article_revisions (article_id, number) {
+        article_id -> Text,
+        number -> BigInt,
+        article_version -> BigInt,
+        created_at -> Timestamp,
+        created_by -> Text,
+        note -> Text,
+        snapshot -> Text,
+    }
+}
+
+diesel::joinable!(articles -> sections (section_id));
+diesel::joinable!(article_authors -> articles (article_id));
+diesel::joinable!(article_authors -> users (user_id));
+diesel::joinable!(article_tags -> articles (article_id));
+diesel::joinable!(article_slugs -> articles (article_id));
+diesel::joinable!(article_revisions -> articles (article_id));
 diesel::joinable!(sessions -> users (user_id));
 diesel::joinable!(refresh_tokens -> sessions (session_id));
 
@@ -82,4 +150,9 @@ diesel::allow_tables_to_appear_in_same_query!(
     refresh_tokens,
     login_failures,
     sections,
+    articles,
+    article_authors,
+    article_tags,
+    article_slugs,
+    article_revisions,
 );

@@ -50,6 +50,13 @@ pub fn clear(conn: &mut DbConnection, scope: &str, subject: &str) -> QueryResult
     .map(|_| ())
 }
 
+/// Removes the given attempts (reserved before a password check that then passed).
+pub fn forget(conn: &mut DbConnection, ids: &[String]) -> QueryResult<()> {
+    diesel::delete(dsl::login_failures.filter(dsl::id.eq_any(ids)))
+        .execute(conn)
+        .map(|_| ())
+}
+
 /// Forgets failures older than the window, so the table stays small.
 pub fn prune(conn: &mut DbConnection, before: NaiveDateTime) -> QueryResult<()> {
     diesel::delete(dsl::login_failures.filter(dsl::failed_at.le(before)))

@@ -1,6 +1,7 @@
 //! Plain types and rules per resource: parsing, validation, workflow. No I/O, no
 //! diesel, no actix.
 
+pub mod article;
 pub mod section;
 pub mod slug;
 pub mod text;

@@ -93,8 +93,8 @@ pub fn check_password(errors: &mut Errors, field: &str, password: &str) {
             field,
             format!("must be at most {MAX_PASSWORD_CHARS} characters"),
         );
-    } else if password.contains('\0') {
-        errors.add(field, "must not contain NUL characters");
+    } else if password.chars().any(char::is_control) {
+        errors.add(field, "must not contain control characters");
     }
 }
 

@@ -96,7 +96,7 @@ pub async fn login(
     body: ApiJson<LoginRequest>,
 ) -> Result<HttpResponse, ApiError> {
     let address = client_ip(&req, &state.settings.trusted_proxies);
-    let b = body.0;
+    let b = body.into_inner()?;
     let pair = auth::login(&state, b.email, b.password, address).await?;
     Ok(no_store(pair.into()))
 }
@@ -115,7 +115,7 @@ pub async fn refresh(
     state: web::Data<AppState>,
     body: ApiJson<RefreshRequest>,
 ) -> Result<HttpResponse, ApiError> {
-    let pair = auth::refresh(&state, body.0.refresh_token).await?;
+    let pair = auth::refresh(&state, body.into_inner()?.refresh_token).await?;
     Ok(no_store(pair.into()))
 }
 
@@ -129,7 +129,7 @@ pub async fn logout(
     state: web::Data<AppState>,
     body: ApiJson<RefreshRequest>,
 ) -> Result<HttpResponse, ApiError> {
-    auth::logout(&state, body.0.refresh_token).await?;
+    auth::logout(&state, body.into_inner()?.refresh_token).await?;
     Ok(HttpResponse::NoContent().finish())
 }
 
@@ -158,7 +158,7 @@ pub async fn change_password(
     state: web::Data<AppState>,
     body: ApiJson<ChangePasswordRequest>,
 ) -> Result<HttpResponse, ApiError> {
-    let b = body.0;
+    let b = body.into_inner()?;
     auth::change_password(&state, &user.current, b.current_password, b.new_password).await?;
     Ok(HttpResponse::NoContent().finish())
 }

@@ -9,9 +9,16 @@ use sha2::{Digest, Sha256};
 pub use crate::domain::version::{IfMatch, etag};
 use crate::error::ApiError;
 
-/// A required `If-Match` header: extracting it fails with 428 when it is absent.
+/// A required `If-Match` header: `into_inner` is 428 when it is absent. Held back until
+/// the handler asks, so that 401/403 answer first.
 #[derive(Debug, Clone)]
-pub struct RequireIfMatch(pub IfMatch);
+pub struct RequireIfMatch(Option<IfMatch>);
+
+impl RequireIfMatch {
+    pub fn into_inner(self) -> Result<IfMatch, ApiError> {
+        self.0.ok_or(ApiError::PreconditionRequired)
+    }
+}
 
 impl FromRequest for RequireIfMatch {
     type Error = ApiError;
@@ -21,11 +28,8 @@ impl FromRequest for RequireIfMatch {
         let value = req
             .headers()
             .get(header::IF_MATCH)
-            .map(|v| v.to_str().unwrap_or(""));
-        std::future::ready(match value {
-            Some(v) => Ok(RequireIfMatch(IfMatch::parse(v))),
-            None => Err(ApiError::PreconditionRequired),
-        })
+            .map(|v| IfMatch::parse(v.to_str().unwrap_or("")));
+        std::future::ready(Ok(RequireIfMatch(value)))
     }
 }
 

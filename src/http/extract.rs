@@ -14,9 +14,17 @@ use serde::de::DeserializeOwned;
 use crate::error::{ApiError, FieldError};
 use crate::state::AppState;
 
-/// A JSON request body.
+/// A JSON request body. Its errors are held back until the handler asks for the value
+/// (`into_inner`), after the caller has been authenticated: actix resolves extractors
+/// together, and a bad body must never answer before a missing token or role does.
 #[derive(Debug)]
-pub struct ApiJson<T>(pub T);
+pub struct ApiJson<T>(Result<T, ApiError>);
+
+impl<T> ApiJson<T> {
+    pub fn into_inner(self) -> Result<T, ApiError> {
+        self.0
+    }
+}
 
 impl<T: DeserializeOwned + 'static> FromRequest for ApiJson<T> {
     type Error = ApiError;
@@ -29,17 +37,18 @@ impl<T: DeserializeOwned + 'static> FromRequest for ApiJson<T> {
             .app_data::<actix_web::web::Data<AppState>>()
             .map(|s| s.settings.max_body_bytes);
         Box::pin(async move {
-            if !content_type_ok {
-                return Err(ApiError::UnsupportedMediaType {
-                    detail:
-                        "The request body must be JSON, sent with Content-Type: application/json."
-                            .into(),
-                });
-            }
-            let bytes = bytes
-                .await
-                .map_err(|e| payload_error(&e, limit.unwrap_or(0)))?;
-            parse_json(&bytes).map(ApiJson)
+            let parsed = async {
+                let bytes = bytes
+                    .await
+                    .map_err(|e| payload_error(&e, limit.unwrap_or(0)))?;
+                if !content_type_ok {
+                    return Err(ApiError::UnsupportedMediaType {
+                        detail: "The request body must be JSON, sent with Content-Type: application/json.".into(),
+                    });
+                }
+                parse_json(&bytes)
+            };
+            Ok(ApiJson(parsed.await))
         })
     }
 }
@@ -71,24 +80,53 @@ fn payload_error(err: &actix_web::Error, limit: usize) -> ApiError {
     }
 }
 
-/// Parses a JSON document into `T`, naming the offending field on failure.
+/// Parses a JSON object into `T`, naming the offending field on failure. Arrays and
+/// scalars are refused (serde would read an array positionally, skipping field
+/// names), and so is a NUL anywhere in a string.
 pub fn parse_json<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
-    let mut de = serde_json::Deserializer::from_slice(bytes);
-    let value: Result<T, _> = serde_path_to_error::deserialize(&mut de);
-    if value.is_ok() {
-        de.end().map_err(|e| malformed(&e))?;
+    let value: serde_json::Value = serde_json::from_slice(bytes).map_err(|e| malformed(&e))?;
+    if !value.is_object() {
+        return Err(ApiError::invalid("body", "must be a JSON object"));
     }
-    value.map_err(|err| {
+    if let Some(path) = nul_path(&value, String::new()) {
+        return Err(ApiError::invalid(
+            path,
+            "must not contain control characters",
+        ));
+    }
+    serde_path_to_error::deserialize(value).map_err(|err| {
         let path = err.path().to_string();
-        let inner = err.into_inner();
-        match inner.classify() {
-            serde_json::error::Category::Data => {
-                let (field, message) = describe_data_error(&path, &inner.to_string());
-                ApiError::Validation(vec![FieldError::new(field, message)])
-            }
-            _ => malformed(&inner),
-        }
+        let (field, message) = describe_data_error(&path, &err.into_inner().to_string());
+        ApiError::Validation(vec![FieldError::new(field, message)])
     })
+}
+
+/// The path of the first string (or key) holding a NUL character.
+fn nul_path(value: &serde_json::Value, at: String) -> Option<String> {
+    let join = |at: &str, key: &str| {
+        if at.is_empty() {
+            key.to_string()
+        } else {
+            format!("{at}.{key}")
+        }
+    };
+    match value {
+        serde_json::Value::String(s) if s.contains('\0') => {
+            Some(if at.is_empty() { "body".into() } else { at })
+        }
+        serde_json::Value::Array(items) => items
+            .iter()
+            .enumerate()
+            .find_map(|(i, v)| nul_path(v, format!("{at}[{i}]"))),
+        serde_json::Value::Object(map) => map.iter().find_map(|(k, v)| {
+            if k.contains('\0') {
+                Some(join(&at, "(key)"))
+            } else {
+                nul_path(v, join(&at, k))
+            }
+        }),
+        _ => None,
+    }
 }
 
 fn malformed(err: &serde_json::Error) -> ApiError {
@@ -150,16 +188,22 @@ fn strip_position(message: &str) -> String {
 }
 
 /// A query string. Unknown parameters are a 400 (the route guard catches them first);
-/// a bad value is a 422 naming the parameter.
+/// a bad value is a 422 naming the parameter. Held back like `ApiJson`.
 #[derive(Debug)]
-pub struct ApiQuery<T>(pub T);
+pub struct ApiQuery<T>(Result<T, ApiError>);
+
+impl<T> ApiQuery<T> {
+    pub fn into_inner(self) -> Result<T, ApiError> {
+        self.0
+    }
+}
 
 impl<T: DeserializeOwned + 'static> FromRequest for ApiQuery<T> {
     type Error = ApiError;
     type Future = std::future::Ready<Result<Self, ApiError>>;
 
     fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
-        std::future::ready(parse_query(req.query_string()).map(ApiQuery))
+        std::future::ready(Ok(ApiQuery(parse_query(req.query_string()))))
     }
 }
 
@@ -175,6 +219,9 @@ pub fn parse_query<T: DeserializeOwned>(query: &str) -> Result<T, ApiError> {
                 errors: vec![FieldError::new(name, "is not a known query parameter")],
             };
         }
+        if let Some(name) = quoted_after(&message, "duplicate field `") {
+            return ApiError::invalid(name, "is given more than once");
+        }
         let (field, message) = describe_data_error(&path, &message);
         ApiError::Validation(vec![FieldError::new(field, message)])
     })
@@ -184,7 +231,7 @@ pub fn parse_query<T: DeserializeOwned>(query: &str) -> Result<T, ApiError> {
 /// proxy, in which case the right-most X-Forwarded-For entry that is not itself a
 /// trusted proxy. A client cannot choose its address by sending the header.
 pub fn client_ip(req: &HttpRequest, trusted_proxies: &[IpAddr]) -> Option<IpAddr> {
-    let peer = req.peer_addr()?.ip();
+    let peer = req.peer_addr()?.ip().to_canonical();
     if !trusted_proxies.contains(&peer) {
         return Some(peer);
     }
@@ -196,10 +243,16 @@ pub fn client_ip(req: &HttpRequest, trusted_proxies: &[IpAddr]) -> Option<IpAddr
         .map(str::trim)
         .collect::<Vec<_>>();
     for entry in forwarded.iter().rev() {
-        match entry.parse::<IpAddr>() {
-            Ok(ip) if trusted_proxies.contains(&ip) => continue,
-            Ok(ip) => return Some(ip),
-            Err(_) => return Some(peer),
+        // "203.0.113.7", "[2001:db8::1]:443" or "203.0.113.7:51234".
+        let parsed = entry
+            .parse::<IpAddr>()
+            .ok()
+            .or_else(|| entry.parse::<std::net::SocketAddr>().ok().map(|a| a.ip()))
+            .map(|ip| ip.to_canonical());
+        match parsed {
+            Some(ip) if trusted_proxies.contains(&ip) => continue,
+            Some(ip) => return Some(ip),
+            None => return Some(peer),
         }
     }
     Some(peer)

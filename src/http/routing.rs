@@ -92,6 +92,17 @@ impl RouteTable {
         RouteTable { routes }
     }
 
+    /// Adds a route served outside the spec (the spec document itself).
+    pub fn add(&mut self, path: &str, methods: &[Method]) {
+        self.routes.push(Route {
+            segments: split(path)
+                .into_iter()
+                .map(|s| Some(s.to_string()))
+                .collect(),
+            methods: methods.iter().map(|m| (m.clone(), Vec::new())).collect(),
+        });
+    }
+
     /// `Ok` when the request may proceed (including paths the spec does not know,
     /// which the router answers itself); otherwise the problem to answer with.
     pub fn check(&self, method: &Method, path: &str, query: &str) -> Result<(), ApiError> {
@@ -117,8 +128,21 @@ impl RouteTable {
             allow.dedup();
             return Err(ApiError::MethodNotAllowed { allow });
         };
-        let unknown: Vec<String> = form_urlencoded::parse(query.as_bytes())
-            .map(|(k, _)| k.into_owned())
+        let pairs: Vec<(String, String)> = form_urlencoded::parse(query.as_bytes())
+            .map(|(k, v)| (k.into_owned(), v.into_owned()))
+            .collect();
+        if let Some((k, _)) = pairs
+            .iter()
+            .find(|(k, v)| allowed.1.contains(k) && v.chars().any(char::is_control))
+        {
+            return Err(ApiError::invalid(
+                k.clone(),
+                "must not contain control characters",
+            ));
+        }
+        let unknown: Vec<String> = pairs
+            .into_iter()
+            .map(|(k, _)| k)
             .filter(|k| !allowed.1.contains(k))
             .collect();
         if unknown.is_empty() {

@@ -134,7 +134,7 @@ pub async fn list_sections(
     state: web::Data<AppState>,
     query: ApiQuery<ListSectionsQuery>,
 ) -> Result<web::Json<SectionPage>, ApiError> {
-    let q = query.0;
+    let q = query.into_inner()?;
     let limit = pagination::limit(q.limit)?;
     let after = q.cursor.as_deref().map(decode_section_cursor).transpose()?;
     let (items, next) = sections::list(&state, q.parent, after, limit).await?;
@@ -161,7 +161,7 @@ pub async fn create_section(
     state: web::Data<AppState>,
     body: ApiJson<CreateSectionRequest>,
 ) -> Result<HttpResponse, ApiError> {
-    let b = body.0;
+    let b = body.into_inner()?;
     let slug_given = b.slug.is_some();
     let fields = SectionFields {
         slug: b.slug.unwrap_or_default(),
@@ -236,7 +236,8 @@ pub async fn update_section(
     if_match: RequireIfMatch,
     body: ApiJson<UpdateSectionRequest>,
 ) -> Result<HttpResponse, ApiError> {
-    let b = body.0;
+    let if_match = if_match.into_inner()?;
+    let b = body.into_inner()?;
     let patch = SectionPatch {
         slug: b.slug,
         name: b.name,
@@ -244,7 +245,7 @@ pub async fn update_section(
         parent_id: b.parent_id,
         position: b.position,
     };
-    let section = sections::update(&state, id.into_inner(), if_match.0, patch).await?;
+    let section = sections::update(&state, id.into_inner(), if_match, patch).await?;
     Ok(versioned(
         StatusCode::OK,
         section.version,
@@ -276,7 +277,7 @@ pub async fn delete_section(
     id: web::Path<String>,
     if_match: RequireIfMatch,
 ) -> Result<HttpResponse, ApiError> {
-    sections::delete(&state, id.into_inner(), if_match.0).await?;
+    sections::delete(&state, id.into_inner(), if_match.into_inner()?).await?;
     Ok(HttpResponse::NoContent().finish())
 }
 

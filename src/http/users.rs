@@ -131,7 +131,7 @@ pub async fn list_users(
     state: web::Data<AppState>,
     query: ApiQuery<ListUsersQuery>,
 ) -> Result<web::Json<UserPage>, ApiError> {
-    let q = query.0;
+    let q = query.into_inner()?;
     let limit = pagination::limit(q.limit)?;
     let after = q
         .cursor
@@ -165,7 +165,7 @@ pub async fn create_user(
     state: web::Data<AppState>,
     body: ApiJson<CreateUserRequest>,
 ) -> Result<HttpResponse, ApiError> {
-    let b = body.0;
+    let b = body.into_inner()?;
     let new = NewUser::validate(
         &b.email,
         b.display_name.as_deref(),
@@ -214,7 +214,7 @@ pub async fn update_user(
     id: web::Path<String>,
     body: ApiJson<UpdateUserRequest>,
 ) -> Result<web::Json<UserResponse>, ApiError> {
-    let b = body.0;
+    let b = body.into_inner()?;
     let patch = UserPatch {
         email: b.email,
         display_name: b.display_name,

@@ -59,57 +59,57 @@ fn invalid_refresh_token() -> ApiError {
 const ACCOUNT: &str = "account";
 const ADDRESS: &str = "address";
 
-/// 429 when the account or the address has used up its failures in the window.
-fn check_throttle(
-    conn: &mut DbConnection,
-    state: &AppState,
-    email: &str,
-    address: &str,
-    now: DateTime<Utc>,
-) -> Result<(), ApiError> {
-    let window = Duration::seconds(state.settings.login_window_secs);
-    let since = db::to_db_time(now - window);
-    let limits = [
-        (ACCOUNT, email, state.settings.login_max_failures),
-        (
-            ADDRESS,
-            address,
-            state.settings.login_max_failures_per_address,
-        ),
-    ];
-    for (scope, subject, max) in limits {
-        let (count, oldest) = throttle::failures_since(conn, scope, subject, since)?;
-        if count >= max {
-            let retry_at = oldest.map(db::from_db_time).unwrap_or(now) + window;
-            let retry_after_secs =
-                u64::try_from((retry_at - now).num_seconds().max(1)).unwrap_or(1);
-            return Err(ApiError::TooManyRequests {
-                detail: "Too many failed sign-in attempts; try again later.".into(),
-                retry_after_secs,
-            });
-        }
-    }
-    Ok(())
+/// The throttling keys: digests, so that any input is stored at a fixed size.
+fn account_key(email: &str) -> String {
+    tokens::digest(&format!("account:{email}"))
 }
 
-fn record_failure(
+/// IPv6 clients are counted per /64, the block one subscriber usually holds.
+fn address_key(address: IpAddr) -> String {
+    let bucket = match address.to_canonical() {
+        IpAddr::V4(v4) => v4.to_string(),
+        IpAddr::V6(v6) => {
+            let s = v6.segments();
+            format!("{:x}:{:x}:{:x}:{:x}::/64", s[0], s[1], s[2], s[3])
+        }
+    };
+    tokens::digest(&format!("address:{bucket}"))
+}
+
+/// Reserves one failed attempt per key before the password is checked, atomically
+/// with the check of the limits, so that parallel guesses cannot overrun them: 429
+/// when a key has used up its failures in the window. Returns the reserved rows,
+/// which `release` removes when the password turns out right.
+fn reserve_attempt(
     conn: &mut DbConnection,
     state: &AppState,
-    email: &str,
-    address: Option<&str>,
+    keys: &[(&'static str, &str, i64)],
     now: DateTime<Utc>,
-) -> Result<(), ApiError> {
+) -> Result<Vec<String>, ApiError> {
+    let window = Duration::seconds(state.settings.login_window_secs);
     db::write_tx(conn, |c| {
-        let at = db::to_db_time(now);
-        throttle::record(c, &db::new_id(), ACCOUNT, email, at)?;
-        if let Some(address) = address {
-            throttle::record(c, &db::new_id(), ADDRESS, address, at)?;
+        db::lock(c, "logins")?;
+        for (scope, key, max) in keys {
+            let (count, oldest) =
+                throttle::failures_since(c, scope, key, db::to_db_time(now - window))?;
+            if count >= *max {
+                let retry_at = oldest.map(db::from_db_time).unwrap_or(now) + window;
+                let retry_after_secs =
+                    u64::try_from((retry_at - now).num_seconds().max(1)).unwrap_or(1);
+                return Err(ApiError::TooManyRequests {
+                    detail: "Too many failed sign-in attempts; try again later.".into(),
+                    retry_after_secs,
+                });
+            }
         }
-        throttle::prune(
-            c,
-            db::to_db_time(now - Duration::seconds(state.settings.login_window_secs)),
-        )?;
-        Ok(())
+        let mut ids = Vec::new();
+        for (scope, key, _) in keys {
+            let id = db::new_id();
+            throttle::record(c, &id, scope, key, db::to_db_time(now))?;
+            ids.push(id);
+        }
+        throttle::prune(c, db::to_db_time(now - window))?;
+        Ok(ids)
     })
 }
 
@@ -177,14 +177,30 @@ pub async fn login(
 ) -> Result<TokenPair, ApiError> {
     let state = state.clone();
     let email = user::normalize_email(&email);
-    let address = address.map(|a| a.to_string());
     state
         .db
         .clone()
         .run(move |conn| {
             let now = state.clock.now();
-            check_throttle(conn, &state, &email, address.as_deref().unwrap_or(""), now)?;
-            let row = user_db::find_by_email(conn, &email)?;
+            let account = account_key(&email);
+            let address = address.map(address_key);
+            let mut keys = vec![(ACCOUNT, account.as_str(), state.settings.login_max_failures)];
+            if let Some(address) = &address {
+                keys.push((
+                    ADDRESS,
+                    address.as_str(),
+                    state.settings.login_max_failures_per_address,
+                ));
+            }
+            let reserved = reserve_attempt(conn, &state, &keys, now)?;
+            // An address no account can have is not looked up (and cannot upset the database).
+            let plausible = email.chars().count() <= user::MAX_EMAIL_CHARS
+                && !email.chars().any(char::is_control);
+            let row = if plausible {
+                user_db::find_by_email(conn, &email)?
+            } else {
+                None
+            };
             let accepted = match &row {
                 Some(row) => password::verify(&password, &row.password_hash) && row.active,
                 None => {
@@ -194,13 +210,13 @@ pub async fn login(
             };
             match row {
                 Some(row) if accepted => {
-                    throttle::clear(conn, ACCOUNT, &email)?;
+                    db::write_tx(conn, |c| {
+                        throttle::forget(c, &reserved)?;
+                        throttle::clear(c, ACCOUNT, &account)
+                    })?;
                     open_session(conn, &state, row, now)
                 }
-                _ => {
-                    record_failure(conn, &state, &email, address.as_deref(), now)?;
-                    Err(invalid_credentials())
-                }
+                _ => Err(invalid_credentials()),
             }
         })
         .await
@@ -328,11 +344,17 @@ pub async fn change_password(
         .run(move |conn| {
             let now = state.clock.now();
             let row = user_db::find(conn, &user_id)?.ok_or_else(invalid_access_token)?;
-            check_throttle(conn, &state, &row.email, "", now)?;
+            let account = account_key(&row.email);
+            let reserved = reserve_attempt(
+                conn,
+                &state,
+                &[(ACCOUNT, account.as_str(), state.settings.login_max_failures)],
+                now,
+            )?;
             if !password::verify(&current_password, &row.password_hash) {
-                record_failure(conn, &state, &row.email, None, now)?;
                 return Err(ApiError::invalid("current_password", "is incorrect"));
             }
+            throttle::forget(conn, &reserved)?;
             let hash = password::hash(&new_password).map_err(ApiError::internal)?;
             db::write_tx(conn, |c| {
                 let mut row = user_db::find(c, &user_id)?.ok_or_else(invalid_access_token)?;

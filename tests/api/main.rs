@@ -6,6 +6,7 @@ mod auth;
 mod cli;
 mod common;
 mod errors;
+mod hardening;
 mod health;
 mod openapi;
 mod sections;

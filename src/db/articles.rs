@@ -1,0 +1,423 @@
+//! SQL for articles, their authors, tags, former slugs and revisions.
+
+use chrono::NaiveDateTime;
+use diesel::prelude::*;
+
+use super::DbConnection;
+use super::schema::{
+    article_authors, article_revisions, article_slugs, article_tags, articles, users,
+};
+
+type Db = <DbConnection as diesel::Connection>::Backend;
+
+diesel::define_sql_function! {
+    /// SQL `lower(text)`.
+    fn lower(x: diesel::sql_types::Text) -> diesel::sql_types::Text;
+}
+
+#[derive(Debug, Clone, Queryable, Insertable, AsChangeset, Identifiable)]
+#[diesel(table_name = articles, treat_none_as_null = true)]
+pub struct ArticleRow {
+    pub id: String,
+    pub slug: String,
+    pub headline: String,
+    pub standfirst: Option<String>,
+    pub dateline: Option<String>,
+    pub kicker: Option<String>,
+    pub hero_image: Option<String>,
+    pub body: String,
+    pub body_text: String,
+    pub section_id: String,
+    pub created_by: String,
+    pub tags: String,
+    pub access: String,
+    pub preview_blocks: Option<i64>,
+    pub seo: Option<String>,
+    pub status: String,
+    pub publish_at: Option<NaiveDateTime>,
+    pub first_published_at: Option<NaiveDateTime>,
+    pub created_at: NaiveDateTime,
+    pub updated_at: NaiveDateTime,
+    pub trashed_at: Option<NaiveDateTime>,
+    pub trashed_status: Option<String>,
+    pub version: i64,
+}
+
+#[derive(Debug, Clone, Queryable, Insertable)]
+#[diesel(table_name = article_revisions)]
+pub struct RevisionRow {
+    pub article_id: String,
+    pub number: i64,
+    pub article_version: i64,
+    pub created_at: NaiveDateTime,
+    pub created_by: String,
+    pub note: String,
+    pub snapshot: String,
+}
+
+pub fn insert(conn: &mut DbConnection, row: &ArticleRow) -> QueryResult<()> {
+    diesel::insert_into(articles::table)
+        .values(row)
+        .execute(conn)
+        .map(|_| ())
+}
+
+/// Writes `row` if the stored version is still `expected`; `false` when it was not.
+pub fn update_if_version(
+    conn: &mut DbConnection,
+    row: &ArticleRow,
+    expected: i64,
+) -> QueryResult<bool> {
+    let n = diesel::update(
+        articles::table
+            .find(&row.id)
+            .filter(articles::version.eq(expected)),
+    )
+    .set(row)
+    .execute(conn)?;
+    Ok(n == 1)
+}
+
+pub fn find(conn: &mut DbConnection, id: &str) -> QueryResult<Option<ArticleRow>> {
+    articles::table.find(id).first(conn).optional()
+}
+
+pub fn find_by_slug(conn: &mut DbConnection, slug: &str) -> QueryResult<Option<ArticleRow>> {
+    articles::table
+        .filter(articles::slug.eq(slug))
+        .first(conn)
+        .optional()
+}
+
+pub fn slug_taken(conn: &mut DbConnection, slug: &str, except_id: &str) -> QueryResult<bool> {
+    diesel::select(diesel::dsl::exists(
+        articles::table
+            .filter(articles::slug.eq(slug))
+            .filter(articles::id.ne(except_id)),
+    ))
+    .get_result(conn)
+}
+
+pub fn any_in_section(conn: &mut DbConnection, section_id: &str) -> QueryResult<bool> {
+    diesel::select(diesel::dsl::exists(
+        articles::table.filter(articles::section_id.eq(section_id)),
+    ))
+    .get_result(conn)
+}
+
+/// The article a former slug now belongs to.
+pub fn find_by_old_slug(conn: &mut DbConnection, slug: &str) -> QueryResult<Option<String>> {
+    article_slugs::table
+        .find(slug)
+        .select(article_slugs::article_id)
+        .first(conn)
+        .optional()
+}
+
+/// Remembers `old` as a former slug of `article_id` (taking it over from any other
+/// article), and forgets `current` as a former slug (it is current again).
+pub fn remember_old_slug(
+    conn: &mut DbConnection,
+    article_id: &str,
+    old: &str,
+    current: &str,
+) -> QueryResult<()> {
+    diesel::delete(article_slugs::table.filter(article_slugs::slug.eq_any([old, current])))
+        .execute(conn)?;
+    diesel::insert_into(article_slugs::table)
+        .values((
+            article_slugs::slug.eq(old),
+            article_slugs::article_id.eq(article_id),
+        ))
+        .execute(conn)
+        .map(|_| ())
+}
+
+pub fn set_authors(
+    conn: &mut DbConnection,
+    article_id: &str,
+    user_ids: &[String],
+) -> QueryResult<()> {
+    diesel::delete(article_authors::table.filter(article_authors::article_id.eq(article_id)))
+        .execute(conn)?;
+    for (i, user_id) in user_ids.iter().enumerate() {
+        diesel::insert_into(article_authors::table)
+            .values((
+                article_authors::article_id.eq(article_id),
+                article_authors::user_id.eq(user_id),
+                article_authors::position.eq(i as i64),
+            ))
+            .execute(conn)?;
+    }
+    Ok(())
+}
+
+/// (article id, user id, display name) for the given articles, in byline order.
+pub fn authors_of(
+    conn: &mut DbConnection,
+    article_ids: &[String],
+) -> QueryResult<Vec<(String, String, String)>> {
+    article_authors::table
+        .inner_join(users::table)
+        .filter(article_authors::article_id.eq_any(article_ids))
+        .order((article_authors::article_id, article_authors::position))
+        .select((article_authors::article_id, users::id, users::display_name))
+        .load(conn)
+}
+
+pub fn is_author(conn: &mut DbConnection, article_id: &str, user_id: &str) -> QueryResult<bool> {
+    diesel::select(diesel::dsl::exists(
+        article_authors::table
+            .filter(article_authors::article_id.eq(article_id))
+            .filter(article_authors::user_id.eq(user_id)),
+    ))
+    .get_result(conn)
+}
+
+pub fn set_tags(conn: &mut DbConnection, article_id: &str, tags: &[String]) -> QueryResult<()> {
+    diesel::delete(article_tags::table.filter(article_tags::article_id.eq(article_id)))
+        .execute(conn)?;
+    for tag in tags {
+        diesel::insert_into(article_tags::table)
+            .values((
+                article_tags::article_id.eq(article_id),
+                article_tags::tag.eq(tag),
+            ))
+            .execute(conn)?;
+    }
+    Ok(())
+}
+
+pub fn next_revision_number(conn: &mut DbConnection, article_id: &str) -> QueryResult<i64> {
+    let max: Option<i64> = article_revisions::table
+        .filter(article_revisions::article_id.eq(article_id))
+        .select(diesel::dsl::max(article_revisions::number))
+        .first(conn)?;
+    Ok(max.unwrap_or(0) + 1)
+}
+
+pub fn insert_revision(conn: &mut DbConnection, row: &RevisionRow) -> QueryResult<()> {
+    diesel::insert_into(article_revisions::table)
+        .values(row)
+        .execute(conn)
+        .map(|_| ())
+}
+
+pub fn find_revision(
+    conn: &mut DbConnection,
+    article_id: &str,
+    number: i64,
+) -> QueryResult<Option<RevisionRow>> {
+    article_revisions::table
+        .find((article_id, number))
+        .first(conn)
+        .optional()
+}
+
+/// Revisions newest first, before `before` (a revision number).
+pub fn revisions(
+    conn: &mut DbConnection,
+    article_id: &str,
+    before: Option<i64>,
+    limit: i64,
+) -> QueryResult<Vec<RevisionRow>> {
+    let mut query = article_revisions::table
+        .filter(article_revisions::article_id.eq(article_id))
+        .into_boxed();
+    if let Some(before) = before {
+        query = query.filter(article_revisions::number.lt(before));
+    }
+    query
+        .order(article_revisions::number.desc())
+        .limit(limit)
+        .load(conn)
+}
+
+/// What the editorial list may be narrowed by.
+#[derive(Debug, Clone, Default)]
+pub struct EditorialFilter {
+    /// Effective status (a scheduled article whose time has come counts as published).
+    pub status: Option<String>,
+    pub section_ids: Option<Vec<String>>,
+    pub author: Option<String>,
+    pub tag: Option<String>,
+    pub q: Option<String>,
+    /// Writers: only their own work and what is live.
+    pub visible_to: Option<String>,
+    pub trashed: bool,
+}
+
+fn like_pattern(q: &str) -> String {
+    let escaped = q
+        .to_lowercase()
+        .replace('\\', "\\\\")
+        .replace('%', "\\%")
+        .replace('_', "\\_");
+    format!("%{escaped}%")
+}
+
+type Boxed<'a> = articles::BoxedQuery<'a, Db>;
+
+fn live<'a>(query: Boxed<'a>, now: NaiveDateTime) -> Boxed<'a> {
+    query
+        .filter(articles::status.eq_any(["published", "scheduled"]))
+        .filter(articles::publish_at.le(now))
+        .filter(articles::trashed_at.is_null())
+}
+
+fn text_search<'a>(query: Boxed<'a>, q: &str) -> Boxed<'a> {
+    let pattern = like_pattern(q);
+    query.filter(
+        lower(articles::headline)
+            .like(pattern.clone())
+            .escape('\\')
+            .or(lower(articles::body_text)
+                .like(pattern.clone())
+                .escape('\\'))
+            .or(lower(articles::standfirst.assume_not_null())
+                .like(pattern)
+                .escape('\\')),
+    )
+}
+
+/// The editorial list, newest first (by id, i.e. creation), after `after`.
+pub fn editorial_page(
+    conn: &mut DbConnection,
+    filter: &EditorialFilter,
+    now: NaiveDateTime,
+    after: Option<&str>,
+    limit: i64,
+) -> QueryResult<Vec<ArticleRow>> {
+    let mut query = articles::table.into_boxed();
+    query = if filter.trashed {
+        query.filter(articles::trashed_at.is_not_null())
+    } else {
+        query.filter(articles::trashed_at.is_null())
+    };
+    match filter.status.as_deref() {
+        Some("published") => {
+            query = query.filter(
+                articles::status.eq("published").or(articles::status
+                    .eq("scheduled")
+                    .and(articles::publish_at.assume_not_null().le(now))),
+            )
+        }
+        Some("scheduled") => {
+            query = query
+                .filter(articles::status.eq("scheduled"))
+                .filter(articles::publish_at.assume_not_null().gt(now))
+        }
+        Some(status) => query = query.filter(articles::status.eq(status.to_string())),
+        None => {}
+    }
+    if let Some(ids) = &filter.section_ids {
+        query = query.filter(articles::section_id.eq_any(ids.clone()));
+    }
+    if let Some(author) = &filter.author {
+        query = query.filter(
+            articles::id.eq_any(
+                article_authors::table
+                    .filter(article_authors::user_id.eq(author.clone()))
+                    .select(article_authors::article_id),
+            ),
+        );
+    }
+    if let Some(tag) = &filter.tag {
+        query = query.filter(
+            articles::id.eq_any(
+                article_tags::table
+                    .filter(article_tags::tag.eq(tag.clone()))
+                    .select(article_tags::article_id),
+            ),
+        );
+    }
+    if let Some(q) = &filter.q {
+        query = text_search(query, q);
+    }
+    if let Some(user) = &filter.visible_to {
+        let own = articles::id.eq_any(
+            article_authors::table
+                .filter(article_authors::user_id.eq(user.clone()))
+                .select(article_authors::article_id),
+        );
+        let is_live = articles::status.eq("published").or(articles::status
+            .eq("scheduled")
+            .and(articles::publish_at.assume_not_null().le(now)));
+        query = query.filter(own.or(is_live));
+    }
+    if let Some(after) = after {
+        query = query.filter(articles::id.lt(after.to_string()));
+    }
+    query.order(articles::id.desc()).limit(limit).load(conn)
+}
+
+/// What the public list may be narrowed by.
+#[derive(Debug, Clone, Default)]
+pub struct PublicFilter {
+    pub section_ids: Option<Vec<String>>,
+    pub author: Option<String>,
+    pub tag: Option<String>,
+    pub q: Option<String>,
+}
+
+/// Live articles, newest first by `publish_at` (then id), after the (publish_at, id) given.
+pub fn public_page(
+    conn: &mut DbConnection,
+    filter: &PublicFilter,
+    now: NaiveDateTime,
+    after: Option<(NaiveDateTime, String)>,
+    limit: i64,
+) -> QueryResult<Vec<ArticleRow>> {
+    let mut query = live(articles::table.into_boxed(), now);
+    if let Some(ids) = &filter.section_ids {
+        query = query.filter(articles::section_id.eq_any(ids.clone()));
+    }
+    if let Some(author) = &filter.author {
+        query = query.filter(
+            articles::id.eq_any(
+                article_authors::table
+                    .filter(article_authors::user_id.eq(author.clone()))
+                    .select(article_authors::article_id),
+            ),
+        );
+    }
+    if let Some(tag) = &filter.tag {
+        query = query.filter(
+            articles::id.eq_any(
+                article_tags::table
+                    .filter(article_tags::tag.eq(tag.clone()))
+                    .select(article_tags::article_id),
+            ),
+        );
+    }
+    if let Some(q) = &filter.q {
+        query = text_search(query, q);
+    }
+    if let Some((at, id)) = after {
+        query = query.filter(
+            articles::publish_at
+                .assume_not_null()
+                .lt(at)
+                .or(articles::publish_at
+                    .assume_not_null()
+                    .eq(at)
+                    .and(articles::id.lt(id))),
+        );
+    }
+    query
+        .order((articles::publish_at.desc(), articles::id.desc()))
+        .limit(limit)
+        .load(conn)
+}
+
+/// A live article by its current slug.
+pub fn find_live_by_slug(
+    conn: &mut DbConnection,
+    slug: &str,
+    now: NaiveDateTime,
+) -> QueryResult<Option<ArticleRow>> {
+    live(articles::table.into_boxed(), now)
+        .filter(articles::slug.eq(slug.to_string()))
+        .first(conn)
+        .optional()
+}

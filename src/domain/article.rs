@@ -1,0 +1,599 @@
+//! Articles: the typed body blocks and their validation (inline HTML sanitised to a
+//! small safe set), the editable content, the workflow, and who may do what.
+
+use std::collections::HashSet;
+use std::sync::LazyLock;
+
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+
+use super::slug;
+use super::text::{Errors, line_problem};
+use super::user::Role;
+use crate::error::FieldError;
+
+pub const MAX_HEADLINE_CHARS: usize = 300;
+pub const MAX_SHORT_CHARS: usize = 1000;
+pub const MAX_BLOCK_TEXT_CHARS: usize = 20_000;
+pub const MAX_BLOCKS: usize = 500;
+pub const MAX_TAGS: usize = 30;
+pub const MAX_TAG_CHARS: usize = 60;
+pub const MAX_AUTHORS: usize = 10;
+pub const MAX_URL_CHARS: usize = 2000;
+pub const MAX_LIST_ITEMS: usize = 200;
+pub const MAX_PREVIEW_BLOCKS: i64 = 50;
+
+/// An image: hero image or image block.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Image {
+    /// http(s) URL of the image.
+    pub url: String,
+    /// The caption under the photo (inline HTML: a, em, strong, br).
+    #[serde(default)]
+    pub caption: Option<String>,
+    /// Who took or owns it (inline HTML).
+    #[serde(default)]
+    pub credit: Option<String>,
+    /// Alternative text (plain text).
+    #[serde(default)]
+    pub alt: Option<String>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum ListStyle {
+    Bullet,
+    Number,
+}
+
+/// One block of an article body, tagged by `type`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(tag = "type", rename_all = "snake_case", deny_unknown_fields)]
+pub enum Block {
+    /// A paragraph (inline HTML: a[href], em, strong, br).
+    Paragraph { text: String },
+    /// A subheading, level 2 to 4.
+    Heading { text: String, level: u8 },
+    /// A photo with caption and credit.
+    Image {
+        url: String,
+        #[serde(default)]
+        caption: Option<String>,
+        #[serde(default)]
+        credit: Option<String>,
+        #[serde(default)]
+        alt: Option<String>,
+    },
+    /// A pull quote.
+    Quote {
+        text: String,
+        #[serde(default)]
+        attribution: Option<String>,
+    },
+    /// A bulleted or numbered list.
+    List {
+        style: ListStyle,
+        items: Vec<String>,
+    },
+    /// Embedded media from a provider (video, social post).
+    Embed { provider: String, url: String },
+    /// A reader poll, resolved inline on the public article.
+    Poll { poll_id: String },
+    /// A sponsored-content block, resolved inline (with its label) while it is live.
+    Sponsored { block_id: String },
+}
+
+/// Search-engine fields.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Seo {
+    #[serde(default)]
+    pub title: Option<String>,
+    #[serde(default)]
+    pub description: Option<String>,
+    #[serde(default)]
+    pub canonical_url: Option<String>,
+}
+
+/// Who may read the full text.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum Access {
+    Free,
+    Metered,
+    Premium,
+}
+
+impl Access {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Access::Free => "free",
+            Access::Metered => "metered",
+            Access::Premium => "premium",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Access> {
+        [Access::Free, Access::Metered, Access::Premium]
+            .into_iter()
+            .find(|a| a.as_str() == s)
+    }
+}
+
+/// Where an article is in its life.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum Status {
+    Draft,
+    InReview,
+    Scheduled,
+    Published,
+    Archived,
+}
+
+impl Status {
+    pub const ALL: [Status; 5] = [
+        Status::Draft,
+        Status::InReview,
+        Status::Scheduled,
+        Status::Published,
+        Status::Archived,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Status::Draft => "draft",
+            Status::InReview => "in_review",
+            Status::Scheduled => "scheduled",
+            Status::Published => "published",
+            Status::Archived => "archived",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Status> {
+        Status::ALL.into_iter().find(|x| x.as_str() == s)
+    }
+
+    /// A scheduled article whose time has come is published: no job runner needed.
+    pub fn effective(self, publish_at: Option<DateTime<Utc>>, now: DateTime<Utc>) -> Status {
+        match (self, publish_at) {
+            (Status::Scheduled, Some(at)) if at <= now => Status::Published,
+            (status, _) => status,
+        }
+    }
+}
+
+/// A workflow action.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Action {
+    Submit,
+    Publish,
+    Unpublish,
+    Archive,
+}
+
+impl Action {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Action::Submit => "submit",
+            Action::Publish => "publish",
+            Action::Unpublish => "unpublish",
+            Action::Archive => "archive",
+        }
+    }
+}
+
+/// The actions open from an (effective) status.
+pub fn allowed_actions(status: Status) -> Vec<Action> {
+    match status {
+        Status::Draft => vec![Action::Submit, Action::Publish],
+        Status::InReview => vec![Action::Publish, Action::Unpublish],
+        Status::Scheduled => vec![Action::Publish, Action::Unpublish],
+        Status::Published => vec![Action::Unpublish, Action::Archive],
+        Status::Archived => vec![Action::Publish, Action::Unpublish],
+    }
+}
+
+/// The status after `action`, or `Err(allowed actions)` when it is not open.
+/// Publishing with a future `publish_at` schedules; otherwise it publishes at
+/// `publish_at` (back-dated) or now.
+pub fn transition(
+    status: Status,
+    action: Action,
+    publish_at: Option<DateTime<Utc>>,
+    now: DateTime<Utc>,
+) -> Result<(Status, Option<DateTime<Utc>>), Vec<Action>> {
+    let allowed = allowed_actions(status);
+    if !allowed.contains(&action) {
+        return Err(allowed);
+    }
+    Ok(match action {
+        Action::Submit => (Status::InReview, None),
+        Action::Publish => match publish_at {
+            Some(at) if at > now => (Status::Scheduled, Some(at)),
+            Some(at) => (Status::Published, Some(at)),
+            None => (Status::Published, Some(now)),
+        },
+        Action::Unpublish => (Status::Draft, None),
+        Action::Archive => (Status::Archived, None),
+    })
+}
+
+/// Whether the caller sees the article at all in the editorial API: writers see their
+/// own work and what is published; editors and admins see everything.
+pub fn can_view(role: Role, is_author: bool, effective: Status) -> bool {
+    match role {
+        Role::Admin | Role::Editor => true,
+        Role::Writer => is_author || effective == Status::Published,
+        Role::Commercial => false,
+    }
+}
+
+/// Whether the caller may change the content: writers only their own, only while
+/// `draft` or `in_review`.
+pub fn can_edit(role: Role, is_author: bool, status: Status) -> bool {
+    match role {
+        Role::Admin | Role::Editor => true,
+        Role::Writer => is_author && matches!(status, Status::Draft | Status::InReview),
+        Role::Commercial => false,
+    }
+}
+
+/// Whether the caller may take `action`: writers may only submit their own work.
+pub fn can_act(role: Role, is_author: bool, action: Action) -> bool {
+    match role {
+        Role::Admin | Role::Editor => true,
+        Role::Writer => is_author && action == Action::Submit,
+        Role::Commercial => false,
+    }
+}
+
+/// Whether the caller may move the article to the trash or back: writers only their
+/// own drafts.
+pub fn can_trash(role: Role, is_author: bool, status: Status) -> bool {
+    match role {
+        Role::Admin | Role::Editor => true,
+        Role::Writer => is_author && status == Status::Draft,
+        Role::Commercial => false,
+    }
+}
+
+static INLINE: LazyLock<ammonia::Builder<'static>> = LazyLock::new(|| {
+    let mut builder = ammonia::Builder::empty();
+    builder
+        .add_tags(["a", "em", "strong", "br"])
+        .add_tag_attributes("a", ["href"])
+        .url_schemes(HashSet::from(["http", "https", "mailto"]))
+        .link_rel(Some("noopener noreferrer"));
+    builder
+});
+
+static PLAIN: LazyLock<ammonia::Builder<'static>> = LazyLock::new(ammonia::Builder::empty);
+
+/// Inline HTML reduced to `a[href]`, `em`, `strong`, `br`.
+pub fn sanitize_inline(html: &str) -> String {
+    INLINE.clean(html).to_string()
+}
+
+/// The text of inline HTML, for search.
+pub fn plain_text(html: &str) -> String {
+    PLAIN.clean(html).to_string()
+}
+
+fn is_http_url(url: &str) -> bool {
+    let lower = url.to_ascii_lowercase();
+    (lower.starts_with("https://") || lower.starts_with("http://"))
+        && url.len() > "http://".len() + 1
+        && !url.chars().any(|c| c.is_whitespace() || c.is_control())
+}
+
+fn check_url(errors: &mut Errors, field: &str, url: &str) {
+    if url.chars().count() > MAX_URL_CHARS {
+        errors.add(field, format!("must be at most {MAX_URL_CHARS} characters"));
+    } else if !is_http_url(url) {
+        errors.add(field, "must be an http(s) URL");
+    }
+}
+
+/// Checks and sanitises an HTML text field in place.
+fn html_field(errors: &mut Errors, field: &str, text: &mut String, min: usize, max: usize) {
+    if let Some(problem) = line_problem(&text.replace(['\n', '\t'], " "), min, max) {
+        errors.add(field, problem);
+        return;
+    }
+    *text = sanitize_inline(text);
+}
+
+fn optional_html(errors: &mut Errors, field: &str, text: &mut Option<String>, max: usize) {
+    if let Some(t) = text {
+        html_field(errors, field, t, 0, max);
+    }
+}
+
+fn optional_plain(errors: &mut Errors, field: &str, text: &Option<String>, max: usize) {
+    if let Some(t) = text {
+        errors.line(field, t, 0, max);
+    }
+}
+
+fn check_image(errors: &mut Errors, at: &str, image: &mut Image) {
+    check_url(errors, &format!("{at}.url"), &image.url);
+    optional_html(
+        errors,
+        &format!("{at}.caption"),
+        &mut image.caption,
+        MAX_SHORT_CHARS,
+    );
+    optional_html(
+        errors,
+        &format!("{at}.credit"),
+        &mut image.credit,
+        MAX_SHORT_CHARS,
+    );
+    optional_plain(errors, &format!("{at}.alt"), &image.alt, MAX_SHORT_CHARS);
+}
+
+/// Checks and sanitises one block.
+fn check_block(errors: &mut Errors, at: &str, block: &mut Block) {
+    match block {
+        Block::Paragraph { text } => {
+            html_field(errors, &format!("{at}.text"), text, 1, MAX_BLOCK_TEXT_CHARS)
+        }
+        Block::Heading { text, level } => {
+            html_field(errors, &format!("{at}.text"), text, 1, MAX_SHORT_CHARS);
+            if !(2..=4).contains(level) {
+                errors.add(&format!("{at}.level"), "must be 2, 3 or 4");
+            }
+        }
+        Block::Image {
+            url,
+            caption,
+            credit,
+            alt,
+        } => {
+            let mut image = Image {
+                url: url.clone(),
+                caption: caption.clone(),
+                credit: credit.clone(),
+                alt: alt.clone(),
+            };
+            check_image(errors, at, &mut image);
+            (*caption, *credit) = (image.caption, image.credit);
+        }
+        Block::Quote { text, attribution } => {
+            html_field(errors, &format!("{at}.text"), text, 1, MAX_BLOCK_TEXT_CHARS);
+            optional_html(
+                errors,
+                &format!("{at}.attribution"),
+                attribution,
+                MAX_SHORT_CHARS,
+            );
+        }
+        Block::List { items, .. } => {
+            if items.is_empty() || items.len() > MAX_LIST_ITEMS {
+                errors.add(
+                    &format!("{at}.items"),
+                    format!("must hold 1 to {MAX_LIST_ITEMS} items"),
+                );
+            }
+            for (i, item) in items.iter_mut().enumerate() {
+                html_field(
+                    errors,
+                    &format!("{at}.items[{i}]"),
+                    item,
+                    1,
+                    MAX_SHORT_CHARS * 4,
+                );
+            }
+        }
+        Block::Embed { provider, url } => {
+            errors.line(&format!("{at}.provider"), provider, 1, 60);
+            check_url(errors, &format!("{at}.url"), url);
+        }
+        Block::Poll { poll_id } => errors.line(&format!("{at}.poll_id"), poll_id, 1, 100),
+        Block::Sponsored { block_id } => errors.line(&format!("{at}.block_id"), block_id, 1, 100),
+    }
+}
+
+/// The plain text of a body, for full-text search.
+pub fn body_text(body: &[Block]) -> String {
+    let mut out = String::new();
+    let mut push = |s: &str| {
+        if !out.is_empty() {
+            out.push('\n');
+        }
+        out.push_str(&plain_text(s));
+    };
+    for block in body {
+        match block {
+            Block::Paragraph { text } | Block::Heading { text, .. } => push(text),
+            Block::Quote { text, attribution } => {
+                push(text);
+                if let Some(a) = attribution {
+                    push(a);
+                }
+            }
+            Block::List { items, .. } => items.iter().for_each(|i| push(i)),
+            Block::Image {
+                caption: Some(c), ..
+            } => push(c),
+            _ => {}
+        }
+    }
+    out
+}
+
+/// The editable content of an article, as it will be stored.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Content {
+    pub slug: String,
+    pub headline: String,
+    pub standfirst: Option<String>,
+    pub dateline: Option<String>,
+    pub kicker: Option<String>,
+    pub hero_image: Option<Image>,
+    pub body: Vec<Block>,
+    pub section_id: String,
+    pub author_ids: Vec<String>,
+    pub tags: Vec<String>,
+    pub access: Access,
+    pub preview_blocks: Option<i64>,
+    pub seo: Option<Seo>,
+}
+
+impl Content {
+    /// Trims, fills the slug from the headline when asked, sanitises inline HTML, and
+    /// checks every field. References (section, authors, polls...) are the caller's.
+    pub fn validate(mut self, make_slug: bool) -> Result<Content, Vec<FieldError>> {
+        let mut errors = Errors::default();
+        self.headline = self.headline.trim().to_string();
+        errors.line("headline", &self.headline, 1, MAX_HEADLINE_CHARS);
+        optional_plain(&mut errors, "standfirst", &self.standfirst, MAX_SHORT_CHARS);
+        optional_plain(&mut errors, "dateline", &self.dateline, 100);
+        optional_plain(&mut errors, "kicker", &self.kicker, 100);
+        if make_slug {
+            if errors.is_empty() {
+                match slug::from_title(&self.headline) {
+                    Some(s) => self.slug = s,
+                    None => errors.add("slug", "cannot be made from the headline: give one"),
+                }
+            }
+        } else if let Some(problem) = slug::problem(&self.slug) {
+            errors.add("slug", problem);
+        }
+        if let Some(image) = &mut self.hero_image {
+            check_image(&mut errors, "hero_image", image);
+        }
+        if self.body.len() > MAX_BLOCKS {
+            errors.add("body", format!("must hold at most {MAX_BLOCKS} blocks"));
+        }
+        for (i, block) in self.body.iter_mut().enumerate() {
+            check_block(&mut errors, &format!("body[{i}]"), block);
+        }
+        errors.line("section_id", &self.section_id, 1, 100);
+        if self.author_ids.is_empty() || self.author_ids.len() > MAX_AUTHORS {
+            errors.add(
+                "author_ids",
+                format!("must name 1 to {MAX_AUTHORS} authors"),
+            );
+        }
+        let mut seen = HashSet::new();
+        self.author_ids.retain(|a| seen.insert(a.clone()));
+        let mut tags = Vec::new();
+        for (i, tag) in self.tags.iter().enumerate() {
+            let tag = tag.trim().to_lowercase();
+            if let Some(problem) = line_problem(&tag, 1, MAX_TAG_CHARS) {
+                errors.add(&format!("tags[{i}]"), problem);
+            } else if !tags.contains(&tag) {
+                tags.push(tag);
+            }
+        }
+        if tags.len() > MAX_TAGS {
+            errors.add("tags", format!("must hold at most {MAX_TAGS} tags"));
+        }
+        self.tags = tags;
+        if let Some(n) = self.preview_blocks {
+            if !(0..=MAX_PREVIEW_BLOCKS).contains(&n) {
+                errors.add(
+                    "preview_blocks",
+                    format!("must be between 0 and {MAX_PREVIEW_BLOCKS}"),
+                );
+            }
+        }
+        if let Some(seo) = &self.seo {
+            optional_plain(&mut errors, "seo.title", &seo.title, 300);
+            optional_plain(
+                &mut errors,
+                "seo.description",
+                &seo.description,
+                MAX_SHORT_CHARS,
+            );
+            if let Some(url) = &seo.canonical_url {
+                check_url(&mut errors, "seo.canonical_url", url);
+            }
+        }
+        errors.finish()?;
+        Ok(self)
+    }
+
+    /// Ids of polls and sponsored blocks the body refers to.
+    pub fn references(&self) -> (Vec<String>, Vec<String>) {
+        let mut polls = Vec::new();
+        let mut sponsored = Vec::new();
+        for block in &self.body {
+            match block {
+                Block::Poll { poll_id } => polls.push(poll_id.clone()),
+                Block::Sponsored { block_id } => sponsored.push(block_id.clone()),
+                _ => {}
+            }
+        }
+        (polls, sponsored)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn inline_html_is_reduced_to_the_safe_set() {
+        let dirty = r#"<p onclick="x()">Hi <script>alert(1)</script><a href="javascript:alert(1)">x</a> <a href="https://e.org" target="_blank">ok</a> <em>e</em><img src=x onerror=alert(1)></p>"#;
+        let clean = sanitize_inline(dirty);
+        assert!(
+            !clean.contains("script")
+                && !clean.contains("onclick")
+                && !clean.contains("javascript")
+                && !clean.contains("img")
+        );
+        assert!(
+            clean.contains(r#"<a href="https://e.org" rel="noopener noreferrer">ok</a>"#),
+            "{clean}"
+        );
+        assert!(clean.contains("<em>e</em>"));
+    }
+
+    #[test]
+    fn workflow() {
+        let now = Utc::now();
+        let later = now + chrono::Duration::hours(1);
+        assert_eq!(
+            transition(Status::Draft, Action::Submit, None, now),
+            Ok((Status::InReview, None))
+        );
+        assert_eq!(
+            transition(Status::InReview, Action::Publish, Some(later), now),
+            Ok((Status::Scheduled, Some(later)))
+        );
+        assert_eq!(
+            transition(Status::Draft, Action::Publish, None, now),
+            Ok((Status::Published, Some(now)))
+        );
+        assert_eq!(
+            transition(Status::Draft, Action::Archive, None, now),
+            Err(vec![Action::Submit, Action::Publish])
+        );
+        assert_eq!(
+            Status::Scheduled.effective(Some(now), now),
+            Status::Published
+        );
+        assert_eq!(
+            Status::Scheduled.effective(Some(later), now),
+            Status::Scheduled
+        );
+    }
+
+    #[test]
+    fn permissions() {
+        assert!(can_edit(Role::Writer, true, Status::InReview));
+        assert!(!can_edit(Role::Writer, true, Status::Published));
+        assert!(!can_edit(Role::Writer, false, Status::Draft));
+        assert!(can_view(Role::Writer, false, Status::Published));
+        assert!(!can_view(Role::Writer, false, Status::Scheduled));
+        assert!(can_act(Role::Writer, true, Action::Submit));
+        assert!(!can_act(Role::Writer, true, Action::Publish));
+        assert!(!can_trash(Role::Writer, true, Status::InReview));
+        assert!(!can_view(Role::Commercial, true, Status::Published));
+    }
+}

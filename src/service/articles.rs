@@ -1,0 +1,797 @@
+//! Articles in the newsroom: create, read, list, edit, the workflow, trash and
+//! restore, and revisions. Every change checks `If-Match` and bumps the version;
+//! every content save stores a revision.
+
+use chrono::{DateTime, Utc};
+
+use crate::db::articles::{self as article_db, ArticleRow, EditorialFilter, RevisionRow};
+use crate::db::{self, DbConnection, sections as section_db, users as user_db};
+use crate::domain::article::{self, Access, Action, Block, Content, Image, Seo, Status};
+use crate::domain::user::Role;
+use crate::domain::version::{IfMatch, etag};
+use crate::error::{ApiError, FieldError};
+use crate::service::auth::CurrentUser;
+use crate::state::AppState;
+
+/// An article as the editorial API shows it.
+#[derive(Debug, Clone)]
+pub struct Article {
+    pub id: String,
+    pub content: Content,
+    /// Effective: a scheduled article whose time has come is `published`.
+    pub status: Status,
+    pub publish_at: Option<DateTime<Utc>>,
+    pub first_published_at: Option<DateTime<Utc>>,
+    pub published_at: Option<DateTime<Utc>>,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+    pub trashed_at: Option<DateTime<Utc>>,
+    pub version: i64,
+}
+
+fn corrupt(id: &str, what: &str) -> ApiError {
+    ApiError::internal(format!("article {id} has an unreadable {what}"))
+}
+
+/// Reads the stored content back (the JSON columns were written by us).
+pub fn content_of(row: &ArticleRow, author_ids: Vec<String>) -> Result<Content, ApiError> {
+    let parse_opt =
+        |s: &Option<String>, what: &str| -> Result<Option<serde_json::Value>, ApiError> {
+            s.as_deref()
+                .map(serde_json::from_str)
+                .transpose()
+                .map_err(|_| corrupt(&row.id, what))
+        };
+    let hero_image: Option<Image> = parse_opt(&row.hero_image, "hero image")?
+        .map(serde_json::from_value)
+        .transpose()
+        .map_err(|_| corrupt(&row.id, "hero image"))?;
+    let seo: Option<Seo> = parse_opt(&row.seo, "seo")?
+        .map(serde_json::from_value)
+        .transpose()
+        .map_err(|_| corrupt(&row.id, "seo"))?;
+    Ok(Content {
+        slug: row.slug.clone(),
+        headline: row.headline.clone(),
+        standfirst: row.standfirst.clone(),
+        dateline: row.dateline.clone(),
+        kicker: row.kicker.clone(),
+        hero_image,
+        body: serde_json::from_str::<Vec<Block>>(&row.body)
+            .map_err(|_| corrupt(&row.id, "body"))?,
+        section_id: row.section_id.clone(),
+        author_ids,
+        tags: serde_json::from_str(&row.tags).map_err(|_| corrupt(&row.id, "tags"))?,
+        access: Access::parse(&row.access).ok_or_else(|| corrupt(&row.id, "access"))?,
+        preview_blocks: row.preview_blocks,
+        seo,
+    })
+}
+
+pub fn stored_status(row: &ArticleRow) -> Result<Status, ApiError> {
+    Status::parse(&row.status).ok_or_else(|| corrupt(&row.id, "status"))
+}
+
+pub fn effective_status(row: &ArticleRow, now: DateTime<Utc>) -> Result<Status, ApiError> {
+    Ok(stored_status(row)?.effective(row.publish_at.map(db::from_db_time), now))
+}
+
+/// The first time the article went live, if it has (a scheduled one counts from its time).
+pub fn first_published(
+    row: &ArticleRow,
+    now: DateTime<Utc>,
+) -> Result<Option<DateTime<Utc>>, ApiError> {
+    let live = effective_status(row, now)? == Status::Published;
+    Ok(row.first_published_at.map(db::from_db_time).or(if live {
+        row.publish_at.map(db::from_db_time)
+    } else {
+        None
+    }))
+}
+
+pub fn author_ids(conn: &mut DbConnection, id: &str) -> Result<Vec<String>, ApiError> {
+    Ok(article_db::authors_of(conn, &[id.to_string()])?
+        .into_iter()
+        .map(|(_, user, _)| user)
+        .collect())
+}
+
+fn to_article(
+    conn: &mut DbConnection,
+    row: ArticleRow,
+    now: DateTime<Utc>,
+) -> Result<Article, ApiError> {
+    let authors = author_ids(conn, &row.id)?;
+    let status = effective_status(&row, now)?;
+    let publish_at = row.publish_at.map(db::from_db_time);
+    Ok(Article {
+        id: row.id.clone(),
+        content: content_of(&row, authors)?,
+        status,
+        publish_at,
+        first_published_at: first_published(&row, now)?,
+        published_at: if matches!(status, Status::Published | Status::Archived) {
+            publish_at
+        } else {
+            None
+        },
+        created_at: db::from_db_time(row.created_at),
+        updated_at: db::from_db_time(row.updated_at),
+        trashed_at: row.trashed_at.map(db::from_db_time),
+        version: row.version,
+    })
+}
+
+/// Writes the content columns of `row` from `content`.
+fn apply_content(row: &mut ArticleRow, content: &Content) -> Result<(), ApiError> {
+    row.slug = content.slug.clone();
+    row.headline = content.headline.clone();
+    row.standfirst = content.standfirst.clone();
+    row.dateline = content.dateline.clone();
+    row.kicker = content.kicker.clone();
+    row.hero_image = content
+        .hero_image
+        .as_ref()
+        .map(serde_json::to_string)
+        .transpose()
+        .map_err(ApiError::internal)?;
+    row.body = serde_json::to_string(&content.body).map_err(ApiError::internal)?;
+    row.body_text = article::body_text(&content.body);
+    row.section_id = content.section_id.clone();
+    row.tags = serde_json::to_string(&content.tags).map_err(ApiError::internal)?;
+    row.access = content.access.as_str().to_string();
+    row.preview_blocks = content.preview_blocks;
+    row.seo = content
+        .seo
+        .as_ref()
+        .map(serde_json::to_string)
+        .transpose()
+        .map_err(ApiError::internal)?;
+    Ok(())
+}
+
+/// 422 unless the section, the authors and every referenced poll and sponsored block exist.
+fn check_references(conn: &mut DbConnection, content: &Content) -> Result<(), ApiError> {
+    let mut errors = Vec::new();
+    if section_db::find(conn, &content.section_id)?.is_none() {
+        errors.push(FieldError::new("section_id", "is not an existing section"));
+    }
+    for (i, id) in content.author_ids.iter().enumerate() {
+        let ok = user_db::find(conn, id)?
+            .is_some_and(|u| matches!(u.role.as_str(), "admin" | "editor" | "writer"));
+        if !ok {
+            errors.push(FieldError::new(
+                format!("author_ids[{i}]"),
+                "is not a newsroom user (admin, editor or writer)",
+            ));
+        }
+    }
+    for (i, block) in content.body.iter().enumerate() {
+        match block {
+            // Reader polls and sponsored blocks arrive with their own resources; until
+            // then no reference to one can be satisfied.
+            Block::Poll { .. } => errors.push(FieldError::new(
+                format!("body[{i}].poll_id"),
+                "is not an existing poll",
+            )),
+            Block::Sponsored { .. } => errors.push(FieldError::new(
+                format!("body[{i}].block_id"),
+                "is not an existing sponsored block",
+            )),
+            _ => {}
+        }
+    }
+    if errors.is_empty() {
+        Ok(())
+    } else {
+        Err(ApiError::Validation(errors))
+    }
+}
+
+fn slug_taken() -> ApiError {
+    ApiError::conflict("slug_taken", "Another article already has this slug.")
+}
+
+fn save_revision(
+    conn: &mut DbConnection,
+    row: &ArticleRow,
+    content: &Content,
+    by: &str,
+    note: &str,
+) -> Result<(), ApiError> {
+    let number = article_db::next_revision_number(conn, &row.id)?;
+    article_db::insert_revision(
+        conn,
+        &RevisionRow {
+            article_id: row.id.clone(),
+            number,
+            article_version: row.version,
+            created_at: row.updated_at,
+            created_by: by.to_string(),
+            note: note.to_string(),
+            snapshot: serde_json::to_string(content).map_err(ApiError::internal)?,
+        },
+    )?;
+    Ok(())
+}
+
+/// The fields of a new article; `None` takes the default.
+#[derive(Debug, Clone)]
+pub struct NewArticle {
+    pub slug: Option<String>,
+    pub headline: String,
+    pub standfirst: Option<String>,
+    pub dateline: Option<String>,
+    pub kicker: Option<String>,
+    pub hero_image: Option<Image>,
+    pub body: Vec<Block>,
+    pub section_id: String,
+    pub author_ids: Vec<String>,
+    pub tags: Vec<String>,
+    pub access: Access,
+    pub preview_blocks: Option<i64>,
+    pub seo: Option<Seo>,
+}
+
+/// Creates a draft; the creator is the first author. A slug made from the headline is
+/// made unique with a number; a slug given that is taken is a 409.
+pub async fn create(
+    state: &AppState,
+    user: &CurrentUser,
+    new: NewArticle,
+) -> Result<Article, ApiError> {
+    let make_slug = new.slug.is_none();
+    let mut authors = vec![user.id().to_string()];
+    authors.extend(new.author_ids);
+    let content = Content {
+        slug: new.slug.unwrap_or_default(),
+        headline: new.headline,
+        standfirst: new.standfirst,
+        dateline: new.dateline,
+        kicker: new.kicker,
+        hero_image: new.hero_image,
+        body: new.body,
+        section_id: new.section_id,
+        author_ids: authors,
+        tags: new.tags,
+        access: new.access,
+        preview_blocks: new.preview_blocks,
+        seo: new.seo,
+    }
+    .validate(make_slug)
+    .map_err(ApiError::Validation)?;
+    let now = state.clock.now();
+    let by = user.id().to_string();
+    state
+        .db
+        .run(move |conn| {
+            db::write_tx(conn, |c| {
+                check_references(c, &content)?;
+                let mut content = content;
+                if article_db::find_by_slug(c, &content.slug)?.is_some() {
+                    if !make_slug {
+                        return Err(slug_taken());
+                    }
+                    content.slug = free_slug(c, &content.slug)?;
+                }
+                let at = db::to_db_time(now);
+                let mut row = ArticleRow {
+                    id: db::new_id(),
+                    slug: String::new(),
+                    headline: String::new(),
+                    standfirst: None,
+                    dateline: None,
+                    kicker: None,
+                    hero_image: None,
+                    body: String::new(),
+                    body_text: String::new(),
+                    section_id: String::new(),
+                    created_by: by.clone(),
+                    tags: String::new(),
+                    access: String::new(),
+                    preview_blocks: None,
+                    seo: None,
+                    status: Status::Draft.as_str().to_string(),
+                    publish_at: None,
+                    first_published_at: None,
+                    created_at: at,
+                    updated_at: at,
+                    trashed_at: None,
+                    trashed_status: None,
+                    version: 1,
+                };
+                apply_content(&mut row, &content)?;
+                article_db::insert(c, &row)?;
+                article_db::set_authors(c, &row.id, &content.author_ids)?;
+                article_db::set_tags(c, &row.id, &content.tags)?;
+                save_revision(c, &row, &content, &by, "created")?;
+                to_article(c, row, now)
+            })
+        })
+        .await
+}
+
+/// `base`, or `base-2`, `base-3`... whichever is free.
+fn free_slug(conn: &mut DbConnection, base: &str) -> Result<String, ApiError> {
+    for n in 2..1000 {
+        let candidate = format!("{base}-{n}");
+        if article_db::find_by_slug(conn, &candidate)?.is_none() {
+            return Ok(candidate);
+        }
+    }
+    Err(slug_taken())
+}
+
+/// Loads an article the caller may see (404 otherwise) with whether they author it.
+fn load_visible(
+    conn: &mut DbConnection,
+    user: &CurrentUser,
+    id: &str,
+    now: DateTime<Utc>,
+) -> Result<(ArticleRow, bool), ApiError> {
+    let not_found = || ApiError::not_found("Article");
+    let row = article_db::find(conn, id)?.ok_or_else(not_found)?;
+    let is_author = article_db::is_author(conn, id, user.id())?;
+    if !article::can_view(user.role(), is_author, effective_status(&row, now)?) {
+        return Err(not_found());
+    }
+    Ok((row, is_author))
+}
+
+pub async fn get(state: &AppState, user: &CurrentUser, id: String) -> Result<Article, ApiError> {
+    let now = state.clock.now();
+    let user = user.clone();
+    state
+        .db
+        .run(move |conn| {
+            let (row, _) = load_visible(conn, &user, &id, now)?;
+            to_article(conn, row, now)
+        })
+        .await
+}
+
+/// One page of the editorial list (newest first) and the id to continue after.
+pub async fn list(
+    state: &AppState,
+    user: &CurrentUser,
+    mut filter: EditorialFilter,
+    after: Option<String>,
+    limit: i64,
+) -> Result<(Vec<Article>, Option<String>), ApiError> {
+    let now = state.clock.now();
+    if user.role() == Role::Writer {
+        filter.visible_to = Some(user.id().to_string());
+    }
+    state
+        .db
+        .run(move |conn| {
+            if let Some(ids) = &filter.section_ids {
+                filter.section_ids = Some(with_descendants(conn, ids)?);
+            }
+            let mut rows = article_db::editorial_page(
+                conn,
+                &filter,
+                db::to_db_time(now),
+                after.as_deref(),
+                limit + 1,
+            )?;
+            let more = rows.len() as i64 > limit;
+            rows.truncate(usize::try_from(limit).unwrap_or(0));
+            let next = if more {
+                rows.last().map(|r| r.id.clone())
+            } else {
+                None
+            };
+            let articles = rows
+                .into_iter()
+                .map(|r| to_article(conn, r, now))
+                .collect::<Result<Vec<_>, _>>()?;
+            Ok((articles, next))
+        })
+        .await
+}
+
+/// The given sections and all their sub-sections.
+pub fn with_descendants(
+    conn: &mut DbConnection,
+    roots: &[String],
+) -> Result<Vec<String>, ApiError> {
+    let all = section_db::all(conn)?;
+    let mut out: Vec<String> = roots.to_vec();
+    let mut i = 0;
+    while i < out.len() {
+        let parent = out[i].clone();
+        for s in all
+            .iter()
+            .filter(|s| s.parent_id.as_deref() == Some(parent.as_str()))
+        {
+            if !out.contains(&s.id) {
+                out.push(s.id.clone());
+            }
+        }
+        i += 1;
+    }
+    Ok(out)
+}
+
+/// A partial update of the content; `Some(None)` clears a nullable field.
+#[derive(Debug, Clone, Default)]
+pub struct ArticlePatch {
+    pub slug: Option<String>,
+    pub headline: Option<String>,
+    pub standfirst: Option<Option<String>>,
+    pub dateline: Option<Option<String>>,
+    pub kicker: Option<Option<String>>,
+    pub hero_image: Option<Option<Image>>,
+    pub body: Option<Vec<Block>>,
+    pub section_id: Option<String>,
+    pub author_ids: Option<Vec<String>>,
+    pub tags: Option<Vec<String>>,
+    pub access: Option<Access>,
+    pub preview_blocks: Option<Option<i64>>,
+    pub seo: Option<Option<Seo>>,
+}
+
+impl ArticlePatch {
+    fn apply(self, c: Content) -> Content {
+        Content {
+            slug: self.slug.unwrap_or(c.slug),
+            headline: self.headline.unwrap_or(c.headline),
+            standfirst: self.standfirst.unwrap_or(c.standfirst),
+            dateline: self.dateline.unwrap_or(c.dateline),
+            kicker: self.kicker.unwrap_or(c.kicker),
+            hero_image: self.hero_image.unwrap_or(c.hero_image),
+            body: self.body.unwrap_or(c.body),
+            section_id: self.section_id.unwrap_or(c.section_id),
+            author_ids: self.author_ids.unwrap_or(c.author_ids),
+            tags: self.tags.unwrap_or(c.tags),
+            access: self.access.unwrap_or(c.access),
+            preview_blocks: self.preview_blocks.unwrap_or(c.preview_blocks),
+            seo: self.seo.unwrap_or(c.seo),
+        }
+    }
+}
+
+fn trashed_conflict() -> ApiError {
+    ApiError::conflict(
+        "article_trashed",
+        "The article is in the trash: restore it first.",
+    )
+}
+
+/// Stores new content (checked), bumps the version, keeps the old slug answering,
+/// and saves a revision. `expected` is the version the caller's If-Match named.
+fn save_content(
+    conn: &mut DbConnection,
+    mut row: ArticleRow,
+    content: Content,
+    by: &str,
+    note: &str,
+    now: DateTime<Utc>,
+) -> Result<ArticleRow, ApiError> {
+    check_references(conn, &content)?;
+    if content.slug != row.slug {
+        if article_db::slug_taken(conn, &content.slug, &row.id)? {
+            return Err(slug_taken());
+        }
+        article_db::remember_old_slug(conn, &row.id, &row.slug, &content.slug)?;
+    }
+    let expected = row.version;
+    apply_content(&mut row, &content)?;
+    row.updated_at = db::to_db_time(now);
+    row.version += 1;
+    if !article_db::update_if_version(conn, &row, expected)? {
+        return Err(stale(conn, &row.id)?);
+    }
+    article_db::set_authors(conn, &row.id, &content.author_ids)?;
+    article_db::set_tags(conn, &row.id, &content.tags)?;
+    save_revision(conn, &row, &content, by, note)?;
+    Ok(row)
+}
+
+fn stale(conn: &mut DbConnection, id: &str) -> Result<ApiError, ApiError> {
+    let current = article_db::find(conn, id)?.ok_or_else(|| ApiError::not_found("Article"))?;
+    Ok(ApiError::PreconditionFailed {
+        current_etag: etag(current.version),
+    })
+}
+
+fn forbidden_edit() -> ApiError {
+    ApiError::forbidden(
+        "Writers may edit only their own articles, and only while draft or in review.",
+    )
+}
+
+pub async fn update(
+    state: &AppState,
+    user: &CurrentUser,
+    id: String,
+    if_match: IfMatch,
+    patch: ArticlePatch,
+) -> Result<Article, ApiError> {
+    let now = state.clock.now();
+    let user = user.clone();
+    state
+        .db
+        .run(move |conn| {
+            db::write_tx(conn, |c| {
+                let (row, is_author) = load_visible(c, &user, &id, now)?;
+                if !article::can_edit(user.role(), is_author, stored_status(&row)?) {
+                    return Err(forbidden_edit());
+                }
+                if_match.check(row.version)?;
+                if row.trashed_at.is_some() {
+                    return Err(trashed_conflict());
+                }
+                let current = content_of(&row, author_ids(c, &row.id)?)?;
+                let content = patch
+                    .apply(current)
+                    .validate(false)
+                    .map_err(ApiError::Validation)?;
+                let row = save_content(c, row, content, user.id(), "edited", now)?;
+                to_article(c, row, now)
+            })
+        })
+        .await
+}
+
+/// A workflow action (`submit`, `publish`, `unpublish`, `archive`); an action not open
+/// from the current status is a 409 naming the ones that are.
+pub async fn act(
+    state: &AppState,
+    user: &CurrentUser,
+    id: String,
+    if_match: IfMatch,
+    action: Action,
+    publish_at: Option<DateTime<Utc>>,
+) -> Result<Article, ApiError> {
+    let now = state.clock.now();
+    let user = user.clone();
+    state
+        .db
+        .run(move |conn| {
+            db::write_tx(conn, |c| {
+                let (mut row, is_author) = load_visible(c, &user, &id, now)?;
+                if !article::can_act(user.role(), is_author, action) {
+                    return Err(ApiError::forbidden(format!(
+                        "Only admins and editors may {} articles.",
+                        action.as_str()
+                    )));
+                }
+                if_match.check(row.version)?;
+                if row.trashed_at.is_some() {
+                    return Err(trashed_conflict());
+                }
+                let status = effective_status(&row, now)?;
+                let (next, at) =
+                    article::transition(status, action, publish_at, now).map_err(|allowed| {
+                        let names: Vec<&str> = allowed.iter().map(|a| a.as_str()).collect();
+                        ApiError::Conflict {
+                            code: "invalid_transition",
+                            detail: format!(
+                                "Cannot {} an article that is {}; allowed: {}.",
+                                action.as_str(),
+                                status.as_str(),
+                                names.join(", ")
+                            ),
+                        }
+                    })?;
+                if status == Status::Published {
+                    // Leaving the live state: remember when it first went live.
+                    row.first_published_at = first_published(&row, now)?.map(db::to_db_time);
+                }
+                match action {
+                    Action::Publish => {
+                        row.publish_at = at.map(db::to_db_time);
+                        if next == Status::Published {
+                            row.first_published_at = row.first_published_at.or(row.publish_at);
+                        }
+                    }
+                    Action::Archive => {}
+                    Action::Submit | Action::Unpublish => row.publish_at = None,
+                }
+                let expected = row.version;
+                row.status = next.as_str().to_string();
+                row.updated_at = db::to_db_time(now);
+                row.version += 1;
+                if !article_db::update_if_version(c, &row, expected)? {
+                    return Err(stale(c, &row.id)?);
+                }
+                to_article(c, row, now)
+            })
+        })
+        .await
+}
+
+/// Moves an article to the trash (editors: any; writers: their own drafts).
+pub async fn trash(
+    state: &AppState,
+    user: &CurrentUser,
+    id: String,
+    if_match: IfMatch,
+) -> Result<(), ApiError> {
+    set_trashed(state, user, id, if_match, true)
+        .await
+        .map(|_| ())
+}
+
+/// Brings an article back from the trash, in the status it had.
+pub async fn restore(
+    state: &AppState,
+    user: &CurrentUser,
+    id: String,
+    if_match: IfMatch,
+) -> Result<Article, ApiError> {
+    set_trashed(state, user, id, if_match, false).await
+}
+
+async fn set_trashed(
+    state: &AppState,
+    user: &CurrentUser,
+    id: String,
+    if_match: IfMatch,
+    trash: bool,
+) -> Result<Article, ApiError> {
+    let now = state.clock.now();
+    let user = user.clone();
+    state
+        .db
+        .run(move |conn| {
+            db::write_tx(conn, |c| {
+                let (mut row, is_author) = load_visible(c, &user, &id, now)?;
+                if !article::can_trash(user.role(), is_author, stored_status(&row)?) {
+                    return Err(ApiError::forbidden(
+                        "Writers may trash and restore only their own drafts.",
+                    ));
+                }
+                if_match.check(row.version)?;
+                match (trash, row.trashed_at.is_some()) {
+                    (true, true) => {
+                        return Err(ApiError::conflict(
+                            "article_trashed",
+                            "The article is already in the trash.",
+                        ));
+                    }
+                    (false, false) => {
+                        return Err(ApiError::conflict(
+                            "article_not_trashed",
+                            "The article is not in the trash.",
+                        ));
+                    }
+                    _ => {}
+                }
+                if trash && effective_status(&row, now)? == Status::Published {
+                    row.first_published_at = first_published(&row, now)?.map(db::to_db_time);
+                }
+                let expected = row.version;
+                row.trashed_at = if trash {
+                    Some(db::to_db_time(now))
+                } else {
+                    None
+                };
+                row.updated_at = db::to_db_time(now);
+                row.version += 1;
+                if !article_db::update_if_version(c, &row, expected)? {
+                    return Err(stale(c, &row.id)?);
+                }
+                to_article(c, row, now)
+            })
+        })
+        .await
+}
+
+/// A stored revision.
+#[derive(Debug, Clone)]
+pub struct Revision {
+    pub number: i64,
+    pub article_version: i64,
+    pub created_at: DateTime<Utc>,
+    pub created_by: (String, String),
+    pub note: String,
+    pub content: Content,
+}
+
+fn to_revision(conn: &mut DbConnection, row: RevisionRow) -> Result<Revision, ApiError> {
+    let by = user_db::find(conn, &row.created_by)?
+        .map(|u| (u.id, u.display_name))
+        .unwrap_or_default();
+    Ok(Revision {
+        number: row.number,
+        article_version: row.article_version,
+        created_at: db::from_db_time(row.created_at),
+        created_by: by,
+        note: row.note,
+        content: serde_json::from_str(&row.snapshot)
+            .map_err(|_| corrupt(&row.article_id, "revision"))?,
+    })
+}
+
+/// Revisions newest first, and the number to continue before.
+pub async fn revisions(
+    state: &AppState,
+    user: &CurrentUser,
+    id: String,
+    before: Option<i64>,
+    limit: i64,
+) -> Result<(Vec<Revision>, Option<i64>), ApiError> {
+    let now = state.clock.now();
+    let user = user.clone();
+    state
+        .db
+        .run(move |conn| {
+            load_visible(conn, &user, &id, now)?;
+            let mut rows = article_db::revisions(conn, &id, before, limit + 1)?;
+            let more = rows.len() as i64 > limit;
+            rows.truncate(usize::try_from(limit).unwrap_or(0));
+            let next = if more {
+                rows.last().map(|r| r.number)
+            } else {
+                None
+            };
+            let out = rows
+                .into_iter()
+                .map(|r| to_revision(conn, r))
+                .collect::<Result<Vec<_>, _>>()?;
+            Ok((out, next))
+        })
+        .await
+}
+
+pub async fn revision(
+    state: &AppState,
+    user: &CurrentUser,
+    id: String,
+    number: i64,
+) -> Result<Revision, ApiError> {
+    let now = state.clock.now();
+    let user = user.clone();
+    state
+        .db
+        .run(move |conn| {
+            load_visible(conn, &user, &id, now)?;
+            let row = article_db::find_revision(conn, &id, number)?
+                .ok_or_else(|| ApiError::not_found("Revision"))?;
+            to_revision(conn, row)
+        })
+        .await
+}
+
+/// Puts revision `number`'s content back as a new save (itself a new revision).
+pub async fn restore_revision(
+    state: &AppState,
+    user: &CurrentUser,
+    id: String,
+    number: i64,
+    if_match: IfMatch,
+) -> Result<Article, ApiError> {
+    let now = state.clock.now();
+    let user = user.clone();
+    state
+        .db
+        .run(move |conn| {
+            db::write_tx(conn, |c| {
+                let (row, is_author) = load_visible(c, &user, &id, now)?;
+                let revision = article_db::find_revision(c, &id, number)?
+                    .ok_or_else(|| ApiError::not_found("Revision"))?;
+                if !article::can_edit(user.role(), is_author, stored_status(&row)?) {
+                    return Err(forbidden_edit());
+                }
+                if_match.check(row.version)?;
+                if row.trashed_at.is_some() {
+                    return Err(trashed_conflict());
+                }
+                let content: Content = serde_json::from_str(&revision.snapshot)
+                    .map_err(|_| corrupt(&row.id, "revision"))?;
+                let row = save_content(
+                    c,
+                    row,
+                    content,
+                    user.id(),
+                    &format!("restored revision {number}"),
+                    now,
+                )?;
+                to_article(c, row, now)
+            })
+        })
+        .await
+}
