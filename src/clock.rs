@@ -24,7 +24,6 @@ impl Clock {
 
     /// Moves this clock (and every clone of it) forward by `by`.
     pub fn advance(&self, by: Duration) {
-        self.offset_micros
-            .fetch_add(by.num_microseconds().unwrap_or(i64::MAX), Ordering::Relaxed);
+        self.offset_micros.fetch_add(by.num_microseconds().unwrap_or(i64::MAX), Ordering::Relaxed);
     }
 }

@@ -46,12 +46,7 @@ pub struct CreateUserArgs {
 #[derive(Debug, Args)]
 pub struct Options {
     /// Address to listen on.
-    #[arg(
-        long,
-        env = "MASTHEAD_BIND",
-        default_value = "127.0.0.1:8080",
-        global = true
-    )]
+    #[arg(long, env = "MASTHEAD_BIND", default_value = "127.0.0.1:8080", global = true)]
     pub bind: String,
     /// sqlite://PATH (or a plain path) or postgres://USER:PASS@HOST/DB.
     #[arg(
@@ -64,55 +59,25 @@ pub struct Options {
     pub database_url: String,
     /// HS256 secret for access tokens (at least 32 characters); generated and kept in
     /// the database when unset.
-    #[arg(
-        long,
-        env = "MASTHEAD_JWT_SECRET",
-        global = true,
-        hide_env_values = true
-    )]
+    #[arg(long, env = "MASTHEAD_JWT_SECRET", global = true, hide_env_values = true)]
     pub jwt_secret: Option<String>,
     /// Access-token lifetime in seconds.
-    #[arg(
-        long,
-        env = "MASTHEAD_ACCESS_TOKEN_TTL",
-        default_value_t = 900,
-        global = true
-    )]
+    #[arg(long, env = "MASTHEAD_ACCESS_TOKEN_TTL", default_value_t = 900, global = true)]
     pub access_token_ttl: u32,
     /// Refresh-token lifetime in seconds.
     #[arg(long, env = "MASTHEAD_REFRESH_TOKEN_TTL", default_value_t = 30 * 24 * 3600, global = true)]
     pub refresh_token_ttl: u32,
     /// Failed sign-ins allowed per account within the window.
-    #[arg(
-        long,
-        env = "MASTHEAD_LOGIN_MAX_FAILURES",
-        default_value_t = 10,
-        global = true
-    )]
+    #[arg(long, env = "MASTHEAD_LOGIN_MAX_FAILURES", default_value_t = 10, global = true)]
     pub login_max_failures: u32,
     /// Failed sign-ins allowed per client address within the window.
-    #[arg(
-        long,
-        env = "MASTHEAD_LOGIN_MAX_FAILURES_PER_ADDRESS",
-        default_value_t = 50,
-        global = true
-    )]
+    #[arg(long, env = "MASTHEAD_LOGIN_MAX_FAILURES_PER_ADDRESS", default_value_t = 50, global = true)]
     pub login_max_failures_per_address: u32,
     /// The sign-in throttling window in seconds.
-    #[arg(
-        long,
-        env = "MASTHEAD_LOGIN_WINDOW",
-        default_value_t = 900,
-        global = true
-    )]
+    #[arg(long, env = "MASTHEAD_LOGIN_WINDOW", default_value_t = 900, global = true)]
     pub login_window: u32,
     /// Comma-separated proxy addresses whose X-Forwarded-For is believed.
-    #[arg(
-        long,
-        env = "MASTHEAD_TRUSTED_PROXIES",
-        default_value = "",
-        global = true
-    )]
+    #[arg(long, env = "MASTHEAD_TRUSTED_PROXIES", default_value = "", global = true)]
     pub trusted_proxies: String,
     /// Comma-separated origins allowed by CORS (`*` for any); none when empty.
     #[arg(long, env = "MASTHEAD_CORS_ORIGINS", default_value = "", global = true)]
@@ -121,12 +86,7 @@ pub struct Options {
     #[arg(long, env = "MASTHEAD_MAX_BODY_BYTES", default_value_t = 1024 * 1024, global = true)]
     pub max_body_bytes: u32,
     /// max-age (seconds) of public responses' Cache-Control.
-    #[arg(
-        long,
-        env = "MASTHEAD_PUBLIC_MAX_AGE",
-        default_value_t = 60,
-        global = true
-    )]
+    #[arg(long, env = "MASTHEAD_PUBLIC_MAX_AGE", default_value_t = 60, global = true)]
     pub public_max_age: u32,
     /// Database connections in the pool (default 8 on SQLite, 10 on PostgreSQL).
     #[arg(long, env = "MASTHEAD_DB_POOL_SIZE", global = true)]
@@ -174,43 +134,29 @@ pub const MIN_JWT_SECRET_CHARS: usize = 32;
 impl Settings {
     /// Validates options; the error names the setting.
     pub fn from_options(o: &Options) -> Result<Settings, String> {
-        let bind = parse_bind(&o.bind)
-            .map_err(|e| format!("invalid --bind / MASTHEAD_BIND '{}': {e}", o.bind))?;
+        let bind = parse_bind(&o.bind).map_err(|e| format!("invalid --bind / MASTHEAD_BIND '{}': {e}", o.bind))?;
         let database_url = DatabaseUrl::parse(&o.database_url)
             .map_err(|e| format!("invalid --database-url / MASTHEAD_DATABASE_URL: {e}"))?;
         let jwt_secret = match o.jwt_secret.as_deref() {
             None | Some("") => None,
             Some(s) if s.chars().count() < MIN_JWT_SECRET_CHARS => {
-                return Err(format!(
-                    "invalid MASTHEAD_JWT_SECRET: must be at least {MIN_JWT_SECRET_CHARS} characters"
-                ));
+                return Err(format!("invalid MASTHEAD_JWT_SECRET: must be at least {MIN_JWT_SECRET_CHARS} characters"));
             }
             Some(s) => Some(Secret(s.to_string())),
         };
         let positive = |name: &str, v: u32| {
-            if v == 0 {
-                Err(format!("invalid {name}: must be greater than 0"))
-            } else {
-                Ok(i64::from(v))
-            }
+            if v == 0 { Err(format!("invalid {name}: must be greater than 0")) } else { Ok(i64::from(v)) }
         };
         let trusted_proxies = split_list(&o.trusted_proxies)
             .map(|p| {
-                p.parse::<IpAddr>().map_err(|_| {
-                    format!("invalid MASTHEAD_TRUSTED_PROXIES: '{p}' is not an IP address")
-                })
+                p.parse::<IpAddr>().map_err(|_| format!("invalid MASTHEAD_TRUSTED_PROXIES: '{p}' is not an IP address"))
             })
             .collect::<Result<Vec<_>, _>>()?;
-        let cors_origins = split_list(&o.cors_origins)
-            .map(str::to_string)
-            .collect::<Vec<_>>();
-        if let Some(bad) = cors_origins
-            .iter()
-            .find(|o| *o != "*" && !(o.starts_with("http://") || o.starts_with("https://")))
+        let cors_origins = split_list(&o.cors_origins).map(str::to_string).collect::<Vec<_>>();
+        if let Some(bad) =
+            cors_origins.iter().find(|o| *o != "*" && !(o.starts_with("http://") || o.starts_with("https://")))
         {
-            return Err(format!(
-                "invalid MASTHEAD_CORS_ORIGINS: '{bad}' is not an http(s) origin"
-            ));
+            return Err(format!("invalid MASTHEAD_CORS_ORIGINS: '{bad}' is not an http(s) origin"));
         }
         if o.workers == Some(0) {
             return Err("invalid MASTHEAD_WORKERS: must be greater than 0".into());
@@ -244,8 +190,7 @@ impl Settings {
     /// Defaults for `database_url`, as used by tests and tools.
     pub fn for_database(database_url: DatabaseUrl) -> Settings {
         let options = Options::parse_from_defaults();
-        let mut settings =
-            Settings::from_options(&options).unwrap_or_else(|_| unreachable!("defaults are valid"));
+        let mut settings = Settings::from_options(&options).unwrap_or_else(|_| unreachable!("defaults are valid"));
         settings.database_url = database_url;
         settings
     }
@@ -279,10 +224,7 @@ fn parse_bind(raw: &str) -> Result<SocketAddr, String> {
         return Ok(addr);
     }
     // Host names such as localhost:8080 resolve; anything else is an error.
-    if raw
-        .rsplit_once(':')
-        .is_some_and(|(_, port)| port.parse::<u16>().is_ok())
-    {
+    if raw.rsplit_once(':').is_some_and(|(_, port)| port.parse::<u16>().is_ok()) {
         if let Some(addr) = raw.to_socket_addrs().ok().and_then(|mut a| a.next()) {
             return Ok(addr);
         }

@@ -21,10 +21,7 @@ pub struct FieldError {
 
 impl FieldError {
     pub fn new(field: impl Into<String>, message: impl Into<String>) -> Self {
-        Self {
-            field: field.into(),
-            message: message.into(),
-        }
+        Self { field: field.into(), message: message.into() }
     }
 }
 
@@ -61,11 +58,7 @@ pub struct Problem {
 #[derive(Debug, thiserror::Error)]
 pub enum ApiError {
     #[error("{detail}")]
-    BadRequest {
-        code: &'static str,
-        detail: String,
-        errors: Vec<FieldError>,
-    },
+    BadRequest { code: &'static str, detail: String, errors: Vec<FieldError> },
     #[error("{detail}")]
     Unauthorized { code: &'static str, detail: String },
     #[error("{detail}")]
@@ -87,10 +80,7 @@ pub enum ApiError {
     #[error("validation failed")]
     Validation(Vec<FieldError>),
     #[error("{detail}")]
-    TooManyRequests {
-        detail: String,
-        retry_after_secs: u64,
-    },
+    TooManyRequests { detail: String, retry_after_secs: u64 },
     #[error("service unavailable: {0}")]
     Unavailable(String),
     #[error("internal error: {0}")]
@@ -99,38 +89,23 @@ pub enum ApiError {
 
 impl ApiError {
     pub fn not_found(what: &str) -> Self {
-        Self::NotFound {
-            detail: format!("{what} not found"),
-        }
+        Self::NotFound { detail: format!("{what} not found") }
     }
 
     pub fn unauthorized(detail: impl Into<String>) -> Self {
-        Self::Unauthorized {
-            code: "unauthorized",
-            detail: detail.into(),
-        }
+        Self::Unauthorized { code: "unauthorized", detail: detail.into() }
     }
 
     pub fn forbidden(detail: impl Into<String>) -> Self {
-        Self::Forbidden {
-            code: "forbidden",
-            detail: detail.into(),
-        }
+        Self::Forbidden { code: "forbidden", detail: detail.into() }
     }
 
     pub fn conflict(code: &'static str, detail: impl Into<String>) -> Self {
-        Self::Conflict {
-            code,
-            detail: detail.into(),
-        }
+        Self::Conflict { code, detail: detail.into() }
     }
 
     pub fn bad_request(code: &'static str, detail: impl Into<String>) -> Self {
-        Self::BadRequest {
-            code,
-            detail: detail.into(),
-            errors: Vec::new(),
-        }
+        Self::BadRequest { code, detail: detail.into(), errors: Vec::new() }
     }
 
     /// A 422 naming a single field.
@@ -148,17 +123,11 @@ impl ApiError {
             400 => Self::bad_request("bad_request", "The request could not be understood."),
             401 => Self::unauthorized("Authentication is required."),
             403 => Self::forbidden("You may not do this."),
-            404 => Self::NotFound {
-                detail: "No such resource.".into(),
-            },
+            404 => Self::NotFound { detail: "No such resource.".into() },
             405 => Self::MethodNotAllowed { allow: Vec::new() },
             413 => Self::PayloadTooLarge { limit: 0 },
-            415 => Self::UnsupportedMediaType {
-                detail: "Unsupported media type.".into(),
-            },
-            s if (400..500).contains(&s) => {
-                Self::bad_request("bad_request", "The request could not be processed.")
-            }
+            415 => Self::UnsupportedMediaType { detail: "Unsupported media type.".into() },
+            s if (400..500).contains(&s) => Self::bad_request("bad_request", "The request could not be processed."),
             503 => Self::Unavailable("upstream unavailable".into()),
             _ => Self::Internal(format!("status {status}")),
         }
@@ -194,7 +163,9 @@ impl ApiError {
             Self::PreconditionFailed { .. } => {
                 "The resource has changed since you read it: fetch it again and retry with its current ETag.".into()
             }
-            Self::PreconditionRequired => "This request needs an If-Match header with the resource's current ETag.".into(),
+            Self::PreconditionRequired => {
+                "This request needs an If-Match header with the resource's current ETag.".into()
+            }
             Self::PayloadTooLarge { limit: 0 } => "The request body is too large.".into(),
             Self::PayloadTooLarge { limit } => format!("The request body is larger than {limit} bytes."),
             Self::Validation(errors) => match errors.len() {
@@ -235,10 +206,7 @@ impl ApiError {
         }
         let problem = self.problem(instance);
         let mut builder = HttpResponse::build(self.status_code());
-        builder.insert_header((
-            header::CONTENT_TYPE,
-            HeaderValue::from_static("application/problem+json"),
-        ));
+        builder.insert_header((header::CONTENT_TYPE, HeaderValue::from_static("application/problem+json")));
         builder.insert_header((header::CACHE_CONTROL, HeaderValue::from_static("no-store")));
         match self {
             Self::Unauthorized { .. } => {
@@ -250,9 +218,7 @@ impl ApiError {
             Self::PreconditionFailed { current_etag } => {
                 builder.insert_header((header::ETAG, current_etag.clone()));
             }
-            Self::TooManyRequests {
-                retry_after_secs, ..
-            } => {
+            Self::TooManyRequests { retry_after_secs, .. } => {
                 builder.insert_header((header::RETRY_AFTER, retry_after_secs.to_string()));
             }
             Self::Unavailable(_) => {
@@ -294,13 +260,10 @@ impl From<diesel::result::Error> for ApiError {
     fn from(err: diesel::result::Error) -> Self {
         use diesel::result::{DatabaseErrorKind, Error};
         match err {
-            Error::NotFound => Self::NotFound {
-                detail: "No such resource.".into(),
-            },
-            Error::DatabaseError(DatabaseErrorKind::UniqueViolation, _) => Self::conflict(
-                "conflict",
-                "A resource with these unique values already exists.",
-            ),
+            Error::NotFound => Self::NotFound { detail: "No such resource.".into() },
+            Error::DatabaseError(DatabaseErrorKind::UniqueViolation, _) => {
+                Self::conflict("conflict", "A resource with these unique values already exists.")
+            }
             Error::DatabaseError(DatabaseErrorKind::SerializationFailure, info) => {
                 Self::Unavailable(format!("serialization failure: {}", info.message()))
             }

@@ -47,14 +47,12 @@ fn main() -> ExitCode {
         return ExitCode::SUCCESS;
     }
     telemetry::init();
-    let result = Settings::from_options(&cli.options)
-        .map_err(bad_setting)
-        .and_then(|settings| match command {
-            Command::Serve => serve(settings),
-            Command::Migrate => open_database(&settings).map(|_| ()),
-            Command::CreateUser(args) => create_user(&settings, &args),
-            Command::Openapi => Ok(()),
-        });
+    let result = Settings::from_options(&cli.options).map_err(bad_setting).and_then(|settings| match command {
+        Command::Serve => serve(settings),
+        Command::Migrate => open_database(&settings).map(|_| ()),
+        Command::CreateUser(args) => create_user(&settings, &args),
+        Command::Openapi => Ok(()),
+    });
     match result {
         Ok(()) => ExitCode::SUCCESS,
         Err(Failure(code, message)) => {
@@ -68,66 +66,39 @@ fn main() -> ExitCode {
 fn open_database(settings: &Settings) -> Result<Database, Failure> {
     let url = &settings.database_url;
     let db = Database::connect(url, settings.db_pool_size).map_err(|e| {
-        bad_setting(format!(
-            "cannot open database {} (--database-url / MASTHEAD_DATABASE_URL): {e}",
-            url.redacted()
-        ))
+        bad_setting(format!("cannot open database {} (--database-url / MASTHEAD_DATABASE_URL): {e}", url.redacted()))
     })?;
-    let ran = db
-        .migrate()
-        .map_err(|e| Failure(1, format!("migrating {} failed: {e}", url.redacted())))?;
+    let ran = db.migrate().map_err(|e| Failure(1, format!("migrating {} failed: {e}", url.redacted())))?;
     tracing::info!(database = %url.redacted(), migrations_applied = ran, "database ready");
     Ok(db)
 }
 
 /// The first admin's settings, checked before anything is touched.
 fn admin_from_environment() -> Result<(Option<String>, Option<String>), Failure> {
-    let email = std::env::var("MASTHEAD_ADMIN_EMAIL")
-        .ok()
-        .filter(|e| !e.trim().is_empty());
-    let password = std::env::var("MASTHEAD_ADMIN_PASSWORD")
-        .ok()
-        .filter(|p| !p.is_empty());
+    let email = std::env::var("MASTHEAD_ADMIN_EMAIL").ok().filter(|e| !e.trim().is_empty());
+    let password = std::env::var("MASTHEAD_ADMIN_PASSWORD").ok().filter(|p| !p.is_empty());
     if email.is_some() || password.is_some() {
-        let probe_password = password
-            .clone()
-            .unwrap_or_else(|| "x".repeat(masthead::domain::user::MIN_PASSWORD_CHARS));
+        let probe_password = password.clone().unwrap_or_else(|| "x".repeat(masthead::domain::user::MIN_PASSWORD_CHARS));
         let probe_email = email.clone().unwrap_or_else(|| "admin@localhost".into());
-        NewUser::validate(
-            &probe_email,
-            Some("Administrator"),
-            Role::Admin,
-            true,
-            &probe_password,
-        )
-        .map_err(|errors| {
-            let all = errors
-                .iter()
-                .map(|e| format!("{} {}", e.field, e.message))
-                .collect::<Vec<_>>()
-                .join("; ");
-            bad_setting(format!(
-                "invalid MASTHEAD_ADMIN_EMAIL / MASTHEAD_ADMIN_PASSWORD: {all}"
-            ))
-        })?;
+        NewUser::validate(&probe_email, Some("Administrator"), Role::Admin, true, &probe_password).map_err(
+            |errors| {
+                let all = errors.iter().map(|e| format!("{} {}", e.field, e.message)).collect::<Vec<_>>().join("; ");
+                bad_setting(format!("invalid MASTHEAD_ADMIN_EMAIL / MASTHEAD_ADMIN_PASSWORD: {all}"))
+            },
+        )?;
     }
     Ok((email, password))
 }
 
 fn serve(settings: Settings) -> Result<(), Failure> {
     let (admin_email, admin_password) = admin_from_environment()?;
-    let listener = TcpListener::bind(settings.bind).map_err(|e| {
-        bad_setting(format!(
-            "cannot listen on {} (--bind / MASTHEAD_BIND): {e}",
-            settings.bind
-        ))
-    })?;
+    let listener = TcpListener::bind(settings.bind)
+        .map_err(|e| bad_setting(format!("cannot listen on {} (--bind / MASTHEAD_BIND): {e}", settings.bind)))?;
     let db = open_database(&settings)?;
     let clock = Clock::system();
     let secret = bootstrap::jwt_secret(&db, settings.jwt_secret.as_ref().map(|s| s.0.as_str()))
         .map_err(|e| Failure(1, format!("cannot set up the JWT secret: {e}")))?;
-    let first = bootstrap::ensure_first_admin(&db, &clock, admin_email, admin_password)
-        .map_err(bad_setting)?;
+    let first = bootstrap::ensure_first_admin(&db, &clock, admin_email, admin_password).map_err(bad_setting)?;
     match first {
         FirstAdmin::NotNeeded => {}
         FirstAdmin::FromEnvironment { email } => tracing::info!(%email, "created the first admin"),
@@ -150,42 +121,24 @@ fn serve(settings: Settings) -> Result<(), Failure> {
 
 fn create_user(settings: &Settings, args: &CreateUserArgs) -> Result<(), Failure> {
     let role = Role::parse(&args.role).ok_or_else(|| {
-        bad_setting(format!(
-            "invalid --role '{}': expected admin, editor, writer or commercial",
-            args.role
-        ))
+        bad_setting(format!("invalid --role '{}': expected admin, editor, writer or commercial", args.role))
     })?;
     let password = match std::env::var("MASTHEAD_PASSWORD") {
         Ok(p) if !p.is_empty() => p,
-        _ if std::io::stdin().is_terminal() => {
-            rpassword::prompt_password("Password for the new user: ")
-                .map_err(|e| Failure(1, format!("cannot read the password: {e}")))?
-        }
+        _ if std::io::stdin().is_terminal() => rpassword::prompt_password("Password for the new user: ")
+            .map_err(|e| Failure(1, format!("cannot read the password: {e}")))?,
         _ => {
-            return Err(bad_setting(
-                "MASTHEAD_PASSWORD is not set and standard input is not a terminal",
-            ));
+            return Err(bad_setting("MASTHEAD_PASSWORD is not set and standard input is not a terminal"));
         }
     };
-    let new = NewUser::validate(
-        &args.email,
-        args.display_name.as_deref(),
-        role,
-        true,
-        &password,
-    )
-    .map_err(|errors| {
-        let all = errors
-            .iter()
-            .map(|e| format!("{} {}", e.field, e.message))
-            .collect::<Vec<_>>()
-            .join("; ");
-        bad_setting(format!("invalid user: {all}"))
-    })?;
+    let new =
+        NewUser::validate(&args.email, args.display_name.as_deref(), role, true, &password).map_err(|errors| {
+            let all = errors.iter().map(|e| format!("{} {}", e.field, e.message)).collect::<Vec<_>>().join("; ");
+            bad_setting(format!("invalid user: {all}"))
+        })?;
     let db = open_database(settings)?;
     let mut conn = db.get().map_err(|e| Failure(1, e.to_string()))?;
-    let user = users::create_user(&mut conn, &new, Clock::system().now())
-        .map_err(|e| Failure(1, e.to_string()))?;
+    let user = users::create_user(&mut conn, &new, Clock::system().now()).map_err(|e| Failure(1, e.to_string()))?;
     println!("{} {} {}", user.id, user.email, user.role);
     Ok(())
 }

@@ -34,11 +34,7 @@ impl Shared {
         let spec = http::openapi_document();
         let mut routes = RouteTable::from_openapi(&spec);
         routes.add("/openapi.json", &[Method::GET]);
-        Shared {
-            state: web::Data::new(state),
-            spec: Arc::new(spec),
-            routes: Arc::new(routes),
-        }
+        Shared { state: web::Data::new(state), spec: Arc::new(spec), routes: Arc::new(routes) }
     }
 }
 
@@ -61,15 +57,10 @@ pub fn build_app(
         .app_data(web::PayloadConfig::new(settings.max_body_bytes))
         .service(SwaggerUi::new("/docs/{_:.*}").url("/openapi.json", (*shared.spec).clone()))
         .service(web::redirect("/docs", "/docs/"))
-        .default_service(web::to(|| async {
-            Err::<actix_web::HttpResponse, _>(ApiError::not_found("Resource"))
-        }))
+        .default_service(web::to(|| async { Err::<actix_web::HttpResponse, _>(ApiError::not_found("Resource")) }))
         .wrap_fn(move |req, srv| front_door(req, srv, &routes, access_log))
         // Outermost, so that every answer (errors included) carries the CORS headers.
-        .wrap(Condition::new(
-            !settings.cors_origins.is_empty(),
-            cors(settings),
-        ))
+        .wrap(Condition::new(!settings.cors_origins.is_empty(), cors(settings)))
 }
 
 /// The outermost layer: answers 405/400 from the route table before routing, turns
@@ -131,18 +122,13 @@ fn problem_for(err: &actix_web::Error) -> ApiError {
 
 /// Re-renders an error response as problem+json carrying `instance` (keeping the
 /// headers inner layers set), including plain-text errors from outside our code.
-fn problem_json<B: MessageBody + 'static>(
-    mut res: ServiceResponse<B>,
-    path: &str,
-) -> ServiceResponse<BoxBody> {
+fn problem_json<B: MessageBody + 'static>(mut res: ServiceResponse<B>, path: &str) -> ServiceResponse<BoxBody> {
     let status = res.status();
     let is_json = res
         .headers()
         .get(header::CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())
-        .is_some_and(|ct| {
-            ct.starts_with("application/json") || ct.starts_with("application/problem+json")
-        });
+        .is_some_and(|ct| ct.starts_with("application/json") || ct.starts_with("application/problem+json"));
     let replacement = match res.response().error() {
         Some(err) => Some(problem_for(err)),
         None if (status.is_client_error() || status.is_server_error()) && !is_json => {
@@ -151,25 +137,16 @@ fn problem_json<B: MessageBody + 'static>(
         None => None,
     };
     let Some(problem) = replacement else {
-        if res
-            .headers()
-            .get(header::CONTENT_TYPE)
-            .is_some_and(|v| v == "application/json")
-        {
-            res.headers_mut().insert(
-                header::CONTENT_TYPE,
-                header::HeaderValue::from_static("application/json; charset=utf-8"),
-            );
+        if res.headers().get(header::CONTENT_TYPE).is_some_and(|v| v == "application/json") {
+            res.headers_mut()
+                .insert(header::CONTENT_TYPE, header::HeaderValue::from_static("application/json; charset=utf-8"));
         }
         return res.map_into_boxed_body();
     };
     let (req, old) = res.into_parts();
     let mut response = problem.to_response(Some(path));
     for (name, value) in old.headers() {
-        if name != header::CONTENT_TYPE
-            && name != header::CONTENT_LENGTH
-            && !response.headers().contains_key(name)
-        {
+        if name != header::CONTENT_TYPE && name != header::CONTENT_LENGTH && !response.headers().contains_key(name) {
             response.headers_mut().append(name.clone(), value.clone());
         }
     }
@@ -179,49 +156,24 @@ fn problem_json<B: MessageBody + 'static>(
 /// `ApiError` is not `Clone` (it may carry causes); rendering needs only its response.
 fn clone_error(err: &ApiError) -> ApiError {
     match err {
-        ApiError::BadRequest {
-            code,
-            detail,
-            errors,
-        } => ApiError::BadRequest {
-            code,
-            detail: detail.clone(),
-            errors: errors.clone(),
-        },
-        ApiError::Unauthorized { code, detail } => ApiError::Unauthorized {
-            code,
-            detail: detail.clone(),
-        },
-        ApiError::Forbidden { code, detail } => ApiError::Forbidden {
-            code,
-            detail: detail.clone(),
-        },
-        ApiError::NotFound { detail } => ApiError::NotFound {
-            detail: detail.clone(),
-        },
-        ApiError::MethodNotAllowed { allow } => ApiError::MethodNotAllowed {
-            allow: allow.clone(),
-        },
-        ApiError::Conflict { code, detail } => ApiError::Conflict {
-            code,
-            detail: detail.clone(),
-        },
-        ApiError::PreconditionFailed { current_etag } => ApiError::PreconditionFailed {
-            current_etag: current_etag.clone(),
-        },
+        ApiError::BadRequest { code, detail, errors } => {
+            ApiError::BadRequest { code, detail: detail.clone(), errors: errors.clone() }
+        }
+        ApiError::Unauthorized { code, detail } => ApiError::Unauthorized { code, detail: detail.clone() },
+        ApiError::Forbidden { code, detail } => ApiError::Forbidden { code, detail: detail.clone() },
+        ApiError::NotFound { detail } => ApiError::NotFound { detail: detail.clone() },
+        ApiError::MethodNotAllowed { allow } => ApiError::MethodNotAllowed { allow: allow.clone() },
+        ApiError::Conflict { code, detail } => ApiError::Conflict { code, detail: detail.clone() },
+        ApiError::PreconditionFailed { current_etag } => {
+            ApiError::PreconditionFailed { current_etag: current_etag.clone() }
+        }
         ApiError::PreconditionRequired => ApiError::PreconditionRequired,
         ApiError::PayloadTooLarge { limit } => ApiError::PayloadTooLarge { limit: *limit },
-        ApiError::UnsupportedMediaType { detail } => ApiError::UnsupportedMediaType {
-            detail: detail.clone(),
-        },
+        ApiError::UnsupportedMediaType { detail } => ApiError::UnsupportedMediaType { detail: detail.clone() },
         ApiError::Validation(errors) => ApiError::Validation(errors.clone()),
-        ApiError::TooManyRequests {
-            detail,
-            retry_after_secs,
-        } => ApiError::TooManyRequests {
-            detail: detail.clone(),
-            retry_after_secs: *retry_after_secs,
-        },
+        ApiError::TooManyRequests { detail, retry_after_secs } => {
+            ApiError::TooManyRequests { detail: detail.clone(), retry_after_secs: *retry_after_secs }
+        }
         // Already logged when first rendered.
         ApiError::Unavailable(_) => ApiError::Unavailable(String::new()),
         ApiError::Internal(_) => ApiError::Internal(String::new()),
@@ -242,11 +194,7 @@ fn cors(settings: &Settings) -> Cors {
         .expose_headers([header::ETAG, header::LOCATION, header::RETRY_AFTER])
         .max_age(3600);
     for origin in &settings.cors_origins {
-        cors = if origin == "*" {
-            cors.allow_any_origin()
-        } else {
-            cors.allowed_origin(origin)
-        };
+        cors = if origin == "*" { cors.allow_any_origin() } else { cors.allowed_origin(origin) };
     }
     cors
 }

@@ -89,15 +89,9 @@ impl<P: RolePolicy + 'static> FromRequest for Authenticated<P> {
             let token = token.ok_or_else(auth::invalid_access_token)?;
             let current = auth::authenticate(&state, &token).await?;
             if !P::ROLES.contains(&current.role()) {
-                return Err(ApiError::forbidden(format!(
-                    "Only {} may do this.",
-                    P::DESCRIPTION
-                )));
+                return Err(ApiError::forbidden(format!("Only {} may do this.", P::DESCRIPTION)));
             }
-            Ok(Authenticated {
-                current,
-                _policy: PhantomData,
-            })
+            Ok(Authenticated { current, _policy: PhantomData })
         })
     }
 }

@@ -96,29 +96,19 @@ impl JwtKeys {
     /// Checks signature, algorithm, kid and every claim; `None` for any failure.
     pub fn verify(&self, token: &str, now: DateTime<Utc>) -> Option<VerifiedToken> {
         let header = jsonwebtoken::decode_header(token).ok()?;
-        if header.alg != Algorithm::HS256
-            || header.kid.as_deref().is_some_and(|kid| kid != self.kid)
-        {
+        if header.alg != Algorithm::HS256 || header.kid.as_deref().is_some_and(|kid| kid != self.kid) {
             return None;
         }
-        let data =
-            jsonwebtoken::decode::<AccessClaims>(token, &self.decoding, &self.validation).ok()?;
+        let data = jsonwebtoken::decode::<AccessClaims>(token, &self.decoding, &self.validation).ok()?;
         let claims = data.claims;
         let now = now.timestamp();
-        if claims.exp <= now - LEEWAY_SECS
-            || claims.iat > now + LEEWAY_SECS
-            || claims.iat > claims.exp
-        {
+        if claims.exp <= now - LEEWAY_SECS || claims.iat > now + LEEWAY_SECS || claims.iat > claims.exp {
             return None;
         }
         if claims.sub.is_empty() || claims.sid.is_empty() || Role::parse(&claims.role).is_none() {
             return None;
         }
-        Some(VerifiedToken {
-            user_id: claims.sub,
-            session_id: claims.sid,
-            generation: claims.generation,
-        })
+        Some(VerifiedToken { user_id: claims.sub, session_id: claims.sid, generation: claims.generation })
     }
 }
 
@@ -135,32 +125,10 @@ mod tests {
         let now = Utc::now();
         let token = keys.issue("u1", Role::Editor, "s1", 3, now).expect("issue");
         let verified = keys.verify(&token, now).expect("valid");
-        assert_eq!(
-            verified,
-            VerifiedToken {
-                user_id: "u1".into(),
-                session_id: "s1".into(),
-                generation: 3
-            }
-        );
-        assert!(
-            keys.verify(&token, now + Duration::seconds(900 + 61))
-                .is_none()
-        );
-        assert!(
-            keys.verify(&token, now + Duration::seconds(900 + 30))
-                .is_some(),
-            "within leeway"
-        );
-        assert!(
-            keys.verify(&token, now - Duration::seconds(120)).is_none(),
-            "issued in the future"
-        );
-        assert!(
-            JwtKeys::new(&"x".repeat(32), 900)
-                .verify(&token, now)
-                .is_none(),
-            "wrong key"
-        );
+        assert_eq!(verified, VerifiedToken { user_id: "u1".into(), session_id: "s1".into(), generation: 3 });
+        assert!(keys.verify(&token, now + Duration::seconds(900 + 61)).is_none());
+        assert!(keys.verify(&token, now + Duration::seconds(900 + 30)).is_some(), "within leeway");
+        assert!(keys.verify(&token, now - Duration::seconds(120)).is_none(), "issued in the future");
+        assert!(JwtKeys::new(&"x".repeat(32), 900).verify(&token, now).is_none(), "wrong key");
     }
 }

@@ -6,17 +6,12 @@ use std::sync::OnceLock;
 use argon2::{Argon2, PasswordHasher, PasswordVerifier};
 
 pub fn hash(password: &str) -> Result<String, String> {
-    Argon2::default()
-        .hash_password(password.as_bytes())
-        .map(|h| h.to_string())
-        .map_err(|e| e.to_string())
+    Argon2::default().hash_password(password.as_bytes()).map(|h| h.to_string()).map_err(|e| e.to_string())
 }
 
 /// `true` when `password` matches `stored`; a malformed stored hash never matches.
 pub fn verify(password: &str, stored: &str) -> bool {
-    Argon2::default()
-        .verify_password(password.as_bytes(), stored)
-        .is_ok()
+    Argon2::default().verify_password(password.as_bytes(), stored).is_ok()
 }
 
 /// Spends the time of one verification, for accounts that do not exist.

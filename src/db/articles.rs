@@ -4,9 +4,7 @@ use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
 use super::DbConnection;
-use super::schema::{
-    article_authors, article_revisions, article_slugs, article_tags, articles, users,
-};
+use super::schema::{article_authors, article_revisions, article_slugs, article_tags, articles, users};
 
 type Db = <DbConnection as diesel::Connection>::Backend;
 
@@ -56,25 +54,13 @@ pub struct RevisionRow {
 }
 
 pub fn insert(conn: &mut DbConnection, row: &ArticleRow) -> QueryResult<()> {
-    diesel::insert_into(articles::table)
-        .values(row)
-        .execute(conn)
-        .map(|_| ())
+    diesel::insert_into(articles::table).values(row).execute(conn).map(|_| ())
 }
 
 /// Writes `row` if the stored version is still `expected`; `false` when it was not.
-pub fn update_if_version(
-    conn: &mut DbConnection,
-    row: &ArticleRow,
-    expected: i64,
-) -> QueryResult<bool> {
-    let n = diesel::update(
-        articles::table
-            .find(&row.id)
-            .filter(articles::version.eq(expected)),
-    )
-    .set(row)
-    .execute(conn)?;
+pub fn update_if_version(conn: &mut DbConnection, row: &ArticleRow, expected: i64) -> QueryResult<bool> {
+    let n =
+        diesel::update(articles::table.find(&row.id).filter(articles::version.eq(expected))).set(row).execute(conn)?;
     Ok(n == 1)
 }
 
@@ -83,63 +69,37 @@ pub fn find(conn: &mut DbConnection, id: &str) -> QueryResult<Option<ArticleRow>
 }
 
 pub fn find_by_slug(conn: &mut DbConnection, slug: &str) -> QueryResult<Option<ArticleRow>> {
-    articles::table
-        .filter(articles::slug.eq(slug))
-        .first(conn)
-        .optional()
+    articles::table.filter(articles::slug.eq(slug)).first(conn).optional()
 }
 
 pub fn slug_taken(conn: &mut DbConnection, slug: &str, except_id: &str) -> QueryResult<bool> {
     diesel::select(diesel::dsl::exists(
-        articles::table
-            .filter(articles::slug.eq(slug))
-            .filter(articles::id.ne(except_id)),
+        articles::table.filter(articles::slug.eq(slug)).filter(articles::id.ne(except_id)),
     ))
     .get_result(conn)
 }
 
 pub fn any_in_section(conn: &mut DbConnection, section_id: &str) -> QueryResult<bool> {
-    diesel::select(diesel::dsl::exists(
-        articles::table.filter(articles::section_id.eq(section_id)),
-    ))
-    .get_result(conn)
+    diesel::select(diesel::dsl::exists(articles::table.filter(articles::section_id.eq(section_id)))).get_result(conn)
 }
 
 /// The article a former slug now belongs to.
 pub fn find_by_old_slug(conn: &mut DbConnection, slug: &str) -> QueryResult<Option<String>> {
-    article_slugs::table
-        .find(slug)
-        .select(article_slugs::article_id)
-        .first(conn)
-        .optional()
+    article_slugs::table.find(slug).select(article_slugs::article_id).first(conn).optional()
 }
 
 /// Remembers `old` as a former slug of `article_id` (taking it over from any other
 /// article), and forgets `current` as a former slug (it is current again).
-pub fn remember_old_slug(
-    conn: &mut DbConnection,
-    article_id: &str,
-    old: &str,
-    current: &str,
-) -> QueryResult<()> {
-    diesel::delete(article_slugs::table.filter(article_slugs::slug.eq_any([old, current])))
-        .execute(conn)?;
+pub fn remember_old_slug(conn: &mut DbConnection, article_id: &str, old: &str, current: &str) -> QueryResult<()> {
+    diesel::delete(article_slugs::table.filter(article_slugs::slug.eq_any([old, current]))).execute(conn)?;
     diesel::insert_into(article_slugs::table)
-        .values((
-            article_slugs::slug.eq(old),
-            article_slugs::article_id.eq(article_id),
-        ))
+        .values((article_slugs::slug.eq(old), article_slugs::article_id.eq(article_id)))
         .execute(conn)
         .map(|_| ())
 }
 
-pub fn set_authors(
-    conn: &mut DbConnection,
-    article_id: &str,
-    user_ids: &[String],
-) -> QueryResult<()> {
-    diesel::delete(article_authors::table.filter(article_authors::article_id.eq(article_id)))
-        .execute(conn)?;
+pub fn set_authors(conn: &mut DbConnection, article_id: &str, user_ids: &[String]) -> QueryResult<()> {
+    diesel::delete(article_authors::table.filter(article_authors::article_id.eq(article_id))).execute(conn)?;
     for (i, user_id) in user_ids.iter().enumerate() {
         diesel::insert_into(article_authors::table)
             .values((
@@ -153,10 +113,7 @@ pub fn set_authors(
 }
 
 /// (article id, user id, display name) for the given articles, in byline order.
-pub fn authors_of(
-    conn: &mut DbConnection,
-    article_ids: &[String],
-) -> QueryResult<Vec<(String, String, String)>> {
+pub fn authors_of(conn: &mut DbConnection, article_ids: &[String]) -> QueryResult<Vec<(String, String, String)>> {
     article_authors::table
         .inner_join(users::table)
         .filter(article_authors::article_id.eq_any(article_ids))
@@ -175,14 +132,10 @@ pub fn is_author(conn: &mut DbConnection, article_id: &str, user_id: &str) -> Qu
 }
 
 pub fn set_tags(conn: &mut DbConnection, article_id: &str, tags: &[String]) -> QueryResult<()> {
-    diesel::delete(article_tags::table.filter(article_tags::article_id.eq(article_id)))
-        .execute(conn)?;
+    diesel::delete(article_tags::table.filter(article_tags::article_id.eq(article_id))).execute(conn)?;
     for tag in tags {
         diesel::insert_into(article_tags::table)
-            .values((
-                article_tags::article_id.eq(article_id),
-                article_tags::tag.eq(tag),
-            ))
+            .values((article_tags::article_id.eq(article_id), article_tags::tag.eq(tag)))
             .execute(conn)?;
     }
     Ok(())
@@ -197,21 +150,11 @@ pub fn next_revision_number(conn: &mut DbConnection, article_id: &str) -> QueryR
 }
 
 pub fn insert_revision(conn: &mut DbConnection, row: &RevisionRow) -> QueryResult<()> {
-    diesel::insert_into(article_revisions::table)
-        .values(row)
-        .execute(conn)
-        .map(|_| ())
+    diesel::insert_into(article_revisions::table).values(row).execute(conn).map(|_| ())
 }
 
-pub fn find_revision(
-    conn: &mut DbConnection,
-    article_id: &str,
-    number: i64,
-) -> QueryResult<Option<RevisionRow>> {
-    article_revisions::table
-        .find((article_id, number))
-        .first(conn)
-        .optional()
+pub fn find_revision(conn: &mut DbConnection, article_id: &str, number: i64) -> QueryResult<Option<RevisionRow>> {
+    article_revisions::table.find((article_id, number)).first(conn).optional()
 }
 
 /// Revisions newest first, before `before` (a revision number).
@@ -221,16 +164,11 @@ pub fn revisions(
     before: Option<i64>,
     limit: i64,
 ) -> QueryResult<Vec<RevisionRow>> {
-    let mut query = article_revisions::table
-        .filter(article_revisions::article_id.eq(article_id))
-        .into_boxed();
+    let mut query = article_revisions::table.filter(article_revisions::article_id.eq(article_id)).into_boxed();
     if let Some(before) = before {
         query = query.filter(article_revisions::number.lt(before));
     }
-    query
-        .order(article_revisions::number.desc())
-        .limit(limit)
-        .load(conn)
+    query.order(article_revisions::number.desc()).limit(limit).load(conn)
 }
 
 /// What the editorial list may be narrowed by.
@@ -248,11 +186,7 @@ pub struct EditorialFilter {
 }
 
 fn like_pattern(q: &str) -> String {
-    let escaped = q
-        .to_lowercase()
-        .replace('\\', "\\\\")
-        .replace('%', "\\%")
-        .replace('_', "\\_");
+    let escaped = q.to_lowercase().replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_");
     format!("%{escaped}%")
 }
 
@@ -271,12 +205,8 @@ fn text_search<'a>(query: Boxed<'a>, q: &str) -> Boxed<'a> {
         lower(articles::headline)
             .like(pattern.clone())
             .escape('\\')
-            .or(lower(articles::body_text)
-                .like(pattern.clone())
-                .escape('\\'))
-            .or(lower(articles::standfirst.assume_not_null())
-                .like(pattern)
-                .escape('\\')),
+            .or(lower(articles::body_text).like(pattern.clone()).escape('\\'))
+            .or(lower(articles::standfirst.assume_not_null()).like(pattern).escape('\\')),
     )
 }
 
@@ -297,15 +227,14 @@ pub fn editorial_page(
     match filter.status.as_deref() {
         Some("published") => {
             query = query.filter(
-                articles::status.eq("published").or(articles::status
-                    .eq("scheduled")
-                    .and(articles::publish_at.assume_not_null().le(now))),
+                articles::status
+                    .eq("published")
+                    .or(articles::status.eq("scheduled").and(articles::publish_at.assume_not_null().le(now))),
             )
         }
         Some("scheduled") => {
-            query = query
-                .filter(articles::status.eq("scheduled"))
-                .filter(articles::publish_at.assume_not_null().gt(now))
+            query =
+                query.filter(articles::status.eq("scheduled")).filter(articles::publish_at.assume_not_null().gt(now))
         }
         Some(status) => query = query.filter(articles::status.eq(status.to_string())),
         None => {}
@@ -323,13 +252,10 @@ pub fn editorial_page(
         );
     }
     if let Some(tag) = &filter.tag {
-        query = query.filter(
-            articles::id.eq_any(
-                article_tags::table
-                    .filter(article_tags::tag.eq(tag.clone()))
-                    .select(article_tags::article_id),
-            ),
-        );
+        query = query
+            .filter(articles::id.eq_any(
+                article_tags::table.filter(article_tags::tag.eq(tag.clone())).select(article_tags::article_id),
+            ));
     }
     if let Some(q) = &filter.q {
         query = text_search(query, q);
@@ -340,9 +266,9 @@ pub fn editorial_page(
                 .filter(article_authors::user_id.eq(user.clone()))
                 .select(article_authors::article_id),
         );
-        let is_live = articles::status.eq("published").or(articles::status
-            .eq("scheduled")
-            .and(articles::publish_at.assume_not_null().le(now)));
+        let is_live = articles::status
+            .eq("published")
+            .or(articles::status.eq("scheduled").and(articles::publish_at.assume_not_null().le(now)));
         query = query.filter(own.or(is_live));
     }
     if let Some(after) = after {
@@ -382,13 +308,10 @@ pub fn public_page(
         );
     }
     if let Some(tag) = &filter.tag {
-        query = query.filter(
-            articles::id.eq_any(
-                article_tags::table
-                    .filter(article_tags::tag.eq(tag.clone()))
-                    .select(article_tags::article_id),
-            ),
-        );
+        query = query
+            .filter(articles::id.eq_any(
+                article_tags::table.filter(article_tags::tag.eq(tag.clone())).select(article_tags::article_id),
+            ));
     }
     if let Some(q) = &filter.q {
         query = text_search(query, q);
@@ -398,26 +321,13 @@ pub fn public_page(
             articles::publish_at
                 .assume_not_null()
                 .lt(at)
-                .or(articles::publish_at
-                    .assume_not_null()
-                    .eq(at)
-                    .and(articles::id.lt(id))),
+                .or(articles::publish_at.assume_not_null().eq(at).and(articles::id.lt(id))),
         );
     }
-    query
-        .order((articles::publish_at.desc(), articles::id.desc()))
-        .limit(limit)
-        .load(conn)
+    query.order((articles::publish_at.desc(), articles::id.desc())).limit(limit).load(conn)
 }
 
 /// A live article by its current slug.
-pub fn find_live_by_slug(
-    conn: &mut DbConnection,
-    slug: &str,
-    now: NaiveDateTime,
-) -> QueryResult<Option<ArticleRow>> {
-    live(articles::table.into_boxed(), now)
-        .filter(articles::slug.eq(slug.to_string()))
-        .first(conn)
-        .optional()
+pub fn find_live_by_slug(conn: &mut DbConnection, slug: &str, now: NaiveDateTime) -> QueryResult<Option<ArticleRow>> {
+    live(articles::table.into_boxed(), now).filter(articles::slug.eq(slug.to_string())).first(conn).optional()
 }

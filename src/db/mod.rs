@@ -49,19 +49,14 @@ impl DatabaseUrl {
         if raw.starts_with("postgres://") || raw.starts_with("postgresql://") {
             return Ok(Self::Postgres(raw.to_string()));
         }
-        if let Some(path) = raw
-            .strip_prefix("sqlite://")
-            .or_else(|| raw.strip_prefix("sqlite:"))
-        {
+        if let Some(path) = raw.strip_prefix("sqlite://").or_else(|| raw.strip_prefix("sqlite:")) {
             if path.is_empty() {
                 return Err("names no SQLite file".into());
             }
             return Ok(Self::Sqlite(path.to_string()));
         }
         if let Some((scheme, _)) = raw.split_once("://") {
-            return Err(format!(
-                "has unsupported scheme '{scheme}' (use sqlite:// or postgres://)"
-            ));
+            return Err(format!("has unsupported scheme '{scheme}' (use sqlite:// or postgres://)"));
         }
         Ok(Self::Sqlite(raw.to_string()))
     }
@@ -112,8 +107,7 @@ impl ManageConnection for ConnectionManager {
     fn connect(&self) -> Result<DbConnection, r2d2::Error> {
         match &self.url {
             DatabaseUrl::Sqlite(path) => {
-                let mut conn = diesel::SqliteConnection::establish(path)
-                    .map_err(r2d2::Error::ConnectionError)?;
+                let mut conn = diesel::SqliteConnection::establish(path).map_err(r2d2::Error::ConnectionError)?;
                 // busy_timeout first, so that switching to WAL waits for other openers.
                 conn.batch_execute(
                     "PRAGMA busy_timeout = 5000; PRAGMA journal_mode = WAL; \
@@ -122,9 +116,9 @@ impl ManageConnection for ConnectionManager {
                 .map_err(r2d2::Error::QueryError)?;
                 Ok(DbConnection::Sqlite(conn))
             }
-            DatabaseUrl::Postgres(url) => diesel::PgConnection::establish(url)
-                .map(DbConnection::Postgres)
-                .map_err(r2d2::Error::ConnectionError),
+            DatabaseUrl::Postgres(url) => {
+                diesel::PgConnection::establish(url).map(DbConnection::Postgres).map_err(r2d2::Error::ConnectionError)
+            }
         }
     }
 
@@ -164,10 +158,7 @@ impl Database {
             .connection_timeout(Duration::from_secs(10))
             .build(manager)
             .map_err(|e| one_line(&e.to_string()))?;
-        Ok(Self {
-            pool,
-            url: url.clone(),
-        })
+        Ok(Self { pool, url: url.clone() })
     }
 
     pub fn url(&self) -> &DatabaseUrl {
@@ -206,13 +197,9 @@ pub fn run_migrations(conn: &mut DbConnection) -> Result<usize, String> {
     let result = match conn {
         DbConnection::Sqlite(c) => c.run_pending_migrations(SQLITE_MIGRATIONS).map(|v| v.len()),
         DbConnection::Postgres(c) => {
-            c.batch_execute("SELECT pg_advisory_lock(7212026)")
-                .map_err(|e| e.to_string())?;
-            let ran = c
-                .run_pending_migrations(POSTGRES_MIGRATIONS)
-                .map(|v| v.len());
-            c.batch_execute("SELECT pg_advisory_unlock(7212026)")
-                .map_err(|e| e.to_string())?;
+            c.batch_execute("SELECT pg_advisory_lock(7212026)").map_err(|e| e.to_string())?;
+            let ran = c.run_pending_migrations(POSTGRES_MIGRATIONS).map(|v| v.len());
+            c.batch_execute("SELECT pg_advisory_unlock(7212026)").map_err(|e| e.to_string())?;
             ran
         }
     };
@@ -228,9 +215,7 @@ where
     E: From<diesel::result::Error>,
 {
     match conn {
-        DbConnection::Sqlite(c) => {
-            AnsiTransactionManager::begin_transaction_sql(c, "BEGIN IMMEDIATE")?
-        }
+        DbConnection::Sqlite(c) => AnsiTransactionManager::begin_transaction_sql(c, "BEGIN IMMEDIATE")?,
         DbConnection::Postgres(c) => AnsiTransactionManager::begin_transaction(c)?,
     }
     type Tm = <DbConnection as Connection>::TransactionManager;
@@ -280,30 +265,17 @@ mod tests {
 
     #[test]
     fn parses_urls() {
-        assert_eq!(
-            DatabaseUrl::parse("masthead.db"),
-            Ok(DatabaseUrl::Sqlite("masthead.db".into()))
-        );
-        assert_eq!(
-            DatabaseUrl::parse("sqlite://x/y.db"),
-            Ok(DatabaseUrl::Sqlite("x/y.db".into()))
-        );
-        assert_eq!(
-            DatabaseUrl::parse("sqlite:///abs.db"),
-            Ok(DatabaseUrl::Sqlite("/abs.db".into()))
-        );
-        assert!(matches!(
-            DatabaseUrl::parse("postgres://u@h/d"),
-            Ok(DatabaseUrl::Postgres(_))
-        ));
+        assert_eq!(DatabaseUrl::parse("masthead.db"), Ok(DatabaseUrl::Sqlite("masthead.db".into())));
+        assert_eq!(DatabaseUrl::parse("sqlite://x/y.db"), Ok(DatabaseUrl::Sqlite("x/y.db".into())));
+        assert_eq!(DatabaseUrl::parse("sqlite:///abs.db"), Ok(DatabaseUrl::Sqlite("/abs.db".into())));
+        assert!(matches!(DatabaseUrl::parse("postgres://u@h/d"), Ok(DatabaseUrl::Postgres(_))));
         assert!(DatabaseUrl::parse("mysql://h/d").is_err());
         assert!(DatabaseUrl::parse("").is_err());
     }
 
     #[test]
     fn redacts_passwords() {
-        let url = DatabaseUrl::parse("postgres://me:secret@db:5432/news")
-            .unwrap_or(DatabaseUrl::Sqlite(String::new()));
+        let url = DatabaseUrl::parse("postgres://me:secret@db:5432/news").unwrap_or(DatabaseUrl::Sqlite(String::new()));
         assert_eq!(url.redacted(), "postgres://me:***@db:5432/news");
         assert!(!format!("{url:?}").contains("secret"));
     }

@@ -21,31 +21,17 @@ pub struct SectionRow {
 }
 
 pub fn insert(conn: &mut DbConnection, row: &SectionRow) -> QueryResult<()> {
-    diesel::insert_into(dsl::sections)
-        .values(row)
-        .execute(conn)
-        .map(|_| ())
+    diesel::insert_into(dsl::sections).values(row).execute(conn).map(|_| ())
 }
 
 /// Writes `row` if the stored version is still `expected`; `false` when it was not.
-pub fn update_if_version(
-    conn: &mut DbConnection,
-    row: &SectionRow,
-    expected: i64,
-) -> QueryResult<bool> {
-    let n = diesel::update(
-        dsl::sections
-            .find(&row.id)
-            .filter(dsl::version.eq(expected)),
-    )
-    .set(row)
-    .execute(conn)?;
+pub fn update_if_version(conn: &mut DbConnection, row: &SectionRow, expected: i64) -> QueryResult<bool> {
+    let n = diesel::update(dsl::sections.find(&row.id).filter(dsl::version.eq(expected))).set(row).execute(conn)?;
     Ok(n == 1)
 }
 
 pub fn delete_if_version(conn: &mut DbConnection, id: &str, expected: i64) -> QueryResult<bool> {
-    let n =
-        diesel::delete(dsl::sections.find(id).filter(dsl::version.eq(expected))).execute(conn)?;
+    let n = diesel::delete(dsl::sections.find(id).filter(dsl::version.eq(expected))).execute(conn)?;
     Ok(n == 1)
 }
 
@@ -54,32 +40,20 @@ pub fn find(conn: &mut DbConnection, id: &str) -> QueryResult<Option<SectionRow>
 }
 
 pub fn find_by_slug(conn: &mut DbConnection, slug: &str) -> QueryResult<Option<SectionRow>> {
-    dsl::sections
-        .filter(dsl::slug.eq(slug))
-        .first(conn)
-        .optional()
+    dsl::sections.filter(dsl::slug.eq(slug)).first(conn).optional()
 }
 
 pub fn parent_of(conn: &mut DbConnection, id: &str) -> QueryResult<Option<Option<String>>> {
-    dsl::sections
-        .find(id)
-        .select(dsl::parent_id)
-        .first(conn)
-        .optional()
+    dsl::sections.find(id).select(dsl::parent_id).first(conn).optional()
 }
 
 pub fn has_children(conn: &mut DbConnection, id: &str) -> QueryResult<bool> {
-    diesel::select(diesel::dsl::exists(
-        dsl::sections.filter(dsl::parent_id.eq(id)),
-    ))
-    .get_result(conn)
+    diesel::select(diesel::dsl::exists(dsl::sections.filter(dsl::parent_id.eq(id)))).get_result(conn)
 }
 
 /// Every section, in display order (a site has tens, not thousands).
 pub fn all(conn: &mut DbConnection) -> QueryResult<Vec<SectionRow>> {
-    dsl::sections
-        .order((dsl::position.asc(), dsl::name.asc(), dsl::id.asc()))
-        .load(conn)
+    dsl::sections.order((dsl::position.asc(), dsl::name.asc(), dsl::id.asc())).load(conn)
 }
 
 /// One page in (position, id) order after `after`, optionally only the children of `parent`.
@@ -94,14 +68,7 @@ pub fn page(
         query = query.filter(dsl::parent_id.eq(parent.to_string()));
     }
     if let Some((position, id)) = after {
-        query = query.filter(
-            dsl::position
-                .gt(position)
-                .or(dsl::position.eq(position).and(dsl::id.gt(id))),
-        );
+        query = query.filter(dsl::position.gt(position).or(dsl::position.eq(position).and(dsl::id.gt(id))));
     }
-    query
-        .order((dsl::position.asc(), dsl::id.asc()))
-        .limit(limit)
-        .load(conn)
+    query.order((dsl::position.asc(), dsl::id.asc())).limit(limit).load(conn)
 }

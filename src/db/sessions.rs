@@ -18,18 +18,9 @@ pub struct RefreshTokenRow {
     pub used_at: Option<NaiveDateTime>,
 }
 
-pub fn create_session(
-    conn: &mut DbConnection,
-    id: &str,
-    user_id: &str,
-    now: NaiveDateTime,
-) -> QueryResult<()> {
+pub fn create_session(conn: &mut DbConnection, id: &str, user_id: &str, now: NaiveDateTime) -> QueryResult<()> {
     diesel::insert_into(sessions::table)
-        .values((
-            sessions::id.eq(id),
-            sessions::user_id.eq(user_id),
-            sessions::created_at.eq(now),
-        ))
+        .values((sessions::id.eq(id), sessions::user_id.eq(user_id), sessions::created_at.eq(now)))
         .execute(conn)
         .map(|_| ())
 }
@@ -51,66 +42,38 @@ pub fn find_user_with_session(
 }
 
 pub fn is_revoked(conn: &mut DbConnection, session_id: &str) -> QueryResult<bool> {
-    let revoked: Option<Option<NaiveDateTime>> = sessions::table
-        .find(session_id)
-        .select(sessions::revoked_at)
-        .first(conn)
-        .optional()?;
+    let revoked: Option<Option<NaiveDateTime>> =
+        sessions::table.find(session_id).select(sessions::revoked_at).first(conn).optional()?;
     Ok(!matches!(revoked, Some(None)))
 }
 
 pub fn revoke(conn: &mut DbConnection, session_id: &str, now: NaiveDateTime) -> QueryResult<()> {
-    diesel::update(
-        sessions::table
-            .find(session_id)
-            .filter(sessions::revoked_at.is_null()),
-    )
-    .set(sessions::revoked_at.eq(now))
-    .execute(conn)
-    .map(|_| ())
-}
-
-pub fn revoke_all_for_user(
-    conn: &mut DbConnection,
-    user_id: &str,
-    now: NaiveDateTime,
-) -> QueryResult<()> {
-    diesel::update(
-        sessions::table
-            .filter(sessions::user_id.eq(user_id))
-            .filter(sessions::revoked_at.is_null()),
-    )
-    .set(sessions::revoked_at.eq(now))
-    .execute(conn)
-    .map(|_| ())
-}
-
-pub fn insert_refresh_token(conn: &mut DbConnection, row: &RefreshTokenRow) -> QueryResult<()> {
-    diesel::insert_into(refresh_tokens::table)
-        .values(row)
+    diesel::update(sessions::table.find(session_id).filter(sessions::revoked_at.is_null()))
+        .set(sessions::revoked_at.eq(now))
         .execute(conn)
         .map(|_| ())
 }
 
-pub fn find_refresh_token(
-    conn: &mut DbConnection,
-    token_hash: &str,
-) -> QueryResult<Option<RefreshTokenRow>> {
-    refresh_tokens::table
-        .filter(refresh_tokens::token_hash.eq(token_hash))
-        .first(conn)
-        .optional()
+pub fn revoke_all_for_user(conn: &mut DbConnection, user_id: &str, now: NaiveDateTime) -> QueryResult<()> {
+    diesel::update(sessions::table.filter(sessions::user_id.eq(user_id)).filter(sessions::revoked_at.is_null()))
+        .set(sessions::revoked_at.eq(now))
+        .execute(conn)
+        .map(|_| ())
+}
+
+pub fn insert_refresh_token(conn: &mut DbConnection, row: &RefreshTokenRow) -> QueryResult<()> {
+    diesel::insert_into(refresh_tokens::table).values(row).execute(conn).map(|_| ())
+}
+
+pub fn find_refresh_token(conn: &mut DbConnection, token_hash: &str) -> QueryResult<Option<RefreshTokenRow>> {
+    refresh_tokens::table.filter(refresh_tokens::token_hash.eq(token_hash)).first(conn).optional()
 }
 
 /// Marks a refresh token used, atomically: `false` when it had been used already (a
 /// concurrent or replayed rotation).
 pub fn mark_used(conn: &mut DbConnection, id: &str, now: NaiveDateTime) -> QueryResult<bool> {
-    let changed = diesel::update(
-        refresh_tokens::table
-            .find(id)
-            .filter(refresh_tokens::used_at.is_null()),
-    )
-    .set(refresh_tokens::used_at.eq(now))
-    .execute(conn)?;
+    let changed = diesel::update(refresh_tokens::table.find(id).filter(refresh_tokens::used_at.is_null()))
+        .set(refresh_tokens::used_at.eq(now))
+        .execute(conn)?;
     Ok(changed == 1)
 }

@@ -6,11 +6,7 @@ use super::DbConnection;
 use super::schema::settings::dsl;
 
 pub fn get(conn: &mut DbConnection, key: &str) -> QueryResult<Option<String>> {
-    dsl::settings
-        .find(key)
-        .select(dsl::value)
-        .first(conn)
-        .optional()
+    dsl::settings.find(key).select(dsl::value).first(conn).optional()
 }
 
 /// Inserts `key` unless it exists; returns the value that is stored afterwards, so
@@ -19,15 +15,12 @@ pub fn get_or_insert(conn: &mut DbConnection, key: &str, value: &str) -> QueryRe
     if let Some(existing) = get(conn, key)? {
         return Ok(existing);
     }
-    let inserted = diesel::insert_into(dsl::settings)
-        .values((dsl::key.eq(key), dsl::value.eq(value)))
-        .execute(conn);
+    let inserted = diesel::insert_into(dsl::settings).values((dsl::key.eq(key), dsl::value.eq(value))).execute(conn);
     match inserted {
         Ok(_) => Ok(value.to_string()),
-        Err(diesel::result::Error::DatabaseError(
-            diesel::result::DatabaseErrorKind::UniqueViolation,
-            _,
-        )) => get(conn, key)?.ok_or(diesel::result::Error::NotFound),
+        Err(diesel::result::Error::DatabaseError(diesel::result::DatabaseErrorKind::UniqueViolation, _)) => {
+            get(conn, key)?.ok_or(diesel::result::Error::NotFound)
+        }
         Err(e) => Err(e),
     }
 }

@@ -22,44 +22,25 @@ pub fn failures_since(
         .first(conn)
 }
 
-pub fn record(
-    conn: &mut DbConnection,
-    id: &str,
-    scope: &str,
-    subject: &str,
-    at: NaiveDateTime,
-) -> QueryResult<()> {
+pub fn record(conn: &mut DbConnection, id: &str, scope: &str, subject: &str, at: NaiveDateTime) -> QueryResult<()> {
     diesel::insert_into(dsl::login_failures)
-        .values((
-            dsl::id.eq(id),
-            dsl::scope.eq(scope),
-            dsl::subject.eq(subject),
-            dsl::failed_at.eq(at),
-        ))
+        .values((dsl::id.eq(id), dsl::scope.eq(scope), dsl::subject.eq(subject), dsl::failed_at.eq(at)))
         .execute(conn)
         .map(|_| ())
 }
 
 pub fn clear(conn: &mut DbConnection, scope: &str, subject: &str) -> QueryResult<()> {
-    diesel::delete(
-        dsl::login_failures
-            .filter(dsl::scope.eq(scope))
-            .filter(dsl::subject.eq(subject)),
-    )
-    .execute(conn)
-    .map(|_| ())
+    diesel::delete(dsl::login_failures.filter(dsl::scope.eq(scope)).filter(dsl::subject.eq(subject)))
+        .execute(conn)
+        .map(|_| ())
 }
 
 /// Removes the given attempts (reserved before a password check that then passed).
 pub fn forget(conn: &mut DbConnection, ids: &[String]) -> QueryResult<()> {
-    diesel::delete(dsl::login_failures.filter(dsl::id.eq_any(ids)))
-        .execute(conn)
-        .map(|_| ())
+    diesel::delete(dsl::login_failures.filter(dsl::id.eq_any(ids))).execute(conn).map(|_| ())
 }
 
 /// Forgets failures older than the window, so the table stays small.
 pub fn prune(conn: &mut DbConnection, before: NaiveDateTime) -> QueryResult<()> {
-    diesel::delete(dsl::login_failures.filter(dsl::failed_at.le(before)))
-        .execute(conn)
-        .map(|_| ())
+    diesel::delete(dsl::login_failures.filter(dsl::failed_at.le(before))).execute(conn).map(|_| ())
 }

@@ -21,17 +21,11 @@ pub struct UserRow {
 }
 
 pub fn insert(conn: &mut DbConnection, row: &UserRow) -> QueryResult<()> {
-    diesel::insert_into(dsl::users)
-        .values(row)
-        .execute(conn)
-        .map(|_| ())
+    diesel::insert_into(dsl::users).values(row).execute(conn).map(|_| ())
 }
 
 pub fn update(conn: &mut DbConnection, row: &UserRow) -> QueryResult<()> {
-    diesel::update(dsl::users.find(&row.id))
-        .set(row)
-        .execute(conn)
-        .map(|_| ())
+    diesel::update(dsl::users.find(&row.id)).set(row).execute(conn).map(|_| ())
 }
 
 pub fn find(conn: &mut DbConnection, id: &str) -> QueryResult<Option<UserRow>> {
@@ -39,10 +33,7 @@ pub fn find(conn: &mut DbConnection, id: &str) -> QueryResult<Option<UserRow>> {
 }
 
 pub fn find_by_email(conn: &mut DbConnection, email: &str) -> QueryResult<Option<UserRow>> {
-    dsl::users
-        .filter(dsl::email.eq(email))
-        .first(conn)
-        .optional()
+    dsl::users.filter(dsl::email.eq(email)).first(conn).optional()
 }
 
 pub fn exists_any(conn: &mut DbConnection) -> QueryResult<bool> {
@@ -50,11 +41,7 @@ pub fn exists_any(conn: &mut DbConnection) -> QueryResult<bool> {
 }
 
 pub fn count_active_admins(conn: &mut DbConnection) -> QueryResult<i64> {
-    dsl::users
-        .filter(dsl::role.eq("admin"))
-        .filter(dsl::active.eq(true))
-        .count()
-        .get_result(conn)
+    dsl::users.filter(dsl::role.eq("admin")).filter(dsl::active.eq(true)).count().get_result(conn)
 }
 
 /// Filters for the users list.

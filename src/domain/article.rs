@@ -55,7 +55,11 @@ pub enum Block {
     /// A paragraph (inline HTML: a[href], em, strong, br).
     Paragraph { text: String },
     /// A subheading, level 2 to 4.
-    Heading { text: String, level: u8 },
+    Heading {
+        text: String,
+        #[schema(minimum = 2, maximum = 4)]
+        level: i64,
+    },
     /// A photo with caption and credit.
     Image {
         url: String,
@@ -73,10 +77,7 @@ pub enum Block {
         attribution: Option<String>,
     },
     /// A bulleted or numbered list.
-    List {
-        style: ListStyle,
-        items: Vec<String>,
-    },
+    List { style: ListStyle, items: Vec<String> },
     /// Embedded media from a provider (video, social post).
     Embed { provider: String, url: String },
     /// A reader poll, resolved inline on the public article.
@@ -116,9 +117,7 @@ impl Access {
     }
 
     pub fn parse(s: &str) -> Option<Access> {
-        [Access::Free, Access::Metered, Access::Premium]
-            .into_iter()
-            .find(|a| a.as_str() == s)
+        [Access::Free, Access::Metered, Access::Premium].into_iter().find(|a| a.as_str() == s)
     }
 }
 
@@ -134,13 +133,8 @@ pub enum Status {
 }
 
 impl Status {
-    pub const ALL: [Status; 5] = [
-        Status::Draft,
-        Status::InReview,
-        Status::Scheduled,
-        Status::Published,
-        Status::Archived,
-    ];
+    pub const ALL: [Status; 5] =
+        [Status::Draft, Status::InReview, Status::Scheduled, Status::Published, Status::Archived];
 
     pub fn as_str(self) -> &'static str {
         match self {
@@ -320,72 +314,37 @@ fn optional_plain(errors: &mut Errors, field: &str, text: &Option<String>, max: 
 
 fn check_image(errors: &mut Errors, at: &str, image: &mut Image) {
     check_url(errors, &format!("{at}.url"), &image.url);
-    optional_html(
-        errors,
-        &format!("{at}.caption"),
-        &mut image.caption,
-        MAX_SHORT_CHARS,
-    );
-    optional_html(
-        errors,
-        &format!("{at}.credit"),
-        &mut image.credit,
-        MAX_SHORT_CHARS,
-    );
+    optional_html(errors, &format!("{at}.caption"), &mut image.caption, MAX_SHORT_CHARS);
+    optional_html(errors, &format!("{at}.credit"), &mut image.credit, MAX_SHORT_CHARS);
     optional_plain(errors, &format!("{at}.alt"), &image.alt, MAX_SHORT_CHARS);
 }
 
 /// Checks and sanitises one block.
 fn check_block(errors: &mut Errors, at: &str, block: &mut Block) {
     match block {
-        Block::Paragraph { text } => {
-            html_field(errors, &format!("{at}.text"), text, 1, MAX_BLOCK_TEXT_CHARS)
-        }
+        Block::Paragraph { text } => html_field(errors, &format!("{at}.text"), text, 1, MAX_BLOCK_TEXT_CHARS),
         Block::Heading { text, level } => {
             html_field(errors, &format!("{at}.text"), text, 1, MAX_SHORT_CHARS);
             if !(2..=4).contains(level) {
                 errors.add(&format!("{at}.level"), "must be 2, 3 or 4");
             }
         }
-        Block::Image {
-            url,
-            caption,
-            credit,
-            alt,
-        } => {
-            let mut image = Image {
-                url: url.clone(),
-                caption: caption.clone(),
-                credit: credit.clone(),
-                alt: alt.clone(),
-            };
+        Block::Image { url, caption, credit, alt } => {
+            let mut image =
+                Image { url: url.clone(), caption: caption.clone(), credit: credit.clone(), alt: alt.clone() };
             check_image(errors, at, &mut image);
             (*caption, *credit) = (image.caption, image.credit);
         }
         Block::Quote { text, attribution } => {
             html_field(errors, &format!("{at}.text"), text, 1, MAX_BLOCK_TEXT_CHARS);
-            optional_html(
-                errors,
-                &format!("{at}.attribution"),
-                attribution,
-                MAX_SHORT_CHARS,
-            );
+            optional_html(errors, &format!("{at}.attribution"), attribution, MAX_SHORT_CHARS);
         }
         Block::List { items, .. } => {
             if items.is_empty() || items.len() > MAX_LIST_ITEMS {
-                errors.add(
-                    &format!("{at}.items"),
-                    format!("must hold 1 to {MAX_LIST_ITEMS} items"),
-                );
+                errors.add(&format!("{at}.items"), format!("must hold 1 to {MAX_LIST_ITEMS} items"));
             }
             for (i, item) in items.iter_mut().enumerate() {
-                html_field(
-                    errors,
-                    &format!("{at}.items[{i}]"),
-                    item,
-                    1,
-                    MAX_SHORT_CHARS * 4,
-                );
+                html_field(errors, &format!("{at}.items[{i}]"), item, 1, MAX_SHORT_CHARS * 4);
             }
         }
         Block::Embed { provider, url } => {
@@ -416,9 +375,7 @@ pub fn body_text(body: &[Block]) -> String {
                 }
             }
             Block::List { items, .. } => items.iter().for_each(|i| push(i)),
-            Block::Image {
-                caption: Some(c), ..
-            } => push(c),
+            Block::Image { caption: Some(c), .. } => push(c),
             _ => {}
         }
     }
@@ -474,10 +431,7 @@ impl Content {
         }
         errors.line("section_id", &self.section_id, 1, 100);
         if self.author_ids.is_empty() || self.author_ids.len() > MAX_AUTHORS {
-            errors.add(
-                "author_ids",
-                format!("must name 1 to {MAX_AUTHORS} authors"),
-            );
+            errors.add("author_ids", format!("must name 1 to {MAX_AUTHORS} authors"));
         }
         let mut seen = HashSet::new();
         self.author_ids.retain(|a| seen.insert(a.clone()));
@@ -496,20 +450,12 @@ impl Content {
         self.tags = tags;
         if let Some(n) = self.preview_blocks {
             if !(0..=MAX_PREVIEW_BLOCKS).contains(&n) {
-                errors.add(
-                    "preview_blocks",
-                    format!("must be between 0 and {MAX_PREVIEW_BLOCKS}"),
-                );
+                errors.add("preview_blocks", format!("must be between 0 and {MAX_PREVIEW_BLOCKS}"));
             }
         }
         if let Some(seo) = &self.seo {
             optional_plain(&mut errors, "seo.title", &seo.title, 300);
-            optional_plain(
-                &mut errors,
-                "seo.description",
-                &seo.description,
-                MAX_SHORT_CHARS,
-            );
+            optional_plain(&mut errors, "seo.description", &seo.description, MAX_SHORT_CHARS);
             if let Some(url) = &seo.canonical_url {
                 check_url(&mut errors, "seo.canonical_url", url);
             }
@@ -547,10 +493,7 @@ mod tests {
                 && !clean.contains("javascript")
                 && !clean.contains("img")
         );
-        assert!(
-            clean.contains(r#"<a href="https://e.org" rel="noopener noreferrer">ok</a>"#),
-            "{clean}"
-        );
+        assert!(clean.contains(r#"<a href="https://e.org" rel="noopener noreferrer">ok</a>"#), "{clean}");
         assert!(clean.contains("<em>e</em>"));
     }
 
@@ -558,30 +501,15 @@ mod tests {
     fn workflow() {
         let now = Utc::now();
         let later = now + chrono::Duration::hours(1);
-        assert_eq!(
-            transition(Status::Draft, Action::Submit, None, now),
-            Ok((Status::InReview, None))
-        );
+        assert_eq!(transition(Status::Draft, Action::Submit, None, now), Ok((Status::InReview, None)));
         assert_eq!(
             transition(Status::InReview, Action::Publish, Some(later), now),
             Ok((Status::Scheduled, Some(later)))
         );
-        assert_eq!(
-            transition(Status::Draft, Action::Publish, None, now),
-            Ok((Status::Published, Some(now)))
-        );
-        assert_eq!(
-            transition(Status::Draft, Action::Archive, None, now),
-            Err(vec![Action::Submit, Action::Publish])
-        );
-        assert_eq!(
-            Status::Scheduled.effective(Some(now), now),
-            Status::Published
-        );
-        assert_eq!(
-            Status::Scheduled.effective(Some(later), now),
-            Status::Scheduled
-        );
+        assert_eq!(transition(Status::Draft, Action::Publish, None, now), Ok((Status::Published, Some(now))));
+        assert_eq!(transition(Status::Draft, Action::Archive, None, now), Err(vec![Action::Submit, Action::Publish]));
+        assert_eq!(Status::Scheduled.effective(Some(now), now), Status::Published);
+        assert_eq!(Status::Scheduled.effective(Some(later), now), Status::Scheduled);
     }
 
     #[test]

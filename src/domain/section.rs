@@ -30,10 +30,7 @@ impl SectionFields {
             if d.chars().any(|c| c.is_control() && c != '\n' && c != '\t') {
                 errors.add("description", "must not contain control characters");
             } else if d.chars().count() > MAX_DESCRIPTION_CHARS {
-                errors.add(
-                    "description",
-                    format!("must be at most {MAX_DESCRIPTION_CHARS} characters"),
-                );
+                errors.add("description", format!("must be at most {MAX_DESCRIPTION_CHARS} characters"));
             }
         }
         if !slug_given {
@@ -41,11 +38,7 @@ impl SectionFields {
         }
         if slug_given || errors.is_empty() {
             if let Some(problem) = slug::problem(&self.slug) {
-                let message = if slug_given {
-                    problem
-                } else {
-                    "cannot be made from the name: give one"
-                };
+                let message = if slug_given { problem } else { "cannot be made from the name: give one" };
                 errors.add("slug", message);
             }
         }
@@ -59,11 +52,7 @@ impl SectionFields {
 
 /// Whether making `parent` the parent of `section` is allowed, given the ancestors of
 /// `parent` (nearest first, `parent` itself excluded).
-pub fn placement_problem(
-    section: Option<&str>,
-    parent: &str,
-    parent_ancestors: &[String],
-) -> Option<String> {
+pub fn placement_problem(section: Option<&str>, parent: &str, parent_ancestors: &[String]) -> Option<String> {
     if section.is_some_and(|s| s == parent || parent_ancestors.iter().any(|a| a == s)) {
         return Some("would put the section inside itself".into());
     }

@@ -7,9 +7,7 @@ pub fn problem(slug: &str) -> Option<&'static str> {
     if slug.is_empty() || slug.len() > MAX_SLUG_CHARS {
         return Some("must be 1 to 120 characters");
     }
-    let valid_chars = slug
-        .bytes()
-        .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-');
+    let valid_chars = slug.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-');
     if !valid_chars || slug.starts_with('-') || slug.ends_with('-') || slug.contains("--") {
         return Some("must be lower-case letters, digits and single hyphens, e.g. 'asia-markets'");
     }
@@ -22,11 +20,7 @@ pub fn from_title(title: &str) -> Option<String> {
     let full = slug::slugify(title);
     let mut cut = String::new();
     for word in full.split('-').filter(|w| !w.is_empty()) {
-        let extra = if cut.is_empty() {
-            word.len()
-        } else {
-            word.len() + 1
-        };
+        let extra = if cut.is_empty() { word.len() } else { word.len() + 1 };
         if cut.len() + extra > 80 {
             break;
         }
@@ -36,12 +30,7 @@ pub fn from_title(title: &str) -> Option<String> {
         cut.push_str(word);
     }
     if cut.is_empty() {
-        cut = full
-            .chars()
-            .take(80)
-            .collect::<String>()
-            .trim_matches('-')
-            .to_string();
+        cut = full.chars().take(80).collect::<String>().trim_matches('-').to_string();
     }
     (problem(&cut).is_none()).then_some(cut)
 }
@@ -52,10 +41,7 @@ mod tests {
 
     #[test]
     fn slugs() {
-        assert_eq!(
-            from_title("Asia's markets: a 2030 outlook!").as_deref(),
-            Some("asia-s-markets-a-2030-outlook")
-        );
+        assert_eq!(from_title("Asia's markets: a 2030 outlook!").as_deref(), Some("asia-s-markets-a-2030-outlook"));
         assert_eq!(from_title("Zoë's Café").as_deref(), Some("zoe-s-cafe"));
         assert_eq!(from_title("🗞️").as_deref(), Some("newspaper"));
         assert_eq!(from_title("!!!"), None);

@@ -18,11 +18,7 @@ impl Errors {
 
     /// `Ok(())` when nothing was added.
     pub fn finish(self) -> Result<(), Vec<FieldError>> {
-        if self.0.is_empty() {
-            Ok(())
-        } else {
-            Err(self.0)
-        }
+        if self.0.is_empty() { Ok(()) } else { Err(self.0) }
     }
 
     /// Checks a single-line text field: trimmed length within `min..=max` characters,
@@ -41,11 +37,7 @@ pub fn line_problem(value: &str, min: usize, max: usize) -> Option<String> {
     }
     let len = value.trim().chars().count();
     if len < min {
-        return Some(if min == 1 {
-            "must not be blank".into()
-        } else {
-            format!("must be at least {min} characters")
-        });
+        return Some(if min == 1 { "must not be blank".into() } else { format!("must be at least {min} characters") });
     }
     if value.chars().count() > max {
         return Some(format!("must be at most {max} characters"));

@@ -55,10 +55,7 @@ pub fn normalize_email(email: &str) -> String {
 /// Checks an (already normalised) email address.
 pub fn check_email(errors: &mut Errors, field: &str, email: &str) {
     if email.chars().count() > MAX_EMAIL_CHARS {
-        errors.add(
-            field,
-            format!("must be at most {MAX_EMAIL_CHARS} characters"),
-        );
+        errors.add(field, format!("must be at most {MAX_EMAIL_CHARS} characters"));
         return;
     }
     let valid = match email.split_once('@') {
@@ -84,15 +81,9 @@ pub fn check_display_name(errors: &mut Errors, field: &str, name: &str) {
 pub fn check_password(errors: &mut Errors, field: &str, password: &str) {
     let len = password.chars().count();
     if len < MIN_PASSWORD_CHARS {
-        errors.add(
-            field,
-            format!("must be at least {MIN_PASSWORD_CHARS} characters"),
-        );
+        errors.add(field, format!("must be at least {MIN_PASSWORD_CHARS} characters"));
     } else if len > MAX_PASSWORD_CHARS {
-        errors.add(
-            field,
-            format!("must be at most {MAX_PASSWORD_CHARS} characters"),
-        );
+        errors.add(field, format!("must be at most {MAX_PASSWORD_CHARS} characters"));
     } else if password.chars().any(char::is_control) {
         errors.add(field, "must not contain control characters");
     }
@@ -120,31 +111,17 @@ impl NewUser {
         let email = normalize_email(email);
         check_email(&mut errors, "email", &email);
         // Ghost and Directus fall back to the address when no name is given.
-        let display_name = display_name
-            .map(str::trim)
-            .filter(|n| !n.is_empty())
-            .map(str::to_string);
-        let display_name =
-            display_name.unwrap_or_else(|| email.split('@').next().unwrap_or_default().to_string());
+        let display_name = display_name.map(str::trim).filter(|n| !n.is_empty()).map(str::to_string);
+        let display_name = display_name.unwrap_or_else(|| email.split('@').next().unwrap_or_default().to_string());
         check_display_name(&mut errors, "display_name", &display_name);
         check_password(&mut errors, "password", password);
         errors.finish()?;
-        Ok(NewUser {
-            email,
-            display_name,
-            role,
-            active,
-            password: password.to_string(),
-        })
+        Ok(NewUser { email, display_name, role, active, password: password.to_string() })
     }
 }
 
 /// The state of the admins that matters for the "last active admin" rule.
-pub fn removes_last_admin(
-    target_is_active_admin: bool,
-    stays_active_admin: bool,
-    active_admins: i64,
-) -> bool {
+pub fn removes_last_admin(target_is_active_admin: bool, stays_active_admin: bool, active_admins: i64) -> bool {
     target_is_active_admin && !stays_active_admin && active_admins <= 1
 }
 

@@ -41,13 +41,7 @@ impl IfMatch {
 
     /// `Ok` when `version` matches, else the 412 carrying the current ETag.
     pub fn check(&self, version: i64) -> Result<(), ApiError> {
-        if self.matches(version) {
-            Ok(())
-        } else {
-            Err(ApiError::PreconditionFailed {
-                current_etag: etag(version),
-            })
-        }
+        if self.matches(version) { Ok(()) } else { Err(ApiError::PreconditionFailed { current_etag: etag(version) }) }
     }
 }
 
@@ -60,10 +54,7 @@ mod tests {
         assert!(IfMatch::parse("\"3\"").matches(3));
         assert!(!IfMatch::parse("\"3\"").matches(4));
         assert!(IfMatch::parse("\"2\", \"3\"").matches(3));
-        assert!(
-            !IfMatch::parse("W/\"3\"").matches(3),
-            "weak tags never match If-Match"
-        );
+        assert!(!IfMatch::parse("W/\"3\"").matches(3), "weak tags never match If-Match");
         assert!(!IfMatch::parse("3").matches(3));
         assert!(IfMatch::parse("*").matches(9));
         assert!(!IfMatch::parse("garbage").matches(1));

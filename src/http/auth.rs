@@ -74,9 +74,7 @@ impl From<TokenPair> for TokenResponse {
 }
 
 fn no_store(body: TokenResponse) -> HttpResponse {
-    HttpResponse::Ok()
-        .insert_header(("cache-control", "no-store"))
-        .json(body)
+    HttpResponse::Ok().insert_header(("cache-control", "no-store")).json(body)
 }
 
 /// Signs in with email and password.
@@ -111,10 +109,7 @@ pub async fn login(
     )
 )]
 #[post("/auth/refresh")]
-pub async fn refresh(
-    state: web::Data<AppState>,
-    body: ApiJson<RefreshRequest>,
-) -> Result<HttpResponse, ApiError> {
+pub async fn refresh(state: web::Data<AppState>, body: ApiJson<RefreshRequest>) -> Result<HttpResponse, ApiError> {
     let pair = auth::refresh(&state, body.into_inner()?.refresh_token).await?;
     Ok(no_store(pair.into()))
 }
@@ -125,10 +120,7 @@ pub async fn refresh(
     responses((status = 204, description = "Signed out."), (status = 401, description = "Unknown refresh token."))
 )]
 #[post("/auth/logout")]
-pub async fn logout(
-    state: web::Data<AppState>,
-    body: ApiJson<RefreshRequest>,
-) -> Result<HttpResponse, ApiError> {
+pub async fn logout(state: web::Data<AppState>, body: ApiJson<RefreshRequest>) -> Result<HttpResponse, ApiError> {
     auth::logout(&state, body.into_inner()?.refresh_token).await?;
     Ok(HttpResponse::NoContent().finish())
 }

@@ -25,10 +25,7 @@ impl FromRequest for RequireIfMatch {
     type Future = std::future::Ready<Result<Self, ApiError>>;
 
     fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
-        let value = req
-            .headers()
-            .get(header::IF_MATCH)
-            .map(|v| IfMatch::parse(v.to_str().unwrap_or("")));
+        let value = req.headers().get(header::IF_MATCH).map(|v| IfMatch::parse(v.to_str().unwrap_or("")));
         std::future::ready(Ok(RequireIfMatch(value)))
     }
 }
@@ -42,40 +39,21 @@ pub fn content_etag(body: &[u8]) -> String {
 
 /// Whether `If-None-Match` names `etag` (weak comparison, as RFC 9110 asks for GET).
 pub fn none_match(req: &HttpRequest, etag: &str) -> bool {
-    let Some(value) = req
-        .headers()
-        .get(header::IF_NONE_MATCH)
-        .and_then(|v| v.to_str().ok())
-    else {
+    let Some(value) = req.headers().get(header::IF_NONE_MATCH).and_then(|v| v.to_str().ok()) else {
         return false;
     };
     let bare = etag.trim_start_matches("W/");
-    value
-        .split(',')
-        .map(str::trim)
-        .any(|tag| tag == "*" || tag.trim_start_matches("W/") == bare)
+    value.split(',').map(str::trim).any(|tag| tag == "*" || tag.trim_start_matches("W/") == bare)
 }
 
 /// A public, cacheable JSON response: ETag, Cache-Control, and 304 on a match.
-pub fn public_json(
-    req: &HttpRequest,
-    max_age: u32,
-    body: &impl serde::Serialize,
-) -> Result<HttpResponse, ApiError> {
+pub fn public_json(req: &HttpRequest, max_age: u32, body: &impl serde::Serialize) -> Result<HttpResponse, ApiError> {
     let bytes = serde_json::to_vec(body).map_err(ApiError::internal)?;
     let tag = content_etag(&bytes);
-    let cache = format!(
-        "public, max-age={max_age}, stale-while-revalidate={}",
-        max_age.saturating_mul(5).max(30)
-    );
+    let cache = format!("public, max-age={max_age}, stale-while-revalidate={}", max_age.saturating_mul(5).max(30));
     let not_modified = none_match(req, &tag);
-    let mut res = if not_modified {
-        HttpResponse::NotModified()
-    } else {
-        HttpResponse::Ok()
-    };
-    res.insert_header((header::ETAG, tag))
-        .insert_header((header::CACHE_CONTROL, cache));
+    let mut res = if not_modified { HttpResponse::NotModified() } else { HttpResponse::Ok() };
+    res.insert_header((header::ETAG, tag)).insert_header((header::CACHE_CONTROL, cache));
     if not_modified {
         return Ok(res.finish());
     }

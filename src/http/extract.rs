@@ -33,14 +33,10 @@ impl<T: DeserializeOwned + 'static> FromRequest for ApiJson<T> {
     fn from_request(req: &HttpRequest, payload: &mut Payload) -> Self::Future {
         let content_type_ok = is_json_content_type(req);
         let bytes = Bytes::from_request(req, payload);
-        let limit = req
-            .app_data::<actix_web::web::Data<AppState>>()
-            .map(|s| s.settings.max_body_bytes);
+        let limit = req.app_data::<actix_web::web::Data<AppState>>().map(|s| s.settings.max_body_bytes);
         Box::pin(async move {
             let parsed = async {
-                let bytes = bytes
-                    .await
-                    .map_err(|e| payload_error(&e, limit.unwrap_or(0)))?;
+                let bytes = bytes.await.map_err(|e| payload_error(&e, limit.unwrap_or(0)))?;
                 if !content_type_ok {
                     return Err(ApiError::UnsupportedMediaType {
                         detail: "The request body must be JSON, sent with Content-Type: application/json.".into(),
@@ -53,26 +49,52 @@ impl<T: DeserializeOwned + 'static> FromRequest for ApiJson<T> {
     }
 }
 
+/// A JSON body that may be left out entirely (no bytes at all): `None` then.
+#[derive(Debug)]
+pub struct OptionalJson<T>(Result<Option<T>, ApiError>);
+
+impl<T> OptionalJson<T> {
+    pub fn into_inner(self) -> Result<Option<T>, ApiError> {
+        self.0
+    }
+}
+
+impl<T: DeserializeOwned + 'static> FromRequest for OptionalJson<T> {
+    type Error = ApiError;
+    type Future = LocalBoxFuture<'static, Result<Self, ApiError>>;
+
+    fn from_request(req: &HttpRequest, payload: &mut Payload) -> Self::Future {
+        let content_type_ok = is_json_content_type(req);
+        let bytes = Bytes::from_request(req, payload);
+        let limit = req.app_data::<actix_web::web::Data<AppState>>().map(|s| s.settings.max_body_bytes);
+        Box::pin(async move {
+            let parsed = async {
+                let bytes = bytes.await.map_err(|e| payload_error(&e, limit.unwrap_or(0)))?;
+                if bytes.is_empty() {
+                    return Ok(None);
+                }
+                if !content_type_ok {
+                    return Err(ApiError::UnsupportedMediaType {
+                        detail: "The request body must be JSON, sent with Content-Type: application/json.".into(),
+                    });
+                }
+                parse_json(&bytes).map(Some)
+            };
+            Ok(OptionalJson(parsed.await))
+        })
+    }
+}
+
 fn is_json_content_type(req: &HttpRequest) -> bool {
-    let Some(value) = req
-        .headers()
-        .get(header::CONTENT_TYPE)
-        .and_then(|v| v.to_str().ok())
-    else {
+    let Some(value) = req.headers().get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()) else {
         return false;
     };
-    let mime = value
-        .split(';')
-        .next()
-        .unwrap_or_default()
-        .trim()
-        .to_ascii_lowercase();
+    let mime = value.split(';').next().unwrap_or_default().trim().to_ascii_lowercase();
     mime == "application/json" || (mime.starts_with("application/") && mime.ends_with("+json"))
 }
 
 fn payload_error(err: &actix_web::Error, limit: usize) -> ApiError {
-    let overflow =
-        err.as_response_error().status_code() == actix_web::http::StatusCode::PAYLOAD_TOO_LARGE;
+    let overflow = err.as_response_error().status_code() == actix_web::http::StatusCode::PAYLOAD_TOO_LARGE;
     if overflow {
         ApiError::PayloadTooLarge { limit }
     } else {
@@ -89,10 +111,7 @@ pub fn parse_json<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
         return Err(ApiError::invalid("body", "must be a JSON object"));
     }
     if let Some(path) = nul_path(&value, String::new()) {
-        return Err(ApiError::invalid(
-            path,
-            "must not contain control characters",
-        ));
+        return Err(ApiError::invalid(path, "must not contain control characters"));
     }
     serde_path_to_error::deserialize(value).map_err(|err| {
         let path = err.path().to_string();
@@ -104,27 +123,16 @@ pub fn parse_json<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
 /// The path of the first string (or key) holding a NUL character.
 fn nul_path(value: &serde_json::Value, at: String) -> Option<String> {
     let join = |at: &str, key: &str| {
-        if at.is_empty() {
-            key.to_string()
-        } else {
-            format!("{at}.{key}")
-        }
+        if at.is_empty() { key.to_string() } else { format!("{at}.{key}") }
     };
     match value {
-        serde_json::Value::String(s) if s.contains('\0') => {
-            Some(if at.is_empty() { "body".into() } else { at })
+        serde_json::Value::String(s) if s.contains('\0') => Some(if at.is_empty() { "body".into() } else { at }),
+        serde_json::Value::Array(items) => {
+            items.iter().enumerate().find_map(|(i, v)| nul_path(v, format!("{at}[{i}]")))
         }
-        serde_json::Value::Array(items) => items
+        serde_json::Value::Object(map) => map
             .iter()
-            .enumerate()
-            .find_map(|(i, v)| nul_path(v, format!("{at}[{i}]"))),
-        serde_json::Value::Object(map) => map.iter().find_map(|(k, v)| {
-            if k.contains('\0') {
-                Some(join(&at, "(key)"))
-            } else {
-                nul_path(v, join(&at, k))
-            }
-        }),
+            .find_map(|(k, v)| if k.contains('\0') { Some(join(&at, "(key)")) } else { nul_path(v, join(&at, k)) }),
         _ => None,
     }
 }
@@ -132,46 +140,36 @@ fn nul_path(value: &serde_json::Value, at: String) -> Option<String> {
 fn malformed(err: &serde_json::Error) -> ApiError {
     ApiError::bad_request(
         "malformed_json",
-        format!(
-            "The request body is not valid JSON: {}",
-            strip_position(&err.to_string())
-        ),
+        format!("The request body is not valid JSON: {}", strip_position(&err.to_string())),
     )
 }
 
 /// Turns serde's message into a field name and a message a person can act on.
 fn describe_data_error(path: &str, message: &str) -> (String, String) {
     let message = strip_position(message);
-    let field = if path == "." {
-        String::new()
-    } else {
-        path.to_string()
-    };
-    if let Some(name) = quoted_after(&message, "unknown field `") {
-        // serde_path_to_error's path already ends at the unknown field.
-        let field = if field.is_empty() { name } else { field };
-        return (field, "is not a known field".into());
-    }
-    if let Some(name) = quoted_after(&message, "missing field `") {
-        let field = if field.is_empty() {
-            name.clone()
+    let field = if path == "." { String::new() } else { path.to_string() };
+    // serde_path_to_error's path usually ends at the unknown field already; inside an
+    // internally tagged enum (body blocks) it stops at the block.
+    let at = |name: String| {
+        if field.is_empty() {
+            name
+        } else if field == name || field.ends_with(&format!(".{name}")) {
+            field.clone()
         } else {
             format!("{field}.{name}")
-        };
-        return (field, "is required".into());
+        }
+    };
+    if let Some(name) = quoted_after(&message, "unknown field `") {
+        return (at(name), "is not a known field".into());
+    }
+    if let Some(name) = quoted_after(&message, "missing field `") {
+        return (at(name), "is required".into());
     }
     if let Some(variant) = quoted_after(&message, "unknown variant `") {
-        let expected = message
-            .split_once(", expected ")
-            .map(|(_, e)| e.to_string())
-            .unwrap_or_default();
+        let expected = message.split_once(", expected ").map(|(_, e)| e.to_string()).unwrap_or_default();
         return (field, format!("'{variant}' is not one of {expected}"));
     }
-    let field = if field.is_empty() {
-        "body".to_string()
-    } else {
-        field
-    };
+    let field = if field.is_empty() { "body".to_string() } else { field };
     (field, message)
 }
 

@@ -19,9 +19,7 @@ pub struct HealthResponse {
 #[utoipa::path(tag = "operations", operation_id = "healthz", responses((status = 200, description = "The process is up.", body = HealthResponse, example = json!({"status": "ok"}))))]
 #[get("/healthz")]
 pub async fn healthz() -> HttpResponse {
-    HttpResponse::Ok()
-        .insert_header(("cache-control", "no-store"))
-        .json(HealthResponse { status: "ok" })
+    HttpResponse::Ok().insert_header(("cache-control", "no-store")).json(HealthResponse { status: "ok" })
 }
 
 /// Readiness: answers 200 when the database answers, 503 otherwise.
@@ -30,12 +28,7 @@ pub async fn healthz() -> HttpResponse {
 pub async fn readyz(state: web::Data<AppState>) -> Result<HttpResponse, ApiError> {
     state
         .db
-        .run(|conn| {
-            conn.batch_execute("SELECT 1")
-                .map_err(|e| ApiError::Unavailable(format!("database: {e}")))
-        })
+        .run(|conn| conn.batch_execute("SELECT 1").map_err(|e| ApiError::Unavailable(format!("database: {e}"))))
         .await?;
-    Ok(HttpResponse::Ok()
-        .insert_header(("cache-control", "no-store"))
-        .json(HealthResponse { status: "ready" }))
+    Ok(HttpResponse::Ok().insert_header(("cache-control", "no-store")).json(HealthResponse { status: "ready" }))
 }

@@ -1,12 +1,14 @@
 //! The HTTP surface: one file of handlers and DTOs per resource, the extractors, the
 //! route table and the OpenAPI document. `routes` is the only place routes are mounted.
 
+pub mod articles;
 pub mod auth;
 pub mod conditional;
 pub mod extract;
 pub mod health;
 pub mod openapi;
 pub mod pagination;
+pub mod public;
 pub mod routing;
 pub mod sections;
 pub mod users;
@@ -20,37 +22,48 @@ pub fn routes<T>(app: UtoipaApp<T>) -> UtoipaApp<T>
 where
     T: ServiceFactory<ServiceRequest, Config = (), Error = actix_web::Error, InitError = ()>,
 {
-    app.service(health::healthz)
-        .service(health::readyz)
-        .service(
-            scope("/api/v1")
-                .service(auth::login)
-                .service(auth::refresh)
-                .service(auth::logout)
-                .service(auth::me)
-                .service(auth::change_password)
-                .service(users::list_users)
-                .service(users::create_user)
-                .service(users::get_user)
-                .service(users::update_user)
-                .service(users::delete_user)
-                .service(sections::list_sections)
-                .service(sections::create_section)
-                .service(sections::get_section)
-                .service(sections::update_section)
-                .service(sections::delete_section)
-                .service(sections::public_sections)
-                .service(sections::public_section),
-        )
+    app.service(health::healthz).service(health::readyz).service(
+        scope("/api/v1")
+            .service(auth::login)
+            .service(auth::refresh)
+            .service(auth::logout)
+            .service(auth::me)
+            .service(auth::change_password)
+            .service(users::list_users)
+            .service(users::create_user)
+            .service(users::get_user)
+            .service(users::update_user)
+            .service(users::delete_user)
+            .service(sections::list_sections)
+            .service(sections::create_section)
+            .service(sections::get_section)
+            .service(sections::update_section)
+            .service(sections::delete_section)
+            .service(sections::public_sections)
+            .service(sections::public_section)
+            .service(articles::list_articles)
+            .service(articles::create_article)
+            .service(articles::get_article)
+            .service(articles::update_article)
+            .service(articles::delete_article)
+            .service(articles::restore_article)
+            .service(articles::submit_article)
+            .service(articles::publish_article)
+            .service(articles::unpublish_article)
+            .service(articles::archive_article)
+            .service(articles::list_revisions)
+            .service(articles::get_revision)
+            .service(articles::restore_revision)
+            .service(public::list_public_articles)
+            .service(public::get_public_article),
+    )
 }
 
 /// The OpenAPI document the code serves and `openapi/openapi.json` must equal.
 pub fn openapi_document() -> utoipa::openapi::OpenApi {
     use utoipa::OpenApi;
     use utoipa_actix_web::AppExt;
-    let app = actix_web::App::new()
-        .into_utoipa_app()
-        .openapi(openapi::ApiDoc::openapi());
+    let app = actix_web::App::new().into_utoipa_app().openapi(openapi::ApiDoc::openapi());
     let (_, mut api) = routes(app).split_for_parts();
     openapi::finish(&mut api);
     api
@@ -79,6 +92,13 @@ pub mod time {
 
     pub fn rfc3339<S: Serializer>(t: &DateTime<Utc>, s: S) -> Result<S::Ok, S::Error> {
         s.serialize_str(&t.to_rfc3339_opts(SecondsFormat::AutoSi, true))
+    }
+
+    pub fn rfc3339_opt<S: Serializer>(t: &Option<DateTime<Utc>>, s: S) -> Result<S::Ok, S::Error> {
+        match t {
+            Some(t) => rfc3339(t, s),
+            None => s.serialize_none(),
+        }
     }
 }
 

@@ -25,6 +25,7 @@ pub const BEARER: &str = "bearerAuth";
         (name = "auth", description = "Signing in, refreshing and signing out; the current user."),
         (name = "users", description = "Accounts and roles (admins only)."),
         (name = "sections", description = "The site's sections, a tree (admins and editors change them)."),
+        (name = "articles", description = "The newsroom's articles: writing, the workflow, trash and revisions."),
         (name = "public", description = "The public delivery API: no token, cacheable, only published content."),
     ),
 )]
@@ -57,84 +58,19 @@ impl Modify for SecurityScheme_ {
 
 /// The shared error responses, by status: (component name, description, example code).
 const STANDARD: &[(&str, &str, &str, &str)] = &[
-    (
-        "400",
-        "BadRequest",
-        "Malformed JSON or an unknown query parameter.",
-        "malformed_json",
-    ),
-    (
-        "401",
-        "Unauthorized",
-        "Missing, invalid, expired or revoked access token.",
-        "invalid_token",
-    ),
-    (
-        "403",
-        "Forbidden",
-        "Signed in, but the role may not do this.",
-        "forbidden",
-    ),
-    (
-        "404",
-        "NotFound",
-        "No such resource (or not visible to the caller).",
-        "not_found",
-    ),
-    (
-        "409",
-        "Conflict",
-        "The request conflicts with the current state.",
-        "conflict",
-    ),
-    (
-        "412",
-        "PreconditionFailed",
-        "If-Match does not match the current ETag.",
-        "precondition_failed",
-    ),
-    (
-        "413",
-        "PayloadTooLarge",
-        "The request body is over the size limit.",
-        "payload_too_large",
-    ),
-    (
-        "415",
-        "UnsupportedMediaType",
-        "The request body is not application/json.",
-        "unsupported_media_type",
-    ),
-    (
-        "422",
-        "ValidationFailed",
-        "A field is unknown, missing or invalid; `errors` names each.",
-        "validation_failed",
-    ),
-    (
-        "428",
-        "PreconditionRequired",
-        "The request needs an If-Match header.",
-        "precondition_required",
-    ),
-    (
-        "429",
-        "TooManyRequests",
-        "Rate limited; see Retry-After.",
-        "rate_limited",
-    ),
-    (
-        "500",
-        "InternalError",
-        "An unexpected error; the body carries no internals.",
-        "internal_error",
-    ),
-    (
-        "503",
-        "ServiceUnavailable",
-        "The database is unreachable or busy; retry shortly.",
-        "service_unavailable",
-    ),
+    ("400", "BadRequest", "Malformed JSON or an unknown query parameter.", "malformed_json"),
+    ("401", "Unauthorized", "Missing, invalid, expired or revoked access token.", "invalid_token"),
+    ("403", "Forbidden", "Signed in, but the role may not do this.", "forbidden"),
+    ("404", "NotFound", "No such resource (or not visible to the caller).", "not_found"),
+    ("409", "Conflict", "The request conflicts with the current state.", "conflict"),
+    ("412", "PreconditionFailed", "If-Match does not match the current ETag.", "precondition_failed"),
+    ("413", "PayloadTooLarge", "The request body is over the size limit.", "payload_too_large"),
+    ("415", "UnsupportedMediaType", "The request body is not application/json.", "unsupported_media_type"),
+    ("422", "ValidationFailed", "A field is unknown, missing or invalid; `errors` names each.", "validation_failed"),
+    ("428", "PreconditionRequired", "The request needs an If-Match header.", "precondition_required"),
+    ("429", "TooManyRequests", "Rate limited; see Retry-After.", "rate_limited"),
+    ("500", "InternalError", "An unexpected error; the body carries no internals.", "internal_error"),
+    ("503", "ServiceUnavailable", "The database is unreachable or busy; retry shortly.", "service_unavailable"),
 ];
 
 /// Adds the shared problem responses to `components.responses`, and to each operation
@@ -151,21 +87,12 @@ impl Modify for StandardErrors {
                 .description(*description)
                 .content("application/problem+json", problem_content(status))
                 .build();
-            components
-                .responses
-                .insert((*name).to_string(), RefOr::T(response));
+            components.responses.insert((*name).to_string(), RefOr::T(response));
         }
         for (path, item) in openapi.paths.paths.iter_mut() {
             let uses_db = path != "/healthz";
-            for op in [
-                &mut item.get,
-                &mut item.post,
-                &mut item.put,
-                &mut item.patch,
-                &mut item.delete,
-            ]
-            .into_iter()
-            .flatten()
+            for op in
+                [&mut item.get, &mut item.post, &mut item.put, &mut item.patch, &mut item.delete].into_iter().flatten()
             {
                 add_standard(op, uses_db);
             }
@@ -175,11 +102,8 @@ impl Modify for StandardErrors {
 
 fn add_standard(op: &mut Operation, uses_db: bool) {
     let secured = op.security.as_ref().is_some_and(|s| !s.is_empty());
-    let has_query = op
-        .parameters
-        .iter()
-        .flatten()
-        .any(|p| matches!(p, RefOr::T(p) if p.parameter_in == ParameterIn::Query));
+    let has_query =
+        op.parameters.iter().flatten().any(|p| matches!(p, RefOr::T(p) if p.parameter_in == ParameterIn::Query));
     let mut wanted = vec!["400", "500"];
     if uses_db {
         wanted.push("503");
@@ -201,21 +125,14 @@ fn add_standard(op: &mut Operation, uses_db: bool) {
     for (status, response) in op.responses.responses.iter_mut() {
         if let RefOr::T(response) = response {
             if (status.starts_with('4') || status.starts_with('5')) && response.content.is_empty() {
-                response.content.insert(
-                    "application/problem+json".to_string(),
-                    RefOr::T(problem_content(status)),
-                );
+                response.content.insert("application/problem+json".to_string(), RefOr::T(problem_content(status)));
             }
         }
     }
 }
 
 fn problem_content(status: &str) -> utoipa::openapi::Content {
-    let code = STANDARD
-        .iter()
-        .find(|(s, ..)| *s == status)
-        .map(|(.., code)| *code)
-        .unwrap_or("error");
+    let code = STANDARD.iter().find(|(s, ..)| *s == status).map(|(.., code)| *code).unwrap_or("error");
     let title = actix_web::http::StatusCode::from_bytes(status.as_bytes())
         .ok()
         .and_then(|s| s.canonical_reason())
@@ -229,17 +146,11 @@ fn problem_content(status: &str) -> utoipa::openapi::Content {
         "code": code,
         "errors": [],
     });
-    ContentBuilder::new()
-        .schema(Some(Ref::from_schema_name("Problem")))
-        .example(Some(example))
-        .build()
+    ContentBuilder::new().schema(Some(Ref::from_schema_name("Problem"))).example(Some(example)).build()
 }
 
 fn reference(op: &mut Operation, status: &str) {
     if let Some((_, name, _, _)) = STANDARD.iter().find(|(s, ..)| *s == status) {
-        op.responses
-            .responses
-            .entry(status.to_string())
-            .or_insert_with(|| RefOr::Ref(Ref::from_response_name(*name)));
+        op.responses.responses.entry(status.to_string()).or_insert_with(|| RefOr::Ref(Ref::from_response_name(*name)));
     }
 }

@@ -20,14 +20,10 @@ struct Route {
 impl Route {
     fn matches(&self, segments: &[&str]) -> bool {
         self.segments.len() == segments.len()
-            && self
-                .segments
-                .iter()
-                .zip(segments)
-                .all(|(want, got)| match want {
-                    Some(literal) => literal == got,
-                    None => !got.is_empty(),
-                })
+            && self.segments.iter().zip(segments).all(|(want, got)| match want {
+                Some(literal) => literal == got,
+                None => !got.is_empty(),
+            })
     }
 
     fn literal_count(&self) -> usize {
@@ -75,18 +71,9 @@ impl RouteTable {
             .map(|(path, item)| Route {
                 segments: split(path)
                     .into_iter()
-                    .map(|s| {
-                        if s.starts_with('{') && s.ends_with('}') {
-                            None
-                        } else {
-                            Some(s.to_string())
-                        }
-                    })
+                    .map(|s| if s.starts_with('{') && s.ends_with('}') { None } else { Some(s.to_string()) })
                     .collect(),
-                methods: operations(item)
-                    .into_iter()
-                    .map(|(m, op)| (m, query_parameters(op)))
-                    .collect(),
+                methods: operations(item).into_iter().map(|(m, op)| (m, query_parameters(op))).collect(),
             })
             .collect();
         RouteTable { routes }
@@ -95,10 +82,7 @@ impl RouteTable {
     /// Adds a route served outside the spec (the spec document itself).
     pub fn add(&mut self, path: &str, methods: &[Method]) {
         self.routes.push(Route {
-            segments: split(path)
-                .into_iter()
-                .map(|s| Some(s.to_string()))
-                .collect(),
+            segments: split(path).into_iter().map(|s| Some(s.to_string())).collect(),
             methods: methods.iter().map(|m| (m.clone(), Vec::new())).collect(),
         });
     }
@@ -107,44 +91,24 @@ impl RouteTable {
     /// which the router answers itself); otherwise the problem to answer with.
     pub fn check(&self, method: &Method, path: &str, query: &str) -> Result<(), ApiError> {
         let segments = split(path);
-        let mut matching: Vec<&Route> = self
-            .routes
-            .iter()
-            .filter(|r| r.matches(&segments))
-            .collect();
+        let mut matching: Vec<&Route> = self.routes.iter().filter(|r| r.matches(&segments)).collect();
         if matching.is_empty() {
             return Ok(());
         }
         matching.sort_by_key(|r| std::cmp::Reverse(r.literal_count()));
-        let Some(allowed) = matching
-            .iter()
-            .find_map(|r| r.methods.iter().find(|(m, _)| m == method))
-        else {
-            let mut allow: Vec<String> = matching
-                .iter()
-                .flat_map(|r| r.methods.iter().map(|(m, _)| m.to_string()))
-                .collect();
+        let Some(allowed) = matching.iter().find_map(|r| r.methods.iter().find(|(m, _)| m == method)) else {
+            let mut allow: Vec<String> =
+                matching.iter().flat_map(|r| r.methods.iter().map(|(m, _)| m.to_string())).collect();
             allow.sort();
             allow.dedup();
             return Err(ApiError::MethodNotAllowed { allow });
         };
-        let pairs: Vec<(String, String)> = form_urlencoded::parse(query.as_bytes())
-            .map(|(k, v)| (k.into_owned(), v.into_owned()))
-            .collect();
-        if let Some((k, _)) = pairs
-            .iter()
-            .find(|(k, v)| allowed.1.contains(k) && v.chars().any(char::is_control))
-        {
-            return Err(ApiError::invalid(
-                k.clone(),
-                "must not contain control characters",
-            ));
+        let pairs: Vec<(String, String)> =
+            form_urlencoded::parse(query.as_bytes()).map(|(k, v)| (k.into_owned(), v.into_owned())).collect();
+        if let Some((k, _)) = pairs.iter().find(|(k, v)| allowed.1.contains(k) && v.chars().any(char::is_control)) {
+            return Err(ApiError::invalid(k.clone(), "must not contain control characters"));
         }
-        let unknown: Vec<String> = pairs
-            .into_iter()
-            .map(|(k, _)| k)
-            .filter(|k| !allowed.1.contains(k))
-            .collect();
+        let unknown: Vec<String> = pairs.into_iter().map(|(k, _)| k).filter(|k| !allowed.1.contains(k)).collect();
         if unknown.is_empty() {
             return Ok(());
         }
@@ -152,10 +116,7 @@ impl RouteTable {
         Err(ApiError::BadRequest {
             code: "unknown_query_parameter",
             detail,
-            errors: unknown
-                .into_iter()
-                .map(|k| FieldError::new(k, "is not a known query parameter"))
-                .collect(),
+            errors: unknown.into_iter().map(|k| FieldError::new(k, "is not a known query parameter")).collect(),
         })
     }
 }
@@ -175,10 +136,7 @@ mod tests {
                     segments: vec![Some("users".into())],
                     methods: vec![(Method::GET, vec!["limit".into()]), (Method::POST, vec![])],
                 },
-                Route {
-                    segments: vec![Some("users".into()), None],
-                    methods: vec![(Method::GET, vec![])],
-                },
+                Route { segments: vec![Some("users".into()), None], methods: vec![(Method::GET, vec![])] },
             ],
         }
     }
@@ -187,14 +145,8 @@ mod tests {
     fn method_and_query_checks() {
         let t = table();
         assert!(t.check(&Method::GET, "/users", "limit=3").is_ok());
-        assert!(matches!(
-            t.check(&Method::GET, "/users", "limt=3"),
-            Err(ApiError::BadRequest { .. })
-        ));
-        assert!(matches!(
-            t.check(&Method::PUT, "/users", ""),
-            Err(ApiError::MethodNotAllowed { .. })
-        ));
+        assert!(matches!(t.check(&Method::GET, "/users", "limt=3"), Err(ApiError::BadRequest { .. })));
+        assert!(matches!(t.check(&Method::PUT, "/users", ""), Err(ApiError::MethodNotAllowed { .. })));
         assert!(t.check(&Method::GET, "/users/abc", "").is_ok());
         assert!(t.check(&Method::GET, "/elsewhere", "x=1").is_ok());
     }

@@ -174,11 +174,7 @@ pub async fn create_section(
     .map_err(ApiError::Validation)?;
     let section = sections::create(&state, fields).await?;
     let location = format!("/api/v1/sections/{}", section.id);
-    let mut res = versioned(
-        StatusCode::CREATED,
-        section.version,
-        &SectionResponse::from(section),
-    );
+    let mut res = versioned(StatusCode::CREATED, section.version, &SectionResponse::from(section));
     res.headers_mut().insert(
         actix_web::http::header::LOCATION,
         actix_web::http::header::HeaderValue::from_str(&location).map_err(ApiError::internal)?,
@@ -203,11 +199,7 @@ pub async fn get_section(
     id: web::Path<String>,
 ) -> Result<HttpResponse, ApiError> {
     let section = sections::get(&state, id.into_inner()).await?;
-    Ok(versioned(
-        StatusCode::OK,
-        section.version,
-        &SectionResponse::from(section),
-    ))
+    Ok(versioned(StatusCode::OK, section.version, &SectionResponse::from(section)))
 }
 
 /// Changes a section. Needs `If-Match` with the current ETag.
@@ -246,11 +238,7 @@ pub async fn update_section(
         position: b.position,
     };
     let section = sections::update(&state, id.into_inner(), if_match, patch).await?;
-    Ok(versioned(
-        StatusCode::OK,
-        section.version,
-        &SectionResponse::from(section),
-    ))
+    Ok(versioned(StatusCode::OK, section.version, &SectionResponse::from(section)))
 }
 
 /// Deletes an empty section. Needs `If-Match`.
@@ -349,18 +337,9 @@ fn subtree(all: &[Section], parent: Option<&str>) -> Vec<PublicSection> {
     )
 )]
 #[get("/public/sections")]
-pub async fn public_sections(
-    req: HttpRequest,
-    state: web::Data<AppState>,
-) -> Result<HttpResponse, ApiError> {
+pub async fn public_sections(req: HttpRequest, state: web::Data<AppState>) -> Result<HttpResponse, ApiError> {
     let all = sections::all(&state).await?;
-    public_json(
-        &req,
-        state.settings.public_max_age,
-        &PublicSectionTree {
-            items: subtree(&all, None),
-        },
-    )
+    public_json(&req, state.settings.public_max_age, &PublicSectionTree { items: subtree(&all, None) })
 }
 
 /// One section by slug, with its parent and sub-sections.
@@ -381,19 +360,12 @@ pub async fn public_section(
     slug: web::Path<String>,
 ) -> Result<HttpResponse, ApiError> {
     let all = sections::all(&state).await?;
-    let section = all
-        .iter()
-        .find(|s| s.slug == *slug)
-        .ok_or_else(|| ApiError::not_found("Section"))?;
-    let parent = section
-        .parent_id
-        .as_ref()
-        .and_then(|p| all.iter().find(|s| &s.id == p))
-        .map(|p| SectionRef {
-            id: p.id.clone(),
-            slug: p.slug.clone(),
-            name: p.name.clone(),
-        });
+    let section = all.iter().find(|s| s.slug == *slug).ok_or_else(|| ApiError::not_found("Section"))?;
+    let parent = section.parent_id.as_ref().and_then(|p| all.iter().find(|s| &s.id == p)).map(|p| SectionRef {
+        id: p.id.clone(),
+        slug: p.slug.clone(),
+        name: p.name.clone(),
+    });
     let detail = PublicSectionDetail {
         id: section.id.clone(),
         slug: section.slug.clone(),

@@ -133,15 +133,8 @@ pub async fn list_users(
 ) -> Result<web::Json<UserPage>, ApiError> {
     let q = query.into_inner()?;
     let limit = pagination::limit(q.limit)?;
-    let after = q
-        .cursor
-        .as_deref()
-        .map(pagination::decode_cursor)
-        .transpose()?;
-    let filter = UserFilter {
-        role: q.role.map(|r| r.as_str().to_string()),
-        active: q.active,
-    };
+    let after = q.cursor.as_deref().map(pagination::decode_cursor).transpose()?;
+    let filter = UserFilter { role: q.role.map(|r| r.as_str().to_string()), active: q.active };
     let (items, next) = users::list(&state, filter, after, limit).await?;
     Ok(web::Json(UserPage {
         items: items.into_iter().map(UserResponse::from).collect(),
@@ -166,14 +159,8 @@ pub async fn create_user(
     body: ApiJson<CreateUserRequest>,
 ) -> Result<HttpResponse, ApiError> {
     let b = body.into_inner()?;
-    let new = NewUser::validate(
-        &b.email,
-        b.display_name.as_deref(),
-        b.role,
-        b.active,
-        &b.password,
-    )
-    .map_err(ApiError::Validation)?;
+    let new = NewUser::validate(&b.email, b.display_name.as_deref(), b.role, b.active, &b.password)
+        .map_err(ApiError::Validation)?;
     let user = users::create(&state, new).await?;
     Ok(HttpResponse::Created()
         .insert_header(("location", format!("/api/v1/users/{}", user.id)))
@@ -223,9 +210,7 @@ pub async fn update_user(
         password: b.password,
     }
     .validate()?;
-    Ok(web::Json(
-        users::update(&state, id.into_inner(), patch).await?.into(),
-    ))
+    Ok(web::Json(users::update(&state, id.into_inner(), patch).await?.into()))
 }
 
 /// Deactivates a user (users are never erased: their bylines stay). Their sessions

@@ -35,21 +35,15 @@ fn corrupt(id: &str, what: &str) -> ApiError {
 
 /// Reads the stored content back (the JSON columns were written by us).
 pub fn content_of(row: &ArticleRow, author_ids: Vec<String>) -> Result<Content, ApiError> {
-    let parse_opt =
-        |s: &Option<String>, what: &str| -> Result<Option<serde_json::Value>, ApiError> {
-            s.as_deref()
-                .map(serde_json::from_str)
-                .transpose()
-                .map_err(|_| corrupt(&row.id, what))
-        };
+    let parse_opt = |s: &Option<String>, what: &str| -> Result<Option<serde_json::Value>, ApiError> {
+        s.as_deref().map(serde_json::from_str).transpose().map_err(|_| corrupt(&row.id, what))
+    };
     let hero_image: Option<Image> = parse_opt(&row.hero_image, "hero image")?
         .map(serde_json::from_value)
         .transpose()
         .map_err(|_| corrupt(&row.id, "hero image"))?;
-    let seo: Option<Seo> = parse_opt(&row.seo, "seo")?
-        .map(serde_json::from_value)
-        .transpose()
-        .map_err(|_| corrupt(&row.id, "seo"))?;
+    let seo: Option<Seo> =
+        parse_opt(&row.seo, "seo")?.map(serde_json::from_value).transpose().map_err(|_| corrupt(&row.id, "seo"))?;
     Ok(Content {
         slug: row.slug.clone(),
         headline: row.headline.clone(),
@@ -57,8 +51,7 @@ pub fn content_of(row: &ArticleRow, author_ids: Vec<String>) -> Result<Content, 
         dateline: row.dateline.clone(),
         kicker: row.kicker.clone(),
         hero_image,
-        body: serde_json::from_str::<Vec<Block>>(&row.body)
-            .map_err(|_| corrupt(&row.id, "body"))?,
+        body: serde_json::from_str::<Vec<Block>>(&row.body).map_err(|_| corrupt(&row.id, "body"))?,
         section_id: row.section_id.clone(),
         author_ids,
         tags: serde_json::from_str(&row.tags).map_err(|_| corrupt(&row.id, "tags"))?,
@@ -77,30 +70,16 @@ pub fn effective_status(row: &ArticleRow, now: DateTime<Utc>) -> Result<Status, 
 }
 
 /// The first time the article went live, if it has (a scheduled one counts from its time).
-pub fn first_published(
-    row: &ArticleRow,
-    now: DateTime<Utc>,
-) -> Result<Option<DateTime<Utc>>, ApiError> {
+pub fn first_published(row: &ArticleRow, now: DateTime<Utc>) -> Result<Option<DateTime<Utc>>, ApiError> {
     let live = effective_status(row, now)? == Status::Published;
-    Ok(row.first_published_at.map(db::from_db_time).or(if live {
-        row.publish_at.map(db::from_db_time)
-    } else {
-        None
-    }))
+    Ok(row.first_published_at.map(db::from_db_time).or(if live { row.publish_at.map(db::from_db_time) } else { None }))
 }
 
 pub fn author_ids(conn: &mut DbConnection, id: &str) -> Result<Vec<String>, ApiError> {
-    Ok(article_db::authors_of(conn, &[id.to_string()])?
-        .into_iter()
-        .map(|(_, user, _)| user)
-        .collect())
+    Ok(article_db::authors_of(conn, &[id.to_string()])?.into_iter().map(|(_, user, _)| user).collect())
 }
 
-fn to_article(
-    conn: &mut DbConnection,
-    row: ArticleRow,
-    now: DateTime<Utc>,
-) -> Result<Article, ApiError> {
+fn to_article(conn: &mut DbConnection, row: ArticleRow, now: DateTime<Utc>) -> Result<Article, ApiError> {
     let authors = author_ids(conn, &row.id)?;
     let status = effective_status(&row, now)?;
     let publish_at = row.publish_at.map(db::from_db_time);
@@ -110,11 +89,7 @@ fn to_article(
         status,
         publish_at,
         first_published_at: first_published(&row, now)?,
-        published_at: if matches!(status, Status::Published | Status::Archived) {
-            publish_at
-        } else {
-            None
-        },
+        published_at: if matches!(status, Status::Published | Status::Archived) { publish_at } else { None },
         created_at: db::from_db_time(row.created_at),
         updated_at: db::from_db_time(row.updated_at),
         trashed_at: row.trashed_at.map(db::from_db_time),
@@ -129,24 +104,14 @@ fn apply_content(row: &mut ArticleRow, content: &Content) -> Result<(), ApiError
     row.standfirst = content.standfirst.clone();
     row.dateline = content.dateline.clone();
     row.kicker = content.kicker.clone();
-    row.hero_image = content
-        .hero_image
-        .as_ref()
-        .map(serde_json::to_string)
-        .transpose()
-        .map_err(ApiError::internal)?;
+    row.hero_image = content.hero_image.as_ref().map(serde_json::to_string).transpose().map_err(ApiError::internal)?;
     row.body = serde_json::to_string(&content.body).map_err(ApiError::internal)?;
     row.body_text = article::body_text(&content.body);
     row.section_id = content.section_id.clone();
     row.tags = serde_json::to_string(&content.tags).map_err(ApiError::internal)?;
     row.access = content.access.as_str().to_string();
     row.preview_blocks = content.preview_blocks;
-    row.seo = content
-        .seo
-        .as_ref()
-        .map(serde_json::to_string)
-        .transpose()
-        .map_err(ApiError::internal)?;
+    row.seo = content.seo.as_ref().map(serde_json::to_string).transpose().map_err(ApiError::internal)?;
     Ok(())
 }
 
@@ -157,35 +122,24 @@ fn check_references(conn: &mut DbConnection, content: &Content) -> Result<(), Ap
         errors.push(FieldError::new("section_id", "is not an existing section"));
     }
     for (i, id) in content.author_ids.iter().enumerate() {
-        let ok = user_db::find(conn, id)?
-            .is_some_and(|u| matches!(u.role.as_str(), "admin" | "editor" | "writer"));
+        let ok = user_db::find(conn, id)?.is_some_and(|u| matches!(u.role.as_str(), "admin" | "editor" | "writer"));
         if !ok {
-            errors.push(FieldError::new(
-                format!("author_ids[{i}]"),
-                "is not a newsroom user (admin, editor or writer)",
-            ));
+            errors
+                .push(FieldError::new(format!("author_ids[{i}]"), "is not a newsroom user (admin, editor or writer)"));
         }
     }
     for (i, block) in content.body.iter().enumerate() {
         match block {
             // Reader polls and sponsored blocks arrive with their own resources; until
             // then no reference to one can be satisfied.
-            Block::Poll { .. } => errors.push(FieldError::new(
-                format!("body[{i}].poll_id"),
-                "is not an existing poll",
-            )),
-            Block::Sponsored { .. } => errors.push(FieldError::new(
-                format!("body[{i}].block_id"),
-                "is not an existing sponsored block",
-            )),
+            Block::Poll { .. } => errors.push(FieldError::new(format!("body[{i}].poll_id"), "is not an existing poll")),
+            Block::Sponsored { .. } => {
+                errors.push(FieldError::new(format!("body[{i}].block_id"), "is not an existing sponsored block"))
+            }
             _ => {}
         }
     }
-    if errors.is_empty() {
-        Ok(())
-    } else {
-        Err(ApiError::Validation(errors))
-    }
+    if errors.is_empty() { Ok(()) } else { Err(ApiError::Validation(errors)) }
 }
 
 fn slug_taken() -> ApiError {
@@ -235,11 +189,7 @@ pub struct NewArticle {
 
 /// Creates a draft; the creator is the first author. A slug made from the headline is
 /// made unique with a number; a slug given that is taken is a 409.
-pub async fn create(
-    state: &AppState,
-    user: &CurrentUser,
-    new: NewArticle,
-) -> Result<Article, ApiError> {
+pub async fn create(state: &AppState, user: &CurrentUser, new: NewArticle) -> Result<Article, ApiError> {
     let make_slug = new.slug.is_none();
     let mut authors = vec![user.id().to_string()];
     authors.extend(new.author_ids);
@@ -368,43 +318,24 @@ pub async fn list(
             if let Some(ids) = &filter.section_ids {
                 filter.section_ids = Some(with_descendants(conn, ids)?);
             }
-            let mut rows = article_db::editorial_page(
-                conn,
-                &filter,
-                db::to_db_time(now),
-                after.as_deref(),
-                limit + 1,
-            )?;
+            let mut rows = article_db::editorial_page(conn, &filter, db::to_db_time(now), after.as_deref(), limit + 1)?;
             let more = rows.len() as i64 > limit;
             rows.truncate(usize::try_from(limit).unwrap_or(0));
-            let next = if more {
-                rows.last().map(|r| r.id.clone())
-            } else {
-                None
-            };
-            let articles = rows
-                .into_iter()
-                .map(|r| to_article(conn, r, now))
-                .collect::<Result<Vec<_>, _>>()?;
+            let next = if more { rows.last().map(|r| r.id.clone()) } else { None };
+            let articles = rows.into_iter().map(|r| to_article(conn, r, now)).collect::<Result<Vec<_>, _>>()?;
             Ok((articles, next))
         })
         .await
 }
 
 /// The given sections and all their sub-sections.
-pub fn with_descendants(
-    conn: &mut DbConnection,
-    roots: &[String],
-) -> Result<Vec<String>, ApiError> {
+pub fn with_descendants(conn: &mut DbConnection, roots: &[String]) -> Result<Vec<String>, ApiError> {
     let all = section_db::all(conn)?;
     let mut out: Vec<String> = roots.to_vec();
     let mut i = 0;
     while i < out.len() {
         let parent = out[i].clone();
-        for s in all
-            .iter()
-            .filter(|s| s.parent_id.as_deref() == Some(parent.as_str()))
-        {
+        for s in all.iter().filter(|s| s.parent_id.as_deref() == Some(parent.as_str())) {
             if !out.contains(&s.id) {
                 out.push(s.id.clone());
             }
@@ -453,10 +384,7 @@ impl ArticlePatch {
 }
 
 fn trashed_conflict() -> ApiError {
-    ApiError::conflict(
-        "article_trashed",
-        "The article is in the trash: restore it first.",
-    )
+    ApiError::conflict("article_trashed", "The article is in the trash: restore it first.")
 }
 
 /// Stores new content (checked), bumps the version, keeps the old slug answering,
@@ -491,15 +419,11 @@ fn save_content(
 
 fn stale(conn: &mut DbConnection, id: &str) -> Result<ApiError, ApiError> {
     let current = article_db::find(conn, id)?.ok_or_else(|| ApiError::not_found("Article"))?;
-    Ok(ApiError::PreconditionFailed {
-        current_etag: etag(current.version),
-    })
+    Ok(ApiError::PreconditionFailed { current_etag: etag(current.version) })
 }
 
 fn forbidden_edit() -> ApiError {
-    ApiError::forbidden(
-        "Writers may edit only their own articles, and only while draft or in review.",
-    )
+    ApiError::forbidden("Writers may edit only their own articles, and only while draft or in review.")
 }
 
 pub async fn update(
@@ -524,10 +448,7 @@ pub async fn update(
                     return Err(trashed_conflict());
                 }
                 let current = content_of(&row, author_ids(c, &row.id)?)?;
-                let content = patch
-                    .apply(current)
-                    .validate(false)
-                    .map_err(ApiError::Validation)?;
+                let content = patch.apply(current).validate(false).map_err(ApiError::Validation)?;
                 let row = save_content(c, row, content, user.id(), "edited", now)?;
                 to_article(c, row, now)
             })
@@ -563,19 +484,18 @@ pub async fn act(
                     return Err(trashed_conflict());
                 }
                 let status = effective_status(&row, now)?;
-                let (next, at) =
-                    article::transition(status, action, publish_at, now).map_err(|allowed| {
-                        let names: Vec<&str> = allowed.iter().map(|a| a.as_str()).collect();
-                        ApiError::Conflict {
-                            code: "invalid_transition",
-                            detail: format!(
-                                "Cannot {} an article that is {}; allowed: {}.",
-                                action.as_str(),
-                                status.as_str(),
-                                names.join(", ")
-                            ),
-                        }
-                    })?;
+                let (next, at) = article::transition(status, action, publish_at, now).map_err(|allowed| {
+                    let names: Vec<&str> = allowed.iter().map(|a| a.as_str()).collect();
+                    ApiError::Conflict {
+                        code: "invalid_transition",
+                        detail: format!(
+                            "Cannot {} an article that is {}; allowed: {}.",
+                            action.as_str(),
+                            status.as_str(),
+                            names.join(", ")
+                        ),
+                    }
+                })?;
                 if status == Status::Published {
                     // Leaving the live state: remember when it first went live.
                     row.first_published_at = first_published(&row, now)?.map(db::to_db_time);
@@ -604,24 +524,12 @@ pub async fn act(
 }
 
 /// Moves an article to the trash (editors: any; writers: their own drafts).
-pub async fn trash(
-    state: &AppState,
-    user: &CurrentUser,
-    id: String,
-    if_match: IfMatch,
-) -> Result<(), ApiError> {
-    set_trashed(state, user, id, if_match, true)
-        .await
-        .map(|_| ())
+pub async fn trash(state: &AppState, user: &CurrentUser, id: String, if_match: IfMatch) -> Result<(), ApiError> {
+    set_trashed(state, user, id, if_match, true).await.map(|_| ())
 }
 
 /// Brings an article back from the trash, in the status it had.
-pub async fn restore(
-    state: &AppState,
-    user: &CurrentUser,
-    id: String,
-    if_match: IfMatch,
-) -> Result<Article, ApiError> {
+pub async fn restore(state: &AppState, user: &CurrentUser, id: String, if_match: IfMatch) -> Result<Article, ApiError> {
     set_trashed(state, user, id, if_match, false).await
 }
 
@@ -640,23 +548,15 @@ async fn set_trashed(
             db::write_tx(conn, |c| {
                 let (mut row, is_author) = load_visible(c, &user, &id, now)?;
                 if !article::can_trash(user.role(), is_author, stored_status(&row)?) {
-                    return Err(ApiError::forbidden(
-                        "Writers may trash and restore only their own drafts.",
-                    ));
+                    return Err(ApiError::forbidden("Writers may trash and restore only their own drafts."));
                 }
                 if_match.check(row.version)?;
                 match (trash, row.trashed_at.is_some()) {
                     (true, true) => {
-                        return Err(ApiError::conflict(
-                            "article_trashed",
-                            "The article is already in the trash.",
-                        ));
+                        return Err(ApiError::conflict("article_trashed", "The article is already in the trash."));
                     }
                     (false, false) => {
-                        return Err(ApiError::conflict(
-                            "article_not_trashed",
-                            "The article is not in the trash.",
-                        ));
+                        return Err(ApiError::conflict("article_not_trashed", "The article is not in the trash."));
                     }
                     _ => {}
                 }
@@ -664,11 +564,7 @@ async fn set_trashed(
                     row.first_published_at = first_published(&row, now)?.map(db::to_db_time);
                 }
                 let expected = row.version;
-                row.trashed_at = if trash {
-                    Some(db::to_db_time(now))
-                } else {
-                    None
-                };
+                row.trashed_at = if trash { Some(db::to_db_time(now)) } else { None };
                 row.updated_at = db::to_db_time(now);
                 row.version += 1;
                 if !article_db::update_if_version(c, &row, expected)? {
@@ -692,17 +588,14 @@ pub struct Revision {
 }
 
 fn to_revision(conn: &mut DbConnection, row: RevisionRow) -> Result<Revision, ApiError> {
-    let by = user_db::find(conn, &row.created_by)?
-        .map(|u| (u.id, u.display_name))
-        .unwrap_or_default();
+    let by = user_db::find(conn, &row.created_by)?.map(|u| (u.id, u.display_name)).unwrap_or_default();
     Ok(Revision {
         number: row.number,
         article_version: row.article_version,
         created_at: db::from_db_time(row.created_at),
         created_by: by,
         note: row.note,
-        content: serde_json::from_str(&row.snapshot)
-            .map_err(|_| corrupt(&row.article_id, "revision"))?,
+        content: serde_json::from_str(&row.snapshot).map_err(|_| corrupt(&row.article_id, "revision"))?,
     })
 }
 
@@ -723,34 +616,21 @@ pub async fn revisions(
             let mut rows = article_db::revisions(conn, &id, before, limit + 1)?;
             let more = rows.len() as i64 > limit;
             rows.truncate(usize::try_from(limit).unwrap_or(0));
-            let next = if more {
-                rows.last().map(|r| r.number)
-            } else {
-                None
-            };
-            let out = rows
-                .into_iter()
-                .map(|r| to_revision(conn, r))
-                .collect::<Result<Vec<_>, _>>()?;
+            let next = if more { rows.last().map(|r| r.number) } else { None };
+            let out = rows.into_iter().map(|r| to_revision(conn, r)).collect::<Result<Vec<_>, _>>()?;
             Ok((out, next))
         })
         .await
 }
 
-pub async fn revision(
-    state: &AppState,
-    user: &CurrentUser,
-    id: String,
-    number: i64,
-) -> Result<Revision, ApiError> {
+pub async fn revision(state: &AppState, user: &CurrentUser, id: String, number: i64) -> Result<Revision, ApiError> {
     let now = state.clock.now();
     let user = user.clone();
     state
         .db
         .run(move |conn| {
             load_visible(conn, &user, &id, now)?;
-            let row = article_db::find_revision(conn, &id, number)?
-                .ok_or_else(|| ApiError::not_found("Revision"))?;
+            let row = article_db::find_revision(conn, &id, number)?.ok_or_else(|| ApiError::not_found("Revision"))?;
             to_revision(conn, row)
         })
         .await
@@ -771,8 +651,8 @@ pub async fn restore_revision(
         .run(move |conn| {
             db::write_tx(conn, |c| {
                 let (row, is_author) = load_visible(c, &user, &id, now)?;
-                let revision = article_db::find_revision(c, &id, number)?
-                    .ok_or_else(|| ApiError::not_found("Revision"))?;
+                let revision =
+                    article_db::find_revision(c, &id, number)?.ok_or_else(|| ApiError::not_found("Revision"))?;
                 if !article::can_edit(user.role(), is_author, stored_status(&row)?) {
                     return Err(forbidden_edit());
                 }
@@ -780,16 +660,9 @@ pub async fn restore_revision(
                 if row.trashed_at.is_some() {
                     return Err(trashed_conflict());
                 }
-                let content: Content = serde_json::from_str(&revision.snapshot)
-                    .map_err(|_| corrupt(&row.id, "revision"))?;
-                let row = save_content(
-                    c,
-                    row,
-                    content,
-                    user.id(),
-                    &format!("restored revision {number}"),
-                    now,
-                )?;
+                let content: Content =
+                    serde_json::from_str(&revision.snapshot).map_err(|_| corrupt(&row.id, "revision"))?;
+                let row = save_content(c, row, content, user.id(), &format!("restored revision {number}"), now)?;
                 to_article(c, row, now)
             })
         })

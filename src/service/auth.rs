@@ -43,10 +43,7 @@ impl CurrentUser {
 }
 
 fn invalid_credentials() -> ApiError {
-    ApiError::Unauthorized {
-        code: "invalid_credentials",
-        detail: "The email or password is incorrect.".into(),
-    }
+    ApiError::Unauthorized { code: "invalid_credentials", detail: "The email or password is incorrect.".into() }
 }
 
 fn invalid_refresh_token() -> ApiError {
@@ -90,12 +87,10 @@ fn reserve_attempt(
     db::write_tx(conn, |c| {
         db::lock(c, "logins")?;
         for (scope, key, max) in keys {
-            let (count, oldest) =
-                throttle::failures_since(c, scope, key, db::to_db_time(now - window))?;
+            let (count, oldest) = throttle::failures_since(c, scope, key, db::to_db_time(now - window))?;
             if count >= *max {
                 let retry_at = oldest.map(db::from_db_time).unwrap_or(now) + window;
-                let retry_after_secs =
-                    u64::try_from((retry_at - now).num_seconds().max(1)).unwrap_or(1);
+                let retry_after_secs = u64::try_from((retry_at - now).num_seconds().max(1)).unwrap_or(1);
                 return Err(ApiError::TooManyRequests {
                     detail: "Too many failed sign-in attempts; try again later.".into(),
                     retry_after_secs,
@@ -155,16 +150,9 @@ fn issue_pair(
     now: DateTime<Utc>,
 ) -> Result<TokenPair, ApiError> {
     let user = User::try_from(row.clone())?;
-    let access_token = state
-        .jwt
-        .issue(&user.id, user.role, &session_id, row.token_generation, now)
-        .map_err(ApiError::internal)?;
-    Ok(TokenPair {
-        access_token,
-        refresh_token,
-        expires_in: state.jwt.ttl_secs(),
-        user,
-    })
+    let access_token =
+        state.jwt.issue(&user.id, user.role, &session_id, row.token_generation, now).map_err(ApiError::internal)?;
+    Ok(TokenPair { access_token, refresh_token, expires_in: state.jwt.ttl_secs(), user })
 }
 
 /// `POST /auth/login`. Wrong email, wrong password and a deactivated account answer
@@ -186,21 +174,12 @@ pub async fn login(
             let address = address.map(address_key);
             let mut keys = vec![(ACCOUNT, account.as_str(), state.settings.login_max_failures)];
             if let Some(address) = &address {
-                keys.push((
-                    ADDRESS,
-                    address.as_str(),
-                    state.settings.login_max_failures_per_address,
-                ));
+                keys.push((ADDRESS, address.as_str(), state.settings.login_max_failures_per_address));
             }
             let reserved = reserve_attempt(conn, &state, &keys, now)?;
             // An address no account can have is not looked up (and cannot upset the database).
-            let plausible = email.chars().count() <= user::MAX_EMAIL_CHARS
-                && !email.chars().any(char::is_control);
-            let row = if plausible {
-                user_db::find_by_email(conn, &email)?
-            } else {
-                None
-            };
+            let plausible = email.chars().count() <= user::MAX_EMAIL_CHARS && !email.chars().any(char::is_control);
+            let row = if plausible { user_db::find_by_email(conn, &email)? } else { None };
             let accepted = match &row {
                 Some(row) => password::verify(&password, &row.password_hash) && row.active,
                 None => {
@@ -270,10 +249,7 @@ pub async fn refresh(state: &AppState, refresh_token: String) -> Result<TokenPai
 fn session_user(conn: &mut DbConnection, session_id: &str) -> Result<String, ApiError> {
     use crate::db::schema::sessions::dsl;
     use diesel::prelude::*;
-    Ok(dsl::sessions
-        .find(session_id)
-        .select(dsl::user_id)
-        .first(conn)?)
+    Ok(dsl::sessions.find(session_id).select(dsl::user_id).first(conn)?)
 }
 
 /// `POST /auth/logout`: ends the session the refresh token belongs to, which also
@@ -297,23 +273,16 @@ pub async fn logout(state: &AppState, refresh_token: String) -> Result<(), ApiEr
 /// generation, session not revoked. The role is the one the database holds now.
 pub async fn authenticate(state: &AppState, bearer: &str) -> Result<CurrentUser, ApiError> {
     let now = state.clock.now();
-    let token = state
-        .jwt
-        .verify(bearer, now)
-        .ok_or_else(invalid_access_token)?;
+    let token = state.jwt.verify(bearer, now).ok_or_else(invalid_access_token)?;
     state
         .db
         .run(move |conn| {
-            let (row, revoked_at) =
-                sessions::find_user_with_session(conn, &token.user_id, &token.session_id)?
-                    .ok_or_else(invalid_access_token)?;
+            let (row, revoked_at) = sessions::find_user_with_session(conn, &token.user_id, &token.session_id)?
+                .ok_or_else(invalid_access_token)?;
             if revoked_at.is_some() || !row.active || row.token_generation != token.generation {
                 return Err(invalid_access_token());
             }
-            Ok(CurrentUser {
-                user: User::try_from(row)?,
-                session_id: token.session_id,
-            })
+            Ok(CurrentUser { user: User::try_from(row)?, session_id: token.session_id })
         })
         .await
 }
@@ -345,12 +314,8 @@ pub async fn change_password(
             let now = state.clock.now();
             let row = user_db::find(conn, &user_id)?.ok_or_else(invalid_access_token)?;
             let account = account_key(&row.email);
-            let reserved = reserve_attempt(
-                conn,
-                &state,
-                &[(ACCOUNT, account.as_str(), state.settings.login_max_failures)],
-                now,
-            )?;
+            let reserved =
+                reserve_attempt(conn, &state, &[(ACCOUNT, account.as_str(), state.settings.login_max_failures)], now)?;
             if !password::verify(&current_password, &row.password_hash) {
                 return Err(ApiError::invalid("current_password", "is incorrect"));
             }

@@ -17,8 +17,7 @@ pub fn jwt_secret(db: &Database, configured: Option<&str>) -> Result<String, Str
     }
     let mut conn = db.get().map_err(|e| e.to_string())?;
     let candidate = tokens::random_token(48)?;
-    let secret = settings::get_or_insert(&mut conn, JWT_SECRET_KEY, &candidate)
-        .map_err(|e| e.to_string())?;
+    let secret = settings::get_or_insert(&mut conn, JWT_SECRET_KEY, &candidate).map_err(|e| e.to_string())?;
     tracing::warn!("MASTHEAD_JWT_SECRET is not set: using the secret kept in the database");
     Ok(secret)
 }
@@ -45,27 +44,17 @@ pub fn ensure_first_admin(
     if user_db::exists_any(&mut conn).map_err(|e| e.to_string())? {
         return Ok(FirstAdmin::NotNeeded);
     }
-    let email = email
-        .filter(|e| !e.trim().is_empty())
-        .unwrap_or_else(|| "admin@localhost".to_string());
+    let email = email.filter(|e| !e.trim().is_empty()).unwrap_or_else(|| "admin@localhost".to_string());
     let (password, generated) = match password.filter(|p| !p.is_empty()) {
         Some(p) => (p, false),
         None => (tokens::random_token(18)?, true),
     };
-    let new = NewUser::validate(&email, Some("Administrator"), Role::Admin, true, &password)
-        .map_err(|errors| {
-            let fields = errors
-                .iter()
-                .map(|e| format!("{} {}", e.field, e.message))
-                .collect::<Vec<_>>()
-                .join("; ");
-            format!("invalid MASTHEAD_ADMIN_EMAIL / MASTHEAD_ADMIN_PASSWORD: {fields}")
-        })?;
+    let new = NewUser::validate(&email, Some("Administrator"), Role::Admin, true, &password).map_err(|errors| {
+        let fields = errors.iter().map(|e| format!("{} {}", e.field, e.message)).collect::<Vec<_>>().join("; ");
+        format!("invalid MASTHEAD_ADMIN_EMAIL / MASTHEAD_ADMIN_PASSWORD: {fields}")
+    })?;
     match users::create_user(&mut conn, &new, clock.now()) {
-        Ok(user) if generated => Ok(FirstAdmin::Generated {
-            email: user.email,
-            password,
-        }),
+        Ok(user) if generated => Ok(FirstAdmin::Generated { email: user.email, password }),
         Ok(user) => Ok(FirstAdmin::FromEnvironment { email: user.email }),
         // Another instance created it first.
         Err(ApiError::Conflict { .. }) => Ok(FirstAdmin::NotNeeded),

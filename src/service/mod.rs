@@ -4,5 +4,6 @@
 pub mod articles;
 pub mod auth;
 pub mod bootstrap;
+pub mod public;
 pub mod sections;
 pub mod users;

@@ -3,6 +3,7 @@
 
 use chrono::{DateTime, Utc};
 
+use crate::db::articles as article_db;
 use crate::db::sections::{self as section_db, SectionRow};
 use crate::db::{self, DbConnection};
 use crate::domain::section::{self, SectionFields};
@@ -45,10 +46,7 @@ fn slug_taken() -> ApiError {
 
 fn map_unique(e: diesel::result::Error) -> ApiError {
     match e {
-        diesel::result::Error::DatabaseError(
-            diesel::result::DatabaseErrorKind::UniqueViolation,
-            _,
-        ) => slug_taken(),
+        diesel::result::Error::DatabaseError(diesel::result::DatabaseErrorKind::UniqueViolation, _) => slug_taken(),
         other => other.into(),
     }
 }
@@ -68,11 +66,7 @@ fn ancestors(conn: &mut DbConnection, id: &str) -> Result<Vec<String>, ApiError>
 }
 
 /// 422 unless `parent` exists and may hold `section`.
-fn check_parent(
-    conn: &mut DbConnection,
-    section: Option<&str>,
-    parent: &str,
-) -> Result<(), ApiError> {
+fn check_parent(conn: &mut DbConnection, section: Option<&str>, parent: &str) -> Result<(), ApiError> {
     if section_db::find(conn, parent)?.is_none() {
         return Err(ApiError::invalid("parent_id", "is not an existing section"));
     }
@@ -116,11 +110,7 @@ pub async fn create(state: &AppState, fields: SectionFields) -> Result<Section, 
 pub async fn get(state: &AppState, id: String) -> Result<Section, ApiError> {
     state
         .db
-        .run(move |conn| {
-            Ok(section_db::find(conn, &id)?
-                .ok_or_else(|| ApiError::not_found("Section"))?
-                .into())
-        })
+        .run(move |conn| Ok(section_db::find(conn, &id)?.ok_or_else(|| ApiError::not_found("Section"))?.into()))
         .await
 }
 
@@ -137,11 +127,7 @@ pub async fn list(
             let mut rows = section_db::page(conn, parent.as_deref(), after, limit + 1)?;
             let more = rows.len() as i64 > limit;
             rows.truncate(usize::try_from(limit).unwrap_or(0));
-            let next = if more {
-                rows.last().map(|r| (r.position, r.id.clone()))
-            } else {
-                None
-            };
+            let next = if more { rows.last().map(|r| (r.position, r.id.clone())) } else { None };
             Ok((rows.into_iter().map(Section::from).collect(), next))
         })
         .await
@@ -149,15 +135,7 @@ pub async fn list(
 
 /// Every section, in display order.
 pub async fn all(state: &AppState) -> Result<Vec<Section>, ApiError> {
-    state
-        .db
-        .run(|conn| {
-            Ok(section_db::all(conn)?
-                .into_iter()
-                .map(Section::from)
-                .collect())
-        })
-        .await
+    state.db.run(|conn| Ok(section_db::all(conn)?.into_iter().map(Section::from).collect())).await
 }
 
 /// A partial update. `description` and `parent_id` may be set to `null`.
@@ -170,19 +148,13 @@ pub struct SectionPatch {
     pub position: Option<i64>,
 }
 
-pub async fn update(
-    state: &AppState,
-    id: String,
-    if_match: IfMatch,
-    patch: SectionPatch,
-) -> Result<Section, ApiError> {
+pub async fn update(state: &AppState, id: String, if_match: IfMatch, patch: SectionPatch) -> Result<Section, ApiError> {
     let now = db::to_db_time(state.clock.now());
     state
         .db
         .run(move |conn| {
             db::write_tx(conn, |c| {
-                let mut row =
-                    section_db::find(c, &id)?.ok_or_else(|| ApiError::not_found("Section"))?;
+                let mut row = section_db::find(c, &id)?.ok_or_else(|| ApiError::not_found("Section"))?;
                 if_match.check(row.version)?;
                 let fields = SectionFields {
                     slug: patch.slug.unwrap_or_else(|| row.slug.clone()),
@@ -221,9 +193,7 @@ pub async fn update(
 /// The 412 for a row that changed under us (or 404 if it is gone).
 fn stale(conn: &mut DbConnection, id: &str) -> Result<ApiError, ApiError> {
     let current = section_db::find(conn, id)?.ok_or_else(|| ApiError::not_found("Section"))?;
-    Ok(ApiError::PreconditionFailed {
-        current_etag: etag(current.version),
-    })
+    Ok(ApiError::PreconditionFailed { current_etag: etag(current.version) })
 }
 
 /// Deletes an empty section: one with sub-sections or articles is a 409.
@@ -232,13 +202,18 @@ pub async fn delete(state: &AppState, id: String, if_match: IfMatch) -> Result<(
         .db
         .run(move |conn| {
             db::write_tx(conn, |c| {
-                let row =
-                    section_db::find(c, &id)?.ok_or_else(|| ApiError::not_found("Section"))?;
+                let row = section_db::find(c, &id)?.ok_or_else(|| ApiError::not_found("Section"))?;
                 if_match.check(row.version)?;
                 if section_db::has_children(c, &id)? {
                     return Err(ApiError::conflict(
                         "section_not_empty",
                         "The section has sub-sections: move or delete them first.",
+                    ));
+                }
+                if article_db::any_in_section(c, &id)? {
+                    return Err(ApiError::conflict(
+                        "section_not_empty",
+                        "The section holds articles (trashed ones too): move them first.",
                     ));
                 }
                 if !section_db::delete_if_version(c, &id, row.version)? {

@@ -42,19 +42,12 @@ impl TryFrom<UserRow> for User {
 }
 
 fn email_taken() -> ApiError {
-    ApiError::conflict(
-        "email_taken",
-        "A user with this email address already exists.",
-    )
+    ApiError::conflict("email_taken", "A user with this email address already exists.")
 }
 
 /// Inserts a validated new user (hashing the password first). Shared by the API, the
 /// CLI and the first-start bootstrap.
-pub fn create_user(
-    conn: &mut DbConnection,
-    new: &NewUser,
-    now: DateTime<Utc>,
-) -> Result<User, ApiError> {
+pub fn create_user(conn: &mut DbConnection, new: &NewUser, now: DateTime<Utc>) -> Result<User, ApiError> {
     let password_hash = password::hash(&new.password).map_err(ApiError::internal)?;
     let now = db::to_db_time(now);
     let row = UserRow {
@@ -73,10 +66,9 @@ pub fn create_user(
             return Err(email_taken());
         }
         user_db::insert(c, &row).map_err(|e| match e {
-            diesel::result::Error::DatabaseError(
-                diesel::result::DatabaseErrorKind::UniqueViolation,
-                _,
-            ) => email_taken(),
+            diesel::result::Error::DatabaseError(diesel::result::DatabaseErrorKind::UniqueViolation, _) => {
+                email_taken()
+            }
             other => other.into(),
         })
     })?;
@@ -85,21 +77,11 @@ pub fn create_user(
 
 pub async fn create(state: &AppState, new: NewUser) -> Result<User, ApiError> {
     let clock = state.clock.clone();
-    state
-        .db
-        .run(move |conn| create_user(conn, &new, clock.now()))
-        .await
+    state.db.run(move |conn| create_user(conn, &new, clock.now())).await
 }
 
 pub async fn get(state: &AppState, id: String) -> Result<User, ApiError> {
-    state
-        .db
-        .run(move |conn| {
-            user_db::find(conn, &id)?
-                .ok_or_else(|| ApiError::not_found("User"))?
-                .try_into()
-        })
-        .await
+    state.db.run(move |conn| user_db::find(conn, &id)?.ok_or_else(|| ApiError::not_found("User"))?.try_into()).await
 }
 
 /// One page of users and the id to continue after, if there are more.
@@ -115,15 +97,8 @@ pub async fn list(
             let mut rows = user_db::list(conn, &filter, after.as_deref(), limit + 1)?;
             let more = rows.len() as i64 > limit;
             rows.truncate(usize::try_from(limit).unwrap_or(0));
-            let next = if more {
-                rows.last().map(|r| r.id.clone())
-            } else {
-                None
-            };
-            let users = rows
-                .into_iter()
-                .map(User::try_from)
-                .collect::<Result<Vec<_>, _>>()?;
+            let next = if more { rows.last().map(|r| r.id.clone()) } else { None };
+            let users = rows.into_iter().map(User::try_from).collect::<Result<Vec<_>, _>>()?;
             Ok((users, next))
         })
         .await
@@ -166,12 +141,7 @@ pub async fn update(state: &AppState, id: String, patch: UserPatch) -> Result<Us
     state
         .db
         .run(move |conn| {
-            let new_hash = patch
-                .password
-                .as_deref()
-                .map(password::hash)
-                .transpose()
-                .map_err(ApiError::internal)?;
+            let new_hash = patch.password.as_deref().map(password::hash).transpose().map_err(ApiError::internal)?;
             db::write_tx(conn, |c| {
                 db::lock(c, "admins")?;
                 let mut row = user_db::find(c, &id)?.ok_or_else(|| ApiError::not_found("User"))?;
@@ -193,11 +163,7 @@ pub async fn update(state: &AppState, id: String, patch: UserPatch) -> Result<Us
                     row.active = active;
                 }
                 let stays_active_admin = row.active && row.role == "admin";
-                if user::removes_last_admin(
-                    was_active_admin,
-                    stays_active_admin,
-                    user_db::count_active_admins(c)?,
-                ) {
+                if user::removes_last_admin(was_active_admin, stays_active_admin, user_db::count_active_admins(c)?) {
                     return Err(ApiError::conflict(
                         "last_admin",
                         "This is the last active admin: make another user an admin first.",
@@ -213,10 +179,9 @@ pub async fn update(state: &AppState, id: String, patch: UserPatch) -> Result<Us
                 }
                 row.updated_at = db::to_db_time(now);
                 user_db::update(c, &row).map_err(|e| match e {
-                    diesel::result::Error::DatabaseError(
-                        diesel::result::DatabaseErrorKind::UniqueViolation,
-                        _,
-                    ) => email_taken(),
+                    diesel::result::Error::DatabaseError(diesel::result::DatabaseErrorKind::UniqueViolation, _) => {
+                        email_taken()
+                    }
                     other => other.into(),
                 })?;
                 User::try_from(row)
@@ -227,14 +192,5 @@ pub async fn update(state: &AppState, id: String, patch: UserPatch) -> Result<Us
 
 /// `DELETE /users/{id}`: deactivates (users are never removed, their bylines stay).
 pub async fn deactivate(state: &AppState, id: String) -> Result<(), ApiError> {
-    update(
-        state,
-        id,
-        UserPatch {
-            active: Some(false),
-            ..UserPatch::default()
-        },
-    )
-    .await
-    .map(|_| ())
+    update(state, id, UserPatch { active: Some(false), ..UserPatch::default() }).await.map(|_| ())
 }

@@ -20,9 +20,7 @@ async fn login_returns_tokens_and_user() {
     assert_eq!(body["user"]["email"], ADMIN_EMAIL);
     assert_eq!(body["user"]["role"], "admin");
     assert!(body["user"].get("password_hash").is_none() && body["user"].get("password").is_none());
-    let me = app
-        .get("/api/v1/auth/me", body["access_token"].as_str())
-        .await;
+    let me = app.get("/api/v1/auth/me", body["access_token"].as_str()).await;
     assert_eq!(me.status, 200);
     assert_eq!(me.json(), body["user"]);
 }
@@ -30,12 +28,7 @@ async fn login_returns_tokens_and_user() {
 #[actix_web::test]
 async fn email_is_case_insensitive() {
     let app = TestApp::spawn().await;
-    assert_eq!(
-        app.login(&ADMIN_EMAIL.to_uppercase(), ADMIN_PASSWORD)
-            .await
-            .status,
-        200
-    );
+    assert_eq!(app.login(&ADMIN_EMAIL.to_uppercase(), ADMIN_PASSWORD).await.status, 200);
 }
 
 #[actix_web::test]
@@ -53,19 +46,12 @@ async fn refresh_rotates_and_replay_revokes_the_family() {
     let app = TestApp::spawn().await;
     let first = app.session(ADMIN_EMAIL, ADMIN_PASSWORD).await;
     let r1 = first["refresh_token"].as_str().unwrap();
-    let res = app
-        .post("/api/v1/auth/refresh", None, json!({"refresh_token": r1}))
-        .await;
+    let res = app.post("/api/v1/auth/refresh", None, json!({"refresh_token": r1})).await;
     assert_eq!(res.status, 200);
     let second = res.json();
     let r2 = second["refresh_token"].as_str().unwrap();
     assert_ne!(r1, r2);
-    assert_eq!(
-        app.get("/api/v1/auth/me", second["access_token"].as_str())
-            .await
-            .status,
-        200
-    );
+    assert_eq!(app.get("/api/v1/auth/me", second["access_token"].as_str()).await.status, 200);
 
     // Replaying the rotated token fails and revokes the family: r2 and its access token die too.
     app.post("/api/v1/auth/refresh", None, json!({"refresh_token": r1}))
@@ -74,40 +60,23 @@ async fn refresh_rotates_and_replay_revokes_the_family() {
     app.post("/api/v1/auth/refresh", None, json!({"refresh_token": r2}))
         .await
         .assert_problem(401, "invalid_refresh_token");
-    app.get("/api/v1/auth/me", second["access_token"].as_str())
-        .await
-        .assert_problem(401, "invalid_token");
-    app.get("/api/v1/auth/me", first["access_token"].as_str())
-        .await
-        .assert_problem(401, "invalid_token");
+    app.get("/api/v1/auth/me", second["access_token"].as_str()).await.assert_problem(401, "invalid_token");
+    app.get("/api/v1/auth/me", first["access_token"].as_str()).await.assert_problem(401, "invalid_token");
 
     // Another session of the same user is untouched.
     let other = app.session(ADMIN_EMAIL, ADMIN_PASSWORD).await;
-    assert_eq!(
-        app.get("/api/v1/auth/me", other["access_token"].as_str())
-            .await
-            .status,
-        200
-    );
+    assert_eq!(app.get("/api/v1/auth/me", other["access_token"].as_str()).await.status, 200);
 }
 
 #[actix_web::test]
 async fn unknown_refresh_token_is_401() {
     let app = TestApp::spawn().await;
-    app.post(
-        "/api/v1/auth/refresh",
-        None,
-        json!({"refresh_token": "made-up"}),
-    )
-    .await
-    .assert_problem(401, "invalid_refresh_token");
-    app.post(
-        "/api/v1/auth/logout",
-        None,
-        json!({"refresh_token": "made-up"}),
-    )
-    .await
-    .assert_problem(401, "invalid_refresh_token");
+    app.post("/api/v1/auth/refresh", None, json!({"refresh_token": "made-up"}))
+        .await
+        .assert_problem(401, "invalid_refresh_token");
+    app.post("/api/v1/auth/logout", None, json!({"refresh_token": "made-up"}))
+        .await
+        .assert_problem(401, "invalid_refresh_token");
 }
 
 #[actix_web::test]
@@ -115,13 +84,7 @@ async fn expired_refresh_token_is_401() {
     let app = TestApp::spawn_with(|s| s.refresh_token_ttl_secs = 60).await;
     let session = app.session(ADMIN_EMAIL, ADMIN_PASSWORD).await;
     app.clock.advance(Duration::seconds(61));
-    let res = app
-        .post(
-            "/api/v1/auth/refresh",
-            None,
-            json!({"refresh_token": session["refresh_token"]}),
-        )
-        .await;
+    let res = app.post("/api/v1/auth/refresh", None, json!({"refresh_token": session["refresh_token"]})).await;
     res.assert_problem(401, "invalid_refresh_token");
 }
 
@@ -130,16 +93,11 @@ async fn concurrent_refreshes_of_one_token_give_at_most_one_pair() {
     let app = TestApp::spawn().await;
     let session = app.session(ADMIN_EMAIL, ADMIN_PASSWORD).await;
     let body = json!({"refresh_token": session["refresh_token"]});
-    let results = futures_util::future::join_all(
-        (0..8).map(|_| app.post("/api/v1/auth/refresh", None, body.clone())),
-    )
-    .await;
+    let results =
+        futures_util::future::join_all((0..8).map(|_| app.post("/api/v1/auth/refresh", None, body.clone()))).await;
     let ok = results.iter().filter(|r| r.status == 200).count();
     assert!(ok <= 1, "{ok} refreshes succeeded");
-    assert!(
-        results.iter().all(|r| r.status == 200 || r.status == 401),
-        "only 200 or 401"
-    );
+    assert!(results.iter().all(|r| r.status == 200 || r.status == 401), "only 200 or 401");
 }
 
 #[actix_web::test]
@@ -147,31 +105,14 @@ async fn logout_ends_the_session_and_its_access_tokens() {
     let app = TestApp::spawn().await;
     let session = app.session(ADMIN_EMAIL, ADMIN_PASSWORD).await;
     let other = app.session(ADMIN_EMAIL, ADMIN_PASSWORD).await;
-    let res = app
-        .post(
-            "/api/v1/auth/logout",
-            None,
-            json!({"refresh_token": session["refresh_token"]}),
-        )
-        .await;
+    let res = app.post("/api/v1/auth/logout", None, json!({"refresh_token": session["refresh_token"]})).await;
     assert_eq!(res.status, 204);
     assert!(res.body.is_empty());
-    app.get("/api/v1/auth/me", session["access_token"].as_str())
+    app.get("/api/v1/auth/me", session["access_token"].as_str()).await.assert_problem(401, "invalid_token");
+    app.post("/api/v1/auth/refresh", None, json!({"refresh_token": session["refresh_token"]}))
         .await
-        .assert_problem(401, "invalid_token");
-    app.post(
-        "/api/v1/auth/refresh",
-        None,
-        json!({"refresh_token": session["refresh_token"]}),
-    )
-    .await
-    .assert_problem(401, "invalid_refresh_token");
-    assert_eq!(
-        app.get("/api/v1/auth/me", other["access_token"].as_str())
-            .await
-            .status,
-        200
-    );
+        .assert_problem(401, "invalid_refresh_token");
+    assert_eq!(app.get("/api/v1/auth/me", other["access_token"].as_str()).await.status, 200);
 }
 
 #[actix_web::test]
@@ -214,20 +155,12 @@ async fn password_change_ends_every_session() {
         .await;
     assert_eq!(res.status, 204);
     for session in [&a, &b] {
-        app.get("/api/v1/auth/me", session["access_token"].as_str())
+        app.get("/api/v1/auth/me", session["access_token"].as_str()).await.assert_problem(401, "invalid_token");
+        app.post("/api/v1/auth/refresh", None, json!({"refresh_token": session["refresh_token"]}))
             .await
-            .assert_problem(401, "invalid_token");
-        app.post(
-            "/api/v1/auth/refresh",
-            None,
-            json!({"refresh_token": session["refresh_token"]}),
-        )
-        .await
-        .assert_problem(401, "invalid_refresh_token");
+            .assert_problem(401, "invalid_refresh_token");
     }
-    app.login(&email, PASSWORD)
-        .await
-        .assert_problem(401, "invalid_credentials");
+    app.login(&email, PASSWORD).await.assert_problem(401, "invalid_credentials");
     assert_eq!(app.login(&email, new_password).await.status, 200);
 }
 
@@ -235,19 +168,10 @@ async fn password_change_ends_every_session() {
 async fn password_change_requires_a_token() {
     let app = TestApp::spawn().await;
     let res = app
-        .send(
-            Method::PUT,
-            "/api/v1/auth/password",
-            None,
-            Some(json!({"current_password": "x", "new_password": "y"})),
-        )
+        .send(Method::PUT, "/api/v1/auth/password", None, Some(json!({"current_password": "x", "new_password": "y"})))
         .await;
     res.assert_problem(401, "invalid_token");
-    assert!(
-        res.header("www-authenticate")
-            .unwrap()
-            .starts_with("Bearer")
-    );
+    assert!(res.header("www-authenticate").unwrap().starts_with("Bearer"));
 }
 
 #[actix_web::test]
@@ -255,11 +179,7 @@ async fn login_is_throttled_per_account_and_spoofing_does_not_reset_it() {
     let app = TestApp::spawn().await;
     for i in 0..10 {
         // Alternate case and a spoofed X-Forwarded-For: neither resets the count.
-        let email = if i % 2 == 0 {
-            ADMIN_EMAIL.to_string()
-        } else {
-            ADMIN_EMAIL.to_uppercase()
-        };
+        let email = if i % 2 == 0 { ADMIN_EMAIL.to_string() } else { ADMIN_EMAIL.to_uppercase() };
         let forwarded = format!("10.0.0.{i}");
         let res = app
             .send_with(
@@ -295,19 +215,13 @@ async fn login_is_throttled_per_account_and_spoofing_does_not_reset_it() {
 async fn login_is_throttled_per_address_across_accounts() {
     let app = TestApp::spawn_with(|s| s.login_max_failures_per_address = 5).await;
     for i in 0..5 {
-        let res = app
-            .login(&format!("someone{i}@example.org"), "wrong-password-123")
-            .await;
+        let res = app.login(&format!("someone{i}@example.org"), "wrong-password-123").await;
         res.assert_problem(401, "invalid_credentials");
     }
-    let res = app
-        .login("someone-else@example.org", "wrong-password-123")
-        .await;
+    let res = app.login("someone-else@example.org", "wrong-password-123").await;
     res.assert_problem(429, "rate_limited");
     assert!(res.header("retry-after").is_some());
-    app.login(ADMIN_EMAIL, ADMIN_PASSWORD)
-        .await
-        .assert_problem(429, "rate_limited");
+    app.login(ADMIN_EMAIL, ADMIN_PASSWORD).await.assert_problem(429, "rate_limited");
 }
 
 #[actix_web::test]
@@ -324,42 +238,28 @@ async fn trusted_proxy_forwarded_address_is_used() {
                 Method::POST,
                 "/api/v1/auth/login",
                 None,
-                Some(
-                    json!({"email": format!("x{n}@example.org"), "password": "wrong-password-123"}),
-                ),
+                Some(json!({"email": format!("x{n}@example.org"), "password": "wrong-password-123"})),
                 &[("x-forwarded-for", ip)],
             )
             .await
         }
     };
-    attempt("198.51.100.1", 1)
-        .await
-        .assert_problem(401, "invalid_credentials");
-    attempt("198.51.100.1", 2)
-        .await
-        .assert_problem(401, "invalid_credentials");
-    attempt("198.51.100.1", 3)
-        .await
-        .assert_problem(429, "rate_limited");
+    attempt("198.51.100.1", 1).await.assert_problem(401, "invalid_credentials");
+    attempt("198.51.100.1", 2).await.assert_problem(401, "invalid_credentials");
+    attempt("198.51.100.1", 3).await.assert_problem(429, "rate_limited");
     // A different client behind the same proxy is not blocked.
-    attempt("198.51.100.2", 4)
-        .await
-        .assert_problem(401, "invalid_credentials");
+    attempt("198.51.100.2", 4).await.assert_problem(401, "invalid_credentials");
 }
 
 #[actix_web::test]
 async fn successful_login_clears_the_account_counter() {
     let app = TestApp::spawn().await;
     for _ in 0..9 {
-        app.login(ADMIN_EMAIL, "wrong-password-123")
-            .await
-            .assert_problem(401, "invalid_credentials");
+        app.login(ADMIN_EMAIL, "wrong-password-123").await.assert_problem(401, "invalid_credentials");
     }
     assert_eq!(app.login(ADMIN_EMAIL, ADMIN_PASSWORD).await.status, 200);
     for _ in 0..9 {
-        app.login(ADMIN_EMAIL, "wrong-password-123")
-            .await
-            .assert_problem(401, "invalid_credentials");
+        app.login(ADMIN_EMAIL, "wrong-password-123").await.assert_problem(401, "invalid_credentials");
     }
     assert_eq!(app.login(ADMIN_EMAIL, ADMIN_PASSWORD).await.status, 200);
 }
@@ -369,18 +269,6 @@ async fn deactivated_user_cannot_sign_in() {
     let app = TestApp::spawn().await;
     let admin = app.admin_token().await;
     let (id, email, _) = app.user("editor").await;
-    assert_eq!(
-        app.send(
-            Method::DELETE,
-            &format!("/api/v1/users/{id}"),
-            Some(&admin),
-            None
-        )
-        .await
-        .status,
-        204
-    );
-    app.login(&email, PASSWORD)
-        .await
-        .assert_problem(401, "invalid_credentials");
+    assert_eq!(app.send(Method::DELETE, &format!("/api/v1/users/{id}"), Some(&admin), None).await.status, 204);
+    app.login(&email, PASSWORD).await.assert_problem(401, "invalid_credentials");
 }

@@ -47,22 +47,13 @@ fn assert_bad_setting(cmd: &mut Command, names: &str) {
 #[test]
 fn bad_settings_are_one_line_and_exit_2() {
     let dir = tempfile::tempdir().unwrap();
-    assert_bad_setting(
-        masthead(dir.path()).env("MASTHEAD_BIND", "not-an-address"),
-        "MASTHEAD_BIND",
-    );
-    assert_bad_setting(
-        masthead(dir.path()).args(["serve", "--bind", "127.0.0.1:99999"]),
-        "--bind",
-    );
+    assert_bad_setting(masthead(dir.path()).env("MASTHEAD_BIND", "not-an-address"), "MASTHEAD_BIND");
+    assert_bad_setting(masthead(dir.path()).args(["serve", "--bind", "127.0.0.1:99999"]), "--bind");
     assert_bad_setting(
         masthead(dir.path()).env("MASTHEAD_DATABASE_URL", "mysql://localhost/x"),
         "MASTHEAD_DATABASE_URL",
     );
-    assert_bad_setting(
-        masthead(dir.path()).env("MASTHEAD_DATABASE_URL", "postgres://[bad"),
-        "MASTHEAD_DATABASE_URL",
-    );
+    assert_bad_setting(masthead(dir.path()).env("MASTHEAD_DATABASE_URL", "postgres://[bad"), "MASTHEAD_DATABASE_URL");
     assert_bad_setting(
         masthead(dir.path()).args([
             "migrate",
@@ -71,22 +62,10 @@ fn bad_settings_are_one_line_and_exit_2() {
         ]),
         "database",
     );
-    assert_bad_setting(
-        masthead(dir.path()).env("MASTHEAD_DATABASE_URL", "sqlite:///no/such/dir/x.db"),
-        "database",
-    );
-    assert_bad_setting(
-        masthead(dir.path()).env("MASTHEAD_ACCESS_TOKEN_TTL", "soon"),
-        "access-token-ttl",
-    );
-    assert_bad_setting(
-        masthead(dir.path()).env("MASTHEAD_JWT_SECRET", "short"),
-        "MASTHEAD_JWT_SECRET",
-    );
-    assert_bad_setting(
-        masthead(dir.path()).env("MASTHEAD_TRUSTED_PROXIES", "proxy.local"),
-        "MASTHEAD_TRUSTED_PROXIES",
-    );
+    assert_bad_setting(masthead(dir.path()).env("MASTHEAD_DATABASE_URL", "sqlite:///no/such/dir/x.db"), "database");
+    assert_bad_setting(masthead(dir.path()).env("MASTHEAD_ACCESS_TOKEN_TTL", "soon"), "access-token-ttl");
+    assert_bad_setting(masthead(dir.path()).env("MASTHEAD_JWT_SECRET", "short"), "MASTHEAD_JWT_SECRET");
+    assert_bad_setting(masthead(dir.path()).env("MASTHEAD_TRUSTED_PROXIES", "proxy.local"), "MASTHEAD_TRUSTED_PROXIES");
     assert_bad_setting(masthead(dir.path()).arg("frobnicate"), "frobnicate");
     // Nothing was created by the failed starts except where the database opened.
     assert!(!dir.path().join("masthead.db").exists() || dir.path().join("masthead.db").is_file());
@@ -98,10 +77,7 @@ fn openapi_prints_the_committed_spec() {
     let (code, stdout, _) = run(masthead(dir.path()).arg("openapi"));
     assert_eq!(code, 0);
     assert_eq!(stdout, masthead::http::openapi_json());
-    assert!(
-        !dir.path().join("masthead.db").exists(),
-        "openapi must not touch a database"
-    );
+    assert!(!dir.path().join("masthead.db").exists(), "openapi must not touch a database");
 }
 
 #[test]
@@ -117,16 +93,8 @@ fn create_user_and_migrate() {
     assert_eq!(code, 0, "{stderr}");
     let create = |email: &str, role: &str, password: Option<&str>| {
         let mut cmd = masthead(dir.path());
-        cmd.args([
-            "create-user",
-            "--email",
-            email,
-            "--role",
-            role,
-            "--display-name",
-            "Kim Park",
-        ])
-        .env("MASTHEAD_DATABASE_URL", &url);
+        cmd.args(["create-user", "--email", email, "--role", role, "--display-name", "Kim Park"])
+            .env("MASTHEAD_DATABASE_URL", &url);
         if let Some(p) = password {
             cmd.env("MASTHEAD_PASSWORD", p);
         }
@@ -134,10 +102,7 @@ fn create_user_and_migrate() {
     };
     let (code, stdout, stderr) = create("Kim@Example.org", "editor", Some("kims-long-password"));
     assert_eq!(code, 0, "{stderr}");
-    assert!(
-        stdout.contains("kim@example.org") && stdout.contains("editor"),
-        "{stdout}"
-    );
+    assert!(stdout.contains("kim@example.org") && stdout.contains("editor"), "{stdout}");
     let (code, _, stderr) = create("kim@example.org", "editor", Some("kims-long-password"));
     assert_eq!(code, 1, "duplicate: {stderr}");
     assert!(stderr.contains("already exists"), "{stderr}");
@@ -151,11 +116,7 @@ fn create_user_and_migrate() {
 
 /// A free loopback port (released for the child to take).
 fn free_port() -> u16 {
-    TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port()
+    TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port()
 }
 
 struct Server {
@@ -165,11 +126,7 @@ struct Server {
 
 impl Server {
     fn start(cmd: &mut Command) -> Server {
-        let mut child = cmd
-            .stderr(Stdio::piped())
-            .stdout(Stdio::null())
-            .spawn()
-            .unwrap();
+        let mut child = cmd.stderr(Stdio::piped()).stdout(Stdio::null()).spawn().unwrap();
         let stderr = child.stderr.take().unwrap();
         let (tx, lines) = mpsc::channel();
         std::thread::spawn(move || {
@@ -221,16 +178,12 @@ async fn serve_with_no_configuration_creates_an_admin_you_can_log_in_as() {
     let dir = tempfile::tempdir().unwrap();
     let port = free_port();
     // Only the port is set (the default 8080 may be taken on a shared machine).
-    let server =
-        Server::start(masthead(dir.path()).env("MASTHEAD_BIND", format!("127.0.0.1:{port}")));
+    let server = Server::start(masthead(dir.path()).env("MASTHEAD_BIND", format!("127.0.0.1:{port}")));
     let line = server.wait_for_line("Password");
     let password = line.split_whitespace().last().unwrap().to_string();
     let base = format!("http://127.0.0.1:{port}");
     wait_healthy(&base).await;
-    assert!(
-        dir.path().join("masthead.db").is_file(),
-        "default database file"
-    );
+    assert!(dir.path().join("masthead.db").is_file(), "default database file");
 
     let client = awc::Client::default();
     let mut res = client
@@ -244,22 +197,13 @@ async fn serve_with_no_configuration_creates_an_admin_you_can_log_in_as() {
     drop(server);
 
     // A restart keeps the generated secret (the token still works) and prints no password.
-    let server =
-        Server::start(masthead(dir.path()).env("MASTHEAD_BIND", format!("127.0.0.1:{port}")));
+    let server = Server::start(masthead(dir.path()).env("MASTHEAD_BIND", format!("127.0.0.1:{port}")));
     wait_healthy(&base).await;
     let token = body["access_token"].as_str().unwrap();
-    let res = client
-        .get(format!("{base}/api/v1/auth/me"))
-        .bearer_auth(token)
-        .send()
-        .await
-        .unwrap();
+    let res = client.get(format!("{base}/api/v1/auth/me")).bearer_auth(token).send().await.unwrap();
     assert_eq!(res.status(), 200, "tokens survive a restart");
     while let Ok(line) = server.lines.try_recv() {
-        assert!(
-            !line.contains("Password"),
-            "the password is printed once: {line}"
-        );
+        assert!(!line.contains("Password"), "the password is printed once: {line}");
     }
 }
 
@@ -274,13 +218,7 @@ async fn serve_on_the_test_database_with_admin_from_environment() {
     let port = free_port();
     let server = Server::start(
         masthead(dir.path())
-            .args([
-                "serve",
-                "--bind",
-                &format!("127.0.0.1:{port}"),
-                "--database-url",
-                &url,
-            ])
+            .args(["serve", "--bind", &format!("127.0.0.1:{port}"), "--database-url", &url])
             .env("MASTHEAD_ADMIN_EMAIL", "chief@example.org")
             .env("MASTHEAD_ADMIN_PASSWORD", "the-chiefs-password")
             .env("MASTHEAD_LOG", "info"),

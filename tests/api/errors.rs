@@ -18,9 +18,7 @@ async fn unknown_route_is_404_problem_with_instance() {
 #[actix_web::test]
 async fn wrong_method_is_405_with_allow() {
     let app = TestApp::spawn().await;
-    let res = app
-        .send(Method::DELETE, "/api/v1/auth/me", None, None)
-        .await;
+    let res = app.send(Method::DELETE, "/api/v1/auth/me", None, None).await;
     res.assert_problem(405, "method_not_allowed");
     assert_eq!(res.header("allow").as_deref(), Some("GET"));
     let res = app.send(Method::PUT, "/api/v1/users", None, None).await;
@@ -33,21 +31,8 @@ async fn wrong_method_is_405_with_allow() {
 #[actix_web::test]
 async fn malformed_json_is_400() {
     let app = TestApp::spawn().await;
-    for body in [
-        &b"{\"email\": "[..],
-        b"not json",
-        b"{\"email\":\"a\",\"password\":\"b\"} trailing",
-        b"",
-    ] {
-        let res = app
-            .send_raw(
-                Method::POST,
-                "/api/v1/auth/login",
-                None,
-                "application/json",
-                body.to_vec(),
-            )
-            .await;
+    for body in [&b"{\"email\": "[..], b"not json", b"{\"email\":\"a\",\"password\":\"b\"} trailing", b""] {
+        let res = app.send_raw(Method::POST, "/api/v1/auth/login", None, "application/json", body.to_vec()).await;
         res.assert_problem(400, "malformed_json");
     }
 }
@@ -55,27 +40,13 @@ async fn malformed_json_is_400() {
 #[actix_web::test]
 async fn unknown_fields_and_wrong_types_are_422_naming_the_field() {
     let app = TestApp::spawn().await;
-    let res = app
-        .post(
-            "/api/v1/auth/login",
-            None,
-            json!({"email": "a@b.c", "password": "x", "remember": true}),
-        )
-        .await;
+    let res = app.post("/api/v1/auth/login", None, json!({"email": "a@b.c", "password": "x", "remember": true})).await;
     let body = res.assert_problem(422, "validation_failed");
     assert_eq!(body["errors"][0]["field"], "remember");
-    let res = app
-        .post("/api/v1/auth/login", None, json!({"email": "a@b.c"}))
-        .await;
+    let res = app.post("/api/v1/auth/login", None, json!({"email": "a@b.c"})).await;
     let body = res.assert_problem(422, "validation_failed");
     assert_eq!(body["errors"][0]["field"], "password");
-    let res = app
-        .post(
-            "/api/v1/auth/login",
-            None,
-            json!({"email": 5, "password": "x"}),
-        )
-        .await;
+    let res = app.post("/api/v1/auth/login", None, json!({"email": 5, "password": "x"})).await;
     let body = res.assert_problem(422, "validation_failed");
     assert_eq!(body["errors"][0]["field"], "email");
     let res = app.post("/api/v1/auth/login", None, json!(["a"])).await;
@@ -112,19 +83,10 @@ async fn unknown_query_parameters_are_400_and_bad_values_422() {
     let res = app.get("/api/v1/users?limt=5", Some(&admin)).await;
     let body = res.assert_problem(400, "unknown_query_parameter");
     assert_eq!(body["errors"][0]["field"], "limt");
-    app.get("/api/v1/auth/me?debug=1", Some(&admin))
-        .await
-        .assert_problem(400, "unknown_query_parameter");
-    for bad in [
-        "limit=0",
-        "limit=101",
-        "limit=abc",
-        "limit=-1",
-        "cursor=%%%",
-        "cursor=bm9wZQ",
-        "role=owner",
-        "active=maybe",
-    ] {
+    app.get("/api/v1/auth/me?debug=1", Some(&admin)).await.assert_problem(400, "unknown_query_parameter");
+    for bad in
+        ["limit=0", "limit=101", "limit=abc", "limit=-1", "cursor=%%%", "cursor=bm9wZQ", "role=owner", "active=maybe"]
+    {
         let res = app.get(&format!("/api/v1/users?{bad}"), Some(&admin)).await;
         res.assert_problem(422, "validation_failed");
     }

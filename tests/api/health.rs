@@ -15,11 +15,7 @@ async fn healthz_and_readyz_answer() {
 async fn docs_ui_is_served_without_internet() {
     let app = TestApp::spawn().await;
     let res = app.get("/docs", None).await;
-    assert!(
-        matches!(res.status, 200 | 301 | 302 | 307 | 308),
-        "{}",
-        res.status
-    );
+    assert!(matches!(res.status, 200 | 301 | 302 | 307 | 308), "{}", res.status);
     let res = app.get("/docs/", None).await;
     assert_eq!(res.status, 200);
     let html = String::from_utf8_lossy(&res.body).to_string();
@@ -32,10 +28,7 @@ async fn docs_ui_is_served_without_internet() {
     let init = app.get("/docs/swagger-initializer.js", None).await;
     assert_eq!(init.status, 200);
     assert!(String::from_utf8_lossy(&init.body).contains("/openapi.json"));
-    assert_eq!(
-        app.get("/docs/swagger-ui-bundle.js", None).await.status,
-        200
-    );
+    assert_eq!(app.get("/docs/swagger-ui-bundle.js", None).await.status, 200);
 }
 
 #[actix_web::test]
@@ -44,8 +37,7 @@ async fn openapi_json_is_served() {
     let res = app.get("/openapi.json", None).await;
     assert_eq!(res.status, 200);
     let served = res.json();
-    let generated: serde_json::Value =
-        serde_json::from_str(&masthead::http::openapi_json()).unwrap();
+    let generated: serde_json::Value = serde_json::from_str(&masthead::http::openapi_json()).unwrap();
     assert_eq!(served, generated);
     assert_eq!(served["openapi"], "3.1.0");
 }

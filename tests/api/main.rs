@@ -2,6 +2,7 @@
 //! or PostgreSQL when MASTHEAD_TEST_POSTGRES_URL is set) and talks HTTP to it.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+mod articles;
 mod auth;
 mod cli;
 mod common;
@@ -9,6 +10,7 @@ mod errors;
 mod hardening;
 mod health;
 mod openapi;
+mod public;
 mod sections;
 mod tokens;
 mod users;

@@ -22,12 +22,7 @@ fn header_of(token: &str) -> Value {
 fn sign(claims: &Value, secret: &str, alg: Algorithm, kid: Option<String>) -> String {
     let mut header = Header::new(alg);
     header.kid = kid;
-    jsonwebtoken::encode(
-        &header,
-        claims,
-        &EncodingKey::from_secret(secret.as_bytes()),
-    )
-    .unwrap()
+    jsonwebtoken::encode(&header, claims, &EncodingKey::from_secret(secret.as_bytes())).unwrap()
 }
 
 fn kid(token: &str) -> Option<String> {
@@ -36,12 +31,7 @@ fn kid(token: &str) -> Option<String> {
 
 async fn assert_rejected(app: &TestApp, token: &str, why: &str) {
     let res = app.get("/api/v1/auth/me", Some(token)).await;
-    assert_eq!(
-        res.status,
-        401,
-        "{why}: {}",
-        String::from_utf8_lossy(&res.body)
-    );
+    assert_eq!(res.status, 401, "{why}: {}", String::from_utf8_lossy(&res.body));
     res.assert_problem(401, "invalid_token");
 }
 
@@ -52,16 +42,8 @@ async fn the_genuine_token_works_and_re_signing_it_works() {
     assert_eq!(app.get("/api/v1/auth/me", Some(&token)).await.status, 200);
     // Our own signing helper produces accepted tokens, so the rejections below are
     // about what was changed, not about the helper.
-    let resigned = sign(
-        &claims_of(&token),
-        JWT_SECRET,
-        Algorithm::HS256,
-        kid(&token),
-    );
-    assert_eq!(
-        app.get("/api/v1/auth/me", Some(&resigned)).await.status,
-        200
-    );
+    let resigned = sign(&claims_of(&token), JWT_SECRET, Algorithm::HS256, kid(&token));
+    assert_eq!(app.get("/api/v1/auth/me", Some(&resigned)).await.status, 200);
 }
 
 #[actix_web::test]
@@ -75,44 +57,24 @@ async fn forged_tokens_are_rejected() {
     let none_header = URL_SAFE_NO_PAD.encode(br#"{"alg":"none","typ":"JWT"}"#);
     let payload = writer.split('.').nth(1).unwrap();
     assert_rejected(&app, &format!("{none_header}.{payload}."), "alg none").await;
-    assert_rejected(
-        &app,
-        &format!("{none_header}.{payload}"),
-        "alg none without dot",
-    )
-    .await;
+    assert_rejected(&app, &format!("{none_header}.{payload}"), "alg none without dot").await;
 
     // Tampered payload, original signature.
     let mut promoted = claims.clone();
     promoted["role"] = json!("admin");
     promoted["sub"] = json!("someone-else");
     let parts: Vec<&str> = writer.split('.').collect();
-    let tampered = format!(
-        "{}.{}.{}",
-        parts[0],
-        URL_SAFE_NO_PAD.encode(promoted.to_string()),
-        parts[2]
-    );
+    let tampered = format!("{}.{}.{}", parts[0], URL_SAFE_NO_PAD.encode(promoted.to_string()), parts[2]);
     assert_rejected(&app, &tampered, "tampered payload").await;
 
     // Wrong key; another HMAC algorithm with the right key.
     assert_rejected(
         &app,
-        &sign(
-            &claims,
-            "another-secret-0123456789abcdefghij",
-            Algorithm::HS256,
-            kid.clone(),
-        ),
+        &sign(&claims, "another-secret-0123456789abcdefghij", Algorithm::HS256, kid.clone()),
         "wrong key",
     )
     .await;
-    assert_rejected(
-        &app,
-        &sign(&claims, JWT_SECRET, Algorithm::HS512, kid.clone()),
-        "HS512",
-    )
-    .await;
+    assert_rejected(&app, &sign(&claims, JWT_SECRET, Algorithm::HS512, kid.clone()), "HS512").await;
 
     // Right key, bad claims.
     let now = chrono::Utc::now().timestamp();
@@ -149,31 +111,15 @@ async fn forged_tokens_are_rejected() {
     c["sub"] = json!(uuid::Uuid::now_v7().to_string());
     bad.push(("unknown user", c));
     for (why, c) in bad {
-        assert_rejected(
-            &app,
-            &sign(&c, JWT_SECRET, Algorithm::HS256, kid.clone()),
-            why,
-        )
-        .await;
+        assert_rejected(&app, &sign(&c, JWT_SECRET, Algorithm::HS256, kid.clone()), why).await;
     }
 
     // A kid that is not ours.
-    assert_rejected(
-        &app,
-        &sign(&claims, JWT_SECRET, Algorithm::HS256, Some("other".into())),
-        "foreign kid",
-    )
-    .await;
+    assert_rejected(&app, &sign(&claims, JWT_SECRET, Algorithm::HS256, Some("other".into())), "foreign kid").await;
     // Garbage and other schemes.
     assert_rejected(&app, "not.a.token", "garbage").await;
     let res = app
-        .send_with(
-            Method::GET,
-            "/api/v1/auth/me",
-            None,
-            None,
-            &[("authorization", &format!("Basic {writer}"))],
-        )
+        .send_with(Method::GET, "/api/v1/auth/me", None, None, &[("authorization", &format!("Basic {writer}"))])
         .await;
     res.assert_problem(401, "invalid_token");
 }
@@ -183,11 +129,7 @@ async fn expiry_uses_the_clock_with_sixty_seconds_leeway() {
     let app = TestApp::spawn().await;
     let token = app.admin_token().await;
     app.clock.advance(Duration::seconds(900 + 30));
-    assert_eq!(
-        app.get("/api/v1/auth/me", Some(&token)).await.status,
-        200,
-        "within leeway"
-    );
+    assert_eq!(app.get("/api/v1/auth/me", Some(&token)).await.status, 200, "within leeway");
     app.clock.advance(Duration::seconds(40));
     assert_rejected(&app, &token, "expired").await;
 }
@@ -197,44 +139,20 @@ async fn demotion_and_deactivation_bite_on_the_next_request() {
     let app = TestApp::spawn().await;
     let admin = app.admin_token().await;
     let (id, _, other_admin) = app.user("admin").await;
-    assert_eq!(
-        app.get("/api/v1/users", Some(&other_admin)).await.status,
-        200
-    );
+    assert_eq!(app.get("/api/v1/users", Some(&other_admin)).await.status, 200);
 
-    let res = app
-        .patch(
-            &format!("/api/v1/users/{id}"),
-            Some(&admin),
-            json!({"role": "writer"}),
-        )
-        .await;
+    let res = app.patch(&format!("/api/v1/users/{id}"), Some(&admin), json!({"role": "writer"})).await;
     assert_eq!(res.status, 200);
-    app.get("/api/v1/users", Some(&other_admin))
-        .await
-        .assert_problem(403, "forbidden");
+    app.get("/api/v1/users", Some(&other_admin)).await.assert_problem(403, "forbidden");
     let me = app.get("/api/v1/auth/me", Some(&other_admin)).await;
     assert_eq!(me.json()["role"], "writer");
 
-    let res = app
-        .send(
-            Method::DELETE,
-            &format!("/api/v1/users/{id}"),
-            Some(&admin),
-            None,
-        )
-        .await;
+    let res = app.send(Method::DELETE, &format!("/api/v1/users/{id}"), Some(&admin), None).await;
     assert_eq!(res.status, 204);
     assert_rejected(&app, &other_admin, "deactivated").await;
 
     // Reactivation does not revive old tokens.
-    let res = app
-        .patch(
-            &format!("/api/v1/users/{id}"),
-            Some(&admin),
-            json!({"active": true}),
-        )
-        .await;
+    let res = app.patch(&format!("/api/v1/users/{id}"), Some(&admin), json!({"active": true})).await;
     assert_eq!(res.status, 200);
     assert_rejected(&app, &other_admin, "issued before deactivation").await;
 }
@@ -244,13 +162,7 @@ async fn admin_password_reset_ends_the_users_sessions() {
     let app = TestApp::spawn().await;
     let admin = app.admin_token().await;
     let (id, email, token) = app.user("editor").await;
-    let res = app
-        .patch(
-            &format!("/api/v1/users/{id}"),
-            Some(&admin),
-            json!({"password": "reset-by-the-admin"}),
-        )
-        .await;
+    let res = app.patch(&format!("/api/v1/users/{id}"), Some(&admin), json!({"password": "reset-by-the-admin"})).await;
     assert_eq!(res.status, 200);
     assert_rejected(&app, &token, "password reset").await;
     assert_eq!(app.login(&email, "reset-by-the-admin").await.status, 200);

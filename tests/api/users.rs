@@ -10,7 +10,11 @@ async fn admin_creates_reads_lists_updates_and_deactivates() {
     let app = TestApp::spawn().await;
     let admin = app.admin_token().await;
     let res = app
-        .post("/api/v1/users", Some(&admin), json!({"email": "Ann.Lee@Example.org", "display_name": "Ann Lee", "role": "editor", "password": PASSWORD}))
+        .post(
+            "/api/v1/users",
+            Some(&admin),
+            json!({"email": "Ann.Lee@Example.org", "display_name": "Ann Lee", "role": "editor", "password": PASSWORD}),
+        )
         .await;
     assert_eq!(res.status, 201);
     let user = res.json();
@@ -20,15 +24,7 @@ async fn admin_creates_reads_lists_updates_and_deactivates() {
     assert_eq!(user["role"], "editor");
     assert_eq!(user["active"], true);
     assert!(user.get("password").is_none() && user.get("password_hash").is_none());
-    for key in [
-        "id",
-        "email",
-        "display_name",
-        "role",
-        "active",
-        "created_at",
-        "updated_at",
-    ] {
+    for key in ["id", "email", "display_name", "role", "active", "created_at", "updated_at"] {
         assert!(user.get(key).is_some(), "{key}");
     }
     assert!(user["created_at"].as_str().unwrap().ends_with('Z'));
@@ -39,11 +35,7 @@ async fn admin_creates_reads_lists_updates_and_deactivates() {
     assert_eq!(res.json(), user);
 
     let res = app
-        .patch(
-            &format!("/api/v1/users/{id}"),
-            Some(&admin),
-            json!({"display_name": "Ann B. Lee", "role": "writer"}),
-        )
+        .patch(&format!("/api/v1/users/{id}"), Some(&admin), json!({"display_name": "Ann B. Lee", "role": "writer"}))
         .await;
     assert_eq!(res.status, 200);
     let updated = res.json();
@@ -57,14 +49,7 @@ async fn admin_creates_reads_lists_updates_and_deactivates() {
     assert_eq!(list["items"].as_array().unwrap().len(), 2);
     assert!(list["next_cursor"].is_null());
 
-    let res = app
-        .send(
-            Method::DELETE,
-            &format!("/api/v1/users/{id}"),
-            Some(&admin),
-            None,
-        )
-        .await;
+    let res = app.send(Method::DELETE, &format!("/api/v1/users/{id}"), Some(&admin), None).await;
     assert_eq!(res.status, 204);
     let res = app.get(&format!("/api/v1/users/{id}"), Some(&admin)).await;
     assert_eq!(res.json()["active"], false);
@@ -79,36 +64,20 @@ async fn only_admins_may_manage_users() {
     for role in ["editor", "writer", "commercial"] {
         let (_, _, token) = app.user(role).await;
         let t = Some(token.as_str());
-        app.get("/api/v1/users", t)
+        app.get("/api/v1/users", t).await.assert_problem(403, "forbidden");
+        app.post("/api/v1/users", t, json!({"email": "x@example.org", "role": "admin", "password": PASSWORD}))
             .await
             .assert_problem(403, "forbidden");
-        app.post(
-            "/api/v1/users",
-            t,
-            json!({"email": "x@example.org", "role": "admin", "password": PASSWORD}),
-        )
-        .await
-        .assert_problem(403, "forbidden");
-        app.get(&format!("/api/v1/users/{target}"), t)
+        app.get(&format!("/api/v1/users/{target}"), t).await.assert_problem(403, "forbidden");
+        app.patch(&format!("/api/v1/users/{target}"), t, json!({"role": "admin"}))
             .await
             .assert_problem(403, "forbidden");
-        app.patch(
-            &format!("/api/v1/users/{target}"),
-            t,
-            json!({"role": "admin"}),
-        )
-        .await
-        .assert_problem(403, "forbidden");
-        app.send(Method::DELETE, &format!("/api/v1/users/{target}"), t, None)
-            .await
-            .assert_problem(403, "forbidden");
+        app.send(Method::DELETE, &format!("/api/v1/users/{target}"), t, None).await.assert_problem(403, "forbidden");
         // Everyone may read themselves.
         assert_eq!(app.get("/api/v1/auth/me", t).await.json()["role"], role);
     }
     // Nothing changed.
-    let res = app
-        .get(&format!("/api/v1/users/{target}"), Some(&admin))
-        .await;
+    let res = app.get(&format!("/api/v1/users/{target}"), Some(&admin)).await;
     assert_eq!(res.json()["role"], "writer");
     assert_eq!(res.json()["active"], true);
 }
@@ -118,33 +87,37 @@ async fn validation_errors_name_every_field() {
     let app = TestApp::spawn().await;
     let admin = app.admin_token().await;
     let res = app
-        .post("/api/v1/users", Some(&admin), json!({"email": "not-an-email", "role": "writer", "password": "short", "display_name": "   "}))
+        .post(
+            "/api/v1/users",
+            Some(&admin),
+            json!({"email": "not-an-email", "role": "writer", "password": "short", "display_name": "   "}),
+        )
         .await;
     let body = res.assert_problem(422, "validation_failed");
-    let fields: Vec<&str> = body["errors"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|e| e["field"].as_str().unwrap())
-        .collect();
-    assert!(
-        fields.contains(&"email") && fields.contains(&"password"),
-        "{fields:?}"
-    );
+    let fields: Vec<&str> = body["errors"].as_array().unwrap().iter().map(|e| e["field"].as_str().unwrap()).collect();
+    assert!(fields.contains(&"email") && fields.contains(&"password"), "{fields:?}");
+    let res = app
+        .post("/api/v1/users", Some(&admin), json!({"email": "a@example.org", "role": "owner", "password": PASSWORD}))
+        .await;
+    let body = res.assert_problem(422, "validation_failed");
+    assert_eq!(body["errors"][0]["field"], "role");
     let res = app
         .post(
             "/api/v1/users",
             Some(&admin),
-            json!({"email": "a@example.org", "role": "owner", "password": PASSWORD}),
+            json!({"email": "a@example.org", "role": "writer", "password": PASSWORD, "is_admin": true}),
         )
         .await;
     let body = res.assert_problem(422, "validation_failed");
-    assert_eq!(body["errors"][0]["field"], "role");
-    let res = app.post("/api/v1/users", Some(&admin), json!({"email": "a@example.org", "role": "writer", "password": PASSWORD, "is_admin": true})).await;
-    let body = res.assert_problem(422, "validation_failed");
     assert_eq!(body["errors"][0]["field"], "is_admin");
     let long = "x".repeat(101);
-    let res = app.post("/api/v1/users", Some(&admin), json!({"email": "a@example.org", "role": "writer", "password": PASSWORD, "display_name": long})).await;
+    let res = app
+        .post(
+            "/api/v1/users",
+            Some(&admin),
+            json!({"email": "a@example.org", "role": "writer", "password": PASSWORD, "display_name": long}),
+        )
+        .await;
     res.assert_problem(422, "validation_failed");
 }
 
@@ -161,13 +134,7 @@ async fn emails_are_unique_case_insensitively() {
         .await;
     res.assert_problem(409, "email_taken");
     let (id, _, _) = app.user("writer").await;
-    let res = app
-        .patch(
-            &format!("/api/v1/users/{id}"),
-            Some(&admin),
-            json!({"email": ADMIN_EMAIL}),
-        )
-        .await;
+    let res = app.patch(&format!("/api/v1/users/{id}"), Some(&admin), json!({"email": ADMIN_EMAIL})).await;
     res.assert_problem(409, "email_taken");
 }
 
@@ -176,22 +143,10 @@ async fn patch_rejects_null_and_unknown_fields() {
     let app = TestApp::spawn().await;
     let admin = app.admin_token().await;
     let (id, _, _) = app.user("writer").await;
-    let res = app
-        .patch(
-            &format!("/api/v1/users/{id}"),
-            Some(&admin),
-            json!({"display_name": null}),
-        )
-        .await;
+    let res = app.patch(&format!("/api/v1/users/{id}"), Some(&admin), json!({"display_name": null})).await;
     let body = res.assert_problem(422, "validation_failed");
     assert_eq!(body["errors"][0]["field"], "display_name");
-    let res = app
-        .patch(
-            &format!("/api/v1/users/{id}"),
-            Some(&admin),
-            json!({"rol": "admin"}),
-        )
-        .await;
+    let res = app.patch(&format!("/api/v1/users/{id}"), Some(&admin), json!({"rol": "admin"})).await;
     res.assert_problem(422, "validation_failed");
     let res = app.get(&format!("/api/v1/users/{id}"), Some(&admin)).await;
     assert_eq!(res.json()["role"], "writer");
@@ -201,29 +156,14 @@ async fn patch_rejects_null_and_unknown_fields() {
 async fn unknown_ids_are_404() {
     let app = TestApp::spawn().await;
     let admin = app.admin_token().await;
-    for id in [
-        "0193a1b2-c3d4-7e5f-8a9b-0c1d2e3f4a5b",
-        "not-an-id",
-        "'%20OR%201=1--",
-    ] {
-        app.get(&format!("/api/v1/users/{id}"), Some(&admin))
+    for id in ["0193a1b2-c3d4-7e5f-8a9b-0c1d2e3f4a5b", "not-an-id", "'%20OR%201=1--"] {
+        app.get(&format!("/api/v1/users/{id}"), Some(&admin)).await.assert_problem(404, "not_found");
+        app.patch(&format!("/api/v1/users/{id}"), Some(&admin), json!({"role": "admin"}))
             .await
             .assert_problem(404, "not_found");
-        app.patch(
-            &format!("/api/v1/users/{id}"),
-            Some(&admin),
-            json!({"role": "admin"}),
-        )
-        .await
-        .assert_problem(404, "not_found");
-        app.send(
-            Method::DELETE,
-            &format!("/api/v1/users/{id}"),
-            Some(&admin),
-            None,
-        )
-        .await
-        .assert_problem(404, "not_found");
+        app.send(Method::DELETE, &format!("/api/v1/users/{id}"), Some(&admin), None)
+            .await
+            .assert_problem(404, "not_found");
     }
 }
 
@@ -234,54 +174,30 @@ async fn the_last_active_admin_stays() {
     let me = app.get("/api/v1/auth/me", Some(&admin)).await.json();
     let id = me["id"].as_str().unwrap();
     let path = format!("/api/v1/users/{id}");
-    app.patch(&path, Some(&admin), json!({"role": "editor"}))
-        .await
-        .assert_problem(409, "last_admin");
-    app.patch(&path, Some(&admin), json!({"active": false}))
-        .await
-        .assert_problem(409, "last_admin");
-    app.send(Method::DELETE, &path, Some(&admin), None)
-        .await
-        .assert_problem(409, "last_admin");
+    app.patch(&path, Some(&admin), json!({"role": "editor"})).await.assert_problem(409, "last_admin");
+    app.patch(&path, Some(&admin), json!({"active": false})).await.assert_problem(409, "last_admin");
+    app.send(Method::DELETE, &path, Some(&admin), None).await.assert_problem(409, "last_admin");
     assert_eq!(app.get(&path, Some(&admin)).await.json()["role"], "admin");
 
     // With a second admin, the first may step down; then the second is the last.
     let (second, _, second_token) = app.user("admin").await;
-    let res = app
-        .patch(&path, Some(&admin), json!({"role": "editor"}))
-        .await;
+    let res = app.patch(&path, Some(&admin), json!({"role": "editor"})).await;
     assert_eq!(res.status, 200);
     let second_path = format!("/api/v1/users/{second}");
-    app.send(Method::DELETE, &second_path, Some(&second_token), None)
-        .await
-        .assert_problem(409, "last_admin");
+    app.send(Method::DELETE, &second_path, Some(&second_token), None).await.assert_problem(409, "last_admin");
     // A deactivated admin does not count as an active one.
-    let res = app
-        .patch(
-            &path,
-            Some(&second_token),
-            json!({"role": "admin", "active": false}),
-        )
-        .await;
+    let res = app.patch(&path, Some(&second_token), json!({"role": "admin", "active": false})).await;
     assert_eq!(res.status, 200);
-    app.patch(&second_path, Some(&second_token), json!({"role": "writer"}))
-        .await
-        .assert_problem(409, "last_admin");
+    app.patch(&second_path, Some(&second_token), json!({"role": "writer"})).await.assert_problem(409, "last_admin");
 }
 
 #[actix_web::test]
 async fn two_admins_demoting_each_other_at_once_leave_one() {
     let app = TestApp::spawn().await;
     let admin = app.admin_token().await;
-    let first = app.get("/api/v1/auth/me", Some(&admin)).await.json()["id"]
-        .as_str()
-        .unwrap()
-        .to_string();
+    let first = app.get("/api/v1/auth/me", Some(&admin)).await.json()["id"].as_str().unwrap().to_string();
     let (second, _, second_token) = app.user("admin").await;
-    let (second_path, first_path) = (
-        format!("/api/v1/users/{second}"),
-        format!("/api/v1/users/{first}"),
-    );
+    let (second_path, first_path) = (format!("/api/v1/users/{second}"), format!("/api/v1/users/{first}"));
     let a = app.patch(&second_path, Some(&admin), json!({"role": "editor"}));
     let b = app.patch(&first_path, Some(&second_token), json!({"role": "editor"}));
     let (a, b) = futures_util::future::join(a, b).await;
@@ -290,15 +206,9 @@ async fn two_admins_demoting_each_other_at_once_leave_one() {
     // Whichever admin remains can list the admins: exactly one.
     let mut remaining = 0;
     for token in [&admin, &second_token] {
-        let list = app
-            .get("/api/v1/users?role=admin&active=true", Some(token))
-            .await;
+        let list = app.get("/api/v1/users?role=admin&active=true", Some(token)).await;
         if list.status == 200 {
-            assert_eq!(
-                list.json()["items"].as_array().unwrap().len(),
-                1,
-                "{statuses:?}"
-            );
+            assert_eq!(list.json()["items"].as_array().unwrap().len(), 1, "{statuses:?}");
             remaining += 1;
         }
     }
@@ -310,7 +220,13 @@ async fn pagination_walks_every_user_once() {
     let app = TestApp::spawn().await;
     let admin = app.admin_token().await;
     for i in 0..7 {
-        let res = app.post("/api/v1/users", Some(&admin), json!({"email": format!("u{i}@example.org"), "role": "writer", "password": PASSWORD})).await;
+        let res = app
+            .post(
+                "/api/v1/users",
+                Some(&admin),
+                json!({"email": format!("u{i}@example.org"), "role": "writer", "password": PASSWORD}),
+            )
+            .await;
         assert_eq!(res.status, 201);
     }
     let mut seen = Vec::new();
@@ -323,11 +239,7 @@ async fn pagination_walks_every_user_once() {
         let page = app.get(&path, Some(&admin)).await.json();
         let items = page["items"].as_array().unwrap();
         assert!(items.len() <= 3);
-        seen.extend(
-            items
-                .iter()
-                .map(|u| u["email"].as_str().unwrap().to_string()),
-        );
+        seen.extend(items.iter().map(|u| u["email"].as_str().unwrap().to_string()));
         match page["next_cursor"].as_str() {
             Some(c) => cursor = Some(c.to_string()),
             None => break,
@@ -337,10 +249,7 @@ async fn pagination_walks_every_user_once() {
     let mut unique = seen.clone();
     unique.dedup();
     assert_eq!(unique.len(), 8);
-    let writers = app
-        .get("/api/v1/users?role=writer&limit=100", Some(&admin))
-        .await
-        .json();
+    let writers = app.get("/api/v1/users?role=writer&limit=100", Some(&admin)).await.json();
     assert_eq!(writers["items"].as_array().unwrap().len(), 7);
 }
 
@@ -368,19 +277,8 @@ async fn concurrent_creations_all_land_and_duplicates_conflict_exactly_once() {
     }))
     .await;
     let statuses: Vec<u16> = same.iter().map(|r| r.status).collect();
-    assert_eq!(
-        statuses.iter().filter(|s| **s == 201).count(),
-        1,
-        "{statuses:?}"
-    );
-    assert_eq!(
-        statuses.iter().filter(|s| **s == 409).count(),
-        19,
-        "{statuses:?}"
-    );
-    let list = app
-        .get("/api/v1/users?limit=100", Some(&admin))
-        .await
-        .json();
+    assert_eq!(statuses.iter().filter(|s| **s == 201).count(), 1, "{statuses:?}");
+    assert_eq!(statuses.iter().filter(|s| **s == 409).count(), 19, "{statuses:?}");
+    let list = app.get("/api/v1/users?limit=100", Some(&admin)).await.json();
     assert_eq!(list["items"].as_array().unwrap().len(), 22);
 }

@@ -26,15 +26,8 @@ pub const PASSWORD: &str = "a-long-password-1";
 
 /// A fresh database for one test.
 pub enum TestDb {
-    Sqlite {
-        _dir: tempfile::TempDir,
-        url: DatabaseUrl,
-    },
-    Postgres {
-        admin_url: String,
-        name: String,
-        url: DatabaseUrl,
-    },
+    Sqlite { _dir: tempfile::TempDir, url: DatabaseUrl },
+    Postgres { admin_url: String, name: String, url: DatabaseUrl },
 }
 
 impl TestDb {
@@ -42,28 +35,17 @@ impl TestDb {
         match std::env::var("MASTHEAD_TEST_POSTGRES_URL") {
             Ok(admin_url) if !admin_url.is_empty() => {
                 let name = format!("masthead_test_{}", uuid::Uuid::now_v7().simple());
-                let mut conn = diesel::PgConnection::establish(&admin_url)
-                    .expect("connect to MASTHEAD_TEST_POSTGRES_URL");
-                diesel::sql_query(format!("CREATE DATABASE {name}"))
-                    .execute(&mut conn)
-                    .expect("create test database");
+                let mut conn =
+                    diesel::PgConnection::establish(&admin_url).expect("connect to MASTHEAD_TEST_POSTGRES_URL");
+                diesel::sql_query(format!("CREATE DATABASE {name}")).execute(&mut conn).expect("create test database");
                 let base = admin_url.split('?').next().unwrap_or(&admin_url);
                 let base = &base[..base.rfind('/').expect("URL has a database name")];
                 let url = DatabaseUrl::Postgres(format!("{base}/{name}"));
-                TestDb::Postgres {
-                    admin_url,
-                    name,
-                    url,
-                }
+                TestDb::Postgres { admin_url, name, url }
             }
             _ => {
                 let dir = tempfile::tempdir().expect("temp dir");
-                let url = DatabaseUrl::Sqlite(
-                    dir.path()
-                        .join("masthead.db")
-                        .to_string_lossy()
-                        .into_owned(),
-                );
+                let url = DatabaseUrl::Sqlite(dir.path().join("masthead.db").to_string_lossy().into_owned());
                 TestDb::Sqlite { _dir: dir, url }
             }
         }
@@ -78,13 +60,9 @@ impl TestDb {
 
 impl Drop for TestDb {
     fn drop(&mut self) {
-        if let TestDb::Postgres {
-            admin_url, name, ..
-        } = self
-        {
+        if let TestDb::Postgres { admin_url, name, .. } = self {
             if let Ok(mut conn) = diesel::PgConnection::establish(admin_url) {
-                let _ = diesel::sql_query(format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
-                    .execute(&mut conn);
+                let _ = diesel::sql_query(format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)")).execute(&mut conn);
             }
         }
     }
@@ -113,32 +91,19 @@ impl Resp {
     }
 
     pub fn header(&self, name: &str) -> Option<String> {
-        self.headers
-            .get(name)
-            .and_then(|v| v.to_str().ok())
-            .map(str::to_string)
+        self.headers.get(name).and_then(|v| v.to_str().ok()).map(str::to_string)
     }
 
     /// Asserts an RFC 9457 problem with this status and code.
     #[track_caller]
     pub fn assert_problem(&self, status: u16, code: &str) -> Value {
-        assert_eq!(
-            self.status,
-            status,
-            "body: {}",
-            String::from_utf8_lossy(&self.body)
-        );
-        assert_eq!(
-            self.header("content-type").as_deref(),
-            Some("application/problem+json")
-        );
+        assert_eq!(self.status, status, "body: {}", String::from_utf8_lossy(&self.body));
+        assert_eq!(self.header("content-type").as_deref(), Some("application/problem+json"));
         let body = self.json();
         assert_eq!(body["status"], status);
         assert_eq!(body["code"], code, "body: {body}");
         assert_eq!(body["type"], format!("urn:masthead:problem:{code}"));
-        assert!(
-            body["title"].is_string() && body["detail"].is_string() && body["errors"].is_array()
-        );
+        assert!(body["title"].is_string() && body["detail"].is_string() && body["errors"].is_array());
         body
     }
 }
@@ -160,13 +125,8 @@ impl TestApp {
         database.migrate().expect("migrate");
         let clock = Clock::system();
         let secret = bootstrap::jwt_secret(&database, Some(JWT_SECRET)).expect("secret");
-        bootstrap::ensure_first_admin(
-            &database,
-            &clock,
-            Some(ADMIN_EMAIL.into()),
-            Some(ADMIN_PASSWORD.into()),
-        )
-        .expect("first admin");
+        bootstrap::ensure_first_admin(&database, &clock, Some(ADMIN_EMAIL.into()), Some(ADMIN_PASSWORD.into()))
+            .expect("first admin");
         let state = AppState {
             db: database,
             jwt: Arc::new(JwtKeys::new(&secret, settings.access_token_ttl_secs)),
@@ -185,23 +145,11 @@ impl TestApp {
             });
         });
         let handle = rx.recv().expect("server started");
-        TestApp {
-            base,
-            clock,
-            handle: Some(handle),
-            thread: Some(thread),
-            _db: db,
-        }
+        TestApp { base, clock, handle: Some(handle), thread: Some(thread), _db: db }
     }
 
     /// Sends a request; `body` as JSON when given.
-    pub async fn send(
-        &self,
-        method: Method,
-        path: &str,
-        token: Option<&str>,
-        body: Option<Value>,
-    ) -> Resp {
+    pub async fn send(&self, method: Method, path: &str, token: Option<&str>, body: Option<Value>) -> Resp {
         self.send_with(method, path, token, body, &[]).await
     }
 
@@ -213,9 +161,7 @@ impl TestApp {
         body: Option<Value>,
         headers: &[(&str, &str)],
     ) -> Resp {
-        let client = awc::Client::builder()
-            .timeout(std::time::Duration::from_secs(60))
-            .finish();
+        let client = awc::Client::builder().disable_redirects().timeout(std::time::Duration::from_secs(60)).finish();
         let mut req = client.request(method, format!("{}{}", self.base, path));
         if let Some(token) = token {
             req = req.insert_header(("authorization", format!("Bearer {token}")));
@@ -228,17 +174,8 @@ impl TestApp {
             None => req.send().await,
         }
         .expect("request");
-        let body = res
-            .body()
-            .limit(16 * 1024 * 1024)
-            .await
-            .expect("body")
-            .to_vec();
-        Resp {
-            status: res.status().as_u16(),
-            headers: res.headers().clone(),
-            body,
-        }
+        let body = res.body().limit(16 * 1024 * 1024).await.expect("body").to_vec();
+        Resp { status: res.status().as_u16(), headers: res.headers().clone(), body }
     }
 
     /// Sends raw bytes with the given content type.
@@ -250,27 +187,15 @@ impl TestApp {
         content_type: &str,
         body: Vec<u8>,
     ) -> Resp {
-        let client = awc::Client::builder()
-            .timeout(std::time::Duration::from_secs(60))
-            .finish();
-        let mut req = client
-            .request(method, format!("{}{}", self.base, path))
-            .insert_header(("content-type", content_type));
+        let client = awc::Client::builder().disable_redirects().timeout(std::time::Duration::from_secs(60)).finish();
+        let mut req =
+            client.request(method, format!("{}{}", self.base, path)).insert_header(("content-type", content_type));
         if let Some(token) = token {
             req = req.insert_header(("authorization", format!("Bearer {token}")));
         }
         let mut res = req.send_body(body).await.expect("request");
-        let body = res
-            .body()
-            .limit(16 * 1024 * 1024)
-            .await
-            .expect("body")
-            .to_vec();
-        Resp {
-            status: res.status().as_u16(),
-            headers: res.headers().clone(),
-            body,
-        }
+        let body = res.body().limit(16 * 1024 * 1024).await.expect("body").to_vec();
+        Resp { status: res.status().as_u16(), headers: res.headers().clone(), body }
     }
 
     pub async fn get(&self, path: &str, token: Option<&str>) -> Resp {
@@ -286,31 +211,18 @@ impl TestApp {
     }
 
     pub async fn login(&self, email: &str, password: &str) -> Resp {
-        self.post(
-            "/api/v1/auth/login",
-            None,
-            json!({"email": email, "password": password}),
-        )
-        .await
+        self.post("/api/v1/auth/login", None, json!({"email": email, "password": password})).await
     }
 
     /// Logs in and returns the whole token response.
     pub async fn session(&self, email: &str, password: &str) -> Value {
         let res = self.login(email, password).await;
-        assert_eq!(
-            res.status,
-            200,
-            "login {email}: {}",
-            String::from_utf8_lossy(&res.body)
-        );
+        assert_eq!(res.status, 200, "login {email}: {}", String::from_utf8_lossy(&res.body));
         res.json()
     }
 
     pub async fn admin_token(&self) -> String {
-        self.session(ADMIN_EMAIL, ADMIN_PASSWORD).await["access_token"]
-            .as_str()
-            .expect("token")
-            .to_string()
+        self.session(ADMIN_EMAIL, ADMIN_PASSWORD).await["access_token"].as_str().expect("token").to_string()
     }
 
     /// Creates a user with `role` (as the first admin) and returns (id, email, access token).
@@ -318,14 +230,15 @@ impl TestApp {
         let admin = self.admin_token().await;
         let email = format!("{role}-{}@example.org", uuid::Uuid::now_v7().simple());
         let res = self
-            .post("/api/v1/users", Some(&admin), json!({"email": email, "role": role, "password": PASSWORD, "display_name": format!("A {role}")}))
+            .post(
+                "/api/v1/users",
+                Some(&admin),
+                json!({"email": email, "role": role, "password": PASSWORD, "display_name": format!("A {role}")}),
+            )
             .await;
         assert_eq!(res.status, 201, "{}", String::from_utf8_lossy(&res.body));
         let id = res.json()["id"].as_str().expect("id").to_string();
-        let token = self.session(&email, PASSWORD).await["access_token"]
-            .as_str()
-            .expect("token")
-            .to_string();
+        let token = self.session(&email, PASSWORD).await["access_token"].as_str().expect("token").to_string();
         (id, email, token)
     }
 }
@@ -339,5 +252,56 @@ impl Drop for TestApp {
         if let Some(thread) = self.thread.take() {
             let _ = thread.join();
         }
+    }
+}
+
+/// Fixtures for newsroom content.
+impl TestApp {
+    /// Creates a section and returns its id.
+    pub async fn section(&self, token: &str, body: Value) -> String {
+        let res = self.post("/api/v1/sections", Some(token), body).await;
+        assert_eq!(res.status, 201, "{}", String::from_utf8_lossy(&res.body));
+        res.json()["id"].as_str().unwrap().to_string()
+    }
+
+    /// Creates a draft article from `body` (headline and section_id at least).
+    pub async fn article(&self, token: &str, body: Value) -> Value {
+        let res = self.post("/api/v1/articles", Some(token), body).await;
+        assert_eq!(res.status, 201, "{}", String::from_utf8_lossy(&res.body));
+        res.json()
+    }
+
+    /// Runs a workflow action with the article's current version as If-Match.
+    pub async fn action(&self, token: &str, article: &Value, action: &str, body: Option<Value>) -> Resp {
+        let etag = format!("\"{}\"", article["version"]);
+        self.send_with(
+            Method::POST,
+            &format!("/api/v1/articles/{}/{action}", article["id"].as_str().unwrap()),
+            Some(token),
+            body,
+            &[("if-match", etag.as_str())],
+        )
+        .await
+    }
+
+    /// Creates and publishes an article; returns it as published.
+    pub async fn published(&self, token: &str, body: Value) -> Value {
+        let draft = self.article(token, body).await;
+        let res = self.action(token, &draft, "publish", None).await;
+        assert_eq!(res.status, 200, "{}", String::from_utf8_lossy(&res.body));
+        res.json()
+    }
+
+    /// PATCHes an article with its current version as If-Match.
+    pub async fn edit(&self, token: &str, article: &Value, body: Value) -> Resp {
+        let etag = format!("\"{}\"", article["version"]);
+        self.send_with(
+            Method::PATCH,
+            &format!("/api/v1/articles/{}", article["id"].as_str().unwrap()),
+            Some(token),
+            Some(body),
+            &[("if-match", etag.as_str())],
+        )
+        .await
     }
 }

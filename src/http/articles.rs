@@ -1,0 +1,711 @@
+//! `/api/v1/articles`: the newsroom's articles, their workflow, trash and revisions.
+//! Admins, editors and writers only (commercial users get 403).
+
+use actix_web::http::StatusCode;
+use actix_web::{HttpResponse, delete, get, patch, post, web};
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
+
+use crate::auth::{Authenticated, Newsroom};
+use crate::db::articles::EditorialFilter;
+use crate::domain::article::{Access, Action, Block, Content, Image, Seo, Status};
+use crate::error::ApiError;
+use crate::http::conditional::RequireIfMatch;
+use crate::http::extract::{ApiJson, ApiQuery, OptionalJson};
+use crate::http::{non_null, nullable, pagination, time, versioned};
+use crate::service::articles::{self, Article, ArticlePatch, NewArticle, Revision};
+use crate::state::AppState;
+
+/// An article, as editors see it.
+#[derive(Debug, Serialize, ToSchema)]
+#[schema(example = json!({
+    "id": "0193a1b2-c3d4-7e5f-8a9b-0c1d2e3f4a5b", "slug": "tokyo-stocks-rally", "headline": "Tokyo stocks rally as yen weakens",
+    "standfirst": "Exporters lead the Nikkei to a three-month high", "dateline": "TOKYO", "kicker": "Markets",
+    "hero_image": {"url": "https://img.example.com/tokyo.jpg", "caption": "Traders in Tokyo", "credit": "Photo: A. Sato", "alt": "A trading floor"},
+    "body": [{"type": "paragraph", "text": "Shares in Tokyo rose on <em>Monday</em>."}, {"type": "heading", "text": "Exporters gain", "level": 2}],
+    "section_id": "0193a1b2-c3d4-7e5f-8a9b-0c1d2e3f4a5c", "author_ids": ["0193a1b2-c3d4-7e5f-8a9b-0c1d2e3f4a5d"], "tags": ["japan", "stocks"],
+    "access": "free", "preview_blocks": null, "seo": null, "status": "published", "publish_at": "2026-11-27T09:30:00Z",
+    "first_published_at": "2026-11-27T09:30:00Z", "published_at": "2026-11-27T09:30:00Z", "updated_at": "2026-11-27T09:31:00Z",
+    "created_at": "2026-11-27T08:00:00Z", "trashed_at": null, "version": 4
+}))]
+pub struct ArticleResponse {
+    pub id: String,
+    pub slug: String,
+    pub headline: String,
+    /// The one-line summary under the headline (plain text).
+    pub standfirst: Option<String>,
+    /// Where the story was filed from, e.g. `TOKYO` (plain text).
+    pub dateline: Option<String>,
+    /// The small label above the headline (plain text).
+    pub kicker: Option<String>,
+    pub hero_image: Option<Image>,
+    pub body: Vec<Block>,
+    pub section_id: String,
+    /// Bylines in order; the creator is first unless changed.
+    pub author_ids: Vec<String>,
+    /// Lower-cased, unique.
+    pub tags: Vec<String>,
+    pub access: Access,
+    /// Blocks shown publicly for metered and premium articles (site default when null).
+    pub preview_blocks: Option<i64>,
+    pub seo: Option<Seo>,
+    /// `scheduled` turns into `published` by itself when `publish_at` passes.
+    pub status: Status,
+    #[serde(serialize_with = "time::rfc3339_opt")]
+    #[schema(value_type = Option<String>, format = DateTime)]
+    pub publish_at: Option<DateTime<Utc>>,
+    #[serde(serialize_with = "time::rfc3339_opt")]
+    #[schema(value_type = Option<String>, format = DateTime)]
+    pub first_published_at: Option<DateTime<Utc>>,
+    #[serde(serialize_with = "time::rfc3339_opt")]
+    #[schema(value_type = Option<String>, format = DateTime)]
+    pub published_at: Option<DateTime<Utc>>,
+    #[serde(serialize_with = "time::rfc3339")]
+    pub updated_at: DateTime<Utc>,
+    #[serde(serialize_with = "time::rfc3339")]
+    pub created_at: DateTime<Utc>,
+    /// Set while the article is in the trash.
+    #[serde(serialize_with = "time::rfc3339_opt")]
+    #[schema(value_type = Option<String>, format = DateTime)]
+    pub trashed_at: Option<DateTime<Utc>>,
+    pub version: i64,
+}
+
+impl From<Article> for ArticleResponse {
+    fn from(a: Article) -> Self {
+        let c = a.content;
+        ArticleResponse {
+            id: a.id,
+            slug: c.slug,
+            headline: c.headline,
+            standfirst: c.standfirst,
+            dateline: c.dateline,
+            kicker: c.kicker,
+            hero_image: c.hero_image,
+            body: c.body,
+            section_id: c.section_id,
+            author_ids: c.author_ids,
+            tags: c.tags,
+            access: c.access,
+            preview_blocks: c.preview_blocks,
+            seo: c.seo,
+            status: a.status,
+            publish_at: a.publish_at,
+            first_published_at: a.first_published_at,
+            published_at: a.published_at,
+            updated_at: a.updated_at,
+            created_at: a.created_at,
+            trashed_at: a.trashed_at,
+            version: a.version,
+        }
+    }
+}
+
+fn article_response(status: StatusCode, article: Article) -> HttpResponse {
+    versioned(status, article.version, &ArticleResponse::from(article))
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ArticlePage {
+    pub items: Vec<ArticleResponse>,
+    /// Pass as `cursor` for the next page; `null` on the last page.
+    pub next_cursor: Option<String>,
+}
+
+#[derive(Debug, Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
+pub struct ListArticlesQuery {
+    /// Only articles in this (effective) status.
+    pub status: Option<Status>,
+    /// Only articles in this section id or its sub-sections.
+    pub section: Option<String>,
+    /// Only articles this user id is an author of.
+    pub author: Option<String>,
+    /// Only articles with this tag.
+    pub tag: Option<String>,
+    /// Words to find in the headline, standfirst or body.
+    pub q: Option<String>,
+    /// `true` lists the trash instead.
+    pub trashed: Option<bool>,
+    /// Page size, 1..=100 (default 20).
+    #[param(minimum = 1, maximum = 100, example = 20)]
+    pub limit: Option<i64>,
+    /// The `next_cursor` of the previous page.
+    pub cursor: Option<String>,
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+#[schema(example = json!({
+    "headline": "Tokyo stocks rally as yen weakens", "section_id": "0193a1b2-c3d4-7e5f-8a9b-0c1d2e3f4a5c",
+    "standfirst": "Exporters lead the Nikkei to a three-month high", "dateline": "TOKYO",
+    "body": [{"type": "paragraph", "text": "Shares in Tokyo rose on Monday."}], "tags": ["japan"]
+}))]
+pub struct CreateArticleRequest {
+    #[schema(min_length = 1, max_length = 300)]
+    pub headline: String,
+    pub section_id: String,
+    /// Defaults to one made from the headline (made unique with a number).
+    #[schema(max_length = 120, pattern = "^[a-z0-9]+(-[a-z0-9]+)*$")]
+    pub slug: Option<String>,
+    pub standfirst: Option<String>,
+    pub dateline: Option<String>,
+    pub kicker: Option<String>,
+    pub hero_image: Option<Image>,
+    #[serde(default)]
+    pub body: Vec<Block>,
+    /// Further authors; the creator is always the first.
+    #[serde(default)]
+    pub author_ids: Vec<String>,
+    #[serde(default)]
+    pub tags: Vec<String>,
+    /// Defaults to `free`.
+    pub access: Option<Access>,
+    #[schema(minimum = 0, maximum = 50)]
+    pub preview_blocks: Option<i64>,
+    pub seo: Option<Seo>,
+}
+
+/// Fields to change; absent fields stay. Nullable fields accept `null` to clear them.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+#[schema(example = json!({"headline": "Tokyo stocks extend rally", "tags": ["japan", "markets"]}))]
+pub struct UpdateArticleRequest {
+    #[serde(default, deserialize_with = "non_null")]
+    #[schema(value_type = String, min_length = 1, max_length = 300)]
+    pub headline: Option<String>,
+    /// A new slug; the old one keeps answering on the public API with a redirect.
+    #[serde(default, deserialize_with = "non_null")]
+    #[schema(value_type = String, max_length = 120, pattern = "^[a-z0-9]+(-[a-z0-9]+)*$")]
+    pub slug: Option<String>,
+    #[serde(default, deserialize_with = "nullable")]
+    #[schema(value_type = Option<String>)]
+    pub standfirst: Option<Option<String>>,
+    #[serde(default, deserialize_with = "nullable")]
+    #[schema(value_type = Option<String>)]
+    pub dateline: Option<Option<String>>,
+    #[serde(default, deserialize_with = "nullable")]
+    #[schema(value_type = Option<String>)]
+    pub kicker: Option<Option<String>>,
+    #[serde(default, deserialize_with = "nullable")]
+    #[schema(value_type = Option<Image>)]
+    pub hero_image: Option<Option<Image>>,
+    #[serde(default, deserialize_with = "non_null")]
+    #[schema(value_type = Vec<Block>)]
+    pub body: Option<Vec<Block>>,
+    #[serde(default, deserialize_with = "non_null")]
+    #[schema(value_type = String)]
+    pub section_id: Option<String>,
+    /// The whole byline list, in order.
+    #[serde(default, deserialize_with = "non_null")]
+    #[schema(value_type = Vec<String>)]
+    pub author_ids: Option<Vec<String>>,
+    #[serde(default, deserialize_with = "non_null")]
+    #[schema(value_type = Vec<String>)]
+    pub tags: Option<Vec<String>>,
+    #[serde(default, deserialize_with = "non_null")]
+    #[schema(value_type = Access)]
+    pub access: Option<Access>,
+    #[serde(default, deserialize_with = "nullable")]
+    #[schema(value_type = Option<i64>, minimum = 0, maximum = 50)]
+    pub preview_blocks: Option<Option<i64>>,
+    #[serde(default, deserialize_with = "nullable")]
+    #[schema(value_type = Option<Seo>)]
+    pub seo: Option<Option<Seo>>,
+}
+
+/// When to publish.
+#[derive(Debug, Default, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+#[schema(example = json!({"publish_at": "2026-12-01T06:00:00Z"}))]
+pub struct PublishRequest {
+    /// In the future: scheduled, goes live by itself then. Absent or past: live now
+    /// (a past time back-dates it).
+    #[schema(value_type = Option<String>, format = DateTime)]
+    pub publish_at: Option<DateTime<Utc>>,
+}
+
+/// Lists articles newest first. Writers see their own work and what is published.
+#[utoipa::path(
+    tag = "articles", operation_id = "listArticles", params(ListArticlesQuery), security(("bearerAuth" = [])),
+    responses((status = 200, description = "A page of articles.", body = ArticlePage), (status = 403, description = "Commercial users cannot read articles here."))
+)]
+#[get("/articles")]
+pub async fn list_articles(
+    user: Authenticated<Newsroom>,
+    state: web::Data<AppState>,
+    query: ApiQuery<ListArticlesQuery>,
+) -> Result<web::Json<ArticlePage>, ApiError> {
+    let q = query.into_inner()?;
+    let limit = pagination::limit(q.limit)?;
+    let after = q.cursor.as_deref().map(pagination::decode_cursor).transpose()?;
+    let filter = EditorialFilter {
+        status: q.status.map(|s| s.as_str().to_string()),
+        section_ids: q.section.map(|s| vec![s]),
+        author: q.author,
+        tag: q.tag.map(|t| t.trim().to_lowercase()),
+        q: q.q.filter(|q| !q.trim().is_empty()),
+        visible_to: None,
+        trashed: q.trashed.unwrap_or(false),
+    };
+    let (items, next) = articles::list(&state, &user, filter, after, limit).await?;
+    Ok(web::Json(ArticlePage {
+        items: items.into_iter().map(ArticleResponse::from).collect(),
+        next_cursor: next.as_deref().map(pagination::encode_cursor),
+    }))
+}
+
+/// Creates a draft.
+#[utoipa::path(
+    tag = "articles", operation_id = "createArticle", request_body = CreateArticleRequest, security(("bearerAuth" = [])),
+    responses(
+        (status = 201, description = "Created, as a draft.", body = ArticleResponse, headers(
+            ("Location" = String, description = "The new article's URL."),
+            ("ETag" = String, description = "The article's version, `\"1\"`."))),
+        (status = 403, description = "Commercial users cannot write articles."),
+        (status = 409, description = "The slug given is taken."),
+    )
+)]
+#[post("/articles")]
+pub async fn create_article(
+    user: Authenticated<Newsroom>,
+    state: web::Data<AppState>,
+    body: ApiJson<CreateArticleRequest>,
+) -> Result<HttpResponse, ApiError> {
+    let b = body.into_inner()?;
+    let new = NewArticle {
+        slug: b.slug,
+        headline: b.headline,
+        standfirst: b.standfirst,
+        dateline: b.dateline,
+        kicker: b.kicker,
+        hero_image: b.hero_image,
+        body: b.body,
+        section_id: b.section_id,
+        author_ids: b.author_ids,
+        tags: b.tags,
+        access: b.access.unwrap_or(Access::Free),
+        preview_blocks: b.preview_blocks,
+        seo: b.seo,
+    };
+    let article = articles::create(&state, &user, new).await?;
+    let location = format!("/api/v1/articles/{}", article.id);
+    let mut res = article_response(StatusCode::CREATED, article);
+    res.headers_mut().insert(
+        actix_web::http::header::LOCATION,
+        actix_web::http::header::HeaderValue::from_str(&location).map_err(ApiError::internal)?,
+    );
+    Ok(res)
+}
+
+/// Reads an article (404 for another writer's unpublished work).
+#[utoipa::path(
+    tag = "articles", operation_id = "getArticle", params(("id" = String, Path, description = "The article's id.")),
+    security(("bearerAuth" = [])),
+    responses(
+        (status = 200, description = "The article.", body = ArticleResponse, headers(("ETag" = String, description = "The version."))),
+        (status = 403, description = "Commercial users cannot read articles here."),
+        (status = 404, description = "No such article, or not yours to see."),
+    )
+)]
+#[get("/articles/{id}")]
+pub async fn get_article(
+    user: Authenticated<Newsroom>,
+    state: web::Data<AppState>,
+    id: web::Path<String>,
+) -> Result<HttpResponse, ApiError> {
+    Ok(article_response(StatusCode::OK, articles::get(&state, &user, id.into_inner()).await?))
+}
+
+/// Changes an article's content; stores a revision. Needs `If-Match`.
+#[utoipa::path(
+    tag = "articles", operation_id = "updateArticle",
+    params(
+        ("id" = String, Path, description = "The article's id."),
+        ("If-Match" = String, Header, description = "The ETag of the version being changed."),
+    ),
+    request_body = UpdateArticleRequest, security(("bearerAuth" = [])),
+    responses(
+        (status = 200, description = "The changed article.", body = ArticleResponse, headers(("ETag" = String, description = "The new version."))),
+        (status = 403, description = "Writers edit only their own drafts and articles in review."),
+        (status = 404, description = "No such article, or not yours to see."),
+        (status = 409, description = "The slug is taken, or the article is in the trash."),
+        (status = 412, description = "The article changed since that ETag; the response carries the current one."),
+        (status = 428, description = "If-Match is missing."),
+    )
+)]
+#[patch("/articles/{id}")]
+pub async fn update_article(
+    user: Authenticated<Newsroom>,
+    state: web::Data<AppState>,
+    id: web::Path<String>,
+    if_match: RequireIfMatch,
+    body: ApiJson<UpdateArticleRequest>,
+) -> Result<HttpResponse, ApiError> {
+    let if_match = if_match.into_inner()?;
+    let b = body.into_inner()?;
+    let patch = ArticlePatch {
+        slug: b.slug,
+        headline: b.headline,
+        standfirst: b.standfirst,
+        dateline: b.dateline,
+        kicker: b.kicker,
+        hero_image: b.hero_image,
+        body: b.body,
+        section_id: b.section_id,
+        author_ids: b.author_ids,
+        tags: b.tags,
+        access: b.access,
+        preview_blocks: b.preview_blocks,
+        seo: b.seo,
+    };
+    Ok(article_response(StatusCode::OK, articles::update(&state, &user, id.into_inner(), if_match, patch).await?))
+}
+
+/// Moves an article to the trash. Needs `If-Match`.
+#[utoipa::path(
+    tag = "articles", operation_id = "deleteArticle",
+    params(("id" = String, Path, description = "The article's id."), ("If-Match" = String, Header, description = "The current ETag.")),
+    security(("bearerAuth" = [])),
+    responses(
+        (status = 204, description = "In the trash; restore it with POST .../restore."),
+        (status = 403, description = "Writers trash only their own drafts."),
+        (status = 404, description = "No such article, or not yours to see."),
+        (status = 409, description = "Already in the trash."),
+        (status = 412, description = "The article changed since that ETag."),
+        (status = 428, description = "If-Match is missing."),
+    )
+)]
+#[delete("/articles/{id}")]
+pub async fn delete_article(
+    user: Authenticated<Newsroom>,
+    state: web::Data<AppState>,
+    id: web::Path<String>,
+    if_match: RequireIfMatch,
+) -> Result<HttpResponse, ApiError> {
+    articles::trash(&state, &user, id.into_inner(), if_match.into_inner()?).await?;
+    Ok(HttpResponse::NoContent().finish())
+}
+
+/// Brings an article back from the trash. Needs `If-Match`.
+#[utoipa::path(
+    tag = "articles", operation_id = "restoreArticle",
+    params(("id" = String, Path, description = "The article's id."), ("If-Match" = String, Header, description = "The current ETag.")),
+    security(("bearerAuth" = [])),
+    responses(
+        (status = 200, description = "Restored.", body = ArticleResponse, headers(("ETag" = String, description = "The new version."))),
+        (status = 403, description = "Writers restore only their own drafts."),
+        (status = 404, description = "No such article, or not yours to see."),
+        (status = 409, description = "The article is not in the trash."),
+        (status = 412, description = "The article changed since that ETag."),
+        (status = 428, description = "If-Match is missing."),
+    )
+)]
+#[post("/articles/{id}/restore")]
+pub async fn restore_article(
+    user: Authenticated<Newsroom>,
+    state: web::Data<AppState>,
+    id: web::Path<String>,
+    if_match: RequireIfMatch,
+) -> Result<HttpResponse, ApiError> {
+    let article = articles::restore(&state, &user, id.into_inner(), if_match.into_inner()?).await?;
+    Ok(article_response(StatusCode::OK, article))
+}
+
+async fn act(
+    user: Authenticated<Newsroom>,
+    state: web::Data<AppState>,
+    id: String,
+    if_match: RequireIfMatch,
+    action: Action,
+    publish_at: Option<DateTime<Utc>>,
+) -> Result<HttpResponse, ApiError> {
+    let article = articles::act(&state, &user, id, if_match.into_inner()?, action, publish_at).await?;
+    Ok(article_response(StatusCode::OK, article))
+}
+
+/// Sends a draft for review (draft → in_review). Writers may submit their own.
+#[utoipa::path(
+    tag = "articles", operation_id = "submitArticle",
+    params(("id" = String, Path, description = "The article's id."), ("If-Match" = String, Header, description = "The current ETag.")),
+    security(("bearerAuth" = [])),
+    responses(
+        (status = 200, description = "In review.", body = ArticleResponse, headers(("ETag" = String, description = "The new version."))),
+        (status = 403, description = "Not yours to submit."),
+        (status = 404, description = "No such article, or not yours to see."),
+        (status = 409, description = "Not open from the current status; `detail` names the allowed actions."),
+        (status = 412, description = "The article changed since that ETag."),
+        (status = 428, description = "If-Match is missing."),
+    )
+)]
+#[post("/articles/{id}/submit")]
+pub async fn submit_article(
+    user: Authenticated<Newsroom>,
+    state: web::Data<AppState>,
+    id: web::Path<String>,
+    if_match: RequireIfMatch,
+) -> Result<HttpResponse, ApiError> {
+    act(user, state, id.into_inner(), if_match, Action::Submit, None).await
+}
+
+/// Publishes now, or schedules for a future `publish_at` (admins and editors).
+#[utoipa::path(
+    tag = "articles", operation_id = "publishArticle",
+    params(("id" = String, Path, description = "The article's id."), ("If-Match" = String, Header, description = "The current ETag.")),
+    request_body(content = Option<PublishRequest>, description = "Optional: when to publish."),
+    security(("bearerAuth" = [])),
+    responses(
+        (status = 200, description = "Published or scheduled.", body = ArticleResponse, headers(("ETag" = String, description = "The new version."))),
+        (status = 403, description = "Only admins and editors publish."),
+        (status = 404, description = "No such article, or not yours to see."),
+        (status = 409, description = "Not open from the current status; `detail` names the allowed actions."),
+        (status = 412, description = "The article changed since that ETag."),
+        (status = 428, description = "If-Match is missing."),
+    )
+)]
+#[post("/articles/{id}/publish")]
+pub async fn publish_article(
+    user: Authenticated<Newsroom>,
+    state: web::Data<AppState>,
+    id: web::Path<String>,
+    if_match: RequireIfMatch,
+    body: OptionalJson<PublishRequest>,
+) -> Result<HttpResponse, ApiError> {
+    let body = body.into_inner()?.unwrap_or_default();
+    act(user, state, id.into_inner(), if_match, Action::Publish, body.publish_at).await
+}
+
+/// Takes an article back to draft (from review, scheduled, published or archived).
+#[utoipa::path(
+    tag = "articles", operation_id = "unpublishArticle",
+    params(("id" = String, Path, description = "The article's id."), ("If-Match" = String, Header, description = "The current ETag.")),
+    security(("bearerAuth" = [])),
+    responses(
+        (status = 200, description = "Back to draft.", body = ArticleResponse, headers(("ETag" = String, description = "The new version."))),
+        (status = 403, description = "Only admins and editors unpublish."),
+        (status = 404, description = "No such article, or not yours to see."),
+        (status = 409, description = "Not open from the current status; `detail` names the allowed actions."),
+        (status = 412, description = "The article changed since that ETag."),
+        (status = 428, description = "If-Match is missing."),
+    )
+)]
+#[post("/articles/{id}/unpublish")]
+pub async fn unpublish_article(
+    user: Authenticated<Newsroom>,
+    state: web::Data<AppState>,
+    id: web::Path<String>,
+    if_match: RequireIfMatch,
+) -> Result<HttpResponse, ApiError> {
+    act(user, state, id.into_inner(), if_match, Action::Unpublish, None).await
+}
+
+/// Archives a published article: off the public site, kept for the record.
+#[utoipa::path(
+    tag = "articles", operation_id = "archiveArticle",
+    params(("id" = String, Path, description = "The article's id."), ("If-Match" = String, Header, description = "The current ETag.")),
+    security(("bearerAuth" = [])),
+    responses(
+        (status = 200, description = "Archived.", body = ArticleResponse, headers(("ETag" = String, description = "The new version."))),
+        (status = 403, description = "Only admins and editors archive."),
+        (status = 404, description = "No such article, or not yours to see."),
+        (status = 409, description = "Not open from the current status; `detail` names the allowed actions."),
+        (status = 412, description = "The article changed since that ETag."),
+        (status = 428, description = "If-Match is missing."),
+    )
+)]
+#[post("/articles/{id}/archive")]
+pub async fn archive_article(
+    user: Authenticated<Newsroom>,
+    state: web::Data<AppState>,
+    id: web::Path<String>,
+    if_match: RequireIfMatch,
+) -> Result<HttpResponse, ApiError> {
+    act(user, state, id.into_inner(), if_match, Action::Archive, None).await
+}
+
+/// Who made a revision.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct RevisionAuthor {
+    pub id: String,
+    pub display_name: String,
+}
+
+/// A revision without its content.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct RevisionSummary {
+    /// Counts from 1 per article.
+    pub number: i64,
+    /// The article's version this revision produced.
+    pub article_version: i64,
+    #[serde(serialize_with = "time::rfc3339")]
+    pub created_at: DateTime<Utc>,
+    pub created_by: RevisionAuthor,
+    /// `created`, `edited` or `restored revision N`.
+    pub note: String,
+}
+
+/// The content an article had at a revision.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct RevisionContent {
+    pub slug: String,
+    pub headline: String,
+    pub standfirst: Option<String>,
+    pub dateline: Option<String>,
+    pub kicker: Option<String>,
+    pub hero_image: Option<Image>,
+    pub body: Vec<Block>,
+    pub section_id: String,
+    pub author_ids: Vec<String>,
+    pub tags: Vec<String>,
+    pub access: Access,
+    pub preview_blocks: Option<i64>,
+    pub seo: Option<Seo>,
+}
+
+impl From<Content> for RevisionContent {
+    fn from(c: Content) -> Self {
+        RevisionContent {
+            slug: c.slug,
+            headline: c.headline,
+            standfirst: c.standfirst,
+            dateline: c.dateline,
+            kicker: c.kicker,
+            hero_image: c.hero_image,
+            body: c.body,
+            section_id: c.section_id,
+            author_ids: c.author_ids,
+            tags: c.tags,
+            access: c.access,
+            preview_blocks: c.preview_blocks,
+            seo: c.seo,
+        }
+    }
+}
+
+/// A revision with its content.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct RevisionResponse {
+    #[serde(flatten)]
+    pub summary: RevisionSummary,
+    pub content: RevisionContent,
+}
+
+fn summary(r: &Revision) -> RevisionSummary {
+    RevisionSummary {
+        number: r.number,
+        article_version: r.article_version,
+        created_at: r.created_at,
+        created_by: RevisionAuthor { id: r.created_by.0.clone(), display_name: r.created_by.1.clone() },
+        note: r.note.clone(),
+    }
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct RevisionPage {
+    pub items: Vec<RevisionSummary>,
+    /// Pass as `cursor` for the next page; `null` on the last page.
+    pub next_cursor: Option<String>,
+}
+
+#[derive(Debug, Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
+pub struct PageQuery {
+    /// Page size, 1..=100 (default 20).
+    #[param(minimum = 1, maximum = 100, example = 20)]
+    pub limit: Option<i64>,
+    /// The `next_cursor` of the previous page.
+    pub cursor: Option<String>,
+}
+
+/// Lists an article's revisions, newest first.
+#[utoipa::path(
+    tag = "articles", operation_id = "listArticleRevisions",
+    params(("id" = String, Path, description = "The article's id."), PageQuery),
+    security(("bearerAuth" = [])),
+    responses(
+        (status = 200, description = "A page of revisions.", body = RevisionPage),
+        (status = 403, description = "Commercial users cannot read articles here."),
+        (status = 404, description = "No such article, or not yours to see."),
+    )
+)]
+#[get("/articles/{id}/revisions")]
+pub async fn list_revisions(
+    user: Authenticated<Newsroom>,
+    state: web::Data<AppState>,
+    id: web::Path<String>,
+    query: ApiQuery<PageQuery>,
+) -> Result<web::Json<RevisionPage>, ApiError> {
+    let q = query.into_inner()?;
+    let limit = pagination::limit(q.limit)?;
+    let before = match q.cursor.as_deref() {
+        Some(c) => Some(
+            pagination::decode_cursor(c)?
+                .parse::<i64>()
+                .map_err(|_| ApiError::invalid("cursor", "is not a cursor returned by this list"))?,
+        ),
+        None => None,
+    };
+    let (items, next) = articles::revisions(&state, &user, id.into_inner(), before, limit).await?;
+    Ok(web::Json(RevisionPage {
+        items: items.iter().map(summary).collect(),
+        next_cursor: next.map(|n| pagination::encode_cursor(&n.to_string())),
+    }))
+}
+
+/// Reads one revision with its content.
+#[utoipa::path(
+    tag = "articles", operation_id = "getArticleRevision",
+    params(("id" = String, Path, description = "The article's id."), ("n" = i64, Path, description = "The revision number (from 1).")),
+    security(("bearerAuth" = [])),
+    responses(
+        (status = 200, description = "The revision.", body = RevisionResponse),
+        (status = 403, description = "Commercial users cannot read articles here."),
+        (status = 404, description = "No such article or revision."),
+    )
+)]
+#[get("/articles/{id}/revisions/{n}")]
+pub async fn get_revision(
+    user: Authenticated<Newsroom>,
+    state: web::Data<AppState>,
+    path: web::Path<(String, String)>,
+) -> Result<web::Json<RevisionResponse>, ApiError> {
+    let (id, n) = path.into_inner();
+    let n = n.parse::<i64>().map_err(|_| ApiError::not_found("Revision"))?;
+    let r = articles::revision(&state, &user, id, n).await?;
+    Ok(web::Json(RevisionResponse { summary: summary(&r), content: r.content.into() }))
+}
+
+/// Puts a revision's content back, as a new save (and a new revision). Needs `If-Match`.
+#[utoipa::path(
+    tag = "articles", operation_id = "restoreArticleRevision",
+    params(
+        ("id" = String, Path, description = "The article's id."),
+        ("n" = i64, Path, description = "The revision number (from 1)."),
+        ("If-Match" = String, Header, description = "The article's current ETag."),
+    ),
+    security(("bearerAuth" = [])),
+    responses(
+        (status = 200, description = "The article with the revision's content.", body = ArticleResponse, headers(("ETag" = String, description = "The new version."))),
+        (status = 403, description = "Writers edit only their own drafts and articles in review."),
+        (status = 404, description = "No such article or revision."),
+        (status = 409, description = "The revision's slug is taken now, or the article is in the trash."),
+        (status = 412, description = "The article changed since that ETag."),
+        (status = 422, description = "A reference in the revision (section, author) no longer exists."),
+        (status = 428, description = "If-Match is missing."),
+    )
+)]
+#[post("/articles/{id}/revisions/{n}/restore")]
+pub async fn restore_revision(
+    user: Authenticated<Newsroom>,
+    state: web::Data<AppState>,
+    path: web::Path<(String, String)>,
+    if_match: RequireIfMatch,
+) -> Result<HttpResponse, ApiError> {
+    let if_match = if_match.into_inner()?;
+    let (id, n) = path.into_inner();
+    let n = n.parse::<i64>().map_err(|_| ApiError::not_found("Revision"))?;
+    Ok(article_response(StatusCode::OK, articles::restore_revision(&state, &user, id, n, if_match).await?))
+}

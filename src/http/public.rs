@@ -1,0 +1,185 @@
+//! `/api/v1/public/articles`: what readers and frontends see. No token; only live
+//! articles; cacheable (ETag, If-None-Match, Cache-Control); former slugs redirect.
+
+use actix_web::http::header;
+use actix_web::{HttpRequest, HttpResponse, get, web};
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
+
+use crate::domain::article::{Access, Block, Image, Seo};
+use crate::error::ApiError;
+use crate::http::conditional::public_json;
+use crate::http::extract::ApiQuery;
+use crate::http::sections::SectionRef;
+use crate::http::{pagination, time};
+use crate::service::public::{self, Lookup, PublicArticle, PublicQuery};
+use crate::state::AppState;
+
+/// An author as readers see them.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct PublicAuthor {
+    pub id: String,
+    pub display_name: String,
+}
+
+/// What a reader may read of the article.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct AccessInfo {
+    pub level: Access,
+    /// `true` when the body holds only the preview (metered and premium articles).
+    pub preview: bool,
+}
+
+/// A live article in a list.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct PublicArticleSummary {
+    pub id: String,
+    pub slug: String,
+    pub headline: String,
+    pub standfirst: Option<String>,
+    pub dateline: Option<String>,
+    pub kicker: Option<String>,
+    pub hero_image: Option<Image>,
+    pub section: SectionRef,
+    pub authors: Vec<PublicAuthor>,
+    pub tags: Vec<String>,
+    pub access: AccessInfo,
+    #[serde(serialize_with = "time::rfc3339")]
+    pub published_at: DateTime<Utc>,
+    #[serde(serialize_with = "time::rfc3339")]
+    pub updated_at: DateTime<Utc>,
+}
+
+/// A live article with its body (only the preview for metered and premium ones).
+#[derive(Debug, Serialize, ToSchema)]
+pub struct PublicArticleResponse {
+    #[serde(flatten)]
+    pub summary: PublicArticleSummary,
+    pub body: Vec<Block>,
+    pub seo: Option<Seo>,
+    #[serde(serialize_with = "time::rfc3339")]
+    pub first_published_at: DateTime<Utc>,
+}
+
+fn summary(a: &PublicArticle) -> PublicArticleSummary {
+    let c = &a.content;
+    PublicArticleSummary {
+        id: a.id.clone(),
+        slug: c.slug.clone(),
+        headline: c.headline.clone(),
+        standfirst: c.standfirst.clone(),
+        dateline: c.dateline.clone(),
+        kicker: c.kicker.clone(),
+        hero_image: c.hero_image.clone(),
+        section: SectionRef { id: a.section.id.clone(), slug: a.section.slug.clone(), name: a.section.name.clone() },
+        authors: a
+            .authors
+            .iter()
+            .map(|b| PublicAuthor { id: b.id.clone(), display_name: b.display_name.clone() })
+            .collect(),
+        tags: c.tags.clone(),
+        access: AccessInfo { level: c.access, preview: a.preview },
+        published_at: a.published_at,
+        updated_at: a.updated_at,
+    }
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct PublicArticlePage {
+    pub items: Vec<PublicArticleSummary>,
+    /// Pass as `cursor` for the next page; `null` on the last page.
+    pub next_cursor: Option<String>,
+}
+
+#[derive(Debug, Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
+pub struct PublicArticlesQuery {
+    /// A section slug; includes its sub-sections.
+    pub section: Option<String>,
+    /// Only articles with this tag.
+    pub tag: Option<String>,
+    /// Only articles by this author id.
+    pub author: Option<String>,
+    /// Words to find in the headline, standfirst or body.
+    pub q: Option<String>,
+    /// Page size, 1..=100 (default 20).
+    #[param(minimum = 1, maximum = 100, example = 20)]
+    pub limit: Option<i64>,
+    /// The `next_cursor` of the previous page.
+    pub cursor: Option<String>,
+}
+
+fn decode_public_cursor(cursor: &str) -> Result<(DateTime<Utc>, String), ApiError> {
+    let invalid = || ApiError::invalid("cursor", "is not a cursor returned by this list");
+    let key = pagination::decode_cursor(cursor)?;
+    let (micros, id) = key.split_once(':').ok_or_else(invalid)?;
+    let at = DateTime::<Utc>::from_timestamp_micros(micros.parse().map_err(|_| invalid())?).ok_or_else(invalid)?;
+    Ok((at, id.to_string()))
+}
+
+/// Live articles, newest first.
+#[utoipa::path(
+    tag = "public", operation_id = "listPublicArticles", params(PublicArticlesQuery),
+    responses(
+        (status = 200, description = "A page of live articles.", body = PublicArticlePage,
+            headers(("ETag" = String, description = "Changes when the page changes."),
+                    ("Cache-Control" = String, description = "public, max-age=..."))),
+        (status = 304, description = "Not modified (If-None-Match matched)."),
+    )
+)]
+#[get("/public/articles")]
+pub async fn list_public_articles(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    query: ApiQuery<PublicArticlesQuery>,
+) -> Result<HttpResponse, ApiError> {
+    let q = query.into_inner()?;
+    let limit = pagination::limit(q.limit)?;
+    let after = q.cursor.as_deref().map(decode_public_cursor).transpose()?;
+    let query =
+        PublicQuery { section: q.section, tag: q.tag, author: q.author, q: q.q.filter(|q| !q.trim().is_empty()) };
+    let (items, next) = public::list(&state, query, after, limit).await?;
+    let page = PublicArticlePage {
+        items: items.iter().map(summary).collect(),
+        next_cursor: next.map(|(at, id)| pagination::encode_cursor(&format!("{}:{id}", at.timestamp_micros()))),
+    };
+    public_json(&req, state.settings.public_max_age, &page)
+}
+
+/// One live article by slug. A former slug answers 301 to the current one.
+#[utoipa::path(
+    tag = "public", operation_id = "getPublicArticle", params(("slug" = String, Path, description = "The article's slug.")),
+    responses(
+        (status = 200, description = "The article.", body = PublicArticleResponse,
+            headers(("ETag" = String, description = "Changes when the article changes."),
+                    ("Cache-Control" = String, description = "public, max-age=..."))),
+        (status = 301, description = "The article moved to a new slug.",
+            headers(("Location" = String, description = "The article's current URL."))),
+        (status = 304, description = "Not modified (If-None-Match matched)."),
+        (status = 404, description = "No live article has this slug."),
+    )
+)]
+#[get("/public/articles/{slug}")]
+pub async fn get_public_article(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    slug: web::Path<String>,
+) -> Result<HttpResponse, ApiError> {
+    match public::by_slug(&state, slug.into_inner()).await? {
+        Lookup::Moved(current) => Ok(HttpResponse::MovedPermanently()
+            .insert_header((header::LOCATION, format!("/api/v1/public/articles/{current}")))
+            .insert_header((header::CACHE_CONTROL, format!("public, max-age={}", state.settings.public_max_age)))
+            .finish()),
+        Lookup::Found(article) => {
+            let body = PublicArticleResponse {
+                summary: summary(&article),
+                body: article.content.body.clone(),
+                seo: article.content.seo.clone(),
+                first_published_at: article.first_published_at,
+            };
+            public_json(&req, state.settings.public_max_age, &body)
+        }
+    }
+}

@@ -1,0 +1,164 @@
+//! The public delivery API: only live articles (published, `publish_at` reached, not
+//! trashed), gated bodies cut to their preview, authors as `{id, display_name}`.
+
+use chrono::{DateTime, Utc};
+
+use crate::db::articles::{self as article_db, ArticleRow, PublicFilter};
+use crate::db::{self, DbConnection, sections as section_db};
+use crate::domain::article::{Access, Content};
+use crate::error::ApiError;
+use crate::service::articles::{content_of, first_published, with_descendants};
+use crate::state::AppState;
+
+/// How many blocks a metered or premium article shows publicly when it names none.
+pub const DEFAULT_PREVIEW_BLOCKS: i64 = 3;
+
+#[derive(Debug, Clone)]
+pub struct Byline {
+    pub id: String,
+    pub display_name: String,
+}
+
+#[derive(Debug, Clone)]
+pub struct SectionLink {
+    pub id: String,
+    pub slug: String,
+    pub name: String,
+}
+
+/// A live article as readers may see it.
+#[derive(Debug, Clone)]
+pub struct PublicArticle {
+    pub id: String,
+    pub content: Content,
+    pub section: SectionLink,
+    pub authors: Vec<Byline>,
+    /// Whether `content.body` was cut to the preview.
+    pub preview: bool,
+    pub published_at: DateTime<Utc>,
+    pub first_published_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+}
+
+/// Cuts a gated body to its preview; free articles keep the whole body.
+pub fn gate(content: &mut Content) -> bool {
+    if content.access == Access::Free {
+        return false;
+    }
+    let keep = usize::try_from(content.preview_blocks.unwrap_or(DEFAULT_PREVIEW_BLOCKS)).unwrap_or(0);
+    content.body.truncate(keep);
+    true
+}
+
+fn to_public(
+    conn: &mut DbConnection,
+    rows: Vec<ArticleRow>,
+    now: DateTime<Utc>,
+) -> Result<Vec<PublicArticle>, ApiError> {
+    let ids: Vec<String> = rows.iter().map(|r| r.id.clone()).collect();
+    let bylines = article_db::authors_of(conn, &ids)?;
+    let sections = section_db::all(conn)?;
+    rows.into_iter()
+        .map(|row| {
+            let authors: Vec<Byline> = bylines
+                .iter()
+                .filter(|(article, _, _)| *article == row.id)
+                .map(|(_, id, name)| Byline { id: id.clone(), display_name: name.clone() })
+                .collect();
+            let mut content = content_of(&row, authors.iter().map(|a| a.id.clone()).collect())?;
+            let preview = gate(&mut content);
+            let section = sections
+                .iter()
+                .find(|s| s.id == row.section_id)
+                .map(|s| SectionLink { id: s.id.clone(), slug: s.slug.clone(), name: s.name.clone() })
+                .ok_or_else(|| ApiError::internal(format!("article {} has no section", row.id)))?;
+            let published_at = row.publish_at.map(db::from_db_time).unwrap_or(now);
+            Ok(PublicArticle {
+                id: row.id.clone(),
+                section,
+                authors,
+                preview,
+                published_at,
+                first_published_at: first_published(&row, now)?.unwrap_or(published_at),
+                updated_at: db::from_db_time(row.updated_at),
+                content,
+            })
+        })
+        .collect()
+}
+
+/// What the public list may be narrowed by (section by slug, with its sub-sections).
+#[derive(Debug, Clone, Default)]
+pub struct PublicQuery {
+    pub section: Option<String>,
+    pub tag: Option<String>,
+    pub author: Option<String>,
+    pub q: Option<String>,
+}
+
+/// A page of live articles, newest first, and the key to continue after.
+pub async fn list(
+    state: &AppState,
+    query: PublicQuery,
+    after: Option<(DateTime<Utc>, String)>,
+    limit: i64,
+) -> Result<(Vec<PublicArticle>, Option<(DateTime<Utc>, String)>), ApiError> {
+    let now = state.clock.now();
+    state
+        .db
+        .run(move |conn| {
+            let section_ids = match &query.section {
+                Some(slug) => match section_db::find_by_slug(conn, slug)? {
+                    Some(section) => Some(with_descendants(conn, &[section.id])?),
+                    None => return Ok((Vec::new(), None)),
+                },
+                None => None,
+            };
+            let filter = PublicFilter {
+                section_ids,
+                author: query.author,
+                tag: query.tag.map(|t| t.trim().to_lowercase()),
+                q: query.q,
+            };
+            let after = after.map(|(at, id)| (db::to_db_time(at), id));
+            let mut rows = article_db::public_page(conn, &filter, db::to_db_time(now), after, limit + 1)?;
+            let more = rows.len() as i64 > limit;
+            rows.truncate(usize::try_from(limit).unwrap_or(0));
+            let next = if more {
+                rows.last().and_then(|r| r.publish_at.map(|at| (db::from_db_time(at), r.id.clone())))
+            } else {
+                None
+            };
+            Ok((to_public(conn, rows, now)?, next))
+        })
+        .await
+}
+
+/// The public answer for a slug.
+pub enum Lookup {
+    Found(Box<PublicArticle>),
+    /// A former slug of a live article: redirect to its current one.
+    Moved(String),
+}
+
+pub async fn by_slug(state: &AppState, slug: String) -> Result<Lookup, ApiError> {
+    let now = state.clock.now();
+    state
+        .db
+        .run(move |conn| {
+            let at = db::to_db_time(now);
+            if let Some(row) = article_db::find_live_by_slug(conn, &slug, at)? {
+                let article = to_public(conn, vec![row], now)?.pop().ok_or_else(|| ApiError::not_found("Article"))?;
+                return Ok(Lookup::Found(Box::new(article)));
+            }
+            let moved = match article_db::find_by_old_slug(conn, &slug)? {
+                Some(id) => match article_db::find(conn, &id)? {
+                    Some(row) if article_db::find_live_by_slug(conn, &row.slug, at)?.is_some() => Some(row.slug),
+                    _ => None,
+                },
+                None => None,
+            };
+            moved.map(Lookup::Moved).ok_or_else(|| ApiError::not_found("Article"))
+        })
+        .await
+}

@@ -1,0 +1,185 @@
+//! The public delivery API: nothing unpublished ever leaks, gated bodies are cut,
+//! lists are newest first and stable, responses are cacheable.
+
+use actix_web::http::Method;
+use chrono::Duration;
+use serde_json::{Value, json};
+
+use crate::common::TestApp;
+
+fn slugs(v: &Value) -> Vec<String> {
+    v["items"].as_array().unwrap().iter().map(|a| a["slug"].as_str().unwrap().to_string()).collect()
+}
+
+#[actix_web::test]
+async fn nothing_unpublished_leaks_through_any_public_path() {
+    let app = TestApp::spawn().await;
+    let (_, _, editor) = app.user("editor").await;
+    let section = app.section(&editor, json!({"name": "Politics"})).await;
+    let secret = |headline: &str| json!({"headline": headline, "section_id": section, "tags": ["secret"], "body": [{"type": "paragraph", "text": "zebracorn plans"}]});
+    // One article in each state that must stay invisible.
+    app.article(&editor, secret("Draft story")).await;
+    let review = app.article(&editor, secret("Review story")).await;
+    app.action(&editor, &review, "submit", None).await;
+    let scheduled = app.article(&editor, secret("Scheduled story")).await;
+    let later = (chrono::Utc::now() + Duration::days(1)).to_rfc3339();
+    assert_eq!(
+        app.action(&editor, &scheduled, "publish", Some(json!({"publish_at": later}))).await.json()["status"],
+        "scheduled"
+    );
+    let archived = app.published(&editor, secret("Archived story")).await;
+    app.action(&editor, &archived, "archive", None).await;
+    let trashed = app.published(&editor, secret("Trashed story")).await;
+    let etag = format!("\"{}\"", trashed["version"]);
+    let path = format!("/api/v1/articles/{}", trashed["id"].as_str().unwrap());
+    assert_eq!(app.send_with(Method::DELETE, &path, Some(&editor), None, &[("if-match", &etag)]).await.status, 204);
+    let unpublished = app.published(&editor, secret("Unpublished story")).await;
+    app.action(&editor, &unpublished, "unpublish", None).await;
+
+    for slug in
+        ["draft-story", "review-story", "scheduled-story", "archived-story", "trashed-story", "unpublished-story"]
+    {
+        let res = app.get(&format!("/api/v1/public/articles/{slug}"), None).await;
+        res.assert_problem(404, "not_found");
+    }
+    for query in ["", "?tag=secret", "?section=politics", "?q=zebracorn", "?q=story", "?limit=100"] {
+        let res = app.get(&format!("/api/v1/public/articles{query}"), None).await;
+        assert_eq!(res.status, 200);
+        assert!(slugs(&res.json()).is_empty(), "{query}: {}", String::from_utf8_lossy(&res.body));
+    }
+    // And the one published article is there.
+    app.published(&editor, json!({"headline": "Live story", "section_id": section})).await;
+    assert_eq!(slugs(&app.get("/api/v1/public/articles", None).await.json()), ["live-story"]);
+}
+
+#[actix_web::test]
+async fn the_public_article_carries_section_and_bylines_only() {
+    let app = TestApp::spawn().await;
+    let (editor_id, editor_email, editor) = app.user("editor").await;
+    let section = app.section(&editor, json!({"name": "Asia"})).await;
+    app.published(
+        &editor,
+        json!({"headline": "Seoul summit", "section_id": section, "standfirst": "Leaders meet", "dateline": "SEOUL",
+               "body": [{"type": "paragraph", "text": "SEOUL -- Leaders met."}, {"type": "heading", "text": "Trade", "level": 2}]}),
+    )
+    .await;
+    let res = app.get("/api/v1/public/articles/seoul-summit", None).await;
+    assert_eq!(res.status, 200);
+    let text = String::from_utf8_lossy(&res.body).to_string();
+    assert!(!text.contains(&editor_email) && !text.contains("\"role\"") && !text.contains("version"), "{text}");
+    let a = res.json();
+    assert_eq!(a["section"], json!({"id": section, "slug": "asia", "name": "Asia"}));
+    assert_eq!(a["authors"], json!([{"id": editor_id, "display_name": "A editor"}]));
+    assert_eq!(a["access"], json!({"level": "free", "preview": false}));
+    assert_eq!(a["body"].as_array().unwrap().len(), 2);
+    assert_eq!(a["dateline"], "SEOUL");
+    for key in ["published_at", "first_published_at", "updated_at"] {
+        assert!(a[key].as_str().unwrap().ends_with('Z'), "{key}");
+    }
+    assert!(a.get("status").is_none() && a.get("author_ids").is_none());
+}
+
+#[actix_web::test]
+async fn gated_articles_show_only_their_preview_everywhere() {
+    let app = TestApp::spawn().await;
+    let editor = app.user("editor").await.2;
+    let section = app.section(&editor, json!({"name": "Business"})).await;
+    let body: Vec<Value> =
+        (1..=6).map(|i| json!({"type": "paragraph", "text": format!("Paragraph {i} of the scoop")})).collect();
+    app.published(
+        &editor,
+        json!({"headline": "Metered scoop", "section_id": section, "access": "metered", "body": body}),
+    )
+    .await;
+    app.published(&editor, json!({"headline": "Premium scoop", "section_id": section, "access": "premium", "preview_blocks": 1, "body": body})).await;
+
+    let metered = app.get("/api/v1/public/articles/metered-scoop", None).await.json();
+    assert_eq!(metered["access"], json!({"level": "metered", "preview": true}));
+    assert_eq!(metered["body"].as_array().unwrap().len(), 3, "the site default preview");
+    let premium = app.get("/api/v1/public/articles/premium-scoop", None).await;
+    let text = String::from_utf8_lossy(&premium.body).to_string();
+    assert_eq!(premium.json()["body"].as_array().unwrap().len(), 1);
+    assert!(!text.contains("Paragraph 2"), "{text}");
+    // Lists never carry bodies.
+    let list = app.get("/api/v1/public/articles?q=scoop", None).await;
+    assert!(!String::from_utf8_lossy(&list.body).contains("Paragraph"));
+    assert_eq!(list.json()["items"][0]["access"]["preview"], true);
+}
+
+#[actix_web::test]
+async fn lists_are_newest_first_filtered_and_stable_while_publishing() {
+    let app = TestApp::spawn().await;
+    let (writer_id, _, writer) = app.user("writer").await;
+    let editor = app.user("editor").await.2;
+    let business = app.section(&editor, json!({"name": "Business"})).await;
+    let markets = app.section(&editor, json!({"name": "Markets", "parent_id": business})).await;
+    let sport = app.section(&editor, json!({"name": "Sport"})).await;
+    for i in 0..5 {
+        let section = if i % 2 == 0 { &markets } else { &sport };
+        let draft = app
+            .article(
+                &writer,
+                json!({"headline": format!("Story {i}"), "section_id": section, "tags": [format!("t{}", i % 2)]}),
+            )
+            .await;
+        app.action(&editor, &draft, "publish", None).await;
+    }
+    assert_eq!(
+        slugs(&app.get("/api/v1/public/articles", None).await.json()),
+        ["story-4", "story-3", "story-2", "story-1", "story-0"]
+    );
+    assert_eq!(
+        slugs(&app.get("/api/v1/public/articles?section=business", None).await.json()),
+        ["story-4", "story-2", "story-0"]
+    );
+    assert_eq!(slugs(&app.get("/api/v1/public/articles?section=markets", None).await.json()).len(), 3);
+    assert!(slugs(&app.get("/api/v1/public/articles?section=nowhere", None).await.json()).is_empty());
+    assert_eq!(slugs(&app.get("/api/v1/public/articles?tag=t1", None).await.json()), ["story-3", "story-1"]);
+    assert_eq!(slugs(&app.get(&format!("/api/v1/public/articles?author={writer_id}"), None).await.json()).len(), 5);
+    app.get("/api/v1/public/articles?status=draft", None).await.assert_problem(400, "unknown_query_parameter");
+    app.get("/api/v1/public/articles?limit=0", None).await.assert_problem(422, "validation_failed");
+    app.get("/api/v1/public/articles?cursor=abc", None).await.assert_problem(422, "validation_failed");
+
+    // Page through while new articles are published: no duplicates, nothing skipped.
+    let first = app.get("/api/v1/public/articles?limit=2", None).await.json();
+    let mut seen = slugs(&first);
+    let mut cursor = first["next_cursor"].as_str().map(str::to_string);
+    let mut n = 0;
+    while let Some(c) = cursor {
+        let fresh = app.article(&editor, json!({"headline": format!("Breaking {n}"), "section_id": sport})).await;
+        app.action(&editor, &fresh, "publish", None).await;
+        n += 1;
+        let page = app.get(&format!("/api/v1/public/articles?limit=2&cursor={c}"), None).await.json();
+        seen.extend(slugs(&page));
+        cursor = page["next_cursor"].as_str().map(str::to_string);
+    }
+    assert_eq!(seen, ["story-4", "story-3", "story-2", "story-1", "story-0"]);
+}
+
+#[actix_web::test]
+async fn public_articles_are_cacheable() {
+    let app = TestApp::spawn_with(|s| s.public_max_age = 120).await;
+    let editor = app.user("editor").await.2;
+    let section = app.section(&editor, json!({"name": "World"})).await;
+    let a = app.published(&editor, json!({"headline": "Cached", "section_id": section})).await;
+    let res = app.get("/api/v1/public/articles/cached", None).await;
+    assert_eq!(res.header("cache-control").as_deref(), Some("public, max-age=120, stale-while-revalidate=600"));
+    let etag = res.header("etag").unwrap();
+    let again =
+        app.send_with(Method::GET, "/api/v1/public/articles/cached", None, None, &[("if-none-match", &etag)]).await;
+    assert_eq!(again.status, 304);
+    let list = app.get("/api/v1/public/articles", None).await;
+    let list_etag = list.header("etag").unwrap();
+    assert_eq!(
+        app.send_with(Method::GET, "/api/v1/public/articles", None, None, &[("if-none-match", &list_etag)])
+            .await
+            .status,
+        304
+    );
+    // An edit changes the ETag.
+    app.edit(&editor, &a, json!({"headline": "Cached, updated"})).await;
+    let changed =
+        app.send_with(Method::GET, "/api/v1/public/articles/cached", None, None, &[("if-none-match", &etag)]).await;
+    assert_eq!(changed.status, 200);
+    assert_eq!(changed.json()["headline"], "Cached, updated");
+}
