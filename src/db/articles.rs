@@ -8,11 +8,6 @@ use super::schema::{article_authors, article_revisions, article_slugs, article_t
 
 type Db = <DbConnection as diesel::Connection>::Backend;
 
-diesel::define_sql_function! {
-    /// SQL `lower(text)`.
-    fn lower(x: diesel::sql_types::Text) -> diesel::sql_types::Text;
-}
-
 #[derive(Debug, Clone, Queryable, Insertable, AsChangeset, Identifiable)]
 #[diesel(table_name = articles, treat_none_as_null = true)]
 pub struct ArticleRow {
@@ -185,11 +180,6 @@ pub struct EditorialFilter {
     pub trashed: bool,
 }
 
-fn like_pattern(q: &str) -> String {
-    let escaped = q.to_lowercase().replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_");
-    format!("%{escaped}%")
-}
-
 type Boxed<'a> = articles::BoxedQuery<'a, Db>;
 
 fn live<'a>(query: Boxed<'a>, now: NaiveDateTime) -> Boxed<'a> {
@@ -199,15 +189,37 @@ fn live<'a>(query: Boxed<'a>, now: NaiveDateTime) -> Boxed<'a> {
         .filter(articles::trashed_at.is_null())
 }
 
-fn text_search<'a>(query: Boxed<'a>, q: &str) -> Boxed<'a> {
-    let pattern = like_pattern(q);
-    query.filter(
-        lower(articles::headline)
-            .like(pattern.clone())
-            .escape('\\')
-            .or(lower(articles::body_text).like(pattern.clone()).escape('\\'))
-            .or(lower(articles::standfirst.assume_not_null()).like(pattern).escape('\\')),
-    )
+/// An FTS5 query for user text: each word quoted (so no character is syntax), all
+/// required. `None` when the text holds no word.
+fn fts5_query(q: &str) -> Option<String> {
+    let words: Vec<String> = q
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .take(32)
+        .map(|w| format!("\"{w}\""))
+        .collect();
+    (!words.is_empty()).then(|| words.join(" "))
+}
+
+/// Full-text search: FTS5 on SQLite, the tsvector column on PostgreSQL.
+fn text_search<'a>(query: Boxed<'a>, q: &str, sqlite: bool) -> Boxed<'a> {
+    use diesel::dsl::sql;
+    use diesel::sql_types::{Bool, Text};
+    if !sqlite {
+        return query.filter(
+            sql::<Bool>("articles.search_vector @@ websearch_to_tsquery('english', ")
+                .bind::<Text, _>(q.to_string())
+                .sql(")"),
+        );
+    }
+    match fts5_query(q) {
+        Some(m) => query.filter(
+            sql::<Bool>("articles.search_id IN (SELECT rowid FROM articles_fts WHERE articles_fts MATCH ")
+                .bind::<Text, _>(m)
+                .sql(")"),
+        ),
+        None => query.filter(sql::<Bool>("1 = 0")),
+    }
 }
 
 /// The editorial list, newest first (by id, i.e. creation), after `after`.
@@ -258,7 +270,7 @@ pub fn editorial_page(
             ));
     }
     if let Some(q) = &filter.q {
-        query = text_search(query, q);
+        query = text_search(query, q, matches!(conn, DbConnection::Sqlite(_)));
     }
     if let Some(user) = &filter.visible_to {
         let own = articles::id.eq_any(
@@ -314,7 +326,7 @@ pub fn public_page(
             ));
     }
     if let Some(q) = &filter.q {
-        query = text_search(query, q);
+        query = text_search(query, q, matches!(conn, DbConnection::Sqlite(_)));
     }
     if let Some((at, id)) = after {
         query = query.filter(
@@ -330,4 +342,15 @@ pub fn public_page(
 /// A live article by its current slug.
 pub fn find_live_by_slug(conn: &mut DbConnection, slug: &str, now: NaiveDateTime) -> QueryResult<Option<ArticleRow>> {
     live(articles::table.into_boxed(), now).filter(articles::slug.eq(slug.to_string())).first(conn).optional()
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn user_text_never_becomes_fts5_syntax() {
+        assert_eq!(super::fts5_query("tokyo stocks").as_deref(), Some("\"tokyo\" \"stocks\""));
+        assert_eq!(super::fts5_query("\"AND\" OR -x* NEAR(").as_deref(), Some("\"AND\" \"OR\" \"x\" \"NEAR\""));
+        assert_eq!(super::fts5_query("%%% ..."), None);
+        assert_eq!(super::fts5_query("東京 株").as_deref(), Some("\"東京\" \"株\""));
+    }
 }

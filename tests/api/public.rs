@@ -183,3 +183,48 @@ async fn public_articles_are_cacheable() {
     assert_eq!(changed.status, 200);
     assert_eq!(changed.json()["headline"], "Cached, updated");
 }
+
+#[actix_web::test]
+async fn full_text_search_follows_edits_and_takes_any_input() {
+    let app = TestApp::spawn().await;
+    let editor = app.user("editor").await.2;
+    let section = app.section(&editor, json!({"name": "Markets"})).await;
+    let a = app
+        .published(
+            &editor,
+            json!({"headline": "Stocks rally in Tokyo", "section_id": section, "standfirst": "Exporters lead",
+                   "body": [{"type": "paragraph", "text": "The <em>yen</em> weakened against the dollar."}]}),
+        )
+        .await;
+    app.published(&editor, json!({"headline": "Rain in Lisbon", "section_id": section})).await;
+    let find = |q: &'static str| {
+        let app = &app;
+        async move {
+            let res = app.get(&format!("/api/v1/public/articles?q={q}"), None).await;
+            assert_eq!(res.status, 200, "{q}: {}", String::from_utf8_lossy(&res.body));
+            slugs(&res.json())
+        }
+    };
+    assert_eq!(find("tokyo").await, ["stocks-rally-in-tokyo"]);
+    assert_eq!(find("exporters").await, ["stocks-rally-in-tokyo"], "standfirst");
+    assert_eq!(find("yen%20dollar").await, ["stocks-rally-in-tokyo"], "body, all words");
+    assert_eq!(find("rallies").await, ["stocks-rally-in-tokyo"], "stemmed");
+    assert!(find("tokyo%20lisbon").await.is_empty());
+    for odd in [
+        "%22",
+        "AND%20OR%20NOT",
+        "(x",
+        "*",
+        "-",
+        "%27%3B%20DROP%20TABLE%20articles",
+        "%E6%9D%B1%E4%BA%AC",
+        "NEAR(a%20b)",
+    ] {
+        find(odd).await;
+    }
+    // The index follows edits.
+    app.edit(&editor, &a, json!({"headline": "Stocks slide in Osaka", "standfirst": null})).await;
+    assert!(find("tokyo").await.is_empty());
+    assert!(find("exporters").await.is_empty());
+    assert_eq!(find("osaka").await, ["stocks-rally-in-tokyo"]);
+}
