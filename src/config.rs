@@ -27,6 +27,8 @@ pub enum Command {
     CreateUser(CreateUserArgs),
     /// Print the OpenAPI document.
     Openapi,
+    /// Load a small demo newsroom (sections, journalists, a dozen articles).
+    SeedDemo,
 }
 
 #[derive(Debug, Args)]

@@ -51,6 +51,7 @@ fn main() -> ExitCode {
         Command::Serve => serve(settings),
         Command::Migrate => open_database(&settings).map(|_| ()),
         Command::CreateUser(args) => create_user(&settings, &args),
+        Command::SeedDemo => seed_demo(settings),
         Command::Openapi => Ok(()),
     });
     match result {
@@ -98,14 +99,7 @@ fn serve(settings: Settings) -> Result<(), Failure> {
     let clock = Clock::system();
     let secret = bootstrap::jwt_secret(&db, settings.jwt_secret.as_ref().map(|s| s.0.as_str()))
         .map_err(|e| Failure(1, format!("cannot set up the JWT secret: {e}")))?;
-    let first = bootstrap::ensure_first_admin(&db, &clock, admin_email, admin_password).map_err(bad_setting)?;
-    match first {
-        FirstAdmin::NotNeeded => {}
-        FirstAdmin::FromEnvironment { email } => tracing::info!(%email, "created the first admin"),
-        FirstAdmin::Generated { email, password } => eprintln!(
-            "\n  First admin created: {email}\n  Password (shown once; change it with PUT /api/v1/auth/password): {password}\n"
-        ),
-    }
+    report_first_admin(bootstrap::ensure_first_admin(&db, &clock, admin_email, admin_password).map_err(bad_setting)?);
     let bind = settings.bind;
     let state = AppState {
         db,
@@ -117,6 +111,46 @@ fn serve(settings: Settings) -> Result<(), Failure> {
     actix_web::rt::System::new()
         .block_on(async move { startup::serve(Shared::new(state), listener)?.await })
         .map_err(|e| Failure(1, format!("server error: {e}")))
+}
+
+fn report_first_admin(first: FirstAdmin) {
+    match first {
+        FirstAdmin::NotNeeded => {}
+        FirstAdmin::FromEnvironment { email } => tracing::info!(%email, "created the first admin"),
+        FirstAdmin::Generated { email, password } => eprintln!(
+            "\n  First admin created: {email}\n  Password (shown once; change it with PUT /api/v1/auth/password): {password}\n"
+        ),
+    }
+}
+
+fn seed_demo(settings: Settings) -> Result<(), Failure> {
+    let (admin_email, admin_password) = admin_from_environment()?;
+    let db = open_database(&settings)?;
+    // The demo adds users, so the first admin must exist before it does.
+    report_first_admin(
+        bootstrap::ensure_first_admin(&db, &Clock::system(), admin_email, admin_password).map_err(bad_setting)?,
+    );
+    let secret = bootstrap::jwt_secret(&db, settings.jwt_secret.as_ref().map(|s| s.0.as_str()))
+        .map_err(|e| Failure(1, format!("cannot set up the JWT secret: {e}")))?;
+    let state = AppState {
+        db,
+        jwt: Arc::new(JwtKeys::new(&secret, settings.access_token_ttl_secs)),
+        settings: Arc::new(settings),
+        clock: Clock::system(),
+    };
+    let report = actix_web::rt::System::new()
+        .block_on(async move { masthead::service::demo::seed(&state).await })
+        .map_err(|e| Failure(1, format!("seeding failed: {e}")))?;
+    if report.already_seeded {
+        println!("The demo newsroom is already there; nothing to do.");
+        return Ok(());
+    }
+    println!("Seeded {} sections and {} articles.", report.sections, report.articles);
+    println!("Demo journalists (passwords shown once):");
+    for (email, role, password) in report.users {
+        println!("  {email:<40} {role:<8} {password}");
+    }
+    Ok(())
 }
 
 fn create_user(settings: &Settings, args: &CreateUserArgs) -> Result<(), Failure> {

@@ -4,6 +4,7 @@
 pub mod articles;
 pub mod auth;
 pub mod bootstrap;
+pub mod demo;
 pub mod public;
 pub mod sections;
 pub mod users;

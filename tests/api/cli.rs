@@ -236,3 +236,59 @@ async fn serve_on_the_test_database_with_admin_from_environment() {
         .unwrap();
     assert_eq!(res.status(), 200);
 }
+
+#[actix_web::test]
+async fn seed_demo_loads_a_newsroom_once_through_the_same_rules() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = TestDb::create();
+    let url = match db.url() {
+        masthead::db::DatabaseUrl::Sqlite(p) => format!("sqlite://{p}"),
+        masthead::db::DatabaseUrl::Postgres(u) => u.clone(),
+    };
+    let seed = || {
+        run(masthead(dir.path())
+            .args(["seed-demo", "--database-url", &url])
+            .env("MASTHEAD_ADMIN_EMAIL", "chief@example.org")
+            .env("MASTHEAD_ADMIN_PASSWORD", "the-chiefs-password"))
+    };
+    let (code, stdout, stderr) = seed();
+    assert_eq!(code, 0, "{stderr}");
+    assert!(stdout.contains("Seeded 6 sections and 12 articles."), "{stdout}");
+    assert!(stdout.contains("mariko.tanaka@demo.masthead.example"), "{stdout}");
+    let (code, stdout, _) = seed();
+    assert_eq!(code, 0);
+    assert!(stdout.contains("already there"), "{stdout}");
+
+    let port = free_port();
+    let _server = Server::start(masthead(dir.path()).args([
+        "serve",
+        "--bind",
+        &format!("127.0.0.1:{port}"),
+        "--database-url",
+        &url,
+    ]));
+    let base = format!("http://127.0.0.1:{port}");
+    wait_healthy(&base).await;
+    let client = awc::Client::default();
+    let mut res = client.get(format!("{base}/api/v1/public/articles?limit=100")).send().await.unwrap();
+    let page: serde_json::Value = res.json().limit(1 << 20).await.unwrap();
+    let items = page["items"].as_array().unwrap();
+    assert_eq!(items.len(), 9, "nine published, one in review, one scheduled, one draft");
+    assert!(items.iter().any(|a| a["access"]["level"] == "metered"));
+    let mut res = client
+        .get(format!("{base}/api/v1/public/articles/tokyo-stocks-rally-as-a-weaker-yen-lifts-exporters"))
+        .send()
+        .await
+        .unwrap();
+    let article: serde_json::Value = res.json().limit(1 << 20).await.unwrap();
+    assert_eq!(article["dateline"], "TOKYO");
+    assert!(article["hero_image"]["caption"].is_string() && article["hero_image"]["credit"].is_string());
+    assert!(article["body"].as_array().unwrap().iter().any(|b| b["type"] == "heading"));
+    // The first admin exists, from the environment.
+    let res = client
+        .post(format!("{base}/api/v1/auth/login"))
+        .send_json(&json!({"email": "chief@example.org", "password": "the-chiefs-password"}))
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 200);
+}
