@@ -4,7 +4,11 @@ use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
 use super::DbConnection;
-use super::schema::{article_authors, article_revisions, article_slugs, article_tags, articles, users};
+use diesel::dsl::sql;
+use diesel::expression::BoxableExpression;
+use diesel::sql_types::{Bool, Text};
+
+use super::schema::{article_authors, article_feed, article_revisions, article_slugs, article_tags, articles, users};
 
 type Db = <DbConnection as diesel::Connection>::Backend;
 
@@ -202,23 +206,21 @@ fn fts5_query(q: &str) -> Option<String> {
 }
 
 /// Full-text search: FTS5 on SQLite, the tsvector column on PostgreSQL.
-fn text_search<'a>(query: Boxed<'a>, q: &str, sqlite: bool) -> Boxed<'a> {
-    use diesel::dsl::sql;
-    use diesel::sql_types::{Bool, Text};
+fn search_condition<QS: 'static>(q: &str, sqlite: bool) -> Box<dyn BoxableExpression<QS, Db, SqlType = Bool>> {
     if !sqlite {
-        return query.filter(
+        return Box::new(
             sql::<Bool>("articles.search_vector @@ websearch_to_tsquery('english', ")
                 .bind::<Text, _>(q.to_string())
                 .sql(")"),
         );
     }
     match fts5_query(q) {
-        Some(m) => query.filter(
+        Some(m) => Box::new(
             sql::<Bool>("articles.search_id IN (SELECT rowid FROM articles_fts WHERE articles_fts MATCH ")
                 .bind::<Text, _>(m)
                 .sql(")"),
         ),
-        None => query.filter(sql::<Bool>("1 = 0")),
+        None => Box::new(sql::<Bool>("1 = 0")),
     }
 }
 
@@ -270,7 +272,7 @@ pub fn editorial_page(
             ));
     }
     if let Some(q) = &filter.q {
-        query = text_search(query, q, matches!(conn, DbConnection::Sqlite(_)));
+        query = query.filter(search_condition(q, matches!(conn, DbConnection::Sqlite(_))));
     }
     if let Some(user) = &filter.visible_to {
         let own = articles::id.eq_any(
@@ -292,13 +294,15 @@ pub fn editorial_page(
 /// What the public list may be narrowed by.
 #[derive(Debug, Clone, Default)]
 pub struct PublicFilter {
-    pub section_ids: Option<Vec<String>>,
+    /// `''` for every live article, or a section id (which includes its sub-sections).
+    pub feed: String,
     pub author: Option<String>,
     pub tag: Option<String>,
     pub q: Option<String>,
 }
 
-/// Live articles, newest first by `publish_at` (then id), after the (publish_at, id) given.
+/// Live articles of a feed, newest first by `publish_at` (then id), after the
+/// (publish_at, id) given: one ordered range of the `article_feed` index.
 pub fn public_page(
     conn: &mut DbConnection,
     filter: &PublicFilter,
@@ -306,10 +310,13 @@ pub fn public_page(
     after: Option<(NaiveDateTime, String)>,
     limit: i64,
 ) -> QueryResult<Vec<ArticleRow>> {
-    let mut query = live(articles::table.into_boxed(), now);
-    if let Some(ids) = &filter.section_ids {
-        query = query.filter(articles::section_id.eq_any(ids.clone()));
-    }
+    let sqlite = matches!(conn, DbConnection::Sqlite(_));
+    let mut query = article_feed::table
+        .inner_join(articles::table)
+        .filter(article_feed::feed.eq(filter.feed.clone()))
+        .filter(article_feed::publish_at.le(now))
+        .select(articles::all_columns)
+        .into_boxed();
     if let Some(author) = &filter.author {
         query = query.filter(
             articles::id.eq_any(
@@ -326,17 +333,40 @@ pub fn public_page(
             ));
     }
     if let Some(q) = &filter.q {
-        query = text_search(query, q, matches!(conn, DbConnection::Sqlite(_)));
+        query = query.filter(search_condition(q, sqlite));
     }
     if let Some((at, id)) = after {
         query = query.filter(
-            articles::publish_at
-                .assume_not_null()
-                .lt(at)
-                .or(articles::publish_at.assume_not_null().eq(at).and(articles::id.lt(id))),
+            article_feed::publish_at.lt(at).or(article_feed::publish_at.eq(at).and(article_feed::article_id.lt(id))),
         );
     }
-    query.order((articles::publish_at.desc(), articles::id.desc())).limit(limit).load(conn)
+    query.order((article_feed::publish_at.desc(), article_feed::article_id.desc())).limit(limit).load(conn)
+}
+
+/// Rewrites an article's rows in the live index from its current state: present in
+/// '' and in its section and every ancestor while published or scheduled and not
+/// trashed. Called by every write that can change those.
+pub fn refresh_feed(conn: &mut DbConnection, row: &ArticleRow) -> QueryResult<()> {
+    diesel::delete(article_feed::table.filter(article_feed::article_id.eq(&row.id))).execute(conn)?;
+    let listed = row.trashed_at.is_none() && matches!(row.status.as_str(), "published" | "scheduled");
+    let Some(at) = row.publish_at.filter(|_| listed) else { return Ok(()) };
+    let mut feeds = vec![String::new(), row.section_id.clone()];
+    feeds.extend(super::sections::ancestors(conn, &row.section_id)?);
+    for feed in feeds {
+        diesel::insert_into(article_feed::table)
+            .values((
+                article_feed::feed.eq(feed),
+                article_feed::publish_at.eq(at),
+                article_feed::article_id.eq(&row.id),
+            ))
+            .execute(conn)?;
+    }
+    Ok(())
+}
+
+/// Every article in the given sections (for re-indexing after a section moves).
+pub fn in_sections(conn: &mut DbConnection, section_ids: &[String]) -> QueryResult<Vec<ArticleRow>> {
+    articles::table.filter(articles::section_id.eq_any(section_ids)).load(conn)
 }
 
 /// A live article by its current slug.

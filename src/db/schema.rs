@@ -133,6 +133,15 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    article_feed (feed, publish_at, article_id) {
+        feed -> Text,
+        publish_at -> Timestamp,
+        article_id -> Text,
+    }
+}
+
+diesel::joinable!(article_feed -> articles (article_id));
 diesel::joinable!(articles -> sections (section_id));
 diesel::joinable!(article_authors -> articles (article_id));
 diesel::joinable!(article_authors -> users (user_id));
@@ -155,4 +164,5 @@ diesel::allow_tables_to_appear_in_same_query!(
     article_tags,
     article_slugs,
     article_revisions,
+    article_feed,
 );

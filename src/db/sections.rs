@@ -72,3 +72,34 @@ pub fn page(
     }
     query.order((dsl::position.asc(), dsl::id.asc())).limit(limit).load(conn)
 }
+
+/// The ancestors of section `id`, nearest first (bounded, so a damaged tree cannot loop).
+pub fn ancestors(conn: &mut DbConnection, id: &str) -> QueryResult<Vec<String>> {
+    let mut out = Vec::new();
+    let mut current = parent_of(conn, id)?.flatten();
+    while let Some(parent) = current {
+        if out.len() > 16 || out.contains(&parent) {
+            break;
+        }
+        current = parent_of(conn, &parent)?.flatten();
+        out.push(parent);
+    }
+    Ok(out)
+}
+
+/// The given sections and all their sub-sections.
+pub fn with_descendants(conn: &mut DbConnection, roots: &[String]) -> QueryResult<Vec<String>> {
+    let all: Vec<(String, Option<String>)> = dsl::sections.select((dsl::id, dsl::parent_id)).load(conn)?;
+    let mut out: Vec<String> = roots.to_vec();
+    let mut i = 0;
+    while i < out.len() {
+        let parent = out[i].clone();
+        for (id, _) in all.iter().filter(|(_, p)| p.as_deref() == Some(parent.as_str())) {
+            if !out.contains(id) {
+                out.push(id.clone());
+            }
+        }
+        i += 1;
+    }
+    Ok(out)
+}

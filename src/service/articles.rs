@@ -254,6 +254,7 @@ pub async fn create(state: &AppState, user: &CurrentUser, new: NewArticle) -> Re
                 article_db::insert(c, &row)?;
                 article_db::set_authors(c, &row.id, &content.author_ids)?;
                 article_db::set_tags(c, &row.id, &content.tags)?;
+                article_db::refresh_feed(c, &row)?;
                 save_revision(c, &row, &content, &by, "created")?;
                 to_article(c, row, now)
             })
@@ -316,7 +317,7 @@ pub async fn list(
         .db
         .run(move |conn| {
             if let Some(ids) = &filter.section_ids {
-                filter.section_ids = Some(with_descendants(conn, ids)?);
+                filter.section_ids = Some(section_db::with_descendants(conn, ids)?);
             }
             let mut rows = article_db::editorial_page(conn, &filter, db::to_db_time(now), after.as_deref(), limit + 1)?;
             let more = rows.len() as i64 > limit;
@@ -326,23 +327,6 @@ pub async fn list(
             Ok((articles, next))
         })
         .await
-}
-
-/// The given sections and all their sub-sections.
-pub fn with_descendants(conn: &mut DbConnection, roots: &[String]) -> Result<Vec<String>, ApiError> {
-    let all = section_db::all(conn)?;
-    let mut out: Vec<String> = roots.to_vec();
-    let mut i = 0;
-    while i < out.len() {
-        let parent = out[i].clone();
-        for s in all.iter().filter(|s| s.parent_id.as_deref() == Some(parent.as_str())) {
-            if !out.contains(&s.id) {
-                out.push(s.id.clone());
-            }
-        }
-        i += 1;
-    }
-    Ok(out)
 }
 
 /// A partial update of the content; `Some(None)` clears a nullable field.
@@ -413,6 +397,7 @@ fn save_content(
     }
     article_db::set_authors(conn, &row.id, &content.author_ids)?;
     article_db::set_tags(conn, &row.id, &content.tags)?;
+    article_db::refresh_feed(conn, &row)?;
     save_revision(conn, &row, &content, by, note)?;
     Ok(row)
 }
@@ -517,6 +502,7 @@ pub async fn act(
                 if !article_db::update_if_version(c, &row, expected)? {
                     return Err(stale(c, &row.id)?);
                 }
+                article_db::refresh_feed(c, &row)?;
                 to_article(c, row, now)
             })
         })
@@ -570,6 +556,7 @@ async fn set_trashed(
                 if !article_db::update_if_version(c, &row, expected)? {
                     return Err(stale(c, &row.id)?);
                 }
+                article_db::refresh_feed(c, &row)?;
                 to_article(c, row, now)
             })
         })

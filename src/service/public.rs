@@ -7,7 +7,7 @@ use crate::db::articles::{self as article_db, ArticleRow, PublicFilter};
 use crate::db::{self, DbConnection, sections as section_db};
 use crate::domain::article::{Access, Content};
 use crate::error::ApiError;
-use crate::service::articles::{content_of, first_published, with_descendants};
+use crate::service::articles::{content_of, first_published};
 use crate::state::AppState;
 
 /// How many blocks a metered or premium article shows publicly when it names none.
@@ -107,15 +107,15 @@ pub async fn list(
     state
         .db
         .run(move |conn| {
-            let section_ids = match &query.section {
+            let feed = match &query.section {
                 Some(slug) => match section_db::find_by_slug(conn, slug)? {
-                    Some(section) => Some(with_descendants(conn, &[section.id])?),
+                    Some(section) => section.id,
                     None => return Ok((Vec::new(), None)),
                 },
-                None => None,
+                None => String::new(),
             };
             let filter = PublicFilter {
-                section_ids,
+                feed,
                 author: query.author,
                 tag: query.tag.map(|t| t.trim().to_lowercase()),
                 q: query.q,

@@ -51,26 +51,12 @@ fn map_unique(e: diesel::result::Error) -> ApiError {
     }
 }
 
-/// The ancestors of `id`, nearest first (bounded, so a damaged tree cannot loop).
-fn ancestors(conn: &mut DbConnection, id: &str) -> Result<Vec<String>, ApiError> {
-    let mut out = Vec::new();
-    let mut current = section_db::parent_of(conn, id)?.flatten();
-    while let Some(parent) = current {
-        if out.len() > section::MAX_DEPTH + 1 || out.contains(&parent) {
-            break;
-        }
-        current = section_db::parent_of(conn, &parent)?.flatten();
-        out.push(parent);
-    }
-    Ok(out)
-}
-
 /// 422 unless `parent` exists and may hold `section`.
 fn check_parent(conn: &mut DbConnection, section: Option<&str>, parent: &str) -> Result<(), ApiError> {
     if section_db::find(conn, parent)?.is_none() {
         return Err(ApiError::invalid("parent_id", "is not an existing section"));
     }
-    let ancestors = ancestors(conn, parent)?;
+    let ancestors = section_db::ancestors(conn, parent)?;
     match section::placement_problem(section, parent, &ancestors) {
         Some(problem) => Err(ApiError::invalid("parent_id", problem)),
         None => Ok(()),
@@ -174,6 +160,7 @@ pub async fn update(state: &AppState, id: String, if_match: IfMatch, patch: Sect
                     return Err(slug_taken());
                 }
                 let expected = row.version;
+                let old_parent = row.parent_id.clone();
                 row.slug = fields.slug;
                 row.name = fields.name;
                 row.description = fields.description;
@@ -181,8 +168,16 @@ pub async fn update(state: &AppState, id: String, if_match: IfMatch, patch: Sect
                 row.position = fields.position;
                 row.updated_at = now;
                 row.version += 1;
+                let moved = row.parent_id != old_parent;
                 if !section_db::update_if_version(c, &row, expected).map_err(map_unique)? {
                     return Err(stale(c, &row.id)?);
+                }
+                if moved {
+                    // The articles below now belong to other ancestors' fronts.
+                    let subtree = section_db::with_descendants(c, std::slice::from_ref(&row.id))?;
+                    for article in article_db::in_sections(c, &subtree)? {
+                        article_db::refresh_feed(c, &article)?;
+                    }
                 }
                 Ok(row.into())
             })

@@ -228,3 +228,38 @@ async fn full_text_search_follows_edits_and_takes_any_input() {
     assert!(find("exporters").await.is_empty());
     assert_eq!(find("osaka").await, ["stocks-rally-in-tokyo"]);
 }
+
+#[actix_web::test]
+async fn section_fronts_follow_moves_of_sections_and_articles() {
+    let app = TestApp::spawn().await;
+    let editor = app.user("editor").await.2;
+    let business = app.section(&editor, json!({"name": "Business"})).await;
+    let markets = app.section(&editor, json!({"name": "Markets", "parent_id": business})).await;
+    let sport = app.section(&editor, json!({"name": "Sport"})).await;
+    let a = app.published(&editor, json!({"headline": "Bond yields climb", "section_id": markets})).await;
+    let front = |section: &'static str| {
+        let app = &app;
+        async move { slugs(&app.get(&format!("/api/v1/public/articles?section={section}"), None).await.json()) }
+    };
+    assert_eq!(front("business").await, ["bond-yields-climb"]);
+
+    // Markets moves to the top level: Business no longer shows it.
+    let path = format!("/api/v1/sections/{markets}");
+    let res = app
+        .send_with(Method::PATCH, &path, Some(&editor), Some(json!({"parent_id": null})), &[("if-match", "\"1\"")])
+        .await;
+    assert_eq!(res.status, 200);
+    assert!(front("business").await.is_empty());
+    assert_eq!(front("markets").await, ["bond-yields-climb"]);
+    let res = app
+        .send_with(Method::PATCH, &path, Some(&editor), Some(json!({"parent_id": business})), &[("if-match", "\"2\"")])
+        .await;
+    assert_eq!(res.status, 200);
+    assert_eq!(front("business").await, ["bond-yields-climb"]);
+
+    // The article moves to Sport.
+    app.edit(&editor, &a, json!({"section_id": sport})).await;
+    assert!(front("business").await.is_empty());
+    assert_eq!(front("sport").await, ["bond-yields-climb"]);
+    assert_eq!(slugs(&app.get("/api/v1/public/articles", None).await.json()), ["bond-yields-climb"]);
+}
