@@ -407,8 +407,26 @@ fn stale(conn: &mut DbConnection, id: &str) -> Result<ApiError, ApiError> {
     Ok(ApiError::PreconditionFailed { current_etag: etag(current.version) })
 }
 
-fn forbidden_edit() -> ApiError {
-    ApiError::forbidden("Writers may edit only their own articles, and only while draft or in review.")
+/// Loads an article the caller may change the content of, at the version they name:
+/// 404 unseen, 403 not theirs to edit, 412 stale, 409 in the trash.
+fn load_editable(
+    conn: &mut DbConnection,
+    user: &CurrentUser,
+    id: &str,
+    if_match: &IfMatch,
+    now: DateTime<Utc>,
+) -> Result<ArticleRow, ApiError> {
+    let (row, is_author) = load_visible(conn, user, id, now)?;
+    if !article::can_edit(user.role(), is_author, stored_status(&row)?) {
+        return Err(ApiError::forbidden(
+            "Writers may edit only their own articles, and only while draft or in review.",
+        ));
+    }
+    if_match.check(row.version)?;
+    if row.trashed_at.is_some() {
+        return Err(trashed_conflict());
+    }
+    Ok(row)
 }
 
 pub async fn update(
@@ -424,14 +442,7 @@ pub async fn update(
         .db
         .run(move |conn| {
             db::write_tx(conn, |c| {
-                let (row, is_author) = load_visible(c, &user, &id, now)?;
-                if !article::can_edit(user.role(), is_author, stored_status(&row)?) {
-                    return Err(forbidden_edit());
-                }
-                if_match.check(row.version)?;
-                if row.trashed_at.is_some() {
-                    return Err(trashed_conflict());
-                }
+                let row = load_editable(c, &user, &id, &if_match, now)?;
                 let current = content_of(&row, author_ids(c, &row.id)?)?;
                 let content = patch.apply(current).validate(false).map_err(ApiError::Validation)?;
                 let row = save_content(c, row, content, user.id(), "edited", now)?;
@@ -637,16 +648,9 @@ pub async fn restore_revision(
         .db
         .run(move |conn| {
             db::write_tx(conn, |c| {
-                let (row, is_author) = load_visible(c, &user, &id, now)?;
+                let row = load_editable(c, &user, &id, &if_match, now)?;
                 let revision =
                     article_db::find_revision(c, &id, number)?.ok_or_else(|| ApiError::not_found("Revision"))?;
-                if !article::can_edit(user.role(), is_author, stored_status(&row)?) {
-                    return Err(forbidden_edit());
-                }
-                if_match.check(row.version)?;
-                if row.trashed_at.is_some() {
-                    return Err(trashed_conflict());
-                }
                 let content: Content =
                     serde_json::from_str(&revision.snapshot).map_err(|_| corrupt(&row.id, "revision"))?;
                 let row = save_content(c, row, content, user.id(), &format!("restored revision {number}"), now)?;
