@@ -264,6 +264,10 @@ impl From<diesel::result::Error> for ApiError {
             Error::DatabaseError(DatabaseErrorKind::UniqueViolation, _) => {
                 Self::conflict("conflict", "A resource with these unique values already exists.")
             }
+            Error::DatabaseError(DatabaseErrorKind::ForeignKeyViolation, _) => Self::conflict(
+                "reference_conflict",
+                "Something this request refers to was removed meanwhile (or is still in use): read it again.",
+            ),
             Error::DatabaseError(DatabaseErrorKind::SerializationFailure, info) => {
                 Self::Unavailable(format!("serialization failure: {}", info.message()))
             }

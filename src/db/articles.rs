@@ -280,9 +280,11 @@ pub fn editorial_page(
                 .filter(article_authors::user_id.eq(user.clone()))
                 .select(article_authors::article_id),
         );
-        let is_live = articles::status
-            .eq("published")
-            .or(articles::status.eq("scheduled").and(articles::publish_at.assume_not_null().le(now)));
+        let is_live = articles::trashed_at.is_null().and(
+            articles::status
+                .eq("published")
+                .or(articles::status.eq("scheduled").and(articles::publish_at.assume_not_null().le(now))),
+        );
         query = query.filter(own.or(is_live));
     }
     if let Some(after) = after {

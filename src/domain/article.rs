@@ -23,6 +23,8 @@ pub const MAX_AUTHORS: usize = 10;
 pub const MAX_URL_CHARS: usize = 2000;
 pub const MAX_LIST_ITEMS: usize = 200;
 pub const MAX_PREVIEW_BLOCKS: i64 = 50;
+/// Blocks a metered or premium article shows publicly when it names no number.
+pub const DEFAULT_PREVIEW_BLOCKS: i64 = 3;
 
 /// An image: hero image or image block.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
@@ -119,6 +121,21 @@ impl Access {
     pub fn parse(s: &str) -> Option<Access> {
         [Access::Free, Access::Metered, Access::Premium].into_iter().find(|a| a.as_str() == s)
     }
+}
+
+/// The earliest and latest times accepted (`publish_at`, cursors): both backends store
+/// them exactly, and they sort as time on both.
+pub fn time_in_range(t: DateTime<Utc>) -> bool {
+    (1970..=9999).contains(&chrono::Datelike::year(&t))
+}
+
+/// A client-given time, checked and cut to the microseconds both backends keep.
+pub fn client_time(field: &str, t: DateTime<Utc>) -> Result<DateTime<Utc>, Vec<FieldError>> {
+    if !time_in_range(t) {
+        return Err(vec![FieldError::new(field, "must be between 1970-01-01 and 9999-12-31")]);
+    }
+    let micros = t.timestamp_micros();
+    Ok(DateTime::<Utc>::from_timestamp_micros(micros).unwrap_or(t))
 }
 
 /// Where an article is in its life.
@@ -266,9 +283,10 @@ static INLINE: LazyLock<ammonia::Builder<'static>> = LazyLock::new(|| {
 
 static PLAIN: LazyLock<ammonia::Builder<'static>> = LazyLock::new(ammonia::Builder::empty);
 
-/// Inline HTML reduced to `a[href]`, `em`, `strong`, `br`.
+/// Inline HTML reduced to `a[href]`, `em`, `strong`, `br`. A no-break space stays
+/// the character it was (the serialiser would write `&nbsp;`).
 pub fn sanitize_inline(html: &str) -> String {
-    INLINE.clean(html).to_string()
+    INLINE.clean(html).to_string().replace("&nbsp;", "\u{a0}")
 }
 
 /// The text of inline HTML, for search.
@@ -291,13 +309,36 @@ fn check_url(errors: &mut Errors, field: &str, url: &str) {
     }
 }
 
-/// Checks and sanitises an HTML text field in place.
+/// Most markup one text field may carry: the sanitiser's cost grows fast with nesting,
+/// and prose needs a handful of links and emphases.
+pub const MAX_TAGS_PER_FIELD: usize = 200;
+
+/// Checks and sanitises an HTML text field in place: control characters and too much
+/// markup are refused on the input, blankness and length are checked on the result.
 fn html_field(errors: &mut Errors, field: &str, text: &mut String, min: usize, max: usize) {
-    if let Some(problem) = line_problem(&text.replace(['\n', '\t'], " "), min, max) {
+    if text.chars().any(|c| c.is_control() && c != '\n' && c != '\t') {
+        errors.add(field, "must not contain control characters");
+        return;
+    }
+    if text.matches('<').count() > MAX_TAGS_PER_FIELD {
+        errors.add(field, format!("must hold at most {MAX_TAGS_PER_FIELD} tags"));
+        return;
+    }
+    if text.chars().count() > max * 2 {
+        errors.add(field, format!("must be at most {max} characters"));
+        return;
+    }
+    let clean = sanitize_inline(text);
+    if let Some(problem) = line_problem(&clean.replace(['\n', '\t'], " "), min, max) {
+        let problem = if min > 0 && clean.trim().is_empty() {
+            "must not be blank once unsafe HTML is removed".into()
+        } else {
+            problem
+        };
         errors.add(field, problem);
         return;
     }
-    *text = sanitize_inline(text);
+    *text = clean;
 }
 
 fn optional_html(errors: &mut Errors, field: &str, text: &mut Option<String>, max: usize) {
@@ -462,6 +503,15 @@ impl Content {
         }
         errors.finish()?;
         Ok(self)
+    }
+
+    /// The blocks anyone may read: all of a free article, the preview of a gated one.
+    pub fn public_body(&self) -> &[Block] {
+        if self.access == Access::Free {
+            return &self.body;
+        }
+        let keep = usize::try_from(self.preview_blocks.unwrap_or(DEFAULT_PREVIEW_BLOCKS)).unwrap_or(0);
+        &self.body[..keep.min(self.body.len())]
     }
 
     /// Ids of polls and sponsored blocks the body refers to.

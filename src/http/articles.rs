@@ -9,11 +9,12 @@ use utoipa::{IntoParams, ToSchema};
 
 use crate::auth::{Authenticated, Newsroom};
 use crate::db::articles::EditorialFilter;
-use crate::domain::article::{Access, Action, Block, Content, Image, Seo, Status};
+use crate::domain::article::{Access, Action, Block, Content, Image, Seo, Status, client_time};
+use crate::domain::version::IfMatch;
 use crate::error::ApiError;
-use crate::http::conditional::RequireIfMatch;
+use crate::http::conditional::{RequireIfMatch, etag};
 use crate::http::extract::{ApiJson, ApiQuery, OptionalJson};
-use crate::http::{non_null, nullable, pagination, time, versioned};
+use crate::http::{non_null, nullable, pagination, search_text, time, versioned};
 use crate::service::articles::{self, Article, ArticlePatch, NewArticle, Revision};
 use crate::state::AppState;
 
@@ -246,7 +247,7 @@ pub async fn list_articles(
         section_ids: q.section.map(|s| vec![s]),
         author: q.author,
         tag: q.tag.map(|t| t.trim().to_lowercase()),
-        q: q.q.filter(|q| !q.trim().is_empty()),
+        q: search_text(q.q)?,
         visible_to: None,
         trashed: q.trashed.unwrap_or(false),
     };
@@ -370,7 +371,8 @@ pub async fn update_article(
     params(("id" = String, Path, description = "The article's id."), ("If-Match" = String, Header, description = "The current ETag.")),
     security(("bearerAuth" = [])),
     responses(
-        (status = 204, description = "In the trash; restore it with POST .../restore."),
+        (status = 204, description = "In the trash; restore it with POST .../restore.",
+            headers(("ETag" = String, description = "The trashed article's version, for the restore's If-Match."))),
         (status = 403, description = "Writers trash only their own drafts."),
         (status = 404, description = "No such article, or not yours to see."),
         (status = 409, description = "Already in the trash."),
@@ -385,14 +387,16 @@ pub async fn delete_article(
     id: web::Path<String>,
     if_match: RequireIfMatch,
 ) -> Result<HttpResponse, ApiError> {
-    articles::trash(&state, &user, id.into_inner(), if_match.into_inner()?).await?;
-    Ok(HttpResponse::NoContent().finish())
+    let version = articles::trash(&state, &user, id.into_inner(), if_match.into_inner()?).await?;
+    // The ETag lets the client restore without reading the article again.
+    Ok(HttpResponse::NoContent().insert_header((actix_web::http::header::ETAG, etag(version))).finish())
 }
 
 /// Brings an article back from the trash. Needs `If-Match`.
 #[utoipa::path(
     tag = "articles", operation_id = "restoreArticle",
     params(("id" = String, Path, description = "The article's id."), ("If-Match" = String, Header, description = "The current ETag.")),
+    request_body(content = Option<EmptyRequest>, description = "Optional; takes no fields."),
     security(("bearerAuth" = [])),
     responses(
         (status = 200, description = "Restored.", body = ArticleResponse, headers(("ETag" = String, description = "The new version."))),
@@ -409,20 +413,28 @@ pub async fn restore_article(
     state: web::Data<AppState>,
     id: web::Path<String>,
     if_match: RequireIfMatch,
+    body: OptionalJson<EmptyRequest>,
 ) -> Result<HttpResponse, ApiError> {
-    let article = articles::restore(&state, &user, id.into_inner(), if_match.into_inner()?).await?;
+    let if_match = if_match.into_inner()?;
+    body.into_inner()?;
+    let article = articles::restore(&state, &user, id.into_inner(), if_match).await?;
     Ok(article_response(StatusCode::OK, article))
 }
+
+/// The body of actions that take no fields: none at all, `null` or `{}`.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct EmptyRequest {}
 
 async fn act(
     user: Authenticated<Newsroom>,
     state: web::Data<AppState>,
     id: String,
-    if_match: RequireIfMatch,
+    if_match: IfMatch,
     action: Action,
     publish_at: Option<DateTime<Utc>>,
 ) -> Result<HttpResponse, ApiError> {
-    let article = articles::act(&state, &user, id, if_match.into_inner()?, action, publish_at).await?;
+    let article = articles::act(&state, &user, id, if_match, action, publish_at).await?;
     Ok(article_response(StatusCode::OK, article))
 }
 
@@ -430,6 +442,7 @@ async fn act(
 #[utoipa::path(
     tag = "articles", operation_id = "submitArticle",
     params(("id" = String, Path, description = "The article's id."), ("If-Match" = String, Header, description = "The current ETag.")),
+    request_body(content = Option<EmptyRequest>, description = "Optional; takes no fields."),
     security(("bearerAuth" = [])),
     responses(
         (status = 200, description = "In review.", body = ArticleResponse, headers(("ETag" = String, description = "The new version."))),
@@ -446,7 +459,10 @@ pub async fn submit_article(
     state: web::Data<AppState>,
     id: web::Path<String>,
     if_match: RequireIfMatch,
+    body: OptionalJson<EmptyRequest>,
 ) -> Result<HttpResponse, ApiError> {
+    let if_match = if_match.into_inner()?;
+    body.into_inner()?;
     act(user, state, id.into_inner(), if_match, Action::Submit, None).await
 }
 
@@ -454,7 +470,7 @@ pub async fn submit_article(
 #[utoipa::path(
     tag = "articles", operation_id = "publishArticle",
     params(("id" = String, Path, description = "The article's id."), ("If-Match" = String, Header, description = "The current ETag.")),
-    request_body(content = Option<PublishRequest>, description = "Optional: when to publish."),
+    request_body(content = Option<PublishRequest>, description = "Optional (no body, `null` or an object): when to publish."),
     security(("bearerAuth" = [])),
     responses(
         (status = 200, description = "Published or scheduled.", body = ArticleResponse, headers(("ETag" = String, description = "The new version."))),
@@ -473,14 +489,17 @@ pub async fn publish_article(
     if_match: RequireIfMatch,
     body: OptionalJson<PublishRequest>,
 ) -> Result<HttpResponse, ApiError> {
+    let if_match = if_match.into_inner()?;
     let body = body.into_inner()?.unwrap_or_default();
-    act(user, state, id.into_inner(), if_match, Action::Publish, body.publish_at).await
+    let publish_at = body.publish_at.map(|t| client_time("publish_at", t)).transpose().map_err(ApiError::Validation)?;
+    act(user, state, id.into_inner(), if_match, Action::Publish, publish_at).await
 }
 
 /// Takes an article back to draft (from review, scheduled, published or archived).
 #[utoipa::path(
     tag = "articles", operation_id = "unpublishArticle",
     params(("id" = String, Path, description = "The article's id."), ("If-Match" = String, Header, description = "The current ETag.")),
+    request_body(content = Option<EmptyRequest>, description = "Optional; takes no fields."),
     security(("bearerAuth" = [])),
     responses(
         (status = 200, description = "Back to draft.", body = ArticleResponse, headers(("ETag" = String, description = "The new version."))),
@@ -497,7 +516,10 @@ pub async fn unpublish_article(
     state: web::Data<AppState>,
     id: web::Path<String>,
     if_match: RequireIfMatch,
+    body: OptionalJson<EmptyRequest>,
 ) -> Result<HttpResponse, ApiError> {
+    let if_match = if_match.into_inner()?;
+    body.into_inner()?;
     act(user, state, id.into_inner(), if_match, Action::Unpublish, None).await
 }
 
@@ -505,6 +527,7 @@ pub async fn unpublish_article(
 #[utoipa::path(
     tag = "articles", operation_id = "archiveArticle",
     params(("id" = String, Path, description = "The article's id."), ("If-Match" = String, Header, description = "The current ETag.")),
+    request_body(content = Option<EmptyRequest>, description = "Optional; takes no fields."),
     security(("bearerAuth" = [])),
     responses(
         (status = 200, description = "Archived.", body = ArticleResponse, headers(("ETag" = String, description = "The new version."))),
@@ -521,7 +544,10 @@ pub async fn archive_article(
     state: web::Data<AppState>,
     id: web::Path<String>,
     if_match: RequireIfMatch,
+    body: OptionalJson<EmptyRequest>,
 ) -> Result<HttpResponse, ApiError> {
+    let if_match = if_match.into_inner()?;
+    body.into_inner()?;
     act(user, state, id.into_inner(), if_match, Action::Archive, None).await
 }
 
@@ -655,6 +681,13 @@ pub async fn list_revisions(
     }))
 }
 
+/// A revision number as written in URLs: 1, 2, 3... (no sign, no leading zero).
+fn revision_number(raw: &str) -> Result<i64, ApiError> {
+    let canonical =
+        !raw.is_empty() && raw.bytes().all(|b| b.is_ascii_digit()) && !raw.starts_with('0') && raw.len() <= 18;
+    raw.parse::<i64>().ok().filter(|_| canonical).ok_or_else(|| ApiError::not_found("Revision"))
+}
+
 /// Reads one revision with its content.
 #[utoipa::path(
     tag = "articles", operation_id = "getArticleRevision",
@@ -673,7 +706,7 @@ pub async fn get_revision(
     path: web::Path<(String, String)>,
 ) -> Result<web::Json<RevisionResponse>, ApiError> {
     let (id, n) = path.into_inner();
-    let n = n.parse::<i64>().map_err(|_| ApiError::not_found("Revision"))?;
+    let n = revision_number(&n)?;
     let r = articles::revision(&state, &user, id, n).await?;
     Ok(web::Json(RevisionResponse { summary: summary(&r), content: r.content.into() }))
 }
@@ -686,6 +719,7 @@ pub async fn get_revision(
         ("n" = i64, Path, description = "The revision number (from 1)."),
         ("If-Match" = String, Header, description = "The article's current ETag."),
     ),
+    request_body(content = Option<EmptyRequest>, description = "Optional; takes no fields."),
     security(("bearerAuth" = [])),
     responses(
         (status = 200, description = "The article with the revision's content.", body = ArticleResponse, headers(("ETag" = String, description = "The new version."))),
@@ -703,9 +737,11 @@ pub async fn restore_revision(
     state: web::Data<AppState>,
     path: web::Path<(String, String)>,
     if_match: RequireIfMatch,
+    body: OptionalJson<EmptyRequest>,
 ) -> Result<HttpResponse, ApiError> {
     let if_match = if_match.into_inner()?;
+    body.into_inner()?;
     let (id, n) = path.into_inner();
-    let n = n.parse::<i64>().map_err(|_| ApiError::not_found("Revision"))?;
+    let n = revision_number(&n)?;
     Ok(article_response(StatusCode::OK, articles::restore_revision(&state, &user, id, n, if_match).await?))
 }

@@ -70,7 +70,7 @@ impl<T: DeserializeOwned + 'static> FromRequest for OptionalJson<T> {
         Box::pin(async move {
             let parsed = async {
                 let bytes = bytes.await.map_err(|e| payload_error(&e, limit.unwrap_or(0)))?;
-                if bytes.is_empty() {
+                if bytes.is_empty() || bytes.trim_ascii() == b"null" {
                     return Ok(None);
                 }
                 if !content_type_ok {

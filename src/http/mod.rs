@@ -102,6 +102,20 @@ pub mod time {
     }
 }
 
+/// The longest `q` accepted by the article lists.
+pub const MAX_QUERY_CHARS: usize = 200;
+
+/// A search text: blank is no search, longer than `MAX_QUERY_CHARS` is a 422.
+pub fn search_text(q: Option<String>) -> Result<Option<String>, crate::error::ApiError> {
+    match q {
+        Some(q) if q.chars().count() > MAX_QUERY_CHARS => {
+            Err(crate::error::ApiError::invalid("q", format!("must be at most {MAX_QUERY_CHARS} characters")))
+        }
+        Some(q) if !q.trim().is_empty() => Ok(Some(q)),
+        _ => Ok(None),
+    }
+}
+
 /// For PATCH fields that may be cleared: absent is `None`, `null` is `Some(None)`.
 pub fn nullable<'de, D, T>(deserializer: D) -> Result<Option<Option<T>>, D::Error>
 where

@@ -12,7 +12,7 @@ use crate::error::ApiError;
 use crate::http::conditional::public_json;
 use crate::http::extract::ApiQuery;
 use crate::http::sections::SectionRef;
-use crate::http::{pagination, time};
+use crate::http::{pagination, search_text, time};
 use crate::service::public::{self, Lookup, PublicArticle, PublicQuery};
 use crate::state::AppState;
 
@@ -115,7 +115,9 @@ fn decode_public_cursor(cursor: &str) -> Result<(DateTime<Utc>, String), ApiErro
     let invalid = || ApiError::invalid("cursor", "is not a cursor returned by this list");
     let key = pagination::decode_cursor(cursor)?;
     let (micros, id) = key.split_once(':').ok_or_else(invalid)?;
-    let at = DateTime::<Utc>::from_timestamp_micros(micros.parse().map_err(|_| invalid())?).ok_or_else(invalid)?;
+    let at = DateTime::<Utc>::from_timestamp_micros(micros.parse().map_err(|_| invalid())?)
+        .filter(|t| crate::domain::article::time_in_range(*t))
+        .ok_or_else(invalid)?;
     Ok((at, id.to_string()))
 }
 
@@ -138,8 +140,7 @@ pub async fn list_public_articles(
     let q = query.into_inner()?;
     let limit = pagination::limit(q.limit)?;
     let after = q.cursor.as_deref().map(decode_public_cursor).transpose()?;
-    let query =
-        PublicQuery { section: q.section, tag: q.tag, author: q.author, q: q.q.filter(|q| !q.trim().is_empty()) };
+    let query = PublicQuery { section: q.section, tag: q.tag, author: q.author, q: search_text(q.q)? };
     let (items, next) = public::list(&state, query, after, limit).await?;
     let page = PublicArticlePage {
         items: items.iter().map(summary).collect(),

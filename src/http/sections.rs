@@ -312,18 +312,31 @@ pub struct PublicSectionDetail {
     pub children: Vec<PublicSection>,
 }
 
+/// The sections under `parent` as a tree. Each section is placed once, at most 8 deep,
+/// so even a damaged tree cannot recurse without end.
 fn subtree(all: &[Section], parent: Option<&str>) -> Vec<PublicSection> {
-    all.iter()
-        .filter(|s| s.parent_id.as_deref() == parent)
-        .map(|s| PublicSection {
-            id: s.id.clone(),
-            slug: s.slug.clone(),
-            name: s.name.clone(),
-            description: s.description.clone(),
-            position: s.position,
-            children: subtree(all, Some(&s.id)),
-        })
-        .collect()
+    fn build(all: &[Section], parent: Option<&str>, seen: &mut Vec<String>, depth: usize) -> Vec<PublicSection> {
+        if depth > crate::domain::section::MAX_DEPTH {
+            return Vec::new();
+        }
+        let mut out = Vec::new();
+        for s in all.iter().filter(|s| s.parent_id.as_deref() == parent) {
+            if seen.contains(&s.id) {
+                continue;
+            }
+            seen.push(s.id.clone());
+            out.push(PublicSection {
+                id: s.id.clone(),
+                slug: s.slug.clone(),
+                name: s.name.clone(),
+                description: s.description.clone(),
+                position: s.position,
+                children: build(all, Some(&s.id), seen, depth + 1),
+            });
+        }
+        out
+    }
+    build(all, parent, &mut Vec::new(), 0)
 }
 
 /// The sections tree, for a site's navigation.

@@ -106,7 +106,8 @@ fn apply_content(row: &mut ArticleRow, content: &Content) -> Result<(), ApiError
     row.kicker = content.kicker.clone();
     row.hero_image = content.hero_image.as_ref().map(serde_json::to_string).transpose().map_err(ApiError::internal)?;
     row.body = serde_json::to_string(&content.body).map_err(ApiError::internal)?;
-    row.body_text = article::body_text(&content.body);
+    // Search covers what readers may read: a gated article's preview, not its whole body.
+    row.body_text = article::body_text(content.public_body());
     row.section_id = content.section_id.clone();
     row.tags = serde_json::to_string(&content.tags).map_err(ApiError::internal)?;
     row.access = content.access.as_str().to_string();
@@ -116,7 +117,9 @@ fn apply_content(row: &mut ArticleRow, content: &Content) -> Result<(), ApiError
 }
 
 /// 422 unless the section, the authors and every referenced poll and sponsored block exist.
-fn check_references(conn: &mut DbConnection, content: &Content) -> Result<(), ApiError> {
+/// `author_offset`: how many authors the caller did not name (the creator, on create),
+/// so that errors point at the caller's own list.
+fn check_references(conn: &mut DbConnection, content: &Content, author_offset: usize) -> Result<(), ApiError> {
     let mut errors = Vec::new();
     if section_db::find(conn, &content.section_id)?.is_none() {
         errors.push(FieldError::new("section_id", "is not an existing section"));
@@ -124,8 +127,9 @@ fn check_references(conn: &mut DbConnection, content: &Content) -> Result<(), Ap
     for (i, id) in content.author_ids.iter().enumerate() {
         let ok = user_db::find(conn, id)?.is_some_and(|u| matches!(u.role.as_str(), "admin" | "editor" | "writer"));
         if !ok {
+            let at = i.saturating_sub(author_offset);
             errors
-                .push(FieldError::new(format!("author_ids[{i}]"), "is not a newsroom user (admin, editor or writer)"));
+                .push(FieldError::new(format!("author_ids[{at}]"), "is not a newsroom user (admin, editor or writer)"));
         }
     }
     for (i, block) in content.body.iter().enumerate() {
@@ -207,16 +211,23 @@ pub async fn create(state: &AppState, user: &CurrentUser, new: NewArticle) -> Re
         access: new.access,
         preview_blocks: new.preview_blocks,
         seo: new.seo,
-    }
-    .validate(make_slug)
-    .map_err(ApiError::Validation)?;
+    };
     let now = state.clock.now();
     let by = user.id().to_string();
     state
         .db
         .run(move |conn| {
+            // Sanitising is CPU work: here, on the blocking pool, not on a server worker.
+            let content = content.validate(make_slug).map_err(|mut errors| {
+                for e in &mut errors {
+                    if let Some(i) = e.field.strip_prefix("author_ids[").and_then(|r| r.strip_suffix(']')) {
+                        e.field = format!("author_ids[{}]", i.parse::<usize>().unwrap_or(1).saturating_sub(1));
+                    }
+                }
+                ApiError::Validation(errors)
+            })?;
             db::write_tx(conn, |c| {
-                check_references(c, &content)?;
+                check_references(c, &content, 1)?;
                 let mut content = content;
                 if article_db::find_by_slug(c, &content.slug)?.is_some() {
                     if !make_slug {
@@ -251,15 +262,35 @@ pub async fn create(state: &AppState, user: &CurrentUser, new: NewArticle) -> Re
                     version: 1,
                 };
                 apply_content(&mut row, &content)?;
-                article_db::insert(c, &row)?;
+                insert_with_free_slug(c, &mut row, make_slug)?;
                 article_db::set_authors(c, &row.id, &content.author_ids)?;
                 article_db::set_tags(c, &row.id, &content.tags)?;
                 article_db::refresh_feed(c, &row)?;
+                content.slug = row.slug.clone();
                 save_revision(c, &row, &content, &by, "created")?;
                 to_article(c, row, now)
             })
         })
         .await
+}
+
+/// Inserts the row; when its made-up slug was taken meanwhile by a concurrent create,
+/// tries the next free one (each attempt in a savepoint, so the transaction survives).
+fn insert_with_free_slug(conn: &mut DbConnection, row: &mut ArticleRow, make_slug: bool) -> Result<(), ApiError> {
+    use diesel::Connection;
+    use diesel::result::{DatabaseErrorKind, Error};
+    let base = row.slug.clone();
+    for _ in 0..20 {
+        match conn.transaction(|c| article_db::insert(c, row)) {
+            Ok(()) => return Ok(()),
+            Err(Error::DatabaseError(DatabaseErrorKind::UniqueViolation, _)) if make_slug => {
+                row.slug = free_slug(conn, &base)?;
+            }
+            Err(Error::DatabaseError(DatabaseErrorKind::UniqueViolation, _)) => return Err(slug_taken()),
+            Err(e) => return Err(e.into()),
+        }
+    }
+    Err(slug_taken())
 }
 
 /// `base`, or `base-2`, `base-3`... whichever is free.
@@ -283,7 +314,9 @@ fn load_visible(
     let not_found = || ApiError::not_found("Article");
     let row = article_db::find(conn, id)?.ok_or_else(not_found)?;
     let is_author = article_db::is_author(conn, id, user.id())?;
-    if !article::can_view(user.role(), is_author, effective_status(&row, now)?) {
+    // A trashed article is nobody's published article: writers see it only if theirs.
+    let status = if row.trashed_at.is_some() { Status::Draft } else { effective_status(&row, now)? };
+    if !article::can_view(user.role(), is_author, status) {
         return Err(not_found());
     }
     Ok((row, is_author))
@@ -381,7 +414,7 @@ fn save_content(
     note: &str,
     now: DateTime<Utc>,
 ) -> Result<ArticleRow, ApiError> {
-    check_references(conn, &content)?;
+    check_references(conn, &content, 0)?;
     if content.slug != row.slug {
         if article_db::slug_taken(conn, &content.slug, &row.id)? {
             return Err(slug_taken());
@@ -445,6 +478,9 @@ pub async fn update(
                 let row = load_editable(c, &user, &id, &if_match, now)?;
                 let current = content_of(&row, author_ids(c, &row.id)?)?;
                 let content = patch.apply(current).validate(false).map_err(ApiError::Validation)?;
+                if user.role() == Role::Writer && !content.author_ids.iter().any(|a| a == user.id()) {
+                    return Err(ApiError::invalid("author_ids", "must include you: writers keep their own bylines"));
+                }
                 let row = save_content(c, row, content, user.id(), "edited", now)?;
                 to_article(c, row, now)
             })
@@ -481,7 +517,12 @@ pub async fn act(
                 }
                 let status = effective_status(&row, now)?;
                 let (next, at) = article::transition(status, action, publish_at, now).map_err(|allowed| {
-                    let names: Vec<&str> = allowed.iter().map(|a| a.as_str()).collect();
+                    let names: Vec<&str> = allowed
+                        .iter()
+                        .filter(|a| article::can_act(user.role(), is_author, **a))
+                        .map(|a| a.as_str())
+                        .collect();
+                    let names = if names.is_empty() { vec!["none for your role"] } else { names };
                     ApiError::Conflict {
                         code: "invalid_transition",
                         detail: format!(
@@ -521,8 +562,9 @@ pub async fn act(
 }
 
 /// Moves an article to the trash (editors: any; writers: their own drafts).
-pub async fn trash(state: &AppState, user: &CurrentUser, id: String, if_match: IfMatch) -> Result<(), ApiError> {
-    set_trashed(state, user, id, if_match, true).await.map(|_| ())
+/// Returns the article's new version (for the ETag of the 204).
+pub async fn trash(state: &AppState, user: &CurrentUser, id: String, if_match: IfMatch) -> Result<i64, ApiError> {
+    set_trashed(state, user, id, if_match, true).await.map(|a| a.version)
 }
 
 /// Brings an article back from the trash, in the status it had.

@@ -10,9 +10,6 @@ use crate::error::ApiError;
 use crate::service::articles::{content_of, first_published};
 use crate::state::AppState;
 
-/// How many blocks a metered or premium article shows publicly when it names none.
-pub const DEFAULT_PREVIEW_BLOCKS: i64 = 3;
-
 #[derive(Debug, Clone)]
 pub struct Byline {
     pub id: String,
@@ -45,7 +42,7 @@ pub fn gate(content: &mut Content) -> bool {
     if content.access == Access::Free {
         return false;
     }
-    let keep = usize::try_from(content.preview_blocks.unwrap_or(DEFAULT_PREVIEW_BLOCKS)).unwrap_or(0);
+    let keep = content.public_body().len();
     content.body.truncate(keep);
     true
 }

@@ -69,6 +69,7 @@ pub async fn create(state: &AppState, fields: SectionFields) -> Result<Section, 
         .db
         .run(move |conn| {
             db::write_tx(conn, |c| {
+                db::lock(c, "sections")?;
                 if let Some(parent) = &fields.parent_id {
                     check_parent(c, None, parent)?;
                 }
@@ -140,6 +141,7 @@ pub async fn update(state: &AppState, id: String, if_match: IfMatch, patch: Sect
         .db
         .run(move |conn| {
             db::write_tx(conn, |c| {
+                db::lock(c, "sections")?;
                 let mut row = section_db::find(c, &id)?.ok_or_else(|| ApiError::not_found("Section"))?;
                 if_match.check(row.version)?;
                 let fields = SectionFields {
@@ -197,6 +199,7 @@ pub async fn delete(state: &AppState, id: String, if_match: IfMatch) -> Result<(
         .db
         .run(move |conn| {
             db::write_tx(conn, |c| {
+                db::lock(c, "sections")?;
                 let row = section_db::find(c, &id)?.ok_or_else(|| ApiError::not_found("Section"))?;
                 if_match.check(row.version)?;
                 if section_db::has_children(c, &id)? {

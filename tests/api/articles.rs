@@ -99,7 +99,7 @@ async fn bad_articles_are_422_naming_the_field() {
             "body[0].block_id",
         ),
         (ok(json!({"hero_image": {"url": "ftp://x.org/a.jpg"}})), "hero_image.url"),
-        (ok(json!({"author_ids": ["0193a1b2-c3d4-7e5f-8a9b-0c1d2e3f4a5b"]})), "author_ids[1]"),
+        (ok(json!({"author_ids": ["0193a1b2-c3d4-7e5f-8a9b-0c1d2e3f4a5b"]})), "author_ids[0]"),
         (ok(json!({"access": "vip"})), "access"),
         (ok(json!({"preview_blocks": 99})), "preview_blocks"),
         (ok(json!({"slug": "Not Valid"})), "slug"),

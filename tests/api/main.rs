@@ -11,6 +11,7 @@ mod hardening;
 mod health;
 mod openapi;
 mod public;
+mod review2;
 mod sections;
 mod tokens;
 mod users;
