@@ -90,6 +90,9 @@ pub struct Options {
     /// max-age (seconds) of public responses' Cache-Control.
     #[arg(long, env = "MASTHEAD_PUBLIC_MAX_AGE", default_value_t = 60, global = true)]
     pub public_max_age: u32,
+    /// Sponsored impressions and clicks counted per client address and block per minute.
+    #[arg(long, env = "MASTHEAD_TRACKING_LIMIT", default_value_t = 60, global = true)]
+    pub tracking_limit: u32,
     /// Database connections in the pool (default 8 on SQLite, 10 on PostgreSQL).
     #[arg(long, env = "MASTHEAD_DB_POOL_SIZE", global = true)]
     pub db_pool_size: Option<u32>,
@@ -126,6 +129,7 @@ pub struct Settings {
     pub cors_origins: Vec<String>,
     pub max_body_bytes: usize,
     pub public_max_age: u32,
+    pub tracking_limit_per_minute: i64,
     pub db_pool_size: Option<u32>,
     pub workers: Option<usize>,
     pub access_log: bool,
@@ -183,6 +187,7 @@ impl Settings {
             max_body_bytes: usize::try_from(positive("MASTHEAD_MAX_BODY_BYTES", o.max_body_bytes)?)
                 .unwrap_or(usize::MAX),
             public_max_age: o.public_max_age,
+            tracking_limit_per_minute: positive("MASTHEAD_TRACKING_LIMIT", o.tracking_limit)?,
             db_pool_size: o.db_pool_size,
             workers: o.workers,
             access_log: o.access_log,
@@ -214,6 +219,7 @@ impl Options {
             cors_origins: String::new(),
             max_body_bytes: 1024 * 1024,
             public_max_age: 60,
+            tracking_limit: 60,
             db_pool_size: None,
             workers: None,
             access_log: true,

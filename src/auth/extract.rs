@@ -55,6 +55,13 @@ impl RolePolicy for Commercial {
     const DESCRIPTION: &'static str = "admins and commercial users";
 }
 
+/// Who may read sponsored blocks: the commercial side, and editors (read only).
+pub struct SponsoredReaders;
+impl RolePolicy for SponsoredReaders {
+    const ROLES: &'static [Role] = &[Role::Admin, Role::Editor, Role::Commercial];
+    const DESCRIPTION: &'static str = "admins, editors and commercial users";
+}
+
 /// The signed-in caller, checked against the database, holding one of `P::ROLES`.
 pub struct Authenticated<P: RolePolicy = AnyRole> {
     pub current: CurrentUser,

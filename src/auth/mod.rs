@@ -6,4 +6,4 @@ pub mod jwt;
 pub mod password;
 pub mod tokens;
 
-pub use extract::{AdminOnly, AnyRole, Authenticated, Commercial, Editors, Newsroom, RolePolicy};
+pub use extract::{AdminOnly, AnyRole, Authenticated, Commercial, Editors, Newsroom, RolePolicy, SponsoredReaders};

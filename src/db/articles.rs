@@ -8,7 +8,9 @@ use diesel::dsl::sql;
 use diesel::expression::BoxableExpression;
 use diesel::sql_types::{Bool, Text};
 
-use super::schema::{article_authors, article_feed, article_revisions, article_slugs, article_tags, articles, users};
+use super::schema::{
+    article_authors, article_embeds, article_feed, article_revisions, article_slugs, article_tags, articles, users,
+};
 
 type Db = <DbConnection as diesel::Connection>::Backend;
 
@@ -364,6 +366,33 @@ pub fn refresh_feed(conn: &mut DbConnection, row: &ArticleRow) -> QueryResult<()
             .execute(conn)?;
     }
     Ok(())
+}
+
+/// Records what the article's body embeds (kind `poll` or `sponsored`).
+pub fn set_embeds(conn: &mut DbConnection, article_id: &str, kind: &str, target_ids: &[String]) -> QueryResult<()> {
+    diesel::delete(
+        article_embeds::table.filter(article_embeds::article_id.eq(article_id)).filter(article_embeds::kind.eq(kind)),
+    )
+    .execute(conn)?;
+    let mut seen = std::collections::HashSet::new();
+    for id in target_ids.iter().filter(|id| seen.insert(id.as_str())) {
+        diesel::insert_into(article_embeds::table)
+            .values((
+                article_embeds::article_id.eq(article_id),
+                article_embeds::kind.eq(kind),
+                article_embeds::target_id.eq(id),
+            ))
+            .execute(conn)?;
+    }
+    Ok(())
+}
+
+/// Whether any article embeds this poll or sponsored block.
+pub fn embedded_in(conn: &mut DbConnection, kind: &str, target_id: &str) -> QueryResult<bool> {
+    diesel::select(diesel::dsl::exists(
+        article_embeds::table.filter(article_embeds::kind.eq(kind)).filter(article_embeds::target_id.eq(target_id)),
+    ))
+    .get_result(conn)
 }
 
 /// Every article in the given sections (for re-indexing after a section moves).

@@ -3,10 +3,12 @@
 //! SQL lives in one file per resource beside this one.
 
 pub mod articles;
+pub mod rate_limits;
 pub mod schema;
 pub mod sections;
 pub mod sessions;
 pub mod settings;
+pub mod sponsored;
 pub mod throttle;
 pub mod users;
 
@@ -28,6 +30,18 @@ const POSTGRES_MIGRATIONS: EmbeddedMigrations = embed_migrations!("migrations/po
 pub enum DbConnection {
     Sqlite(diesel::SqliteConnection),
     Postgres(diesel::PgConnection),
+}
+
+/// Runs `$body` with `$c` bound to the concrete connection, for the few statements the
+/// multi-backend connection cannot express (`ON CONFLICT` upserts).
+#[macro_export]
+macro_rules! on_backend {
+    ($conn:expr, $c:ident => $body:expr) => {
+        match $conn {
+            $crate::db::DbConnection::Sqlite($c) => $body,
+            $crate::db::DbConnection::Postgres($c) => $body,
+        }
+    };
 }
 
 /// Where the data lives, parsed from `--database-url`.

@@ -141,6 +141,76 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    sponsored_blocks (id) {
+        id -> Text,
+        title -> Text,
+        sponsor_name -> Text,
+        label -> Text,
+        disclosure -> Text,
+        body -> Text,
+        cta -> Nullable<Text>,
+        logo_url -> Nullable<Text>,
+        placement -> Text,
+        starts_at -> Nullable<Timestamp>,
+        ends_at -> Nullable<Timestamp>,
+        status -> Text,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+        version -> BigInt,
+    }
+}
+
+diesel::table! {
+    sponsored_targets (block_id, kind, target_id) {
+        block_id -> Text,
+        kind -> Text,
+        target_id -> Text,
+    }
+}
+
+diesel::table! {
+    sponsored_revisions (block_id, number) {
+        block_id -> Text,
+        number -> BigInt,
+        block_version -> BigInt,
+        created_at -> Timestamp,
+        created_by -> Text,
+        note -> Text,
+        snapshot -> Text,
+    }
+}
+
+diesel::table! {
+    sponsored_stats (block_id, day) {
+        block_id -> Text,
+        day -> Text,
+        impressions -> BigInt,
+        clicks -> BigInt,
+    }
+}
+
+diesel::table! {
+    rate_limits (scope, subject, window_start) {
+        scope -> Text,
+        subject -> Text,
+        window_start -> Timestamp,
+        hits -> BigInt,
+    }
+}
+
+diesel::table! {
+    article_embeds (article_id, kind, target_id) {
+        article_id -> Text,
+        kind -> Text,
+        target_id -> Text,
+    }
+}
+
+diesel::joinable!(sponsored_targets -> sponsored_blocks (block_id));
+diesel::joinable!(sponsored_revisions -> sponsored_blocks (block_id));
+diesel::joinable!(sponsored_stats -> sponsored_blocks (block_id));
+diesel::joinable!(article_embeds -> articles (article_id));
 diesel::joinable!(article_feed -> articles (article_id));
 diesel::joinable!(articles -> sections (section_id));
 diesel::joinable!(article_authors -> articles (article_id));
@@ -165,4 +235,10 @@ diesel::allow_tables_to_appear_in_same_query!(
     article_slugs,
     article_revisions,
     article_feed,
+    sponsored_blocks,
+    sponsored_targets,
+    sponsored_revisions,
+    sponsored_stats,
+    rate_limits,
+    article_embeds,
 );

@@ -397,6 +397,21 @@ fn check_block(errors: &mut Errors, at: &str, block: &mut Block) {
     }
 }
 
+/// Checks and sanitises every block of a body, naming fields `{at}[i]...`.
+pub fn check_body(errors: &mut Errors, at: &str, body: &mut [Block]) {
+    if body.len() > MAX_BLOCKS {
+        errors.add(at, format!("must hold at most {MAX_BLOCKS} blocks"));
+    }
+    for (i, block) in body.iter_mut().enumerate() {
+        check_block(errors, &format!("{at}[{i}]"), block);
+    }
+}
+
+/// Checks an http(s) URL field.
+pub fn check_http_url(errors: &mut Errors, field: &str, url: &str) {
+    check_url(errors, field, url);
+}
+
 /// The plain text of a body, for full-text search.
 pub fn body_text(body: &[Block]) -> String {
     let mut out = String::new();
@@ -464,12 +479,7 @@ impl Content {
         if let Some(image) = &mut self.hero_image {
             check_image(&mut errors, "hero_image", image);
         }
-        if self.body.len() > MAX_BLOCKS {
-            errors.add("body", format!("must hold at most {MAX_BLOCKS} blocks"));
-        }
-        for (i, block) in self.body.iter_mut().enumerate() {
-            check_block(&mut errors, &format!("body[{i}]"), block);
-        }
+        check_body(&mut errors, "body", &mut self.body);
         errors.line("section_id", &self.section_id, 1, 100);
         if self.author_ids.is_empty() || self.author_ids.len() > MAX_AUTHORS {
             errors.add("author_ids", format!("must name 1 to {MAX_AUTHORS} authors"));

@@ -4,6 +4,7 @@
 pub mod article;
 pub mod section;
 pub mod slug;
+pub mod sponsored;
 pub mod text;
 pub mod user;
 pub mod version;

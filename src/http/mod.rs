@@ -11,6 +11,7 @@ pub mod pagination;
 pub mod public;
 pub mod routing;
 pub mod sections;
+pub mod sponsored;
 pub mod users;
 
 use actix_web::dev::{ServiceFactory, ServiceRequest};
@@ -55,7 +56,17 @@ where
             .service(articles::get_revision)
             .service(articles::restore_revision)
             .service(public::list_public_articles)
-            .service(public::get_public_article),
+            .service(public::get_public_article)
+            .service(sponsored::list_sponsored)
+            .service(sponsored::create_sponsored)
+            .service(sponsored::get_sponsored)
+            .service(sponsored::update_sponsored)
+            .service(sponsored::delete_sponsored)
+            .service(sponsored::sponsored_revisions)
+            .service(sponsored::sponsored_stats)
+            .service(sponsored::public_sponsored)
+            .service(sponsored::count_impression)
+            .service(sponsored::count_click),
     )
 }
 

@@ -26,6 +26,7 @@ pub const BEARER: &str = "bearerAuth";
         (name = "users", description = "Accounts and roles (admins only)."),
         (name = "sections", description = "The site's sections, a tree (admins and editors change them)."),
         (name = "articles", description = "The newsroom's articles: writing, the workflow, trash and revisions."),
+        (name = "sponsored", description = "Sponsored content: campaigns with enforced disclosure (commercial users and admins; editors read)."),
         (name = "public", description = "The public delivery API: no token, cacheable, only published content."),
     ),
 )]

@@ -12,8 +12,9 @@ use crate::error::ApiError;
 use crate::http::conditional::public_json;
 use crate::http::extract::ApiQuery;
 use crate::http::sections::SectionRef;
+use crate::http::sponsored::PublicSponsored;
 use crate::http::{pagination, search_text, time};
-use crate::service::public::{self, Lookup, PublicArticle, PublicQuery};
+use crate::service::public::{self, Lookup, PublicArticle, PublicBlock, PublicQuery};
 use crate::state::AppState;
 
 /// An author as readers see them.
@@ -51,12 +52,32 @@ pub struct PublicArticleSummary {
     pub updated_at: DateTime<Utc>,
 }
 
+/// A `sponsored` block of the body, resolved: the block itself, labelled.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ResolvedSponsoredBlock {
+    /// Always `sponsored`.
+    #[serde(rename = "type")]
+    #[schema(example = "sponsored")]
+    pub kind: &'static str,
+    pub block_id: String,
+    pub sponsored: PublicSponsored,
+}
+
+/// A body block as readers get it: as written, or an embed resolved (embeds that are
+/// not live are left out, never sent broken or unlabelled).
+#[derive(Debug, Serialize, ToSchema)]
+#[serde(untagged)]
+pub enum PublicBodyBlock {
+    Content(Block),
+    Sponsored(ResolvedSponsoredBlock),
+}
+
 /// A live article with its body (only the preview for metered and premium ones).
 #[derive(Debug, Serialize, ToSchema)]
 pub struct PublicArticleResponse {
     #[serde(flatten)]
     pub summary: PublicArticleSummary,
-    pub body: Vec<Block>,
+    pub body: Vec<PublicBodyBlock>,
     pub seo: Option<Seo>,
     #[serde(serialize_with = "time::rfc3339")]
     pub first_published_at: DateTime<Utc>,
@@ -176,7 +197,18 @@ pub async fn get_public_article(
         Lookup::Found(article) => {
             let body = PublicArticleResponse {
                 summary: summary(&article),
-                body: article.content.body.clone(),
+                body: article
+                    .body
+                    .iter()
+                    .map(|b| match b {
+                        PublicBlock::Content(block) => PublicBodyBlock::Content(block.clone()),
+                        PublicBlock::Sponsored(s) => PublicBodyBlock::Sponsored(ResolvedSponsoredBlock {
+                            kind: "sponsored",
+                            block_id: s.id.clone(),
+                            sponsored: PublicSponsored::from(s.as_ref()),
+                        }),
+                    })
+                    .collect(),
                 seo: article.content.seo.clone(),
                 first_published_at: article.first_published_at,
             };

@@ -7,4 +7,5 @@ pub mod bootstrap;
 pub mod demo;
 pub mod public;
 pub mod sections;
+pub mod sponsored;
 pub mod users;

@@ -5,9 +5,10 @@ use chrono::{DateTime, Utc};
 
 use crate::db::articles::{self as article_db, ArticleRow, PublicFilter};
 use crate::db::{self, DbConnection, sections as section_db};
-use crate::domain::article::{Access, Content};
+use crate::domain::article::{Access, Block, Content};
 use crate::error::ApiError;
 use crate::service::articles::{content_of, first_published};
+use crate::service::sponsored::{self, Sponsored};
 use crate::state::AppState;
 
 #[derive(Debug, Clone)]
@@ -23,6 +24,14 @@ pub struct SectionLink {
     pub name: String,
 }
 
+/// A body block as readers get it: content as written, or an embed resolved.
+#[derive(Debug, Clone)]
+pub enum PublicBlock {
+    Content(Block),
+    /// A live sponsored block, with its label and disclosure.
+    Sponsored(Box<Sponsored>),
+}
+
 /// A live article as readers may see it.
 #[derive(Debug, Clone)]
 pub struct PublicArticle {
@@ -30,8 +39,10 @@ pub struct PublicArticle {
     pub content: Content,
     pub section: SectionLink,
     pub authors: Vec<Byline>,
-    /// Whether `content.body` was cut to the preview.
+    /// Whether the body was cut to the preview.
     pub preview: bool,
+    /// The (previewed) body with embeds resolved; embeds not live now are left out.
+    pub body: Vec<PublicBlock>,
     pub published_at: DateTime<Utc>,
     pub first_published_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
@@ -64,6 +75,17 @@ fn to_public(
                 .collect();
             let mut content = content_of(&row, authors.iter().map(|a| a.id.clone()).collect())?;
             let preview = gate(&mut content);
+            let live = sponsored::live_by_id(conn, &content.references().1, now)?;
+            let body = content
+                .body
+                .iter()
+                .filter_map(|block| match block {
+                    Block::Sponsored { block_id } => {
+                        live.get(block_id).map(|b| PublicBlock::Sponsored(Box::new(b.clone())))
+                    }
+                    other => Some(PublicBlock::Content(other.clone())),
+                })
+                .collect();
             let section = sections
                 .iter()
                 .find(|s| s.id == row.section_id)
@@ -75,6 +97,7 @@ fn to_public(
                 section,
                 authors,
                 preview,
+                body,
                 published_at,
                 first_published_at: first_published(&row, now)?.unwrap_or(published_at),
                 updated_at: db::from_db_time(row.updated_at),

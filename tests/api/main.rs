@@ -13,5 +13,6 @@ mod openapi;
 mod public;
 mod review2;
 mod sections;
+mod sponsored;
 mod tokens;
 mod users;

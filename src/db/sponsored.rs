@@ -1,0 +1,171 @@
+//! SQL for sponsored blocks, their targets, revisions and daily counts.
+
+use chrono::NaiveDateTime;
+use diesel::prelude::*;
+
+use super::DbConnection;
+use super::schema::{sponsored_blocks, sponsored_revisions, sponsored_stats, sponsored_targets};
+
+#[derive(Debug, Clone, Queryable, Insertable, AsChangeset, Identifiable)]
+#[diesel(table_name = sponsored_blocks, treat_none_as_null = true)]
+pub struct SponsoredRow {
+    pub id: String,
+    pub title: String,
+    pub sponsor_name: String,
+    pub label: String,
+    pub disclosure: String,
+    pub body: String,
+    pub cta: Option<String>,
+    pub logo_url: Option<String>,
+    pub placement: String,
+    pub starts_at: Option<NaiveDateTime>,
+    pub ends_at: Option<NaiveDateTime>,
+    pub status: String,
+    pub created_at: NaiveDateTime,
+    pub updated_at: NaiveDateTime,
+    pub version: i64,
+}
+
+#[derive(Debug, Clone, Queryable, Insertable)]
+#[diesel(table_name = sponsored_revisions)]
+pub struct SponsoredRevisionRow {
+    pub block_id: String,
+    pub number: i64,
+    pub block_version: i64,
+    pub created_at: NaiveDateTime,
+    pub created_by: String,
+    pub note: String,
+    pub snapshot: String,
+}
+
+pub fn insert(conn: &mut DbConnection, row: &SponsoredRow) -> QueryResult<()> {
+    diesel::insert_into(sponsored_blocks::table).values(row).execute(conn).map(|_| ())
+}
+
+pub fn update_if_version(conn: &mut DbConnection, row: &SponsoredRow, expected: i64) -> QueryResult<bool> {
+    let n = diesel::update(sponsored_blocks::table.find(&row.id).filter(sponsored_blocks::version.eq(expected)))
+        .set(row)
+        .execute(conn)?;
+    Ok(n == 1)
+}
+
+pub fn delete_if_version(conn: &mut DbConnection, id: &str, expected: i64) -> QueryResult<bool> {
+    let n = diesel::delete(sponsored_blocks::table.find(id).filter(sponsored_blocks::version.eq(expected)))
+        .execute(conn)?;
+    Ok(n == 1)
+}
+
+pub fn find(conn: &mut DbConnection, id: &str) -> QueryResult<Option<SponsoredRow>> {
+    sponsored_blocks::table.find(id).first(conn).optional()
+}
+
+pub fn exists(conn: &mut DbConnection, id: &str) -> QueryResult<bool> {
+    diesel::select(diesel::dsl::exists(sponsored_blocks::table.find(id))).get_result(conn)
+}
+
+/// One page, newest first (by id), optionally narrowed by status and placement.
+pub fn page(
+    conn: &mut DbConnection,
+    status: Option<&str>,
+    placement: Option<&str>,
+    after: Option<&str>,
+    limit: i64,
+) -> QueryResult<Vec<SponsoredRow>> {
+    let mut query = sponsored_blocks::table.into_boxed();
+    if let Some(status) = status {
+        query = query.filter(sponsored_blocks::status.eq(status.to_string()));
+    }
+    if let Some(placement) = placement {
+        query = query.filter(sponsored_blocks::placement.eq(placement.to_string()));
+    }
+    if let Some(after) = after {
+        query = query.filter(sponsored_blocks::id.lt(after.to_string()));
+    }
+    query.order(sponsored_blocks::id.desc()).limit(limit).load(conn)
+}
+
+/// Active blocks inside their flight at `now`, optionally of one placement.
+pub fn live(conn: &mut DbConnection, placement: Option<&str>, now: NaiveDateTime) -> QueryResult<Vec<SponsoredRow>> {
+    let mut query = sponsored_blocks::table
+        .filter(sponsored_blocks::status.eq("active"))
+        .filter(sponsored_blocks::starts_at.is_null().or(sponsored_blocks::starts_at.le(now)))
+        .filter(sponsored_blocks::ends_at.is_null().or(sponsored_blocks::ends_at.gt(now)))
+        .into_boxed();
+    if let Some(placement) = placement {
+        query = query.filter(sponsored_blocks::placement.eq(placement.to_string()));
+    }
+    query.order(sponsored_blocks::id.asc()).load(conn)
+}
+
+/// Replaces the block's targets.
+pub fn set_targets(
+    conn: &mut DbConnection,
+    block_id: &str,
+    sections: &[String],
+    articles: &[String],
+) -> QueryResult<()> {
+    diesel::delete(sponsored_targets::table.filter(sponsored_targets::block_id.eq(block_id))).execute(conn)?;
+    for (kind, ids) in [("section", sections), ("article", articles)] {
+        for id in ids {
+            diesel::insert_into(sponsored_targets::table)
+                .values((
+                    sponsored_targets::block_id.eq(block_id),
+                    sponsored_targets::kind.eq(kind),
+                    sponsored_targets::target_id.eq(id),
+                ))
+                .execute(conn)?;
+        }
+    }
+    Ok(())
+}
+
+/// (block id, kind, target id) for the given blocks, in insertion order.
+pub fn targets_of(conn: &mut DbConnection, block_ids: &[String]) -> QueryResult<Vec<(String, String, String)>> {
+    sponsored_targets::table
+        .filter(sponsored_targets::block_id.eq_any(block_ids))
+        .select((sponsored_targets::block_id, sponsored_targets::kind, sponsored_targets::target_id))
+        .load(conn)
+}
+
+pub fn next_revision_number(conn: &mut DbConnection, block_id: &str) -> QueryResult<i64> {
+    let max: Option<i64> = sponsored_revisions::table
+        .filter(sponsored_revisions::block_id.eq(block_id))
+        .select(diesel::dsl::max(sponsored_revisions::number))
+        .first(conn)?;
+    Ok(max.unwrap_or(0) + 1)
+}
+
+pub fn insert_revision(conn: &mut DbConnection, row: &SponsoredRevisionRow) -> QueryResult<()> {
+    diesel::insert_into(sponsored_revisions::table).values(row).execute(conn).map(|_| ())
+}
+
+pub fn revisions(conn: &mut DbConnection, block_id: &str) -> QueryResult<Vec<SponsoredRevisionRow>> {
+    sponsored_revisions::table
+        .filter(sponsored_revisions::block_id.eq(block_id))
+        .order(sponsored_revisions::number.desc())
+        .load(conn)
+}
+
+/// Adds one impression or click to the block's count for `day` (`YYYY-MM-DD`), atomically.
+pub fn count(conn: &mut DbConnection, block_id: &str, day: &str, click: bool) -> QueryResult<()> {
+    use sponsored_stats::dsl;
+    let (impressions, clicks) = if click { (0i64, 1i64) } else { (1, 0) };
+    crate::on_backend!(conn, c => {
+        diesel::insert_into(dsl::sponsored_stats)
+            .values((dsl::block_id.eq(block_id), dsl::day.eq(day), dsl::impressions.eq(impressions), dsl::clicks.eq(clicks)))
+            .on_conflict((dsl::block_id, dsl::day))
+            .do_update()
+            .set((dsl::impressions.eq(dsl::impressions + impressions), dsl::clicks.eq(dsl::clicks + clicks)))
+            .execute(c)
+    })
+    .map(|_| ())
+}
+
+/// (day, impressions, clicks), oldest day first.
+pub fn stats(conn: &mut DbConnection, block_id: &str) -> QueryResult<Vec<(String, i64, i64)>> {
+    sponsored_stats::table
+        .filter(sponsored_stats::block_id.eq(block_id))
+        .order(sponsored_stats::day.asc())
+        .select((sponsored_stats::day, sponsored_stats::impressions, sponsored_stats::clicks))
+        .load(conn)
+}

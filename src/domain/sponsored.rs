@@ -1,0 +1,202 @@
+//! Sponsored content: the disclosure rules (a label and a disclosure with visible
+//! text, always), flight dates, placement and targeting.
+
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+
+use super::article::{self, Block};
+use super::text::Errors;
+use crate::error::FieldError;
+
+pub const MAX_LABEL_CHARS: usize = 60;
+pub const MAX_DISCLOSURE_CHARS: usize = 300;
+pub const MAX_TARGETS: usize = 100;
+
+/// Where on a page a block runs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum Placement {
+    ArticleInline,
+    ArticleFooter,
+    SectionFront,
+    Sidebar,
+}
+
+impl Placement {
+    pub const ALL: [Placement; 4] =
+        [Placement::ArticleInline, Placement::ArticleFooter, Placement::SectionFront, Placement::Sidebar];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Placement::ArticleInline => "article_inline",
+            Placement::ArticleFooter => "article_footer",
+            Placement::SectionFront => "section_front",
+            Placement::Sidebar => "sidebar",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Placement> {
+        Placement::ALL.into_iter().find(|p| p.as_str() == s)
+    }
+}
+
+/// A campaign's switch: only `active` blocks run, and only inside their flight.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum SponsoredStatus {
+    Draft,
+    Active,
+    Paused,
+}
+
+impl SponsoredStatus {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            SponsoredStatus::Draft => "draft",
+            SponsoredStatus::Active => "active",
+            SponsoredStatus::Paused => "paused",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<SponsoredStatus> {
+        [SponsoredStatus::Draft, SponsoredStatus::Active, SponsoredStatus::Paused].into_iter().find(|x| x.as_str() == s)
+    }
+}
+
+/// A call to action.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Cta {
+    #[schema(example = "Read the report")]
+    pub text: String,
+    /// http(s) URL.
+    #[schema(example = "https://studio.example.com/report")]
+    pub url: String,
+}
+
+/// Characters that show nothing: zero-width spaces and joiners, word joiners, the BOM,
+/// soft hyphens, bidirectional controls and the like.
+fn is_invisible(c: char) -> bool {
+    c.is_whitespace()
+        || matches!(c,
+            '\u{00AD}' | '\u{034F}' | '\u{061C}' | '\u{115F}' | '\u{1160}' | '\u{17B4}' | '\u{17B5}' | '\u{180B}'..='\u{180F}'
+            | '\u{200B}'..='\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{2060}'..='\u{206F}' | '\u{3164}'
+            | '\u{FE00}'..='\u{FE0F}' | '\u{FEFF}' | '\u{FFA0}' | '\u{E0000}'..='\u{E007F}')
+}
+
+/// Whether a reader would see any text at all.
+pub fn has_visible_text(s: &str) -> bool {
+    s.chars().any(|c| !is_invisible(c))
+}
+
+/// The editable fields of a sponsored block, as they will be stored.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SponsoredContent {
+    pub title: String,
+    pub sponsor_name: String,
+    pub label: String,
+    pub disclosure: String,
+    pub body: Vec<Block>,
+    pub cta: Option<Cta>,
+    pub logo_url: Option<String>,
+    pub placement: Placement,
+    pub section_ids: Vec<String>,
+    pub article_ids: Vec<String>,
+    pub starts_at: Option<DateTime<Utc>>,
+    pub ends_at: Option<DateTime<Utc>>,
+    pub status: SponsoredStatus,
+}
+
+fn visible(errors: &mut Errors, field: &str, value: &mut String, max: usize) {
+    *value = value.trim().to_string();
+    if !has_visible_text(value) {
+        errors.add(field, "must hold visible text");
+    } else {
+        errors.line(field, value, 1, max);
+    }
+}
+
+impl SponsoredContent {
+    pub fn validate(mut self) -> Result<SponsoredContent, Vec<FieldError>> {
+        let mut errors = Errors::default();
+        visible(&mut errors, "title", &mut self.title, 200);
+        visible(&mut errors, "sponsor_name", &mut self.sponsor_name, 120);
+        visible(&mut errors, "label", &mut self.label, MAX_LABEL_CHARS);
+        visible(&mut errors, "disclosure", &mut self.disclosure, MAX_DISCLOSURE_CHARS);
+        article::check_body(&mut errors, "body", &mut self.body);
+        for (i, block) in self.body.iter().enumerate() {
+            if matches!(block, Block::Poll { .. } | Block::Sponsored { .. }) {
+                errors
+                    .add(&format!("body[{i}].type"), "polls and sponsored blocks cannot sit inside a sponsored block");
+            }
+        }
+        if let Some(cta) = &mut self.cta {
+            visible(&mut errors, "cta.text", &mut cta.text, 80);
+            article::check_http_url(&mut errors, "cta.url", &cta.url);
+        }
+        if let Some(url) = &self.logo_url {
+            article::check_http_url(&mut errors, "logo_url", url);
+        }
+        for (field, ids) in [("section_ids", &mut self.section_ids), ("article_ids", &mut self.article_ids)] {
+            let mut seen = std::collections::HashSet::new();
+            ids.retain(|id| seen.insert(id.clone()));
+            if ids.len() > MAX_TARGETS {
+                errors.add(field, format!("must name at most {MAX_TARGETS}"));
+            }
+            for (i, id) in ids.iter().enumerate() {
+                errors.line(&format!("{field}[{i}]"), id, 1, 100);
+            }
+        }
+        for (field, t) in [("starts_at", &mut self.starts_at), ("ends_at", &mut self.ends_at)] {
+            if let Some(at) = t {
+                match article::client_time(field, *at) {
+                    Ok(ok) => *at = ok,
+                    Err(e) => errors.add(field, e.into_iter().map(|e| e.message).collect::<String>()),
+                }
+            }
+        }
+        if let (Some(start), Some(end)) = (self.starts_at, self.ends_at) {
+            if start >= end {
+                errors.add("ends_at", "must be after starts_at");
+            }
+        }
+        errors.finish()?;
+        Ok(self)
+    }
+}
+
+/// Running now: active, and inside its flight (`starts_at` inclusive, `ends_at` exclusive).
+pub fn is_live(
+    status: SponsoredStatus,
+    starts_at: Option<DateTime<Utc>>,
+    ends_at: Option<DateTime<Utc>>,
+    now: DateTime<Utc>,
+) -> bool {
+    status == SponsoredStatus::Active && starts_at.is_none_or(|s| s <= now) && ends_at.is_none_or(|e| now < e)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn invisible_text_is_not_a_disclosure() {
+        assert!(!has_visible_text(""));
+        assert!(!has_visible_text(" \t\n"));
+        assert!(!has_visible_text("\u{200B}\u{200C}\u{200D}\u{2060}\u{FEFF}"));
+        assert!(!has_visible_text("\u{00AD}\u{202E}"));
+        assert!(has_visible_text("Sponsored"));
+        assert!(has_visible_text("\u{200B}Ad"));
+    }
+
+    #[test]
+    fn flights_are_half_open() {
+        let t = Utc::now();
+        let s = chrono::Duration::seconds(1);
+        assert!(!is_live(SponsoredStatus::Active, Some(t), Some(t + s * 10), t - s));
+        assert!(is_live(SponsoredStatus::Active, Some(t), Some(t + s * 10), t));
+        assert!(!is_live(SponsoredStatus::Active, Some(t), Some(t + s * 10), t + s * 10));
+        assert!(!is_live(SponsoredStatus::Paused, None, None, t));
+    }
+}

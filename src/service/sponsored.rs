@@ -1,0 +1,427 @@
+//! Sponsored content: campaigns run by the commercial team, kept apart from the
+//! newsroom, never shown to a reader without their label and disclosure.
+
+use std::collections::HashMap;
+use std::net::IpAddr;
+
+use chrono::{DateTime, Duration, DurationRound, Utc};
+
+use crate::db::sponsored::{self as sponsored_db, SponsoredRevisionRow, SponsoredRow};
+use crate::db::{self, DbConnection, articles as article_db, rate_limits, sections as section_db};
+use crate::domain::article::Block;
+use crate::domain::sponsored::{self, Cta, Placement, SponsoredContent, SponsoredStatus};
+use crate::domain::version::{IfMatch, etag};
+use crate::error::{ApiError, FieldError};
+use crate::service::auth::CurrentUser;
+use crate::state::AppState;
+
+#[derive(Debug, Clone)]
+pub struct Sponsored {
+    pub id: String,
+    pub content: SponsoredContent,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+    pub version: i64,
+}
+
+fn corrupt(id: &str) -> ApiError {
+    ApiError::internal(format!("sponsored block {id} is unreadable"))
+}
+
+fn to_sponsored(row: SponsoredRow, targets: &[(String, String, String)]) -> Result<Sponsored, ApiError> {
+    let pick = |kind: &str| -> Vec<String> {
+        targets.iter().filter(|(b, k, _)| *b == row.id && k == kind).map(|(_, _, t)| t.clone()).collect()
+    };
+    let cta: Option<Cta> = row.cta.as_deref().map(serde_json::from_str).transpose().map_err(|_| corrupt(&row.id))?;
+    Ok(Sponsored {
+        content: SponsoredContent {
+            title: row.title.clone(),
+            sponsor_name: row.sponsor_name.clone(),
+            label: row.label.clone(),
+            disclosure: row.disclosure.clone(),
+            body: serde_json::from_str::<Vec<Block>>(&row.body).map_err(|_| corrupt(&row.id))?,
+            cta,
+            logo_url: row.logo_url.clone(),
+            placement: Placement::parse(&row.placement).ok_or_else(|| corrupt(&row.id))?,
+            section_ids: pick("section"),
+            article_ids: pick("article"),
+            starts_at: row.starts_at.map(db::from_db_time),
+            ends_at: row.ends_at.map(db::from_db_time),
+            status: SponsoredStatus::parse(&row.status).ok_or_else(|| corrupt(&row.id))?,
+        },
+        id: row.id,
+        created_at: db::from_db_time(row.created_at),
+        updated_at: db::from_db_time(row.updated_at),
+        version: row.version,
+    })
+}
+
+fn load(conn: &mut DbConnection, rows: Vec<SponsoredRow>) -> Result<Vec<Sponsored>, ApiError> {
+    let ids: Vec<String> = rows.iter().map(|r| r.id.clone()).collect();
+    let targets = sponsored_db::targets_of(conn, &ids)?;
+    rows.into_iter().map(|r| to_sponsored(r, &targets)).collect()
+}
+
+fn load_one(conn: &mut DbConnection, id: &str) -> Result<Sponsored, ApiError> {
+    let row = sponsored_db::find(conn, id)?.ok_or_else(|| ApiError::not_found("Sponsored block"))?;
+    load(conn, vec![row])?.pop().ok_or_else(|| ApiError::not_found("Sponsored block"))
+}
+
+fn apply(row: &mut SponsoredRow, c: &SponsoredContent) -> Result<(), ApiError> {
+    row.title = c.title.clone();
+    row.sponsor_name = c.sponsor_name.clone();
+    row.label = c.label.clone();
+    row.disclosure = c.disclosure.clone();
+    row.body = serde_json::to_string(&c.body).map_err(ApiError::internal)?;
+    row.cta = c.cta.as_ref().map(serde_json::to_string).transpose().map_err(ApiError::internal)?;
+    row.logo_url = c.logo_url.clone();
+    row.placement = c.placement.as_str().to_string();
+    row.starts_at = c.starts_at.map(db::to_db_time);
+    row.ends_at = c.ends_at.map(db::to_db_time);
+    row.status = c.status.as_str().to_string();
+    Ok(())
+}
+
+/// 422 unless every targeted section and article exists.
+fn check_targets(conn: &mut DbConnection, c: &SponsoredContent) -> Result<(), ApiError> {
+    let mut errors = Vec::new();
+    for (i, id) in c.section_ids.iter().enumerate() {
+        if section_db::find(conn, id)?.is_none() {
+            errors.push(FieldError::new(format!("section_ids[{i}]"), "is not an existing section"));
+        }
+    }
+    for (i, id) in c.article_ids.iter().enumerate() {
+        if article_db::find(conn, id)?.is_none() {
+            errors.push(FieldError::new(format!("article_ids[{i}]"), "is not an existing article"));
+        }
+    }
+    if errors.is_empty() { Ok(()) } else { Err(ApiError::Validation(errors)) }
+}
+
+fn save(
+    conn: &mut DbConnection,
+    row: &SponsoredRow,
+    c: &SponsoredContent,
+    by: &str,
+    note: &str,
+) -> Result<(), ApiError> {
+    sponsored_db::set_targets(conn, &row.id, &c.section_ids, &c.article_ids)?;
+    let number = sponsored_db::next_revision_number(conn, &row.id)?;
+    sponsored_db::insert_revision(
+        conn,
+        &SponsoredRevisionRow {
+            block_id: row.id.clone(),
+            number,
+            block_version: row.version,
+            created_at: row.updated_at,
+            created_by: by.to_string(),
+            note: note.to_string(),
+            snapshot: serde_json::to_string(c).map_err(ApiError::internal)?,
+        },
+    )?;
+    Ok(())
+}
+
+pub async fn create(state: &AppState, user: &CurrentUser, content: SponsoredContent) -> Result<Sponsored, ApiError> {
+    let now = db::to_db_time(state.clock.now());
+    let by = user.id().to_string();
+    state
+        .db
+        .run(move |conn| {
+            let content = content.validate().map_err(ApiError::Validation)?;
+            db::write_tx(conn, |c| {
+                check_targets(c, &content)?;
+                let mut row = SponsoredRow {
+                    id: db::new_id(),
+                    title: String::new(),
+                    sponsor_name: String::new(),
+                    label: String::new(),
+                    disclosure: String::new(),
+                    body: String::new(),
+                    cta: None,
+                    logo_url: None,
+                    placement: String::new(),
+                    starts_at: None,
+                    ends_at: None,
+                    status: String::new(),
+                    created_at: now,
+                    updated_at: now,
+                    version: 1,
+                };
+                apply(&mut row, &content)?;
+                sponsored_db::insert(c, &row)?;
+                save(c, &row, &content, &by, "created")?;
+                load_one(c, &row.id)
+            })
+        })
+        .await
+}
+
+pub async fn get(state: &AppState, id: String) -> Result<Sponsored, ApiError> {
+    state.db.run(move |conn| load_one(conn, &id)).await
+}
+
+pub async fn list(
+    state: &AppState,
+    status: Option<SponsoredStatus>,
+    placement: Option<Placement>,
+    after: Option<String>,
+    limit: i64,
+) -> Result<(Vec<Sponsored>, Option<String>), ApiError> {
+    state
+        .db
+        .run(move |conn| {
+            let mut rows = sponsored_db::page(
+                conn,
+                status.map(|s| s.as_str()),
+                placement.map(|p| p.as_str()),
+                after.as_deref(),
+                limit + 1,
+            )?;
+            let more = rows.len() as i64 > limit;
+            rows.truncate(usize::try_from(limit).unwrap_or(0));
+            let next = if more { rows.last().map(|r| r.id.clone()) } else { None };
+            Ok((load(conn, rows)?, next))
+        })
+        .await
+}
+
+/// A partial update; `Some(None)` clears a nullable field. Label and disclosure can
+/// only be replaced, never cleared.
+#[derive(Debug, Clone, Default)]
+pub struct SponsoredPatch {
+    pub title: Option<String>,
+    pub sponsor_name: Option<String>,
+    pub label: Option<String>,
+    pub disclosure: Option<String>,
+    pub body: Option<Vec<Block>>,
+    pub cta: Option<Option<Cta>>,
+    pub logo_url: Option<Option<String>>,
+    pub placement: Option<Placement>,
+    pub section_ids: Option<Vec<String>>,
+    pub article_ids: Option<Vec<String>>,
+    pub starts_at: Option<Option<DateTime<Utc>>>,
+    pub ends_at: Option<Option<DateTime<Utc>>>,
+    pub status: Option<SponsoredStatus>,
+}
+
+impl SponsoredPatch {
+    fn apply(self, c: SponsoredContent) -> SponsoredContent {
+        SponsoredContent {
+            title: self.title.unwrap_or(c.title),
+            sponsor_name: self.sponsor_name.unwrap_or(c.sponsor_name),
+            label: self.label.unwrap_or(c.label),
+            disclosure: self.disclosure.unwrap_or(c.disclosure),
+            body: self.body.unwrap_or(c.body),
+            cta: self.cta.unwrap_or(c.cta),
+            logo_url: self.logo_url.unwrap_or(c.logo_url),
+            placement: self.placement.unwrap_or(c.placement),
+            section_ids: self.section_ids.unwrap_or(c.section_ids),
+            article_ids: self.article_ids.unwrap_or(c.article_ids),
+            starts_at: self.starts_at.unwrap_or(c.starts_at),
+            ends_at: self.ends_at.unwrap_or(c.ends_at),
+            status: self.status.unwrap_or(c.status),
+        }
+    }
+}
+
+fn stale(conn: &mut DbConnection, id: &str) -> Result<ApiError, ApiError> {
+    let current = sponsored_db::find(conn, id)?.ok_or_else(|| ApiError::not_found("Sponsored block"))?;
+    Ok(ApiError::PreconditionFailed { current_etag: etag(current.version) })
+}
+
+pub async fn update(
+    state: &AppState,
+    user: &CurrentUser,
+    id: String,
+    if_match: IfMatch,
+    patch: SponsoredPatch,
+) -> Result<Sponsored, ApiError> {
+    let now = db::to_db_time(state.clock.now());
+    let by = user.id().to_string();
+    state
+        .db
+        .run(move |conn| {
+            db::write_tx(conn, |c| {
+                let current = load_one(c, &id)?;
+                if_match.check(current.version)?;
+                let content = patch.apply(current.content).validate().map_err(ApiError::Validation)?;
+                check_targets(c, &content)?;
+                let mut row = sponsored_db::find(c, &id)?.ok_or_else(|| ApiError::not_found("Sponsored block"))?;
+                let expected = row.version;
+                apply(&mut row, &content)?;
+                row.updated_at = now;
+                row.version += 1;
+                if !sponsored_db::update_if_version(c, &row, expected)? {
+                    return Err(stale(c, &id)?);
+                }
+                save(c, &row, &content, &by, "edited")?;
+                load_one(c, &id)
+            })
+        })
+        .await
+}
+
+/// Deletes a block no article embeds (409 otherwise: take it out of the articles first).
+pub async fn delete(state: &AppState, id: String, if_match: IfMatch) -> Result<(), ApiError> {
+    state
+        .db
+        .run(move |conn| {
+            db::write_tx(conn, |c| {
+                let row = sponsored_db::find(c, &id)?.ok_or_else(|| ApiError::not_found("Sponsored block"))?;
+                if_match.check(row.version)?;
+                if article_db::embedded_in(c, "sponsored", &id)? {
+                    return Err(ApiError::conflict(
+                        "sponsored_in_use",
+                        "Articles embed this block: remove it from them first (or pause it).",
+                    ));
+                }
+                if !sponsored_db::delete_if_version(c, &id, row.version)? {
+                    return Err(stale(c, &id)?);
+                }
+                Ok(())
+            })
+        })
+        .await
+}
+
+/// A stored revision.
+#[derive(Debug, Clone)]
+pub struct SponsoredRevision {
+    pub number: i64,
+    pub block_version: i64,
+    pub created_at: DateTime<Utc>,
+    pub created_by: String,
+    pub note: String,
+    pub content: SponsoredContent,
+}
+
+pub async fn revisions(state: &AppState, id: String) -> Result<Vec<SponsoredRevision>, ApiError> {
+    state
+        .db
+        .run(move |conn| {
+            load_one(conn, &id)?;
+            sponsored_db::revisions(conn, &id)?
+                .into_iter()
+                .map(|r| {
+                    Ok(SponsoredRevision {
+                        number: r.number,
+                        block_version: r.block_version,
+                        created_at: db::from_db_time(r.created_at),
+                        created_by: r.created_by,
+                        note: r.note,
+                        content: serde_json::from_str(&r.snapshot).map_err(|_| corrupt(&id))?,
+                    })
+                })
+                .collect()
+        })
+        .await
+}
+
+/// Daily counts, oldest first: (day, impressions, clicks).
+pub async fn stats(state: &AppState, id: String) -> Result<Vec<(String, i64, i64)>, ApiError> {
+    state
+        .db
+        .run(move |conn| {
+            load_one(conn, &id)?;
+            Ok(sponsored_db::stats(conn, &id)?)
+        })
+        .await
+}
+
+/// Where a reader is: which article and/or section page, which slot.
+#[derive(Debug, Clone, Default)]
+pub struct PublicContext {
+    pub article: Option<String>,
+    pub section: Option<String>,
+    pub placement: Option<Placement>,
+}
+
+fn matches(block: &Sponsored, sections: &[String], article: Option<&str>) -> bool {
+    let c = &block.content;
+    (c.section_ids.is_empty() && c.article_ids.is_empty())
+        || c.section_ids.iter().any(|s| sections.contains(s))
+        || article.is_some_and(|a| c.article_ids.iter().any(|t| t == a))
+}
+
+/// The blocks live now for this context. Untargeted blocks run everywhere; a block
+/// targeting a section runs on it, its sub-sections and their articles; one targeting
+/// an article runs on that article. An unknown or unpublished article or section has
+/// only the untargeted blocks.
+pub async fn live_for(state: &AppState, ctx: PublicContext) -> Result<Vec<Sponsored>, ApiError> {
+    let now = state.clock.now();
+    state
+        .db
+        .run(move |conn| {
+            let at = db::to_db_time(now);
+            let mut sections = Vec::new();
+            let mut article_id = None;
+            if let Some(slug) = &ctx.article {
+                if let Some(row) = article_db::find_live_by_slug(conn, slug, at)? {
+                    sections.push(row.section_id.clone());
+                    sections.extend(section_db::ancestors(conn, &row.section_id)?);
+                    article_id = Some(row.id);
+                }
+            }
+            if let Some(slug) = &ctx.section {
+                if let Some(section) = section_db::find_by_slug(conn, slug)? {
+                    sections.extend(section_db::ancestors(conn, &section.id)?);
+                    sections.push(section.id);
+                }
+            }
+            let rows = sponsored_db::live(conn, ctx.placement.map(|p| p.as_str()), at)?;
+            let blocks = load(conn, rows)?;
+            Ok(blocks.into_iter().filter(|b| matches(b, &sections, article_id.as_deref())).collect())
+        })
+        .await
+}
+
+/// The live blocks among `ids`, by id (for resolving article embeds).
+pub fn live_by_id(
+    conn: &mut DbConnection,
+    ids: &[String],
+    now: DateTime<Utc>,
+) -> Result<HashMap<String, Sponsored>, ApiError> {
+    if ids.is_empty() {
+        return Ok(HashMap::new());
+    }
+    let rows = sponsored_db::live(conn, None, db::to_db_time(now))?;
+    let rows: Vec<SponsoredRow> = rows.into_iter().filter(|r| ids.contains(&r.id)).collect();
+    Ok(load(conn, rows)?.into_iter().map(|b| (b.id.clone(), b)).collect())
+}
+
+/// Counts an impression or a click of a live block (404 for any other), at most
+/// `limit` per client address and block per minute (429 beyond, with Retry-After).
+pub async fn track(state: &AppState, id: String, click: bool, address: Option<IpAddr>) -> Result<(), ApiError> {
+    let now = state.clock.now();
+    let limit = state.settings.tracking_limit_per_minute;
+    state
+        .db
+        .run(move |conn| {
+            let live = sponsored_db::find(conn, &id)?.is_some_and(|r| {
+                let status = SponsoredStatus::parse(&r.status).unwrap_or(SponsoredStatus::Draft);
+                sponsored::is_live(status, r.starts_at.map(db::from_db_time), r.ends_at.map(db::from_db_time), now)
+            });
+            if !live {
+                return Err(ApiError::not_found("Sponsored block"));
+            }
+            let window = now.duration_trunc(Duration::minutes(1)).unwrap_or(now);
+            let subject = format!("{}:{id}", address.map(|a| a.to_string()).unwrap_or_default());
+            db::write_tx(conn, |c| {
+                let hits = rate_limits::hit(c, "sponsored", &subject, db::to_db_time(window))?;
+                if hits > limit {
+                    let retry = (window + Duration::minutes(1) - now).num_seconds().max(1);
+                    return Err(ApiError::TooManyRequests {
+                        detail: "Too many events from this address; try again shortly.".into(),
+                        retry_after_secs: u64::try_from(retry).unwrap_or(1),
+                    });
+                }
+                sponsored_db::count(c, &id, &now.format("%Y-%m-%d").to_string(), click)?;
+                if hits == 1 {
+                    rate_limits::prune(c, db::to_db_time(window - Duration::minutes(10)))?;
+                }
+                Ok(())
+            })
+        })
+        .await
+}
