@@ -145,7 +145,10 @@ fn seed_demo(settings: Settings) -> Result<(), Failure> {
         println!("The demo newsroom is already there; nothing to do.");
         return Ok(());
     }
-    println!("Seeded {} sections and {} articles.", report.sections, report.articles);
+    println!(
+        "Seeded {} sections, {} articles and {} sponsored block.",
+        report.sections, report.articles, report.sponsored
+    );
     println!("Demo journalists (passwords shown once):");
     for (email, role, password) in report.users {
         println!("  {email:<40} {role:<8} {password}");

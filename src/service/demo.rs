@@ -1,6 +1,6 @@
 //! `masthead seed-demo`: a small newsroom written for the project, loaded through the
-//! same use-cases as the API (so it obeys every rule): sections, three journalists
-//! and a dozen articles in every state of the workflow.
+//! same use-cases as the API (so it obeys every rule): sections, three journalists,
+//! a dozen articles in every state of the workflow, and a labelled sponsored block.
 
 use chrono::Duration;
 
@@ -8,12 +8,13 @@ use crate::auth::tokens;
 use crate::db::sections as section_db;
 use crate::domain::article::{Access, Action, Block, Image};
 use crate::domain::section::SectionFields;
+use crate::domain::sponsored::{Cta, Placement, SponsoredContent, SponsoredStatus};
 use crate::domain::user::{NewUser, Role};
 use crate::domain::version::IfMatch;
 use crate::error::ApiError;
 use crate::service::articles::{self, NewArticle};
 use crate::service::auth::CurrentUser;
-use crate::service::{sections, users};
+use crate::service::{sections, sponsored, users};
 use crate::state::AppState;
 
 /// What the demo created, for the command's report.
@@ -21,6 +22,7 @@ use crate::state::AppState;
 pub struct Report {
     pub sections: usize,
     pub articles: usize,
+    pub sponsored: usize,
     /// (email, role, password) of the demo journalists.
     pub users: Vec<(String, String, String)>,
     pub already_seeded: bool,
@@ -57,7 +59,7 @@ struct Story {
     published_hours_ago: Option<i64>,
 }
 
-fn stories() -> Vec<Story> {
+fn stories(sponsored_id: &str) -> Vec<Story> {
     let standard = |section, headline, standfirst, dateline, kicker, tags, hours| Story {
         section,
         headline,
@@ -137,6 +139,7 @@ fn stories() -> Vec<Story> {
                     "Commuters in greater Jakarta spend an average of two hours a day in traffic, according to city estimates.",
                 ),
                 p("Fares will be free for the first month."),
+                Block::Sponsored { block_id: sponsored_id.to_string() },
             ],
             tags: &["indonesia", "transport"],
             access: Access::Free,
@@ -311,8 +314,33 @@ pub async fn seed(state: &AppState) -> Result<Report, ApiError> {
     }
     let editor = journalists[0].clone();
 
+    let partner = sponsored::create(
+        state,
+        &journalists[0],
+        SponsoredContent {
+            title: "How smart ports keep Asia's trade moving".into(),
+            sponsor_name: "Northwind Harbour Studio".into(),
+            label: "Sponsored Content".into(),
+            disclosure: "This content was commissioned by Northwind Harbour Studio and produced by its editorial team; the newsroom was not involved.".into(),
+            body: vec![
+                p("From Singapore to Busan, ports are using sensors and scheduling software to turn ships around faster."),
+                p("Waiting times at the busiest terminals fell by a fifth last year."),
+            ],
+            cta: Some(Cta { text: "Read the report".into(), url: "https://studio.masthead.example/ports".into() }),
+            logo_url: Some("https://studio.masthead.example/logo.png".into()),
+            placement: Placement::ArticleInline,
+            section_ids: vec![ids.get("asia").cloned().unwrap_or_default(), ids.get("business").cloned().unwrap_or_default()],
+            article_ids: Vec::new(),
+            starts_at: None,
+            ends_at: None,
+            status: SponsoredStatus::Active,
+        },
+    )
+    .await?;
+    report.sponsored += 1;
+
     let now = state.clock.now();
-    for (i, story) in stories().into_iter().enumerate() {
+    for (i, story) in stories(&partner.id).into_iter().enumerate() {
         let author = &journalists[i % journalists.len()];
         let new = NewArticle {
             slug: None,

@@ -253,7 +253,7 @@ async fn seed_demo_loads_a_newsroom_once_through_the_same_rules() {
     };
     let (code, stdout, stderr) = seed();
     assert_eq!(code, 0, "{stderr}");
-    assert!(stdout.contains("Seeded 6 sections and 12 articles."), "{stdout}");
+    assert!(stdout.contains("Seeded 6 sections, 12 articles and 1 sponsored block."), "{stdout}");
     assert!(stdout.contains("mariko.tanaka@demo.masthead.example"), "{stdout}");
     let (code, stdout, _) = seed();
     assert_eq!(code, 0);
@@ -284,6 +284,14 @@ async fn seed_demo_loads_a_newsroom_once_through_the_same_rules() {
     assert_eq!(article["dateline"], "TOKYO");
     assert!(article["hero_image"]["caption"].is_string() && article["hero_image"]["credit"].is_string());
     assert!(article["body"].as_array().unwrap().iter().any(|b| b["type"] == "heading"));
+    let mut res = client
+        .get(format!("{base}/api/v1/public/articles/jakarta-opens-its-first-driverless-metro-line"))
+        .send()
+        .await
+        .unwrap();
+    let article: serde_json::Value = res.json().limit(1 << 20).await.unwrap();
+    let partner = article["body"].as_array().unwrap().iter().find(|b| b["type"] == "sponsored").cloned().unwrap();
+    assert!(partner["sponsored"]["disclosure"].as_str().unwrap().contains("commissioned by Northwind Harbour Studio"));
     // The first admin exists, from the environment.
     let res = client
         .post(format!("{base}/api/v1/auth/login"))
