@@ -91,8 +91,11 @@ pub struct Options {
     #[arg(long, env = "MASTHEAD_PUBLIC_MAX_AGE", default_value_t = 60, global = true)]
     pub public_max_age: u32,
     /// Sponsored impressions and clicks counted per client address and block per minute.
-    #[arg(long, env = "MASTHEAD_TRACKING_LIMIT", default_value_t = 60, global = true)]
+    #[arg(long, env = "MASTHEAD_TRACKING_LIMIT", default_value_t = 300, global = true)]
     pub tracking_limit: u32,
+    /// Poll responses accepted per client address per minute.
+    #[arg(long, env = "MASTHEAD_VOTE_LIMIT", default_value_t = 600, global = true)]
+    pub vote_limit: u32,
     /// Database connections in the pool (default 8 on SQLite, 10 on PostgreSQL).
     #[arg(long, env = "MASTHEAD_DB_POOL_SIZE", global = true)]
     pub db_pool_size: Option<u32>,
@@ -130,6 +133,7 @@ pub struct Settings {
     pub max_body_bytes: usize,
     pub public_max_age: u32,
     pub tracking_limit_per_minute: i64,
+    pub vote_limit_per_minute: i64,
     pub db_pool_size: Option<u32>,
     pub workers: Option<usize>,
     pub access_log: bool,
@@ -188,6 +192,7 @@ impl Settings {
                 .unwrap_or(usize::MAX),
             public_max_age: o.public_max_age,
             tracking_limit_per_minute: positive("MASTHEAD_TRACKING_LIMIT", o.tracking_limit)?,
+            vote_limit_per_minute: positive("MASTHEAD_VOTE_LIMIT", o.vote_limit)?,
             db_pool_size: o.db_pool_size,
             workers: o.workers,
             access_log: o.access_log,
@@ -219,7 +224,8 @@ impl Options {
             cors_origins: String::new(),
             max_body_bytes: 1024 * 1024,
             public_max_age: 60,
-            tracking_limit: 60,
+            tracking_limit: 300,
+            vote_limit: 600,
             db_pool_size: None,
             workers: None,
             access_log: true,

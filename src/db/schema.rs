@@ -207,6 +207,66 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    polls (id) {
+        id -> Text,
+        title -> Text,
+        intro -> Nullable<Text>,
+        opens_at -> Nullable<Timestamp>,
+        closes_at -> Nullable<Timestamp>,
+        results_visibility -> Text,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+        version -> BigInt,
+    }
+}
+
+diesel::table! {
+    poll_questions (id) {
+        id -> Text,
+        poll_id -> Text,
+        position -> BigInt,
+        prompt -> Text,
+        kind -> Text,
+        max_choices -> Nullable<BigInt>,
+        max_length -> Nullable<BigInt>,
+        required -> Bool,
+    }
+}
+
+diesel::table! {
+    poll_options (id) {
+        id -> Text,
+        question_id -> Text,
+        position -> BigInt,
+        label -> Text,
+    }
+}
+
+diesel::table! {
+    poll_responses (id) {
+        id -> Text,
+        poll_id -> Text,
+        reader_id -> Text,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    poll_answers (response_id, question_id) {
+        response_id -> Text,
+        poll_id -> Text,
+        question_id -> Text,
+        option_id -> Nullable<Text>,
+        text -> Nullable<Text>,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::joinable!(poll_questions -> polls (poll_id));
+diesel::joinable!(poll_options -> poll_questions (question_id));
+diesel::joinable!(poll_responses -> polls (poll_id));
+diesel::joinable!(poll_answers -> poll_responses (response_id));
 diesel::joinable!(sponsored_targets -> sponsored_blocks (block_id));
 diesel::joinable!(sponsored_revisions -> sponsored_blocks (block_id));
 diesel::joinable!(sponsored_stats -> sponsored_blocks (block_id));
@@ -241,4 +301,9 @@ diesel::allow_tables_to_appear_in_same_query!(
     sponsored_stats,
     rate_limits,
     article_embeds,
+    polls,
+    poll_questions,
+    poll_options,
+    poll_responses,
+    poll_answers,
 );

@@ -2,6 +2,7 @@
 //! diesel, no actix.
 
 pub mod article;
+pub mod poll;
 pub mod section;
 pub mod slug;
 pub mod sponsored;

@@ -8,6 +8,7 @@ pub mod extract;
 pub mod health;
 pub mod openapi;
 pub mod pagination;
+pub mod polls;
 pub mod public;
 pub mod routing;
 pub mod sections;
@@ -66,7 +67,16 @@ where
             .service(sponsored::sponsored_stats)
             .service(sponsored::public_sponsored)
             .service(sponsored::count_impression)
-            .service(sponsored::count_click),
+            .service(sponsored::count_click)
+            .service(polls::list_polls)
+            .service(polls::create_poll)
+            .service(polls::get_poll)
+            .service(polls::update_poll)
+            .service(polls::delete_poll)
+            .service(polls::poll_results)
+            .service(polls::poll_responses)
+            .service(polls::public_poll)
+            .service(polls::respond),
     )
 }
 

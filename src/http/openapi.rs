@@ -27,6 +27,7 @@ pub const BEARER: &str = "bearerAuth";
         (name = "sections", description = "The site's sections, a tree (admins and editors change them)."),
         (name = "articles", description = "The newsroom's articles: writing, the workflow, trash and revisions."),
         (name = "sponsored", description = "Sponsored content: campaigns with enforced disclosure (commercial users and admins; editors read)."),
+        (name = "polls", description = "Reader polls: admins and editors write them, writers read them; results and free-text answers for editors."),
         (name = "public", description = "The public delivery API: no token, cacheable, only published content."),
     ),
 )]

@@ -11,6 +11,7 @@ use crate::domain::article::{Access, Block, Image, Seo};
 use crate::error::ApiError;
 use crate::http::conditional::public_json;
 use crate::http::extract::ApiQuery;
+use crate::http::polls::PublicPollResponse;
 use crate::http::sections::SectionRef;
 use crate::http::sponsored::PublicSponsored;
 use crate::http::{pagination, search_text, time};
@@ -63,6 +64,17 @@ pub struct ResolvedSponsoredBlock {
     pub sponsored: PublicSponsored,
 }
 
+/// A `poll` block of the body, resolved: the poll in its current public state.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ResolvedPollBlock {
+    /// Always `poll`.
+    #[serde(rename = "type")]
+    #[schema(example = "poll")]
+    pub kind: &'static str,
+    pub poll_id: String,
+    pub poll: PublicPollResponse,
+}
+
 /// A body block as readers get it: as written, or an embed resolved (embeds that are
 /// not live are left out, never sent broken or unlabelled).
 #[derive(Debug, Serialize, ToSchema)]
@@ -70,6 +82,7 @@ pub struct ResolvedSponsoredBlock {
 pub enum PublicBodyBlock {
     Content(Block),
     Sponsored(ResolvedSponsoredBlock),
+    Poll(ResolvedPollBlock),
 }
 
 /// A live article with its body (only the preview for metered and premium ones).
@@ -206,6 +219,11 @@ pub async fn get_public_article(
                             kind: "sponsored",
                             block_id: s.id.clone(),
                             sponsored: PublicSponsored::from(s.as_ref()),
+                        }),
+                        PublicBlock::Poll(p) => PublicBodyBlock::Poll(ResolvedPollBlock {
+                            kind: "poll",
+                            poll_id: p.poll.id.clone(),
+                            poll: PublicPollResponse::from(p.as_ref().clone()),
                         }),
                     })
                     .collect(),

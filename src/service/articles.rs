@@ -5,7 +5,9 @@
 use chrono::{DateTime, Utc};
 
 use crate::db::articles::{self as article_db, ArticleRow, EditorialFilter, RevisionRow};
-use crate::db::{self, DbConnection, sections as section_db, sponsored as sponsored_db, users as user_db};
+use crate::db::{
+    self, DbConnection, polls as poll_db, sections as section_db, sponsored as sponsored_db, users as user_db,
+};
 use crate::domain::article::{self, Access, Action, Block, Content, Image, Seo, Status};
 use crate::domain::user::Role;
 use crate::domain::version::{IfMatch, etag};
@@ -134,9 +136,9 @@ fn check_references(conn: &mut DbConnection, content: &Content, author_offset: u
     }
     for (i, block) in content.body.iter().enumerate() {
         match block {
-            // Reader polls arrive with their own resource; until then no reference to
-            // one can be satisfied.
-            Block::Poll { .. } => errors.push(FieldError::new(format!("body[{i}].poll_id"), "is not an existing poll")),
+            Block::Poll { poll_id } if !poll_db::exists(conn, poll_id)? => {
+                errors.push(FieldError::new(format!("body[{i}].poll_id"), "is not an existing poll"))
+            }
             Block::Sponsored { block_id } if !sponsored_db::exists(conn, block_id)? => {
                 errors.push(FieldError::new(format!("body[{i}].block_id"), "is not an existing sponsored block"))
             }
@@ -266,6 +268,7 @@ pub async fn create(state: &AppState, user: &CurrentUser, new: NewArticle) -> Re
                 article_db::set_authors(c, &row.id, &content.author_ids)?;
                 article_db::set_tags(c, &row.id, &content.tags)?;
                 article_db::set_embeds(c, &row.id, "sponsored", &content.references().1)?;
+                article_db::set_embeds(c, &row.id, "poll", &content.references().0)?;
                 article_db::refresh_feed(c, &row)?;
                 content.slug = row.slug.clone();
                 save_revision(c, &row, &content, &by, "created")?;
@@ -432,6 +435,7 @@ fn save_content(
     article_db::set_authors(conn, &row.id, &content.author_ids)?;
     article_db::set_tags(conn, &row.id, &content.tags)?;
     article_db::set_embeds(conn, &row.id, "sponsored", &content.references().1)?;
+    article_db::set_embeds(conn, &row.id, "poll", &content.references().0)?;
     article_db::refresh_feed(conn, &row)?;
     save_revision(conn, &row, &content, by, note)?;
     Ok(row)

@@ -8,6 +8,7 @@ use crate::db::{self, DbConnection, sections as section_db};
 use crate::domain::article::{Access, Block, Content};
 use crate::error::ApiError;
 use crate::service::articles::{content_of, first_published};
+use crate::service::polls::{self, PublicPoll};
 use crate::service::sponsored::{self, Sponsored};
 use crate::state::AppState;
 
@@ -30,6 +31,8 @@ pub enum PublicBlock {
     Content(Block),
     /// A live sponsored block, with its label and disclosure.
     Sponsored(Box<Sponsored>),
+    /// A poll in its current public state.
+    Poll(Box<PublicPoll>),
 }
 
 /// A live article as readers may see it.
@@ -75,7 +78,9 @@ fn to_public(
                 .collect();
             let mut content = content_of(&row, authors.iter().map(|a| a.id.clone()).collect())?;
             let preview = gate(&mut content);
-            let live = sponsored::live_by_id(conn, &content.references().1, now)?;
+            let (poll_ids, sponsored_ids) = content.references();
+            let live = sponsored::live_by_id(conn, &sponsored_ids, now)?;
+            let polls = polls::public_many(conn, &poll_ids, now)?;
             let body = content
                 .body
                 .iter()
@@ -83,6 +88,7 @@ fn to_public(
                     Block::Sponsored { block_id } => {
                         live.get(block_id).map(|b| PublicBlock::Sponsored(Box::new(b.clone())))
                     }
+                    Block::Poll { poll_id } => polls.get(poll_id).map(|p| PublicBlock::Poll(Box::new(p.clone()))),
                     other => Some(PublicBlock::Content(other.clone())),
                 })
                 .collect();

@@ -10,6 +10,7 @@ mod errors;
 mod hardening;
 mod health;
 mod openapi;
+mod polls;
 mod public;
 mod review2;
 mod sections;

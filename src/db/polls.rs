@@ -1,0 +1,220 @@
+//! SQL for polls, their questions and options, responses and answers.
+
+use chrono::NaiveDateTime;
+use diesel::prelude::*;
+
+use super::DbConnection;
+use super::schema::{poll_answers, poll_options, poll_questions, poll_responses, polls};
+
+#[derive(Debug, Clone, Queryable, Insertable, AsChangeset, Identifiable)]
+#[diesel(table_name = polls, treat_none_as_null = true)]
+pub struct PollRow {
+    pub id: String,
+    pub title: String,
+    pub intro: Option<String>,
+    pub opens_at: Option<NaiveDateTime>,
+    pub closes_at: Option<NaiveDateTime>,
+    pub results_visibility: String,
+    pub created_at: NaiveDateTime,
+    pub updated_at: NaiveDateTime,
+    pub version: i64,
+}
+
+#[derive(Debug, Clone, Queryable, Insertable)]
+#[diesel(table_name = poll_questions)]
+pub struct QuestionRow {
+    pub id: String,
+    pub poll_id: String,
+    pub position: i64,
+    pub prompt: String,
+    pub kind: String,
+    pub max_choices: Option<i64>,
+    pub max_length: Option<i64>,
+    pub required: bool,
+}
+
+#[derive(Debug, Clone, Queryable, Insertable)]
+#[diesel(table_name = poll_options)]
+pub struct OptionRow {
+    pub id: String,
+    pub question_id: String,
+    pub position: i64,
+    pub label: String,
+}
+
+pub fn insert(conn: &mut DbConnection, row: &PollRow) -> QueryResult<()> {
+    diesel::insert_into(polls::table).values(row).execute(conn).map(|_| ())
+}
+
+pub fn update_if_version(conn: &mut DbConnection, row: &PollRow, expected: i64) -> QueryResult<bool> {
+    let n = diesel::update(polls::table.find(&row.id).filter(polls::version.eq(expected))).set(row).execute(conn)?;
+    Ok(n == 1)
+}
+
+pub fn delete_if_version(conn: &mut DbConnection, id: &str, expected: i64) -> QueryResult<bool> {
+    let n = diesel::delete(polls::table.find(id).filter(polls::version.eq(expected))).execute(conn)?;
+    Ok(n == 1)
+}
+
+pub fn find(conn: &mut DbConnection, id: &str) -> QueryResult<Option<PollRow>> {
+    polls::table.find(id).first(conn).optional()
+}
+
+pub fn find_many(conn: &mut DbConnection, ids: &[String]) -> QueryResult<Vec<PollRow>> {
+    polls::table.filter(polls::id.eq_any(ids)).load(conn)
+}
+
+pub fn exists(conn: &mut DbConnection, id: &str) -> QueryResult<bool> {
+    diesel::select(diesel::dsl::exists(polls::table.find(id))).get_result(conn)
+}
+
+/// One page, newest first (by id).
+pub fn page(conn: &mut DbConnection, after: Option<&str>, limit: i64) -> QueryResult<Vec<PollRow>> {
+    let mut query = polls::table.into_boxed();
+    if let Some(after) = after {
+        query = query.filter(polls::id.lt(after.to_string()));
+    }
+    query.order(polls::id.desc()).limit(limit).load(conn)
+}
+
+pub fn replace_questions(
+    conn: &mut DbConnection,
+    poll_id: &str,
+    questions: &[QuestionRow],
+    options: &[OptionRow],
+) -> QueryResult<()> {
+    diesel::delete(poll_questions::table.filter(poll_questions::poll_id.eq(poll_id))).execute(conn)?;
+    for q in questions {
+        diesel::insert_into(poll_questions::table).values(q).execute(conn)?;
+    }
+    for o in options {
+        diesel::insert_into(poll_options::table).values(o).execute(conn)?;
+    }
+    Ok(())
+}
+
+pub fn questions_of(conn: &mut DbConnection, poll_ids: &[String]) -> QueryResult<Vec<QuestionRow>> {
+    poll_questions::table
+        .filter(poll_questions::poll_id.eq_any(poll_ids))
+        .order((poll_questions::poll_id, poll_questions::position))
+        .load(conn)
+}
+
+pub fn options_of(conn: &mut DbConnection, question_ids: &[String]) -> QueryResult<Vec<OptionRow>> {
+    poll_options::table
+        .filter(poll_options::question_id.eq_any(question_ids))
+        .order((poll_options::question_id, poll_options::position))
+        .load(conn)
+}
+
+pub fn has_responses(conn: &mut DbConnection, poll_id: &str) -> QueryResult<bool> {
+    diesel::select(diesel::dsl::exists(poll_responses::table.filter(poll_responses::poll_id.eq(poll_id))))
+        .get_result(conn)
+}
+
+pub fn has_voted(conn: &mut DbConnection, poll_id: &str, reader_id: &str) -> QueryResult<bool> {
+    diesel::select(diesel::dsl::exists(
+        poll_responses::table
+            .filter(poll_responses::poll_id.eq(poll_id))
+            .filter(poll_responses::reader_id.eq(reader_id)),
+    ))
+    .get_result(conn)
+}
+
+/// Stores a response; a second one from the same reader is a unique violation.
+pub fn insert_response(
+    conn: &mut DbConnection,
+    id: &str,
+    poll_id: &str,
+    reader_id: &str,
+    at: NaiveDateTime,
+) -> QueryResult<()> {
+    diesel::insert_into(poll_responses::table)
+        .values((
+            poll_responses::id.eq(id),
+            poll_responses::poll_id.eq(poll_id),
+            poll_responses::reader_id.eq(reader_id),
+            poll_responses::created_at.eq(at),
+        ))
+        .execute(conn)
+        .map(|_| ())
+}
+
+pub fn insert_answer(
+    conn: &mut DbConnection,
+    response_id: &str,
+    poll_id: &str,
+    question_id: &str,
+    option_id: Option<&str>,
+    text: Option<&str>,
+    at: NaiveDateTime,
+) -> QueryResult<()> {
+    diesel::insert_into(poll_answers::table)
+        .values((
+            poll_answers::response_id.eq(response_id),
+            poll_answers::poll_id.eq(poll_id),
+            poll_answers::question_id.eq(question_id),
+            poll_answers::option_id.eq(option_id),
+            poll_answers::text.eq(text),
+            poll_answers::created_at.eq(at),
+        ))
+        .execute(conn)
+        .map(|_| ())
+}
+
+pub fn total_responses(conn: &mut DbConnection, poll_id: &str) -> QueryResult<i64> {
+    poll_responses::table.filter(poll_responses::poll_id.eq(poll_id)).count().get_result(conn)
+}
+
+/// (option id, votes) for every option that has any.
+pub fn option_counts(conn: &mut DbConnection, poll_id: &str) -> QueryResult<Vec<(Option<String>, i64)>> {
+    poll_answers::table
+        .filter(poll_answers::poll_id.eq(poll_id))
+        .filter(poll_answers::option_id.is_not_null())
+        .group_by(poll_answers::option_id)
+        .select((poll_answers::option_id, diesel::dsl::count_star()))
+        .load(conn)
+}
+
+/// (question id, responses that answered it).
+pub fn answered_counts(conn: &mut DbConnection, poll_id: &str) -> QueryResult<Vec<(String, i64)>> {
+    poll_answers::table
+        .filter(poll_answers::poll_id.eq(poll_id))
+        .group_by(poll_answers::question_id)
+        .select((poll_answers::question_id, diesel::dsl::count(poll_answers::response_id).aggregate_distinct()))
+        .load(conn)
+}
+
+/// Free-text answers in the order they came, after (created_at, response_id).
+pub fn texts(
+    conn: &mut DbConnection,
+    poll_id: &str,
+    question_id: Option<&str>,
+    after: Option<(NaiveDateTime, String)>,
+    limit: Option<i64>,
+) -> QueryResult<Vec<(String, String, String, NaiveDateTime)>> {
+    let mut query = poll_answers::table
+        .filter(poll_answers::poll_id.eq(poll_id))
+        .filter(poll_answers::text.is_not_null())
+        .into_boxed();
+    if let Some(q) = question_id {
+        query = query.filter(poll_answers::question_id.eq(q.to_string()));
+    }
+    if let Some((at, id)) = after {
+        query = query.filter(
+            poll_answers::created_at.gt(at).or(poll_answers::created_at.eq(at).and(poll_answers::response_id.gt(id))),
+        );
+    }
+    let query = query
+        .order((poll_answers::created_at.asc(), poll_answers::response_id.asc(), poll_answers::question_id.asc()))
+        .select((
+            poll_answers::response_id,
+            poll_answers::question_id,
+            poll_answers::text.assume_not_null(),
+            poll_answers::created_at,
+        ));
+    match limit {
+        Some(n) => query.limit(n).load(conn),
+        None => query.load(conn),
+    }
+}

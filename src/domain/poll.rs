@@ -1,0 +1,333 @@
+//! Reader polls: what a valid poll is, when it is open, who may see its results, and
+//! whether a reader's answers fit its questions.
+
+use std::collections::HashSet;
+
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+
+use super::article;
+use super::text::Errors;
+use crate::error::FieldError;
+
+pub const MAX_QUESTIONS: usize = 20;
+pub const MAX_OPTIONS: usize = 20;
+pub const DEFAULT_MAX_LENGTH: i64 = 500;
+pub const MAX_MAX_LENGTH: i64 = 5000;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum QuestionKind {
+    SingleChoice,
+    MultipleChoice,
+    FreeText,
+}
+
+impl QuestionKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            QuestionKind::SingleChoice => "single_choice",
+            QuestionKind::MultipleChoice => "multiple_choice",
+            QuestionKind::FreeText => "free_text",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<QuestionKind> {
+        [QuestionKind::SingleChoice, QuestionKind::MultipleChoice, QuestionKind::FreeText]
+            .into_iter()
+            .find(|k| k.as_str() == s)
+    }
+}
+
+/// Who may see a poll's results on the public API (editors always can).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum ResultsVisibility {
+    Always,
+    AfterVote,
+    AfterClose,
+    Never,
+}
+
+impl ResultsVisibility {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ResultsVisibility::Always => "always",
+            ResultsVisibility::AfterVote => "after_vote",
+            ResultsVisibility::AfterClose => "after_close",
+            ResultsVisibility::Never => "never",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<ResultsVisibility> {
+        [
+            ResultsVisibility::Always,
+            ResultsVisibility::AfterVote,
+            ResultsVisibility::AfterClose,
+            ResultsVisibility::Never,
+        ]
+        .into_iter()
+        .find(|v| v.as_str() == s)
+    }
+
+    /// Whether a reader sees the results now.
+    pub fn shows(self, has_voted: bool, closed: bool) -> bool {
+        match self {
+            ResultsVisibility::Always => true,
+            ResultsVisibility::AfterVote => has_voted || closed,
+            ResultsVisibility::AfterClose => closed,
+            ResultsVisibility::Never => false,
+        }
+    }
+}
+
+/// Where a poll is in its life.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum PollState {
+    Upcoming,
+    Open,
+    Closed,
+}
+
+/// Open from `opens_at` (inclusive) until `closes_at` (exclusive).
+pub fn state(opens_at: Option<DateTime<Utc>>, closes_at: Option<DateTime<Utc>>, now: DateTime<Utc>) -> PollState {
+    if opens_at.is_some_and(|o| now < o) {
+        PollState::Upcoming
+    } else if closes_at.is_some_and(|c| now >= c) {
+        PollState::Closed
+    } else {
+        PollState::Open
+    }
+}
+
+/// A question as an editor writes it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct QuestionSpec {
+    pub prompt: String,
+    pub kind: QuestionKind,
+    pub options: Vec<String>,
+    pub max_choices: Option<i64>,
+    pub max_length: Option<i64>,
+    pub required: bool,
+}
+
+/// The editable fields of a poll, as they will be stored.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PollSpec {
+    pub title: String,
+    pub intro: Option<String>,
+    pub questions: Vec<QuestionSpec>,
+    pub opens_at: Option<DateTime<Utc>>,
+    pub closes_at: Option<DateTime<Utc>>,
+    pub results_visibility: ResultsVisibility,
+}
+
+impl PollSpec {
+    pub fn validate(mut self) -> Result<PollSpec, Vec<FieldError>> {
+        let mut errors = Errors::default();
+        self.title = self.title.trim().to_string();
+        errors.line("title", &self.title, 1, 200);
+        if let Some(intro) = &self.intro {
+            errors.line("intro", intro, 0, 1000);
+        }
+        if self.questions.is_empty() || self.questions.len() > MAX_QUESTIONS {
+            errors.add("questions", format!("must hold 1 to {MAX_QUESTIONS} questions"));
+        }
+        for (i, q) in self.questions.iter_mut().enumerate() {
+            let at = format!("questions[{i}]");
+            q.prompt = q.prompt.trim().to_string();
+            errors.line(&format!("{at}.prompt"), &q.prompt, 1, 300);
+            match q.kind {
+                QuestionKind::FreeText => {
+                    if !q.options.is_empty() {
+                        errors.add(&format!("{at}.options"), "free-text questions have no options");
+                    }
+                    if q.max_choices.is_some() {
+                        errors.add(&format!("{at}.max_choices"), "free-text questions have no choices");
+                    }
+                    let max = q.max_length.get_or_insert(DEFAULT_MAX_LENGTH);
+                    if !(1..=MAX_MAX_LENGTH).contains(max) {
+                        errors.add(&format!("{at}.max_length"), format!("must be between 1 and {MAX_MAX_LENGTH}"));
+                    }
+                }
+                kind => {
+                    if q.max_length.is_some() {
+                        errors.add(&format!("{at}.max_length"), "only free-text questions have a length limit");
+                    }
+                    if !(2..=MAX_OPTIONS).contains(&q.options.len()) {
+                        errors.add(&format!("{at}.options"), format!("must hold 2 to {MAX_OPTIONS} options"));
+                    }
+                    let mut seen = HashSet::new();
+                    for (j, label) in q.options.iter_mut().enumerate() {
+                        *label = label.trim().to_string();
+                        errors.line(&format!("{at}.options[{j}]"), label, 1, 200);
+                        if !seen.insert(label.to_lowercase()) {
+                            errors.add(&format!("{at}.options[{j}]"), "repeats another option");
+                        }
+                    }
+                    let n = q.options.len() as i64;
+                    match (kind, q.max_choices) {
+                        (QuestionKind::SingleChoice, None | Some(1)) => q.max_choices = Some(1),
+                        (QuestionKind::SingleChoice, Some(_)) => {
+                            errors.add(&format!("{at}.max_choices"), "is 1 for single-choice questions")
+                        }
+                        (_, None) => q.max_choices = Some(n.max(1)),
+                        (_, Some(m)) if !(1..=n.max(1)).contains(&m) => {
+                            errors.add(&format!("{at}.max_choices"), "must be between 1 and the number of options")
+                        }
+                        _ => {}
+                    }
+                }
+            }
+        }
+        for (field, t) in [("opens_at", &mut self.opens_at), ("closes_at", &mut self.closes_at)] {
+            if let Some(at) = t {
+                match article::client_time(field, *at) {
+                    Ok(ok) => *at = ok,
+                    Err(e) => errors.add(field, e.into_iter().map(|e| e.message).collect::<String>()),
+                }
+            }
+        }
+        if let (Some(o), Some(c)) = (self.opens_at, self.closes_at) {
+            if o >= c {
+                errors.add("closes_at", "must be after opens_at");
+            }
+        }
+        errors.finish()?;
+        Ok(self)
+    }
+}
+
+/// A stored question with its option ids, for checking answers.
+#[derive(Debug, Clone)]
+pub struct StoredQuestion {
+    pub id: String,
+    pub kind: QuestionKind,
+    pub options: Vec<String>,
+    pub max_choices: Option<i64>,
+    pub max_length: Option<i64>,
+    pub required: bool,
+}
+
+/// One answer as a reader sends it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Answer {
+    pub question_id: String,
+    /// For choice questions.
+    #[serde(default)]
+    pub option_ids: Option<Vec<String>>,
+    /// For free-text questions.
+    #[serde(default)]
+    pub text: Option<String>,
+}
+
+/// What will be stored for one question: chosen option ids, or a text.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Choice {
+    Options(Vec<String>),
+    Text(String),
+}
+
+/// Checks a reader's answers against the questions: every id known, options of the
+/// right question, the right number of choices, texts within their limit, every
+/// required question answered.
+pub fn check_answers(
+    questions: &[StoredQuestion],
+    answers: &[Answer],
+) -> Result<Vec<(String, Choice)>, Vec<FieldError>> {
+    let mut errors = Errors::default();
+    let mut out = Vec::new();
+    let mut answered = HashSet::new();
+    for (i, a) in answers.iter().enumerate() {
+        let at = format!("answers[{i}]");
+        let Some(q) = questions.iter().find(|q| q.id == a.question_id) else {
+            errors.add(&format!("{at}.question_id"), "is not a question of this poll");
+            continue;
+        };
+        if !answered.insert(q.id.clone()) {
+            errors.add(&format!("{at}.question_id"), "is answered twice");
+            continue;
+        }
+        match q.kind {
+            QuestionKind::FreeText => {
+                if a.option_ids.is_some() {
+                    errors.add(&format!("{at}.option_ids"), "free-text questions take a text");
+                    continue;
+                }
+                let text = a.text.as_deref().unwrap_or("").trim().to_string();
+                let max = usize::try_from(q.max_length.unwrap_or(DEFAULT_MAX_LENGTH)).unwrap_or(0);
+                if text.chars().any(|c| c.is_control() && c != '\n') {
+                    errors.add(&format!("{at}.text"), "must not contain control characters");
+                } else if text.is_empty() {
+                    errors.add(&format!("{at}.text"), "must not be blank");
+                } else if text.chars().count() > max {
+                    errors.add(&format!("{at}.text"), format!("must be at most {max} characters"));
+                } else {
+                    out.push((q.id.clone(), Choice::Text(text)));
+                }
+            }
+            _ => {
+                if a.text.is_some() {
+                    errors.add(&format!("{at}.text"), "choice questions take option_ids");
+                    continue;
+                }
+                let ids = a.option_ids.clone().unwrap_or_default();
+                let mut unique = ids.clone();
+                unique.sort();
+                unique.dedup();
+                let max = usize::try_from(q.max_choices.unwrap_or(1)).unwrap_or(1);
+                if let Some(bad) = ids.iter().position(|id| !q.options.contains(id)) {
+                    errors.add(&format!("{at}.option_ids[{bad}]"), "is not an option of this question");
+                } else if unique.len() != ids.len() {
+                    errors.add(&format!("{at}.option_ids"), "names an option twice");
+                } else if ids.is_empty() {
+                    errors.add(&format!("{at}.option_ids"), "must name an option");
+                } else if ids.len() > max {
+                    errors.add(&format!("{at}.option_ids"), format!("must name at most {max} option(s)"));
+                } else {
+                    out.push((q.id.clone(), Choice::Options(ids)));
+                }
+            }
+        }
+    }
+    for q in questions.iter().filter(|q| q.required && !answered.contains(&q.id)) {
+        errors.add("answers", format!("question {} needs an answer", q.id));
+    }
+    errors.finish()?;
+    Ok(out)
+}
+
+/// A CSV cell that a spreadsheet will not run as a formula.
+pub fn csv_cell(value: &str) -> String {
+    let guarded =
+        if value.starts_with(['=', '+', '-', '@', '\t', '\r']) { format!("'{value}") } else { value.to_string() };
+    format!("\"{}\"", guarded.replace('"', "\"\""))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn csv_cells_cannot_be_formulas() {
+        assert_eq!(csv_cell("=SUM(A1)"), "\"'=SUM(A1)\"");
+        assert_eq!(csv_cell("+1"), "\"'+1\"");
+        assert_eq!(csv_cell("say \"hi\""), "\"say \"\"hi\"\"\"");
+        assert_eq!(csv_cell("plain"), "\"plain\"");
+    }
+
+    #[test]
+    fn states_and_visibility() {
+        let t = Utc::now();
+        let s = chrono::Duration::seconds(1);
+        assert_eq!(state(Some(t + s), None, t), PollState::Upcoming);
+        assert_eq!(state(Some(t), Some(t + s), t), PollState::Open);
+        assert_eq!(state(None, Some(t), t), PollState::Closed);
+        assert!(ResultsVisibility::AfterVote.shows(true, false));
+        assert!(!ResultsVisibility::AfterVote.shows(false, false));
+        assert!(!ResultsVisibility::Never.shows(true, true));
+    }
+}

@@ -1,0 +1,652 @@
+//! `/api/v1/polls` (editors write, writers read, editors read responses) and
+//! `/api/v1/public/polls` (readers see and answer, once each).
+
+use actix_web::http::{StatusCode, header};
+use actix_web::{HttpRequest, HttpResponse, delete, get, patch, post, web};
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
+
+use crate::auth::{Authenticated, Editors, Newsroom};
+use crate::domain::poll::{Answer, PollSpec, PollState, QuestionKind, QuestionSpec, ResultsVisibility, csv_cell};
+use crate::error::ApiError;
+use crate::http::conditional::{RequireIfMatch, public_json};
+use crate::http::extract::{ApiJson, ApiQuery, client_ip};
+use crate::http::{non_null, nullable, pagination, time, versioned};
+use crate::service::polls::{self, Poll, PollPatch, PublicPoll, Results};
+use crate::state::AppState;
+
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct OptionResponse {
+    pub id: String,
+    pub label: String,
+}
+
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct QuestionResponse {
+    pub id: String,
+    pub prompt: String,
+    pub kind: QuestionKind,
+    /// Empty for free-text questions.
+    pub options: Vec<OptionResponse>,
+    /// How many options a reader may pick (1 for single choice; null for free text).
+    pub max_choices: Option<i64>,
+    /// The longest free-text answer, in characters (null for choice questions).
+    pub max_length: Option<i64>,
+    pub required: bool,
+}
+
+/// A poll, as editors see it.
+#[derive(Debug, Serialize, ToSchema)]
+#[schema(example = json!({
+    "id": "0193a1b2-c3d4-7e5f-8a9b-0c1d2e3f4a5b", "title": "Asia in 2030", "intro": "Tell us what you think.",
+    "questions": [{"id": "0193a1b2-c3d4-7e5f-8a9b-0c1d2e3f4a5c", "prompt": "Do you live in Asia?", "kind": "single_choice",
+        "options": [{"id": "0193a1b2-c3d4-7e5f-8a9b-0c1d2e3f4a5d", "label": "Yes"}, {"id": "0193a1b2-c3d4-7e5f-8a9b-0c1d2e3f4a5e", "label": "No"}],
+        "max_choices": 1, "max_length": null, "required": true}],
+    "opens_at": null, "closes_at": "2026-12-31T00:00:00Z", "results_visibility": "after_vote",
+    "created_at": "2026-11-27T09:30:00Z", "updated_at": "2026-11-27T09:30:00Z", "version": 1
+}))]
+pub struct PollResponse {
+    pub id: String,
+    pub title: String,
+    pub intro: Option<String>,
+    pub questions: Vec<QuestionResponse>,
+    #[serde(serialize_with = "time::rfc3339_opt")]
+    #[schema(value_type = Option<String>, format = DateTime)]
+    pub opens_at: Option<DateTime<Utc>>,
+    /// Exclusive: the poll closes at this instant.
+    #[serde(serialize_with = "time::rfc3339_opt")]
+    #[schema(value_type = Option<String>, format = DateTime)]
+    pub closes_at: Option<DateTime<Utc>>,
+    pub results_visibility: ResultsVisibility,
+    #[serde(serialize_with = "time::rfc3339")]
+    pub created_at: DateTime<Utc>,
+    #[serde(serialize_with = "time::rfc3339")]
+    pub updated_at: DateTime<Utc>,
+    pub version: i64,
+}
+
+fn questions(p: &Poll) -> Vec<QuestionResponse> {
+    p.questions
+        .iter()
+        .map(|q| QuestionResponse {
+            id: q.id.clone(),
+            prompt: q.prompt.clone(),
+            kind: q.kind,
+            options: q
+                .options
+                .iter()
+                .map(|(id, label)| OptionResponse { id: id.clone(), label: label.clone() })
+                .collect(),
+            max_choices: q.max_choices,
+            max_length: q.max_length,
+            required: q.required,
+        })
+        .collect()
+}
+
+impl From<Poll> for PollResponse {
+    fn from(p: Poll) -> Self {
+        PollResponse {
+            questions: questions(&p),
+            id: p.id,
+            title: p.title,
+            intro: p.intro,
+            opens_at: p.opens_at,
+            closes_at: p.closes_at,
+            results_visibility: p.results_visibility,
+            created_at: p.created_at,
+            updated_at: p.updated_at,
+            version: p.version,
+        }
+    }
+}
+
+fn poll_response(status: StatusCode, poll: Poll) -> HttpResponse {
+    versioned(status, poll.version, &PollResponse::from(poll))
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct PollPage {
+    pub items: Vec<PollResponse>,
+    /// Pass as `cursor` for the next page; `null` on the last page.
+    pub next_cursor: Option<String>,
+}
+
+/// An option as an editor writes it (ids are assigned by the server; one sent is ignored).
+#[derive(Debug, Clone, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct OptionInput {
+    pub label: String,
+    /// Ignored.
+    #[serde(default)]
+    pub id: Option<String>,
+}
+
+/// A question as an editor writes it.
+#[derive(Debug, Clone, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct QuestionInput {
+    pub prompt: String,
+    pub kind: QuestionKind,
+    /// 2 to 20 for choice questions; none for free text.
+    #[serde(default)]
+    pub options: Vec<OptionInput>,
+    /// Multiple choice: at most this many (default: all). Single choice: 1.
+    pub max_choices: Option<i64>,
+    /// Free text: the longest answer in characters (default 500, at most 5000).
+    pub max_length: Option<i64>,
+    /// Default `true`.
+    pub required: Option<bool>,
+    /// Ignored.
+    #[serde(default)]
+    pub id: Option<String>,
+}
+
+fn specs(qs: Vec<QuestionInput>) -> Vec<QuestionSpec> {
+    qs.into_iter()
+        .map(|q| QuestionSpec {
+            prompt: q.prompt,
+            kind: q.kind,
+            options: q.options.into_iter().map(|o| o.label).collect(),
+            max_choices: q.max_choices,
+            max_length: q.max_length,
+            required: q.required.unwrap_or(true),
+        })
+        .collect()
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+#[schema(example = json!({
+    "title": "Asia in 2030",
+    "questions": [
+        {"prompt": "Do you live in Asia?", "kind": "single_choice", "options": [{"label": "Yes"}, {"label": "No"}]},
+        {"prompt": "Who will be the strongest force in 2030?", "kind": "multiple_choice", "max_choices": 2,
+         "options": [{"label": "China"}, {"label": "India"}, {"label": "Other"}]},
+        {"prompt": "Anything else?", "kind": "free_text", "max_length": 280, "required": false}
+    ],
+    "results_visibility": "after_vote"
+}))]
+pub struct CreatePollRequest {
+    pub title: String,
+    pub intro: Option<String>,
+    pub questions: Vec<QuestionInput>,
+    #[schema(value_type = Option<String>, format = DateTime)]
+    pub opens_at: Option<DateTime<Utc>>,
+    #[schema(value_type = Option<String>, format = DateTime)]
+    pub closes_at: Option<DateTime<Utc>>,
+    /// Default `always`.
+    pub results_visibility: Option<ResultsVisibility>,
+}
+
+/// Fields to change; absent fields stay. `questions` replaces them all, and only
+/// until the first response (409 after).
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+#[schema(example = json!({"closes_at": "2027-01-31T00:00:00Z"}))]
+pub struct UpdatePollRequest {
+    #[serde(default, deserialize_with = "non_null")]
+    #[schema(value_type = String)]
+    pub title: Option<String>,
+    #[serde(default, deserialize_with = "nullable")]
+    #[schema(value_type = Option<String>)]
+    pub intro: Option<Option<String>>,
+    #[serde(default, deserialize_with = "non_null")]
+    #[schema(value_type = Vec<QuestionInput>)]
+    pub questions: Option<Vec<QuestionInput>>,
+    #[serde(default, deserialize_with = "nullable")]
+    #[schema(value_type = Option<String>, format = DateTime)]
+    pub opens_at: Option<Option<DateTime<Utc>>>,
+    #[serde(default, deserialize_with = "nullable")]
+    #[schema(value_type = Option<String>, format = DateTime)]
+    pub closes_at: Option<Option<DateTime<Utc>>>,
+    #[serde(default, deserialize_with = "non_null")]
+    #[schema(value_type = ResultsVisibility)]
+    pub results_visibility: Option<ResultsVisibility>,
+}
+
+#[derive(Debug, Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
+pub struct PollPageQuery {
+    /// Page size, 1..=100 (default 20).
+    #[param(minimum = 1, maximum = 100, example = 20)]
+    pub limit: Option<i64>,
+    /// The `next_cursor` of the previous page.
+    pub cursor: Option<String>,
+}
+
+/// Lists polls, newest first (writers read them, to embed them).
+#[utoipa::path(
+    tag = "polls", operation_id = "listPolls", params(PollPageQuery), security(("bearerAuth" = [])),
+    responses((status = 200, description = "A page of polls.", body = PollPage), (status = 403, description = "Commercial users do not read polls here."))
+)]
+#[get("/polls")]
+pub async fn list_polls(
+    _user: Authenticated<Newsroom>,
+    state: web::Data<AppState>,
+    query: ApiQuery<PollPageQuery>,
+) -> Result<web::Json<PollPage>, ApiError> {
+    let q = query.into_inner()?;
+    let limit = pagination::limit(q.limit)?;
+    let after = q.cursor.as_deref().map(pagination::decode_cursor).transpose()?;
+    let (items, next) = polls::list(&state, after, limit).await?;
+    Ok(web::Json(PollPage {
+        items: items.into_iter().map(PollResponse::from).collect(),
+        next_cursor: next.as_deref().map(pagination::encode_cursor),
+    }))
+}
+
+/// Creates a poll (admins and editors).
+#[utoipa::path(
+    tag = "polls", operation_id = "createPoll", request_body = CreatePollRequest, security(("bearerAuth" = [])),
+    responses(
+        (status = 201, description = "Created.", body = PollResponse, headers(
+            ("Location" = String, description = "The new poll's URL."),
+            ("ETag" = String, description = "The poll's version, `\"1\"`."))),
+        (status = 403, description = "Only admins and editors write polls."),
+    )
+)]
+#[post("/polls")]
+pub async fn create_poll(
+    _user: Authenticated<Editors>,
+    state: web::Data<AppState>,
+    body: ApiJson<CreatePollRequest>,
+) -> Result<HttpResponse, ApiError> {
+    let b = body.into_inner()?;
+    let spec = PollSpec {
+        title: b.title,
+        intro: b.intro,
+        questions: specs(b.questions),
+        opens_at: b.opens_at,
+        closes_at: b.closes_at,
+        results_visibility: b.results_visibility.unwrap_or(ResultsVisibility::Always),
+    };
+    let poll = polls::create(&state, spec).await?;
+    let location = format!("/api/v1/polls/{}", poll.id);
+    let mut res = poll_response(StatusCode::CREATED, poll);
+    res.headers_mut().insert(header::LOCATION, header::HeaderValue::from_str(&location).map_err(ApiError::internal)?);
+    Ok(res)
+}
+
+/// Reads a poll.
+#[utoipa::path(
+    tag = "polls", operation_id = "getPoll", params(("id" = String, Path, description = "The poll's id.")),
+    security(("bearerAuth" = [])),
+    responses(
+        (status = 200, description = "The poll.", body = PollResponse, headers(("ETag" = String, description = "The version."))),
+        (status = 403, description = "Commercial users do not read polls here."),
+        (status = 404, description = "No such poll."),
+    )
+)]
+#[get("/polls/{id}")]
+pub async fn get_poll(
+    _user: Authenticated<Newsroom>,
+    state: web::Data<AppState>,
+    id: web::Path<String>,
+) -> Result<HttpResponse, ApiError> {
+    Ok(poll_response(StatusCode::OK, polls::get(&state, id.into_inner()).await?))
+}
+
+/// Changes a poll. Needs `If-Match`.
+#[utoipa::path(
+    tag = "polls", operation_id = "updatePoll",
+    params(("id" = String, Path, description = "The poll's id."), ("If-Match" = String, Header, description = "The current ETag.")),
+    request_body = UpdatePollRequest, security(("bearerAuth" = [])),
+    responses(
+        (status = 200, description = "The changed poll.", body = PollResponse, headers(("ETag" = String, description = "The new version."))),
+        (status = 403, description = "Only admins and editors write polls."),
+        (status = 404, description = "No such poll."),
+        (status = 409, description = "Readers have answered: questions and options can no longer change."),
+        (status = 412, description = "The poll changed since that ETag; the response carries the current one."),
+        (status = 428, description = "If-Match is missing."),
+    )
+)]
+#[patch("/polls/{id}")]
+pub async fn update_poll(
+    _user: Authenticated<Editors>,
+    state: web::Data<AppState>,
+    id: web::Path<String>,
+    if_match: RequireIfMatch,
+    body: ApiJson<UpdatePollRequest>,
+) -> Result<HttpResponse, ApiError> {
+    let if_match = if_match.into_inner()?;
+    let b = body.into_inner()?;
+    let patch = PollPatch {
+        title: b.title,
+        intro: b.intro,
+        questions: b.questions.map(specs),
+        opens_at: b.opens_at,
+        closes_at: b.closes_at,
+        results_visibility: b.results_visibility,
+    };
+    Ok(poll_response(StatusCode::OK, polls::update(&state, id.into_inner(), if_match, patch).await?))
+}
+
+/// Deletes a poll, with its responses. Needs `If-Match`.
+#[utoipa::path(
+    tag = "polls", operation_id = "deletePoll",
+    params(("id" = String, Path, description = "The poll's id."), ("If-Match" = String, Header, description = "The current ETag.")),
+    security(("bearerAuth" = [])),
+    responses(
+        (status = 204, description = "Deleted."),
+        (status = 403, description = "Only admins and editors write polls."),
+        (status = 404, description = "No such poll."),
+        (status = 409, description = "Articles embed it."),
+        (status = 412, description = "The poll changed since that ETag."),
+        (status = 428, description = "If-Match is missing."),
+    )
+)]
+#[delete("/polls/{id}")]
+pub async fn delete_poll(
+    _user: Authenticated<Editors>,
+    state: web::Data<AppState>,
+    id: web::Path<String>,
+    if_match: RequireIfMatch,
+) -> Result<HttpResponse, ApiError> {
+    polls::delete(&state, id.into_inner(), if_match.into_inner()?).await?;
+    Ok(HttpResponse::NoContent().finish())
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct OptionResultResponse {
+    pub option_id: String,
+    pub label: String,
+    pub count: i64,
+    /// Share of the responses that answered the question, 0 to 100, one decimal.
+    pub percentage: f64,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct QuestionResultResponse {
+    pub question_id: String,
+    pub kind: QuestionKind,
+    /// Responses that answered this question.
+    pub answered: i64,
+    /// Counts per option (empty for free text: read the texts at /polls/{id}/responses).
+    pub options: Vec<OptionResultResponse>,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ResultsResponse {
+    pub total_responses: i64,
+    pub questions: Vec<QuestionResultResponse>,
+}
+
+impl From<Results> for ResultsResponse {
+    fn from(r: Results) -> Self {
+        ResultsResponse {
+            total_responses: r.total_responses,
+            questions: r
+                .questions
+                .into_iter()
+                .map(|q| QuestionResultResponse {
+                    question_id: q.question_id,
+                    kind: q.kind,
+                    answered: q.answered,
+                    options: q
+                        .options
+                        .into_iter()
+                        .map(|o| OptionResultResponse {
+                            option_id: o.option_id,
+                            label: o.label,
+                            count: o.count,
+                            percentage: o.percentage,
+                        })
+                        .collect(),
+                })
+                .collect(),
+        }
+    }
+}
+
+/// The results, whatever the public visibility (admins and editors).
+#[utoipa::path(
+    tag = "polls", operation_id = "getPollResults", params(("id" = String, Path, description = "The poll's id.")),
+    security(("bearerAuth" = [])),
+    responses(
+        (status = 200, description = "Counts and percentages.", body = ResultsResponse),
+        (status = 403, description = "Only admins and editors read results here."),
+        (status = 404, description = "No such poll."),
+    )
+)]
+#[get("/polls/{id}/results")]
+pub async fn poll_results(
+    _user: Authenticated<Editors>,
+    state: web::Data<AppState>,
+    id: web::Path<String>,
+) -> Result<web::Json<ResultsResponse>, ApiError> {
+    Ok(web::Json(polls::results(&state, id.into_inner()).await?.into()))
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct TextAnswerResponse {
+    pub response_id: String,
+    pub question_id: String,
+    pub text: String,
+    #[serde(serialize_with = "time::rfc3339")]
+    pub created_at: DateTime<Utc>,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct TextAnswerPage {
+    pub items: Vec<TextAnswerResponse>,
+    /// Pass as `cursor` for the next page; `null` on the last page.
+    pub next_cursor: Option<String>,
+}
+
+#[derive(Debug, Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
+pub struct ResponsesQuery {
+    /// Only answers to this question.
+    pub question: Option<String>,
+    /// Page size, 1..=100 (default 20); ignored for CSV, which exports them all.
+    #[param(minimum = 1, maximum = 100, example = 20)]
+    pub limit: Option<i64>,
+    /// The `next_cursor` of the previous page.
+    pub cursor: Option<String>,
+}
+
+fn decode_text_cursor(cursor: &str) -> Result<(DateTime<Utc>, String), ApiError> {
+    let invalid = || ApiError::invalid("cursor", "is not a cursor returned by this list");
+    let key = pagination::decode_cursor(cursor)?;
+    let (micros, id) = key.split_once(':').ok_or_else(invalid)?;
+    let at = DateTime::<Utc>::from_timestamp_micros(micros.parse().map_err(|_| invalid())?)
+        .filter(|t| crate::domain::article::time_in_range(*t))
+        .ok_or_else(invalid)?;
+    Ok((at, id.to_string()))
+}
+
+fn wants_csv(req: &HttpRequest) -> bool {
+    req.headers().get(header::ACCEPT).and_then(|v| v.to_str().ok()).is_some_and(|v| {
+        v.split(',').any(|m| m.split(';').next().unwrap_or("").trim().eq_ignore_ascii_case("text/csv"))
+    })
+}
+
+/// What readers wrote in free-text answers, in arrival order (admins and editors).
+/// With `Accept: text/csv`, all of them as CSV (cells that could run as spreadsheet
+/// formulas are escaped).
+#[utoipa::path(
+    tag = "polls", operation_id = "listPollResponses",
+    params(("id" = String, Path, description = "The poll's id."), ResponsesQuery),
+    security(("bearerAuth" = [])),
+    responses(
+        (status = 200, description = "Free-text answers.", content(
+            (TextAnswerPage = "application/json"),
+            (String = "text/csv", example = "response_id,question_id,created_at,text\n\"0193...\",\"0193...\",\"2026-11-27T09:30:00Z\",\"'=not a formula\"\n"))),
+        (status = 403, description = "Only admins and editors read responses."),
+        (status = 404, description = "No such poll."),
+    )
+)]
+#[get("/polls/{id}/responses")]
+pub async fn poll_responses(
+    _user: Authenticated<Editors>,
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    id: web::Path<String>,
+    query: ApiQuery<ResponsesQuery>,
+) -> Result<HttpResponse, ApiError> {
+    let q = query.into_inner()?;
+    if wants_csv(&req) {
+        let (items, _) = polls::texts(&state, id.into_inner(), q.question, None, None).await?;
+        let mut csv = String::from("response_id,question_id,created_at,text\r\n");
+        for t in items {
+            let at = t.created_at.to_rfc3339_opts(chrono::SecondsFormat::AutoSi, true);
+            csv.push_str(&format!(
+                "{},{},{},{}\r\n",
+                csv_cell(&t.response_id),
+                csv_cell(&t.question_id),
+                csv_cell(&at),
+                csv_cell(&t.text)
+            ));
+        }
+        return Ok(HttpResponse::Ok()
+            .content_type("text/csv; charset=utf-8")
+            .insert_header((header::CONTENT_DISPOSITION, "attachment; filename=\"responses.csv\""))
+            .body(csv));
+    }
+    let limit = pagination::limit(q.limit)?;
+    let after = q.cursor.as_deref().map(decode_text_cursor).transpose()?;
+    let (items, next) = polls::texts(&state, id.into_inner(), q.question, after, Some(limit)).await?;
+    Ok(HttpResponse::Ok().json(TextAnswerPage {
+        items: items
+            .into_iter()
+            .map(|t| TextAnswerResponse {
+                response_id: t.response_id,
+                question_id: t.question_id,
+                text: t.text,
+                created_at: t.created_at,
+            })
+            .collect(),
+        next_cursor: next.map(|(at, id)| pagination::encode_cursor(&format!("{}:{id}", at.timestamp_micros()))),
+    }))
+}
+
+/// A poll as readers see it.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct PublicPollResponse {
+    pub id: String,
+    pub title: String,
+    pub intro: Option<String>,
+    pub questions: Vec<QuestionResponse>,
+    #[serde(serialize_with = "time::rfc3339_opt")]
+    #[schema(value_type = Option<String>, format = DateTime)]
+    pub opens_at: Option<DateTime<Utc>>,
+    #[serde(serialize_with = "time::rfc3339_opt")]
+    #[schema(value_type = Option<String>, format = DateTime)]
+    pub closes_at: Option<DateTime<Utc>>,
+    pub results_visibility: ResultsVisibility,
+    /// `upcoming`, `open` or `closed`, now.
+    pub state: PollState,
+    /// Whether the reader in X-Reader-Id has answered; `null` without the header.
+    pub has_voted: Option<bool>,
+    /// Present when the visibility allows it for this reader now.
+    pub results: Option<ResultsResponse>,
+}
+
+impl From<PublicPoll> for PublicPollResponse {
+    fn from(p: PublicPoll) -> Self {
+        PublicPollResponse {
+            questions: questions(&p.poll),
+            id: p.poll.id,
+            title: p.poll.title,
+            intro: p.poll.intro,
+            opens_at: p.poll.opens_at,
+            closes_at: p.poll.closes_at,
+            results_visibility: p.poll.results_visibility,
+            state: p.state,
+            has_voted: p.has_voted,
+            results: p.results.map(ResultsResponse::from),
+        }
+    }
+}
+
+/// The reader id from `X-Reader-Id`: a UUID, in its canonical form; malformed is 422.
+fn reader_id(req: &HttpRequest) -> Result<Option<String>, ApiError> {
+    let Some(value) = req.headers().get("x-reader-id") else { return Ok(None) };
+    value
+        .to_str()
+        .ok()
+        .and_then(|v| uuid::Uuid::try_parse(v.trim()).ok())
+        .map(|u| Some(u.hyphenated().to_string()))
+        .ok_or_else(|| ApiError::invalid("X-Reader-Id", "must be a UUID"))
+}
+
+/// A poll with its state, and its results when visibility allows (`X-Reader-Id` tells
+/// whether that reader has answered).
+#[utoipa::path(
+    tag = "public", operation_id = "getPublicPoll",
+    params(
+        ("id" = String, Path, description = "The poll's id."),
+        ("X-Reader-Id" = Option<String>, Header, description = "The reader's UUID, kept by the frontend."),
+    ),
+    responses(
+        (status = 200, description = "The poll.", body = PublicPollResponse,
+            headers(("ETag" = String, description = "Changes with the answer."),
+                    ("Cache-Control" = String, description = "public for anonymous requests; private, no-store with X-Reader-Id."))),
+        (status = 304, description = "Not modified (If-None-Match matched)."),
+        (status = 404, description = "No such poll."),
+        (status = 422, description = "X-Reader-Id is not a UUID."),
+    )
+)]
+#[get("/public/polls/{id}")]
+pub async fn public_poll(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    id: web::Path<String>,
+) -> Result<HttpResponse, ApiError> {
+    let reader = reader_id(&req)?;
+    let personal = reader.is_some();
+    let poll = PublicPollResponse::from(polls::public_get(&state, id.into_inner(), reader).await?);
+    if personal {
+        return Ok(HttpResponse::Ok().insert_header((header::CACHE_CONTROL, "private, no-store")).json(poll));
+    }
+    public_json(&req, state.settings.public_max_age, &poll)
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+#[schema(example = json!({"answers": [
+    {"question_id": "0193a1b2-c3d4-7e5f-8a9b-0c1d2e3f4a5c", "option_ids": ["0193a1b2-c3d4-7e5f-8a9b-0c1d2e3f4a5d"]},
+    {"question_id": "0193a1b2-c3d4-7e5f-8a9b-0c1d2e3f4a5f", "text": "More trains, please."}
+]}))]
+pub struct RespondRequest {
+    pub answers: Vec<Answer>,
+}
+
+/// Answers a poll, once per reader (`X-Reader-Id`).
+#[utoipa::path(
+    tag = "public", operation_id = "respondToPoll",
+    params(
+        ("id" = String, Path, description = "The poll's id."),
+        ("X-Reader-Id" = String, Header, description = "The reader's UUID, kept by the frontend."),
+    ),
+    request_body = RespondRequest,
+    responses(
+        (status = 201, description = "Counted; the poll as the reader now sees it (results if visibility allows).",
+            body = PublicPollResponse, headers(("Location" = String, description = "The poll's public URL."))),
+        (status = 404, description = "No such poll."),
+        (status = 409, description = "Already answered by this reader, not open yet, or closed."),
+        (status = 429, description = "Too many responses from this address; see Retry-After.",
+            headers(("Retry-After" = u64, description = "Seconds to wait."))),
+    )
+)]
+#[post("/public/polls/{id}/responses")]
+pub async fn respond(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    id: web::Path<String>,
+    body: ApiJson<RespondRequest>,
+) -> Result<HttpResponse, ApiError> {
+    let reader = reader_id(&req)?.ok_or_else(|| ApiError::invalid("X-Reader-Id", "is required: the reader's UUID"))?;
+    let answers = body.into_inner()?.answers;
+    let id = id.into_inner();
+    let address = client_ip(&req, &state.settings.trusted_proxies);
+    let poll = polls::respond(&state, id.clone(), reader, answers, address).await?;
+    Ok(HttpResponse::Created()
+        .insert_header((header::LOCATION, format!("/api/v1/public/polls/{id}")))
+        .insert_header((header::CACHE_CONTROL, "private, no-store"))
+        .json(PublicPollResponse::from(poll)))
+}

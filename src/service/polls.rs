@@ -1,0 +1,503 @@
+//! Reader polls: editors write them, readers answer once each, counts are exact
+//! (every response is a row, one per reader by a unique constraint), and results are
+//! shown on the editor's terms.
+
+use std::collections::HashMap;
+use std::net::IpAddr;
+
+use chrono::{DateTime, Duration, DurationRound, Utc};
+
+use crate::db::polls::{self as poll_db, OptionRow, PollRow, QuestionRow};
+use crate::db::{self, DbConnection, articles as article_db, rate_limits};
+use crate::domain::poll::{
+    self, Answer, Choice, PollSpec, PollState, QuestionKind, QuestionSpec, ResultsVisibility, StoredQuestion,
+};
+use crate::domain::version::{IfMatch, etag};
+use crate::error::ApiError;
+use crate::state::AppState;
+
+#[derive(Debug, Clone)]
+pub struct Question {
+    pub id: String,
+    pub prompt: String,
+    pub kind: QuestionKind,
+    /// (id, label)
+    pub options: Vec<(String, String)>,
+    pub max_choices: Option<i64>,
+    pub max_length: Option<i64>,
+    pub required: bool,
+}
+
+#[derive(Debug, Clone)]
+pub struct Poll {
+    pub id: String,
+    pub title: String,
+    pub intro: Option<String>,
+    pub questions: Vec<Question>,
+    pub opens_at: Option<DateTime<Utc>>,
+    pub closes_at: Option<DateTime<Utc>>,
+    pub results_visibility: ResultsVisibility,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+    pub version: i64,
+}
+
+impl Poll {
+    pub fn state(&self, now: DateTime<Utc>) -> PollState {
+        poll::state(self.opens_at, self.closes_at, now)
+    }
+
+    fn specs(&self) -> Vec<QuestionSpec> {
+        self.questions
+            .iter()
+            .map(|q| QuestionSpec {
+                prompt: q.prompt.clone(),
+                kind: q.kind,
+                options: q.options.iter().map(|(_, l)| l.clone()).collect(),
+                max_choices: q.max_choices,
+                max_length: q.max_length,
+                required: q.required,
+            })
+            .collect()
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct OptionResult {
+    pub option_id: String,
+    pub label: String,
+    pub count: i64,
+    /// Of the responses that answered the question, 0..=100, one decimal.
+    pub percentage: f64,
+}
+
+#[derive(Debug, Clone)]
+pub struct QuestionResult {
+    pub question_id: String,
+    pub kind: QuestionKind,
+    pub answered: i64,
+    pub options: Vec<OptionResult>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Results {
+    pub total_responses: i64,
+    pub questions: Vec<QuestionResult>,
+}
+
+fn corrupt(id: &str) -> ApiError {
+    ApiError::internal(format!("poll {id} is unreadable"))
+}
+
+fn not_found() -> ApiError {
+    ApiError::not_found("Poll")
+}
+
+fn load(conn: &mut DbConnection, rows: Vec<PollRow>) -> Result<Vec<Poll>, ApiError> {
+    let ids: Vec<String> = rows.iter().map(|r| r.id.clone()).collect();
+    let questions = poll_db::questions_of(conn, &ids)?;
+    let qids: Vec<String> = questions.iter().map(|q| q.id.clone()).collect();
+    let options = poll_db::options_of(conn, &qids)?;
+    rows.into_iter()
+        .map(|r| {
+            let qs = questions
+                .iter()
+                .filter(|q| q.poll_id == r.id)
+                .map(|q| {
+                    Ok(Question {
+                        id: q.id.clone(),
+                        prompt: q.prompt.clone(),
+                        kind: QuestionKind::parse(&q.kind).ok_or_else(|| corrupt(&r.id))?,
+                        options: options
+                            .iter()
+                            .filter(|o| o.question_id == q.id)
+                            .map(|o| (o.id.clone(), o.label.clone()))
+                            .collect(),
+                        max_choices: q.max_choices,
+                        max_length: q.max_length,
+                        required: q.required,
+                    })
+                })
+                .collect::<Result<Vec<_>, ApiError>>()?;
+            Ok(Poll {
+                questions: qs,
+                title: r.title,
+                intro: r.intro,
+                opens_at: r.opens_at.map(db::from_db_time),
+                closes_at: r.closes_at.map(db::from_db_time),
+                results_visibility: ResultsVisibility::parse(&r.results_visibility).ok_or_else(|| corrupt(&r.id))?,
+                created_at: db::from_db_time(r.created_at),
+                updated_at: db::from_db_time(r.updated_at),
+                version: r.version,
+                id: r.id,
+            })
+        })
+        .collect()
+}
+
+fn load_one(conn: &mut DbConnection, id: &str) -> Result<Poll, ApiError> {
+    let row = poll_db::find(conn, id)?.ok_or_else(not_found)?;
+    load(conn, vec![row])?.pop().ok_or_else(not_found)
+}
+
+fn store_questions(conn: &mut DbConnection, poll_id: &str, specs: &[QuestionSpec]) -> Result<(), ApiError> {
+    let mut questions = Vec::new();
+    let mut options = Vec::new();
+    for (i, q) in specs.iter().enumerate() {
+        let qid = db::new_id();
+        for (j, label) in q.options.iter().enumerate() {
+            options.push(OptionRow {
+                id: db::new_id(),
+                question_id: qid.clone(),
+                position: j as i64,
+                label: label.clone(),
+            });
+        }
+        questions.push(QuestionRow {
+            id: qid,
+            poll_id: poll_id.to_string(),
+            position: i as i64,
+            prompt: q.prompt.clone(),
+            kind: q.kind.as_str().to_string(),
+            max_choices: q.max_choices,
+            max_length: q.max_length,
+            required: q.required,
+        });
+    }
+    Ok(poll_db::replace_questions(conn, poll_id, &questions, &options)?)
+}
+
+pub async fn create(state: &AppState, spec: PollSpec) -> Result<Poll, ApiError> {
+    let now = db::to_db_time(state.clock.now());
+    state
+        .db
+        .run(move |conn| {
+            let spec = spec.validate().map_err(ApiError::Validation)?;
+            db::write_tx(conn, |c| {
+                let row = PollRow {
+                    id: db::new_id(),
+                    title: spec.title.clone(),
+                    intro: spec.intro.clone(),
+                    opens_at: spec.opens_at.map(db::to_db_time),
+                    closes_at: spec.closes_at.map(db::to_db_time),
+                    results_visibility: spec.results_visibility.as_str().to_string(),
+                    created_at: now,
+                    updated_at: now,
+                    version: 1,
+                };
+                poll_db::insert(c, &row)?;
+                store_questions(c, &row.id, &spec.questions)?;
+                load_one(c, &row.id)
+            })
+        })
+        .await
+}
+
+pub async fn get(state: &AppState, id: String) -> Result<Poll, ApiError> {
+    state.db.run(move |conn| load_one(conn, &id)).await
+}
+
+pub async fn list(
+    state: &AppState,
+    after: Option<String>,
+    limit: i64,
+) -> Result<(Vec<Poll>, Option<String>), ApiError> {
+    state
+        .db
+        .run(move |conn| {
+            let mut rows = poll_db::page(conn, after.as_deref(), limit + 1)?;
+            let more = rows.len() as i64 > limit;
+            rows.truncate(usize::try_from(limit).unwrap_or(0));
+            let next = if more { rows.last().map(|r| r.id.clone()) } else { None };
+            Ok((load(conn, rows)?, next))
+        })
+        .await
+}
+
+/// A partial update; `Some(None)` clears a nullable field.
+#[derive(Debug, Clone, Default)]
+pub struct PollPatch {
+    pub title: Option<String>,
+    pub intro: Option<Option<String>>,
+    pub questions: Option<Vec<QuestionSpec>>,
+    pub opens_at: Option<Option<DateTime<Utc>>>,
+    pub closes_at: Option<Option<DateTime<Utc>>>,
+    pub results_visibility: Option<ResultsVisibility>,
+}
+
+/// Changes a poll. Questions and options can change until the first response; after
+/// that, a change to them is a 409 (the title, intro, dates and visibility stay
+/// editable), so no vote is ever silently moved to reworded or removed options.
+pub async fn update(state: &AppState, id: String, if_match: IfMatch, patch: PollPatch) -> Result<Poll, ApiError> {
+    let now = db::to_db_time(state.clock.now());
+    state
+        .db
+        .run(move |conn| {
+            db::write_tx(conn, |c| {
+                let current = load_one(c, &id)?;
+                if_match.check(current.version)?;
+                let spec = PollSpec {
+                    title: patch.title.unwrap_or(current.title.clone()),
+                    intro: patch.intro.unwrap_or(current.intro.clone()),
+                    questions: patch.questions.clone().unwrap_or_else(|| current.specs()),
+                    opens_at: patch.opens_at.unwrap_or(current.opens_at),
+                    closes_at: patch.closes_at.unwrap_or(current.closes_at),
+                    results_visibility: patch.results_visibility.unwrap_or(current.results_visibility),
+                }
+                .validate()
+                .map_err(ApiError::Validation)?;
+                let questions_changed = patch.questions.is_some() && spec.questions != current.specs();
+                if questions_changed && poll_db::has_responses(c, &id)? {
+                    return Err(ApiError::conflict(
+                        "poll_has_responses",
+                        "Readers have answered this poll: its questions and options can no longer change.",
+                    ));
+                }
+                let mut row = poll_db::find(c, &id)?.ok_or_else(not_found)?;
+                let expected = row.version;
+                row.title = spec.title.clone();
+                row.intro = spec.intro.clone();
+                row.opens_at = spec.opens_at.map(db::to_db_time);
+                row.closes_at = spec.closes_at.map(db::to_db_time);
+                row.results_visibility = spec.results_visibility.as_str().to_string();
+                row.updated_at = now;
+                row.version += 1;
+                if !poll_db::update_if_version(c, &row, expected)? {
+                    let current = poll_db::find(c, &id)?.ok_or_else(not_found)?;
+                    return Err(ApiError::PreconditionFailed { current_etag: etag(current.version) });
+                }
+                if questions_changed {
+                    store_questions(c, &id, &spec.questions)?;
+                }
+                load_one(c, &id)
+            })
+        })
+        .await
+}
+
+/// Deletes a poll no article embeds (409 otherwise), with its responses.
+pub async fn delete(state: &AppState, id: String, if_match: IfMatch) -> Result<(), ApiError> {
+    state
+        .db
+        .run(move |conn| {
+            db::write_tx(conn, |c| {
+                let row = poll_db::find(c, &id)?.ok_or_else(not_found)?;
+                if_match.check(row.version)?;
+                if article_db::embedded_in(c, "poll", &id)? {
+                    return Err(ApiError::conflict(
+                        "poll_in_use",
+                        "Articles embed this poll: remove it from them first.",
+                    ));
+                }
+                if !poll_db::delete_if_version(c, &id, row.version)? {
+                    return Err(ApiError::PreconditionFailed { current_etag: etag(row.version + 1) });
+                }
+                Ok(())
+            })
+        })
+        .await
+}
+
+fn results_of(conn: &mut DbConnection, poll: &Poll) -> Result<Results, ApiError> {
+    let total = poll_db::total_responses(conn, &poll.id)?;
+    let counts: HashMap<String, i64> =
+        poll_db::option_counts(conn, &poll.id)?.into_iter().filter_map(|(id, n)| id.map(|id| (id, n))).collect();
+    let answered: HashMap<String, i64> = poll_db::answered_counts(conn, &poll.id)?.into_iter().collect();
+    let questions = poll
+        .questions
+        .iter()
+        .map(|q| {
+            let answered = answered.get(&q.id).copied().unwrap_or(0);
+            QuestionResult {
+                question_id: q.id.clone(),
+                kind: q.kind,
+                answered,
+                options: q
+                    .options
+                    .iter()
+                    .map(|(id, label)| {
+                        let count = counts.get(id).copied().unwrap_or(0);
+                        let percentage =
+                            if answered == 0 { 0.0 } else { (count as f64 * 1000.0 / answered as f64).round() / 10.0 };
+                        OptionResult { option_id: id.clone(), label: label.clone(), count, percentage }
+                    })
+                    .collect(),
+            }
+        })
+        .collect();
+    Ok(Results { total_responses: total, questions })
+}
+
+/// Results for editors: always.
+pub async fn results(state: &AppState, id: String) -> Result<Results, ApiError> {
+    state
+        .db
+        .run(move |conn| {
+            let poll = load_one(conn, &id)?;
+            results_of(conn, &poll)
+        })
+        .await
+}
+
+/// One free-text answer.
+#[derive(Debug, Clone)]
+pub struct TextAnswer {
+    pub response_id: String,
+    pub question_id: String,
+    pub text: String,
+    pub created_at: DateTime<Utc>,
+}
+
+/// Free-text answers in arrival order; `limit: None` returns them all (for CSV).
+pub async fn texts(
+    state: &AppState,
+    id: String,
+    question: Option<String>,
+    after: Option<(DateTime<Utc>, String)>,
+    limit: Option<i64>,
+) -> Result<(Vec<TextAnswer>, Option<(DateTime<Utc>, String)>), ApiError> {
+    state
+        .db
+        .run(move |conn| {
+            load_one(conn, &id)?;
+            let after = after.map(|(at, r)| (db::to_db_time(at), r));
+            let mut rows = poll_db::texts(conn, &id, question.as_deref(), after, limit.map(|n| n + 1))?;
+            let more = limit.is_some_and(|n| rows.len() as i64 > n);
+            if let Some(n) = limit {
+                rows.truncate(usize::try_from(n).unwrap_or(0));
+            }
+            let items: Vec<TextAnswer> = rows
+                .into_iter()
+                .map(|(response_id, question_id, text, at)| TextAnswer {
+                    response_id,
+                    question_id,
+                    text,
+                    created_at: db::from_db_time(at),
+                })
+                .collect();
+            let next = if more { items.last().map(|t| (t.created_at, t.response_id.clone())) } else { None };
+            Ok((items, next))
+        })
+        .await
+}
+
+/// A poll as readers see it, with results when its visibility allows.
+#[derive(Debug, Clone)]
+pub struct PublicPoll {
+    pub poll: Poll,
+    pub state: PollState,
+    /// Whether the reader named by X-Reader-Id has answered (`None` without one).
+    pub has_voted: Option<bool>,
+    pub results: Option<Results>,
+}
+
+fn public_view(
+    conn: &mut DbConnection,
+    poll: Poll,
+    reader: Option<&str>,
+    now: DateTime<Utc>,
+) -> Result<PublicPoll, ApiError> {
+    let state = poll.state(now);
+    let has_voted = reader.map(|r| poll_db::has_voted(conn, &poll.id, r)).transpose()?;
+    let results = if poll.results_visibility.shows(has_voted.unwrap_or(false), state == PollState::Closed) {
+        Some(results_of(conn, &poll)?)
+    } else {
+        None
+    };
+    Ok(PublicPoll { poll, state, has_voted, results })
+}
+
+pub async fn public_get(state: &AppState, id: String, reader: Option<String>) -> Result<PublicPoll, ApiError> {
+    let now = state.clock.now();
+    state
+        .db
+        .run(move |conn| {
+            let poll = load_one(conn, &id)?;
+            public_view(conn, poll, reader.as_deref(), now)
+        })
+        .await
+}
+
+/// The public state of the given polls, by id (for resolving article embeds).
+pub fn public_many(
+    conn: &mut DbConnection,
+    ids: &[String],
+    now: DateTime<Utc>,
+) -> Result<HashMap<String, PublicPoll>, ApiError> {
+    if ids.is_empty() {
+        return Ok(HashMap::new());
+    }
+    let rows = poll_db::find_many(conn, ids)?;
+    let polls = load(conn, rows)?;
+    polls.into_iter().map(|p| Ok((p.id.clone(), public_view(conn, p, None, now)?))).collect()
+}
+
+/// A reader's response: checked against the poll, stored once per reader (409 for a
+/// second), counted exactly; per client address at most `vote_limit` a minute.
+pub async fn respond(
+    state: &AppState,
+    id: String,
+    reader: String,
+    answers: Vec<Answer>,
+    address: Option<IpAddr>,
+) -> Result<PublicPoll, ApiError> {
+    let now = state.clock.now();
+    let limit = state.settings.vote_limit_per_minute;
+    state
+        .db
+        .run(move |conn| {
+            let poll = load_one(conn, &id)?;
+            match poll.state(now) {
+                PollState::Upcoming => return Err(ApiError::conflict("poll_not_open", "The poll is not open yet.")),
+                PollState::Closed => return Err(ApiError::conflict("poll_closed", "The poll is closed.")),
+                PollState::Open => {}
+            }
+            let questions: Vec<StoredQuestion> = poll
+                .questions
+                .iter()
+                .map(|q| StoredQuestion {
+                    id: q.id.clone(),
+                    kind: q.kind,
+                    options: q.options.iter().map(|(id, _)| id.clone()).collect(),
+                    max_choices: q.max_choices,
+                    max_length: q.max_length,
+                    required: q.required,
+                })
+                .collect();
+            let choices = poll::check_answers(&questions, &answers).map_err(ApiError::Validation)?;
+            let window = now.duration_trunc(Duration::minutes(1)).unwrap_or(now);
+            let subject = address.map(|a| a.to_canonical().to_string()).unwrap_or_default();
+            let at = db::to_db_time(now);
+            db::write_tx(conn, |c| {
+                if rate_limits::hit(c, "votes", &subject, db::to_db_time(window))? > limit {
+                    let retry = (window + Duration::minutes(1) - now).num_seconds().max(1);
+                    return Err(ApiError::TooManyRequests {
+                        detail: "Too many responses from this address; try again shortly.".into(),
+                        retry_after_secs: u64::try_from(retry).unwrap_or(1),
+                    });
+                }
+                let response_id = db::new_id();
+                poll_db::insert_response(c, &response_id, &id, &reader, at).map_err(|e| match e {
+                    diesel::result::Error::DatabaseError(diesel::result::DatabaseErrorKind::UniqueViolation, _) => {
+                        ApiError::conflict("already_responded", "This reader has already answered this poll.")
+                    }
+                    other => other.into(),
+                })?;
+                for (question_id, choice) in &choices {
+                    match choice {
+                        Choice::Options(ids) => {
+                            for option in ids {
+                                poll_db::insert_answer(c, &response_id, &id, question_id, Some(option), None, at)?;
+                            }
+                        }
+                        Choice::Text(text) => {
+                            poll_db::insert_answer(c, &response_id, &id, question_id, None, Some(text), at)?
+                        }
+                    }
+                }
+                Ok(())
+            })?;
+            public_view(conn, poll, Some(&reader), now)
+        })
+        .await
+}
