@@ -387,10 +387,14 @@ pub fn set_embeds(conn: &mut DbConnection, article_id: &str, kind: &str, target_
     Ok(())
 }
 
-/// Whether any article embeds this poll or sponsored block.
+/// Whether any article outside the trash embeds this poll or sponsored block.
 pub fn embedded_in(conn: &mut DbConnection, kind: &str, target_id: &str) -> QueryResult<bool> {
     diesel::select(diesel::dsl::exists(
-        article_embeds::table.filter(article_embeds::kind.eq(kind)).filter(article_embeds::target_id.eq(target_id)),
+        article_embeds::table
+            .inner_join(articles::table)
+            .filter(article_embeds::kind.eq(kind))
+            .filter(article_embeds::target_id.eq(target_id))
+            .filter(articles::trashed_at.is_null()),
     ))
     .get_result(conn)
 }

@@ -119,6 +119,16 @@ pub fn set_targets(
     Ok(())
 }
 
+/// Whether any block targets this section.
+pub fn targets_section(conn: &mut DbConnection, section_id: &str) -> QueryResult<bool> {
+    diesel::select(diesel::dsl::exists(
+        sponsored_targets::table
+            .filter(sponsored_targets::kind.eq("section"))
+            .filter(sponsored_targets::target_id.eq(section_id)),
+    ))
+    .get_result(conn)
+}
+
 /// (block id, kind, target id) for the given blocks, in insertion order.
 pub fn targets_of(conn: &mut DbConnection, block_ids: &[String]) -> QueryResult<Vec<(String, String, String)>> {
     sponsored_targets::table

@@ -261,6 +261,12 @@ pub fn can_act(role: Role, is_author: bool, action: Action) -> bool {
     }
 }
 
+/// Whether the caller may put a sponsored block into an article (writers may not:
+/// commercial placements are an editor's decision).
+pub fn may_place_sponsored(role: Role) -> bool {
+    matches!(role, Role::Admin | Role::Editor)
+}
+
 /// Whether the caller may move the article to the trash or back: writers only their
 /// own drafts.
 pub fn can_trash(role: Role, is_author: bool, status: Status) -> bool {

@@ -75,19 +75,26 @@ pub struct Cta {
     pub url: String,
 }
 
-/// Characters that show nothing: zero-width spaces and joiners, word joiners, the BOM,
-/// soft hyphens, bidirectional controls and the like.
-fn is_invisible(c: char) -> bool {
-    c.is_whitespace()
-        || matches!(c,
-            '\u{00AD}' | '\u{034F}' | '\u{061C}' | '\u{115F}' | '\u{1160}' | '\u{17B4}' | '\u{17B5}' | '\u{180B}'..='\u{180F}'
-            | '\u{200B}'..='\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{2060}'..='\u{206F}' | '\u{3164}'
-            | '\u{FE00}'..='\u{FE0F}' | '\u{FEFF}' | '\u{FFA0}' | '\u{E0000}'..='\u{E007F}')
-}
-
-/// Whether a reader would see any text at all.
+/// Whether a reader would see words: at least one letter or digit, in any script.
+/// (A list of invisible characters can never be complete: braille blanks, variation
+/// selectors, combining marks, private-use characters... A disclosure needs words.)
+/// Tags (`<b></b>`) and character references (`&nbsp;`) do not count: a frontend that
+/// renders the label as HTML would show nothing of them.
 pub fn has_visible_text(s: &str) -> bool {
-    s.chars().any(|c| !is_invisible(c))
+    let mut in_tag = false;
+    let mut in_entity = false;
+    for c in s.chars() {
+        match c {
+            '<' => in_tag = true,
+            '>' if in_tag => in_tag = false,
+            '&' if !in_tag => in_entity = true,
+            ';' if in_entity => in_entity = false,
+            c if !in_tag && !in_entity && c.is_alphanumeric() => return true,
+            c if in_entity && !(c.is_ascii_alphanumeric() || c == '#') => in_entity = false,
+            _ => {}
+        }
+    }
+    false
 }
 
 /// The editable fields of a sponsored block, as they will be stored.
@@ -111,7 +118,7 @@ pub struct SponsoredContent {
 fn visible(errors: &mut Errors, field: &str, value: &mut String, max: usize) {
     *value = value.trim().to_string();
     if !has_visible_text(value) {
-        errors.add(field, "must hold visible text");
+        errors.add(field, "must hold visible text (at least one letter or digit)");
     } else {
         errors.line(field, value, 1, max);
     }
@@ -186,6 +193,11 @@ mod tests {
         assert!(!has_visible_text(" \t\n"));
         assert!(!has_visible_text("\u{200B}\u{200C}\u{200D}\u{2060}\u{FEFF}"));
         assert!(!has_visible_text("\u{00AD}\u{202E}"));
+        assert!(!has_visible_text("\u{2800}\u{2800}\u{0301}\u{E000}\u{FFFC}\u{E0100}"));
+        assert!(has_visible_text("広告"));
+        assert!(!has_visible_text("<b></b>&nbsp;&#160;"));
+        assert!(has_visible_text("Fish & Chips Ltd"));
+        assert!(has_visible_text("<b>Ad</b>"));
         assert!(has_visible_text("Sponsored"));
         assert!(has_visible_text("\u{200B}Ad"));
     }

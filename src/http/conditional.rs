@@ -48,9 +48,27 @@ pub fn none_match(req: &HttpRequest, etag: &str) -> bool {
 
 /// A public, cacheable JSON response: ETag, Cache-Control, and 304 on a match.
 pub fn public_json(req: &HttpRequest, max_age: u32, body: &impl serde::Serialize) -> Result<HttpResponse, ApiError> {
+    public_json_until(req, max_age, None, body)
+}
+
+/// Like `public_json`, for answers that expire at a known instant (a sponsored block's
+/// end): `max-age` never reaches past `expires_in` seconds, and no stale copy may be
+/// served, so a cache cannot show a block after its flight.
+pub fn public_json_until(
+    req: &HttpRequest,
+    max_age: u32,
+    expires_in: Option<i64>,
+    body: &impl serde::Serialize,
+) -> Result<HttpResponse, ApiError> {
     let bytes = serde_json::to_vec(body).map_err(ApiError::internal)?;
     let tag = content_etag(&bytes);
-    let cache = format!("public, max-age={max_age}, stale-while-revalidate={}", max_age.saturating_mul(5).max(30));
+    let cache = match expires_in {
+        Some(secs) => {
+            let capped = u32::try_from(secs.max(0)).unwrap_or(u32::MAX).min(max_age);
+            format!("public, max-age={capped}, must-revalidate")
+        }
+        None => format!("public, max-age={max_age}, stale-while-revalidate={}", max_age.saturating_mul(5).max(30)),
+    };
     let not_modified = none_match(req, &tag);
     let mut res = if not_modified { HttpResponse::NotModified() } else { HttpResponse::Ok() };
     res.insert_header((header::ETAG, tag)).insert_header((header::CACHE_CONTROL, cache));

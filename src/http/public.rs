@@ -9,7 +9,7 @@ use utoipa::{IntoParams, ToSchema};
 
 use crate::domain::article::{Access, Block, Image, Seo};
 use crate::error::ApiError;
-use crate::http::conditional::public_json;
+use crate::http::conditional::{public_json, public_json_until};
 use crate::http::extract::ApiQuery;
 use crate::http::polls::PublicPollResponse;
 use crate::http::sections::SectionRef;
@@ -208,6 +208,20 @@ pub async fn get_public_article(
             .insert_header((header::CACHE_CONTROL, format!("public, max-age={}", state.settings.public_max_age)))
             .finish()),
         Lookup::Found(article) => {
+            let now = state.clock.now();
+            let sponsored_ends: Vec<Option<i64>> = article
+                .body
+                .iter()
+                .filter_map(|b| match b {
+                    PublicBlock::Sponsored(s) => Some(s.content.ends_at.map(|end| (end - now).num_seconds())),
+                    _ => None,
+                })
+                .collect();
+            let expires_in = if sponsored_ends.is_empty() {
+                None
+            } else {
+                Some(sponsored_ends.into_iter().flatten().min().unwrap_or(i64::MAX))
+            };
             let body = PublicArticleResponse {
                 summary: summary(&article),
                 body: article
@@ -230,7 +244,7 @@ pub async fn get_public_article(
                 seo: article.content.seo.clone(),
                 first_published_at: article.first_published_at,
             };
-            public_json(&req, state.settings.public_max_age, &body)
+            public_json_until(&req, state.settings.public_max_age, expires_in, &body)
         }
     }
 }

@@ -11,7 +11,7 @@ use crate::auth::{Authenticated, Commercial, SponsoredReaders};
 use crate::domain::article::Block;
 use crate::domain::sponsored::{Cta, Placement, SponsoredContent, SponsoredStatus};
 use crate::error::ApiError;
-use crate::http::conditional::{RequireIfMatch, public_json};
+use crate::http::conditional::{RequireIfMatch, public_json_until};
 use crate::http::extract::{ApiJson, ApiQuery, client_ip};
 use crate::http::{non_null, nullable, pagination, time, versioned};
 use crate::service::sponsored::{self, PublicContext, Sponsored, SponsoredPatch};
@@ -515,7 +515,10 @@ pub async fn public_sponsored(
         sponsored::live_for(&state, PublicContext { article: q.article, section: q.section, placement: q.placement })
             .await?;
     let body = PublicSponsoredList { items: blocks.iter().map(PublicSponsored::from).collect() };
-    public_json(&req, state.settings.public_max_age, &body)
+    let now = state.clock.now();
+    let ends = blocks.iter().filter_map(|b| b.content.ends_at).min().map(|end| (end - now).num_seconds());
+    // Sponsored answers are never served stale; with a flight ending, not past its end.
+    public_json_until(&req, state.settings.public_max_age, Some(ends.unwrap_or(i64::MAX)), &body)
 }
 
 async fn track(

@@ -148,6 +148,10 @@ fn check_references(conn: &mut DbConnection, content: &Content, author_offset: u
     if errors.is_empty() { Ok(()) } else { Err(ApiError::Validation(errors)) }
 }
 
+fn sponsored_forbidden() -> ApiError {
+    ApiError::forbidden("Only editors and admins place sponsored blocks in articles.")
+}
+
 fn slug_taken() -> ApiError {
     ApiError::conflict("slug_taken", "Another article already has this slug.")
 }
@@ -216,6 +220,7 @@ pub async fn create(state: &AppState, user: &CurrentUser, new: NewArticle) -> Re
     };
     let now = state.clock.now();
     let by = user.id().to_string();
+    let role = user.role();
     state
         .db
         .run(move |conn| {
@@ -228,6 +233,9 @@ pub async fn create(state: &AppState, user: &CurrentUser, new: NewArticle) -> Re
                 }
                 ApiError::Validation(errors)
             })?;
+            if !article::may_place_sponsored(role) && !content.references().1.is_empty() {
+                return Err(sponsored_forbidden());
+            }
             db::write_tx(conn, |c| {
                 check_references(c, &content, 1)?;
                 let mut content = content;
@@ -483,7 +491,12 @@ pub async fn update(
             db::write_tx(conn, |c| {
                 let row = load_editable(c, &user, &id, &if_match, now)?;
                 let current = content_of(&row, author_ids(c, &row.id)?)?;
+                let placed_before = current.references().1;
                 let content = patch.apply(current).validate(false).map_err(ApiError::Validation)?;
+                let placed_now = content.references().1;
+                if !article::may_place_sponsored(user.role()) && placed_now.iter().any(|b| !placed_before.contains(b)) {
+                    return Err(sponsored_forbidden());
+                }
                 if user.role() == Role::Writer && !content.author_ids.iter().any(|a| a == user.id()) {
                     return Err(ApiError::invalid("author_ids", "must include you: writers keep their own bylines"));
                 }

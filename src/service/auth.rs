@@ -61,16 +61,20 @@ fn account_key(email: &str) -> String {
     tokens::digest(&format!("account:{email}"))
 }
 
-/// IPv6 clients are counted per /64, the block one subscriber usually holds.
-fn address_key(address: IpAddr) -> String {
-    let bucket = match address.to_canonical() {
+/// The unit a client address is counted in: an IPv4 address, or an IPv6 /64 (the
+/// block one subscriber usually holds, so rotating addresses inside it gains nothing).
+pub fn address_bucket(address: IpAddr) -> String {
+    match address.to_canonical() {
         IpAddr::V4(v4) => v4.to_string(),
         IpAddr::V6(v6) => {
             let s = v6.segments();
             format!("{:x}:{:x}:{:x}:{:x}::/64", s[0], s[1], s[2], s[3])
         }
-    };
-    tokens::digest(&format!("address:{bucket}"))
+    }
+}
+
+fn address_key(address: IpAddr) -> String {
+    tokens::digest(&format!("address:{}", address_bucket(address)))
 }
 
 /// Reserves one failed attempt per key before the password is checked, atomically

@@ -341,7 +341,9 @@ pub async fn seed(state: &AppState) -> Result<Report, ApiError> {
 
     let now = state.clock.now();
     for (i, story) in stories(&partner.id).into_iter().enumerate() {
-        let author = &journalists[i % journalists.len()];
+        // Placing a sponsored block is an editor's call, so the editor files that story.
+        let places_sponsored = story.body.iter().any(|b| matches!(b, Block::Sponsored { .. }));
+        let author = if places_sponsored { &editor } else { &journalists[i % journalists.len()] };
         let new = NewArticle {
             slug: None,
             headline: story.headline.into(),

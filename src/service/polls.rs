@@ -254,7 +254,8 @@ pub async fn update(state: &AppState, id: String, if_match: IfMatch, patch: Poll
                     ));
                 }
                 let mut row = poll_db::find(c, &id)?.ok_or_else(not_found)?;
-                let expected = row.version;
+                // The version If-Match was checked against (see sponsored::update).
+                let expected = current.version;
                 row.title = spec.title.clone();
                 row.intro = spec.intro.clone();
                 row.opens_at = spec.opens_at.map(db::to_db_time);
@@ -466,7 +467,7 @@ pub async fn respond(
                 .collect();
             let choices = poll::check_answers(&questions, &answers).map_err(ApiError::Validation)?;
             let window = now.duration_trunc(Duration::minutes(1)).unwrap_or(now);
-            let subject = address.map(|a| a.to_canonical().to_string()).unwrap_or_default();
+            let subject = address.map(crate::service::auth::address_bucket).unwrap_or_default();
             let at = db::to_db_time(now);
             db::write_tx(conn, |c| {
                 if rate_limits::hit(c, "votes", &subject, db::to_db_time(window))? > limit {

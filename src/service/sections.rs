@@ -214,6 +214,12 @@ pub async fn delete(state: &AppState, id: String, if_match: IfMatch) -> Result<(
                         "The section holds articles (trashed ones too): move them first.",
                     ));
                 }
+                if crate::db::sponsored::targets_section(c, &id)? {
+                    return Err(ApiError::conflict(
+                        "section_in_use",
+                        "Sponsored blocks target this section: change their targeting first.",
+                    ));
+                }
                 if !section_db::delete_if_version(c, &id, row.version)? {
                     return Err(stale(c, &id)?);
                 }

@@ -245,10 +245,29 @@ pub async fn update(
             db::write_tx(conn, |c| {
                 let current = load_one(c, &id)?;
                 if_match.check(current.version)?;
+                let before = current.content.clone();
                 let content = patch.apply(current.content).validate().map_err(ApiError::Validation)?;
-                check_targets(c, &content)?;
+                // Targets already there stay valid even if their section or article went.
+                let added = SponsoredContent {
+                    section_ids: content
+                        .section_ids
+                        .iter()
+                        .filter(|s| !before.section_ids.contains(s))
+                        .cloned()
+                        .collect(),
+                    article_ids: content
+                        .article_ids
+                        .iter()
+                        .filter(|a| !before.article_ids.contains(a))
+                        .cloned()
+                        .collect(),
+                    ..content.clone()
+                };
+                check_targets(c, &added)?;
                 let mut row = sponsored_db::find(c, &id)?.ok_or_else(|| ApiError::not_found("Sponsored block"))?;
-                let expected = row.version;
+                // The version If-Match was checked against, not a later read: under
+                // PostgreSQL's read committed a second read may see another writer's commit.
+                let expected = current.version;
                 apply(&mut row, &content)?;
                 row.updated_at = now;
                 row.version += 1;
@@ -406,7 +425,9 @@ pub async fn track(state: &AppState, id: String, click: bool, address: Option<Ip
                 return Err(ApiError::not_found("Sponsored block"));
             }
             let window = now.duration_trunc(Duration::minutes(1)).unwrap_or(now);
-            let subject = format!("{}:{id}", address.map(|a| a.to_string()).unwrap_or_default());
+            let kind = if click { "click" } else { "impression" };
+            let subject =
+                format!("{kind}:{}:{id}", address.map(crate::service::auth::address_bucket).unwrap_or_default());
             db::write_tx(conn, |c| {
                 let hits = rate_limits::hit(c, "sponsored", &subject, db::to_db_time(window))?;
                 if hits > limit {

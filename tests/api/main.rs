@@ -13,6 +13,7 @@ mod openapi;
 mod polls;
 mod public;
 mod review2;
+mod review3;
 mod sections;
 mod sponsored;
 mod tokens;
