@@ -146,8 +146,8 @@ fn seed_demo(settings: Settings) -> Result<(), Failure> {
         return Ok(());
     }
     println!(
-        "Seeded {} sections, {} articles and {} sponsored block.",
-        report.sections, report.articles, report.sponsored
+        "Seeded {} sections, {} articles, {} poll and {} sponsored block.",
+        report.sections, report.articles, report.polls, report.sponsored
     );
     println!("Demo journalists (passwords shown once):");
     for (email, role, password) in report.users {

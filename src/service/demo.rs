@@ -1,12 +1,14 @@
 //! `masthead seed-demo`: a small newsroom written for the project, loaded through the
 //! same use-cases as the API (so it obeys every rule): sections, three journalists,
-//! a dozen articles in every state of the workflow, and a labelled sponsored block.
+//! a dozen articles in every state of the workflow, a reader poll and a labelled
+//! sponsored block.
 
 use chrono::Duration;
 
 use crate::auth::tokens;
 use crate::db::sections as section_db;
 use crate::domain::article::{Access, Action, Block, Image};
+use crate::domain::poll::{PollSpec, QuestionKind, QuestionSpec, ResultsVisibility};
 use crate::domain::section::SectionFields;
 use crate::domain::sponsored::{Cta, Placement, SponsoredContent, SponsoredStatus};
 use crate::domain::user::{NewUser, Role};
@@ -14,7 +16,7 @@ use crate::domain::version::IfMatch;
 use crate::error::ApiError;
 use crate::service::articles::{self, NewArticle};
 use crate::service::auth::CurrentUser;
-use crate::service::{sections, sponsored, users};
+use crate::service::{polls, sections, sponsored, users};
 use crate::state::AppState;
 
 /// What the demo created, for the command's report.
@@ -23,6 +25,7 @@ pub struct Report {
     pub sections: usize,
     pub articles: usize,
     pub sponsored: usize,
+    pub polls: usize,
     /// (email, role, password) of the demo journalists.
     pub users: Vec<(String, String, String)>,
     pub already_seeded: bool,
@@ -59,7 +62,7 @@ struct Story {
     published_hours_ago: Option<i64>,
 }
 
-fn stories(sponsored_id: &str) -> Vec<Story> {
+fn stories(sponsored_id: &str, poll_id: &str) -> Vec<Story> {
     let standard = |section, headline, standfirst, dateline, kicker, tags, hours| Story {
         section,
         headline,
@@ -108,6 +111,7 @@ fn stories(sponsored_id: &str) -> Vec<Story> {
                     text: "The currency is doing the heavy lifting for earnings this quarter.".into(),
                     attribution: Some("A strategist at a Tokyo brokerage".into()),
                 },
+                Block::Poll { poll_id: poll_id.to_string() },
                 h("Chipmakers extend gains"),
                 p("Semiconductor equipment makers rose on hopes of stronger demand for data-centre chips."),
                 Block::List {
@@ -339,8 +343,55 @@ pub async fn seed(state: &AppState) -> Result<Report, ApiError> {
     .await?;
     report.sponsored += 1;
 
+    let poll = polls::create(
+        state,
+        PollSpec {
+            title: "Asia in 2030".into(),
+            intro: Some("Tell us what you think; we will publish the results next week.".into()),
+            questions: vec![
+                QuestionSpec {
+                    prompt: "Do you live in Asia?".into(),
+                    kind: QuestionKind::SingleChoice,
+                    options: vec!["Yes".into(), "No".into()],
+                    max_choices: None,
+                    max_length: None,
+                    required: true,
+                },
+                QuestionSpec {
+                    prompt: "Do you believe the yen will be stronger in a year?".into(),
+                    kind: QuestionKind::SingleChoice,
+                    options: vec!["Yes".into(), "No".into(), "Not sure".into()],
+                    max_choices: None,
+                    max_length: None,
+                    required: true,
+                },
+                QuestionSpec {
+                    prompt: "Who will be the strongest economic force in 2030?".into(),
+                    kind: QuestionKind::MultipleChoice,
+                    options: vec!["China".into(), "India".into(), "Japan".into(), "Other".into()],
+                    max_choices: Some(2),
+                    max_length: None,
+                    required: true,
+                },
+                QuestionSpec {
+                    prompt: "If other, who?".into(),
+                    kind: QuestionKind::FreeText,
+                    options: Vec::new(),
+                    max_choices: None,
+                    max_length: Some(280),
+                    required: false,
+                },
+            ],
+            opens_at: None,
+            closes_at: Some(state.clock.now() + Duration::days(30)),
+            results_visibility: ResultsVisibility::AfterVote,
+        },
+    )
+    .await?;
+    report.polls += 1;
+
     let now = state.clock.now();
-    for (i, story) in stories(&partner.id).into_iter().enumerate() {
+    for (i, story) in stories(&partner.id, &poll.id).into_iter().enumerate() {
         // Placing a sponsored block is an editor's call, so the editor files that story.
         let places_sponsored = story.body.iter().any(|b| matches!(b, Block::Sponsored { .. }));
         let author = if places_sponsored { &editor } else { &journalists[i % journalists.len()] };

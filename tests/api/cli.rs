@@ -253,7 +253,7 @@ async fn seed_demo_loads_a_newsroom_once_through_the_same_rules() {
     };
     let (code, stdout, stderr) = seed();
     assert_eq!(code, 0, "{stderr}");
-    assert!(stdout.contains("Seeded 6 sections, 12 articles and 1 sponsored block."), "{stdout}");
+    assert!(stdout.contains("Seeded 6 sections, 12 articles, 1 poll and 1 sponsored block."), "{stdout}");
     assert!(stdout.contains("mariko.tanaka@demo.masthead.example"), "{stdout}");
     let (code, stdout, _) = seed();
     assert_eq!(code, 0);
@@ -284,6 +284,9 @@ async fn seed_demo_loads_a_newsroom_once_through_the_same_rules() {
     assert_eq!(article["dateline"], "TOKYO");
     assert!(article["hero_image"]["caption"].is_string() && article["hero_image"]["credit"].is_string());
     assert!(article["body"].as_array().unwrap().iter().any(|b| b["type"] == "heading"));
+    let poll = article["body"].as_array().unwrap().iter().find(|b| b["type"] == "poll").cloned().unwrap();
+    assert_eq!(poll["poll"]["questions"].as_array().unwrap().len(), 4);
+    assert_eq!(poll["poll"]["state"], "open");
     let mut res = client
         .get(format!("{base}/api/v1/public/articles/jakarta-opens-its-first-driverless-metro-line"))
         .send()
