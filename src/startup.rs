@@ -66,7 +66,7 @@ pub fn build_app(
 /// The outermost layer: answers 405/400 from the route table before routing, turns
 /// every error (ours or actix's) into problem+json with `instance`, logs the request.
 fn front_door<S, B>(
-    req: ServiceRequest,
+    mut req: ServiceRequest,
     srv: &S,
     routes: &RouteTable,
     access_log: bool,
@@ -77,6 +77,10 @@ where
     B: MessageBody + 'static,
 {
     let started = Instant::now();
+    // HEAD is GET without a body (the HTTP layer drops the body for a HEAD request).
+    if req.method() == Method::HEAD {
+        req.head_mut().method = Method::GET;
+    }
     let method = req.method().clone();
     let path = req.path().to_string();
     // What the router matches: percent-decoded (so /heal%74hz is /healthz here too).

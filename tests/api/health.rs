@@ -41,3 +41,15 @@ async fn openapi_json_is_served() {
     assert_eq!(served, generated);
     assert_eq!(served["openapi"], "3.1.0");
 }
+
+#[actix_web::test]
+async fn head_is_get_without_a_body() {
+    let app = TestApp::spawn().await;
+    for path in ["/healthz", "/api/v1/public/sections", "/api/v1/public/articles"] {
+        let res = app.send(actix_web::http::Method::HEAD, path, None, None).await;
+        assert_eq!(res.status, 200, "{path}");
+        assert!(res.body.is_empty(), "{path}");
+    }
+    let res = app.send(actix_web::http::Method::HEAD, "/api/v1/auth/me", None, None).await;
+    assert_eq!(res.status, 401);
+}
