@@ -36,6 +36,22 @@ pub fn decode_cursor(cursor: &str) -> Result<String, ApiError> {
     Ok(key.to_string())
 }
 
+/// A cursor over (time, id) keys, as the public lists and answer lists use.
+pub fn encode_time_cursor(at: chrono::DateTime<chrono::Utc>, id: &str) -> String {
+    encode_cursor(&format!("{}:{id}", at.timestamp_micros()))
+}
+
+/// Unwraps `encode_time_cursor`; a time outside 1970..9999 is a 422 like any bad cursor.
+pub fn decode_time_cursor(cursor: &str) -> Result<(chrono::DateTime<chrono::Utc>, String), ApiError> {
+    let invalid = || ApiError::invalid("cursor", "is not a cursor returned by this list");
+    let key = decode_cursor(cursor)?;
+    let (micros, id) = key.split_once(':').ok_or_else(invalid)?;
+    let at = chrono::DateTime::<chrono::Utc>::from_timestamp_micros(micros.parse().map_err(|_| invalid())?)
+        .filter(|t| crate::domain::article::time_in_range(*t))
+        .ok_or_else(invalid)?;
+    Ok((at, id.to_string()))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -449,16 +449,6 @@ pub struct ResponsesQuery {
     pub cursor: Option<String>,
 }
 
-fn decode_text_cursor(cursor: &str) -> Result<(DateTime<Utc>, String), ApiError> {
-    let invalid = || ApiError::invalid("cursor", "is not a cursor returned by this list");
-    let key = pagination::decode_cursor(cursor)?;
-    let (micros, id) = key.split_once(':').ok_or_else(invalid)?;
-    let at = DateTime::<Utc>::from_timestamp_micros(micros.parse().map_err(|_| invalid())?)
-        .filter(|t| crate::domain::article::time_in_range(*t))
-        .ok_or_else(invalid)?;
-    Ok((at, id.to_string()))
-}
-
 fn wants_csv(req: &HttpRequest) -> bool {
     req.headers().get(header::ACCEPT).and_then(|v| v.to_str().ok()).is_some_and(|v| {
         v.split(',').any(|m| m.split(';').next().unwrap_or("").trim().eq_ignore_ascii_case("text/csv"))
@@ -508,7 +498,7 @@ pub async fn poll_responses(
             .body(csv));
     }
     let limit = pagination::limit(q.limit)?;
-    let after = q.cursor.as_deref().map(decode_text_cursor).transpose()?;
+    let after = q.cursor.as_deref().map(pagination::decode_time_cursor).transpose()?;
     let (items, next) = polls::texts(&state, id.into_inner(), q.question, after, Some(limit)).await?;
     Ok(HttpResponse::Ok().json(TextAnswerPage {
         items: items
@@ -520,7 +510,7 @@ pub async fn poll_responses(
                 created_at: t.created_at,
             })
             .collect(),
-        next_cursor: next.map(|(at, id)| pagination::encode_cursor(&format!("{}:{id}", at.timestamp_micros()))),
+        next_cursor: next.map(|(at, id)| pagination::encode_time_cursor(at, &id)),
     }))
 }
 

@@ -145,16 +145,6 @@ pub struct PublicArticlesQuery {
     pub cursor: Option<String>,
 }
 
-fn decode_public_cursor(cursor: &str) -> Result<(DateTime<Utc>, String), ApiError> {
-    let invalid = || ApiError::invalid("cursor", "is not a cursor returned by this list");
-    let key = pagination::decode_cursor(cursor)?;
-    let (micros, id) = key.split_once(':').ok_or_else(invalid)?;
-    let at = DateTime::<Utc>::from_timestamp_micros(micros.parse().map_err(|_| invalid())?)
-        .filter(|t| crate::domain::article::time_in_range(*t))
-        .ok_or_else(invalid)?;
-    Ok((at, id.to_string()))
-}
-
 /// Live articles, newest first.
 #[utoipa::path(
     tag = "public", operation_id = "listPublicArticles", params(PublicArticlesQuery),
@@ -173,12 +163,12 @@ pub async fn list_public_articles(
 ) -> Result<HttpResponse, ApiError> {
     let q = query.into_inner()?;
     let limit = pagination::limit(q.limit)?;
-    let after = q.cursor.as_deref().map(decode_public_cursor).transpose()?;
+    let after = q.cursor.as_deref().map(pagination::decode_time_cursor).transpose()?;
     let query = PublicQuery { section: q.section, tag: q.tag, author: q.author, q: search_text(q.q)? };
     let (items, next) = public::list(&state, query, after, limit).await?;
     let page = PublicArticlePage {
         items: items.iter().map(summary).collect(),
-        next_cursor: next.map(|(at, id)| pagination::encode_cursor(&format!("{}:{id}", at.timestamp_micros()))),
+        next_cursor: next.map(|(at, id)| pagination::encode_time_cursor(at, &id)),
     };
     public_json(&req, state.settings.public_max_age, &page)
 }

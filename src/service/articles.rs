@@ -364,10 +364,8 @@ pub async fn list(
             if let Some(ids) = &filter.section_ids {
                 filter.section_ids = Some(section_db::with_descendants(conn, ids)?);
             }
-            let mut rows = article_db::editorial_page(conn, &filter, db::to_db_time(now), after.as_deref(), limit + 1)?;
-            let more = rows.len() as i64 > limit;
-            rows.truncate(usize::try_from(limit).unwrap_or(0));
-            let next = if more { rows.last().map(|r| r.id.clone()) } else { None };
+            let rows = article_db::editorial_page(conn, &filter, db::to_db_time(now), after.as_deref(), limit + 1)?;
+            let (rows, next) = crate::service::split_page(rows, limit, |r| r.id.clone());
             let articles = rows.into_iter().map(|r| to_article(conn, r, now)).collect::<Result<Vec<_>, _>>()?;
             Ok((articles, next))
         })
@@ -672,10 +670,8 @@ pub async fn revisions(
         .db
         .run(move |conn| {
             load_visible(conn, &user, &id, now)?;
-            let mut rows = article_db::revisions(conn, &id, before, limit + 1)?;
-            let more = rows.len() as i64 > limit;
-            rows.truncate(usize::try_from(limit).unwrap_or(0));
-            let next = if more { rows.last().map(|r| r.number) } else { None };
+            let rows = article_db::revisions(conn, &id, before, limit + 1)?;
+            let (rows, next) = crate::service::split_page(rows, limit, |r| r.number);
             let out = rows.into_iter().map(|r| to_revision(conn, r)).collect::<Result<Vec<_>, _>>()?;
             Ok((out, next))
         })

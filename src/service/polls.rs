@@ -205,10 +205,8 @@ pub async fn list(
     state
         .db
         .run(move |conn| {
-            let mut rows = poll_db::page(conn, after.as_deref(), limit + 1)?;
-            let more = rows.len() as i64 > limit;
-            rows.truncate(usize::try_from(limit).unwrap_or(0));
-            let next = if more { rows.last().map(|r| r.id.clone()) } else { None };
+            let rows = poll_db::page(conn, after.as_deref(), limit + 1)?;
+            let (rows, next) = crate::service::split_page(rows, limit, |r| r.id.clone());
             Ok((load(conn, rows)?, next))
         })
         .await

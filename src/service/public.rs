@@ -147,14 +147,11 @@ pub async fn list(
                 q: query.q,
             };
             let after = after.map(|(at, id)| (db::to_db_time(at), id));
-            let mut rows = article_db::public_page(conn, &filter, db::to_db_time(now), after, limit + 1)?;
-            let more = rows.len() as i64 > limit;
-            rows.truncate(usize::try_from(limit).unwrap_or(0));
-            let next = if more {
-                rows.last().and_then(|r| r.publish_at.map(|at| (db::from_db_time(at), r.id.clone())))
-            } else {
-                None
-            };
+            let rows = article_db::public_page(conn, &filter, db::to_db_time(now), after, limit + 1)?;
+            let (rows, next) = crate::service::split_page(rows, limit, |r| {
+                r.publish_at.map(|at| (db::from_db_time(at), r.id.clone()))
+            });
+            let next = next.flatten();
             Ok((to_public(conn, rows, now)?, next))
         })
         .await

@@ -111,10 +111,8 @@ pub async fn list(
     state
         .db
         .run(move |conn| {
-            let mut rows = section_db::page(conn, parent.as_deref(), after, limit + 1)?;
-            let more = rows.len() as i64 > limit;
-            rows.truncate(usize::try_from(limit).unwrap_or(0));
-            let next = if more { rows.last().map(|r| (r.position, r.id.clone())) } else { None };
+            let rows = section_db::page(conn, parent.as_deref(), after, limit + 1)?;
+            let (rows, next) = crate::service::split_page(rows, limit, |r| (r.position, r.id.clone()));
             Ok((rows.into_iter().map(Section::from).collect(), next))
         })
         .await

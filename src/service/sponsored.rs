@@ -171,16 +171,14 @@ pub async fn list(
     state
         .db
         .run(move |conn| {
-            let mut rows = sponsored_db::page(
+            let rows = sponsored_db::page(
                 conn,
                 status.map(|s| s.as_str()),
                 placement.map(|p| p.as_str()),
                 after.as_deref(),
                 limit + 1,
             )?;
-            let more = rows.len() as i64 > limit;
-            rows.truncate(usize::try_from(limit).unwrap_or(0));
-            let next = if more { rows.last().map(|r| r.id.clone()) } else { None };
+            let (rows, next) = crate::service::split_page(rows, limit, |r| r.id.clone());
             Ok((load(conn, rows)?, next))
         })
         .await

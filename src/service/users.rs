@@ -94,10 +94,8 @@ pub async fn list(
     state
         .db
         .run(move |conn| {
-            let mut rows = user_db::list(conn, &filter, after.as_deref(), limit + 1)?;
-            let more = rows.len() as i64 > limit;
-            rows.truncate(usize::try_from(limit).unwrap_or(0));
-            let next = if more { rows.last().map(|r| r.id.clone()) } else { None };
+            let rows = user_db::list(conn, &filter, after.as_deref(), limit + 1)?;
+            let (rows, next) = crate::service::split_page(rows, limit, |r| r.id.clone());
             let users = rows.into_iter().map(User::try_from).collect::<Result<Vec<_>, _>>()?;
             Ok((users, next))
         })
