@@ -229,9 +229,28 @@ where
     F: FnOnce(&mut DbConnection) -> Result<T, E>,
     E: From<diesel::result::Error>,
 {
+    tx_with(conn, "BEGIN IMMEDIATE", "BEGIN", f)
+}
+
+/// Runs `f` on one consistent snapshot, for reads that must agree with each other
+/// (a poll's total and its per-option counts): a deferred transaction on SQLite (WAL
+/// readers see one snapshot), REPEATABLE READ READ ONLY on PostgreSQL.
+pub fn read_tx<T, E, F>(conn: &mut DbConnection, f: F) -> Result<T, E>
+where
+    F: FnOnce(&mut DbConnection) -> Result<T, E>,
+    E: From<diesel::result::Error>,
+{
+    tx_with(conn, "BEGIN DEFERRED", "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY", f)
+}
+
+fn tx_with<T, E, F>(conn: &mut DbConnection, sqlite_begin: &str, pg_begin: &str, f: F) -> Result<T, E>
+where
+    F: FnOnce(&mut DbConnection) -> Result<T, E>,
+    E: From<diesel::result::Error>,
+{
     match conn {
-        DbConnection::Sqlite(c) => AnsiTransactionManager::begin_transaction_sql(c, "BEGIN IMMEDIATE")?,
-        DbConnection::Postgres(c) => AnsiTransactionManager::begin_transaction(c)?,
+        DbConnection::Sqlite(c) => AnsiTransactionManager::begin_transaction_sql(c, sqlite_begin)?,
+        DbConnection::Postgres(c) => AnsiTransactionManager::begin_transaction_sql(c, pg_begin)?,
     }
     type Tm = <DbConnection as Connection>::TransactionManager;
     match f(conn) {

@@ -64,6 +64,20 @@ pub fn find_many(conn: &mut DbConnection, ids: &[String]) -> QueryResult<Vec<Pol
     polls::table.filter(polls::id.eq_any(ids)).load(conn)
 }
 
+/// Locks the poll row inside a transaction: shared for voters (they may run together),
+/// exclusive for editors (who wait for votes in flight, and make them wait). SQLite's
+/// immediate transactions are serial already. `false` when there is no such poll.
+pub fn lock(conn: &mut DbConnection, id: &str, exclusive: bool) -> QueryResult<bool> {
+    let found: Option<String> = match conn {
+        DbConnection::Postgres(c) if exclusive => {
+            polls::table.find(id).select(polls::id).for_update().first(c).optional()?
+        }
+        DbConnection::Postgres(c) => polls::table.find(id).select(polls::id).for_share().first(c).optional()?,
+        DbConnection::Sqlite(c) => polls::table.find(id).select(polls::id).first(c).optional()?,
+    };
+    Ok(found.is_some())
+}
+
 pub fn exists(conn: &mut DbConnection, id: &str) -> QueryResult<bool> {
     diesel::select(diesel::dsl::exists(polls::table.find(id))).get_result(conn)
 }
@@ -190,7 +204,7 @@ pub fn texts(
     conn: &mut DbConnection,
     poll_id: &str,
     question_id: Option<&str>,
-    after: Option<(NaiveDateTime, String)>,
+    after: Option<(NaiveDateTime, String, String)>,
     limit: Option<i64>,
 ) -> QueryResult<Vec<(String, String, String, NaiveDateTime)>> {
     let mut query = poll_answers::table
@@ -200,9 +214,14 @@ pub fn texts(
     if let Some(q) = question_id {
         query = query.filter(poll_answers::question_id.eq(q.to_string()));
     }
-    if let Some((at, id)) = after {
+    if let Some((at, response, question)) = after {
+        // One response may hold several free-text answers: the key is all three.
         query = query.filter(
-            poll_answers::created_at.gt(at).or(poll_answers::created_at.eq(at).and(poll_answers::response_id.gt(id))),
+            poll_answers::created_at.gt(at).or(poll_answers::created_at.eq(at).and(
+                poll_answers::response_id
+                    .gt(response.clone())
+                    .or(poll_answers::response_id.eq(response).and(poll_answers::question_id.gt(question))),
+            )),
         );
     }
     let query = query

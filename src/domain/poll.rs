@@ -251,6 +251,15 @@ pub fn check_answers(
             errors.add(&format!("{at}.question_id"), "is answered twice");
             continue;
         }
+        let blank = match q.kind {
+            QuestionKind::FreeText => a.text.as_deref().is_none_or(|t| t.trim().is_empty()) && a.option_ids.is_none(),
+            _ => a.option_ids.as_ref().is_none_or(Vec::is_empty) && a.text.is_none(),
+        };
+        if blank && !q.required {
+            // A skipped optional question, as frontends often send it.
+            answered.remove(&q.id);
+            continue;
+        }
         match q.kind {
             QuestionKind::FreeText => {
                 if a.option_ids.is_some() {
@@ -259,7 +268,7 @@ pub fn check_answers(
                 }
                 let text = a.text.as_deref().unwrap_or("").trim().to_string();
                 let max = usize::try_from(q.max_length.unwrap_or(DEFAULT_MAX_LENGTH)).unwrap_or(0);
-                if text.chars().any(|c| c.is_control() && c != '\n') {
+                if text.chars().any(|c| c.is_control() && c != '\n' && c != '\r') {
                     errors.add(&format!("{at}.text"), "must not contain control characters");
                 } else if text.is_empty() {
                     errors.add(&format!("{at}.text"), "must not be blank");
@@ -300,11 +309,22 @@ pub fn check_answers(
     Ok(out)
 }
 
-/// A CSV cell that a spreadsheet will not run as a formula.
+/// A CSV cell that a spreadsheet will not run as a formula: one whose first visible
+/// character is `=`, `+`, `-` or `@` (or their full-width and small forms), whatever
+/// invisible characters stand before it, gets a leading apostrophe.
 pub fn csv_cell(value: &str) -> String {
-    let guarded =
-        if value.starts_with(['=', '+', '-', '@', '\t', '\r']) { format!("'{value}") } else { value.to_string() };
+    let first = value.chars().find(|c| !(c.is_whitespace() || is_format(*c)));
+    let risky = value.starts_with(['\t', '\r'])
+        || first.is_some_and(|c| {
+            matches!(c, '=' | '+' | '-' | '@' | '＝' | '＋' | '－' | '＠' | '﹦' | '﹢' | '﹣' | '﹫')
+        });
+    let guarded = if risky { format!("'{value}") } else { value.to_string() };
     format!("\"{}\"", guarded.replace('"', "\"\""))
+}
+
+/// Invisible formatting characters (zero-width, byte-order mark, direction marks).
+fn is_format(c: char) -> bool {
+    matches!(c, '\u{00AD}' | '\u{061C}' | '\u{180E}' | '\u{200B}'..='\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{2060}'..='\u{206F}' | '\u{FEFF}')
 }
 
 #[cfg(test)]
@@ -317,6 +337,9 @@ mod tests {
         assert_eq!(csv_cell("+1"), "\"'+1\"");
         assert_eq!(csv_cell("say \"hi\""), "\"say \"\"hi\"\"\"");
         assert_eq!(csv_cell("plain"), "\"plain\"");
+        assert_eq!(csv_cell("\u{200B}=1+1"), "\"'\u{200B}=1+1\"");
+        assert_eq!(csv_cell("\u{FEFF}@x"), "\"'\u{FEFF}@x\"");
+        assert_eq!(csv_cell("＝1+1"), "\"'＝1+1\"");
     }
 
     #[test]

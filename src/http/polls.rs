@@ -10,7 +10,7 @@ use utoipa::{IntoParams, ToSchema};
 use crate::auth::{Authenticated, Editors, Newsroom};
 use crate::domain::poll::{Answer, PollSpec, PollState, QuestionKind, QuestionSpec, ResultsVisibility, csv_cell};
 use crate::error::ApiError;
-use crate::http::conditional::{RequireIfMatch, public_json};
+use crate::http::conditional::{RequireIfMatch, public_json_until};
 use crate::http::extract::{ApiJson, ApiQuery, client_ip};
 use crate::http::{non_null, nullable, pagination, time, versioned};
 use crate::service::polls::{self, Poll, PollPatch, PublicPoll, Results};
@@ -479,6 +479,9 @@ pub async fn poll_responses(
     query: ApiQuery<ResponsesQuery>,
 ) -> Result<HttpResponse, ApiError> {
     let q = query.into_inner()?;
+    // Checked for CSV too: a bad limit or cursor is a 422 whatever the format.
+    let limit = pagination::limit(q.limit)?;
+    let after = q.cursor.as_deref().map(text_cursor).transpose()?;
     if wants_csv(&req) {
         let (items, _) = polls::texts(&state, id.into_inner(), q.question, None, None).await?;
         let mut csv = String::from("response_id,question_id,created_at,text\r\n");
@@ -497,8 +500,6 @@ pub async fn poll_responses(
             .insert_header((header::CONTENT_DISPOSITION, "attachment; filename=\"responses.csv\""))
             .body(csv));
     }
-    let limit = pagination::limit(q.limit)?;
-    let after = q.cursor.as_deref().map(pagination::decode_time_cursor).transpose()?;
     let (items, next) = polls::texts(&state, id.into_inner(), q.question, after, Some(limit)).await?;
     Ok(HttpResponse::Ok().json(TextAnswerPage {
         items: items
@@ -510,8 +511,17 @@ pub async fn poll_responses(
                 created_at: t.created_at,
             })
             .collect(),
-        next_cursor: next.map(|(at, id)| pagination::encode_time_cursor(at, &id)),
+        next_cursor: next
+            .map(|(at, response, question)| pagination::encode_time_cursor(at, &format!("{response}|{question}"))),
     }))
+}
+
+/// The answers cursor: (time, response id, question id).
+fn text_cursor(cursor: &str) -> Result<(DateTime<Utc>, String, String), ApiError> {
+    let (at, key) = pagination::decode_time_cursor(cursor)?;
+    let (response, question) =
+        key.split_once('|').ok_or_else(|| ApiError::invalid("cursor", "is not a cursor returned by this list"))?;
+    Ok((at, response.to_string(), question.to_string()))
 }
 
 /// A poll as readers see it.
@@ -560,8 +570,9 @@ fn reader_id(req: &HttpRequest) -> Result<Option<String>, ApiError> {
         .to_str()
         .ok()
         .and_then(|v| uuid::Uuid::try_parse(v.trim()).ok())
+        .filter(|u| !u.is_nil() && !u.is_max())
         .map(|u| Some(u.hyphenated().to_string()))
-        .ok_or_else(|| ApiError::invalid("X-Reader-Id", "must be a UUID"))
+        .ok_or_else(|| ApiError::invalid("X-Reader-Id", "must be a UUID (not the nil UUID)"))
 }
 
 /// A poll with its state, and its results when visibility allows (`X-Reader-Id` tells
@@ -589,11 +600,32 @@ pub async fn public_poll(
 ) -> Result<HttpResponse, ApiError> {
     let reader = reader_id(&req)?;
     let personal = reader.is_some();
-    let poll = PublicPollResponse::from(polls::public_get(&state, id.into_inner(), reader).await?);
-    if personal {
-        return Ok(HttpResponse::Ok().insert_header((header::CACHE_CONTROL, "private, no-store")).json(poll));
+    let now = state.clock.now();
+    let poll = polls::public_get(&state, id.into_inner(), reader).await?;
+    // A cached copy must not outlive the next opening or closing.
+    let boundary = [poll.poll.opens_at, poll.poll.closes_at].into_iter().flatten().filter(|t| *t > now).min();
+    let body = PublicPollResponse::from(poll);
+    let mut res = if personal {
+        private_json(&req, &body)?
+    } else {
+        public_json_until(&req, state.settings.public_max_age, boundary.map(|t| (t - now).num_seconds()), &body)?
+    };
+    res.headers_mut().insert(header::VARY, header::HeaderValue::from_static("X-Reader-Id"));
+    Ok(res)
+}
+
+/// A reader-specific answer: an ETag and 304 like public ones, but never stored by a
+/// shared cache.
+fn private_json(req: &HttpRequest, body: &impl Serialize) -> Result<HttpResponse, ApiError> {
+    let bytes = serde_json::to_vec(body).map_err(ApiError::internal)?;
+    let tag = crate::http::conditional::content_etag(&bytes);
+    let not_modified = crate::http::conditional::none_match(req, &tag);
+    let mut res = if not_modified { HttpResponse::NotModified() } else { HttpResponse::Ok() };
+    res.insert_header((header::ETAG, tag)).insert_header((header::CACHE_CONTROL, "private, no-store"));
+    if not_modified {
+        return Ok(res.finish());
     }
-    public_json(&req, state.settings.public_max_age, &poll)
+    Ok(res.content_type("application/json").body(bytes))
 }
 
 #[derive(Debug, Deserialize, ToSchema)]

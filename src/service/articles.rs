@@ -121,7 +121,16 @@ fn apply_content(row: &mut ArticleRow, content: &Content) -> Result<(), ApiError
 /// 422 unless the section, the authors and every referenced poll and sponsored block exist.
 /// `author_offset`: how many authors the caller did not name (the creator, on create),
 /// so that errors point at the caller's own list.
-fn check_references(conn: &mut DbConnection, content: &Content, author_offset: usize) -> Result<(), ApiError> {
+/// `before`: the content being replaced; embeds it already had are not checked again
+/// (a poll or block deleted meanwhile must not stop the article from being edited; the
+/// public page leaves such an embed out).
+fn check_references(
+    conn: &mut DbConnection,
+    content: &Content,
+    author_offset: usize,
+    before: Option<&Content>,
+) -> Result<(), ApiError> {
+    let (old_polls, old_sponsored) = before.map(Content::references).unwrap_or_default();
     let mut errors = Vec::new();
     if section_db::find(conn, &content.section_id)?.is_none() {
         errors.push(FieldError::new("section_id", "is not an existing section"));
@@ -136,10 +145,12 @@ fn check_references(conn: &mut DbConnection, content: &Content, author_offset: u
     }
     for (i, block) in content.body.iter().enumerate() {
         match block {
-            Block::Poll { poll_id } if !poll_db::exists(conn, poll_id)? => {
+            Block::Poll { poll_id } if !old_polls.contains(poll_id) && !poll_db::exists(conn, poll_id)? => {
                 errors.push(FieldError::new(format!("body[{i}].poll_id"), "is not an existing poll"))
             }
-            Block::Sponsored { block_id } if !sponsored_db::exists(conn, block_id)? => {
+            Block::Sponsored { block_id }
+                if !old_sponsored.contains(block_id) && !sponsored_db::exists(conn, block_id)? =>
+            {
                 errors.push(FieldError::new(format!("body[{i}].block_id"), "is not an existing sponsored block"))
             }
             _ => {}
@@ -237,7 +248,7 @@ pub async fn create(state: &AppState, user: &CurrentUser, new: NewArticle) -> Re
                 return Err(sponsored_forbidden());
             }
             db::write_tx(conn, |c| {
-                check_references(c, &content, 1)?;
+                check_references(c, &content, 1, None)?;
                 let mut content = content;
                 if article_db::find_by_slug(c, &content.slug)?.is_some() {
                     if !make_slug {
@@ -424,7 +435,8 @@ fn save_content(
     note: &str,
     now: DateTime<Utc>,
 ) -> Result<ArticleRow, ApiError> {
-    check_references(conn, &content, 0)?;
+    let before = content_of(&row, author_ids(conn, &row.id)?)?;
+    check_references(conn, &content, 0, Some(&before))?;
     if content.slug != row.slug {
         if article_db::slug_taken(conn, &content.slug, &row.id)? {
             return Err(slug_taken());

@@ -232,6 +232,10 @@ pub async fn update(state: &AppState, id: String, if_match: IfMatch, patch: Poll
         .db
         .run(move |conn| {
             db::write_tx(conn, |c| {
+                // Votes in flight finish first, and none starts until this is done.
+                if !poll_db::lock(c, &id, true)? {
+                    return Err(not_found());
+                }
                 let current = load_one(c, &id)?;
                 if_match.check(current.version)?;
                 let spec = PollSpec {
@@ -297,7 +301,13 @@ pub async fn delete(state: &AppState, id: String, if_match: IfMatch) -> Result<(
         .await
 }
 
+/// The counts, read from one snapshot so that the total, the counts and the answered
+/// numbers agree even while votes arrive.
 fn results_of(conn: &mut DbConnection, poll: &Poll) -> Result<Results, ApiError> {
+    db::read_tx(conn, |c| counted(c, poll))
+}
+
+fn counted(conn: &mut DbConnection, poll: &Poll) -> Result<Results, ApiError> {
     let total = poll_db::total_responses(conn, &poll.id)?;
     let counts: HashMap<String, i64> =
         poll_db::option_counts(conn, &poll.id)?.into_iter().filter_map(|(id, n)| id.map(|id| (id, n))).collect();
@@ -352,14 +362,14 @@ pub async fn texts(
     state: &AppState,
     id: String,
     question: Option<String>,
-    after: Option<(DateTime<Utc>, String)>,
+    after: Option<(DateTime<Utc>, String, String)>,
     limit: Option<i64>,
-) -> Result<(Vec<TextAnswer>, Option<(DateTime<Utc>, String)>), ApiError> {
+) -> Result<(Vec<TextAnswer>, Option<(DateTime<Utc>, String, String)>), ApiError> {
     state
         .db
         .run(move |conn| {
             load_one(conn, &id)?;
-            let after = after.map(|(at, r)| (db::to_db_time(at), r));
+            let after = after.map(|(at, r, q)| (db::to_db_time(at), r, q));
             let mut rows = poll_db::texts(conn, &id, question.as_deref(), after, limit.map(|n| n + 1))?;
             let more = limit.is_some_and(|n| rows.len() as i64 > n);
             if let Some(n) = limit {
@@ -374,7 +384,11 @@ pub async fn texts(
                     created_at: db::from_db_time(at),
                 })
                 .collect();
-            let next = if more { items.last().map(|t| (t.created_at, t.response_id.clone())) } else { None };
+            let next = if more {
+                items.last().map(|t| (t.created_at, t.response_id.clone(), t.question_id.clone()))
+            } else {
+                None
+            };
             Ok((items, next))
         })
         .await
@@ -445,29 +459,36 @@ pub async fn respond(
     state
         .db
         .run(move |conn| {
-            let poll = load_one(conn, &id)?;
-            match poll.state(now) {
-                PollState::Upcoming => return Err(ApiError::conflict("poll_not_open", "The poll is not open yet.")),
-                PollState::Closed => return Err(ApiError::conflict("poll_closed", "The poll is closed.")),
-                PollState::Open => {}
-            }
-            let questions: Vec<StoredQuestion> = poll
-                .questions
-                .iter()
-                .map(|q| StoredQuestion {
-                    id: q.id.clone(),
-                    kind: q.kind,
-                    options: q.options.iter().map(|(id, _)| id.clone()).collect(),
-                    max_choices: q.max_choices,
-                    max_length: q.max_length,
-                    required: q.required,
-                })
-                .collect();
-            let choices = poll::check_answers(&questions, &answers).map_err(ApiError::Validation)?;
             let window = now.duration_trunc(Duration::minutes(1)).unwrap_or(now);
             let subject = address.map(crate::service::auth::address_bucket).unwrap_or_default();
             let at = db::to_db_time(now);
-            db::write_tx(conn, |c| {
+            let poll = db::write_tx(conn, |c| {
+                // Read the poll under a lock an editor's change must wait for, so the
+                // questions, options and dates checked are the ones the answers join.
+                if !poll_db::lock(c, &id, false)? {
+                    return Err(not_found());
+                }
+                let poll = load_one(c, &id)?;
+                match poll.state(now) {
+                    PollState::Upcoming => {
+                        return Err(ApiError::conflict("poll_not_open", "The poll is not open yet."));
+                    }
+                    PollState::Closed => return Err(ApiError::conflict("poll_closed", "The poll is closed.")),
+                    PollState::Open => {}
+                }
+                let questions: Vec<StoredQuestion> = poll
+                    .questions
+                    .iter()
+                    .map(|q| StoredQuestion {
+                        id: q.id.clone(),
+                        kind: q.kind,
+                        options: q.options.iter().map(|(id, _)| id.clone()).collect(),
+                        max_choices: q.max_choices,
+                        max_length: q.max_length,
+                        required: q.required,
+                    })
+                    .collect();
+                let choices = poll::check_answers(&questions, &answers).map_err(ApiError::Validation)?;
                 if rate_limits::hit(c, "votes", &subject, db::to_db_time(window))? > limit {
                     let retry = (window + Duration::minutes(1) - now).num_seconds().max(1);
                     return Err(ApiError::TooManyRequests {
@@ -494,7 +515,7 @@ pub async fn respond(
                         }
                     }
                 }
-                Ok(())
+                Ok(poll)
             })?;
             public_view(conn, poll, Some(&reader), now)
         })

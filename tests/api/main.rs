@@ -14,6 +14,7 @@ mod polls;
 mod public;
 mod review2;
 mod review3;
+mod review4;
 mod sections;
 mod sponsored;
 mod tokens;

@@ -165,7 +165,7 @@ async fn one_response_per_reader_and_answers_must_fit() {
         (json!([ok[0]]), "answers"),
         (json!([ok[0], ok[1], {"question_id": other["questions"][2]["id"], "text": "hi"}]), "answers[2].question_id"),
         (json!([ok[0], ok[1], {"question_id": q[2]["id"], "text": "x".repeat(51)}]), "answers[2].text"),
-        (json!([ok[0], ok[1], {"question_id": q[2]["id"], "text": "   "}]), "answers[2].text"),
+        (json!([ok[0], ok[1], {"question_id": q[2]["id"], "text": "bell\u{7}"}]), "answers[2].text"),
         (json!([ok[0], ok[0], ok[1]]), "answers[1].question_id"),
     ];
     for (body, field) in bad {
