@@ -14,7 +14,7 @@ use crate::domain::version::IfMatch;
 use crate::error::ApiError;
 use crate::http::conditional::{RequireIfMatch, etag};
 use crate::http::extract::{ApiJson, ApiQuery, OptionalJson};
-use crate::http::{non_null, nullable, pagination, search_text, time, versioned};
+use crate::http::{non_null, nullable, pagination, search_text, time, versioned, with_location};
 use crate::service::articles::{self, Article, ArticlePatch, NewArticle, Revision};
 use crate::state::AppState;
 
@@ -293,12 +293,7 @@ pub async fn create_article(
     };
     let article = articles::create(&state, &user, new).await?;
     let location = format!("/api/v1/articles/{}", article.id);
-    let mut res = article_response(StatusCode::CREATED, article);
-    res.headers_mut().insert(
-        actix_web::http::header::LOCATION,
-        actix_web::http::header::HeaderValue::from_str(&location).map_err(ApiError::internal)?,
-    );
-    Ok(res)
+    with_location(article_response(StatusCode::CREATED, article), location)
 }
 
 /// Reads an article (404 for another writer's unpublished work).

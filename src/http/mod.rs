@@ -146,6 +146,16 @@ where
     Option::<T>::deserialize(deserializer).map(Some)
 }
 
+/// Adds `Location` to a 201 (ids are ours, so the header is always valid).
+pub fn with_location(
+    mut res: actix_web::HttpResponse,
+    location: String,
+) -> Result<actix_web::HttpResponse, crate::error::ApiError> {
+    let value = actix_web::http::header::HeaderValue::from_str(&location).map_err(crate::error::ApiError::internal)?;
+    res.headers_mut().insert(actix_web::http::header::LOCATION, value);
+    Ok(res)
+}
+
 /// A JSON response with the resource's version as its ETag.
 pub fn versioned<T: serde::Serialize>(
     status: actix_web::http::StatusCode,

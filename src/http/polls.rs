@@ -12,7 +12,7 @@ use crate::domain::poll::{Answer, PollSpec, PollState, QuestionKind, QuestionSpe
 use crate::error::ApiError;
 use crate::http::conditional::{RequireIfMatch, public_json_until};
 use crate::http::extract::{ApiJson, ApiQuery, client_ip};
-use crate::http::{non_null, nullable, pagination, time, versioned};
+use crate::http::{non_null, nullable, pagination, time, versioned, with_location};
 use crate::service::polls::{self, Poll, PollPatch, PublicPoll, Results};
 use crate::state::AppState;
 
@@ -265,9 +265,7 @@ pub async fn create_poll(
     };
     let poll = polls::create(&state, spec).await?;
     let location = format!("/api/v1/polls/{}", poll.id);
-    let mut res = poll_response(StatusCode::CREATED, poll);
-    res.headers_mut().insert(header::LOCATION, header::HeaderValue::from_str(&location).map_err(ApiError::internal)?);
-    Ok(res)
+    with_location(poll_response(StatusCode::CREATED, poll), location)
 }
 
 /// Reads a poll.

@@ -11,7 +11,7 @@ use crate::domain::section::SectionFields;
 use crate::error::ApiError;
 use crate::http::conditional::{RequireIfMatch, public_json};
 use crate::http::extract::{ApiJson, ApiQuery};
-use crate::http::{non_null, nullable, pagination, time, versioned};
+use crate::http::{non_null, nullable, pagination, time, versioned, with_location};
 use crate::service::sections::{self, Section, SectionPatch};
 use crate::state::AppState;
 
@@ -174,12 +174,7 @@ pub async fn create_section(
     .map_err(ApiError::Validation)?;
     let section = sections::create(&state, fields).await?;
     let location = format!("/api/v1/sections/{}", section.id);
-    let mut res = versioned(StatusCode::CREATED, section.version, &SectionResponse::from(section));
-    res.headers_mut().insert(
-        actix_web::http::header::LOCATION,
-        actix_web::http::header::HeaderValue::from_str(&location).map_err(ApiError::internal)?,
-    );
-    Ok(res)
+    with_location(versioned(StatusCode::CREATED, section.version, &SectionResponse::from(section)), location)
 }
 
 /// Reads a section.

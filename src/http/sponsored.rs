@@ -13,7 +13,7 @@ use crate::domain::sponsored::{Cta, Placement, SponsoredContent, SponsoredStatus
 use crate::error::ApiError;
 use crate::http::conditional::{RequireIfMatch, public_json_until};
 use crate::http::extract::{ApiJson, ApiQuery, client_ip};
-use crate::http::{non_null, nullable, pagination, time, versioned};
+use crate::http::{non_null, nullable, pagination, time, versioned, with_location};
 use crate::service::sponsored::{self, PublicContext, Sponsored, SponsoredPatch};
 use crate::state::AppState;
 
@@ -280,12 +280,7 @@ pub async fn create_sponsored(
     };
     let block = sponsored::create(&state, &user, content).await?;
     let location = format!("/api/v1/sponsored/{}", block.id);
-    let mut res = block_response(StatusCode::CREATED, block);
-    res.headers_mut().insert(
-        actix_web::http::header::LOCATION,
-        actix_web::http::header::HeaderValue::from_str(&location).map_err(ApiError::internal)?,
-    );
-    Ok(res)
+    with_location(block_response(StatusCode::CREATED, block), location)
 }
 
 /// Reads a sponsored block.
