@@ -63,6 +63,10 @@ pub struct Options {
     /// the database when unset.
     #[arg(long, env = "MASTHEAD_JWT_SECRET", global = true, hide_env_values = true)]
     pub jwt_secret: Option<String>,
+    /// HS256 key of the reader tokens the publisher's subscription system issues;
+    /// without one, every reader is anonymous to the meter.
+    #[arg(long, env = "MASTHEAD_READER_TOKEN_SECRET", global = true, hide_env_values = true)]
+    pub reader_token_secret: Option<String>,
     /// Access-token lifetime in seconds.
     #[arg(long, env = "MASTHEAD_ACCESS_TOKEN_TTL", default_value_t = 900, global = true)]
     pub access_token_ttl: u32,
@@ -123,6 +127,7 @@ pub struct Settings {
     pub bind: SocketAddr,
     pub database_url: DatabaseUrl,
     pub jwt_secret: Option<Secret>,
+    pub reader_token_secret: Option<Secret>,
     pub access_token_ttl_secs: i64,
     pub refresh_token_ttl_secs: i64,
     pub login_max_failures: i64,
@@ -174,10 +179,20 @@ impl Settings {
         if o.db_pool_size == Some(0) {
             return Err("invalid MASTHEAD_DB_POOL_SIZE: must be greater than 0".into());
         }
+        let reader_token_secret = match o.reader_token_secret.as_deref() {
+            None | Some("") => None,
+            Some(s) if s.chars().count() < MIN_JWT_SECRET_CHARS => {
+                return Err(format!(
+                    "invalid MASTHEAD_READER_TOKEN_SECRET: must be at least {MIN_JWT_SECRET_CHARS} characters"
+                ));
+            }
+            Some(s) => Some(Secret(s.to_string())),
+        };
         Ok(Settings {
             bind,
             database_url,
             jwt_secret,
+            reader_token_secret,
             access_token_ttl_secs: positive("MASTHEAD_ACCESS_TOKEN_TTL", o.access_token_ttl)?,
             refresh_token_ttl_secs: positive("MASTHEAD_REFRESH_TOKEN_TTL", o.refresh_token_ttl)?,
             login_max_failures: positive("MASTHEAD_LOGIN_MAX_FAILURES", o.login_max_failures)?,
@@ -215,6 +230,7 @@ impl Options {
             bind: "127.0.0.1:8080".into(),
             database_url: "sqlite://masthead.db".into(),
             jwt_secret: None,
+            reader_token_secret: None,
             access_token_ttl: 900,
             refresh_token_ttl: 30 * 24 * 3600,
             login_max_failures: 10,

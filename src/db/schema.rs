@@ -263,6 +263,47 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    paywall_settings (id) {
+        id -> BigInt,
+        quota -> BigInt,
+        period -> Text,
+        counted_section_ids -> Nullable<Text>,
+        default_preview_blocks -> BigInt,
+        messages -> Text,
+        updated_at -> Timestamp,
+        version -> BigInt,
+    }
+}
+
+diesel::table! {
+    meter_reads (reader_id, period_start, article_id) {
+        reader_id -> Text,
+        period_start -> Timestamp,
+        article_id -> Text,
+        read_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    offers (id) {
+        id -> Text,
+        name -> Text,
+        display_text -> Text,
+        price_minor -> BigInt,
+        currency -> Text,
+        duration_months -> BigInt,
+        trial -> Bool,
+        starts_at -> Nullable<Timestamp>,
+        ends_at -> Nullable<Timestamp>,
+        eligibility -> Text,
+        status -> Text,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+        version -> BigInt,
+    }
+}
+
 diesel::joinable!(poll_questions -> polls (poll_id));
 diesel::joinable!(poll_options -> poll_questions (question_id));
 diesel::joinable!(poll_responses -> polls (poll_id));
@@ -306,4 +347,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     poll_options,
     poll_responses,
     poll_answers,
+    paywall_settings,
+    meter_reads,
+    offers,
 );

@@ -2,6 +2,7 @@
 //! diesel, no actix.
 
 pub mod article;
+pub mod paywall;
 pub mod poll;
 pub mod section;
 pub mod slug;

@@ -8,6 +8,7 @@ pub mod extract;
 pub mod health;
 pub mod openapi;
 pub mod pagination;
+pub mod paywall;
 pub mod polls;
 pub mod public;
 pub mod routing;
@@ -76,7 +77,16 @@ where
             .service(polls::poll_results)
             .service(polls::poll_responses)
             .service(polls::public_poll)
-            .service(polls::respond),
+            .service(polls::respond)
+            .service(paywall::get_paywall)
+            .service(paywall::put_paywall)
+            .service(paywall::list_offers)
+            .service(paywall::create_offer)
+            .service(paywall::get_offer)
+            .service(paywall::update_offer)
+            .service(paywall::delete_offer)
+            .service(paywall::public_offers)
+            .service(paywall::request_access),
     )
 }
 

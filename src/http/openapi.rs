@@ -28,6 +28,8 @@ pub const BEARER: &str = "bearerAuth";
         (name = "articles", description = "The newsroom's articles: writing, the workflow, trash and revisions."),
         (name = "sponsored", description = "Sponsored content: campaigns with enforced disclosure (commercial users and admins; editors read)."),
         (name = "polls", description = "Reader polls: admins and editors write them, writers read them; results and free-text answers for editors."),
+        (name = "paywall", description = "The metered paywall's configuration (admins)."),
+        (name = "offers", description = "Subscription offers (admins and commercial users)."),
         (name = "public", description = "The public delivery API: no token, cacheable, only published content."),
     ),
 )]

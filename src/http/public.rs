@@ -198,43 +198,49 @@ pub async fn get_public_article(
             .insert_header((header::CACHE_CONTROL, format!("public, max-age={}", state.settings.public_max_age)))
             .finish()),
         Lookup::Found(article) => {
-            let now = state.clock.now();
-            let sponsored_ends: Vec<Option<i64>> = article
-                .body
-                .iter()
-                .filter_map(|b| match b {
-                    PublicBlock::Sponsored(s) => Some(s.content.ends_at.map(|end| (end - now).num_seconds())),
-                    _ => None,
-                })
-                .collect();
-            let expires_in = if sponsored_ends.is_empty() {
-                None
-            } else {
-                Some(sponsored_ends.into_iter().flatten().min().unwrap_or(i64::MAX))
-            };
-            let body = PublicArticleResponse {
-                summary: summary(&article),
-                body: article
-                    .body
-                    .iter()
-                    .map(|b| match b {
-                        PublicBlock::Content(block) => PublicBodyBlock::Content(block.clone()),
-                        PublicBlock::Sponsored(s) => PublicBodyBlock::Sponsored(ResolvedSponsoredBlock {
-                            kind: "sponsored",
-                            block_id: s.id.clone(),
-                            sponsored: PublicSponsored::from(s.as_ref()),
-                        }),
-                        PublicBlock::Poll(p) => PublicBodyBlock::Poll(ResolvedPollBlock {
-                            kind: "poll",
-                            poll_id: p.poll.id.clone(),
-                            poll: PublicPollResponse::from(p.as_ref().clone()),
-                        }),
-                    })
-                    .collect(),
-                seo: article.content.seo.clone(),
-                first_published_at: article.first_published_at,
-            };
+            let (body, expires_in) = public_article_response(&article, state.clock.now());
             public_json_until(&req, state.settings.public_max_age, expires_in, &body)
         }
     }
+}
+
+/// The public representation of an article, and, when it carries sponsored blocks,
+/// the seconds until the first of them ends (no cache may keep it longer).
+pub fn public_article_response(article: &PublicArticle, now: DateTime<Utc>) -> (PublicArticleResponse, Option<i64>) {
+    let sponsored_ends: Vec<Option<i64>> = article
+        .body
+        .iter()
+        .filter_map(|b| match b {
+            PublicBlock::Sponsored(s) => Some(s.content.ends_at.map(|end| (end - now).num_seconds())),
+            _ => None,
+        })
+        .collect();
+    let expires_in = if sponsored_ends.is_empty() {
+        None
+    } else {
+        Some(sponsored_ends.into_iter().flatten().min().unwrap_or(i64::MAX))
+    };
+    let body = PublicArticleResponse {
+        summary: summary(article),
+        body: article
+            .body
+            .iter()
+            .map(|b| match b {
+                PublicBlock::Content(block) => PublicBodyBlock::Content(block.clone()),
+                PublicBlock::Sponsored(s) => PublicBodyBlock::Sponsored(ResolvedSponsoredBlock {
+                    kind: "sponsored",
+                    block_id: s.id.clone(),
+                    sponsored: PublicSponsored::from(s.as_ref()),
+                }),
+                PublicBlock::Poll(p) => PublicBodyBlock::Poll(ResolvedPollBlock {
+                    kind: "poll",
+                    poll_id: p.poll.id.clone(),
+                    poll: PublicPollResponse::from(p.as_ref().clone()),
+                }),
+            })
+            .collect(),
+        seo: article.content.seo.clone(),
+        first_published_at: article.first_published_at,
+    };
+    (body, expires_in)
 }

@@ -5,6 +5,7 @@ pub mod articles;
 pub mod auth;
 pub mod bootstrap;
 pub mod demo;
+pub mod paywall;
 pub mod polls;
 pub mod public;
 pub mod sections;

@@ -51,20 +51,36 @@ pub struct PublicArticle {
     pub updated_at: DateTime<Utc>,
 }
 
+/// How much of a gated body to send.
+#[derive(Debug, Clone, Copy)]
+pub enum Body {
+    /// The preview: the article's `preview_blocks`, or this site default.
+    Preview(i64),
+    /// Everything (the meter granted it).
+    Full,
+}
+
 /// Cuts a gated body to its preview; free articles keep the whole body.
-pub fn gate(content: &mut Content) -> bool {
+pub fn gate(content: &mut Content, body: Body) -> bool {
+    let Body::Preview(default) = body else { return false };
     if content.access == Access::Free {
         return false;
     }
-    let keep = content.public_body().len();
+    let keep = usize::try_from(content.preview_blocks.unwrap_or(default)).unwrap_or(0);
     content.body.truncate(keep);
     true
 }
 
-fn to_public(
+/// The preview the site shows by default (the paywall setting).
+pub fn site_preview(conn: &mut DbConnection) -> Result<Body, ApiError> {
+    Ok(Body::Preview(crate::service::paywall::load_settings(conn)?.default_preview_blocks))
+}
+
+pub fn to_public(
     conn: &mut DbConnection,
     rows: Vec<ArticleRow>,
     now: DateTime<Utc>,
+    body: Body,
 ) -> Result<Vec<PublicArticle>, ApiError> {
     let ids: Vec<String> = rows.iter().map(|r| r.id.clone()).collect();
     let bylines = article_db::authors_of(conn, &ids)?;
@@ -77,7 +93,7 @@ fn to_public(
                 .map(|(_, id, name)| Byline { id: id.clone(), display_name: name.clone() })
                 .collect();
             let mut content = content_of(&row, authors.iter().map(|a| a.id.clone()).collect())?;
-            let preview = gate(&mut content);
+            let preview = gate(&mut content, body);
             let (poll_ids, sponsored_ids) = content.references();
             let live = sponsored::live_by_id(conn, &sponsored_ids, now)?;
             let polls = polls::public_many(conn, &poll_ids, now)?;
@@ -152,7 +168,8 @@ pub async fn list(
                 r.publish_at.map(|at| (db::from_db_time(at), r.id.clone()))
             });
             let next = next.flatten();
-            Ok((to_public(conn, rows, now)?, next))
+            let body = site_preview(conn)?;
+            Ok((to_public(conn, rows, now, body)?, next))
         })
         .await
 }
@@ -171,7 +188,9 @@ pub async fn by_slug(state: &AppState, slug: String) -> Result<Lookup, ApiError>
         .run(move |conn| {
             let at = db::to_db_time(now);
             if let Some(row) = article_db::find_live_by_slug(conn, &slug, at)? {
-                let article = to_public(conn, vec![row], now)?.pop().ok_or_else(|| ApiError::not_found("Article"))?;
+                let body = site_preview(conn)?;
+                let article =
+                    to_public(conn, vec![row], now, body)?.pop().ok_or_else(|| ApiError::not_found("Article"))?;
                 return Ok(Lookup::Found(Box::new(article)));
             }
             let moved = match article_db::find_by_old_slug(conn, &slug)? {

@@ -10,6 +10,7 @@ mod errors;
 mod hardening;
 mod health;
 mod openapi;
+mod paywall;
 mod polls;
 mod public;
 mod review2;

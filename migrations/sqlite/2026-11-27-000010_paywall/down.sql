@@ -1,0 +1,3 @@
+DROP TABLE offers;
+DROP TABLE meter_reads;
+DROP TABLE paywall_settings;

@@ -1,0 +1,403 @@
+//! The metered paywall, decided on the server: settings (admins), the meter (one
+//! count per reader, article and month, exact under concurrency), subscriber tokens
+//! from the publisher's own system, and offers (admins and commercial users).
+
+use chrono::{DateTime, Utc};
+use jsonwebtoken::{Algorithm, DecodingKey, Validation};
+use serde::Deserialize;
+
+use crate::db::paywall::{self as paywall_db, OfferRow, SettingsRow};
+use crate::db::{self, DbConnection, articles as article_db, sections as section_db};
+use crate::domain::article::Access;
+use crate::domain::paywall::{self, Eligibility, Messages, OfferSpec, OfferStatus, PaywallSettings, Period};
+use crate::domain::version::{IfMatch, etag};
+use crate::error::{ApiError, FieldError};
+use crate::service::public::{Body, PublicArticle, to_public};
+use crate::state::AppState;
+
+/// The settings, or the defaults before an admin saved any.
+pub fn load_settings(conn: &mut DbConnection) -> Result<PaywallSettings, ApiError> {
+    let Some(row) = paywall_db::settings(conn)? else { return Ok(PaywallSettings::default()) };
+    let corrupt = || ApiError::internal("paywall settings are unreadable");
+    Ok(PaywallSettings {
+        quota: row.quota,
+        period: Period::Month,
+        counted_section_ids: row
+            .counted_section_ids
+            .as_deref()
+            .map(serde_json::from_str)
+            .transpose()
+            .map_err(|_| corrupt())?,
+        default_preview_blocks: row.default_preview_blocks,
+        messages: serde_json::from_str::<Messages>(&row.messages).map_err(|_| corrupt())?,
+    })
+}
+
+pub async fn settings(state: &AppState) -> Result<PaywallSettings, ApiError> {
+    state.db.run(load_settings).await
+}
+
+/// Replaces the settings; counted sections must exist (422).
+pub async fn put_settings(state: &AppState, settings: PaywallSettings) -> Result<PaywallSettings, ApiError> {
+    let now = db::to_db_time(state.clock.now());
+    state
+        .db
+        .run(move |conn| {
+            let settings = settings.validate().map_err(ApiError::Validation)?;
+            db::write_tx(conn, |c| {
+                let mut errors = Vec::new();
+                for (i, id) in settings.counted_section_ids.iter().flatten().enumerate() {
+                    if section_db::find(c, id)?.is_none() {
+                        errors.push(FieldError::new(format!("counted_section_ids[{i}]"), "is not an existing section"));
+                    }
+                }
+                if !errors.is_empty() {
+                    return Err(ApiError::Validation(errors));
+                }
+                let version = paywall_db::settings(c)?.map(|r| r.version + 1).unwrap_or(1);
+                paywall_db::save_settings(
+                    c,
+                    &SettingsRow {
+                        id: 1,
+                        quota: settings.quota,
+                        period: "month".into(),
+                        counted_section_ids: settings
+                            .counted_section_ids
+                            .as_ref()
+                            .map(serde_json::to_string)
+                            .transpose()
+                            .map_err(ApiError::internal)?,
+                        default_preview_blocks: settings.default_preview_blocks,
+                        messages: serde_json::to_string(&settings.messages).map_err(ApiError::internal)?,
+                        updated_at: now,
+                        version,
+                    },
+                )?;
+                load_settings(c)
+            })
+        })
+        .await
+}
+
+#[derive(Debug, Deserialize)]
+struct ReaderClaims {
+    #[allow(dead_code)]
+    sub: String,
+    #[serde(default)]
+    entitlements: Vec<String>,
+}
+
+/// The entitlements in a reader token signed with the configured key; `None` for no,
+/// forged, expired or wrong-key tokens (a reader is then simply anonymous).
+pub fn reader_entitlements(secret: Option<&str>, token: Option<&str>) -> Option<Vec<String>> {
+    let (secret, token) = (secret?, token?);
+    let mut validation = Validation::new(Algorithm::HS256);
+    validation.algorithms = vec![Algorithm::HS256];
+    validation.set_required_spec_claims(&["exp", "sub"]);
+    validation.leeway = 60;
+    validation.validate_aud = false;
+    let data =
+        jsonwebtoken::decode::<ReaderClaims>(token, &DecodingKey::from_secret(secret.as_bytes()), &validation).ok()?;
+    Some(data.claims.entitlements)
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Decision {
+    Granted,
+    Metered,
+    Denied,
+}
+
+#[derive(Debug, Clone)]
+pub struct AccessOutcome {
+    pub decision: Decision,
+    pub articles_left: i64,
+    pub quota: i64,
+    pub period_ends_at: DateTime<Utc>,
+    pub message: Option<String>,
+    /// The whole article, only when the reader may read it.
+    pub article: Option<Box<PublicArticle>>,
+    pub offer: Option<Offer>,
+}
+
+/// Whether reading this article counts against the quota (its section or an ancestor
+/// is counted, or every section is).
+fn counted(conn: &mut DbConnection, settings: &PaywallSettings, section_id: &str) -> Result<bool, ApiError> {
+    let Some(ids) = &settings.counted_section_ids else { return Ok(true) };
+    let mut chain = vec![section_id.to_string()];
+    chain.extend(section_db::ancestors(conn, section_id)?);
+    Ok(chain.iter().any(|s| ids.contains(s)))
+}
+
+/// Serialises one reader's meter updates (PostgreSQL; SQLite's writes are serial).
+fn lock_reader(conn: &mut DbConnection, reader: &str) -> Result<(), ApiError> {
+    use diesel::RunQueryDsl;
+    if let DbConnection::Postgres(c) = conn {
+        diesel::sql_query("SELECT pg_advisory_xact_lock(hashtext($1))")
+            .bind::<diesel::sql_types::Text, _>(reader)
+            .execute(c)?;
+    }
+    Ok(())
+}
+
+/// `POST /public/articles/{slug}/access`: may this reader read it, and what to show.
+pub async fn access(
+    state: &AppState,
+    slug: String,
+    reader: String,
+    token: Option<String>,
+) -> Result<AccessOutcome, ApiError> {
+    let now = state.clock.now();
+    let entitlements =
+        reader_entitlements(state.settings.reader_token_secret.as_ref().map(|s| s.0.as_str()), token.as_deref());
+    state
+        .db
+        .run(move |conn| {
+            let at = db::to_db_time(now);
+            let row = article_db::find_live_by_slug(conn, &slug, at)?.ok_or_else(|| ApiError::not_found("Article"))?;
+            let settings = load_settings(conn)?;
+            let (start, end) = paywall::period_bounds(now);
+            let period = db::to_db_time(start);
+            let access = Access::parse(&row.access).unwrap_or(Access::Premium);
+            let entitled =
+                |what: &str| entitlements.as_ref().is_some_and(|e| e.iter().any(|x| x == what || x == "all"));
+            let quota = settings.quota;
+            let left_now = |c: &mut DbConnection| -> Result<i64, ApiError> {
+                Ok((quota - paywall_db::reads_in_period(c, &reader, period)?).max(0))
+            };
+            let situation = if entitlements.is_some() { Eligibility::Lapsed } else { Eligibility::Anonymous };
+            let (decision, left, message, offer_for) = match access {
+                Access::Free => (Decision::Granted, left_now(conn)?, None, Some(situation)),
+                Access::Premium if entitled("premium") => (Decision::Granted, left_now(conn)?, None, None),
+                Access::Premium => {
+                    (Decision::Denied, left_now(conn)?, Some(settings.messages.premium.clone()), Some(situation))
+                }
+                Access::Metered if entitled("premium") || entitled("metered") => {
+                    (Decision::Granted, left_now(conn)?, None, None)
+                }
+                Access::Metered if !counted(conn, &settings, &row.section_id)? => {
+                    (Decision::Granted, left_now(conn)?, None, Some(situation))
+                }
+                Access::Metered => db::write_tx(conn, |c| -> Result<_, ApiError> {
+                    lock_reader(c, &reader)?;
+                    let used = paywall_db::reads_in_period(c, &reader, period)?;
+                    if paywall_db::has_read(c, &reader, period, &row.id)? {
+                        let left = (quota - used).max(0);
+                        let message = paywall::metered_message(&settings.messages, left, quota);
+                        return Ok((Decision::Metered, left, Some(message), Some(situation)));
+                    }
+                    if used < quota {
+                        paywall_db::record_read(c, &reader, period, &row.id, at)?;
+                        let left = quota - used - 1;
+                        let message = paywall::metered_message(&settings.messages, left, quota);
+                        return Ok((Decision::Metered, left, Some(message), Some(situation)));
+                    }
+                    let message = paywall::render(&settings.messages.limit_reached, 0, quota);
+                    Ok((Decision::Denied, 0, Some(message), Some(Eligibility::MeteredOut)))
+                })?,
+            };
+            let article = if decision == Decision::Denied {
+                None
+            } else {
+                to_public(conn, vec![row], now, Body::Full)?.pop().map(Box::new)
+            };
+            let offer = match offer_for {
+                Some(situation) => best_offer(conn, situation, now)?,
+                None => None,
+            };
+            Ok(AccessOutcome { decision, articles_left: left, quota, period_ends_at: end, message, article, offer })
+        })
+        .await
+}
+
+/// An offer.
+#[derive(Debug, Clone)]
+pub struct Offer {
+    pub id: String,
+    pub spec: OfferSpec,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+    pub version: i64,
+}
+
+fn to_offer(row: OfferRow) -> Result<Offer, ApiError> {
+    let corrupt = || ApiError::internal(format!("offer {} is unreadable", row.id));
+    Ok(Offer {
+        spec: OfferSpec {
+            name: row.name.clone(),
+            display_text: row.display_text.clone(),
+            price_minor: row.price_minor,
+            currency: row.currency.clone(),
+            duration_months: row.duration_months,
+            trial: row.trial,
+            starts_at: row.starts_at.map(db::from_db_time),
+            ends_at: row.ends_at.map(db::from_db_time),
+            eligibility: serde_json::from_str(&row.eligibility).map_err(|_| corrupt())?,
+            status: OfferStatus::parse(&row.status).ok_or_else(corrupt)?,
+        },
+        id: row.id,
+        created_at: db::from_db_time(row.created_at),
+        updated_at: db::from_db_time(row.updated_at),
+        version: row.version,
+    })
+}
+
+/// The cheapest live offer for a situation.
+fn best_offer(conn: &mut DbConnection, situation: Eligibility, now: DateTime<Utc>) -> Result<Option<Offer>, ApiError> {
+    Ok(live_offers(conn, Some(situation), now)?.into_iter().next())
+}
+
+fn live_offers(
+    conn: &mut DbConnection,
+    context: Option<Eligibility>,
+    now: DateTime<Utc>,
+) -> Result<Vec<Offer>, ApiError> {
+    let offers =
+        paywall_db::live_offers(conn, db::to_db_time(now))?.into_iter().map(to_offer).collect::<Result<Vec<_>, _>>()?;
+    Ok(offers.into_iter().filter(|o| context.is_none_or(|c| o.spec.eligibility.contains(&c))).collect())
+}
+
+/// Live offers, cheapest first, optionally for one situation.
+pub async fn public_offers(state: &AppState, context: Option<Eligibility>) -> Result<Vec<Offer>, ApiError> {
+    let now = state.clock.now();
+    state.db.run(move |conn| live_offers(conn, context, now)).await
+}
+
+fn apply(row: &mut OfferRow, spec: &OfferSpec) -> Result<(), ApiError> {
+    row.name = spec.name.clone();
+    row.display_text = spec.display_text.clone();
+    row.price_minor = spec.price_minor;
+    row.currency = spec.currency.clone();
+    row.duration_months = spec.duration_months;
+    row.trial = spec.trial;
+    row.starts_at = spec.starts_at.map(db::to_db_time);
+    row.ends_at = spec.ends_at.map(db::to_db_time);
+    row.eligibility = serde_json::to_string(&spec.eligibility).map_err(ApiError::internal)?;
+    row.status = spec.status.as_str().to_string();
+    Ok(())
+}
+
+fn not_found() -> ApiError {
+    ApiError::not_found("Offer")
+}
+
+pub async fn create_offer(state: &AppState, spec: OfferSpec) -> Result<Offer, ApiError> {
+    let now = db::to_db_time(state.clock.now());
+    state
+        .db
+        .run(move |conn| {
+            let spec = spec.validate().map_err(ApiError::Validation)?;
+            let mut row = OfferRow {
+                id: db::new_id(),
+                name: String::new(),
+                display_text: String::new(),
+                price_minor: 0,
+                currency: String::new(),
+                duration_months: 1,
+                trial: false,
+                starts_at: None,
+                ends_at: None,
+                eligibility: String::new(),
+                status: String::new(),
+                created_at: now,
+                updated_at: now,
+                version: 1,
+            };
+            apply(&mut row, &spec)?;
+            db::write_tx(conn, |c| Ok::<_, ApiError>(paywall_db::insert_offer(c, &row)?))?;
+            to_offer(row)
+        })
+        .await
+}
+
+pub async fn get_offer(state: &AppState, id: String) -> Result<Offer, ApiError> {
+    state.db.run(move |conn| to_offer(paywall_db::find_offer(conn, &id)?.ok_or_else(not_found)?)).await
+}
+
+pub async fn list_offers(
+    state: &AppState,
+    after: Option<String>,
+    limit: i64,
+) -> Result<(Vec<Offer>, Option<String>), ApiError> {
+    state
+        .db
+        .run(move |conn| {
+            let rows = paywall_db::offer_page(conn, after.as_deref(), limit + 1)?;
+            let (rows, next) = crate::service::split_page(rows, limit, |r| r.id.clone());
+            Ok((rows.into_iter().map(to_offer).collect::<Result<Vec<_>, _>>()?, next))
+        })
+        .await
+}
+
+/// A partial update; `Some(None)` clears a date.
+#[derive(Debug, Clone, Default)]
+pub struct OfferPatch {
+    pub name: Option<String>,
+    pub display_text: Option<String>,
+    pub price_minor: Option<i64>,
+    pub currency: Option<String>,
+    pub duration_months: Option<i64>,
+    pub trial: Option<bool>,
+    pub starts_at: Option<Option<DateTime<Utc>>>,
+    pub ends_at: Option<Option<DateTime<Utc>>>,
+    pub eligibility: Option<Vec<Eligibility>>,
+    pub status: Option<OfferStatus>,
+}
+
+pub async fn update_offer(
+    state: &AppState,
+    id: String,
+    if_match: IfMatch,
+    patch: OfferPatch,
+) -> Result<Offer, ApiError> {
+    let now = db::to_db_time(state.clock.now());
+    state
+        .db
+        .run(move |conn| {
+            db::write_tx(conn, |c| {
+                let mut row = paywall_db::find_offer(c, &id)?.ok_or_else(not_found)?;
+                if_match.check(row.version)?;
+                let current = to_offer(row.clone())?.spec;
+                let spec = OfferSpec {
+                    name: patch.name.unwrap_or(current.name),
+                    display_text: patch.display_text.unwrap_or(current.display_text),
+                    price_minor: patch.price_minor.unwrap_or(current.price_minor),
+                    currency: patch.currency.unwrap_or(current.currency),
+                    duration_months: patch.duration_months.unwrap_or(current.duration_months),
+                    trial: patch.trial.unwrap_or(current.trial),
+                    starts_at: patch.starts_at.unwrap_or(current.starts_at),
+                    ends_at: patch.ends_at.unwrap_or(current.ends_at),
+                    eligibility: patch.eligibility.unwrap_or(current.eligibility),
+                    status: patch.status.unwrap_or(current.status),
+                }
+                .validate()
+                .map_err(ApiError::Validation)?;
+                let expected = row.version;
+                apply(&mut row, &spec)?;
+                row.updated_at = now;
+                row.version += 1;
+                if !paywall_db::update_offer_if_version(c, &row, expected)? {
+                    let current = paywall_db::find_offer(c, &id)?.ok_or_else(not_found)?;
+                    return Err(ApiError::PreconditionFailed { current_etag: etag(current.version) });
+                }
+                to_offer(row)
+            })
+        })
+        .await
+}
+
+pub async fn delete_offer(state: &AppState, id: String, if_match: IfMatch) -> Result<(), ApiError> {
+    state
+        .db
+        .run(move |conn| {
+            db::write_tx(conn, |c| {
+                let row = paywall_db::find_offer(c, &id)?.ok_or_else(not_found)?;
+                if_match.check(row.version)?;
+                if !paywall_db::delete_offer_if_version(c, &id, row.version)? {
+                    return Err(ApiError::PreconditionFailed { current_etag: etag(row.version + 1) });
+                }
+                Ok(())
+            })
+        })
+        .await
+}
