@@ -146,8 +146,8 @@ fn seed_demo(settings: Settings) -> Result<(), Failure> {
         return Ok(());
     }
     println!(
-        "Seeded {} sections, {} articles, {} poll and {} sponsored block.",
-        report.sections, report.articles, report.polls, report.sponsored
+        "Seeded {} sections, {} articles, {} poll, {} sponsored block and {} offer.",
+        report.sections, report.articles, report.polls, report.sponsored, report.offers
     );
     println!("Demo journalists (passwords shown once):");
     for (email, role, password) in report.users {

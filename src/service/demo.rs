@@ -1,13 +1,14 @@
 //! `masthead seed-demo`: a small newsroom written for the project, loaded through the
 //! same use-cases as the API (so it obeys every rule): sections, three journalists,
-//! a dozen articles in every state of the workflow, a reader poll and a labelled
-//! sponsored block.
+//! a dozen articles in every state of the workflow (a metered and a premium one among
+//! them), a reader poll, a labelled sponsored block and a subscription offer.
 
 use chrono::Duration;
 
 use crate::auth::tokens;
 use crate::db::sections as section_db;
 use crate::domain::article::{Access, Action, Block, Image};
+use crate::domain::paywall::{Eligibility, OfferSpec, OfferStatus};
 use crate::domain::poll::{PollSpec, QuestionKind, QuestionSpec, ResultsVisibility};
 use crate::domain::section::SectionFields;
 use crate::domain::sponsored::{Cta, Placement, SponsoredContent, SponsoredStatus};
@@ -16,7 +17,7 @@ use crate::domain::version::IfMatch;
 use crate::error::ApiError;
 use crate::service::articles::{self, NewArticle};
 use crate::service::auth::CurrentUser;
-use crate::service::{polls, sections, sponsored, users};
+use crate::service::{paywall, polls, sections, sponsored, users};
 use crate::state::AppState;
 
 /// What the demo created, for the command's report.
@@ -26,6 +27,7 @@ pub struct Report {
     pub articles: usize,
     pub sponsored: usize,
     pub polls: usize,
+    pub offers: usize,
     /// (email, role, password) of the demo journalists.
     pub users: Vec<(String, String, String)>,
     pub already_seeded: bool,
@@ -389,6 +391,24 @@ pub async fn seed(state: &AppState) -> Result<Report, ApiError> {
     )
     .await?;
     report.polls += 1;
+
+    paywall::create_offer(
+        state,
+        OfferSpec {
+            name: "Winter trial".into(),
+            display_text: "Try 3 months for $9".into(),
+            price_minor: 900,
+            currency: "USD".into(),
+            duration_months: 3,
+            trial: true,
+            starts_at: None,
+            ends_at: Some(state.clock.now() + Duration::days(60)),
+            eligibility: vec![Eligibility::Anonymous, Eligibility::MeteredOut],
+            status: OfferStatus::Active,
+        },
+    )
+    .await?;
+    report.offers += 1;
 
     let now = state.clock.now();
     for (i, story) in stories(&partner.id, &poll.id).into_iter().enumerate() {

@@ -253,7 +253,7 @@ async fn seed_demo_loads_a_newsroom_once_through_the_same_rules() {
     };
     let (code, stdout, stderr) = seed();
     assert_eq!(code, 0, "{stderr}");
-    assert!(stdout.contains("Seeded 6 sections, 12 articles, 1 poll and 1 sponsored block."), "{stdout}");
+    assert!(stdout.contains("Seeded 6 sections, 12 articles, 1 poll, 1 sponsored block and 1 offer."), "{stdout}");
     assert!(stdout.contains("mariko.tanaka@demo.masthead.example"), "{stdout}");
     let (code, stdout, _) = seed();
     assert_eq!(code, 0);
@@ -295,6 +295,9 @@ async fn seed_demo_loads_a_newsroom_once_through_the_same_rules() {
     let article: serde_json::Value = res.json().limit(1 << 20).await.unwrap();
     let partner = article["body"].as_array().unwrap().iter().find(|b| b["type"] == "sponsored").cloned().unwrap();
     assert!(partner["sponsored"]["disclosure"].as_str().unwrap().contains("commissioned by Northwind Harbour Studio"));
+    let mut res = client.get(format!("{base}/api/v1/public/offers")).send().await.unwrap();
+    let offers: serde_json::Value = res.json().limit(1 << 20).await.unwrap();
+    assert_eq!(offers["items"][0]["display_text"], "Try 3 months for $9");
     // The first admin exists, from the environment.
     let res = client
         .post(format!("{base}/api/v1/auth/login"))
