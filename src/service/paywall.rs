@@ -79,17 +79,20 @@ pub async fn put_settings(state: &AppState, settings: PaywallSettings) -> Result
         .await
 }
 
-#[derive(Debug, Deserialize)]
-struct ReaderClaims {
-    #[allow(dead_code)]
-    sub: String,
+/// What a valid reader token says.
+#[derive(Debug, Clone, Deserialize)]
+pub struct ReaderClaims {
+    pub sub: String,
     #[serde(default)]
-    entitlements: Vec<String>,
+    pub entitlements: Vec<String>,
+    /// `trial_expired` or `lapsed`, when the subscription system says so (for offers).
+    #[serde(default)]
+    pub status: Option<String>,
 }
 
-/// The entitlements in a reader token signed with the configured key; `None` for no,
-/// forged, expired or wrong-key tokens (a reader is then simply anonymous).
-pub fn reader_entitlements(secret: Option<&str>, token: Option<&str>) -> Option<Vec<String>> {
+/// The claims of a reader token signed with the configured key; `None` for no, forged,
+/// expired or wrong-key tokens (a reader is then simply anonymous).
+pub fn reader_claims(secret: Option<&str>, token: Option<&str>) -> Option<ReaderClaims> {
     let (secret, token) = (secret?, token?);
     let mut validation = Validation::new(Algorithm::HS256);
     validation.algorithms = vec![Algorithm::HS256];
@@ -98,7 +101,7 @@ pub fn reader_entitlements(secret: Option<&str>, token: Option<&str>) -> Option<
     validation.validate_aud = false;
     let data =
         jsonwebtoken::decode::<ReaderClaims>(token, &DecodingKey::from_secret(secret.as_bytes()), &validation).ok()?;
-    Some(data.claims.entitlements)
+    Some(data.claims)
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -148,8 +151,13 @@ pub async fn access(
     token: Option<String>,
 ) -> Result<AccessOutcome, ApiError> {
     let now = state.clock.now();
-    let entitlements =
-        reader_entitlements(state.settings.reader_token_secret.as_ref().map(|s| s.0.as_str()), token.as_deref());
+    let claims = reader_claims(state.settings.reader_token_secret.as_ref().map(|s| s.0.as_str()), token.as_deref());
+    let entitlements = claims.as_ref().map(|c| c.entitlements.clone());
+    let situation = match claims.as_ref().map(|c| c.status.as_deref()) {
+        None => Eligibility::Anonymous,
+        Some(Some("trial_expired")) => Eligibility::TrialExpired,
+        Some(_) => Eligibility::Lapsed,
+    };
     state
         .db
         .run(move |conn| {
@@ -165,7 +173,6 @@ pub async fn access(
             let left_now = |c: &mut DbConnection| -> Result<i64, ApiError> {
                 Ok((quota - paywall_db::reads_in_period(c, &reader, period)?).max(0))
             };
-            let situation = if entitlements.is_some() { Eligibility::Lapsed } else { Eligibility::Anonymous };
             let (decision, left, message, offer_for) = match access {
                 Access::Free => (Decision::Granted, left_now(conn)?, None, Some(situation)),
                 Access::Premium if entitled("premium") => (Decision::Granted, left_now(conn)?, None, None),

@@ -273,3 +273,28 @@ async fn only_admins_configure_the_paywall() {
         .await;
     res.assert_problem(422, "validation_failed");
 }
+
+#[actix_web::test]
+async fn a_trial_that_ended_gets_the_trial_expired_offer() {
+    let app = spawn().await;
+    let (_, _, commercial) = app.user("commercial").await;
+    let editor = app.user("editor").await.2;
+    let section = app.section(&editor, json!({"name": "Opinion"})).await;
+    for (name, who, price) in [("Comeback", "trial_expired", 500), ("Welcome", "anonymous", 100)] {
+        let offer = json!({"name": name, "display_text": name, "price_minor": price, "currency": "EUR",
+            "duration_months": 1, "eligibility": [who], "status": "active"});
+        assert_eq!(app.post("/api/v1/offers", Some(&commercial), offer).await.status, 201);
+    }
+    let premium = app.published(&editor, json!({"headline": "P", "section_id": section, "access": "premium"})).await;
+    let slug = premium["slug"].as_str().unwrap();
+    let claims =
+        json!({"sub": "s", "entitlements": [], "status": "trial_expired", "exp": Utc::now().timestamp() + 600});
+    let ended = jsonwebtoken::encode(
+        &Header::new(Algorithm::HS256),
+        &claims,
+        &EncodingKey::from_secret(READER_SECRET.as_bytes()),
+    )
+    .unwrap();
+    assert_eq!(access(&app, slug, &reader(), Some(&ended)).await.json()["offer"]["display_text"], "Comeback");
+    assert_eq!(access(&app, slug, &reader(), None).await.json()["offer"]["display_text"], "Welcome");
+}
