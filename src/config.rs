@@ -188,6 +188,9 @@ impl Settings {
             }
             Some(s) => Some(Secret(s.to_string())),
         };
+        if reader_token_secret.is_some() && reader_token_secret == jwt_secret {
+            return Err("invalid MASTHEAD_READER_TOKEN_SECRET: must differ from MASTHEAD_JWT_SECRET".into());
+        }
         Ok(Settings {
             bind,
             database_url,

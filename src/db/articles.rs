@@ -399,6 +399,15 @@ pub fn embedded_in(conn: &mut DbConnection, kind: &str, target_id: &str) -> Quer
     .get_result(conn)
 }
 
+/// Gated articles that follow the site's preview length (no `preview_blocks` of their own).
+pub fn following_site_preview(conn: &mut DbConnection) -> QueryResult<Vec<ArticleRow>> {
+    articles::table.filter(articles::access.ne("free")).filter(articles::preview_blocks.is_null()).load(conn)
+}
+
+pub fn set_body_text(conn: &mut DbConnection, id: &str, text: &str) -> QueryResult<()> {
+    diesel::update(articles::table.find(id)).set(articles::body_text.eq(text)).execute(conn).map(|_| ())
+}
+
 /// Every article in the given sections (for re-indexing after a section moves).
 pub fn in_sections(conn: &mut DbConnection, section_ids: &[String]) -> QueryResult<Vec<ArticleRow>> {
     articles::table.filter(articles::section_id.eq_any(section_ids)).load(conn)

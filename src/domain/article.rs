@@ -521,12 +521,13 @@ impl Content {
         Ok(self)
     }
 
-    /// The blocks anyone may read: all of a free article, the preview of a gated one.
-    pub fn public_body(&self) -> &[Block] {
+    /// The blocks anyone may read: all of a free article, the preview of a gated one
+    /// (its own `preview_blocks`, or the site's `default_preview`).
+    pub fn public_body(&self, default_preview: i64) -> &[Block] {
         if self.access == Access::Free {
             return &self.body;
         }
-        let keep = usize::try_from(self.preview_blocks.unwrap_or(DEFAULT_PREVIEW_BLOCKS)).unwrap_or(0);
+        let keep = usize::try_from(self.preview_blocks.unwrap_or(default_preview)).unwrap_or(0);
         &self.body[..keep.min(self.body.len())]
     }
 

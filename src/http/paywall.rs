@@ -11,7 +11,7 @@ use utoipa::{IntoParams, ToSchema};
 use crate::auth::{AdminOnly, Authenticated, Commercial};
 use crate::domain::paywall::{Eligibility, Messages, OfferSpec, OfferStatus, PaywallSettings, Period};
 use crate::error::ApiError;
-use crate::http::conditional::{RequireIfMatch, public_json};
+use crate::http::conditional::{RequireIfMatch, public_json_until};
 use crate::http::extract::{ApiJson, ApiQuery};
 use crate::http::public::{PublicArticleResponse, public_article_response};
 use crate::http::{non_null, nullable, pagination, time, versioned, with_location};
@@ -397,8 +397,9 @@ pub struct PublicOfferList {
 #[serde(deny_unknown_fields)]
 #[into_params(parameter_in = Query)]
 pub struct PublicOffersQuery {
-    /// Only offers for this situation.
-    pub context: Option<Eligibility>,
+    /// Only offers for this situation (`anonymous`, `metered_out`, `trial_expired`,
+    /// `lapsed`); empty or absent: all.
+    pub context: Option<String>,
 }
 
 /// Offers live now, cheapest first.
@@ -417,12 +418,19 @@ pub async fn public_offers(
     query: ApiQuery<PublicOffersQuery>,
 ) -> Result<HttpResponse, ApiError> {
     let q = query.into_inner()?;
-    let offers = paywall::public_offers(&state, q.context).await?;
-    public_json(
-        &req,
-        state.settings.public_max_age,
-        &PublicOfferList { items: offers.iter().map(PublicOffer::from).collect() },
-    )
+    let context = match q.context.as_deref().map(str::trim) {
+        None | Some("") => None,
+        Some(raw) => Some(
+            serde_json::from_value::<Eligibility>(serde_json::Value::String(raw.to_string()))
+                .map_err(|_| ApiError::invalid("context", "must be anonymous, metered_out, trial_expired or lapsed"))?,
+        ),
+    };
+    let now = state.clock.now();
+    let offers = paywall::public_offers(&state, context).await?;
+    // No cache may show an offer past its end.
+    let expires_in = offers.iter().filter_map(|o| o.spec.ends_at).min().map(|end| (end - now).num_seconds());
+    let body = PublicOfferList { items: offers.iter().map(PublicOffer::from).collect() };
+    public_json_until(&req, state.settings.public_max_age, Some(expires_in.unwrap_or(i64::MAX)), &body)
 }
 
 #[derive(Debug, Clone, Copy, Serialize, ToSchema)]

@@ -100,7 +100,9 @@ fn to_article(conn: &mut DbConnection, row: ArticleRow, now: DateTime<Utc>) -> R
 }
 
 /// Writes the content columns of `row` from `content`.
-fn apply_content(row: &mut ArticleRow, content: &Content) -> Result<(), ApiError> {
+/// Writes the content columns of `row`; search covers what readers may read, so a
+/// gated article's search text is its preview at the site default `default_preview`.
+pub fn apply_content(row: &mut ArticleRow, content: &Content, default_preview: i64) -> Result<(), ApiError> {
     row.slug = content.slug.clone();
     row.headline = content.headline.clone();
     row.standfirst = content.standfirst.clone();
@@ -108,8 +110,7 @@ fn apply_content(row: &mut ArticleRow, content: &Content) -> Result<(), ApiError
     row.kicker = content.kicker.clone();
     row.hero_image = content.hero_image.as_ref().map(serde_json::to_string).transpose().map_err(ApiError::internal)?;
     row.body = serde_json::to_string(&content.body).map_err(ApiError::internal)?;
-    // Search covers what readers may read: a gated article's preview, not its whole body.
-    row.body_text = article::body_text(content.public_body());
+    row.body_text = article::body_text(content.public_body(default_preview));
     row.section_id = content.section_id.clone();
     row.tags = serde_json::to_string(&content.tags).map_err(ApiError::internal)?;
     row.access = content.access.as_str().to_string();
@@ -282,7 +283,8 @@ pub async fn create(state: &AppState, user: &CurrentUser, new: NewArticle) -> Re
                     trashed_status: None,
                     version: 1,
                 };
-                apply_content(&mut row, &content)?;
+                let preview = crate::service::paywall::load_settings(c)?.default_preview_blocks;
+                apply_content(&mut row, &content, preview)?;
                 insert_with_free_slug(c, &mut row, make_slug)?;
                 article_db::set_authors(c, &row.id, &content.author_ids)?;
                 article_db::set_tags(c, &row.id, &content.tags)?;
@@ -444,7 +446,8 @@ fn save_content(
         article_db::remember_old_slug(conn, &row.id, &row.slug, &content.slug)?;
     }
     let expected = row.version;
-    apply_content(&mut row, &content)?;
+    let preview = crate::service::paywall::load_settings(conn)?.default_preview_blocks;
+    apply_content(&mut row, &content, preview)?;
     row.updated_at = db::to_db_time(now);
     row.version += 1;
     if !article_db::update_if_version(conn, &row, expected)? {

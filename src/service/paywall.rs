@@ -54,6 +54,16 @@ pub async fn put_settings(state: &AppState, settings: PaywallSettings) -> Result
                 if !errors.is_empty() {
                     return Err(ApiError::Validation(errors));
                 }
+                let before = load_settings(c)?;
+                if before.default_preview_blocks != settings.default_preview_blocks {
+                    // Search must keep covering exactly what readers may read.
+                    for row in article_db::following_site_preview(c)? {
+                        let content = crate::service::articles::content_of(&row, Vec::new())?;
+                        let text =
+                            crate::domain::article::body_text(content.public_body(settings.default_preview_blocks));
+                        article_db::set_body_text(c, &row.id, &text)?;
+                    }
+                }
                 let version = paywall_db::settings(c)?.map(|r| r.version + 1).unwrap_or(1);
                 paywall_db::save_settings(
                     c,
@@ -83,8 +93,12 @@ pub async fn put_settings(state: &AppState, settings: PaywallSettings) -> Result
 #[derive(Debug, Clone, Deserialize)]
 pub struct ReaderClaims {
     pub sub: String,
+    pub exp: i64,
     #[serde(default)]
-    pub entitlements: Vec<String>,
+    pub nbf: Option<i64>,
+    /// `null` or absent: none.
+    #[serde(default)]
+    pub entitlements: Option<Vec<String>>,
     /// `trial_expired` or `lapsed`, when the subscription system says so (for offers).
     #[serde(default)]
     pub status: Option<String>,
@@ -92,16 +106,22 @@ pub struct ReaderClaims {
 
 /// The claims of a reader token signed with the configured key; `None` for no, forged,
 /// expired or wrong-key tokens (a reader is then simply anonymous).
-pub fn reader_claims(secret: Option<&str>, token: Option<&str>) -> Option<ReaderClaims> {
+pub fn reader_claims(secret: Option<&str>, token: Option<&str>, now: DateTime<Utc>) -> Option<ReaderClaims> {
     let (secret, token) = (secret?, token?);
     let mut validation = Validation::new(Algorithm::HS256);
     validation.algorithms = vec![Algorithm::HS256];
     validation.set_required_spec_claims(&["exp", "sub"]);
-    validation.leeway = 60;
+    // exp and nbf are checked below, against the service's clock and without leeway:
+    // a subscription that ended a second ago has ended.
+    validation.validate_exp = false;
+    validation.validate_nbf = false;
+    validation.leeway = 0;
     validation.validate_aud = false;
-    let data =
-        jsonwebtoken::decode::<ReaderClaims>(token, &DecodingKey::from_secret(secret.as_bytes()), &validation).ok()?;
-    Some(data.claims)
+    let claims = jsonwebtoken::decode::<ReaderClaims>(token, &DecodingKey::from_secret(secret.as_bytes()), &validation)
+        .ok()?
+        .claims;
+    let now = now.timestamp();
+    (claims.exp > now && claims.nbf.is_none_or(|nbf| nbf <= now)).then_some(claims)
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -151,8 +171,9 @@ pub async fn access(
     token: Option<String>,
 ) -> Result<AccessOutcome, ApiError> {
     let now = state.clock.now();
-    let claims = reader_claims(state.settings.reader_token_secret.as_ref().map(|s| s.0.as_str()), token.as_deref());
-    let entitlements = claims.as_ref().map(|c| c.entitlements.clone());
+    let claims =
+        reader_claims(state.settings.reader_token_secret.as_ref().map(|s| s.0.as_str()), token.as_deref(), now);
+    let entitlements = claims.as_ref().map(|c| c.entitlements.clone().unwrap_or_default());
     let situation = match claims.as_ref().map(|c| c.status.as_deref()) {
         None => Eligibility::Anonymous,
         Some(Some("trial_expired")) => Eligibility::TrialExpired,
@@ -177,7 +198,13 @@ pub async fn access(
                 Access::Free => (Decision::Granted, left_now(conn)?, None, Some(situation)),
                 Access::Premium if entitled("premium") => (Decision::Granted, left_now(conn)?, None, None),
                 Access::Premium => {
-                    (Decision::Denied, left_now(conn)?, Some(settings.messages.premium.clone()), Some(situation))
+                    let left = left_now(conn)?;
+                    (
+                        Decision::Denied,
+                        left,
+                        Some(paywall::render(&settings.messages.premium, left, quota)),
+                        Some(situation),
+                    )
                 }
                 Access::Metered if entitled("premium") || entitled("metered") => {
                     (Decision::Granted, left_now(conn)?, None, None)
@@ -190,7 +217,12 @@ pub async fn access(
                     let used = paywall_db::reads_in_period(c, &reader, period)?;
                     if paywall_db::has_read(c, &reader, period, &row.id)? {
                         let left = (quota - used).max(0);
-                        let message = paywall::metered_message(&settings.messages, left, quota);
+                        // "Your last free article" belongs to the read that used it up.
+                        let message = if left == 0 {
+                            paywall::render(&settings.messages.limit_reached, 0, quota)
+                        } else {
+                            paywall::metered_message(&settings.messages, left, quota)
+                        };
                         return Ok((Decision::Metered, left, Some(message), Some(situation)));
                     }
                     if used < quota {

@@ -298,3 +298,87 @@ async fn a_trial_that_ended_gets_the_trial_expired_offer() {
     assert_eq!(access(&app, slug, &reader(), Some(&ended)).await.json()["offer"]["display_text"], "Comeback");
     assert_eq!(access(&app, slug, &reader(), None).await.json()["offer"]["display_text"], "Welcome");
 }
+
+#[actix_web::test]
+async fn search_follows_the_site_preview() {
+    let app = spawn().await;
+    let editor = app.user("editor").await.2;
+    let section = app.section(&editor, json!({"name": "Business"})).await;
+    let admin = app.admin_token().await;
+    let put = |preview: i64| {
+        app.send(
+            Method::PUT,
+            "/api/v1/paywall",
+            Some(&admin),
+            Some(json!({"quota": 5, "period": "month", "default_preview_blocks": preview})),
+        )
+    };
+    assert_eq!(put(1).await.status, 200);
+    let body =
+        json!([{"type": "paragraph", "text": "Open teaser"}, {"type": "paragraph", "text": "zebrasecret inside"}]);
+    app.published(&editor, json!({"headline": "Gated", "section_id": section, "access": "metered", "body": body}))
+        .await;
+    let found = |q: &'static str| {
+        let app = &app;
+        async move {
+            app.get(&format!("/api/v1/public/articles?q={q}"), None).await.json()["items"].as_array().unwrap().len()
+        }
+    };
+    assert_eq!(found("teaser").await, 1);
+    assert_eq!(found("zebrasecret").await, 0, "a word readers cannot see is not findable");
+    assert_eq!(put(2).await.status, 200);
+    assert_eq!(found("zebrasecret").await, 1, "the preview grew, and so did the searchable text");
+    assert_eq!(put(1).await.status, 200);
+    assert_eq!(found("zebrasecret").await, 0);
+}
+
+#[actix_web::test]
+async fn token_times_are_exact_and_copy_fits_the_moment() {
+    let app = spawn().await;
+    let editor = app.user("editor").await.2;
+    let section = app.section(&editor, json!({"name": "Opinion"})).await;
+    let admin = app.admin_token().await;
+    let messages = json!({"remaining_other": "{n} left", "remaining_one": "{n} left (one)", "last": "last one",
+        "limit_reached": "limit of {quota} reached", "premium": "Subscribe: {quota} free a month"});
+    let res = app
+        .send(
+            Method::PUT,
+            "/api/v1/paywall",
+            Some(&admin),
+            Some(json!({"quota": 1, "period": "month", "default_preview_blocks": 1, "messages": messages})),
+        )
+        .await;
+    assert_eq!(res.status, 200);
+    let premium = app.published(&editor, json!({"headline": "P", "section_id": section, "access": "premium"})).await;
+    let slug = premium["slug"].as_str().unwrap();
+    let sign = |claims: Value| {
+        jsonwebtoken::encode(
+            &Header::new(Algorithm::HS256),
+            &claims,
+            &EncodingKey::from_secret(READER_SECRET.as_bytes()),
+        )
+        .unwrap()
+    };
+    let now = Utc::now().timestamp();
+    let just_expired = sign(json!({"sub": "s", "entitlements": ["premium"], "exp": now - 30}));
+    let not_yet = sign(json!({"sub": "s", "entitlements": ["premium"], "exp": now + 600, "nbf": now + 500}));
+    for t in [&just_expired, &not_yet] {
+        let res = access(&app, slug, &reader(), Some(t)).await.json();
+        assert_eq!(res["decision"], "denied");
+        assert_eq!(res["message"], "Subscribe: 1 free a month");
+    }
+    // entitlements: null is a signed-in reader with none (a lapsed subscriber).
+    let lapsed_offer = json!({"name": "L", "display_text": "Come back", "price_minor": 1, "currency": "USD", "duration_months": 1, "eligibility": ["lapsed"], "status": "active"});
+    let (_, _, commercial) = app.user("commercial").await;
+    assert_eq!(app.post("/api/v1/offers", Some(&commercial), lapsed_offer).await.status, 201);
+    let none = sign(json!({"sub": "s", "entitlements": null, "exp": now + 600}));
+    assert_eq!(access(&app, slug, &reader(), Some(&none)).await.json()["offer"]["display_text"], "Come back");
+
+    let m = metered(&app, &editor, &section, 1).await;
+    let me = reader();
+    assert_eq!(access(&app, &m[0], &me, None).await.json()["message"], "last one");
+    let again = access(&app, &m[0], &me, None).await.json();
+    assert_eq!(again["decision"], "metered");
+    assert_eq!(again["message"], "limit of 1 reached", "'last one' belongs to the read that used it");
+    assert_eq!(app.get("/api/v1/public/offers?context=", None).await.json()["items"].as_array().unwrap().len(), 1);
+}
