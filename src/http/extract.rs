@@ -255,3 +255,16 @@ pub fn client_ip(req: &HttpRequest, trusted_proxies: &[IpAddr]) -> Option<IpAddr
     }
     Some(peer)
 }
+
+/// The reader id from `X-Reader-Id`: a UUID (not nil or max), in its canonical form;
+/// `None` without the header, 422 when it is malformed.
+pub fn reader_id(req: &HttpRequest) -> Result<Option<String>, ApiError> {
+    let Some(value) = req.headers().get("x-reader-id") else { return Ok(None) };
+    value
+        .to_str()
+        .ok()
+        .and_then(|v| uuid::Uuid::try_parse(v.trim()).ok())
+        .filter(|u| !u.is_nil() && !u.is_max())
+        .map(|u| Some(u.hyphenated().to_string()))
+        .ok_or_else(|| ApiError::invalid("X-Reader-Id", "must be a UUID (not the nil UUID)"))
+}

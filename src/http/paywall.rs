@@ -12,7 +12,7 @@ use crate::auth::{AdminOnly, Authenticated, Commercial};
 use crate::domain::paywall::{Eligibility, Messages, OfferSpec, OfferStatus, PaywallSettings, Period};
 use crate::error::ApiError;
 use crate::http::conditional::{RequireIfMatch, public_json_until};
-use crate::http::extract::{ApiJson, ApiQuery};
+use crate::http::extract::{ApiJson, ApiQuery, reader_id};
 use crate::http::public::{PublicArticleResponse, public_article_response};
 use crate::http::{non_null, nullable, pagination, time, versioned, with_location};
 use crate::service::paywall::{self, Decision, Offer, OfferPatch};
@@ -480,14 +480,7 @@ pub async fn request_access(
     state: web::Data<AppState>,
     slug: web::Path<String>,
 ) -> Result<HttpResponse, ApiError> {
-    let reader = req
-        .headers()
-        .get("x-reader-id")
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| uuid::Uuid::try_parse(v.trim()).ok())
-        .filter(|u| !u.is_nil() && !u.is_max())
-        .map(|u| u.hyphenated().to_string())
-        .ok_or_else(|| ApiError::invalid("X-Reader-Id", "must be the reader's UUID"))?;
+    let reader = reader_id(&req)?.ok_or_else(|| ApiError::invalid("X-Reader-Id", "is required: the reader's UUID"))?;
     let token = req
         .headers()
         .get(header::AUTHORIZATION)

@@ -11,7 +11,7 @@ use crate::auth::{Authenticated, Editors, Newsroom};
 use crate::domain::poll::{Answer, PollSpec, PollState, QuestionKind, QuestionSpec, ResultsVisibility, csv_cell};
 use crate::error::ApiError;
 use crate::http::conditional::{RequireIfMatch, public_json_until};
-use crate::http::extract::{ApiJson, ApiQuery, client_ip};
+use crate::http::extract::{ApiJson, ApiQuery, client_ip, reader_id};
 use crate::http::{non_null, nullable, pagination, time, versioned, with_location};
 use crate::service::polls::{self, Poll, PollPatch, PublicPoll, Results};
 use crate::state::AppState;
@@ -559,18 +559,6 @@ impl From<PublicPoll> for PublicPollResponse {
             results: p.results.map(ResultsResponse::from),
         }
     }
-}
-
-/// The reader id from `X-Reader-Id`: a UUID, in its canonical form; malformed is 422.
-fn reader_id(req: &HttpRequest) -> Result<Option<String>, ApiError> {
-    let Some(value) = req.headers().get("x-reader-id") else { return Ok(None) };
-    value
-        .to_str()
-        .ok()
-        .and_then(|v| uuid::Uuid::try_parse(v.trim()).ok())
-        .filter(|u| !u.is_nil() && !u.is_max())
-        .map(|u| Some(u.hyphenated().to_string()))
-        .ok_or_else(|| ApiError::invalid("X-Reader-Id", "must be a UUID (not the nil UUID)"))
 }
 
 /// A poll with its state, and its results when visibility allows (`X-Reader-Id` tells

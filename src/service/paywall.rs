@@ -433,7 +433,9 @@ pub async fn delete_offer(state: &AppState, id: String, if_match: IfMatch) -> Re
                 let row = paywall_db::find_offer(c, &id)?.ok_or_else(not_found)?;
                 if_match.check(row.version)?;
                 if !paywall_db::delete_offer_if_version(c, &id, row.version)? {
-                    return Err(ApiError::PreconditionFailed { current_etag: etag(row.version + 1) });
+                    // Changed meanwhile: answer with the version that is there now.
+                    let current = paywall_db::find_offer(c, &id)?.ok_or_else(not_found)?;
+                    return Err(ApiError::PreconditionFailed { current_etag: etag(current.version) });
                 }
                 Ok(())
             })

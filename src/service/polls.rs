@@ -293,7 +293,9 @@ pub async fn delete(state: &AppState, id: String, if_match: IfMatch) -> Result<(
                     ));
                 }
                 if !poll_db::delete_if_version(c, &id, row.version)? {
-                    return Err(ApiError::PreconditionFailed { current_etag: etag(row.version + 1) });
+                    // Changed meanwhile: answer with the version that is there now.
+                    let current = poll_db::find(c, &id)?.ok_or_else(not_found)?;
+                    return Err(ApiError::PreconditionFailed { current_etag: etag(current.version) });
                 }
                 Ok(())
             })
