@@ -419,6 +419,7 @@ pub async fn restore_article(
 /// The body of actions that take no fields: none at all, `null` or `{}`.
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
+#[schema(example = json!({}))]
 pub struct EmptyRequest {}
 
 async fn act(

@@ -2,9 +2,13 @@
 //! error responses every operation can give (added by one rule, so no handler can
 //! forget one). Paths come from the handlers' `#[utoipa::path]` as they are mounted.
 
-use serde_json::json;
+use std::collections::{BTreeMap, BTreeSet};
+
+use serde_json::{Value, json};
 use utoipa::openapi::path::{Operation, ParameterIn};
+use utoipa::openapi::schema::{AdditionalProperties, Discriminator, Object, OneOfBuilder, Schema};
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
+use utoipa::openapi::server::ServerBuilder;
 use utoipa::openapi::{ContentBuilder, OpenApi as OpenApiDoc, Ref, RefOr, ResponseBuilder};
 use utoipa::{Modify, OpenApi};
 
@@ -35,10 +39,27 @@ pub const BEARER: &str = "bearerAuth";
 )]
 pub struct ApiDoc;
 
-/// Applies what needs the collected paths: the security scheme and standard errors.
+/// Applies what needs the collected paths: the server, the security scheme (and an
+/// explicit empty requirement on public operations), the standard errors, the tagged
+/// body-block unions and the request examples.
 pub fn finish(api: &mut OpenApiDoc) {
+    api.servers = Some(vec![
+        ServerBuilder::new().url("/").description(Some("The Masthead instance serving this document.")).build(),
+    ]);
     SecurityScheme_.modify(api);
     StandardErrors.modify(api);
+    TaggedBlocks.modify(api);
+    RequestExamples.modify(api);
+}
+
+/// Every operation of the collected paths, mutably.
+fn operations(api: &mut OpenApiDoc) -> impl Iterator<Item = (&String, &mut Operation)> {
+    api.paths.paths.iter_mut().flat_map(|(path, item)| {
+        [&mut item.get, &mut item.post, &mut item.put, &mut item.patch, &mut item.delete]
+            .into_iter()
+            .flatten()
+            .map(move |op| (path, op))
+    })
 }
 
 #[allow(non_camel_case_types)]
@@ -46,6 +67,10 @@ struct SecurityScheme_;
 
 impl Modify for SecurityScheme_ {
     fn modify(&self, openapi: &mut OpenApiDoc) {
+        // Public operations say so: an empty requirement, rather than none at all.
+        for (_, op) in operations(openapi) {
+            op.security.get_or_insert_with(Vec::new);
+        }
         let components = openapi.components.get_or_insert_with(Default::default);
         components.add_security_scheme(
             BEARER,
@@ -85,21 +110,22 @@ struct StandardErrors;
 
 impl Modify for StandardErrors {
     fn modify(&self, openapi: &mut OpenApiDoc) {
+        let mut used = BTreeSet::new();
+        for (path, op) in operations(openapi) {
+            add_standard(op, path != "/healthz");
+            used.extend(op.responses.responses.values().filter_map(|r| match r {
+                RefOr::Ref(r) => r.ref_location.rsplit('/').next().map(str::to_string),
+                RefOr::T(_) => None,
+            }));
+        }
+        // Only the shared responses some operation refers to (no unused components).
         let components = openapi.components.get_or_insert_with(Default::default);
-        for (status, name, description, _) in STANDARD {
+        for (status, name, description, _) in STANDARD.iter().filter(|(_, name, ..)| used.contains(*name)) {
             let response = ResponseBuilder::new()
                 .description(*description)
                 .content("application/problem+json", problem_content(status))
                 .build();
             components.responses.insert((*name).to_string(), RefOr::T(response));
-        }
-        for (path, item) in openapi.paths.paths.iter_mut() {
-            let uses_db = path != "/healthz";
-            for op in
-                [&mut item.get, &mut item.post, &mut item.put, &mut item.patch, &mut item.delete].into_iter().flatten()
-            {
-                add_standard(op, uses_db);
-            }
         }
     }
 }
@@ -156,5 +182,119 @@ fn problem_content(status: &str) -> utoipa::openapi::Content {
 fn reference(op: &mut Operation, status: &str) {
     if let Some((_, name, _, _)) = STANDARD.iter().find(|(s, ..)| *s == status) {
         op.responses.responses.entry(status.to_string()).or_insert_with(|| RefOr::Ref(Ref::from_response_name(*name)));
+    }
+}
+
+/// Body blocks are tagged by `type`. Each variant of `Block` becomes a named schema
+/// (`ParagraphBlock`, `PollBlock`...), and both unions, `Block` (as editors write it)
+/// and `PublicBodyBlock` (as readers get it, embeds resolved), are a `oneOf` with a
+/// discriminator on `type`, so generated clients get tagged unions.
+struct TaggedBlocks;
+
+impl Modify for TaggedBlocks {
+    fn modify(&self, openapi: &mut OpenApiDoc) {
+        let Some(components) = openapi.components.as_mut() else { return };
+        let Some(RefOr::T(Schema::OneOf(block))) = components.schemas.get_mut("Block") else { return };
+        let mut variants = Vec::new();
+        for item in block.items.iter_mut() {
+            let Some(tag) = tag_of(item) else { continue };
+            let name = format!("{}Block", pascal(&tag));
+            let mut schema = std::mem::replace(item, RefOr::Ref(Ref::from_schema_name(&name)));
+            // `Block` denies unknown fields (serde's `deny_unknown_fields`).
+            if let RefOr::T(Schema::Object(object)) = &mut schema {
+                object.additional_properties = Some(Box::new(AdditionalProperties::FreeForm(false)));
+            }
+            variants.push((tag, name, schema));
+        }
+        block.discriminator = Some(discriminator(variants.iter().map(|(tag, name, _)| (tag.as_str(), name.as_str()))));
+
+        // Readers never get a bare poll or sponsored reference: those are resolved.
+        let resolved = [("poll", "ResolvedPollBlock"), ("sponsored", "ResolvedSponsoredBlock")];
+        let public: Vec<(&str, &str)> = variants
+            .iter()
+            .map(|(tag, name, _)| {
+                let resolved = resolved.iter().find(|(t, _)| t == tag).map(|(_, n)| *n);
+                (tag.as_str(), resolved.unwrap_or(name.as_str()))
+            })
+            .collect();
+        let description = match components.schemas.get("PublicBodyBlock") {
+            Some(RefOr::T(Schema::OneOf(one))) => one.description.clone(),
+            _ => None,
+        };
+        let mut union = OneOfBuilder::new().description(description).discriminator(Some(discriminator(public.clone())));
+        for (_, name) in &public {
+            union = union.item(Ref::from_schema_name(*name));
+        }
+        components.schemas.insert("PublicBodyBlock".to_string(), union.into());
+        for (tag, name) in resolved {
+            if let Some(RefOr::T(Schema::Object(object))) = components.schemas.get_mut(name) {
+                if let Some(RefOr::T(Schema::Object(kind))) = object.properties.get_mut("type") {
+                    kind.enum_values = Some(vec![Value::from(tag)]);
+                }
+            }
+        }
+        for (_, name, schema) in variants {
+            components.schemas.insert(name, schema);
+        }
+    }
+}
+
+/// The single value an object variant's `type` property is restricted to.
+fn tag_of(schema: &RefOr<Schema>) -> Option<String> {
+    let RefOr::T(Schema::Object(Object { properties, .. })) = schema else { return None };
+    let Some(RefOr::T(Schema::Object(kind))) = properties.get("type") else { return None };
+    match kind.enum_values.as_deref() {
+        Some([Value::String(tag)]) => Some(tag.clone()),
+        _ => None,
+    }
+}
+
+fn pascal(tag: &str) -> String {
+    let mut chars = tag.chars();
+    chars.next().map(|c| c.to_uppercase().chain(chars).collect()).unwrap_or_default()
+}
+
+fn discriminator<'a>(mapping: impl IntoIterator<Item = (&'a str, &'a str)>) -> Discriminator {
+    Discriminator::with_mapping(
+        "type",
+        mapping.into_iter().map(|(tag, name)| (tag.to_string(), format!("#/components/schemas/{name}"))),
+    )
+}
+
+/// Each JSON request body shows an example: the one its schema carries (for an
+/// optional body, `oneOf` the schema and `null`, the schema's).
+struct RequestExamples;
+
+impl Modify for RequestExamples {
+    fn modify(&self, openapi: &mut OpenApiDoc) {
+        let examples: BTreeMap<String, Value> = openapi
+            .components
+            .iter()
+            .flat_map(|c| c.schemas.iter())
+            .filter_map(|(name, schema)| match schema {
+                RefOr::T(Schema::Object(Object { example: Some(example), .. })) => {
+                    Some((format!("#/components/schemas/{name}"), example.clone()))
+                }
+                _ => None,
+            })
+            .collect();
+        for (_, op) in operations(openapi) {
+            let Some(RefOr::T(body)) = op.request_body.as_mut() else { continue };
+            for content in body.content.values_mut() {
+                let RefOr::T(content) = content else { continue };
+                if content.example.is_some() {
+                    continue;
+                }
+                let location = match &content.schema {
+                    Some(RefOr::Ref(r)) => Some(r.ref_location.clone()),
+                    Some(RefOr::T(Schema::OneOf(one))) => one.items.iter().find_map(|i| match i {
+                        RefOr::Ref(r) => Some(r.ref_location.clone()),
+                        RefOr::T(_) => None,
+                    }),
+                    _ => None,
+                };
+                content.example = location.and_then(|l| examples.get(&l).cloned());
+            }
+        }
     }
 }

@@ -62,8 +62,16 @@ fn every_operation_is_fully_described() {
         for status in ["400", "500"] {
             assert!(responses.contains_key(status), "{at}: {status} undocumented");
         }
-        let secured = op.get("security").and_then(Value::as_array).is_some_and(|s| !s.is_empty());
-        if secured {
+        // Security is declared on every operation: the bearer token, or explicitly none
+        // (the public delivery API, health, and the token endpoints themselves).
+        let security = op["security"].as_array().unwrap_or_else(|| panic!("{at}: security undeclared"));
+        let public = path.starts_with("/api/v1/public/")
+            || ["/healthz", "/readyz", "/api/v1/auth/login", "/api/v1/auth/refresh", "/api/v1/auth/logout"]
+                .contains(&path.as_str());
+        if public {
+            assert!(security.is_empty(), "{at}: a public operation declares security");
+        } else {
+            assert_eq!(security, &vec![json!({"bearerAuth": []})], "{at}: not secured by the bearer token");
             assert!(responses.contains_key("401"), "{at}: 401 undocumented");
         }
         if op.get("requestBody").is_some() {
@@ -72,6 +80,7 @@ fn every_operation_is_fully_described() {
             }
             let content = &op["requestBody"]["content"]["application/json"];
             assert!(content.get("schema").is_some(), "{at}: request body without schema");
+            assert!(content["example"].is_object(), "{at}: request body without an example");
         }
         for (status, response) in responses {
             if status.starts_with('4') || status.starts_with('5') {
@@ -92,6 +101,55 @@ fn every_operation_is_fully_described() {
                     p["name"]
                 );
             }
+        }
+    }
+}
+
+#[test]
+fn the_document_lints_clean_by_construction() {
+    let spec = spec();
+    assert!(spec["servers"].as_array().is_some_and(|s| !s.is_empty()), "no servers");
+    // Every shared response component is used by some operation.
+    let text = spec.to_string();
+    for name in spec["components"]["responses"].as_object().unwrap().keys() {
+        assert!(text.contains(&format!("#/components/responses/{name}\"")), "unused response component {name}");
+    }
+    // Every $ref points at something that exists.
+    for found in text.split("\"$ref\":\"#/components/").skip(1) {
+        let target = &found[..found.find('"').unwrap()];
+        let (kind, name) = target.split_once('/').unwrap();
+        assert!(spec["components"][kind].get(name).is_some(), "dangling $ref {target}");
+    }
+}
+
+#[test]
+fn enumerations_are_enums_and_block_unions_are_discriminated() {
+    let spec = spec();
+    let schemas = &spec["components"]["schemas"];
+    for (name, values) in [
+        ("Status", &["draft", "in_review", "scheduled", "published", "archived"][..]),
+        ("Role", &["admin", "editor", "writer", "commercial"]),
+        ("Access", &["free", "metered", "premium"]),
+        ("QuestionKind", &["single_choice", "multiple_choice", "free_text"]),
+    ] {
+        assert_eq!(schemas[name]["enum"], json!(values), "{name}");
+    }
+    let written = ["paragraph", "heading", "image", "quote", "list", "embed", "poll", "sponsored"];
+    for (union, resolved) in [("Block", false), ("PublicBodyBlock", true)] {
+        let schema = &schemas[union];
+        let variants = schema["oneOf"].as_array().unwrap_or_else(|| panic!("{union} is not a oneOf"));
+        assert_eq!(variants.len(), written.len(), "{union}");
+        assert_eq!(schema["discriminator"]["propertyName"], "type", "{union}");
+        let mapping = schema["discriminator"]["mapping"].as_object().unwrap();
+        for tag in written {
+            let target = mapping[tag].as_str().unwrap();
+            assert!(variants.iter().any(|v| v["$ref"] == target), "{union}: {tag} maps outside the oneOf");
+            let name = target.rsplit('/').next().unwrap();
+            let variant = &schemas[name];
+            assert_eq!(variant["properties"]["type"]["enum"], json!([tag]), "{union}: {name}");
+            assert!(variant["required"].as_array().unwrap().contains(&json!("type")), "{union}: {name}");
+            let embed = tag == "poll" || tag == "sponsored";
+            assert_eq!(name.starts_with("Resolved"), resolved && embed, "{union}: {tag} -> {name}");
         }
     }
 }
