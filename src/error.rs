@@ -29,7 +29,7 @@ impl FieldError {
 #[derive(Debug, Clone, Serialize, ToSchema)]
 #[schema(example = json!({
     "type": "urn:masthead:problem:validation_failed",
-    "title": "Unprocessable Content",
+    "title": "Unprocessable Entity",
     "status": 422,
     "detail": "The request body has 1 invalid field.",
     "instance": "/api/v1/users",

@@ -5,11 +5,11 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use serde_json::{Value, json};
-use utoipa::openapi::path::{Operation, ParameterIn};
-use utoipa::openapi::schema::{AdditionalProperties, Discriminator, Object, OneOfBuilder, Schema};
+use utoipa::openapi::path::{Operation, ParameterBuilder, ParameterIn};
+use utoipa::openapi::schema::{AdditionalProperties, Discriminator, Object, ObjectBuilder, OneOfBuilder, Schema, Type};
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::openapi::server::ServerBuilder;
-use utoipa::openapi::{ContentBuilder, OpenApi as OpenApiDoc, Ref, RefOr, ResponseBuilder};
+use utoipa::openapi::{ContentBuilder, OpenApi as OpenApiDoc, Ref, RefOr, Required, ResponseBuilder};
 use utoipa::{Modify, OpenApi};
 
 use crate::error::{FieldError, Problem};
@@ -144,8 +144,19 @@ fn add_standard(op: &mut Operation, uses_db: bool) {
     if op.request_body.is_some() {
         wanted.extend(["413", "415", "422"]);
     }
-    if has_query {
+    if has_query || has_header(op, "X-Reader-Id") {
         wanted.push("422");
+    }
+    // Conditional GETs take If-None-Match (the 304 is theirs).
+    if op.responses.responses.contains_key("304") && !has_header(op, "If-None-Match") {
+        let parameter = ParameterBuilder::new()
+            .name("If-None-Match")
+            .parameter_in(ParameterIn::Header)
+            .required(Required::False)
+            .description(Some("An ETag from an earlier answer: 304 without a body while it still holds."))
+            .schema(Some(ObjectBuilder::new().schema_type(Type::String)))
+            .build();
+        op.parameters.get_or_insert_with(Vec::new).push(RefOr::T(parameter));
     }
     for status in wanted {
         reference(op, status);
@@ -159,6 +170,13 @@ fn add_standard(op: &mut Operation, uses_db: bool) {
             }
         }
     }
+}
+
+fn has_header(op: &Operation, name: &str) -> bool {
+    op.parameters
+        .iter()
+        .flatten()
+        .any(|p| matches!(p, RefOr::T(p) if p.parameter_in == ParameterIn::Header && p.name.eq_ignore_ascii_case(name)))
 }
 
 fn problem_content(status: &str) -> utoipa::openapi::Content {

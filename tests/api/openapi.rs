@@ -93,6 +93,15 @@ fn every_operation_is_fully_described() {
                 assert!(response["headers"].get("Location").is_some(), "{at}: 201 without Location");
             }
         }
+        let header = |name: &str| {
+            op["parameters"].as_array().is_some_and(|ps| ps.iter().any(|p| p["in"] == "header" && p["name"] == name))
+        };
+        if responses.contains_key("304") {
+            assert!(header("If-None-Match"), "{at}: 304 without an If-None-Match parameter");
+        }
+        if header("X-Reader-Id") {
+            assert!(responses.contains_key("422"), "{at}: a malformed X-Reader-Id's 422 undocumented");
+        }
         if let Some(params) = op.get("parameters").and_then(Value::as_array) {
             for p in params {
                 assert!(
