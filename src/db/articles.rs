@@ -418,6 +418,11 @@ pub fn find_live_by_slug(conn: &mut DbConnection, slug: &str, now: NaiveDateTime
     live(articles::table.into_boxed(), now).filter(articles::slug.eq(slug.to_string())).first(conn).optional()
 }
 
+/// A live article by its id.
+pub fn find_live(conn: &mut DbConnection, id: &str, now: NaiveDateTime) -> QueryResult<Option<ArticleRow>> {
+    live(articles::table.into_boxed(), now).filter(articles::id.eq(id.to_string())).first(conn).optional()
+}
+
 #[cfg(test)]
 mod tests {
     #[test]

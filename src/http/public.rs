@@ -204,6 +204,28 @@ pub async fn get_public_article(
     }
 }
 
+/// One live article by id: the same answer as by slug, for frontends that keep ids.
+#[utoipa::path(
+    tag = "public", operation_id = "getPublicArticleById", params(("id" = String, Path, description = "The article's id.")),
+    responses(
+        (status = 200, description = "The article.", body = PublicArticleResponse,
+            headers(("ETag" = String, description = "Changes when the article changes."),
+                    ("Cache-Control" = String, description = "public, max-age=..."))),
+        (status = 304, description = "Not modified (If-None-Match matched)."),
+        (status = 404, description = "No live article has this id."),
+    )
+)]
+#[get("/public/articles/by-id/{id}")]
+pub async fn get_public_article_by_id(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    id: web::Path<String>,
+) -> Result<HttpResponse, ApiError> {
+    let article = public::by_id(&state, id.into_inner()).await?;
+    let (body, expires_in) = public_article_response(&article, state.clock.now());
+    public_json_until(&req, state.settings.public_max_age, expires_in, &body)
+}
+
 /// The public representation of an article, and, when it carries sponsored blocks,
 /// the seconds until the first of them ends (no cache may keep it longer).
 pub fn public_article_response(article: &PublicArticle, now: DateTime<Utc>) -> (PublicArticleResponse, Option<i64>) {

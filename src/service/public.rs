@@ -181,6 +181,20 @@ pub enum Lookup {
     Moved(String),
 }
 
+/// A live article by its id (ids never change, so nothing ever moves).
+pub async fn by_id(state: &AppState, id: String) -> Result<PublicArticle, ApiError> {
+    let now = state.clock.now();
+    state
+        .db
+        .run(move |conn| {
+            let row =
+                article_db::find_live(conn, &id, db::to_db_time(now))?.ok_or_else(|| ApiError::not_found("Article"))?;
+            let body = site_preview(conn)?;
+            to_public(conn, vec![row], now, body)?.pop().ok_or_else(|| ApiError::not_found("Article"))
+        })
+        .await
+}
+
 pub async fn by_slug(state: &AppState, slug: String) -> Result<Lookup, ApiError> {
     let now = state.clock.now();
     state

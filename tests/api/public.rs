@@ -18,7 +18,7 @@ async fn nothing_unpublished_leaks_through_any_public_path() {
     let section = app.section(&editor, json!({"name": "Politics"})).await;
     let secret = |headline: &str| json!({"headline": headline, "section_id": section, "tags": ["secret"], "body": [{"type": "paragraph", "text": "zebracorn plans"}]});
     // One article in each state that must stay invisible.
-    app.article(&editor, secret("Draft story")).await;
+    let draft = app.article(&editor, secret("Draft story")).await;
     let review = app.article(&editor, secret("Review story")).await;
     app.action(&editor, &review, "submit", None).await;
     let scheduled = app.article(&editor, secret("Scheduled story")).await;
@@ -42,14 +42,30 @@ async fn nothing_unpublished_leaks_through_any_public_path() {
         let res = app.get(&format!("/api/v1/public/articles/{slug}"), None).await;
         res.assert_problem(404, "not_found");
     }
+    for article in [&draft, &review, &scheduled, &archived, &trashed, &unpublished] {
+        let res = app.get(&format!("/api/v1/public/articles/by-id/{}", article["id"].as_str().unwrap()), None).await;
+        res.assert_problem(404, "not_found");
+    }
     for query in ["", "?tag=secret", "?section=politics", "?q=zebracorn", "?q=story", "?limit=100"] {
         let res = app.get(&format!("/api/v1/public/articles{query}"), None).await;
         assert_eq!(res.status, 200);
         assert!(slugs(&res.json()).is_empty(), "{query}: {}", String::from_utf8_lossy(&res.body));
     }
-    // And the one published article is there.
-    app.published(&editor, json!({"headline": "Live story", "section_id": section})).await;
+    // And the one published article is there, by slug and by id alike.
+    let live = app.published(&editor, json!({"headline": "Live story", "section_id": section})).await;
     assert_eq!(slugs(&app.get("/api/v1/public/articles", None).await.json()), ["live-story"]);
+    let by_slug = app.get("/api/v1/public/articles/live-story", None).await;
+    let by_id = app.get(&format!("/api/v1/public/articles/by-id/{}", live["id"].as_str().unwrap()), None).await;
+    assert_eq!((by_slug.status, by_id.status), (200, 200));
+    assert_eq!(by_slug.json(), by_id.json());
+    assert_eq!(by_slug.header("etag"), by_id.header("etag"));
+    // A slug of "by-id" is still an ordinary slug.
+    app.get("/api/v1/public/articles/by-id", None).await.assert_problem(404, "not_found");
+    // Both routes of that shape answer by method: no article has id or slug `access`/`by-id`.
+    app.get("/api/v1/public/articles/by-id/access", None).await.assert_problem(404, "not_found");
+    let reader = [("x-reader-id", "0193a1b2-c3d4-7e5f-8a9b-0c1d2e3f4a5b")];
+    let res = app.send_with(Method::POST, "/api/v1/public/articles/by-id/access", None, None, &reader).await;
+    res.assert_problem(404, "not_found");
 }
 
 #[actix_web::test]
