@@ -59,7 +59,6 @@ where
             .service(articles::restore_revision)
             .service(public::list_public_articles)
             .service(public::get_public_article)
-            .service(public::get_public_article_by_id)
             .service(sponsored::list_sponsored)
             .service(sponsored::create_sponsored)
             .service(sponsored::get_sponsored)

@@ -50,6 +50,7 @@ pub fn finish(api: &mut OpenApiDoc) {
     StandardErrors.modify(api);
     TaggedBlocks.modify(api);
     RequestExamples.modify(api);
+    ResponseExamples.modify(api);
 }
 
 /// Every operation of the collected paths, mutably.
@@ -314,5 +315,116 @@ impl Modify for RequestExamples {
                 content.example = location.and_then(|l| examples.get(&l).cloned());
             }
         }
+    }
+}
+
+/// Each JSON success response shows an example: its schema's own, or one composed from
+/// the examples of the schemas it is made of (a page of articles is a page holding the
+/// article example), with plain values where a field has none.
+struct ResponseExamples;
+
+impl Modify for ResponseExamples {
+    fn modify(&self, openapi: &mut OpenApiDoc) {
+        let schemas = openapi
+            .components
+            .as_ref()
+            .and_then(|c| serde_json::to_value(&c.schemas).ok())
+            .and_then(|v| v.as_object().cloned())
+            .unwrap_or_default();
+        for (_, op) in operations(openapi) {
+            for (status, response) in op.responses.responses.iter_mut() {
+                let RefOr::T(response) = response else { continue };
+                if !status.starts_with('2') {
+                    continue;
+                }
+                for content in response.content.values_mut() {
+                    let RefOr::T(content) = content else { continue };
+                    if content.example.is_some() || !content.examples.is_empty() {
+                        continue;
+                    }
+                    let Some(schema) = content.schema.as_ref().and_then(|s| serde_json::to_value(s).ok()) else {
+                        continue;
+                    };
+                    content.example = Some(compose_example(&schemas, &schema, "", &mut Vec::new()));
+                }
+            }
+        }
+    }
+}
+
+/// An example value for `schema`: its own example, else one built from its parts.
+/// `name` is the property it fills (ids get an id, times a time); `path` holds the
+/// schemas being composed, so a recursive one (a section's children) stops at once.
+fn compose_example(
+    schemas: &serde_json::Map<String, Value>,
+    schema: &Value,
+    name: &str,
+    path: &mut Vec<String>,
+) -> Value {
+    if let Some(example) = schema.get("example") {
+        return example.clone();
+    }
+    if let Some(target) = schema.get("$ref").and_then(Value::as_str) {
+        let name_of = target.rsplit('/').next().unwrap_or_default().to_string();
+        if path.contains(&name_of) {
+            return Value::Null;
+        }
+        let Some(schema) = schemas.get(&name_of) else { return Value::Null };
+        path.push(name_of);
+        let example = compose_example(schemas, schema, name, path);
+        path.pop();
+        return example;
+    }
+    if let Some(first) = schema.get("enum").and_then(Value::as_array).and_then(|e| e.first()) {
+        return first.clone();
+    }
+    for key in ["oneOf", "anyOf"] {
+        if let Some(items) = schema.get(key).and_then(Value::as_array) {
+            let chosen = items.iter().find(|i| i.get("type") != Some(&json!("null")));
+            return chosen.map(|i| compose_example(schemas, i, name, path)).unwrap_or(Value::Null);
+        }
+    }
+    if let Some(parts) = schema.get("allOf").and_then(Value::as_array) {
+        let mut merged = serde_json::Map::new();
+        for part in parts {
+            if let Value::Object(fields) = compose_example(schemas, part, name, path) {
+                merged.extend(fields);
+            }
+        }
+        return Value::Object(merged);
+    }
+    let kind = match schema.get("type") {
+        Some(Value::String(t)) => t.as_str(),
+        Some(Value::Array(types)) => types.iter().filter_map(Value::as_str).find(|t| *t != "null").unwrap_or("null"),
+        _ if schema.get("properties").is_some() => "object",
+        _ => "null",
+    };
+    match kind {
+        "object" => Value::Object(
+            schema
+                .get("properties")
+                .and_then(Value::as_object)
+                .into_iter()
+                .flatten()
+                .map(|(field, s)| (field.clone(), compose_example(schemas, s, field, path)))
+                .collect(),
+        ),
+        // A recursive item (null) makes an empty list.
+        "array" => match schema.get("items").map(|items| compose_example(schemas, items, name, path)) {
+            Some(Value::Null) | None => json!([]),
+            Some(item) => json!([item]),
+        },
+        "integer" => schema.get("minimum").cloned().unwrap_or(json!(1)),
+        "number" => json!(42.5),
+        "boolean" => json!(true),
+        "string" => match schema.get("format").and_then(Value::as_str) {
+            Some("date-time") => json!("2026-11-27T09:30:00Z"),
+            Some("date") => json!("2026-11-27"),
+            _ if name == "id" || name.ends_with("_id") || name.ends_with("_ids") => {
+                json!("0193a1b2-c3d4-7e5f-8a9b-0c1d2e3f4a5b")
+            }
+            _ => json!(name.replace('_', " ")),
+        },
+        _ => Value::Null,
     }
 }

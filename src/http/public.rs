@@ -173,9 +173,10 @@ pub async fn list_public_articles(
     public_json(&req, state.settings.public_max_age, &page)
 }
 
-/// One live article by slug. A former slug answers 301 to the current one.
+/// One live article by slug (or by id). A former slug answers 301 to the current one.
 #[utoipa::path(
-    tag = "public", operation_id = "getPublicArticle", params(("slug" = String, Path, description = "The article's slug.")),
+    tag = "public", operation_id = "getPublicArticle",
+    params(("slug" = String, Path, description = "The article's slug, or its id: both give the same answer.")),
     responses(
         (status = 200, description = "The article.", body = PublicArticleResponse,
             headers(("ETag" = String, description = "Changes when the article changes."),
@@ -183,7 +184,7 @@ pub async fn list_public_articles(
         (status = 301, description = "The article moved to a new slug.",
             headers(("Location" = String, description = "The article's current URL."))),
         (status = 304, description = "Not modified (If-None-Match matched)."),
-        (status = 404, description = "No live article has this slug."),
+        (status = 404, description = "No live article has this slug or id."),
     )
 )]
 #[get("/public/articles/{slug}")]
@@ -202,28 +203,6 @@ pub async fn get_public_article(
             public_json_until(&req, state.settings.public_max_age, expires_in, &body)
         }
     }
-}
-
-/// One live article by id: the same answer as by slug, for frontends that keep ids.
-#[utoipa::path(
-    tag = "public", operation_id = "getPublicArticleById", params(("id" = String, Path, description = "The article's id.")),
-    responses(
-        (status = 200, description = "The article.", body = PublicArticleResponse,
-            headers(("ETag" = String, description = "Changes when the article changes."),
-                    ("Cache-Control" = String, description = "public, max-age=..."))),
-        (status = 304, description = "Not modified (If-None-Match matched)."),
-        (status = 404, description = "No live article has this id."),
-    )
-)]
-#[get("/public/articles/by-id/{id}")]
-pub async fn get_public_article_by_id(
-    req: HttpRequest,
-    state: web::Data<AppState>,
-    id: web::Path<String>,
-) -> Result<HttpResponse, ApiError> {
-    let article = public::by_id(&state, id.into_inner()).await?;
-    let (body, expires_in) = public_article_response(&article, state.clock.now());
-    public_json_until(&req, state.settings.public_max_age, expires_in, &body)
 }
 
 /// The public representation of an article, and, when it carries sponsored blocks,

@@ -181,27 +181,20 @@ pub enum Lookup {
     Moved(String),
 }
 
-/// A live article by its id (ids never change, so nothing ever moves).
-pub async fn by_id(state: &AppState, id: String) -> Result<PublicArticle, ApiError> {
-    let now = state.clock.now();
-    state
-        .db
-        .run(move |conn| {
-            let row =
-                article_db::find_live(conn, &id, db::to_db_time(now))?.ok_or_else(|| ApiError::not_found("Article"))?;
-            let body = site_preview(conn)?;
-            to_public(conn, vec![row], now, body)?.pop().ok_or_else(|| ApiError::not_found("Article"))
-        })
-        .await
-}
-
+/// A live article by its slug or, failing that, by its id (the same answer either
+/// way); a former slug of a live article gives its current slug.
 pub async fn by_slug(state: &AppState, slug: String) -> Result<Lookup, ApiError> {
     let now = state.clock.now();
     state
         .db
         .run(move |conn| {
             let at = db::to_db_time(now);
-            if let Some(row) = article_db::find_live_by_slug(conn, &slug, at)? {
+            let live = match article_db::find_live_by_slug(conn, &slug, at)? {
+                Some(row) => Some(row),
+                None if uuid::Uuid::try_parse(&slug).is_ok() => article_db::find_live(conn, &slug, at)?,
+                None => None,
+            };
+            if let Some(row) = live {
                 let body = site_preview(conn)?;
                 let article =
                     to_public(conn, vec![row], now, body)?.pop().ok_or_else(|| ApiError::not_found("Article"))?;

@@ -89,6 +89,11 @@ fn every_operation_is_fully_described() {
                         == "#/components/schemas/Problem";
                 assert!(problem, "{at}: {status} is not a problem response");
             }
+            if status.starts_with('2') {
+                for (media, content) in response["content"].as_object().into_iter().flatten() {
+                    assert!(content.get("example").is_some(), "{at}: {status} {media} without an example");
+                }
+            }
             if status == "201" {
                 assert!(response["headers"].get("Location").is_some(), "{at}: 201 without Location");
             }
