@@ -114,7 +114,7 @@ pub fn parse_json<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
     if let Some(path) = nul_path(&value, String::new()) {
         return Err(ApiError::invalid(path, "must not contain control characters"));
     }
-    serde_path_to_error::deserialize(value).map_err(|err| {
+    serde_path_to_error::deserialize(crate::http::strict::Strict(value)).map_err(|err| {
         let path = err.path().to_string();
         let (field, message) = describe_data_error(&path, &err.into_inner().to_string());
         ApiError::Validation(vec![FieldError::new(field, message)])

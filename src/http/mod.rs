@@ -15,6 +15,7 @@ pub mod public;
 pub mod routing;
 pub mod sections;
 pub mod sponsored;
+pub mod strict;
 pub mod users;
 
 use actix_web::dev::{ServiceFactory, ServiceRequest};

@@ -125,3 +125,26 @@ async fn reader_ids_offer_contexts_and_ranges_are_declared() {
     assert_eq!(res.assert_problem(422, "validation_failed")["errors"][0]["field"], "context");
     assert_eq!(app.get("/api/v1/public/offers?context=", None).await.status, 200);
 }
+
+/// A nested object sent as an array was read positionally (`"seo": [null, null]`
+/// created an article with an empty SEO block): objects are only objects now.
+#[actix_web::test]
+async fn arrays_are_not_objects() {
+    let app = TestApp::spawn().await;
+    let admin = app.admin_token().await;
+    let section = app.section(&admin, json!({"name": "Asia"})).await;
+    for (field, value) in [
+        ("seo", json!([null, null])),
+        ("hero_image", json!(["https://images.example.org/a.jpg"])),
+        ("seo", json!(["A title"])),
+    ] {
+        let mut body = json!({"headline": "Arrays are not objects", "section_id": section});
+        body[field] = value;
+        let res = app.post("/api/v1/articles", Some(&admin), body).await;
+        let problem = res.assert_problem(422, "validation_failed");
+        assert!(problem["errors"][0]["field"].as_str().unwrap().starts_with(field), "{problem}");
+    }
+    let res =
+        app.post("/api/v1/sections", Some(&admin), json!({"name": "Europe", "description": null, "position": 1})).await;
+    assert_eq!(res.status, 201, "{}", String::from_utf8_lossy(&res.body));
+}
