@@ -106,18 +106,39 @@ fn payload_error(err: &actix_web::Error, limit: usize) -> ApiError {
 /// scalars are refused (serde would read an array positionally, skipping field
 /// names), and so is a NUL anywhere in a string.
 pub fn parse_json<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
-    let value: serde_json::Value = serde_json::from_slice(bytes).map_err(|e| malformed(&e))?;
+    let mut value: serde_json::Value = serde_json::from_slice(bytes).map_err(|e| malformed(&e))?;
+    integral_floats_as_integers(&mut value);
     if !value.is_object() {
         return Err(ApiError::invalid("body", "must be a JSON object"));
     }
     if let Some(path) = nul_path(&value, String::new()) {
         return Err(ApiError::invalid(path, "must not contain control characters"));
     }
-    serde_path_to_error::deserialize(value).map_err(|err| {
+    serde_path_to_error::deserialize(crate::http::strict::Strict(value)).map_err(|err| {
         let path = err.path().to_string();
         let (field, message) = describe_data_error(&path, &err.into_inner().to_string());
         ApiError::Validation(vec![FieldError::new(field, message)])
     })
+}
+
+/// JSON has one number type: `3.0` is the integer 3 (JSON Schema counts it as an
+/// `integer` too), but serde refuses a float for an `i64`. Numbers with no fractional
+/// part that fit an `i64` are made integers before deserialising; others stay floats.
+fn integral_floats_as_integers(value: &mut serde_json::Value) {
+    match value {
+        serde_json::Value::Number(n) if !n.is_i64() && !n.is_u64() => {
+            if let Some(f) = n.as_f64() {
+                // The range check is on floats: i64::MAX as f64 rounds up to 2^63.
+                #[allow(clippy::cast_possible_truncation, clippy::cast_precision_loss)]
+                if f.fract() == 0.0 && f >= i64::MIN as f64 && f < i64::MAX as f64 {
+                    *value = serde_json::Value::from(f as i64);
+                }
+            }
+        }
+        serde_json::Value::Array(items) => items.iter_mut().for_each(integral_floats_as_integers),
+        serde_json::Value::Object(map) => map.values_mut().for_each(integral_floats_as_integers),
+        _ => {}
+    }
 }
 
 /// The path of the first string (or key) holding a NUL character.

@@ -7,6 +7,7 @@ pub mod conditional;
 pub mod extract;
 pub mod health;
 pub mod openapi;
+pub mod openapi_rules;
 pub mod pagination;
 pub mod paywall;
 pub mod polls;
@@ -14,6 +15,7 @@ pub mod public;
 pub mod routing;
 pub mod sections;
 pub mod sponsored;
+pub mod strict;
 pub mod users;
 
 use actix_web::dev::{ServiceFactory, ServiceRequest};
@@ -97,6 +99,7 @@ pub fn openapi_document() -> utoipa::openapi::OpenApi {
     let app = actix_web::App::new().into_utoipa_app().openapi(openapi::ApiDoc::openapi());
     let (_, mut api) = routes(app).split_for_parts();
     openapi::finish(&mut api);
+    openapi_rules::apply(&mut api);
     api
 }
 

@@ -29,6 +29,7 @@ use crate::state::AppState;
 }))]
 pub struct PaywallBody {
     /// Free metered articles per period (0..=1000).
+    #[schema(minimum = 0, maximum = 1000)]
     pub quota: i64,
     /// Always `month`: a calendar month, UTC.
     pub period: Period,
@@ -36,6 +37,7 @@ pub struct PaywallBody {
     #[serde(default)]
     pub counted_section_ids: Option<Vec<String>>,
     /// Blocks shown publicly of gated articles that name no number.
+    #[schema(minimum = 0, maximum = 50)]
     pub default_preview_blocks: i64,
     /// Omitted: the defaults.
     #[serde(default)]
@@ -156,8 +158,10 @@ fn offer_response(status: StatusCode, offer: Offer) -> HttpResponse {
 pub struct CreateOfferRequest {
     pub name: String,
     pub display_text: String,
+    #[schema(minimum = 0, maximum = 1_000_000_000)]
     pub price_minor: i64,
     pub currency: String,
+    #[schema(minimum = 1, maximum = 120)]
     pub duration_months: i64,
     #[serde(default)]
     pub trial: bool,
@@ -182,13 +186,13 @@ pub struct UpdateOfferRequest {
     #[schema(value_type = String)]
     pub display_text: Option<String>,
     #[serde(default, deserialize_with = "non_null")]
-    #[schema(value_type = i64)]
+    #[schema(value_type = i64, minimum = 0, maximum = 1_000_000_000)]
     pub price_minor: Option<i64>,
     #[serde(default, deserialize_with = "non_null")]
     #[schema(value_type = String)]
     pub currency: Option<String>,
     #[serde(default, deserialize_with = "non_null")]
-    #[schema(value_type = i64)]
+    #[schema(value_type = i64, minimum = 1, maximum = 120)]
     pub duration_months: Option<i64>,
     #[serde(default, deserialize_with = "non_null")]
     #[schema(value_type = bool)]
@@ -399,6 +403,7 @@ pub struct PublicOfferList {
 pub struct PublicOffersQuery {
     /// Only offers for this situation (`anonymous`, `metered_out`, `trial_expired`,
     /// `lapsed`); empty or absent: all.
+    #[param(pattern = "^(anonymous|metered_out|trial_expired|lapsed)?$")]
     pub context: Option<String>,
 }
 
@@ -466,12 +471,13 @@ pub struct AccessResponse {
     tag = "public", operation_id = "requestArticleAccess",
     params(
         ("slug" = String, Path, description = "The article's slug."),
-        ("X-Reader-Id" = String, Header, description = "The reader's UUID, kept by the frontend."),
+        ("X-Reader-Id" = String, Header, format = "uuid", description = "The reader's UUID, kept by the frontend."),
         ("Authorization" = Option<String>, Header, description = "Optional `Bearer <reader token>` from the publisher's subscription system."),
     ),
     responses(
         (status = 200, description = "The decision.", body = AccessResponse),
         (status = 404, description = "No live article has this slug."),
+        (status = 422, description = "X-Reader-Id is missing or not a UUID."),
     )
 )]
 #[post("/public/articles/{slug}/access")]

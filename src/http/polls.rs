@@ -135,6 +135,7 @@ pub struct QuestionInput {
     /// Multiple choice: at most this many (default: all). Single choice: 1.
     pub max_choices: Option<i64>,
     /// Free text: the longest answer in characters (default 500, at most 5000).
+    #[schema(minimum = 1, maximum = 5000)]
     pub max_length: Option<i64>,
     /// Default `true`.
     pub required: Option<bool>,
@@ -171,6 +172,7 @@ fn specs(qs: Vec<QuestionInput>) -> Vec<QuestionSpec> {
 pub struct CreatePollRequest {
     pub title: String,
     pub intro: Option<String>,
+    #[schema(min_items = 1, max_items = 20)]
     pub questions: Vec<QuestionInput>,
     #[schema(value_type = Option<String>, format = DateTime)]
     pub opens_at: Option<DateTime<Utc>>,
@@ -193,7 +195,7 @@ pub struct UpdatePollRequest {
     #[schema(value_type = Option<String>)]
     pub intro: Option<Option<String>>,
     #[serde(default, deserialize_with = "non_null")]
-    #[schema(value_type = Vec<QuestionInput>)]
+    #[schema(value_type = Vec<QuestionInput>, min_items = 1, max_items = 20)]
     pub questions: Option<Vec<QuestionInput>>,
     #[serde(default, deserialize_with = "nullable")]
     #[schema(value_type = Option<String>, format = DateTime)]
@@ -567,7 +569,7 @@ impl From<PublicPoll> for PublicPollResponse {
     tag = "public", operation_id = "getPublicPoll",
     params(
         ("id" = String, Path, description = "The poll's id."),
-        ("X-Reader-Id" = Option<String>, Header, description = "The reader's UUID, kept by the frontend."),
+        ("X-Reader-Id" = Option<String>, Header, format = "uuid", nullable = false, description = "The reader's UUID, kept by the frontend."),
     ),
     responses(
         (status = 200, description = "The poll.", body = PublicPollResponse,
@@ -629,7 +631,7 @@ pub struct RespondRequest {
     tag = "public", operation_id = "respondToPoll",
     params(
         ("id" = String, Path, description = "The poll's id."),
-        ("X-Reader-Id" = String, Header, description = "The reader's UUID, kept by the frontend."),
+        ("X-Reader-Id" = String, Header, format = "uuid", description = "The reader's UUID, kept by the frontend."),
     ),
     request_body = RespondRequest,
     responses(

@@ -16,6 +16,7 @@ mod public;
 mod review2;
 mod review3;
 mod review4;
+mod schemathesis_findings;
 mod sections;
 mod sponsored;
 mod tokens;

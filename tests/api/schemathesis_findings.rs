@@ -1,0 +1,152 @@
+//! What schemathesis (tests/schemathesis/run) found, each kept from coming back: server
+//! behaviour over HTTP, and the contract the spec must state for generated requests to
+//! be answered as it says.
+
+use actix_web::http::Method;
+use serde_json::{Value, json};
+
+use crate::common::TestApp;
+
+fn spec() -> Value {
+    serde_json::from_str(&masthead::http::openapi_json()).unwrap()
+}
+
+/// JSON has one number type and JSON Schema counts `3.0` as an integer: the server
+/// takes integral floats for integer fields (it answered 422 "invalid type: floating
+/// point"), and still refuses fractions.
+#[actix_web::test]
+async fn integral_floats_are_integers() {
+    let app = TestApp::spawn().await;
+    let admin = app.admin_token().await;
+    let res = app.post("/api/v1/sections", Some(&admin), json!({"name": "Asia", "position": 3.0})).await;
+    assert_eq!(res.status, 201, "{}", String::from_utf8_lossy(&res.body));
+    let section = res.json();
+    assert_eq!(section["position"], 3);
+    let id = section["id"].as_str().unwrap();
+    let res = app
+        .send_with(
+            Method::PATCH,
+            &format!("/api/v1/sections/{id}"),
+            Some(&admin),
+            Some(json!({"position": -0.0})),
+            &[("if-match", "\"1\"")],
+        )
+        .await;
+    assert_eq!(res.status, 200, "{}", String::from_utf8_lossy(&res.body));
+    assert_eq!(res.json()["position"], 0);
+
+    let offer = json!({"name": "Trial", "display_text": "Try 3 months for $9", "price_minor": 900.0,
+        "currency": "USD", "duration_months": 3e0, "eligibility": ["anonymous"]});
+    let res = app.post("/api/v1/offers", Some(&admin), offer).await;
+    assert_eq!(res.status, 201, "{}", String::from_utf8_lossy(&res.body));
+    assert_eq!(res.json()["price_minor"], 900);
+    assert_eq!(res.json()["duration_months"], 3);
+
+    let res = app.post("/api/v1/sections", Some(&admin), json!({"name": "Europe", "position": 2.5})).await;
+    assert_eq!(res.assert_problem(422, "validation_failed")["errors"][0]["field"], "position");
+    let res = app.post("/api/v1/sections", Some(&admin), json!({"name": "Europe", "position": 1e300})).await;
+    assert_eq!(res.assert_problem(422, "validation_failed")["errors"][0]["field"], "position");
+}
+
+/// Request bodies reject unknown fields, body blocks included: every object a request
+/// body uses says `additionalProperties: false` (generated blocks with extra keys were
+/// answered 422). A resolved embed then matches exactly one public block schema.
+#[test]
+fn request_objects_are_closed_and_resolved_embeds_are_unambiguous() {
+    let spec = spec();
+    let schemas = &spec["components"]["schemas"];
+    // The union's variants are named schemas (`ParagraphBlock`...).
+    let variants: Vec<&serde_json::Value> = schemas["Block"]["oneOf"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|v| &schemas[v["$ref"].as_str().unwrap().rsplit('/').next().unwrap()])
+        .collect();
+    for variant in &variants {
+        assert_eq!(variant["additionalProperties"], false, "{variant}");
+    }
+    for name in ["CreateArticleRequest", "UpdateArticleRequest", "Image", "Seo", "QuestionInput", "Answer", "Cta"] {
+        assert_eq!(schemas[name]["additionalProperties"], false, "{name}");
+    }
+    // A resolved poll block carries `poll`, which the plain `poll` block does not allow.
+    let poll_block = variants.iter().find(|v| v["properties"]["type"]["enum"][0] == "poll").unwrap();
+    assert!(poll_block["properties"].get("poll").is_none());
+    assert!(schemas["ResolvedPollBlock"]["required"].as_array().unwrap().contains(&json!("poll")));
+}
+
+/// Text in bodies and query parameters rejects control characters; the spec says so
+/// with a pattern (schema-valid generated text with U+0084 was answered 422).
+#[actix_web::test]
+async fn control_characters_are_declared_where_they_are_refused() {
+    let spec = spec();
+    let pattern = masthead::http::openapi_rules::NO_CONTROL_CHARACTERS;
+    let schemas = &spec["components"]["schemas"];
+    assert_eq!(schemas["CreateArticleRequest"]["properties"]["headline"]["pattern"], pattern);
+    assert_eq!(schemas["Answer"]["properties"]["text"]["pattern"], pattern);
+    let params = spec["paths"]["/api/v1/public/articles"]["get"]["parameters"].as_array().unwrap();
+    for name in ["section", "tag", "author", "q", "cursor"] {
+        let p = params.iter().find(|p| p["name"] == name).unwrap();
+        assert_eq!(p["schema"]["pattern"], pattern, "{name}");
+    }
+
+    let app = TestApp::spawn().await;
+    let res = app.get("/api/v1/public/articles?tag=a%C2%84b", None).await;
+    assert_eq!(res.assert_problem(422, "validation_failed")["errors"][0]["field"], "tag");
+    let admin = app.admin_token().await;
+    let res = app.post("/api/v1/sections", Some(&admin), json!({"name": "A\u{84}B"})).await;
+    assert_eq!(res.assert_problem(422, "validation_failed")["errors"][0]["field"], "name");
+}
+
+/// `X-Reader-Id` is a UUID (a header, never `null`), and the access endpoint declares
+/// the 422 it gives without one; `context` of the public offers is one of the
+/// situations; numeric settings state their ranges.
+#[actix_web::test]
+async fn reader_ids_offer_contexts_and_ranges_are_declared() {
+    let spec = spec();
+    let access = &spec["paths"]["/api/v1/public/articles/{slug}/access"]["post"];
+    assert!(access["responses"].get("422").is_some());
+    for (path, method) in [
+        ("/api/v1/public/articles/{slug}/access", "post"),
+        ("/api/v1/public/polls/{id}", "get"),
+        ("/api/v1/public/polls/{id}/responses", "post"),
+    ] {
+        let params = spec["paths"][path][method]["parameters"].as_array().unwrap();
+        let reader = params.iter().find(|p| p["name"] == "X-Reader-Id").unwrap();
+        assert_eq!(reader["schema"], json!({"type": "string", "format": "uuid"}), "{path}");
+    }
+    let schemas = &spec["components"]["schemas"];
+    assert_eq!(schemas["PaywallBody"]["properties"]["quota"]["maximum"], 1000);
+    assert_eq!(schemas["PaywallBody"]["properties"]["default_preview_blocks"]["maximum"], 50);
+    assert_eq!(schemas["CreateOfferRequest"]["properties"]["duration_months"]["minimum"], 1);
+    assert_eq!(schemas["CreatePollRequest"]["properties"]["questions"]["maxItems"], 20);
+
+    let app = TestApp::spawn().await;
+    let res = app.post("/api/v1/public/articles/nope/access", None, json!({})).await;
+    assert_eq!(res.assert_problem(422, "validation_failed")["errors"][0]["field"], "X-Reader-Id");
+    let res = app.get("/api/v1/public/offers?context=everyone", None).await;
+    assert_eq!(res.assert_problem(422, "validation_failed")["errors"][0]["field"], "context");
+    assert_eq!(app.get("/api/v1/public/offers?context=", None).await.status, 200);
+}
+
+/// A nested object sent as an array was read positionally (`"seo": [null, null]`
+/// created an article with an empty SEO block): objects are only objects now.
+#[actix_web::test]
+async fn arrays_are_not_objects() {
+    let app = TestApp::spawn().await;
+    let admin = app.admin_token().await;
+    let section = app.section(&admin, json!({"name": "Asia"})).await;
+    for (field, value) in [
+        ("seo", json!([null, null])),
+        ("hero_image", json!(["https://images.example.org/a.jpg"])),
+        ("seo", json!(["A title"])),
+    ] {
+        let mut body = json!({"headline": "Arrays are not objects", "section_id": section});
+        body[field] = value;
+        let res = app.post("/api/v1/articles", Some(&admin), body).await;
+        let problem = res.assert_problem(422, "validation_failed");
+        assert!(problem["errors"][0]["field"].as_str().unwrap().starts_with(field), "{problem}");
+    }
+    let res =
+        app.post("/api/v1/sections", Some(&admin), json!({"name": "Europe", "description": null, "position": 1})).await;
+    assert_eq!(res.status, 201, "{}", String::from_utf8_lossy(&res.body));
+}
