@@ -50,9 +50,13 @@ pub enum ListStyle {
     Number,
 }
 
+// Deserialised from a JSON object only: serde's internally tagged enums also take an
+// array, read positionally (`["paragraph", "text"]` was a paragraph; found by
+// schemathesis), so the derived code (`remote = "Self"`) is reached through
+// `ObjectOnly`, which asks for a map.
 /// One block of an article body, tagged by `type`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
-#[serde(tag = "type", rename_all = "snake_case", deny_unknown_fields)]
+#[serde(remote = "Self", tag = "type", rename_all = "snake_case", deny_unknown_fields)]
 pub enum Block {
     /// A paragraph (inline HTML: a[href], em, strong, br).
     Paragraph { text: String },
@@ -86,6 +90,40 @@ pub enum Block {
     Poll { poll_id: String },
     /// A sponsored-content block, resolved inline (with its label) while it is live.
     Sponsored { block_id: String },
+}
+
+impl Serialize for Block {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        Block::serialize(self, serializer)
+    }
+}
+
+impl<'de> Deserialize<'de> for Block {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        Block::deserialize(ObjectOnly(deserializer))
+    }
+}
+
+/// A deserializer that reads whatever is asked of it as a map (`deserialize_map`), so
+/// that a JSON array is refused where an object is expected.
+struct ObjectOnly<D>(D);
+
+impl<'de, D: serde::Deserializer<'de>> serde::Deserializer<'de> for ObjectOnly<D> {
+    type Error = D::Error;
+
+    fn deserialize_any<V: serde::de::Visitor<'de>>(self, visitor: V) -> Result<V::Value, D::Error> {
+        self.0.deserialize_map(visitor)
+    }
+
+    fn is_human_readable(&self) -> bool {
+        self.0.is_human_readable()
+    }
+
+    serde::forward_to_deserialize_any! {
+        bool i8 i16 i32 i64 i128 u8 u16 u32 u64 u128 f32 f64 char str string bytes byte_buf
+        option unit unit_struct newtype_struct seq tuple tuple_struct map struct enum
+        identifier ignored_any
+    }
 }
 
 /// Search-engine fields.

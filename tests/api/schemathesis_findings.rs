@@ -150,3 +150,31 @@ async fn arrays_are_not_objects() {
         app.post("/api/v1/sections", Some(&admin), json!({"name": "Europe", "description": null, "position": 1})).await;
     assert_eq!(res.status, 201, "{}", String::from_utf8_lossy(&res.body));
 }
+
+/// A body block sent as an array (`["paragraph", "text"]`) was read positionally and
+/// accepted as a paragraph: serde's internally tagged enums take sequences. A block is
+/// only an object now, in articles and sponsored blocks alike.
+#[actix_web::test]
+async fn blocks_are_objects() {
+    let app = TestApp::spawn().await;
+    let admin = app.admin_token().await;
+    let section = app.section(&admin, json!({"name": "Asia"})).await;
+    for block in [json!(["paragraph", "A paragraph"]), json!(["heading", "A heading", 2]), json!([])] {
+        let body = json!({"headline": "Blocks are objects", "section_id": section,
+            "body": [{"type": "paragraph", "text": "Fine."}, block]});
+        let res = app.post("/api/v1/articles", Some(&admin), body).await;
+        let problem = res.assert_problem(422, "validation_failed");
+        assert_eq!(problem["errors"][0]["field"], "body[1]", "{problem}");
+    }
+    let sponsored = json!({"title": "Ports", "sponsor_name": "Northwind", "label": "Sponsored Content",
+        "disclosure": "This content was commissioned by Northwind.", "body": [["paragraph", "Ports."]],
+        "placement": "article_inline"});
+    let res = app.post("/api/v1/sponsored", Some(&admin), sponsored).await;
+    assert_eq!(res.assert_problem(422, "validation_failed")["errors"][0]["field"], "body[0]");
+
+    let body = json!({"headline": "Blocks are objects", "section_id": section,
+        "body": [{"type": "paragraph", "text": "Fine."}, {"type": "heading", "text": "Sub", "level": 2}]});
+    let res = app.post("/api/v1/articles", Some(&admin), body).await;
+    assert_eq!(res.status, 201, "{}", String::from_utf8_lossy(&res.body));
+    assert_eq!(res.json()["body"][1], json!({"type": "heading", "text": "Sub", "level": 2}));
+}
