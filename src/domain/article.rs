@@ -338,11 +338,13 @@ pub fn plain_text(html: &str) -> String {
     PLAIN.clean(html).to_string()
 }
 
+/// `http://` or `https://` (any case), then at least one character, none of them
+/// whitespace or a control character (`openapi_rules::HTTP_URL` says the same).
 fn is_http_url(url: &str) -> bool {
-    let lower = url.to_ascii_lowercase();
-    (lower.starts_with("https://") || lower.starts_with("http://"))
-        && url.len() > "http://".len() + 1
-        && !url.chars().any(|c| c.is_whitespace() || c.is_control())
+    let rest = ["http://", "https://"].into_iter().find_map(|scheme| {
+        url.get(..scheme.len()).filter(|s| s.eq_ignore_ascii_case(scheme)).map(|_| &url[scheme.len()..])
+    });
+    rest.is_some_and(|rest| !rest.is_empty()) && !url.chars().any(|c| c.is_whitespace() || c.is_control())
 }
 
 fn check_url(errors: &mut Errors, field: &str, url: &str) {
@@ -532,10 +534,13 @@ impl Content {
         self.author_ids.retain(|a| seen.insert(a.clone()));
         let mut tags = Vec::new();
         for (i, tag) in self.tags.iter().enumerate() {
-            let tag = tag.trim().to_lowercase();
-            if let Some(problem) = line_problem(&tag, 1, MAX_TAG_CHARS) {
+            // Checked as written (the spec's maxLength), kept trimmed and lower-cased.
+            if let Some(problem) = line_problem(tag, 1, MAX_TAG_CHARS) {
                 errors.add(&format!("tags[{i}]"), problem);
-            } else if !tags.contains(&tag) {
+                continue;
+            }
+            let tag = tag.trim().to_lowercase();
+            if !tags.contains(&tag) {
                 tags.push(tag);
             }
         }
