@@ -31,6 +31,7 @@ pub const DEFAULT_PREVIEW_BLOCKS: i64 = 3;
 #[serde(deny_unknown_fields)]
 pub struct Image {
     /// http(s) URL of the image.
+    #[schema(example = "https://images.example.org/seoul.jpg")]
     pub url: String,
     /// The caption under the photo (inline HTML: a, em, strong, br).
     #[serde(default)]
@@ -135,6 +136,7 @@ pub struct Seo {
     #[serde(default)]
     pub description: Option<String>,
     #[serde(default)]
+    #[schema(example = "https://example.org/world/seoul-and-tokyo")]
     pub canonical_url: Option<String>,
 }
 

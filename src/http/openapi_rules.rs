@@ -19,6 +19,10 @@
 //!   server checks of them (utoipa cannot attach constraints to a `Vec<String>`'s items,
 //!   and a pattern is kept here once rather than as a literal per struct).
 //!
+//! - a sponsored block's body takes the article blocks but polls and sponsored blocks
+//!   (`domain::sponsored`): its request schemas name [`SPONSORED_BODY_BLOCK`], `Block`
+//!   without those two.
+//!
 //! Found by schemathesis (tests/schemathesis): without them, schema-valid requests were
 //! answered 422.
 
@@ -100,6 +104,9 @@ const PATTERN_FIELDS: &[(&str, &str, &str)] = &[
 
 const SCHEMA_REF: &str = "#/components/schemas/";
 
+/// The union of the blocks a sponsored block's body may hold.
+pub const SPONSORED_BODY_BLOCK: &str = "SponsoredBodyBlock";
+
 pub fn apply(api: &mut OpenApi) {
     let mut roots: Vec<String> = Vec::new();
     for item in api.paths.paths.values_mut() {
@@ -118,6 +125,7 @@ pub fn apply(api: &mut OpenApi) {
     }
     // Components reached from request bodies, transitively.
     let Some(components) = api.components.as_mut() else { return };
+    sponsored_body(components);
     for (name, property, max) in ITEM_RULES {
         let item = match property_of(components, name, property) {
             Schema::Array(array) => match &mut array.items {
@@ -165,6 +173,34 @@ fn query_parameters(op: &mut Operation) {
             if is_free_string(object) {
                 object.pattern = Some(NO_CONTROL_CHARACTERS.to_string());
             }
+        }
+    }
+}
+
+/// Adds [`SPONSORED_BODY_BLOCK`] (`Block` without the poll and sponsored blocks, which
+/// cannot sit inside a sponsored block) and makes the sponsored requests' bodies use it.
+fn sponsored_body(components: &mut utoipa::openapi::Components) {
+    let excluded = [format!("{SCHEMA_REF}PollBlock"), format!("{SCHEMA_REF}SponsoredBlock")];
+    let Some(RefOr::T(Schema::OneOf(block))) = components.schemas.get("Block") else {
+        panic!("openapi_rules: Block is not a oneOf")
+    };
+    let mut union = block.clone();
+    union.items.retain(|item| !matches!(item, RefOr::Ref(r) if excluded.contains(&r.ref_location)));
+    assert_eq!(union.items.len() + 2, block.items.len(), "openapi_rules: Block lost its poll or sponsored variant");
+    if let Some(discriminator) = union.discriminator.as_mut() {
+        discriminator.mapping.retain(|_, target| !excluded.contains(target));
+    }
+    union.description =
+        Some("One block of a sponsored block's body: an article body block, but not a poll or sponsored block.".into());
+    components.schemas.insert(SPONSORED_BODY_BLOCK.to_string(), RefOr::T(Schema::OneOf(union)));
+    for name in ["CreateSponsoredRequest", "UpdateSponsoredRequest"] {
+        match property_of(components, name, "body") {
+            Schema::Array(array) => {
+                array.items = ArrayItems::RefOrSchema(Box::new(RefOr::Ref(utoipa::openapi::Ref::from_schema_name(
+                    SPONSORED_BODY_BLOCK,
+                ))));
+            }
+            _ => panic!("openapi_rules: {name}.body is not an array"),
         }
     }
 }

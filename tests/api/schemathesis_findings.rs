@@ -298,3 +298,33 @@ async fn patterns_state_what_the_server_checks() {
         assert_eq!(res.status == 201, matches(EMAIL, email), "{i} {email:?}: {}", res.status);
     }
 }
+
+/// A sponsored block's body cannot hold polls or sponsored blocks; the spec said it
+/// took every article block (such schema-valid bodies were answered 422).
+#[actix_web::test]
+async fn sponsored_bodies_declare_their_blocks() {
+    let spec = spec();
+    let schemas = &spec["components"]["schemas"];
+    let union = masthead::http::openapi_rules::SPONSORED_BODY_BLOCK;
+    for name in ["CreateSponsoredRequest", "UpdateSponsoredRequest"] {
+        assert_eq!(schemas[name]["properties"]["body"]["items"]["$ref"], format!("#/components/schemas/{union}"));
+    }
+    let variants: Vec<&str> =
+        schemas[union]["oneOf"].as_array().unwrap().iter().map(|v| v["$ref"].as_str().unwrap()).collect();
+    assert_eq!(variants.len(), 6, "{variants:?}");
+    assert!(!variants.iter().any(|v| v.ends_with("/PollBlock") || v.ends_with("/SponsoredBlock")));
+    assert!(schemas[union]["discriminator"]["mapping"].get("poll").is_none());
+
+    let app = TestApp::spawn().await;
+    let admin = app.admin_token().await;
+    let res = app
+        .post(
+            "/api/v1/sponsored",
+            Some(&admin),
+            json!({"title": "Ports", "sponsor_name": "Northwind", "label": "Sponsored Content",
+                "disclosure": "This content was commissioned by Northwind.", "placement": "article_inline",
+                "body": [{"type": "poll", "poll_id": "0190a000-0000-7000-8000-000000000001"}]}),
+        )
+        .await;
+    assert_eq!(res.assert_problem(422, "validation_failed")["errors"][0]["field"], "body[0].type");
+}
