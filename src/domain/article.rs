@@ -31,6 +31,7 @@ pub const DEFAULT_PREVIEW_BLOCKS: i64 = 3;
 #[serde(deny_unknown_fields)]
 pub struct Image {
     /// http(s) URL of the image.
+    #[schema(example = "https://images.example.org/seoul.jpg")]
     pub url: String,
     /// The caption under the photo (inline HTML: a, em, strong, br).
     #[serde(default)]
@@ -50,9 +51,13 @@ pub enum ListStyle {
     Number,
 }
 
+// Deserialised from a JSON object only: serde's internally tagged enums also take an
+// array, read positionally (`["paragraph", "text"]` was a paragraph; found by
+// schemathesis), so the derived code (`remote = "Self"`) is reached through
+// `ObjectOnly`, which asks for a map.
 /// One block of an article body, tagged by `type`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
-#[serde(tag = "type", rename_all = "snake_case", deny_unknown_fields)]
+#[serde(remote = "Self", tag = "type", rename_all = "snake_case", deny_unknown_fields)]
 pub enum Block {
     /// A paragraph (inline HTML: a[href], em, strong, br).
     Paragraph { text: String },
@@ -88,6 +93,40 @@ pub enum Block {
     Sponsored { block_id: String },
 }
 
+impl Serialize for Block {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        Block::serialize(self, serializer)
+    }
+}
+
+impl<'de> Deserialize<'de> for Block {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        Block::deserialize(ObjectOnly(deserializer))
+    }
+}
+
+/// A deserializer that reads whatever is asked of it as a map (`deserialize_map`), so
+/// that a JSON array is refused where an object is expected.
+struct ObjectOnly<D>(D);
+
+impl<'de, D: serde::Deserializer<'de>> serde::Deserializer<'de> for ObjectOnly<D> {
+    type Error = D::Error;
+
+    fn deserialize_any<V: serde::de::Visitor<'de>>(self, visitor: V) -> Result<V::Value, D::Error> {
+        self.0.deserialize_map(visitor)
+    }
+
+    fn is_human_readable(&self) -> bool {
+        self.0.is_human_readable()
+    }
+
+    serde::forward_to_deserialize_any! {
+        bool i8 i16 i32 i64 i128 u8 u16 u32 u64 u128 f32 f64 char str string bytes byte_buf
+        option unit unit_struct newtype_struct seq tuple tuple_struct map struct enum
+        identifier ignored_any
+    }
+}
+
 /// Search-engine fields.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
@@ -97,6 +136,7 @@ pub struct Seo {
     #[serde(default)]
     pub description: Option<String>,
     #[serde(default)]
+    #[schema(example = "https://example.org/world/seoul-and-tokyo")]
     pub canonical_url: Option<String>,
 }
 
@@ -300,11 +340,13 @@ pub fn plain_text(html: &str) -> String {
     PLAIN.clean(html).to_string()
 }
 
+/// `http://` or `https://` (any case), then at least one character, none of them
+/// whitespace or a control character (`openapi_rules::HTTP_URL` says the same).
 fn is_http_url(url: &str) -> bool {
-    let lower = url.to_ascii_lowercase();
-    (lower.starts_with("https://") || lower.starts_with("http://"))
-        && url.len() > "http://".len() + 1
-        && !url.chars().any(|c| c.is_whitespace() || c.is_control())
+    let rest = ["http://", "https://"].into_iter().find_map(|scheme| {
+        url.get(..scheme.len()).filter(|s| s.eq_ignore_ascii_case(scheme)).map(|_| &url[scheme.len()..])
+    });
+    rest.is_some_and(|rest| !rest.is_empty()) && !url.chars().any(|c| c.is_whitespace() || c.is_control())
 }
 
 fn check_url(errors: &mut Errors, field: &str, url: &str) {
@@ -494,10 +536,13 @@ impl Content {
         self.author_ids.retain(|a| seen.insert(a.clone()));
         let mut tags = Vec::new();
         for (i, tag) in self.tags.iter().enumerate() {
-            let tag = tag.trim().to_lowercase();
-            if let Some(problem) = line_problem(&tag, 1, MAX_TAG_CHARS) {
+            // Checked as written (the spec's maxLength), kept trimmed and lower-cased.
+            if let Some(problem) = line_problem(tag, 1, MAX_TAG_CHARS) {
                 errors.add(&format!("tags[{i}]"), problem);
-            } else if !tags.contains(&tag) {
+                continue;
+            }
+            let tag = tag.trim().to_lowercase();
+            if !tags.contains(&tag) {
                 tags.push(tag);
             }
         }

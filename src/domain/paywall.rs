@@ -193,7 +193,6 @@ impl OfferSpec {
         if !(0..=1_000_000_000).contains(&self.price_minor) {
             errors.add("price_minor", "must be between 0 and 1000000000");
         }
-        self.currency = self.currency.trim().to_string();
         if self.currency.len() != 3 || !self.currency.bytes().all(|b| b.is_ascii_uppercase()) {
             errors.add("currency", "must be an ISO 4217 code such as USD");
         }

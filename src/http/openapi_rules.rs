@@ -10,6 +10,19 @@
 //!   route guard in `routing`): every free string there gets [`NO_CONTROL_CHARACTERS`]
 //!   as its `pattern`.
 //!
+//! - a free string that must not be blank (`minLength: 1`: the server checks its trimmed
+//!   length, `domain::text::line_problem`) gets [`NOT_BLANK`] instead, which also says
+//!   that whitespace alone is not text;
+//! - every `date-time` in a request is range-checked (`domain::article::client_time`):
+//!   it gets [`DATE_TIME_RANGE`];
+//! - the items and fields listed in [`ITEM_RULES`] and [`PATTERN_FIELDS`] get what the
+//!   server checks of them (utoipa cannot attach constraints to a `Vec<String>`'s items,
+//!   and a pattern is kept here once rather than as a literal per struct).
+//!
+//! - a sponsored block's body takes the article blocks but polls and sponsored blocks
+//!   (`domain::sponsored`): its request schemas name [`SPONSORED_BODY_BLOCK`], `Block`
+//!   without those two.
+//!
 //! Found by schemathesis (tests/schemathesis): without them, schema-valid requests were
 //! answered 422.
 
@@ -22,7 +35,77 @@ use utoipa::openapi::{OpenApi, RefOr};
 /// A string without control characters (what `char::is_control` refuses).
 pub const NO_CONTROL_CHARACTERS: &str = "^[^\\u0000-\\u001F\\u007F-\\u009F]*$";
 
+/// A string without control characters holding at least one character that is not
+/// whitespace (`char::is_whitespace`, what `str::trim` strips: U+0009..U+000D, U+0020,
+/// U+0085, U+00A0, U+1680, U+2000..U+200A, U+2028, U+2029, U+202F, U+205F, U+3000).
+pub const NOT_BLANK: &str = "^[^\\u0000-\\u001F\\u007F-\\u009F]*\
+[^\\u0000-\\u0020\\u007F-\\u00A0\\u1680\\u2000-\\u200A\\u2028\\u2029\\u202F\\u205F\\u3000]\
+[^\\u0000-\\u001F\\u007F-\\u009F]*$";
+
+/// An http(s) URL as `domain::article::check_http_url` takes it: `http://` or
+/// `https://` (any case), then at least one character, none of them whitespace or
+/// control characters.
+pub const HTTP_URL: &str = "^[Hh][Tt][Tt][Pp][Ss]?://\
+[^\\u0000-\\u0020\\u007F-\\u00A0\\u1680\\u2000-\\u200A\\u2028\\u2029\\u202F\\u205F\\u3000]+$";
+
+/// An email address as `domain::user::check_email` takes it, after trimming
+/// (whitespace around it is dropped): a local part and a domain around one `@`, the
+/// domain not starting or ending with a dot, no whitespace or control characters.
+pub const EMAIL: &str = "^[\\u0009-\\u000D\\u0020\\u0085\\u00A0\\u1680\\u2000-\\u200A\\u2028\\u2029\\u202F\\u205F\\u3000]*\
+[^@\\u0000-\\u0020\\u007F-\\u00A0\\u1680\\u2000-\\u200A\\u2028\\u2029\\u202F\\u205F\\u3000]+\
+@[^@.\\u0000-\\u0020\\u007F-\\u00A0\\u1680\\u2000-\\u200A\\u2028\\u2029\\u202F\\u205F\\u3000]\
+(?:[^@\\u0000-\\u0020\\u007F-\\u00A0\\u1680\\u2000-\\u200A\\u2028\\u2029\\u202F\\u205F\\u3000]*\
+[^@.\\u0000-\\u0020\\u007F-\\u00A0\\u1680\\u2000-\\u200A\\u2028\\u2029\\u202F\\u205F\\u3000])?\
+[\\u0009-\\u000D\\u0020\\u0085\\u00A0\\u1680\\u2000-\\u200A\\u2028\\u2029\\u202F\\u205F\\u3000]*$";
+
+/// An ISO 4217 currency code, as `domain::paywall::OfferSpec::validate` takes it.
+pub const CURRENCY: &str = "^[A-Z]{3}$";
+
+/// The range `domain::article::client_time` accepts, 1970-01-01 to 9999-12-31 (UTC), on
+/// the date as written: a year from 1970 to 9999; on the first and last day, only an
+/// offset that keeps the instant inside (`Z`, `-hh:mm` or `+00:00` on 1970-01-01; `Z`,
+/// `+hh:mm` or `-00:00` on 9999-12-31). The rest of the syntax is `format: date-time`.
+/// (The server takes the instant in UTC, so a few times on those two days with an
+/// offset, and on 1969-12-31 with a negative one, are accepted although this says no:
+/// the spec states less than the server takes, never more.)
+pub const DATE_TIME_RANGE: &str = "^(?:\
+(?:19[89][0-9]|197[1-9]|[2-8][0-9]{3}|9[0-8][0-9]{2}|99[0-8][0-9]|999[0-8])-\
+|1970-(?:0[2-9]|1[0-2]|01-(?:0[2-9]|[12][0-9]|3[01]))\
+|9999-(?:0[1-9]|1[01]|12-(?:[0-2][0-9]|30))\
+|1970-01-01[Tt][0-9:.]*(?:[Zz]|-[0-9]{2}:[0-9]{2}|\\+00:00)$\
+|9999-12-31[Tt][0-9:.]*(?:[Zz]|\\+[0-9]{2}:[0-9]{2}|-00:00)$\
+)";
+
+/// Request arrays whose items the server checks as a line of text (not blank, at most
+/// so many characters): (schema, property, maximum characters).
+const ITEM_RULES: &[(&str, &str, usize)] = &[
+    // `domain::article::Content::validate`: tags as written.
+    ("CreateArticleRequest", "tags", crate::domain::article::MAX_TAG_CHARS),
+    ("UpdateArticleRequest", "tags", crate::domain::article::MAX_TAG_CHARS),
+    // `domain::paywall::PaywallSettings::validate`.
+    ("PaywallBody", "counted_section_ids", 100),
+];
+
+/// Request properties with a syntax of their own: (schema, property, pattern). URLs are
+/// checked by `domain::article::check_http_url` (which also limits their length).
+const PATTERN_FIELDS: &[(&str, &str, &str)] = &[
+    ("Image", "url", HTTP_URL),
+    ("ImageBlock", "url", HTTP_URL),
+    ("EmbedBlock", "url", HTTP_URL),
+    ("Seo", "canonical_url", HTTP_URL),
+    ("Cta", "url", HTTP_URL),
+    ("CreateSponsoredRequest", "logo_url", HTTP_URL),
+    ("UpdateSponsoredRequest", "logo_url", HTTP_URL),
+    ("CreateUserRequest", "email", EMAIL),
+    ("UpdateUserRequest", "email", EMAIL),
+    ("CreateOfferRequest", "currency", CURRENCY),
+    ("UpdateOfferRequest", "currency", CURRENCY),
+];
+
 const SCHEMA_REF: &str = "#/components/schemas/";
+
+/// The union of the blocks a sponsored block's body may hold.
+pub const SPONSORED_BODY_BLOCK: &str = "SponsoredBodyBlock";
 
 pub fn apply(api: &mut OpenApi) {
     let mut roots: Vec<String> = Vec::new();
@@ -42,6 +125,33 @@ pub fn apply(api: &mut OpenApi) {
     }
     // Components reached from request bodies, transitively.
     let Some(components) = api.components.as_mut() else { return };
+    sponsored_body(components);
+    for (name, property, max) in ITEM_RULES {
+        let item = match property_of(components, name, property) {
+            Schema::Array(array) => match &mut array.items {
+                ArrayItems::RefOrSchema(items) => match items.as_mut() {
+                    RefOr::T(Schema::Object(item)) => Some(item),
+                    _ => None,
+                },
+                ArrayItems::False => None,
+            },
+            _ => None,
+        };
+        let item = item.unwrap_or_else(|| panic!("openapi_rules: {name}.{property} is not an array of strings"));
+        item.min_length = Some(1);
+        item.max_length = Some(*max);
+    }
+    for (name, property, pattern) in PATTERN_FIELDS {
+        match property_of(components, name, property) {
+            Schema::Object(string) if has_type(&string.schema_type, Type::String) => {
+                string.pattern = Some((*pattern).to_string());
+                if *pattern == HTTP_URL {
+                    string.max_length = Some(crate::domain::article::MAX_URL_CHARS);
+                }
+            }
+            _ => panic!("openapi_rules: {name}.{property} is not a string"),
+        }
+    }
     let mut done = BTreeSet::new();
     while let Some(name) = roots.pop() {
         if !done.insert(name.clone()) {
@@ -67,6 +177,47 @@ fn query_parameters(op: &mut Operation) {
     }
 }
 
+/// Adds [`SPONSORED_BODY_BLOCK`] (`Block` without the poll and sponsored blocks, which
+/// cannot sit inside a sponsored block) and makes the sponsored requests' bodies use it.
+fn sponsored_body(components: &mut utoipa::openapi::Components) {
+    let excluded = [format!("{SCHEMA_REF}PollBlock"), format!("{SCHEMA_REF}SponsoredBlock")];
+    let Some(RefOr::T(Schema::OneOf(block))) = components.schemas.get("Block") else {
+        panic!("openapi_rules: Block is not a oneOf")
+    };
+    let mut union = block.clone();
+    union.items.retain(|item| !matches!(item, RefOr::Ref(r) if excluded.contains(&r.ref_location)));
+    assert_eq!(union.items.len() + 2, block.items.len(), "openapi_rules: Block lost its poll or sponsored variant");
+    if let Some(discriminator) = union.discriminator.as_mut() {
+        discriminator.mapping.retain(|_, target| !excluded.contains(target));
+    }
+    union.description =
+        Some("One block of a sponsored block's body: an article body block, but not a poll or sponsored block.".into());
+    components.schemas.insert(SPONSORED_BODY_BLOCK.to_string(), RefOr::T(Schema::OneOf(union)));
+    for name in ["CreateSponsoredRequest", "UpdateSponsoredRequest"] {
+        match property_of(components, name, "body") {
+            Schema::Array(array) => {
+                array.items = ArrayItems::RefOrSchema(Box::new(RefOr::Ref(utoipa::openapi::Ref::from_schema_name(
+                    SPONSORED_BODY_BLOCK,
+                ))));
+            }
+            _ => panic!("openapi_rules: {name}.body is not an array"),
+        }
+    }
+}
+
+/// The schema of `property` of component `name`, which the tables above name: a
+/// missing one is a bug, found by every test that builds the document.
+fn property_of<'a>(components: &'a mut utoipa::openapi::Components, name: &str, property: &str) -> &'a mut Schema {
+    let found = match components.schemas.get_mut(name) {
+        Some(RefOr::T(Schema::Object(object))) => object.properties.get_mut(property),
+        _ => None,
+    };
+    match found {
+        Some(RefOr::T(schema)) => schema,
+        _ => panic!("openapi_rules: no property {name}.{property}"),
+    }
+}
+
 /// Applies the request rules to `schema` and what it holds; component references are
 /// collected in `refs` (applied once each by the caller).
 fn request_schema(schema: &mut RefOr<Schema>, refs: &mut Vec<String>) {
@@ -79,7 +230,11 @@ fn request_schema(schema: &mut RefOr<Schema>, refs: &mut Vec<String>) {
         RefOr::T(schema) => match schema {
             Schema::Object(object) => {
                 if is_free_string(object) {
-                    object.pattern = Some(NO_CONTROL_CHARACTERS.to_string());
+                    let not_blank = object.min_length == Some(1);
+                    object.pattern = Some(if not_blank { NOT_BLANK } else { NO_CONTROL_CHARACTERS }.to_string());
+                }
+                if is_date_time(object) {
+                    object.pattern = Some(DATE_TIME_RANGE.to_string());
                 }
                 if has_type(&object.schema_type, Type::Object) {
                     if object.additional_properties.is_none() {
@@ -108,6 +263,13 @@ fn is_free_string(object: &utoipa::openapi::schema::Object) -> bool {
     has_type(&object.schema_type, Type::String)
         && object.enum_values.is_none()
         && object.format.is_none()
+        && object.pattern.is_none()
+}
+
+fn is_date_time(object: &utoipa::openapi::schema::Object) -> bool {
+    use utoipa::openapi::schema::{KnownFormat, SchemaFormat};
+    has_type(&object.schema_type, Type::String)
+        && matches!(object.format, Some(SchemaFormat::KnownFormat(KnownFormat::DateTime)))
         && object.pattern.is_none()
 }
 

@@ -169,6 +169,8 @@ pub struct CreateOfferRequest {
     pub starts_at: Option<DateTime<Utc>>,
     #[schema(value_type = Option<String>, format = DateTime)]
     pub ends_at: Option<DateTime<Utc>>,
+    /// At least one situation.
+    #[schema(min_items = 1)]
     pub eligibility: Vec<Eligibility>,
     /// Default `draft`.
     pub status: Option<OfferStatus>,
@@ -204,7 +206,7 @@ pub struct UpdateOfferRequest {
     #[schema(value_type = Option<String>, format = DateTime)]
     pub ends_at: Option<Option<DateTime<Utc>>>,
     #[serde(default, deserialize_with = "non_null")]
-    #[schema(value_type = Vec<Eligibility>)]
+    #[schema(value_type = Vec<Eligibility>, min_items = 1)]
     pub eligibility: Option<Vec<Eligibility>>,
     #[serde(default, deserialize_with = "non_null")]
     #[schema(value_type = OfferStatus)]

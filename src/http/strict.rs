@@ -1,8 +1,8 @@
-//! A deserializer over a parsed JSON body that takes objects only as objects. serde's
-//! derived structs also accept a JSON array, read positionally (`"seo": [null, null]`
-//! became an empty SEO block): that skips the field names, and so `deny_unknown_fields`
-//! and the contract's "object" (found by schemathesis). Everything else is what
-//! `serde_json::Value` does.
+//! A deserializer over a parsed JSON body that takes objects only as objects, where a
+//! struct or a map is asked for. serde's derived structs also accept a JSON array, read
+//! positionally (`"seo": [null, null]` became an empty SEO block): that skips the field
+//! names, and so `deny_unknown_fields` and the contract's "object" (found by
+//! schemathesis). Everything else is what `serde_json::Value` does.
 
 use serde::de::{self, DeserializeSeed, IntoDeserializer, Unexpected, Visitor};
 use serde_json::{Error, Map, Value};
@@ -41,6 +41,14 @@ impl<'de> de::Deserializer<'de> for Strict {
         }
     }
 
+    fn deserialize_map<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, Error> {
+        match self.0 {
+            Value::Object(map) => visitor.visit_map(Entries { iter: map.into_iter(), value: None }),
+            Value::Array(_) => Err(de::Error::invalid_type(Unexpected::Seq, &visitor)),
+            other => other.deserialize_any(visitor),
+        }
+    }
+
     fn deserialize_newtype_struct<V: Visitor<'de>>(self, _name: &'static str, visitor: V) -> Result<V::Value, Error> {
         visitor.visit_newtype_struct(self)
     }
@@ -64,7 +72,7 @@ impl<'de> de::Deserializer<'de> for Strict {
 
     serde::forward_to_deserialize_any! {
         bool i8 i16 i32 i64 i128 u8 u16 u32 u64 u128 f32 f64 char str string
-        bytes byte_buf unit unit_struct seq tuple tuple_struct map identifier ignored_any
+        bytes byte_buf unit unit_struct seq tuple tuple_struct identifier ignored_any
     }
 }
 

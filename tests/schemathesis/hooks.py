@@ -59,4 +59,11 @@ def existing_sections(context, case, kwargs):
     if path in ("/api/v1/articles", "/api/v1/articles/{id}") and isinstance(case.body.get("section_id"), str):
         case.body["section_id"] = SECTION_ID
     if path in ("/api/v1/sections", "/api/v1/sections/{id}") and isinstance(case.body.get("parent_id"), str):
-        case.body["parent_id"] = SECTION_ID
+        # The seeded section itself cannot move under itself (409/422, rightly): its
+        # own PATCH keeps it at the top instead.
+        own = case.method == "PATCH" and isinstance(case.path_parameters, dict) and case.path_parameters.get("id") == SECTION_ID
+        case.body["parent_id"] = None if own else SECTION_ID
+    if path == "/api/v1/paywall" and isinstance(case.body.get("counted_section_ids"), list):
+        # `counted_section_ids` must name existing sections, likewise.
+        if case.body["counted_section_ids"]:
+            case.body["counted_section_ids"] = [SECTION_ID]
