@@ -1,0 +1,1098 @@
+#!/usr/bin/env python3
+"""The benchmark harness behind bench/run (issue 8). Python 3.11, stdlib only.
+
+Builds (or takes MASTHEAD_BIN), generates the news-read-v1 dataset with the vendored
+bench/workload/gen.py, loads it through the HTTP API into a fresh database, checks it,
+measures start-up, memory, the read requests with wrk (bench/workload/rotate.lua) and
+the writes (bench/writes.lua), then prints a markdown table and PASS/FAIL per target
+of issue 8. A report, not a test: it exits 0 when the measurements ran, whatever they
+showed, and non-zero only when it could not measure. See bench/README.md.
+"""
+import argparse
+import concurrent.futures
+import hashlib
+import http.client
+import json
+import os
+import random
+import re
+import shutil
+import signal
+import socket
+import statistics
+import subprocess
+import sys
+import threading
+import time
+import traceback
+from datetime import datetime, timezone
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+BENCH = ROOT / "bench"
+WORKLOAD = BENCH / "workload"
+ROTATE = WORKLOAD / "rotate.lua"
+WRITES = BENCH / "writes.lua"
+
+# workload.md: the checksums gen.py must produce for news-read-v1.
+EXPECTED_SUMS = {
+    "sections.json": "f43772098b771fd26f9ede8367e405049608d62c2b16f1b9de2d4254c3f1d732",
+    "articles.jsonl": "2e9b3f6116d48ee6dae7cdd20eff7505ef951c8e5460d664dea999ae98f8ba7f",
+}
+N_ARTICLES = 10_000
+MILLION = 1_000_000
+BODY_BYTES = 5_000
+
+ADMIN_EMAIL = "bench-admin@example.org"
+ADMIN_PASSWORD = "bench admin passphrase"
+JWT_SECRET = "masthead-bench-jwt-secret-not-for-production-0123"
+# Poll responses are limited per client address (600 a minute by default, so that one
+# address cannot stuff a poll). Every wrk connection comes from 127.0.0.1, so the default
+# would turn all but the first 600 votes of a minute into 429s and we would measure the
+# limiter, not the vote path. Raised for the benchmark only.
+VOTE_LIMIT = "1000000000"
+
+WRK_THREADS, WRK_CONNECTIONS = 2, 32
+LOAD_THREADS = 8
+
+READS = [
+    ("healthz", "/healthz", "/healthz (ceiling)"),
+    ("a", "/api/v1/public/articles/article-{n}", "(a) article by slug"),
+    ("b", "/api/v1/public/articles?section={section_slug}&limit=20", "(b) section front"),
+    ("c", "/api/v1/public/articles/{doc_id}", "(c) article by id"),
+]
+# Request (c) was first served at /public/articles/by-id/{id}; since eff3872 the article
+# answers by slug or id on one path. check_dataset picks whichever the binary serves.
+C_PATHS = ["/api/v1/public/articles/{doc_id}", "/api/v1/public/articles/by-id/{doc_id}"]
+LABELS = {key: label for key, _, label in READS}
+
+MIB = 1024 * 1024
+
+
+class Interrupted(Exception):
+    pass
+
+
+class CannotMeasure(Exception):
+    pass
+
+
+# ---------------------------------------------------------------------------------------
+# Output: everything printed is also kept in OUT/output.txt.
+
+
+class Out:
+    def __init__(self, directory: Path):
+        self.dir = directory
+        self.dir.mkdir(parents=True, exist_ok=True)
+        (self.dir / "wrk").mkdir(exist_ok=True)
+        self.file = open(self.dir / "output.txt", "w")
+
+    def say(self, *parts):
+        line = " ".join(str(p) for p in parts)
+        print(line, flush=True)
+        self.file.write(line + "\n")
+        self.file.flush()
+
+    def raw(self, name: str, text: str):
+        (self.dir / name).write_text(text)
+
+
+OUT: Out
+
+
+def say(*parts):
+    OUT.say(*parts)
+
+
+# ---------------------------------------------------------------------------------------
+# Processes we start, stopped whatever happens.
+
+STARTED: list[subprocess.Popen] = []
+
+
+def spawn(cmd, **kw) -> subprocess.Popen:
+    proc = subprocess.Popen(cmd, **kw)
+    STARTED.append(proc)
+    return proc
+
+
+def stop(proc: subprocess.Popen, timeout: float = 10):
+    if proc.poll() is None:
+        try:
+            proc.terminate()
+            proc.wait(timeout)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
+        except ProcessLookupError:
+            pass
+    if proc in STARTED:
+        STARTED.remove(proc)
+
+
+def stop_all():
+    for proc in list(reversed(STARTED)):
+        stop(proc)
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def rss_bytes(pid: int) -> int | None:
+    try:
+        with open(f"/proc/{pid}/status") as f:
+            for line in f:
+                if line.startswith("VmRSS:"):
+                    return int(line.split()[1]) * 1024
+    except OSError:
+        return None
+    return None
+
+
+class RssSampler:
+    """VmRSS of a process every 0.5 s while running; `peak` is the largest sample."""
+
+    def __init__(self, pid: int, every: float = 0.5):
+        self.pid, self.every, self.samples = pid, every, []
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, daemon=True)
+
+    def _run(self):
+        while True:
+            v = rss_bytes(self.pid)
+            if v is not None:
+                self.samples.append(v)
+            if self._stop.wait(self.every):
+                break
+
+    def __enter__(self):
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc):
+        self._stop.set()
+        self._thread.join()
+
+    @property
+    def peak(self):
+        return max(self.samples) if self.samples else None
+
+
+# ---------------------------------------------------------------------------------------
+# HTTP client (keep-alive, reconnects when the server closed the connection).
+
+
+class Api:
+    def __init__(self, port: int, token: str | None = None):
+        self.port, self.token, self.conn = port, token, None
+
+    def _connect(self):
+        self.conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=60)
+
+    def call(self, method, path, body=None, headers=None, expect=None):
+        hdrs = {"accept": "application/json"}
+        if self.token:
+            hdrs["authorization"] = f"Bearer {self.token}"
+        data = None
+        if body is not None:
+            data = json.dumps(body).encode()
+            hdrs["content-type"] = "application/json"
+        hdrs.update(headers or {})
+        for attempt in (1, 2):
+            if self.conn is None:
+                self._connect()
+            try:
+                self.conn.request(method, path, body=data, headers=hdrs)
+                res = self.conn.getresponse()
+                raw = res.read()
+                break
+            except (http.client.RemoteDisconnected, BrokenPipeError, ConnectionResetError):
+                self.conn.close()
+                self.conn = None
+                if attempt == 2:
+                    raise
+        parsed = None
+        if raw and "json" in (res.getheader("content-type") or ""):
+            parsed = json.loads(raw)
+        if expect is not None and res.status != expect:
+            raise CannotMeasure(f"{method} {path}: expected {expect}, got {res.status}: {raw[:500]!r}")
+        return res.status, res, parsed
+
+    def close(self):
+        if self.conn:
+            self.conn.close()
+
+
+def login(port: int) -> str:
+    _, _, body = Api(port).call(
+        "POST", "/api/v1/auth/login", {"email": ADMIN_EMAIL, "password": ADMIN_PASSWORD}, expect=200
+    )
+    return body["access_token"]
+
+
+# ---------------------------------------------------------------------------------------
+# The server.
+
+
+def logging_level() -> str:
+    level = os.environ.get("MASTHEAD_LOG") or os.environ.get("RUST_LOG")
+    return f"{'MASTHEAD_LOG' if os.environ.get('MASTHEAD_LOG') else 'RUST_LOG'}={level}" if level else "info (default)"
+
+
+def server_env(db_url: str, port: int) -> dict:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("MASTHEAD_")}
+    if os.environ.get("MASTHEAD_LOG"):
+        env["MASTHEAD_LOG"] = os.environ["MASTHEAD_LOG"]
+    env.update(
+        MASTHEAD_DATABASE_URL=db_url,
+        MASTHEAD_BIND=f"127.0.0.1:{port}",
+        MASTHEAD_ADMIN_EMAIL=ADMIN_EMAIL,
+        MASTHEAD_ADMIN_PASSWORD=ADMIN_PASSWORD,
+        MASTHEAD_JWT_SECRET=JWT_SECRET,
+        MASTHEAD_ACCESS_LOG="false",
+        MASTHEAD_ACCESS_TOKEN_TTL="86400",
+        MASTHEAD_VOTE_LIMIT=VOTE_LIMIT,
+    )
+    return env
+
+
+class Server:
+    def __init__(self, binary: Path, db_url: str, name: str):
+        self.binary, self.db_url, self.name = binary, db_url, name
+        self.port = free_port()
+        self.proc = None
+        self.log = None
+        self.starts = 0
+
+    def start(self) -> float:
+        """Spawns the server; returns ms from spawn to the first 2xx on /healthz."""
+        self.starts += 1
+        log = self.log = open(OUT.dir / f"server-{self.name}.log", "a")
+        log.write(f"--- start {self.starts} at {datetime.now(timezone.utc).isoformat()}\n")
+        log.flush()
+        env = server_env(self.db_url, self.port)
+        t0 = time.perf_counter()
+        self.proc = spawn(
+            [str(self.binary), "serve"], env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True
+        )
+        self.spawned_at = t0
+        deadline = t0 + 120
+        while time.perf_counter() < deadline:
+            if self.proc.poll() is not None:
+                raise CannotMeasure(
+                    f"server exited with {self.proc.returncode}; see {OUT.dir / f'server-{self.name}.log'}"
+                )
+            try:
+                conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=2)
+                conn.request("GET", "/healthz")
+                status = conn.getresponse().status
+                conn.close()
+                if 200 <= status < 300:
+                    return (time.perf_counter() - t0) * 1000
+            except OSError:
+                pass
+            time.sleep(0.002)
+        raise CannotMeasure("server did not answer /healthz within 120 s")
+
+    @property
+    def pid(self):
+        return self.proc.pid
+
+    def stop(self):
+        if self.proc:
+            stop(self.proc)
+            self.proc = None
+        if self.log:
+            self.log.close()
+            self.log = None
+
+
+# ---------------------------------------------------------------------------------------
+# Build, tools, dataset.
+
+
+def build_binary() -> Path:
+    given = os.environ.get("MASTHEAD_BIN")
+    if given:
+        path = Path(given).resolve()
+        if not os.access(path, os.X_OK):
+            raise CannotMeasure(f"MASTHEAD_BIN={given} is not an executable")
+        say(f"binary: {path} (MASTHEAD_BIN)")
+        return path
+    say("== cargo build --release")
+    res = subprocess.run(
+        ["cargo", "build", "--release", "--message-format=json-render-diagnostics"],
+        cwd=ROOT, stdout=subprocess.PIPE, text=True,
+    )
+    if res.returncode != 0:
+        raise CannotMeasure("cargo build --release failed")
+    for line in res.stdout.splitlines():
+        msg = json.loads(line)
+        if msg.get("reason") == "compiler-artifact" and msg.get("executable") and msg["target"]["name"] == "masthead":
+            say(f"binary: {msg['executable']}")
+            return Path(msg["executable"])
+    raise CannotMeasure("cargo build did not report the masthead executable")
+
+
+def ensure_wrk():
+    if shutil.which("wrk"):
+        return
+    say("== wrk not found: apt-get install -y wrk")
+    if os.geteuid() != 0:
+        raise CannotMeasure("wrk is missing; install it with: sudo apt-get install -y wrk")
+    env = dict(os.environ, DEBIAN_FRONTEND="noninteractive")
+    cmd = ["apt-get", "install", "-y", "-qq", "wrk"]
+    if subprocess.run(cmd, env=env, stdout=subprocess.DEVNULL).returncode != 0:
+        subprocess.run(["apt-get", "update", "-qq"], env=env, check=False)
+        if subprocess.run(cmd, env=env, stdout=subprocess.DEVNULL).returncode != 0:
+            raise CannotMeasure("apt-get install -y wrk failed")
+    if not shutil.which("wrk"):
+        raise CannotMeasure("wrk still missing after apt-get install")
+
+
+def sha256(path: Path) -> str:
+    h = hashlib.sha256()
+    with open(path, "rb") as f:
+        for chunk in iter(lambda: f.read(1 << 20), b""):
+            h.update(chunk)
+    return h.hexdigest()
+
+
+def make_dataset(directory: Path) -> Path:
+    say(f"== dataset news-read-v1 in {directory}")
+    t0 = time.time()
+    subprocess.run([sys.executable, str(WORKLOAD / "gen.py"), str(directory)], check=True)
+    listed = {}
+    for line in (directory / "SHA256SUMS").read_text().splitlines():
+        if line.strip():
+            digest, name = line.split()
+            listed[name] = digest
+    for name, want in EXPECTED_SUMS.items():
+        got = sha256(directory / name)
+        if listed.get(name) != want or got != want:
+            raise CannotMeasure(f"{name}: sha256 {got} (SHA256SUMS says {listed.get(name)}), expected {want}")
+    say(f"   checksums match workload.md ({time.time() - t0:.1f} s)")
+    return directory
+
+
+# ---------------------------------------------------------------------------------------
+# Loading through the API.
+
+
+def paragraphs(body: str) -> list[dict]:
+    return [{"type": "paragraph", "text": p} for p in body.split("\n\n")]
+
+
+def load_through_api(port: int, dataset: Path, idmap_path: Path):
+    t0 = time.time()
+    token = login(port)
+    admin = Api(port, token)
+    sections = json.loads((dataset / "sections.json").read_text())
+    section_ids = {}
+    for s in sections:
+        _, _, body = admin.call(
+            "POST", "/api/v1/sections", {"name": s["name"], "slug": s["slug"], "position": s["id"]}, expect=201
+        )
+        section_ids[s["id"]] = body["id"]
+    lines = (dataset / "articles.jsonl").read_text().splitlines()
+    local = threading.local()
+    clients = []
+    done = [0]
+    lock = threading.Lock()
+
+    def one(line):
+        if not hasattr(local, "api"):
+            local.api = Api(port, token)
+            with lock:
+                clients.append(local.api)
+        a = json.loads(line)
+        _, res, body = local.api.call(
+            "POST", "/api/v1/articles",
+            {
+                "headline": a["headline"],
+                "slug": a["slug"],
+                "standfirst": a["standfirst"],
+                "section_id": section_ids[a["section_id"]],
+                "body": paragraphs(a["body"]),
+            },
+            expect=201,
+        )
+        _, _, pub = local.api.call(
+            "POST", f"/api/v1/articles/{body['id']}/publish", {"publish_at": a["published_at"]},
+            headers={"if-match": res.getheader("etag")}, expect=200,
+        )
+        if pub["status"] != "published":
+            raise CannotMeasure(f"{a['slug']}: status {pub['status']} after publish")
+        with lock:
+            done[0] += 1
+            if done[0] % 2000 == 0:
+                say(f"   {done[0]} articles ({time.time() - t0:.0f} s)")
+        return a["id"], body["id"]
+
+    ids = [None] * len(lines)
+    with concurrent.futures.ThreadPoolExecutor(LOAD_THREADS) as pool:
+        for n, doc_id in pool.map(one, lines):
+            ids[n - 1] = doc_id
+    for client in clients + [admin]:
+        client.close()
+    idmap_path.write_text("".join(f"{i}\n" for i in ids))
+    seconds = time.time() - t0
+    say(f"   loaded {len(sections)} sections and {len(lines)} articles through the API in {seconds:.1f} s")
+    return seconds
+
+
+def check_dataset(port: int, dataset: Path, idmap: list[str] | None, count_all: bool, n_total: int):
+    """workload.md's checks before measuring; raises when one fails."""
+    api = Api(port)
+    want = None
+    with open(dataset / "articles.jsonl") as f:
+        for i, line in enumerate(f, 1):
+            if i == 42:
+                want = json.loads(line)
+                break
+    _, _, art = api.call("GET", "/api/v1/public/articles/article-00042", expect=200)
+    texts = [b["text"] for b in art["body"] if b.get("type") == "paragraph"]
+    size = sum(len(t.encode()) for t in texts) + 2 * (len(texts) - 1)
+    if len(texts) != len(art["body"]) or "\n\n".join(texts) != want["body"] or size != BODY_BYTES:
+        raise CannotMeasure(f"check (a) failed: article-00042 body is {size} bytes or differs from the dataset")
+    say(f"   check (a): article-00042 body {size} bytes in {len(texts)} paragraphs, equal to the dataset: ok")
+    c_path = None
+    if idmap is not None:
+        for template in C_PATHS:
+            path = template.replace("{doc_id}", idmap[41])
+            status, _, by_id = api.call("GET", path)
+            if status == 200:
+                c_path = template
+                break
+        else:
+            raise CannotMeasure(f"check (c) failed: no 200 for article 42 by id at any of {C_PATHS}")
+        if by_id["slug"] != "article-00042" or by_id["body"] != art["body"]:
+            raise CannotMeasure(f"check (c) failed: {path} is not article-00042")
+        say(f"   check (c): {c_path} answers article-00042 with the same body: ok")
+    newest = {_newest_politics(n_total)}
+    _, _, front = api.call("GET", "/api/v1/public/articles?section=politics&limit=20", expect=200)
+    newest.add(_newest_politics(n_total))  # a minute may have passed (at 1M, articles go live every minute)
+    items = front["items"]
+    times = [datetime.fromisoformat(i["published_at"].replace("Z", "+00:00")) for i in items]
+    if (
+        len(items) != 20
+        or items[0]["slug"] not in newest
+        or any(b >= a for a, b in zip(times, times[1:]))
+        or any(i["section"]["slug"] != "politics" for i in items)
+    ):
+        raise CannotMeasure(
+            f"check (b) failed: {len(items)} items, first {items[0]['slug'] if items else None} (want {sorted(newest)}), "
+            f"newest first: {all(b < a for a, b in zip(times, times[1:]))}"
+        )
+    say(f"   check (b): politics front has 20 items, first {items[0]['slug']}, strictly newest first: ok")
+    if count_all:
+        total, cursor = 0, None
+        while True:
+            path = "/api/v1/public/articles?limit=100" + (f"&cursor={cursor}" if cursor else "")
+            _, _, page = api.call("GET", path, expect=200)
+            total += len(page["items"])
+            cursor = page["next_cursor"]
+            if not cursor:
+                break
+        if total != n_total:
+            raise CannotMeasure(f"public list has {total} articles, expected {n_total}")
+        say(f"   all {total} articles are public: ok")
+    api.close()
+    return c_path
+
+
+def _newest_politics(n_total: int) -> str:
+    # politics is section 2: articles n = 2, 12, 22, ...; the newest live one is the
+    # largest such n whose published_at (2026-01-01 + n minutes) has passed.
+    if n_total == N_ARTICLES:
+        return "article-09992"
+    minutes = int((datetime.now(timezone.utc) - datetime(2026, 1, 1, tzinfo=timezone.utc)).total_seconds() // 60)
+    n = min(n_total, minutes)
+    while (n - 1) % 10 != 1:
+        n -= 1
+    return f"article-{n:05d}"
+
+
+# ---------------------------------------------------------------------------------------
+# wrk.
+
+UNIT_MS = {"us": 0.001, "ms": 1.0, "s": 1000.0, "m": 60000.0}
+
+
+def parse_wrk(text: str) -> dict:
+    def latency(pct):
+        m = re.search(rf"^\s+{pct}%\s+([\d.]+)(us|ms|s|m)\s*$", text, re.M)
+        return float(m.group(1)) * UNIT_MS[m.group(2)] if m else None
+
+    rps = re.search(r"Requests/sec:\s+([\d.]+)", text)
+    total = re.search(r"(\d+) requests in ([\d.]+)(us|ms|s|m),", text)
+    sock = re.search(r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)", text)
+    non2xx = re.search(r"Non-2xx or 3xx responses:\s+(\d+)", text)
+    if not rps or not total:
+        raise CannotMeasure(f"could not parse wrk output:\n{text}")
+    errors = dict(zip(("connect", "read", "write", "timeout"), map(int, sock.groups()))) if sock else {}
+    return {
+        "rps": float(rps.group(1)),
+        "requests": int(total.group(1)),
+        "p50_ms": latency(50),
+        "p99_ms": latency(99),
+        "non2xx": int(non2xx.group(1)) if non2xx else 0,
+        "socket_errors": sum(errors.values()),
+        "socket_detail": errors,
+    }
+
+
+def run_wrk(port: int, name: str, duration: float, script: Path, env: dict, pid: int | None = None) -> tuple[str, int | None]:
+    cmd = [
+        "wrk", f"-t{WRK_THREADS}", f"-c{WRK_CONNECTIONS}", f"-d{duration:g}s", "--latency", "--timeout", "10s",
+        "-s", str(script), f"http://127.0.0.1:{port}",
+    ]
+    full_env = dict(os.environ, **env)
+    sampler = RssSampler(pid) if pid else None
+    if sampler:
+        sampler.__enter__()
+    try:
+        proc = spawn(cmd, env=full_env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+        text, _ = proc.communicate()
+        STARTED.remove(proc)
+    finally:
+        if sampler:
+            sampler.__exit__(None, None, None)
+    settings = " ".join(f"{k}={v}" for k, v in env.items() if k != "BENCH_TOKEN")
+    OUT.raw(f"wrk/{name}.txt", f"$ {settings} {' '.join(cmd)}\n{text}")
+    if proc.returncode != 0:
+        raise CannotMeasure(f"wrk failed ({proc.returncode}):\n{text}")
+    return text, sampler.peak if sampler else None
+
+
+def measure_reads(server: Server, tag: str, keys: list[str], runs: int, warmup: float, duration: float,
+                  idmap_file: Path | None, c_path: str | None = None) -> list[dict]:
+    """Per run, per request: warm-up, then the measured wrk run. Returns one dict per run."""
+    results = []
+    templates = {key: path for key, path, _ in READS}
+    if c_path:
+        templates["c"] = c_path
+    for r in range(1, runs + 1):
+        run = {}
+        for key in keys:
+            env = {"WRK_PATH_TEMPLATE": templates[key]}
+            if idmap_file and "{doc_id}" in templates[key]:
+                env["WRK_IDMAP_FILE"] = str(idmap_file)
+            if warmup > 0:
+                run_wrk(server.port, f"{tag}-run{r}-{key}-warmup", warmup, ROTATE, dict(env, WRK_START="2500"))
+            text, peak = run_wrk(
+                server.port, f"{tag}-run{r}-{key}", duration, ROTATE, dict(env, WRK_START="0"), server.pid
+            )
+            res = parse_wrk(text)
+            res["peak_rss"] = peak
+            run[key] = res
+        base = run.get("healthz")
+        for key, res in run.items():
+            res["ratio"] = res["rps"] / base["rps"] if base else None
+            say(
+                f"   run {r} {LABELS[key]:<22} {res['rps']:>9.0f} req/s"
+                + (f"  {res['ratio']:5.2f} of /healthz" if res["ratio"] is not None else "")
+                + f"  p50 {res['p50_ms']:.2f} ms  p99 {res['p99_ms']:.2f} ms  non-2xx {res['non2xx']}"
+                f"  socket errors {res['socket_errors']}  peak RSS {mib(res['peak_rss'])}"
+            )
+        results.append(run)
+    return results
+
+
+def medians(runs: list[dict]) -> dict:
+    out = {}
+    for key in runs[0]:
+        rows = [run[key] for run in runs]
+
+        def med(field):
+            vals = [r[field] for r in rows if r.get(field) is not None]
+            return statistics.median(vals) if vals else None
+
+        out[key] = {
+            "rps": med("rps"),
+            "ratio": med("ratio"),
+            "p50_ms": med("p50_ms"),
+            "p99_ms": med("p99_ms"),
+            "non2xx": sum(r["non2xx"] for r in rows),
+            "socket_errors": sum(r["socket_errors"] for r in rows),
+            "peak_rss": max((r["peak_rss"] or 0) for r in rows),
+            "runs": len(rows),
+            "each_rps": [r["rps"] for r in rows],
+        }
+    return out
+
+
+def mib(v):
+    return "n/a" if v is None else f"{v / MIB:.1f} MiB"
+
+
+# ---------------------------------------------------------------------------------------
+# Start-up and idle memory.
+
+
+def restarts(server: Server, times: int = 3) -> dict:
+    """Restarts on the existing database; start-up ms and VmRSS 5 s after spawn."""
+    startup, idle = [], []
+    for i in range(times):
+        server.stop()
+        ms = server.start()
+        time.sleep(max(0.0, server.spawned_at + 5 - time.perf_counter()))
+        rss = rss_bytes(server.pid)
+        startup.append(ms)
+        idle.append(rss)
+        say(f"   start {i + 1}: {ms:.0f} ms to the first 2xx on /healthz, idle RSS {mib(rss)}")
+    return {"startup_ms": statistics.median(startup), "idle_rss": statistics.median(idle),
+            "startup_all": startup, "idle_all": idle}
+
+
+# ---------------------------------------------------------------------------------------
+# Writes.
+
+
+def parse_writes(text: str) -> dict:
+    m = re.search(r"^BENCH_WRITES (\{.*\})$", text, re.M)
+    if not m:
+        raise CannotMeasure(f"no BENCH_WRITES line in wrk output:\n{text}")
+    return json.loads(m.group(1))
+
+
+def write_summary(what: str, counts: dict, seconds: float, stored: int, peak) -> dict:
+    failed = {k[1:]: v for k, v in counts.items() if re.fullmatch(r"c(\d+|5xx|other)", k) and v}
+    unanswered = counts["sent"] - counts["created"] - counts["failed"]
+    exact = stored == counts["created"] and unanswered == 0
+    res = {
+        "per_s": counts["created"] / seconds,
+        "created": counts["created"],
+        "sent": counts["sent"],
+        "failed": counts["failed"],
+        "failed_by_status": failed,
+        "unanswered": unanswered,
+        "stored": stored,
+        "exact": exact,
+        "seconds": seconds,
+        "peak_rss": peak,
+    }
+    say(
+        f"   {what}: {res['per_s']:.0f}/s ({counts['created']} x 201 in {seconds:g} s; sent {counts['sent']}, "
+        f"failed {counts['failed']} {failed or ''}, unanswered {unanswered}); the server counts {stored}: "
+        + ("exact" if exact else "MISMATCH")
+        + f"; peak RSS {mib(peak)}"
+    )
+    return res
+
+
+def measure_votes(server: Server, seconds: float) -> dict:
+    admin = Api(server.port, login(server.port))
+    salt = f"{random.getrandbits(32):08x}"
+    _, _, poll = admin.call(
+        "POST", "/api/v1/polls",
+        {
+            "title": f"Benchmark poll {salt}",
+            "questions": [{"prompt": "Do you live in Asia?", "kind": "single_choice",
+                           "options": [{"label": "Yes"}, {"label": "No"}]}],
+            "results_visibility": "always",
+        },
+        expect=201,
+    )
+    # A poll has no publish step: without opens_at it is open at once. Check it is.
+    Api(server.port).call("GET", f"/api/v1/public/polls/{poll['id']}", expect=200)
+    question = poll["questions"][0]
+    env = {
+        "BENCH_MODE": "vote", "BENCH_SECONDS": f"{seconds:g}", "BENCH_SALT": salt,
+        "BENCH_POLL_ID": poll["id"], "BENCH_QUESTION_ID": question["id"],
+        "BENCH_OPTION_IDS": ",".join(o["id"] for o in question["options"]),
+    }
+    text, peak = run_wrk(server.port, "writes-votes", seconds + 3, WRITES, env, server.pid)
+    counts = parse_writes(text)
+    _, _, results = admin.call("GET", f"/api/v1/polls/{poll['id']}/results", expect=200)
+    stored = results["total_responses"]
+    res = write_summary("poll votes", counts, seconds, stored, peak)
+    res["results"] = results
+    return res
+
+
+def measure_creations(server: Server, dataset: Path, seconds: float) -> dict:
+    token = login(server.port)
+    admin = Api(server.port, token)
+    salt = f"{random.getrandbits(32):08x}"
+    tag = f"bench-{salt}"
+    _, _, sections = admin.call("GET", "/api/v1/sections?limit=100", expect=200)
+    section = next(s for s in sections["items"] if s["slug"] == "news")
+    with open(dataset / "articles.jsonl") as f:
+        first = json.loads(f.readline())
+    template = {
+        "headline": "Benchmark article @@KEY@@",
+        "slug": "bench-@@KEY@@",
+        "standfirst": first["standfirst"],
+        "section_id": section["id"],
+        "body": paragraphs(first["body"]),
+        "tags": [tag],
+    }
+    template_path = OUT.dir / "create-template.json"
+    template_path.write_text(json.dumps(template))
+    env = {"BENCH_MODE": "create", "BENCH_SECONDS": f"{seconds:g}", "BENCH_SALT": salt,
+           "BENCH_TOKEN": token, "BENCH_TEMPLATE": str(template_path)}
+    text, peak = run_wrk(server.port, "writes-creations", seconds + 3, WRITES, env, server.pid)
+    counts = parse_writes(text)
+    stored, cursor = 0, None
+    while True:
+        path = f"/api/v1/articles?tag={tag}&limit=100" + (f"&cursor={cursor}" if cursor else "")
+        _, _, page = admin.call("GET", path, expect=200)
+        stored += len(page["items"])
+        cursor = page["next_cursor"]
+        if not cursor:
+            break
+    return write_summary("article creations", counts, seconds, stored, peak)
+
+
+# ---------------------------------------------------------------------------------------
+# PostgreSQL (a throwaway server on port 55435).
+
+PG_PORT = "55435"
+
+
+class Postgres:
+    def __init__(self):
+        self.started = False
+        self.script = ROOT / "scripts" / "pg-test-server"
+
+    def start(self) -> str:
+        env = dict(os.environ, PGPORT=PG_PORT)
+        self.started = True
+        res = subprocess.run([str(self.script), "start"], env=env, stdout=subprocess.PIPE, text=True)
+        if res.returncode != 0:
+            raise CannotMeasure("scripts/pg-test-server start failed")
+        url = res.stdout.strip().splitlines()[-1]
+        db = "masthead_bench"
+        quiet = dict(os.environ, PGOPTIONS="--client-min-messages=warning")
+        subprocess.run(["psql", url, "-q", "-c", f"DROP DATABASE IF EXISTS {db}"], check=True, env=quiet)
+        subprocess.run(["psql", url, "-q", "-c", f"CREATE DATABASE {db}"], check=True, env=quiet)
+        return url.rsplit("/", 1)[0] + f"/{db}"
+
+    def stop(self):
+        if self.started:
+            subprocess.run([str(self.script), "stop"], env=dict(os.environ, PGPORT=PG_PORT), check=False)
+            self.started = False
+
+
+# ---------------------------------------------------------------------------------------
+# 1,000,000 articles (bulk-loaded into SQLite by bench/million.py; kept between runs).
+
+
+def million_db(binary: Path, work: Path) -> Path:
+    db = work / "million" / "million.db"
+    marker = work / "million" / "complete.json"
+    want = {"n": MILLION, "gen_sha256": sha256(WORKLOAD / "gen.py"), "loader_sha256": sha256(BENCH / "million.py")}
+    if marker.exists() and db.exists():
+        have = json.loads(marker.read_text())
+        if all(have.get(k) == v for k, v in want.items()):
+            say(f"   reusing {db} (built {have.get('built_at')}; delete {db.parent} to rebuild)")
+            return db
+    shutil.rmtree(db.parent, ignore_errors=True)
+    db.parent.mkdir(parents=True)
+    say(f"   building {db}: migrate, then bulk-load {MILLION} articles (slow: tens of minutes)")
+    t0 = time.time()
+    with open(OUT.dir / "million-migrate.log", "w") as log:
+        subprocess.run([str(binary), "migrate", "--database-url", f"sqlite://{db}"], check=True,
+                       env=server_env(f"sqlite://{db}", 0), stdout=log, stderr=subprocess.STDOUT)
+    proc = spawn([sys.executable, str(BENCH / "million.py"), str(db), str(MILLION)])
+    if proc.wait() != 0:
+        raise CannotMeasure("bench/million.py failed")
+    STARTED.remove(proc)
+    marker.write_text(json.dumps(dict(want, built_at=datetime.now(timezone.utc).isoformat(),
+                                      seconds=round(time.time() - t0))))
+    say(f"   built in {time.time() - t0:.0f} s")
+    return db
+
+
+# ---------------------------------------------------------------------------------------
+# Report.
+
+
+def machine() -> str:
+    model = "unknown CPU"
+    try:
+        for line in open("/proc/cpuinfo"):
+            if line.startswith("model name"):
+                model = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    return f"nproc {len(os.sched_getaffinity(0))}, {model}"
+
+
+def loadavg() -> str:
+    try:
+        return " ".join(open("/proc/loadavg").read().split()[:3])
+    except OSError:
+        return "n/a"
+
+
+def fmt(v, spec=".0f", none="n/a"):
+    return none if v is None else format(v, spec)
+
+
+def read_table(title: str, med: dict, base: dict | None = None) -> list[str]:
+    """One row per request; the ratio is to /healthz, or to `base` (the 10k medians)."""
+    lines = [
+        f"**{title}** (non-2xx and socket errors: totals over the runs; peak RSS: the largest)",
+        "",
+        f"| request | req/s | ratio to {'10k' if base else '/healthz'} | p50 ms | p99 ms | non-2xx | socket errors "
+        "| peak RSS | req/s of each run |",
+        "|---|---:|---:|---:|---:|---:|---:|---:|---|",
+    ]
+    for key in med:
+        m = med[key]
+        ratio = m["rps"] / base[key]["rps"] if base and key in base else m["ratio"]
+        lines.append(
+            f"| {LABELS[key]} | {fmt(m['rps'])} | {fmt(ratio, '.2f')} | {fmt(m['p50_ms'], '.2f')} | "
+            f"{fmt(m['p99_ms'], '.2f')} | {m['non2xx']} | {m['socket_errors']} | {mib(m['peak_rss'])} | "
+            f"{', '.join(f'{v:.0f}' for v in m['each_rps'])} |"
+        )
+    return lines
+
+
+def verdict(ok: bool | None) -> str:
+    return "n/a " if ok is None else ("PASS" if ok else "FAIL")
+
+
+def targets(res: dict) -> list[tuple[str, bool | None, str]]:
+    out = []
+
+    def reads(tag, name):
+        med = res.get(tag)
+        if not med:
+            return
+        for key, floor in (("a", 0.50), ("b", 0.40), ("c", 0.50)):
+            if key in med:
+                r = med[key]["ratio"]
+                out.append((f"{name}{LABELS[key]} >= {floor:.0%} of /healthz", r is not None and r >= floor,
+                            f"{r:.2f}"))
+        for key in ("a", "b", "c"):
+            if key in med:
+                p = med[key]["p99_ms"]
+                out.append((f"{name}{LABELS[key]} p99 <= 10 ms", p is not None and p <= 10, f"{p:.2f} ms"))
+        errs = sum(m["non2xx"] + m["socket_errors"] for m in med.values())
+        out.append((f"{name}no non-2xx, no socket errors", errs == 0, f"{errs}"))
+        peak = max(m["peak_rss"] for m in med.values())
+        out.append((f"{name}peak RSS <= 64 MiB", peak <= 64 * MIB, mib(peak)))
+
+    reads("sqlite", "")
+    if "sqlite_start" in res:
+        s = res["sqlite_start"]
+        out.append(("idle RSS <= 20 MiB", s["idle_rss"] <= 20 * MIB, mib(s["idle_rss"])))
+        out.append(("start-up <= 200 ms", s["startup_ms"] <= 200, f"{s['startup_ms']:.0f} ms"))
+    for key, what, floor in (("votes", "poll votes", 5000), ("creations", "article creations", 1000)):
+        if key in res:
+            w = res[key]
+            out.append((f"{what} >= {floor:,}/s, count exact", w["per_s"] >= floor and w["exact"],
+                        f"{w['per_s']:.0f}/s, {w['created']} x 201, server counts {w['stored']}"
+                        + ("" if w["exact"] else f", unanswered {w['unanswered']}")))
+    if "postgres" in res:
+        reads("postgres", "PostgreSQL: ")
+        if "postgres_start" in res:
+            s = res["postgres_start"]
+            out.append(("PostgreSQL: idle RSS <= 20 MiB", s["idle_rss"] <= 20 * MIB, mib(s["idle_rss"])))
+            out.append(("PostgreSQL: start-up <= 200 ms", s["startup_ms"] <= 200, f"{s['startup_ms']:.0f} ms"))
+    if "million" in res and "sqlite" in res:
+        for key in ("a", "b"):
+            r = res["million"][key]["rps"] / res["sqlite"][key]["rps"]
+            out.append((f"1M articles: {LABELS[key]} >= 80% of its 10k throughput", r >= 0.80,
+                        f"{res['million'][key]['rps']:.0f} / {res['sqlite'][key]['rps']:.0f} = {r:.2f}"))
+    return out
+
+
+def report(res: dict, meta: dict) -> str:
+    lines = [f"## Masthead benchmark ({meta['started']})", ""]
+    if meta.get("note"):
+        lines += [f"**{meta['note']}**", ""]
+    if "sqlite" in res:
+        lines += read_table(f"news-read-v1 on SQLite, 10,000 articles: medians of {meta['runs']} run(s)", res["sqlite"])
+        lines.append("")
+    if "postgres" in res:
+        lines += read_table(f"news-read-v1 on PostgreSQL, 10,000 articles: medians of {meta['runs']} run(s)",
+                            res["postgres"])
+        lines.append("")
+    if "million" in res:
+        lines += read_table(f"1,000,000 articles on SQLite: medians of {meta['runs']} run(s)", res["million"],
+                            res.get("sqlite"))
+        lines.append("")
+    lines += ["| measure | value |", "|---|---|"]
+    if "sqlite" in res:
+        peak = max(m["peak_rss"] for m in res["sqlite"].values())
+        lines.append(f"| peak RSS during the reads (SQLite) | {mib(peak)} |")
+    for tag, name in (("sqlite_start", "SQLite"), ("postgres_start", "PostgreSQL"), ("million_start", "SQLite 1M")):
+        if tag in res:
+            s = res[tag]
+            lines.append(f"| idle RSS 5 s after start, median of {len(s['idle_all'])} ({name}) | {mib(s['idle_rss'])} "
+                         f"({', '.join(mib(v) for v in s['idle_all'])}) |")
+            lines.append(f"| start-up, spawn to first 2xx on /healthz, median of {len(s['startup_all'])} ({name}) | "
+                         f"{s['startup_ms']:.0f} ms ({', '.join(f'{v:.0f}' for v in s['startup_all'])}) |")
+    for key, name in (("votes", "poll votes/s"), ("creations", "article creations/s")):
+        if key in res:
+            w = res[key]
+            lines.append(
+                f"| {name} ({w['seconds']:g} s, {WRK_THREADS} threads, {WRK_CONNECTIONS} connections) | "
+                f"{w['per_s']:.0f} ({w['created']} x 201, server counts {w['stored']}: "
+                f"{'exact' if w['exact'] else 'MISMATCH'}; failed {w['failed']}"
+                + (f", unanswered {w['unanswered']}" if w["unanswered"] else "")
+                + f"; peak RSS {mib(w['peak_rss'])}) |"
+            )
+    if "load_seconds" in meta:
+        lines.append(f"| loading 10,000 articles through the API ({LOAD_THREADS} threads) | {meta['load_seconds']:.1f} s |")
+    lines += [
+        f"| machine | {meta['machine']} |",
+        f"| load average at start / end | {meta['load_start']} / {meta.get('load_end', 'n/a')} |",
+        f"| logging | {meta['logging']}, access log off |",
+        f"| server | {meta['binary']} |",
+        f"| requests | (a) {READS[1][1]}, (b) {READS[2][1]}, (c) {meta.get('c_path')} |",
+        f"| wrk | -t{WRK_THREADS} -c{WRK_CONNECTIONS} -d{meta['duration']:g}s --latency --timeout 10s, "
+        f"warm-up {meta['warmup']:g} s |",
+        "",
+        "**Targets (issue 8)**",
+        "",
+        "| target | measured | |",
+        "|---|---|---|",
+    ]
+    for name, ok, measured in targets(res):
+        lines.append(f"| {name} | {measured} | {verdict(ok)} |")
+    return "\n".join(lines)
+
+
+# ---------------------------------------------------------------------------------------
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(prog="bench/run", description=__doc__.split("\n\n")[0])
+    ap.add_argument("--runs", type=int, default=None, help="read measurements per request (default 3; 1 with --quick)")
+    ap.add_argument("--postgres", action="store_true", help="also the read workload on a throwaway PostgreSQL")
+    ap.add_argument("--million", action="store_true", help="also (a) and (b) at 1,000,000 articles on SQLite")
+    ap.add_argument("--quick", action="store_true", help="short runs for development: 1 s warm-up, 3 s measurements")
+    ap.add_argument("--no-writes", action="store_true", help="skip the poll-vote and article-creation measurements")
+    args = ap.parse_args()
+    runs = args.runs or (1 if args.quick else 3)
+    warmup, duration, write_seconds = (1, 3, 3) if args.quick else (5, 15, 10)
+
+    started = datetime.now(timezone.utc)
+    out_dir = ROOT / "target" / "bench" / started.strftime("%Y%m%dT%H%M%SZ")
+    # The dataset, the databases and the id map; BENCH_WORK puts them elsewhere (the
+    # million-article database takes about 20 GB).
+    work = Path(os.environ.get("BENCH_WORK") or ROOT / "target" / "bench" / "work").resolve()
+    global OUT
+    OUT = Out(out_dir)
+    latest = ROOT / "target" / "bench" / "latest"
+    try:
+        if latest.is_symlink() or latest.exists():
+            latest.unlink()
+        latest.symlink_to(out_dir.name)
+    except OSError:
+        pass
+    t_start = time.time()
+    meta = {
+        "started": started.strftime("%Y-%m-%d %H:%M UTC"), "runs": runs, "warmup": warmup, "duration": duration,
+        "machine": machine(), "load_start": loadavg(), "logging": logging_level(),
+    }
+    say(f"Masthead benchmark, raw output in {out_dir}")
+    say(f"machine: {meta['machine']}; load average {meta['load_start']}")
+    res: dict = {}
+    pg = Postgres()
+    servers: list[Server] = []
+
+    def on_signal(signum, _frame):
+        raise Interrupted(signal.Signals(signum).name)
+
+    signal.signal(signal.SIGTERM, on_signal)
+    signal.signal(signal.SIGHUP, on_signal)
+    status = 0
+    try:
+        ensure_wrk()
+        binary = build_binary()
+        meta["binary"] = str(binary)
+        dataset = make_dataset(work / "news-read-v1")
+        keys = [k for k, _, _ in READS]
+
+        def backend(tag: str, db_url: str, name: str, writes: bool):
+            say(f"== {name}: load 10,000 articles through the API")
+            server = Server(binary, db_url, tag)
+            servers.append(server)
+            server.start()
+            idmap = work / f"idmap-{tag}.txt"
+            seconds = load_through_api(server.port, dataset, idmap)
+            if tag == "sqlite":
+                meta["load_seconds"] = seconds
+            ids = idmap.read_text().split()
+            c_path = check_dataset(server.port, dataset, ids, True, N_ARTICLES)
+            meta["c_path"] = c_path
+            say(f"== {name}: start-up and idle RSS (3 restarts on the loaded database)")
+            res[f"{tag}_start"] = restarts(server)
+            say(f"== {name}: reads, {runs} run(s) of {duration:g} s per request after {warmup:g} s warm-up")
+            res[tag] = medians(measure_reads(server, tag, keys, runs, warmup, duration, idmap, c_path))
+            if writes:
+                say(f"== {name}: writes, {write_seconds:g} s each")
+                res["votes"] = measure_votes(server, write_seconds)
+                res["creations"] = measure_creations(server, dataset, write_seconds)
+            server.stop()
+
+        db = work / "read.db"
+        for suffix in ("", "-wal", "-shm"):
+            Path(f"{db}{suffix}").unlink(missing_ok=True)
+        backend("sqlite", f"sqlite://{db}", "SQLite", not args.no_writes)
+
+        if args.postgres:
+            say(f"== PostgreSQL: throwaway server on 127.0.0.1:{PG_PORT}")
+            url = pg.start()
+            backend("postgres", url, "PostgreSQL", False)
+            pg.stop()
+
+        if args.million:
+            say("== 1,000,000 articles on SQLite")
+            mdb = million_db(binary, work)
+            server = Server(binary, f"sqlite://{mdb}", "million")
+            servers.append(server)
+            ms = server.start()
+            say(f"   started in {ms:.0f} ms")
+            check_dataset(server.port, dataset, None, False, MILLION)
+            res["million_start"] = restarts(server)
+            say(f"== 1M: reads (a) and (b), {runs} run(s)")
+            res["million"] = medians(measure_reads(server, "million", ["a", "b"], runs, warmup, duration, None))
+            server.stop()
+    except (KeyboardInterrupt, Interrupted) as e:
+        say(f"interrupted ({str(e) or 'SIGINT'}); stopping everything")
+        meta["note"] = "INTERRUPTED: partial results"
+        status = 130
+    except CannotMeasure as e:
+        say(f"could not measure: {e}")
+        meta["note"] = f"STOPPED EARLY (could not measure: {str(e).splitlines()[0]}): partial results"
+        status = 1
+    except Exception:
+        say(traceback.format_exc())
+        meta["note"] = "STOPPED EARLY (unexpected error, see above): partial results"
+        status = 1
+    finally:
+        # A second Ctrl-C must not cut the clean-up short.
+        for sig in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):
+            signal.signal(sig, signal.SIG_IGN)
+        for server in servers:
+            server.stop()
+        stop_all()
+        pg.stop()
+
+    meta["load_end"] = loadavg()
+    meta.setdefault("binary", "n/a")
+    if res:
+        text = report(res, meta)
+        say("")
+        say(text)
+        OUT.raw("report.md", text + "\n")
+    OUT.raw("results.json", json.dumps({"meta": meta, "results": res}, indent=1, default=str))
+    say("")
+    say(f"took {time.time() - t_start:.0f} s; raw output in {out_dir}")
+    return status
+
+
+if __name__ == "__main__":
+    sys.exit(main())
