@@ -186,15 +186,6 @@ pub struct EditorialFilter {
     pub trashed: bool,
 }
 
-type Boxed<'a> = articles::BoxedQuery<'a, Db>;
-
-fn live<'a>(query: Boxed<'a>, now: NaiveDateTime) -> Boxed<'a> {
-    query
-        .filter(articles::status.eq_any(["published", "scheduled"]))
-        .filter(articles::publish_at.le(now))
-        .filter(articles::trashed_at.is_null())
-}
-
 /// An FTS5 query for user text: each word quoted (so no character is syntax), all
 /// required. `None` when the text holds no word.
 fn fts5_query(q: &str) -> Option<String> {
@@ -413,14 +404,27 @@ pub fn in_sections(conn: &mut DbConnection, section_ids: &[String]) -> QueryResu
     articles::table.filter(articles::section_id.eq_any(section_ids)).load(conn)
 }
 
-/// A live article by its current slug.
+/// A live article by its current slug. (Not boxed, and no `IN` list: the statement is
+/// prepared once per connection and cached, as on every public read it is.)
 pub fn find_live_by_slug(conn: &mut DbConnection, slug: &str, now: NaiveDateTime) -> QueryResult<Option<ArticleRow>> {
-    live(articles::table.into_boxed(), now).filter(articles::slug.eq(slug.to_string())).first(conn).optional()
+    articles::table
+        .filter(articles::slug.eq(slug))
+        .filter(articles::status.eq("published").or(articles::status.eq("scheduled")))
+        .filter(articles::publish_at.le(now))
+        .filter(articles::trashed_at.is_null())
+        .first(conn)
+        .optional()
 }
 
-/// A live article by its id.
+/// A live article by its id (a cached statement, as above).
 pub fn find_live(conn: &mut DbConnection, id: &str, now: NaiveDateTime) -> QueryResult<Option<ArticleRow>> {
-    live(articles::table.into_boxed(), now).filter(articles::id.eq(id.to_string())).first(conn).optional()
+    articles::table
+        .filter(articles::id.eq(id))
+        .filter(articles::status.eq("published").or(articles::status.eq("scheduled")))
+        .filter(articles::publish_at.le(now))
+        .filter(articles::trashed_at.is_null())
+        .first(conn)
+        .optional()
 }
 
 #[cfg(test)]

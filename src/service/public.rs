@@ -181,18 +181,22 @@ pub enum Lookup {
     Moved(String),
 }
 
-/// A live article by its slug or, failing that, by its id (the same answer either
-/// way); a former slug of a live article gives its current slug.
+/// A live article by its id or its slug (the same answer either way); a former slug
+/// of a live article gives its current slug.
 pub async fn by_slug(state: &AppState, slug: String) -> Result<Lookup, ApiError> {
     let now = state.clock.now();
     state
         .db
         .run(move |conn| {
             let at = db::to_db_time(now);
-            let live = match article_db::find_live_by_slug(conn, &slug, at)? {
+            // An id is looked up as an id first (slugs are rarely UUID-shaped).
+            let by_id = match uuid::Uuid::try_parse(&slug) {
+                Ok(_) => article_db::find_live(conn, &slug, at)?,
+                Err(_) => None,
+            };
+            let live = match by_id {
                 Some(row) => Some(row),
-                None if uuid::Uuid::try_parse(&slug).is_ok() => article_db::find_live(conn, &slug, at)?,
-                None => None,
+                None => article_db::find_live_by_slug(conn, &slug, at)?,
             };
             if let Some(row) = live {
                 let body = site_preview(conn)?;
