@@ -54,7 +54,7 @@ pub fn finish(api: &mut OpenApiDoc) {
 }
 
 /// Every operation of the collected paths, mutably.
-fn operations(api: &mut OpenApiDoc) -> impl Iterator<Item = (&String, &mut Operation)> {
+pub(crate) fn operations(api: &mut OpenApiDoc) -> impl Iterator<Item = (&String, &mut Operation)> {
     api.paths.paths.iter_mut().flat_map(|(path, item)| {
         [&mut item.get, &mut item.post, &mut item.put, &mut item.patch, &mut item.delete]
             .into_iter()

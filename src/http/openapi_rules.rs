@@ -109,16 +109,12 @@ pub const SPONSORED_BODY_BLOCK: &str = "SponsoredBodyBlock";
 
 pub fn apply(api: &mut OpenApi) {
     let mut roots: Vec<String> = Vec::new();
-    for item in api.paths.paths.values_mut() {
-        for op in
-            [&mut item.get, &mut item.post, &mut item.put, &mut item.patch, &mut item.delete].into_iter().flatten()
-        {
-            query_parameters(op);
-            if let Some(RefOr::T(body)) = op.request_body.as_mut() {
-                for content in body.content.values_mut() {
-                    if let RefOr::T(utoipa::openapi::Content { schema: Some(schema), .. }) = content {
-                        request_schema(schema, &mut roots);
-                    }
+    for (_, op) in super::openapi::operations(api) {
+        query_parameters(op);
+        if let Some(RefOr::T(body)) = op.request_body.as_mut() {
+            for content in body.content.values_mut() {
+                if let RefOr::T(utoipa::openapi::Content { schema: Some(schema), .. }) = content {
+                    request_schema(schema, &mut roots);
                 }
             }
         }
