@@ -2,7 +2,7 @@
 //! embedding in articles, exact counts, and bad input.
 
 use actix_web::http::Method;
-use chrono::{Duration, SecondsFormat, Utc};
+use chrono::{Duration, DurationRound, SecondsFormat, Utc};
 use serde_json::{Value, json};
 
 use crate::common::{Resp, TestApp};
@@ -162,14 +162,15 @@ async fn bad_input_is_422() {
 async fn flights_start_at_start_and_stop_at_end() {
     let app = TestApp::spawn().await;
     let (_, _, commercial) = app.user("commercial").await;
-    let start = Utc::now() + Duration::minutes(10);
+    // Whole seconds, as sent; the clock is frozen so that the one-second margins
+    // below do not depend on how long each request takes.
+    let start = (Utc::now() + Duration::minutes(10)).duration_trunc(Duration::seconds(1)).unwrap();
     let end = start + Duration::hours(1);
     create(&app, &commercial, block(json!({"title": "Flight", "starts_at": at(start), "ends_at": at(end)}))).await;
     create(&app, &commercial, block(json!({"title": "Draft", "status": "draft"}))).await;
     create(&app, &commercial, block(json!({"title": "Paused", "status": "paused"}))).await;
 
-    let until_start = start - Utc::now();
-    app.clock.advance(until_start - Duration::seconds(1));
+    app.clock.freeze_at(start - Duration::seconds(1));
     assert!(live_titles(&app, "").await.is_empty(), "one second before the start");
     app.clock.advance(Duration::seconds(1));
     assert_eq!(live_titles(&app, "").await, ["Flight"], "at the start");
