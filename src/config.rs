@@ -94,6 +94,13 @@ pub struct Options {
     /// max-age (seconds) of public responses' Cache-Control.
     #[arg(long, env = "MASTHEAD_PUBLIC_MAX_AGE", default_value_t = 60, global = true)]
     pub public_max_age: u32,
+    /// Memory for rendered public article responses, in MiB (0 turns the cache off).
+    #[arg(long, env = "MASTHEAD_PUBLIC_CACHE_MB", default_value_t = 24, global = true)]
+    pub public_cache_mb: u32,
+    /// How often (milliseconds) the public cache checks the database for changes made
+    /// by other instances: the longest such a change is served stale here.
+    #[arg(long, env = "MASTHEAD_PUBLIC_CACHE_SYNC_MS", default_value_t = 1000, global = true)]
+    pub public_cache_sync_ms: u32,
     /// Sponsored impressions and clicks counted per client address and block per minute.
     #[arg(long, env = "MASTHEAD_TRACKING_LIMIT", default_value_t = 300, global = true)]
     pub tracking_limit: u32,
@@ -137,6 +144,8 @@ pub struct Settings {
     pub cors_origins: Vec<String>,
     pub max_body_bytes: usize,
     pub public_max_age: u32,
+    pub public_cache_bytes: u64,
+    pub public_cache_sync_ms: u64,
     pub tracking_limit_per_minute: i64,
     pub vote_limit_per_minute: i64,
     pub db_pool_size: Option<u32>,
@@ -209,6 +218,8 @@ impl Settings {
             max_body_bytes: usize::try_from(positive("MASTHEAD_MAX_BODY_BYTES", o.max_body_bytes)?)
                 .unwrap_or(usize::MAX),
             public_max_age: o.public_max_age,
+            public_cache_bytes: u64::from(o.public_cache_mb) * 1024 * 1024,
+            public_cache_sync_ms: u64::from(o.public_cache_sync_ms),
             tracking_limit_per_minute: positive("MASTHEAD_TRACKING_LIMIT", o.tracking_limit)?,
             vote_limit_per_minute: positive("MASTHEAD_VOTE_LIMIT", o.vote_limit)?,
             db_pool_size: o.db_pool_size,
@@ -243,6 +254,8 @@ impl Options {
             cors_origins: String::new(),
             max_body_bytes: 1024 * 1024,
             public_max_age: 60,
+            public_cache_mb: 24,
+            public_cache_sync_ms: 1000,
             tracking_limit: 300,
             vote_limit: 600,
             db_pool_size: None,

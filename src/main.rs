@@ -4,7 +4,6 @@
 use std::io::IsTerminal;
 use std::net::TcpListener;
 use std::process::ExitCode;
-use std::sync::Arc;
 
 use clap::Parser;
 use clap::error::ErrorKind;
@@ -101,12 +100,8 @@ fn serve(settings: Settings) -> Result<(), Failure> {
         .map_err(|e| Failure(1, format!("cannot set up the JWT secret: {e}")))?;
     report_first_admin(bootstrap::ensure_first_admin(&db, &clock, admin_email, admin_password).map_err(bad_setting)?);
     let bind = settings.bind;
-    let state = AppState {
-        db,
-        jwt: Arc::new(JwtKeys::new(&secret, settings.access_token_ttl_secs)),
-        settings: Arc::new(settings),
-        clock,
-    };
+    let jwt = JwtKeys::new(&secret, settings.access_token_ttl_secs);
+    let state = AppState::new(db, jwt, settings, clock);
     tracing::info!("listening on http://{bind} (docs at http://{bind}/docs/)");
     actix_web::rt::System::new()
         .block_on(async move { startup::serve(Shared::new(state), listener)?.await })
@@ -132,12 +127,8 @@ fn seed_demo(settings: Settings) -> Result<(), Failure> {
     );
     let secret = bootstrap::jwt_secret(&db, settings.jwt_secret.as_ref().map(|s| s.0.as_str()))
         .map_err(|e| Failure(1, format!("cannot set up the JWT secret: {e}")))?;
-    let state = AppState {
-        db,
-        jwt: Arc::new(JwtKeys::new(&secret, settings.access_token_ttl_secs)),
-        settings: Arc::new(settings),
-        clock: Clock::system(),
-    };
+    let jwt = JwtKeys::new(&secret, settings.access_token_ttl_secs);
+    let state = AppState::new(db, jwt, settings, Clock::system());
     let report = actix_web::rt::System::new()
         .block_on(async move { masthead::service::demo::seed(&state).await })
         .map_err(|e| Failure(1, format!("seeding failed: {e}")))?;

@@ -1,5 +1,6 @@
 //! What every request handler shares: the database, the token keys, the settings and
-//! the clock. Nothing here is state that another instance would need.
+//! the clock, and the public response cache. Nothing here is state that another
+//! instance would need: the cache only holds what any instance can rebuild.
 
 use std::sync::Arc;
 
@@ -7,6 +8,7 @@ use crate::auth::jwt::JwtKeys;
 use crate::clock::Clock;
 use crate::config::Settings;
 use crate::db::Database;
+use crate::public_cache::PublicCache;
 
 #[derive(Clone)]
 pub struct AppState {
@@ -14,4 +16,13 @@ pub struct AppState {
     pub jwt: Arc<JwtKeys>,
     pub settings: Arc<Settings>,
     pub clock: Clock,
+    pub public_cache: Arc<PublicCache>,
+}
+
+impl AppState {
+    /// The state for `settings`, with a public cache as they size it.
+    pub fn new(db: Database, jwt: JwtKeys, settings: Settings, clock: Clock) -> AppState {
+        let public_cache = Arc::new(PublicCache::new(settings.public_cache_bytes, settings.public_cache_sync_ms));
+        AppState { db, jwt: Arc::new(jwt), settings: Arc::new(settings), clock, public_cache }
+    }
 }

@@ -5,6 +5,7 @@
 pub mod articles;
 pub mod paywall;
 pub mod polls;
+pub mod public_generation;
 pub mod rate_limits;
 pub mod schema;
 pub mod sections;
@@ -14,6 +15,7 @@ pub mod sponsored;
 pub mod throttle;
 pub mod users;
 
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Duration;
 
 use chrono::{DateTime, NaiveDateTime, Utc};
@@ -230,7 +232,33 @@ where
     F: FnOnce(&mut DbConnection) -> Result<T, E>,
     E: From<diesel::result::Error>,
 {
+    let result = tx_with(conn, "BEGIN IMMEDIATE", "BEGIN", f);
+    // Counted after the commit (or the rollback): a reader that sees the new count
+    // also sees what the transaction wrote.
+    COMMITTED_WRITES.fetch_add(1, Ordering::SeqCst);
+    result
+}
+
+/// A write transaction for what public articles are never built from (meter reads,
+/// poll responses, tracking counts, sign-in attempts, sessions): like `write_tx`, but
+/// it does not make the public response cache read the generation again, so that
+/// readers' own traffic does not slow the cache down. (The generation's triggers do
+/// not fire on those tables either.)
+pub fn tally_tx<T, E, F>(conn: &mut DbConnection, f: F) -> Result<T, E>
+where
+    F: FnOnce(&mut DbConnection) -> Result<T, E>,
+    E: From<diesel::result::Error>,
+{
     tx_with(conn, "BEGIN IMMEDIATE", "BEGIN", f)
+}
+
+/// Write transactions this process has finished. The public response cache reads the
+/// database's generation again after any of them, so that an instance never serves
+/// what it has itself just changed.
+static COMMITTED_WRITES: AtomicU64 = AtomicU64::new(0);
+
+pub fn committed_writes() -> u64 {
+    COMMITTED_WRITES.load(Ordering::SeqCst)
 }
 
 /// Runs `f` on one consistent snapshot, for reads that must agree with each other

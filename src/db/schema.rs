@@ -317,6 +317,13 @@ diesel::joinable!(articles -> sections (section_id));
 diesel::joinable!(article_authors -> articles (article_id));
 diesel::joinable!(article_authors -> users (user_id));
 diesel::joinable!(article_tags -> articles (article_id));
+diesel::table! {
+    public_generation (id) {
+        id -> BigInt,
+        generation -> BigInt,
+    }
+}
+
 diesel::joinable!(article_slugs -> articles (article_id));
 diesel::joinable!(article_revisions -> articles (article_id));
 diesel::joinable!(sessions -> users (user_id));
@@ -350,4 +357,5 @@ diesel::allow_tables_to_appear_in_same_query!(
     paywall_settings,
     meter_reads,
     offers,
+    public_generation,
 );

@@ -8,6 +8,7 @@ use sha2::{Digest, Sha256};
 
 pub use crate::domain::version::{IfMatch, etag};
 use crate::error::ApiError;
+use crate::public_cache::Rendered;
 
 /// A required `If-Match` header: `into_inner` is 428 when it is absent. Held back until
 /// the handler asks, so that 401/403 answer first.
@@ -60,8 +61,18 @@ pub fn public_json_until(
     expires_in: Option<i64>,
     body: &impl serde::Serialize,
 ) -> Result<HttpResponse, ApiError> {
+    Ok(respond(req, max_age, expires_in, &render(body)?))
+}
+
+/// A public body, serialised, with its ETag.
+pub fn render(body: &impl serde::Serialize) -> Result<Rendered, ApiError> {
     let bytes = serde_json::to_vec(body).map_err(ApiError::internal)?;
-    let tag = content_etag(&bytes);
+    Ok(Rendered { etag: content_etag(&bytes), body: bytes.into() })
+}
+
+/// Answers a rendered public body: ETag, Cache-Control (as `public_json_until`
+/// says), and 304 when `If-None-Match` names it.
+pub fn respond(req: &HttpRequest, max_age: u32, expires_in: Option<i64>, rendered: &Rendered) -> HttpResponse {
     let cache = match expires_in {
         Some(secs) => {
             let capped = u32::try_from(secs.max(0)).unwrap_or(u32::MAX).min(max_age);
@@ -69,11 +80,11 @@ pub fn public_json_until(
         }
         None => format!("public, max-age={max_age}, stale-while-revalidate={}", max_age.saturating_mul(5).max(30)),
     };
-    let not_modified = none_match(req, &tag);
+    let not_modified = none_match(req, &rendered.etag);
     let mut res = if not_modified { HttpResponse::NotModified() } else { HttpResponse::Ok() };
-    res.insert_header((header::ETAG, tag)).insert_header((header::CACHE_CONTROL, cache));
+    res.insert_header((header::ETAG, rendered.etag.clone())).insert_header((header::CACHE_CONTROL, cache));
     if not_modified {
-        return Ok(res.finish());
+        return res.finish();
     }
-    Ok(res.content_type("application/json").body(bytes))
+    res.content_type("application/json").body(rendered.body.clone())
 }

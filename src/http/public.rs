@@ -9,12 +9,13 @@ use utoipa::{IntoParams, ToSchema};
 
 use crate::domain::article::{Access, Block, Image, Seo};
 use crate::error::ApiError;
-use crate::http::conditional::{public_json, public_json_until};
+use crate::http::conditional::{render, respond};
 use crate::http::extract::ApiQuery;
 use crate::http::polls::PublicPollResponse;
 use crate::http::sections::SectionRef;
 use crate::http::sponsored::PublicSponsored;
 use crate::http::{pagination, search_text, time};
+use crate::public_cache::Rendered;
 use crate::service::public::{self, Lookup, PublicArticle, PublicBlock, PublicQuery};
 use crate::state::AppState;
 
@@ -165,12 +166,18 @@ pub async fn list_public_articles(
     let limit = pagination::limit(q.limit)?;
     let after = q.cursor.as_deref().map(pagination::decode_time_cursor).transpose()?;
     let query = PublicQuery { section: q.section, tag: q.tag, author: q.author, q: search_text(q.q)? };
-    let (items, next) = public::list(&state, query, after, limit).await?;
-    let page = PublicArticlePage {
-        items: items.iter().map(summary).collect(),
-        next_cursor: next.map(|(at, id)| pagination::encode_time_cursor(at, &id)),
+    let cached = Cached::look_up(&req, &state).await?;
+    if let Some(hit) = cached.hit() {
+        return Ok(respond(&req, state.settings.public_max_age, None, hit));
+    }
+    let page = public::list(&state, query, after, limit).await?;
+    let body = PublicArticlePage {
+        items: page.items.iter().map(summary).collect(),
+        next_cursor: page.next.map(|(at, id)| pagination::encode_time_cursor(at, &id)),
     };
-    public_json(&req, state.settings.public_max_age, &page)
+    let rendered = render(&body)?;
+    cached.keep(&state, page.until, &rendered);
+    Ok(respond(&req, state.settings.public_max_age, None, &rendered))
 }
 
 /// One live article by slug (or by id). A former slug answers 301 to the current one.
@@ -193,6 +200,10 @@ pub async fn get_public_article(
     state: web::Data<AppState>,
     slug: web::Path<String>,
 ) -> Result<HttpResponse, ApiError> {
+    let cached = Cached::look_up(&req, &state).await?;
+    if let Some(hit) = cached.hit() {
+        return Ok(respond(&req, state.settings.public_max_age, None, hit));
+    }
     match public::by_slug(&state, slug.into_inner()).await? {
         Lookup::Moved(current) => Ok(HttpResponse::MovedPermanently()
             .insert_header((header::LOCATION, format!("/api/v1/public/articles/{current}")))
@@ -200,7 +211,41 @@ pub async fn get_public_article(
             .finish()),
         Lookup::Found(article) => {
             let (body, expires_in) = public_article_response(&article, state.clock.now());
-            public_json_until(&req, state.settings.public_max_age, expires_in, &body)
+            let rendered = render(&body)?;
+            if !article.changes_by_itself() {
+                cached.keep(&state, None, &rendered);
+            }
+            Ok(respond(&req, state.settings.public_max_age, expires_in, &rendered))
+        }
+    }
+}
+
+/// A public GET as the response cache knows it: the answer when it holds one, else
+/// the generation to file the answer under (read before the database is, so that an
+/// answer built from older data never passes for newer).
+struct Cached {
+    key: String,
+    generation: Option<i64>,
+    hit: Option<Rendered>,
+}
+
+impl Cached {
+    async fn look_up(req: &HttpRequest, state: &AppState) -> Result<Cached, ApiError> {
+        let key = req.uri().path_and_query().map_or_else(|| req.path().to_string(), |pq| pq.as_str().to_string());
+        let now = state.clock.now();
+        let generation = state.public_cache.generation(&state.db, now).await?;
+        let hit = generation.and_then(|g| state.public_cache.get(&key, g, now));
+        Ok(Cached { key, generation, hit })
+    }
+
+    fn hit(&self) -> Option<&Rendered> {
+        self.hit.as_ref()
+    }
+
+    /// Files a 200 answer that holds until `until` (or until something changes).
+    fn keep(self, state: &AppState, until: Option<DateTime<Utc>>, rendered: &Rendered) {
+        if let Some(generation) = self.generation {
+            state.public_cache.put(self.key, generation, until, rendered.clone());
         }
     }
 }

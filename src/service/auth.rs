@@ -88,7 +88,7 @@ fn reserve_attempt(
     now: DateTime<Utc>,
 ) -> Result<Vec<String>, ApiError> {
     let window = Duration::seconds(state.settings.login_window_secs);
-    db::write_tx(conn, |c| {
+    db::tally_tx(conn, |c| {
         db::lock(c, "logins")?;
         for (scope, key, max) in keys {
             let (count, oldest) = throttle::failures_since(c, scope, key, db::to_db_time(now - window))?;
@@ -121,7 +121,7 @@ fn open_session(
 ) -> Result<TokenPair, ApiError> {
     let session_id = db::new_id();
     let refresh_token = tokens::random_token(32).map_err(ApiError::internal)?;
-    db::write_tx(conn, |c| {
+    db::tally_tx(conn, |c| {
         sessions::create_session(c, &session_id, &row.id, db::to_db_time(now))?;
         insert_refresh_token(c, state, &session_id, &refresh_token, now)
     })?;
@@ -193,7 +193,7 @@ pub async fn login(
             };
             match row {
                 Some(row) if accepted => {
-                    db::write_tx(conn, |c| {
+                    db::tally_tx(conn, |c| {
                         throttle::forget(c, &reserved)?;
                         throttle::clear(c, ACCOUNT, &account)
                     })?;
@@ -220,7 +220,7 @@ pub async fn refresh(state: &AppState, refresh_token: String) -> Result<TokenPai
         .run(move |conn| {
             let now = state.clock.now();
             let new_token = tokens::random_token(32).map_err(ApiError::internal)?;
-            db::write_tx(conn, |c| {
+            db::tally_tx(conn, |c| {
                 let Some(token) = sessions::find_refresh_token(c, &tokens::digest(&refresh_token))? else {
                     return Ok(Rotation::Rejected);
                 };
@@ -263,7 +263,7 @@ pub async fn logout(state: &AppState, refresh_token: String) -> Result<(), ApiEr
     state
         .db
         .run(move |conn| {
-            db::write_tx(conn, |c| {
+            db::tally_tx(conn, |c| {
                 let token = sessions::find_refresh_token(c, &tokens::digest(&refresh_token))?
                     .ok_or_else(invalid_refresh_token)?;
                 sessions::revoke(c, &token.session_id, db::to_db_time(clock.now()))?;

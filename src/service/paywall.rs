@@ -212,7 +212,7 @@ pub async fn access(
                 Access::Metered if !counted(conn, &settings, &row.section_id)? => {
                     (Decision::Granted, left_now(conn)?, None, Some(situation))
                 }
-                Access::Metered => db::write_tx(conn, |c| -> Result<_, ApiError> {
+                Access::Metered => db::tally_tx(conn, |c| -> Result<_, ApiError> {
                     lock_reader(c, &reader)?;
                     let used = paywall_db::reads_in_period(c, &reader, period)?;
                     if paywall_db::has_read(c, &reader, period, &row.id)? {

@@ -464,7 +464,7 @@ pub async fn respond(
             let window = now.duration_trunc(Duration::minutes(1)).unwrap_or(now);
             let subject = address.map(crate::service::auth::address_bucket).unwrap_or_default();
             let at = db::to_db_time(now);
-            let poll = db::write_tx(conn, |c| {
+            let poll = db::tally_tx(conn, |c| {
                 // Read the poll under a lock an editor's change must wait for, so the
                 // questions, options and dates checked are the ones the answers join.
                 if !poll_db::lock(c, &id, false)? {

@@ -4,7 +4,7 @@
 use chrono::{DateTime, Utc};
 
 use crate::db::articles::{self as article_db, ArticleRow, PublicFilter};
-use crate::db::{self, DbConnection, sections as section_db};
+use crate::db::{self, DbConnection, public_generation, sections as section_db};
 use crate::domain::article::{Access, Block, Content};
 use crate::error::ApiError;
 use crate::service::articles::{content_of, first_published};
@@ -49,6 +49,15 @@ pub struct PublicArticle {
     pub published_at: DateTime<Utc>,
     pub first_published_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
+}
+
+impl PublicArticle {
+    /// Whether what readers get changes by itself, without a write to the article:
+    /// it embeds a poll (votes, opening, closing) or a sponsored block (its flight).
+    pub fn changes_by_itself(&self) -> bool {
+        let (polls, sponsored) = self.content.references();
+        !polls.is_empty() || !sponsored.is_empty()
+    }
 }
 
 /// How much of a gated body to send.
@@ -138,13 +147,23 @@ pub struct PublicQuery {
     pub q: Option<String>,
 }
 
+/// A page of live articles, newest first.
+#[derive(Debug)]
+pub struct PublicPage {
+    pub items: Vec<PublicArticle>,
+    /// The key to continue after, when there is more.
+    pub next: Option<(DateTime<Utc>, String)>,
+    /// When the page may change without any write: the next scheduled article going live.
+    pub until: Option<DateTime<Utc>>,
+}
+
 /// A page of live articles, newest first, and the key to continue after.
 pub async fn list(
     state: &AppState,
     query: PublicQuery,
     after: Option<(DateTime<Utc>, String)>,
     limit: i64,
-) -> Result<(Vec<PublicArticle>, Option<(DateTime<Utc>, String)>), ApiError> {
+) -> Result<PublicPage, ApiError> {
     let now = state.clock.now();
     state
         .db
@@ -152,7 +171,7 @@ pub async fn list(
             let feed = match &query.section {
                 Some(slug) => match section_db::find_by_slug(conn, slug)? {
                     Some(section) => section.id,
-                    None => return Ok((Vec::new(), None)),
+                    None => return Ok(PublicPage { items: Vec::new(), next: None, until: None }),
                 },
                 None => String::new(),
             };
@@ -169,7 +188,8 @@ pub async fn list(
             });
             let next = next.flatten();
             let body = site_preview(conn)?;
-            Ok((to_public(conn, rows, now, body)?, next))
+            let until = public_generation::next_go_live(conn, db::to_db_time(now))?.map(db::from_db_time);
+            Ok(PublicPage { items: to_public(conn, rows, now, body)?, next, until })
         })
         .await
 }

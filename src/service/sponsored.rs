@@ -426,7 +426,7 @@ pub async fn track(state: &AppState, id: String, click: bool, address: Option<Ip
             let kind = if click { "click" } else { "impression" };
             let subject =
                 format!("{kind}:{}:{id}", address.map(crate::service::auth::address_bucket).unwrap_or_default());
-            db::write_tx(conn, |c| {
+            db::tally_tx(conn, |c| {
                 let hits = rate_limits::hit(c, "sponsored", &subject, db::to_db_time(window))?;
                 if hits > limit {
                     let retry = (window + Duration::minutes(1) - now).num_seconds().max(1);

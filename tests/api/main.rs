@@ -13,6 +13,7 @@ mod openapi;
 mod paywall;
 mod polls;
 mod public;
+mod public_cache;
 mod review2;
 mod review3;
 mod review4;

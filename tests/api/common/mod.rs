@@ -15,6 +15,7 @@ use masthead::auth::jwt::JwtKeys;
 use masthead::clock::Clock;
 use masthead::config::Settings;
 use masthead::db::{Database, DatabaseUrl};
+use masthead::public_cache::PublicCache;
 use masthead::service::bootstrap;
 use masthead::startup::{self, Shared};
 use masthead::state::AppState;
@@ -71,6 +72,7 @@ impl Drop for TestDb {
 pub struct TestApp {
     pub base: String,
     pub clock: Clock,
+    pub cache: Arc<PublicCache>,
     handle: Option<actix_web::dev::ServerHandle>,
     thread: Option<std::thread::JoinHandle<()>>,
     // Declared last: dropped after the server has stopped.
@@ -127,12 +129,9 @@ impl TestApp {
         let secret = bootstrap::jwt_secret(&database, Some(JWT_SECRET)).expect("secret");
         bootstrap::ensure_first_admin(&database, &clock, Some(ADMIN_EMAIL.into()), Some(ADMIN_PASSWORD.into()))
             .expect("first admin");
-        let state = AppState {
-            db: database,
-            jwt: Arc::new(JwtKeys::new(&secret, settings.access_token_ttl_secs)),
-            settings: Arc::new(settings),
-            clock: clock.clone(),
-        };
+        let jwt = JwtKeys::new(&secret, settings.access_token_ttl_secs);
+        let state = AppState::new(database, jwt, settings, clock.clone());
+        let cache = state.public_cache.clone();
         let listener = TcpListener::bind("127.0.0.1:0").expect("bind");
         let base = format!("http://{}", listener.local_addr().expect("addr"));
         let shared = Shared::new(state);
@@ -145,7 +144,26 @@ impl TestApp {
             });
         });
         let handle = rx.recv().expect("server started");
-        TestApp { base, clock, handle: Some(handle), thread: Some(thread), _db: db }
+        TestApp { base, clock, cache, handle: Some(handle), thread: Some(thread), _db: db }
+    }
+
+    /// Runs SQL on the test database over a connection of its own, as another instance
+    /// (or another program) writing to the same database would.
+    pub fn sql_from_elsewhere(&self, sql: &str) {
+        let mut conn = match self._db.url() {
+            DatabaseUrl::Sqlite(path) => {
+                masthead::db::DbConnection::Sqlite(diesel::SqliteConnection::establish(path).expect("open"))
+            }
+            DatabaseUrl::Postgres(url) => {
+                masthead::db::DbConnection::Postgres(diesel::PgConnection::establish(url).expect("connect"))
+            }
+        };
+        let sql = if matches!(conn, masthead::db::DbConnection::Sqlite(_)) {
+            format!("PRAGMA busy_timeout = 5000; {sql}")
+        } else {
+            sql.to_string()
+        };
+        diesel::connection::SimpleConnection::batch_execute(&mut conn, &sql).expect("SQL from elsewhere");
     }
 
     /// Sends a request; `body` as JSON when given.
