@@ -245,8 +245,10 @@ def logging_level() -> str:
 
 def server_env(db_url: str, port: int) -> dict:
     env = {k: v for k, v in os.environ.items() if not k.startswith("MASTHEAD_")}
-    if os.environ.get("MASTHEAD_LOG"):
-        env["MASTHEAD_LOG"] = os.environ["MASTHEAD_LOG"]
+    # Settings a run may vary on purpose; every other MASTHEAD_* is the harness's own.
+    for name in ("MASTHEAD_LOG", "MASTHEAD_PUBLIC_CACHE_MB", "MASTHEAD_PUBLIC_CACHE_SYNC_MS"):
+        if os.environ.get(name):
+            env[name] = os.environ[name]
     env.update(
         MASTHEAD_DATABASE_URL=db_url,
         MASTHEAD_BIND=f"127.0.0.1:{port}",

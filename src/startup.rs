@@ -25,7 +25,9 @@ use crate::state::AppState;
 #[derive(Clone)]
 pub struct Shared {
     pub state: web::Data<AppState>,
-    pub spec: Arc<utoipa::openapi::OpenApi>,
+    /// The OpenAPI document, serialised once; the document itself is not kept (each
+    /// worker holding a copy cost megabytes for an answer that never changes).
+    pub spec_json: web::Bytes,
     pub routes: Arc<RouteTable>,
 }
 
@@ -34,7 +36,8 @@ impl Shared {
         let spec = http::openapi_document();
         let mut routes = RouteTable::from_openapi(&spec);
         routes.add("/openapi.json", &[Method::GET]);
-        Shared { state: web::Data::new(state), spec: Arc::new(spec), routes: Arc::new(routes) }
+        let spec_json = serde_json::to_vec(&spec).unwrap_or_default().into();
+        Shared { state: web::Data::new(state), spec_json, routes: Arc::new(routes) }
     }
 }
 
@@ -52,15 +55,21 @@ pub fn build_app(
     let settings = &shared.state.settings;
     let routes = shared.routes.clone();
     let access_log = settings.access_log;
+    let spec_json = shared.spec_json.clone();
     let app = http::routes(App::new().into_utoipa_app()).into_app();
     app.app_data(shared.state.clone())
         .app_data(web::PayloadConfig::new(settings.max_body_bytes))
-        .service(SwaggerUi::new("/docs/{_:.*}").url("/openapi.json", (*shared.spec).clone()))
+        .service(SwaggerUi::new("/docs/{_:.*}").config(utoipa_swagger_ui::Config::from("/openapi.json")))
+        .route("/openapi.json", web::get().to(move || openapi_json(spec_json.clone())))
         .service(web::redirect("/docs", "/docs/"))
         .default_service(web::to(|| async { Err::<actix_web::HttpResponse, _>(ApiError::not_found("Resource")) }))
         .wrap_fn(move |req, srv| front_door(req, srv, &routes, access_log))
         // Outermost, so that every answer (errors included) carries the CORS headers.
         .wrap(Condition::new(!settings.cors_origins.is_empty(), cors(settings)))
+}
+
+async fn openapi_json(spec: web::Bytes) -> actix_web::HttpResponse {
+    actix_web::HttpResponse::Ok().content_type("application/json").body(spec)
 }
 
 /// The outermost layer: answers 405/400 from the route table before routing, turns
@@ -205,10 +214,15 @@ fn cors(settings: &Settings) -> Cors {
 
 /// Binds and starts the HTTP server (not awaited here).
 pub fn serve(shared: Shared, listener: TcpListener) -> std::io::Result<Server> {
-    let workers = shared.state.settings.workers;
-    let mut server = HttpServer::new(move || build_app(shared.clone())).listen(listener)?;
-    if let Some(n) = workers {
-        server = server.workers(n);
-    }
+    let workers =
+        shared.state.settings.workers.unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()));
+    // Database work runs on each worker's blocking threads, and each of those threads
+    // holds a pooled connection while it runs: more threads than connections would only
+    // wait for one (each with its own stack and allocator arena).
+    let blocking = (shared.state.db.pool_size() as usize).div_ceil(workers).max(1);
+    let server = HttpServer::new(move || build_app(shared.clone()))
+        .workers(workers)
+        .worker_max_blocking_threads(blocking)
+        .listen(listener)?;
     Ok(server.run())
 }

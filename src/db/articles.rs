@@ -115,6 +115,16 @@ pub fn set_authors(conn: &mut DbConnection, article_id: &str, user_ids: &[String
 
 /// (article id, user id, display name) for the given articles, in byline order.
 pub fn authors_of(conn: &mut DbConnection, article_ids: &[String]) -> QueryResult<Vec<(String, String, String)>> {
+    if let [one] = article_ids {
+        // One article (every public read of an article): a statement without an `IN`
+        // list, prepared once per connection and cached.
+        return article_authors::table
+            .inner_join(users::table)
+            .filter(article_authors::article_id.eq(one))
+            .order(article_authors::position)
+            .select((article_authors::article_id, users::id, users::display_name))
+            .load(conn);
+    }
     article_authors::table
         .inner_join(users::table)
         .filter(article_authors::article_id.eq_any(article_ids))

@@ -81,8 +81,19 @@ pub fn gate(content: &mut Content, body: Body) -> bool {
 }
 
 /// The preview the site shows by default (the paywall setting).
-pub fn site_preview(conn: &mut DbConnection) -> Result<Body, ApiError> {
+fn site_preview(conn: &mut DbConnection) -> Result<Body, ApiError> {
     Ok(Body::Preview(crate::service::paywall::load_settings(conn)?.default_preview_blocks))
+}
+
+/// The preview for `rows`: the site's default is read only when one of them follows
+/// it (a gated article without a `preview_blocks` of its own); otherwise no article
+/// of `rows` looks at the default, and none is read.
+fn preview_for(conn: &mut DbConnection, rows: &[ArticleRow]) -> Result<Body, ApiError> {
+    if rows.iter().any(|r| r.access != "free" && r.preview_blocks.is_none()) {
+        site_preview(conn)
+    } else {
+        Ok(Body::Preview(0))
+    }
 }
 
 pub fn to_public(
@@ -93,7 +104,12 @@ pub fn to_public(
 ) -> Result<Vec<PublicArticle>, ApiError> {
     let ids: Vec<String> = rows.iter().map(|r| r.id.clone()).collect();
     let bylines = article_db::authors_of(conn, &ids)?;
-    let sections = section_db::all(conn)?;
+    let mut sections: Vec<section_db::SectionRow> = Vec::new();
+    for row in &rows {
+        if !sections.iter().any(|s| s.id == row.section_id) {
+            sections.extend(section_db::find(conn, &row.section_id)?);
+        }
+    }
     rows.into_iter()
         .map(|row| {
             let authors: Vec<Byline> = bylines
@@ -187,7 +203,7 @@ pub async fn list(
                 r.publish_at.map(|at| (db::from_db_time(at), r.id.clone()))
             });
             let next = next.flatten();
-            let body = site_preview(conn)?;
+            let body = preview_for(conn, &rows)?;
             let until = public_generation::next_go_live(conn, db::to_db_time(now))?.map(db::from_db_time);
             Ok(PublicPage { items: to_public(conn, rows, now, body)?, next, until })
         })
@@ -219,7 +235,7 @@ pub async fn by_slug(state: &AppState, slug: String) -> Result<Lookup, ApiError>
                 None => article_db::find_live_by_slug(conn, &slug, at)?,
             };
             if let Some(row) = live {
-                let body = site_preview(conn)?;
+                let body = preview_for(conn, std::slice::from_ref(&row))?;
                 let article =
                     to_public(conn, vec![row], now, body)?.pop().ok_or_else(|| ApiError::not_found("Article"))?;
                 return Ok(Lookup::Found(Box::new(article)));
