@@ -4,7 +4,7 @@ use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
 use super::DbConnection;
-use super::schema::{poll_answers, poll_options, poll_questions, poll_responses, polls};
+use super::schema::{poll_answers, poll_options, poll_questions, poll_responses, poll_tallies, polls};
 
 #[derive(Debug, Clone, Queryable, Insertable, AsChangeset, Identifiable)]
 #[diesel(table_name = polls, treat_none_as_null = true)]
@@ -176,26 +176,13 @@ pub fn insert_answer(
         .map(|_| ())
 }
 
-pub fn total_responses(conn: &mut DbConnection, poll_id: &str) -> QueryResult<i64> {
-    poll_responses::table.filter(poll_responses::poll_id.eq(poll_id)).count().get_result(conn)
-}
-
-/// (option id, votes) for every option that has any.
-pub fn option_counts(conn: &mut DbConnection, poll_id: &str) -> QueryResult<Vec<(Option<String>, i64)>> {
-    poll_answers::table
-        .filter(poll_answers::poll_id.eq(poll_id))
-        .filter(poll_answers::option_id.is_not_null())
-        .group_by(poll_answers::option_id)
-        .select((poll_answers::option_id, diesel::dsl::count_star()))
-        .load(conn)
-}
-
-/// (question id, responses that answered it).
-pub fn answered_counts(conn: &mut DbConnection, poll_id: &str) -> QueryResult<Vec<(String, i64)>> {
-    poll_answers::table
-        .filter(poll_answers::poll_id.eq(poll_id))
-        .group_by(poll_answers::question_id)
-        .select((poll_answers::question_id, diesel::dsl::count(poll_answers::response_id).aggregate_distinct()))
+/// The running counts of a poll's results, as (subject, count): `''` responses,
+/// `q:<question id>` responses that answered the question, `o:<option id>` votes for
+/// the option (kept by triggers as answers are stored).
+pub fn tallies(conn: &mut DbConnection, poll_id: &str) -> QueryResult<Vec<(String, i64)>> {
+    poll_tallies::table
+        .filter(poll_tallies::poll_id.eq(poll_id))
+        .select((poll_tallies::subject, poll_tallies::count))
         .load(conn)
 }
 

@@ -318,6 +318,14 @@ diesel::joinable!(article_authors -> articles (article_id));
 diesel::joinable!(article_authors -> users (user_id));
 diesel::joinable!(article_tags -> articles (article_id));
 diesel::table! {
+    poll_tallies (poll_id, subject) {
+        poll_id -> Text,
+        subject -> Text,
+        count -> BigInt,
+    }
+}
+
+diesel::table! {
     public_generation (id) {
         id -> BigInt,
         generation -> BigInt,
@@ -358,4 +366,5 @@ diesel::allow_tables_to_appear_in_same_query!(
     meter_reads,
     offers,
     public_generation,
+    poll_tallies,
 );

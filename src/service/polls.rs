@@ -310,10 +310,18 @@ fn results_of(conn: &mut DbConnection, poll: &Poll) -> Result<Results, ApiError>
 }
 
 fn counted(conn: &mut DbConnection, poll: &Poll) -> Result<Results, ApiError> {
-    let total = poll_db::total_responses(conn, &poll.id)?;
-    let counts: HashMap<String, i64> =
-        poll_db::option_counts(conn, &poll.id)?.into_iter().filter_map(|(id, n)| id.map(|id| (id, n))).collect();
-    let answered: HashMap<String, i64> = poll_db::answered_counts(conn, &poll.id)?.into_iter().collect();
+    let mut total = 0;
+    let mut counts: HashMap<String, i64> = HashMap::new();
+    let mut answered: HashMap<String, i64> = HashMap::new();
+    for (subject, n) in poll_db::tallies(conn, &poll.id)? {
+        if subject.is_empty() {
+            total = n;
+        } else if let Some(option) = subject.strip_prefix("o:") {
+            counts.insert(option.to_string(), n);
+        } else if let Some(question) = subject.strip_prefix("q:") {
+            answered.insert(question.to_string(), n);
+        }
+    }
     let questions = poll
         .questions
         .iter()

@@ -379,3 +379,48 @@ async fn responses_are_rate_limited_per_address() {
     res.assert_problem(429, "rate_limited");
     assert!(res.header("retry-after").is_some());
 }
+
+#[actix_web::test]
+async fn tallies_count_the_votes_stored_before_their_migration_and_after() {
+    let app = TestApp::spawn().await;
+    let (_, _, editor) = app.user("editor").await;
+    let poll = create(&app, &editor, poll_body(json!({}))).await;
+    for (a, b) in [(0, vec![0, 1]), (1, vec![1]), (0, vec![2, 0])] {
+        assert_eq!(vote(&app, &poll, &reader(), answers(&poll, a, &b)).await.status, 201);
+    }
+    let path = format!("/api/v1/polls/{}/results", poll["id"].as_str().unwrap());
+    let counts = |r: &Value| -> Vec<Vec<i64>> {
+        r["questions"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|q| {
+                let mut row = vec![q["answered"].as_i64().unwrap()];
+                row.extend(q["options"].as_array().unwrap().iter().map(|o| o["count"].as_i64().unwrap()));
+                row
+            })
+            .collect()
+    };
+    let results = app.get(&path, Some(&editor)).await.json();
+    assert_eq!(results["total_responses"], 3);
+    assert_eq!(counts(&results), [vec![3, 2, 1], vec![3, 2, 2, 1], vec![0]]);
+
+    // Run the migration again over a database that already holds votes, as an upgrade
+    // of an existing newsroom does: it counts what is there.
+    let backend =
+        if std::env::var("MASTHEAD_TEST_POSTGRES_URL").is_ok_and(|u| !u.is_empty()) { "postgres" } else { "sqlite" };
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("migrations")
+        .join(backend)
+        .join("2026-12-01-000012_poll_tallies");
+    app.sql_from_elsewhere(&std::fs::read_to_string(dir.join("down.sql")).unwrap());
+    app.sql_from_elsewhere(&std::fs::read_to_string(dir.join("up.sql")).unwrap());
+    let again = app.get(&path, Some(&editor)).await.json();
+    assert_eq!(again["total_responses"], 3);
+    assert_eq!(counts(&again), counts(&results));
+
+    assert_eq!(vote(&app, &poll, &reader(), answers(&poll, 1, &[2])).await.status, 201);
+    let after = app.get(&path, Some(&editor)).await.json();
+    assert_eq!(after["total_responses"], 4);
+    assert_eq!(counts(&after), [vec![4, 2, 2], vec![4, 2, 2, 2], vec![0]]);
+}

@@ -1,0 +1,8 @@
+DROP TRIGGER poll_answers_tally_question_delete;
+DROP TRIGGER poll_answers_tally_question_insert;
+DROP TRIGGER poll_answers_tally_option_delete;
+DROP TRIGGER poll_answers_tally_option_insert;
+DROP TRIGGER poll_responses_tally_delete;
+DROP TRIGGER poll_responses_tally_insert;
+DROP INDEX poll_answers_by_response;
+DROP TABLE poll_tallies;
