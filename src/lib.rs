@@ -8,6 +8,7 @@ pub mod db;
 pub mod domain;
 pub mod error;
 pub mod http;
+pub mod packed;
 pub mod public_cache;
 pub mod service;
 pub mod startup;

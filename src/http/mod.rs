@@ -29,6 +29,10 @@ where
 {
     app.service(health::healthz).service(health::readyz).service(
         scope("/api/v1")
+            // First: readers' traffic is most of all requests, and actix tries each
+            // resource in turn (each with a path parameter by a regex match).
+            .service(public::list_public_articles)
+            .service(public::get_public_article)
             .service(auth::login)
             .service(auth::refresh)
             .service(auth::logout)
@@ -59,8 +63,6 @@ where
             .service(articles::list_revisions)
             .service(articles::get_revision)
             .service(articles::restore_revision)
-            .service(public::list_public_articles)
-            .service(public::get_public_article)
             .service(sponsored::list_sponsored)
             .service(sponsored::create_sponsored)
             .service(sponsored::get_sponsored)
