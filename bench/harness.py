@@ -246,7 +246,7 @@ def logging_level() -> str:
 def server_env(db_url: str, port: int) -> dict:
     env = {k: v for k, v in os.environ.items() if not k.startswith("MASTHEAD_")}
     # Settings a run may vary on purpose; every other MASTHEAD_* is the harness's own.
-    for name in ("MASTHEAD_LOG", "MASTHEAD_PUBLIC_CACHE_MB", "MASTHEAD_PUBLIC_CACHE_SYNC_MS"):
+    for name in ("MASTHEAD_LOG", "MASTHEAD_PUBLIC_CACHE_MB", "MASTHEAD_PUBLIC_CACHE_SYNC_MS", "MASTHEAD_DB_POOL_SIZE"):
         if os.environ.get(name):
             env[name] = os.environ[name]
     env.update(

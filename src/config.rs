@@ -95,8 +95,8 @@ pub struct Options {
     #[arg(long, env = "MASTHEAD_PUBLIC_MAX_AGE", default_value_t = 60, global = true)]
     pub public_max_age: u32,
     /// Memory for rendered public article responses, in MiB (0 turns the cache off).
-    /// They are kept compressed: 24 MiB holds about 11,000 articles of 5 kB.
-    #[arg(long, env = "MASTHEAD_PUBLIC_CACHE_MB", default_value_t = 24, global = true)]
+    /// They are kept compressed: 32 MiB holds about 13,000 articles of 5 kB.
+    #[arg(long, env = "MASTHEAD_PUBLIC_CACHE_MB", default_value_t = 32, global = true)]
     pub public_cache_mb: u32,
     /// How often (milliseconds) the public cache checks the database for changes made
     /// by other instances: the longest such a change is served stale here.
@@ -108,7 +108,8 @@ pub struct Options {
     /// Poll responses accepted per client address per minute.
     #[arg(long, env = "MASTHEAD_VOTE_LIMIT", default_value_t = 600, global = true)]
     pub vote_limit: u32,
-    /// Database connections in the pool (default two per core on SQLite, 10 on PostgreSQL).
+    /// Database connections in the pool (default one per core, at least 2, on SQLite;
+    /// 10 on PostgreSQL).
     #[arg(long, env = "MASTHEAD_DB_POOL_SIZE", global = true)]
     pub db_pool_size: Option<u32>,
     /// HTTP worker threads (default: one per core).
@@ -255,7 +256,7 @@ impl Options {
             cors_origins: String::new(),
             max_body_bytes: 1024 * 1024,
             public_max_age: 60,
-            public_cache_mb: 24,
+            public_cache_mb: 32,
             public_cache_sync_ms: 1000,
             tracking_limit: 300,
             vote_limit: 600,

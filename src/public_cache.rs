@@ -39,12 +39,21 @@ pub struct Rendered {
 #[derive(Debug)]
 struct Entry {
     generation: i64,
-    /// The entry stops being true at this instant (a scheduled article goes live).
-    until: Option<DateTime<Utc>>,
-    etag: String,
-    body: Packed,
-    /// Packed with the cache's dictionary (else with none).
-    primed: bool,
+    held: Held,
+}
+
+#[derive(Debug)]
+enum Held {
+    Answer {
+        /// The answer stops being true at this instant (a scheduled article goes live).
+        until: Option<DateTime<Utc>>,
+        etag: String,
+        body: Packed,
+        /// Packed with the cache's dictionary (else with none).
+        primed: bool,
+    },
+    /// The same answer as the entry under this key (an article by slug and by id).
+    SameAs(String),
 }
 
 #[derive(Clone)]
@@ -52,8 +61,12 @@ struct ByBytes;
 
 impl quick_cache::Weighter<String, Arc<Entry>> for ByBytes {
     fn weight(&self, key: &String, entry: &Arc<Entry>) -> u64 {
-        // The packed body, the key, the ETag, and the bookkeeping around them.
-        (entry.body.stored_len() + key.len() + entry.etag.len() + 160) as u64
+        // What the entry holds, its key, and the bookkeeping around them.
+        let held = match &entry.held {
+            Held::Answer { etag, body, .. } => body.stored_len() + etag.len() + 64,
+            Held::SameAs(other) => other.len(),
+        };
+        (held + key.len() + 96) as u64
     }
 }
 
@@ -136,16 +149,25 @@ impl PublicCache {
         Ok(Some(r.generation))
     }
 
-    /// The entry for `key`, if it was built at `generation` and is still true at `now`.
+    /// The answer for `key`, if it was built at `generation` and is still true at `now`.
     pub fn get(&self, key: &str, generation: i64, now: DateTime<Utc>) -> Option<Rendered> {
-        let entry = self.entries.as_ref()?.get(key)?;
-        if entry.generation != generation || entry.until.is_some_and(|until| now >= until) {
+        let entries = self.entries.as_ref()?;
+        let mut entry = entries.get(key)?;
+        if let Held::SameAs(other) = &entry.held {
+            if entry.generation != generation {
+                return None;
+            }
+            // One step only: what `same_as` points at is kept by `put`.
+            entry = entries.get(other.as_str())?;
+        }
+        let Held::Answer { until, etag, body, primed } = &entry.held else { return None };
+        if entry.generation != generation || until.is_some_and(|until| now >= until) {
             return None;
         }
-        let dictionary = if entry.primed { Some(self.dictionary.get()?) } else { None };
-        let body = packed::unpack(&entry.body, dictionary)?;
+        let dictionary = if *primed { Some(self.dictionary.get()?) } else { None };
+        let body = packed::unpack(body, dictionary)?;
         self.hits.fetch_add(1, Ordering::Relaxed);
-        Some(Rendered { etag: entry.etag.clone(), body: body.into() })
+        Some(Rendered { etag: etag.clone(), body: body.into() })
     }
 
     /// Keeps `rendered` for `key`, built from what the database held at `generation`.
@@ -154,7 +176,16 @@ impl PublicCache {
         let dictionary = self.dictionary_after(&rendered.body);
         if let Some(body) = packed::pack(&rendered.body, dictionary) {
             let primed = dictionary.is_some();
-            entries.insert(key, Arc::new(Entry { generation, until, etag: rendered.etag, body, primed }));
+            let held = Held::Answer { until, etag: rendered.etag, body, primed };
+            entries.insert(key, Arc::new(Entry { generation, held }));
+        }
+    }
+
+    /// Keeps under `key` a pointer to the answer kept under `answer_key` (by `put`), so
+    /// that two addresses of one answer share it. Both must be of `generation`.
+    pub fn same_as(&self, key: String, generation: i64, answer_key: String) {
+        if let Some(entries) = self.entries.as_ref().filter(|_| key != answer_key) {
+            entries.insert(key, Arc::new(Entry { generation, held: Held::SameAs(answer_key) }));
         }
     }
 
@@ -240,6 +271,22 @@ mod tests {
             assert_eq!(hit.body, Bytes::from(body(n)), "body {n}");
             assert_eq!(hit.etag, format!("\"{n}\""));
         }
+    }
+
+    #[test]
+    fn two_addresses_share_one_answer_of_their_generation() {
+        let cache = PublicCache::new(1 << 20, 1000);
+        let now = Utc::now();
+        cache.put("article 1".into(), 5, None, rendered("one"));
+        cache.same_as("/by-slug".into(), 5, "article 1".into());
+        cache.same_as("/by-old-slug".into(), 4, "article 1".into());
+        cache.same_as("/dangling".into(), 5, "article 2".into());
+        assert_eq!(cache.get("/by-slug", 5, now).map(|r| r.body), Some(Bytes::from("one")));
+        assert!(cache.get("/by-slug", 6, now).is_none(), "another generation");
+        assert!(cache.get("/by-old-slug", 5, now).is_none(), "a pointer from an older generation");
+        assert!(cache.get("/dangling", 5, now).is_none(), "nothing kept where it points");
+        cache.put("article 1".into(), 6, None, rendered("one, later"));
+        assert!(cache.get("/by-slug", 5, now).is_none(), "points at an answer of another generation");
     }
 
     #[test]

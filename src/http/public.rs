@@ -213,12 +213,15 @@ pub async fn get_public_article(
             let (body, expires_in) = public_article_response(&article, state.clock.now());
             let rendered = render(&body)?;
             if !article.changes_by_itself() {
-                cached.keep(&state, None, &rendered);
+                cached.keep_article(&state, &article, &rendered);
             }
             Ok(respond(&req, state.settings.public_max_age, expires_in, &rendered))
         }
     }
 }
+
+/// Where public articles are, as requested (the cache's keys are request paths).
+const ARTICLES_PATH: &str = "/api/v1/public/articles";
 
 /// A public GET as the response cache knows it: the answer when it holds one, else
 /// the generation to file the answer under (read before the database is, so that an
@@ -246,6 +249,26 @@ impl Cached {
     fn keep(self, state: &AppState, until: Option<DateTime<Utc>>, rendered: &Rendered) {
         if let Some(generation) = self.generation {
             state.public_cache.put(self.key, generation, until, rendered.clone());
+        }
+    }
+
+    /// Files one article's answer once for both its addresses: under its id's (the
+    /// canonical one), with its slug's pointing there. Not the slug's when the slug is
+    /// UUID-shaped, unless that was the address asked: ids are looked up first, so that
+    /// address could be another article's.
+    fn keep_article(self, state: &AppState, article: &PublicArticle, rendered: &Rendered) {
+        let Some(generation) = self.generation else { return };
+        let cache = &state.public_cache;
+        let by_id = format!("{ARTICLES_PATH}/{}", article.id);
+        let by_slug = format!("{ARTICLES_PATH}/{}", article.content.slug);
+        cache.put(by_id.clone(), generation, None, rendered.clone());
+        let other_spelling = self.key != by_id && self.key != by_slug;
+        if uuid::Uuid::try_parse(&article.content.slug).is_err() || by_slug == self.key {
+            cache.same_as(by_slug, generation, by_id.clone());
+        }
+        if other_spelling {
+            // The address asked, spelt another way (percent-encoded, say).
+            cache.same_as(self.key, generation, by_id);
         }
     }
 }

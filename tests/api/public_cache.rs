@@ -78,6 +78,42 @@ async fn unpublish_trash_and_edits_show_at_once_on_the_same_instance() {
 }
 
 #[actix_web::test]
+async fn an_article_is_kept_once_for_its_slug_and_its_id() {
+    let app = TestApp::spawn().await;
+    let (editor, section, _) = newsroom(&app).await;
+    let a = app.published(&editor, json!({"headline": "Rates rise", "section_id": section})).await;
+    let by_slug = app.get(&slug_path(&a), None).await;
+    assert_eq!(by_slug.status, 200);
+    // The id was never asked for, yet its answer comes from the cache: the same one.
+    let hits = app.cache.hits();
+    let by_id = app.get(&id_path(&a), None).await;
+    assert_eq!(app.cache.hits(), hits + 1, "the id is served from the slug's entry");
+    assert_eq!(by_id.body, by_slug.body);
+    assert_eq!(by_id.header("etag"), by_slug.header("etag"));
+    assert_cached(&app, &id_path(&a)).await;
+
+    // A new slug: the former one answers 301 (never from the entry), the new one and
+    // the id answer the new article.
+    let res = app.edit(&editor, &a, json!({"slug": "rates-rise-again", "headline": "Rates rise again"})).await;
+    assert_eq!(res.status, 200, "{}", String::from_utf8_lossy(&res.body));
+    let a2 = res.json();
+    assert_eq!(app.get(&slug_path(&a), None).await.status, 301, "the former slug moved");
+    assert_eq!(app.get(&id_path(&a2), None).await.json()["headline"], "Rates rise again");
+    assert_eq!(assert_cached(&app, &slug_path(&a2)).await["headline"], "Rates rise again");
+    assert_eq!(app.get(&slug_path(&a), None).await.status, 301, "and still moved, with the new one cached");
+
+    // A slug that is another article's id: that address is the other article's (ids
+    // are looked up first), however the first one was reached.
+    let b = app.published(&editor, json!({"headline": "Yen falls", "section_id": section})).await;
+    let b_id = b["id"].as_str().unwrap();
+    let c = app.published(&editor, json!({"headline": "Gold shines", "section_id": section, "slug": b_id})).await;
+    assert_eq!(c["slug"], b_id);
+    assert_eq!(assert_cached(&app, &id_path(&c)).await["headline"], "Gold shines");
+    assert_eq!(app.get(&id_path(&b), None).await.json()["headline"], "Yen falls");
+    assert_eq!(assert_cached(&app, &slug_path(&c)).await["headline"], "Yen falls");
+}
+
+#[actix_web::test]
 async fn bylines_sections_and_the_preview_length_show_at_once() {
     let app = TestApp::spawn().await;
     let admin = app.admin_token().await;
