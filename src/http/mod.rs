@@ -29,10 +29,19 @@ where
 {
     app.service(health::healthz).service(health::readyz).service(
         scope("/api/v1")
-            // First: readers' traffic is most of all requests, and actix tries each
+            // Readers' routes first: theirs is most of all traffic, and actix tries each
             // resource in turn (each with a path parameter by a regex match).
             .service(public::list_public_articles)
             .service(public::get_public_article)
+            .service(sections::public_sections)
+            .service(sections::public_section)
+            .service(sponsored::public_sponsored)
+            .service(sponsored::count_impression)
+            .service(sponsored::count_click)
+            .service(polls::public_poll)
+            .service(polls::respond)
+            .service(paywall::public_offers)
+            .service(paywall::request_access)
             .service(auth::login)
             .service(auth::refresh)
             .service(auth::logout)
@@ -48,8 +57,6 @@ where
             .service(sections::get_section)
             .service(sections::update_section)
             .service(sections::delete_section)
-            .service(sections::public_sections)
-            .service(sections::public_section)
             .service(articles::list_articles)
             .service(articles::create_article)
             .service(articles::get_article)
@@ -70,9 +77,6 @@ where
             .service(sponsored::delete_sponsored)
             .service(sponsored::sponsored_revisions)
             .service(sponsored::sponsored_stats)
-            .service(sponsored::public_sponsored)
-            .service(sponsored::count_impression)
-            .service(sponsored::count_click)
             .service(polls::list_polls)
             .service(polls::create_poll)
             .service(polls::get_poll)
@@ -80,17 +84,13 @@ where
             .service(polls::delete_poll)
             .service(polls::poll_results)
             .service(polls::poll_responses)
-            .service(polls::public_poll)
-            .service(polls::respond)
             .service(paywall::get_paywall)
             .service(paywall::put_paywall)
             .service(paywall::list_offers)
             .service(paywall::create_offer)
             .service(paywall::get_offer)
             .service(paywall::update_offer)
-            .service(paywall::delete_offer)
-            .service(paywall::public_offers)
-            .service(paywall::request_access),
+            .service(paywall::delete_offer),
     )
 }
 

@@ -472,7 +472,7 @@ pub async fn respond(
             let window = now.duration_trunc(Duration::minutes(1)).unwrap_or(now);
             let subject = address.map(crate::service::auth::address_bucket).unwrap_or_default();
             let at = db::to_db_time(now);
-            let poll = db::tally_tx(conn, |c| {
+            db::tally_tx(conn, |c| {
                 // Read the poll under a lock an editor's change must wait for, so the
                 // questions, options and dates checked are the ones the answers join.
                 if !poll_db::lock(c, &id, false)? {
@@ -525,9 +525,11 @@ pub async fn respond(
                         }
                     }
                 }
-                Ok(poll)
-            })?;
-            public_view(conn, poll, Some(&reader), now)
+                // The answer's view, read in the same transaction: the results include
+                // this response, and the reader has voted (no query needed for either).
+                let results = if poll.results_visibility.shows(true, false) { Some(counted(c, &poll)?) } else { None };
+                Ok(PublicPoll { poll, state: PollState::Open, has_voted: Some(true), results })
+            })
         })
         .await
 }
