@@ -107,18 +107,24 @@ pub fn replace_questions(
     Ok(())
 }
 
+// One id is asked with `=`, not `IN (...)`: diesel keeps prepared statements only
+// for SQL of a fixed shape, and a list's length changes the SQL. A vote loads one
+// poll, so its statements are then prepared once, not on every vote.
+
 pub fn questions_of(conn: &mut DbConnection, poll_ids: &[String]) -> QueryResult<Vec<QuestionRow>> {
-    poll_questions::table
-        .filter(poll_questions::poll_id.eq_any(poll_ids))
-        .order((poll_questions::poll_id, poll_questions::position))
-        .load(conn)
+    let order = (poll_questions::poll_id, poll_questions::position);
+    match poll_ids {
+        [one] => poll_questions::table.filter(poll_questions::poll_id.eq(one)).order(order).load(conn),
+        many => poll_questions::table.filter(poll_questions::poll_id.eq_any(many)).order(order).load(conn),
+    }
 }
 
 pub fn options_of(conn: &mut DbConnection, question_ids: &[String]) -> QueryResult<Vec<OptionRow>> {
-    poll_options::table
-        .filter(poll_options::question_id.eq_any(question_ids))
-        .order((poll_options::question_id, poll_options::position))
-        .load(conn)
+    let order = (poll_options::question_id, poll_options::position);
+    match question_ids {
+        [one] => poll_options::table.filter(poll_options::question_id.eq(one)).order(order).load(conn),
+        many => poll_options::table.filter(poll_options::question_id.eq_any(many)).order(order).load(conn),
+    }
 }
 
 pub fn has_responses(conn: &mut DbConnection, poll_id: &str) -> QueryResult<bool> {
