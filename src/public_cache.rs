@@ -196,6 +196,10 @@ impl PublicCache {
             return Some(dictionary);
         }
         let mut sample = self.sample.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+        // Another body may have completed the sample while this one waited.
+        if let Some(dictionary) = self.dictionary.get() {
+            return Some(dictionary);
+        }
         let room = DICTIONARY_BYTES.saturating_sub(sample.len());
         sample.extend_from_slice(&body[..body.len().min(SAMPLE_PER_BODY).min(room)]);
         if sample.len() >= DICTIONARY_BYTES {

@@ -206,7 +206,7 @@ pub async fn get_public_article(
     }
     match public::by_slug(&state, slug.into_inner()).await? {
         Lookup::Moved(current) => Ok(HttpResponse::MovedPermanently()
-            .insert_header((header::LOCATION, format!("/api/v1/public/articles/{current}")))
+            .insert_header((header::LOCATION, format!("{ARTICLES_PATH}/{current}")))
             .insert_header((header::CACHE_CONTROL, format!("public, max-age={}", state.settings.public_max_age)))
             .finish()),
         Lookup::Found(article) => {
@@ -262,14 +262,12 @@ impl Cached {
         let by_id = format!("{ARTICLES_PATH}/{}", article.id);
         let by_slug = format!("{ARTICLES_PATH}/{}", article.content.slug);
         cache.put(by_id.clone(), generation, None, rendered.clone());
-        let other_spelling = self.key != by_id && self.key != by_slug;
-        if uuid::Uuid::try_parse(&article.content.slug).is_err() || by_slug == self.key {
+        if uuid::Uuid::try_parse(&article.content.slug).is_err() && self.key != by_slug {
             cache.same_as(by_slug, generation, by_id.clone());
         }
-        if other_spelling {
-            // The address asked, spelt another way (percent-encoded, say).
-            cache.same_as(self.key, generation, by_id);
-        }
+        // The address asked (the slug's, or another spelling of either); `same_as`
+        // ignores a pointer from the id's address to itself.
+        cache.same_as(self.key, generation, by_id);
     }
 }
 
