@@ -16,8 +16,8 @@
 //!   that change by themselves (embedded polls and sponsored blocks) are never cached.
 //!
 //! Bodies are kept compressed (`crate::packed`), primed with a dictionary sampled from
-//! the first bodies kept: a hit inflates a few kB, which costs microseconds, and the
-//! same memory holds about three times as many answers.
+//! the first bodies kept: a hit inflates a few kB, which costs a few microseconds, and
+//! the same memory holds nearly three times as many answers.
 
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard, OnceLock};
@@ -92,7 +92,7 @@ pub struct PublicCache {
 }
 
 /// How much of one body goes into the dictionary: it is made of several.
-const SAMPLE_PER_BODY: usize = DICTIONARY_BYTES / 8;
+const SAMPLE_PER_BODY: usize = DICTIONARY_BYTES / 16;
 
 impl PublicCache {
     /// A cache of at most `capacity_bytes` (0: no cache) that reads the generation at

@@ -13,7 +13,6 @@ use actix_web::http::{Method, header};
 use actix_web::middleware::Condition;
 use actix_web::{App, HttpServer, web};
 use futures_util::future::LocalBoxFuture;
-use utoipa_actix_web::AppExt;
 use utoipa_swagger_ui::SwaggerUi;
 
 use crate::config::Settings;
@@ -56,7 +55,7 @@ pub fn build_app(
     let routes = shared.routes.clone();
     let access_log = settings.access_log;
     let spec_json = shared.spec_json.clone();
-    let app = http::routes(App::new().into_utoipa_app()).into_app();
+    let app = http::serve_routes(App::new());
     app.app_data(shared.state.clone())
         .app_data(web::PayloadConfig::new(settings.max_body_bytes))
         .service(SwaggerUi::new("/docs/{_:.*}").config(utoipa_swagger_ui::Config::from("/openapi.json")))

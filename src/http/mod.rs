@@ -22,76 +22,93 @@ use actix_web::dev::{ServiceFactory, ServiceRequest};
 use serde::{Deserialize, Deserializer};
 use utoipa_actix_web::{UtoipaApp, scope};
 
-/// Mounts every documented route; the spec is collected from exactly these.
+/// Every documented route, listed once for both of its uses: `routes` (the app whose
+/// spec is collected) and `serve_routes` (the workers' app, which never builds one).
+/// Readers' routes come first: theirs is most of all traffic, and actix tries each
+/// resource in turn (each with a path parameter by a regex match).
+macro_rules! all_routes {
+    ($app:expr, $scope:path) => {
+        $app.service(health::healthz).service(health::readyz).service(
+            $scope("/api/v1")
+                .service(public::list_public_articles)
+                .service(public::get_public_article)
+                .service(sections::public_sections)
+                .service(sections::public_section)
+                .service(sponsored::public_sponsored)
+                .service(sponsored::count_impression)
+                .service(sponsored::count_click)
+                .service(polls::public_poll)
+                .service(polls::respond)
+                .service(paywall::public_offers)
+                .service(paywall::request_access)
+                .service(auth::login)
+                .service(auth::refresh)
+                .service(auth::logout)
+                .service(auth::me)
+                .service(auth::change_password)
+                .service(users::list_users)
+                .service(users::create_user)
+                .service(users::get_user)
+                .service(users::update_user)
+                .service(users::delete_user)
+                .service(sections::list_sections)
+                .service(sections::create_section)
+                .service(sections::get_section)
+                .service(sections::update_section)
+                .service(sections::delete_section)
+                .service(articles::list_articles)
+                .service(articles::create_article)
+                .service(articles::get_article)
+                .service(articles::update_article)
+                .service(articles::delete_article)
+                .service(articles::restore_article)
+                .service(articles::submit_article)
+                .service(articles::publish_article)
+                .service(articles::unpublish_article)
+                .service(articles::archive_article)
+                .service(articles::list_revisions)
+                .service(articles::get_revision)
+                .service(articles::restore_revision)
+                .service(sponsored::list_sponsored)
+                .service(sponsored::create_sponsored)
+                .service(sponsored::get_sponsored)
+                .service(sponsored::update_sponsored)
+                .service(sponsored::delete_sponsored)
+                .service(sponsored::sponsored_revisions)
+                .service(sponsored::sponsored_stats)
+                .service(polls::list_polls)
+                .service(polls::create_poll)
+                .service(polls::get_poll)
+                .service(polls::update_poll)
+                .service(polls::delete_poll)
+                .service(polls::poll_results)
+                .service(polls::poll_responses)
+                .service(paywall::get_paywall)
+                .service(paywall::put_paywall)
+                .service(paywall::list_offers)
+                .service(paywall::create_offer)
+                .service(paywall::get_offer)
+                .service(paywall::update_offer)
+                .service(paywall::delete_offer),
+        )
+    };
+}
+
+/// Mounts every documented route on an app that collects the OpenAPI document.
 pub fn routes<T>(app: UtoipaApp<T>) -> UtoipaApp<T>
 where
     T: ServiceFactory<ServiceRequest, Config = (), Error = actix_web::Error, InitError = ()>,
 {
-    app.service(health::healthz).service(health::readyz).service(
-        scope("/api/v1")
-            // Readers' routes first: theirs is most of all traffic, and actix tries each
-            // resource in turn (each with a path parameter by a regex match).
-            .service(public::list_public_articles)
-            .service(public::get_public_article)
-            .service(sections::public_sections)
-            .service(sections::public_section)
-            .service(sponsored::public_sponsored)
-            .service(sponsored::count_impression)
-            .service(sponsored::count_click)
-            .service(polls::public_poll)
-            .service(polls::respond)
-            .service(paywall::public_offers)
-            .service(paywall::request_access)
-            .service(auth::login)
-            .service(auth::refresh)
-            .service(auth::logout)
-            .service(auth::me)
-            .service(auth::change_password)
-            .service(users::list_users)
-            .service(users::create_user)
-            .service(users::get_user)
-            .service(users::update_user)
-            .service(users::delete_user)
-            .service(sections::list_sections)
-            .service(sections::create_section)
-            .service(sections::get_section)
-            .service(sections::update_section)
-            .service(sections::delete_section)
-            .service(articles::list_articles)
-            .service(articles::create_article)
-            .service(articles::get_article)
-            .service(articles::update_article)
-            .service(articles::delete_article)
-            .service(articles::restore_article)
-            .service(articles::submit_article)
-            .service(articles::publish_article)
-            .service(articles::unpublish_article)
-            .service(articles::archive_article)
-            .service(articles::list_revisions)
-            .service(articles::get_revision)
-            .service(articles::restore_revision)
-            .service(sponsored::list_sponsored)
-            .service(sponsored::create_sponsored)
-            .service(sponsored::get_sponsored)
-            .service(sponsored::update_sponsored)
-            .service(sponsored::delete_sponsored)
-            .service(sponsored::sponsored_revisions)
-            .service(sponsored::sponsored_stats)
-            .service(polls::list_polls)
-            .service(polls::create_poll)
-            .service(polls::get_poll)
-            .service(polls::update_poll)
-            .service(polls::delete_poll)
-            .service(polls::poll_results)
-            .service(polls::poll_responses)
-            .service(paywall::get_paywall)
-            .service(paywall::put_paywall)
-            .service(paywall::list_offers)
-            .service(paywall::create_offer)
-            .service(paywall::get_offer)
-            .service(paywall::update_offer)
-            .service(paywall::delete_offer),
-    )
+    all_routes!(app, scope)
+}
+
+/// Mounts the same routes on a plain actix app: what each worker serves. Collecting the
+/// document there too cost each worker's allocator megabytes it kept (idle RSS).
+pub fn serve_routes<T>(app: actix_web::App<T>) -> actix_web::App<T>
+where
+    T: ServiceFactory<ServiceRequest, Config = (), Error = actix_web::Error, InitError = ()>,
+{
+    all_routes!(app, actix_web::web::scope)
 }
 
 /// The OpenAPI document the code serves and `openapi/openapi.json` must equal.
