@@ -752,9 +752,9 @@ def measure_creations(server: Server, dataset: Path, seconds: float) -> dict:
 
 
 # ---------------------------------------------------------------------------------------
-# PostgreSQL (a throwaway server on port 55435).
+# PostgreSQL (a throwaway server on port 25435).
 
-PG_PORT = "55435"
+PG_PORT = "25435"
 
 
 class Postgres:
