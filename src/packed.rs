@@ -71,8 +71,8 @@ impl Dictionary {
     /// `None` when it is empty.
     pub fn new(content: &[u8]) -> Option<Dictionary> {
         let used = &content[content.len().saturating_sub(DICTIONARY_BYTES)..];
-        let id = DICTIONARIES.fetch_add(1, Ordering::Relaxed);
-        (!used.is_empty()).then(|| Dictionary { content: used.into(), id })
+        (!used.is_empty())
+            .then(|| Dictionary { content: used.into(), id: DICTIONARIES.fetch_add(1, Ordering::Relaxed) })
     }
 }
 
