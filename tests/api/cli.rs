@@ -76,6 +76,9 @@ fn openapi_prints_the_committed_spec() {
     let dir = tempfile::tempdir().unwrap();
     let (code, stdout, _) = run(masthead(dir.path()).arg("openapi"));
     assert_eq!(code, 0);
+    // The built-in document, byte for byte; `committed_spec` holds it equal to the code's.
+    let committed = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/openapi/openapi.json")).unwrap();
+    assert_eq!(stdout, committed);
     assert_eq!(stdout, masthead::http::openapi_json());
     assert!(!dir.path().join("masthead.db").exists(), "openapi must not touch a database");
 }
