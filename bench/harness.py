@@ -894,6 +894,9 @@ def targets(res: dict) -> list[tuple[str, bool | None, str]]:
             out.append((f"{what} >= {floor:,}/s, count exact", w["per_s"] >= floor and w["exact"],
                         f"{w['per_s']:.0f}/s, {w['created']} x 201, server counts {w['stored']}"
                         + ("" if w["exact"] else f", unanswered {w['unanswered']}")))
+            # "Peak RSS under load" covers the writes too, not only the reads.
+            if w.get("peak_rss"):
+                out.append((f"peak RSS <= 64 MiB during {what}", w["peak_rss"] <= 64 * MIB, mib(w["peak_rss"])))
     if "postgres" in res:
         reads("postgres", "PostgreSQL: ")
         if "postgres_start" in res:
