@@ -7,20 +7,23 @@ fn main() {
     // changed migration must rebuild the crate (diesel_migrations' documentation).
     println!("cargo::rerun-if-changed=migrations");
     println!("cargo::rerun-if-changed=build.rs");
+    println!("cargo::rerun-if-env-changed=MASTHEAD_PACKED_RELOCS");
 
     // Packed relative relocations (DT_RELR) keep the binary position-independent (ASLR)
     // while its 1 MB table of relocations shrinks to 12 KB, which the loader no longer
     // pages in at every start: idle RSS 0.9 MiB lower (issue 8). The loader must know
-    // DT_RELR (glibc 2.36), so only for a native build on such a glibc; elsewhere the
-    // binary is linked as before.
-    if native_glibc_at_least(2, 36) {
+    // DT_RELR (glibc 2.36), so only for a native build on such a glibc. A binary built
+    // so will not start on an older glibc: build it with MASTHEAD_PACKED_RELOCS=0 to run
+    // it on one (README, "Configuration").
+    let wanted = std::env::var("MASTHEAD_PACKED_RELOCS").map_or(true, |v| v != "0");
+    if wanted && native_glibc_at_least(2, 36) {
         println!("cargo::rustc-link-arg-bins=-Wl,-z,pack-relative-relocs");
     }
 }
 
 fn native_glibc_at_least(major: u32, minor: u32) -> bool {
-    let target = std::env::var("TARGET").unwrap_or_default();
-    if !target.ends_with("-linux-gnu") || std::env::var("HOST").ok().as_ref() != Some(&target) {
+    let var = |name: &str| std::env::var(name).unwrap_or_default();
+    if var("CARGO_CFG_TARGET_OS") != "linux" || var("CARGO_CFG_TARGET_ENV") != "gnu" || var("HOST") != var("TARGET") {
         return false;
     }
     // Prints "glibc 2.36".

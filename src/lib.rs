@@ -1,6 +1,10 @@
 //! Masthead: a headless CMS for newsrooms. See README.md for the tour and
 //! ../shared/design/API.md for the contract.
 
+// Cargo.toml denies unsafe code; the library goes further (only the binary's one call to
+// glibc's mallopt is allowed, in src/main.rs).
+#![forbid(unsafe_code)]
+
 pub mod auth;
 pub mod clock;
 pub mod config;

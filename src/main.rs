@@ -27,6 +27,7 @@ fn bad_setting(message: impl Into<String>) -> Failure {
 }
 
 fn main() -> ExitCode {
+    // First, while this is the only thread (see the function).
     return_large_allocations_when_freed();
     let cli = match Cli::try_parse() {
         Ok(cli) => cli,
@@ -81,9 +82,9 @@ fn main() -> ExitCode {
 #[allow(unsafe_code)]
 fn return_large_allocations_when_freed() {
     const FROM_BYTES: libc::c_int = 1024 * 1024;
-    // SAFETY: mallopt only sets an allocator parameter, which glibc allows at any time and
-    // from any thread; it takes no pointers. It returns 0 when it refuses the value, in
-    // which case glibc's default stays, which is safe too.
+    // SAFETY: mallopt takes no pointers and only sets an allocator parameter. glibc marks
+    // it MT-Unsafe, so it is the first thing `main` does, before any thread exists: keep
+    // it first. It returns 0 when it refuses the value, and then glibc's default stays.
     let _ = unsafe { libc::mallopt(libc::M_MMAP_THRESHOLD, FROM_BYTES) };
 }
 

@@ -111,7 +111,9 @@ where
     all_routes!(app, actix_web::web::scope)
 }
 
-/// The OpenAPI document the code serves and `openapi/openapi.json` must equal.
+/// The OpenAPI document as the code generates it. The server and `masthead openapi` use
+/// the committed `openapi/openapi.json`, which tests hold equal to this (`committed_spec`;
+/// `UPDATE_OPENAPI=1` rewrites it).
 pub fn openapi_document() -> utoipa::openapi::OpenApi {
     use utoipa::OpenApi;
     use utoipa_actix_web::AppExt;

@@ -311,7 +311,7 @@ async fn seed_demo_loads_a_newsroom_once_through_the_same_rules() {
 }
 
 /// VmRSS of a process, in bytes.
-#[cfg(target_os = "linux")]
+#[cfg(all(target_os = "linux", target_env = "gnu"))]
 fn rss_bytes(pid: u32) -> u64 {
     let status = std::fs::read_to_string(format!("/proc/{pid}/status")).unwrap();
     let kib = status.lines().find_map(|l| l.strip_prefix("VmRSS:")).unwrap();
