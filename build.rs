@@ -6,7 +6,6 @@ fn main() {
     // `embed_migrations!` reads migrations/ inside a macro, which cargo cannot see: a
     // changed migration must rebuild the crate (diesel_migrations' documentation).
     println!("cargo::rerun-if-changed=migrations");
-    println!("cargo::rerun-if-changed=build.rs");
     println!("cargo::rerun-if-env-changed=MASTHEAD_PACKED_RELOCS");
 
     // Packed relative relocations (DT_RELR) keep the binary position-independent (ASLR)
