@@ -234,6 +234,31 @@ def login(port: int) -> str:
     return body["access_token"]
 
 
+def measure_login_growth(binary: Path, work: Path) -> dict:
+    """RSS growth over 4 sign-ins (2 right, 2 wrong passwords) on a freshly started
+    server: each hashes with Argon2 in a 19 MiB block that must go back to the system
+    when freed, or it stays in a thread's heap for the life of the process."""
+    db = work / "logins.db"
+    for suffix in ("", "-wal", "-shm"):
+        Path(f"{db}{suffix}").unlink(missing_ok=True)
+    server = Server(binary, f"sqlite://{db}", "logins")
+    try:
+        server.start()
+        time.sleep(1)
+        before = rss_bytes(server.pid)
+        for password, status in ((ADMIN_PASSWORD, 200), ("wrong password!", 401)) * 2:
+            Api(server.port).call(
+                "POST", "/api/v1/auth/login", {"email": ADMIN_EMAIL, "password": password}, expect=status
+            )
+        time.sleep(1)
+        after = rss_bytes(server.pid)
+    finally:
+        server.stop()
+    growth = None if before is None or after is None else after - before
+    say(f"   RSS {mib(before)} before, {mib(after)} after 4 sign-ins: growth {mib(growth)}")
+    return {"before": before, "after": after, "growth": growth}
+
+
 # ---------------------------------------------------------------------------------------
 # The server.
 
@@ -897,6 +922,9 @@ def targets(res: dict) -> list[tuple[str, bool | None, str]]:
             # "Peak RSS under load" covers the writes too, not only the reads.
             peak = w.get("peak_rss")
             out.append((f"peak RSS <= 64 MiB during {what}", None if peak is None else peak <= 64 * MIB, mib(peak)))
+    if "logins" in res:
+        g = res["logins"]["growth"]
+        out.append(("RSS growth over 4 sign-ins (2 failed) <= 8 MiB", None if g is None else g <= 8 * MIB, mib(g)))
     if "postgres" in res:
         reads("postgres", "PostgreSQL: ")
         if "postgres_start" in res:
@@ -1046,6 +1074,9 @@ def main() -> int:
         for suffix in ("", "-wal", "-shm"):
             Path(f"{db}{suffix}").unlink(missing_ok=True)
         backend("sqlite", f"sqlite://{db}", "SQLite", not args.no_writes)
+
+        say("== SQLite: memory given back after sign-ins (a fresh server)")
+        res["logins"] = measure_login_growth(binary, work)
 
         if args.postgres:
             say(f"== PostgreSQL: throwaway server on 127.0.0.1:{PG_PORT}")

@@ -8,22 +8,11 @@ use actix_web::{HttpResponse, ResponseError};
 use serde::Serialize;
 use utoipa::ToSchema;
 
-/// One problem with one field of the request.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, ToSchema)]
-pub struct FieldError {
-    /// The field, as a dotted path into the request (`body.email`, `query.limit`).
-    #[schema(example = "email")]
-    pub field: String,
-    /// What is wrong with it.
-    #[schema(example = "must be a valid email address")]
-    pub message: String,
-}
+use crate::db::DbError;
+use crate::domain::version::{Stale, etag};
+use crate::service;
 
-impl FieldError {
-    pub fn new(field: impl Into<String>, message: impl Into<String>) -> Self {
-        Self { field: field.into(), message: message.into() }
-    }
-}
+pub use crate::domain::FieldError;
 
 /// RFC 9457 problem details, the body of every error response.
 #[derive(Debug, Clone, Serialize, ToSchema)]
@@ -256,42 +245,32 @@ impl ResponseError for ApiError {
     }
 }
 
-impl From<diesel::result::Error> for ApiError {
-    fn from(err: diesel::result::Error) -> Self {
-        use diesel::result::{DatabaseErrorKind, Error};
+impl From<service::Error> for ApiError {
+    fn from(err: service::Error) -> Self {
+        use service::Error as E;
         match err {
-            Error::NotFound => Self::NotFound { detail: "No such resource.".into() },
-            Error::DatabaseError(DatabaseErrorKind::UniqueViolation, _) => {
-                Self::conflict("conflict", "A resource with these unique values already exists.")
-            }
-            Error::DatabaseError(DatabaseErrorKind::ForeignKeyViolation, _) => Self::conflict(
-                "reference_conflict",
-                "Something this request refers to was removed meanwhile (or is still in use): read it again.",
-            ),
-            Error::DatabaseError(DatabaseErrorKind::SerializationFailure, info) => {
-                Self::Unavailable(format!("serialization failure: {}", info.message()))
-            }
-            Error::DatabaseError(_, ref info) if is_busy(info.message()) => {
-                Self::Unavailable(format!("database busy: {}", info.message()))
-            }
-            other => Self::Internal(format!("database: {other}")),
+            E::Unauthorized { code, detail } => Self::Unauthorized { code, detail },
+            E::Forbidden { code, detail } => Self::Forbidden { code, detail },
+            E::NotFound { detail } => Self::NotFound { detail },
+            E::Conflict { code, detail } => Self::Conflict { code, detail },
+            E::Stale { current } => Self::PreconditionFailed { current_etag: etag(current) },
+            E::Invalid(errors) => Self::Validation(errors),
+            E::RateLimited { detail, retry_after_secs } => Self::TooManyRequests { detail, retry_after_secs },
+            E::Unavailable(cause) => Self::Unavailable(cause),
+            E::Internal(cause) => Self::Internal(cause),
         }
     }
 }
 
-fn is_busy(message: &str) -> bool {
-    message.contains("database is locked") || message.contains("database is busy")
-}
-
-impl From<r2d2::Error> for ApiError {
-    fn from(err: r2d2::Error) -> Self {
-        Self::Unavailable(format!("connection pool: {err}"))
+impl From<DbError> for ApiError {
+    fn from(err: DbError) -> Self {
+        service::Error::from(err).into()
     }
 }
 
-impl From<actix_web::error::BlockingError> for ApiError {
-    fn from(err: actix_web::error::BlockingError) -> Self {
-        Self::Internal(format!("blocking task: {err}"))
+impl From<Stale> for ApiError {
+    fn from(stale: Stale) -> Self {
+        service::Error::from(stale).into()
     }
 }
 

@@ -177,7 +177,7 @@ fn seed_demo(settings: Settings) -> Result<(), Failure> {
 }
 
 fn create_user(settings: &Settings, args: &CreateUserArgs) -> Result<(), Failure> {
-    let role = Role::parse(&args.role).ok_or_else(|| {
+    let role = args.role.parse::<Role>().map_err(|_| {
         bad_setting(format!("invalid --role '{}': expected admin, editor, writer or commercial", args.role))
     })?;
     let password = match std::env::var("MASTHEAD_PASSWORD") {

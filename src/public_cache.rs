@@ -25,8 +25,7 @@ use std::sync::{Arc, Mutex, MutexGuard, OnceLock};
 use actix_web::web::Bytes;
 use chrono::{DateTime, Utc};
 
-use crate::db::{self, Database};
-use crate::error::ApiError;
+use crate::db::{self, Database, DbError};
 use crate::packed::{self, DICTIONARY_BYTES, Dictionary, Packed};
 
 /// A rendered public response body and its ETag.
@@ -127,7 +126,7 @@ impl PublicCache {
     /// The generation that entries must carry to be served at `now`; `None` when the
     /// cache is off. Reads the database when the last reading is too old or this
     /// process has committed a write since.
-    pub async fn generation(&self, database: &Database, now: DateTime<Utc>) -> Result<Option<i64>, ApiError> {
+    pub async fn generation(&self, database: &Database, now: DateTime<Utc>) -> Result<Option<i64>, DbError> {
         if !self.enabled() {
             return Ok(None);
         }
@@ -140,7 +139,7 @@ impl PublicCache {
                 return Ok(Some(r.generation));
             }
         }
-        let read = database.run(|conn| Ok(db::public_generation::current(conn)?)).await?;
+        let read = database.run(|conn| db::public_generation::current(conn).map_err(DbError::from)).await?;
         let mut r = self.reading();
         // Readings may finish out of order: keep the newest of everything.
         r.generation = r.generation.max(read);

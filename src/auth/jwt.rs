@@ -105,7 +105,7 @@ impl JwtKeys {
         if claims.exp <= now - LEEWAY_SECS || claims.iat > now + LEEWAY_SECS || claims.iat > claims.exp {
             return None;
         }
-        if claims.sub.is_empty() || claims.sid.is_empty() || Role::parse(&claims.role).is_none() {
+        if claims.sub.is_empty() || claims.sid.is_empty() || claims.role.parse::<Role>().is_err() {
             return None;
         }
         Some(VerifiedToken { user_id: claims.sub, session_id: claims.sid, generation: claims.generation })

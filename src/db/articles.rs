@@ -1,9 +1,10 @@
 //! SQL for articles, their authors, tags, former slugs and revisions.
 
-use chrono::NaiveDateTime;
+use chrono::{DateTime, NaiveDateTime, Utc};
 use diesel::prelude::*;
 
-use super::DbConnection;
+use super::{DbConnection, Json, from_db_time};
+use crate::domain::article::{self, Access, Content, Status};
 use diesel::dsl::sql;
 use diesel::expression::BoxableExpression;
 use diesel::sql_types::{Bool, Text};
@@ -23,22 +24,22 @@ pub struct ArticleRow {
     pub standfirst: Option<String>,
     pub dateline: Option<String>,
     pub kicker: Option<String>,
-    pub hero_image: Option<String>,
-    pub body: String,
+    pub hero_image: Option<Json<article::Image>>,
+    pub body: Json<Vec<article::Block>>,
     pub body_text: String,
     pub section_id: String,
     pub created_by: String,
-    pub tags: String,
-    pub access: String,
+    pub tags: Json<Vec<String>>,
+    pub access: Access,
     pub preview_blocks: Option<i64>,
-    pub seo: Option<String>,
-    pub status: String,
+    pub seo: Option<Json<article::Seo>>,
+    pub status: Status,
     pub publish_at: Option<NaiveDateTime>,
     pub first_published_at: Option<NaiveDateTime>,
     pub created_at: NaiveDateTime,
     pub updated_at: NaiveDateTime,
     pub trashed_at: Option<NaiveDateTime>,
-    pub trashed_status: Option<String>,
+    pub trashed_status: Option<Status>,
     pub version: i64,
 }
 
@@ -51,7 +52,57 @@ pub struct RevisionRow {
     pub created_at: NaiveDateTime,
     pub created_by: String,
     pub note: String,
-    pub snapshot: String,
+    pub snapshot: Json<Content>,
+}
+
+impl ArticleRow {
+    /// The stored content, with the byline the caller loaded.
+    pub fn content(&self, author_ids: Vec<String>) -> Content {
+        Content {
+            slug: self.slug.clone(),
+            headline: self.headline.clone(),
+            standfirst: self.standfirst.clone(),
+            dateline: self.dateline.clone(),
+            kicker: self.kicker.clone(),
+            hero_image: self.hero_image.clone().map(|j| j.0),
+            body: self.body.0.clone(),
+            section_id: self.section_id.clone(),
+            author_ids,
+            tags: self.tags.0.clone(),
+            access: self.access,
+            preview_blocks: self.preview_blocks,
+            seo: self.seo.clone().map(|j| j.0),
+        }
+    }
+
+    /// Writes the content columns; search covers what readers may read, so a gated
+    /// article's search text is its preview at the site default `default_preview`.
+    pub fn set_content(&mut self, content: &Content, default_preview: i64) {
+        self.slug = content.slug.clone();
+        self.headline = content.headline.clone();
+        self.standfirst = content.standfirst.clone();
+        self.dateline = content.dateline.clone();
+        self.kicker = content.kicker.clone();
+        self.hero_image = content.hero_image.clone().map(Json);
+        self.body = Json(content.body.clone());
+        self.body_text = article::body_text(content.public_body(default_preview));
+        self.section_id = content.section_id.clone();
+        self.tags = Json(content.tags.clone());
+        self.access = content.access;
+        self.preview_blocks = content.preview_blocks;
+        self.seo = content.seo.clone().map(Json);
+    }
+
+    /// The status readers see: a scheduled article whose time has come is published.
+    pub fn effective_status(&self, now: DateTime<Utc>) -> Status {
+        self.status.effective(self.publish_at.map(from_db_time), now)
+    }
+
+    /// The first time the article went live, if it has (a scheduled one counts from its time).
+    pub fn first_published(&self, now: DateTime<Utc>) -> Option<DateTime<Utc>> {
+        let live = self.effective_status(now) == Status::Published;
+        self.first_published_at.map(from_db_time).or(if live { self.publish_at.map(from_db_time) } else { None })
+    }
 }
 
 pub fn insert(conn: &mut DbConnection, row: &ArticleRow) -> QueryResult<()> {
@@ -186,7 +237,7 @@ pub fn revisions(
 #[derive(Debug, Clone, Default)]
 pub struct EditorialFilter {
     /// Effective status (a scheduled article whose time has come counts as published).
-    pub status: Option<String>,
+    pub status: Option<Status>,
     pub section_ids: Option<Vec<String>>,
     pub author: Option<String>,
     pub tag: Option<String>,
@@ -241,19 +292,20 @@ pub fn editorial_page(
     } else {
         query.filter(articles::trashed_at.is_null())
     };
-    match filter.status.as_deref() {
-        Some("published") => {
+    match filter.status {
+        Some(Status::Published) => {
             query = query.filter(
                 articles::status
-                    .eq("published")
-                    .or(articles::status.eq("scheduled").and(articles::publish_at.assume_not_null().le(now))),
+                    .eq(Status::Published)
+                    .or(articles::status.eq(Status::Scheduled).and(articles::publish_at.assume_not_null().le(now))),
             )
         }
-        Some("scheduled") => {
-            query =
-                query.filter(articles::status.eq("scheduled")).filter(articles::publish_at.assume_not_null().gt(now))
+        Some(Status::Scheduled) => {
+            query = query
+                .filter(articles::status.eq(Status::Scheduled))
+                .filter(articles::publish_at.assume_not_null().gt(now))
         }
-        Some(status) => query = query.filter(articles::status.eq(status.to_string())),
+        Some(status) => query = query.filter(articles::status.eq(status)),
         None => {}
     }
     if let Some(ids) = &filter.section_ids {
@@ -285,8 +337,8 @@ pub fn editorial_page(
         );
         let is_live = articles::trashed_at.is_null().and(
             articles::status
-                .eq("published")
-                .or(articles::status.eq("scheduled").and(articles::publish_at.assume_not_null().le(now))),
+                .eq(Status::Published)
+                .or(articles::status.eq(Status::Scheduled).and(articles::publish_at.assume_not_null().le(now))),
         );
         query = query.filter(own.or(is_live));
     }
@@ -353,7 +405,7 @@ pub fn public_page(
 /// trashed. Called by every write that can change those.
 pub fn refresh_feed(conn: &mut DbConnection, row: &ArticleRow) -> QueryResult<()> {
     diesel::delete(article_feed::table.filter(article_feed::article_id.eq(&row.id))).execute(conn)?;
-    let listed = row.trashed_at.is_none() && matches!(row.status.as_str(), "published" | "scheduled");
+    let listed = row.trashed_at.is_none() && matches!(row.status, Status::Published | Status::Scheduled);
     let Some(at) = row.publish_at.filter(|_| listed) else { return Ok(()) };
     let mut feeds = vec![String::new(), row.section_id.clone()];
     feeds.extend(super::sections::ancestors(conn, &row.section_id)?);
@@ -402,7 +454,7 @@ pub fn embedded_in(conn: &mut DbConnection, kind: &str, target_id: &str) -> Quer
 
 /// Gated articles that follow the site's preview length (no `preview_blocks` of their own).
 pub fn following_site_preview(conn: &mut DbConnection) -> QueryResult<Vec<ArticleRow>> {
-    articles::table.filter(articles::access.ne("free")).filter(articles::preview_blocks.is_null()).load(conn)
+    articles::table.filter(articles::access.ne(Access::Free)).filter(articles::preview_blocks.is_null()).load(conn)
 }
 
 pub fn set_body_text(conn: &mut DbConnection, id: &str, text: &str) -> QueryResult<()> {
@@ -419,7 +471,7 @@ pub fn in_sections(conn: &mut DbConnection, section_ids: &[String]) -> QueryResu
 pub fn find_live_by_slug(conn: &mut DbConnection, slug: &str, now: NaiveDateTime) -> QueryResult<Option<ArticleRow>> {
     articles::table
         .filter(articles::slug.eq(slug))
-        .filter(articles::status.eq("published").or(articles::status.eq("scheduled")))
+        .filter(articles::status.eq(Status::Published).or(articles::status.eq(Status::Scheduled)))
         .filter(articles::publish_at.le(now))
         .filter(articles::trashed_at.is_null())
         .first(conn)
@@ -430,7 +482,7 @@ pub fn find_live_by_slug(conn: &mut DbConnection, slug: &str, now: NaiveDateTime
 pub fn find_live(conn: &mut DbConnection, id: &str, now: NaiveDateTime) -> QueryResult<Option<ArticleRow>> {
     articles::table
         .filter(articles::id.eq(id))
-        .filter(articles::status.eq("published").or(articles::status.eq("scheduled")))
+        .filter(articles::status.eq(Status::Published).or(articles::status.eq(Status::Scheduled)))
         .filter(articles::publish_at.le(now))
         .filter(articles::trashed_at.is_null())
         .first(conn)

@@ -13,7 +13,10 @@ pub mod sessions;
 pub mod settings;
 pub mod sponsored;
 pub mod throttle;
+pub mod types;
 pub mod users;
+
+pub use types::Json;
 
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Duration;
@@ -24,10 +27,20 @@ use diesel::prelude::*;
 use diesel::r2d2::{self, ManageConnection, R2D2Connection};
 use diesel_migrations::{EmbeddedMigrations, MigrationHarness, embed_migrations};
 
-use crate::error::ApiError;
-
 const SQLITE_MIGRATIONS: EmbeddedMigrations = embed_migrations!("migrations/sqlite");
 const POSTGRES_MIGRATIONS: EmbeddedMigrations = embed_migrations!("migrations/postgres");
+
+/// What running database work can fail with, before the work's own errors: the query
+/// itself, no connection to be had, or the blocking task lost.
+#[derive(Debug, thiserror::Error)]
+pub enum DbError {
+    #[error(transparent)]
+    Query(#[from] diesel::result::Error),
+    #[error("connection pool: {0}")]
+    Pool(#[from] r2d2::PoolError),
+    #[error("blocking task: {0}")]
+    Blocking(String),
+}
 
 /// A connection to either backend; diesel dispatches each query to the right one.
 #[derive(diesel::MultiConnection)]
@@ -208,22 +221,25 @@ impl Database {
     }
 
     /// A connection for synchronous work (CLI, start-up).
-    pub fn get(&self) -> Result<r2d2::PooledConnection<ConnectionManager>, ApiError> {
+    pub fn get(&self) -> Result<r2d2::PooledConnection<ConnectionManager>, DbError> {
         Ok(self.pool.get()?)
     }
 
-    /// Runs `f` with a pooled connection on the blocking thread pool.
-    pub async fn run<T, F>(&self, f: F) -> Result<T, ApiError>
+    /// Runs `f` with a pooled connection on the runtime's blocking thread pool (never on
+    /// a thread that serves requests).
+    pub async fn run<T, E, F>(&self, f: F) -> Result<T, E>
     where
-        F: FnOnce(&mut DbConnection) -> Result<T, ApiError> + Send + 'static,
+        F: FnOnce(&mut DbConnection) -> Result<T, E> + Send + 'static,
         T: Send + 'static,
+        E: From<DbError> + Send + 'static,
     {
         let pool = self.pool.clone();
-        actix_web::web::block(move || {
-            let mut conn = pool.get()?;
+        tokio::task::spawn_blocking(move || {
+            let mut conn = pool.get().map_err(DbError::from)?;
             f(&mut conn)
         })
-        .await?
+        .await
+        .map_err(|e| DbError::Blocking(e.to_string()))?
     }
 
     /// Applies pending migrations for this backend; returns how many ran.

@@ -3,24 +3,36 @@
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
-use super::DbConnection;
 use super::schema::{meter_reads, offers, paywall_settings};
+use super::{DbConnection, Json, from_db_time};
+use crate::domain::paywall::{Eligibility, Messages, Offer, OfferSpec, OfferStatus, PaywallSettings, Period};
 
 #[derive(Debug, Clone, Queryable, Insertable, AsChangeset)]
 #[diesel(table_name = paywall_settings, treat_none_as_null = true)]
 pub struct SettingsRow {
     pub id: i64,
     pub quota: i64,
-    pub period: String,
-    pub counted_section_ids: Option<String>,
+    pub period: Period,
+    pub counted_section_ids: Option<Json<Vec<String>>>,
     pub default_preview_blocks: i64,
-    pub messages: String,
+    pub messages: Json<Messages>,
     pub updated_at: NaiveDateTime,
     pub version: i64,
 }
 
 pub fn settings(conn: &mut DbConnection) -> QueryResult<Option<SettingsRow>> {
     paywall_settings::table.find(1i64).first(conn).optional()
+}
+
+/// The settings, or the defaults before an admin saved any.
+pub fn load_settings(conn: &mut DbConnection) -> QueryResult<PaywallSettings> {
+    Ok(settings(conn)?.map_or_else(PaywallSettings::default, |row| PaywallSettings {
+        quota: row.quota,
+        period: row.period,
+        counted_section_ids: row.counted_section_ids.map(|j| j.0),
+        default_preview_blocks: row.default_preview_blocks,
+        messages: row.messages.0,
+    }))
 }
 
 /// Writes the one settings row (inserting it the first time).
@@ -79,11 +91,50 @@ pub struct OfferRow {
     pub trial: bool,
     pub starts_at: Option<NaiveDateTime>,
     pub ends_at: Option<NaiveDateTime>,
-    pub eligibility: String,
-    pub status: String,
+    pub eligibility: Json<Vec<Eligibility>>,
+    pub status: OfferStatus,
     pub created_at: NaiveDateTime,
     pub updated_at: NaiveDateTime,
     pub version: i64,
+}
+
+impl OfferRow {
+    /// Writes the columns an offer's spec is stored in.
+    pub fn set_spec(&mut self, spec: &OfferSpec) {
+        self.name = spec.name.clone();
+        self.display_text = spec.display_text.clone();
+        self.price_minor = spec.price_minor;
+        self.currency = spec.currency.clone();
+        self.duration_months = spec.duration_months;
+        self.trial = spec.trial;
+        self.starts_at = spec.starts_at.map(super::to_db_time);
+        self.ends_at = spec.ends_at.map(super::to_db_time);
+        self.eligibility = Json(spec.eligibility.clone());
+        self.status = spec.status;
+    }
+}
+
+impl From<OfferRow> for Offer {
+    fn from(row: OfferRow) -> Offer {
+        Offer {
+            spec: OfferSpec {
+                name: row.name,
+                display_text: row.display_text,
+                price_minor: row.price_minor,
+                currency: row.currency,
+                duration_months: row.duration_months,
+                trial: row.trial,
+                starts_at: row.starts_at.map(from_db_time),
+                ends_at: row.ends_at.map(from_db_time),
+                eligibility: row.eligibility.0,
+                status: row.status,
+            },
+            id: row.id,
+            created_at: from_db_time(row.created_at),
+            updated_at: from_db_time(row.updated_at),
+            version: row.version,
+        }
+    }
 }
 
 pub fn insert_offer(conn: &mut DbConnection, row: &OfferRow) -> QueryResult<()> {
@@ -115,7 +166,7 @@ pub fn offer_page(conn: &mut DbConnection, after: Option<&str>, limit: i64) -> Q
 /// Active offers inside their dates at `now`.
 pub fn live_offers(conn: &mut DbConnection, now: NaiveDateTime) -> QueryResult<Vec<OfferRow>> {
     offers::table
-        .filter(offers::status.eq("active"))
+        .filter(offers::status.eq(OfferStatus::Active))
         .filter(offers::starts_at.is_null().or(offers::starts_at.le(now)))
         .filter(offers::ends_at.is_null().or(offers::ends_at.gt(now)))
         .order((offers::price_minor.asc(), offers::id.asc()))

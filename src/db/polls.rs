@@ -3,8 +3,9 @@
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
-use super::DbConnection;
 use super::schema::{poll_answers, poll_options, poll_questions, poll_responses, poll_tallies, polls};
+use super::{DbConnection, from_db_time};
+use crate::domain::poll::{Poll, Question, QuestionKind, ResultsVisibility};
 
 #[derive(Debug, Clone, Queryable, Insertable, AsChangeset, Identifiable)]
 #[diesel(table_name = polls, treat_none_as_null = true)]
@@ -14,7 +15,7 @@ pub struct PollRow {
     pub intro: Option<String>,
     pub opens_at: Option<NaiveDateTime>,
     pub closes_at: Option<NaiveDateTime>,
-    pub results_visibility: String,
+    pub results_visibility: ResultsVisibility,
     pub created_at: NaiveDateTime,
     pub updated_at: NaiveDateTime,
     pub version: i64,
@@ -27,7 +28,7 @@ pub struct QuestionRow {
     pub poll_id: String,
     pub position: i64,
     pub prompt: String,
-    pub kind: String,
+    pub kind: QuestionKind,
     pub max_choices: Option<i64>,
     pub max_length: Option<i64>,
     pub required: bool,
@@ -40,6 +41,48 @@ pub struct OptionRow {
     pub question_id: String,
     pub position: i64,
     pub label: String,
+}
+
+/// Polls with their questions and options, in two queries for all of them.
+pub fn load(conn: &mut DbConnection, rows: Vec<PollRow>) -> QueryResult<Vec<Poll>> {
+    let ids: Vec<String> = rows.iter().map(|r| r.id.clone()).collect();
+    let questions = questions_of(conn, &ids)?;
+    let qids: Vec<String> = questions.iter().map(|q| q.id.clone()).collect();
+    let options = options_of(conn, &qids)?;
+    Ok(rows
+        .into_iter()
+        .map(|r| {
+            let qs = questions
+                .iter()
+                .filter(|q| q.poll_id == r.id)
+                .map(|q| Question {
+                    id: q.id.clone(),
+                    prompt: q.prompt.clone(),
+                    kind: q.kind,
+                    options: options
+                        .iter()
+                        .filter(|o| o.question_id == q.id)
+                        .map(|o| (o.id.clone(), o.label.clone()))
+                        .collect(),
+                    max_choices: q.max_choices,
+                    max_length: q.max_length,
+                    required: q.required,
+                })
+                .collect();
+            Poll {
+                questions: qs,
+                title: r.title,
+                intro: r.intro,
+                opens_at: r.opens_at.map(from_db_time),
+                closes_at: r.closes_at.map(from_db_time),
+                results_visibility: r.results_visibility,
+                created_at: from_db_time(r.created_at),
+                updated_at: from_db_time(r.updated_at),
+                version: r.version,
+                id: r.id,
+            }
+        })
+        .collect())
 }
 
 pub fn insert(conn: &mut DbConnection, row: &PollRow) -> QueryResult<()> {

@@ -3,8 +3,10 @@
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
-use super::DbConnection;
 use super::schema::{sponsored_blocks, sponsored_revisions, sponsored_stats, sponsored_targets};
+use super::{DbConnection, Json, from_db_time};
+use crate::domain::article::Block;
+use crate::domain::sponsored::{Cta, Placement, Sponsored, SponsoredContent, SponsoredStatus};
 
 #[derive(Debug, Clone, Queryable, Insertable, AsChangeset, Identifiable)]
 #[diesel(table_name = sponsored_blocks, treat_none_as_null = true)]
@@ -14,13 +16,13 @@ pub struct SponsoredRow {
     pub sponsor_name: String,
     pub label: String,
     pub disclosure: String,
-    pub body: String,
-    pub cta: Option<String>,
+    pub body: Json<Vec<Block>>,
+    pub cta: Option<Json<Cta>>,
     pub logo_url: Option<String>,
-    pub placement: String,
+    pub placement: Placement,
     pub starts_at: Option<NaiveDateTime>,
     pub ends_at: Option<NaiveDateTime>,
-    pub status: String,
+    pub status: SponsoredStatus,
     pub created_at: NaiveDateTime,
     pub updated_at: NaiveDateTime,
     pub version: i64,
@@ -35,7 +37,58 @@ pub struct SponsoredRevisionRow {
     pub created_at: NaiveDateTime,
     pub created_by: String,
     pub note: String,
-    pub snapshot: String,
+    pub snapshot: Json<SponsoredContent>,
+}
+
+impl SponsoredRow {
+    /// Writes the columns a block's content is stored in (targets live in their own table).
+    pub fn set_content(&mut self, c: &SponsoredContent) {
+        self.title = c.title.clone();
+        self.sponsor_name = c.sponsor_name.clone();
+        self.label = c.label.clone();
+        self.disclosure = c.disclosure.clone();
+        self.body = Json(c.body.clone());
+        self.cta = c.cta.clone().map(Json);
+        self.logo_url = c.logo_url.clone();
+        self.placement = c.placement;
+        self.starts_at = c.starts_at.map(super::to_db_time);
+        self.ends_at = c.ends_at.map(super::to_db_time);
+        self.status = c.status;
+    }
+}
+
+fn to_sponsored(row: SponsoredRow, targets: &[(String, String, String)]) -> Sponsored {
+    let pick = |kind: &str| -> Vec<String> {
+        targets.iter().filter(|(b, k, _)| *b == row.id && k == kind).map(|(_, _, t)| t.clone()).collect()
+    };
+    Sponsored {
+        content: SponsoredContent {
+            title: row.title,
+            sponsor_name: row.sponsor_name,
+            label: row.label,
+            disclosure: row.disclosure,
+            body: row.body.0,
+            cta: row.cta.map(|j| j.0),
+            logo_url: row.logo_url,
+            placement: row.placement,
+            section_ids: pick("section"),
+            article_ids: pick("article"),
+            starts_at: row.starts_at.map(from_db_time),
+            ends_at: row.ends_at.map(from_db_time),
+            status: row.status,
+        },
+        id: row.id,
+        created_at: from_db_time(row.created_at),
+        updated_at: from_db_time(row.updated_at),
+        version: row.version,
+    }
+}
+
+/// Blocks with their targets, in one query for all of them.
+pub fn load(conn: &mut DbConnection, rows: Vec<SponsoredRow>) -> QueryResult<Vec<Sponsored>> {
+    let ids: Vec<String> = rows.iter().map(|r| r.id.clone()).collect();
+    let targets = targets_of(conn, &ids)?;
+    Ok(rows.into_iter().map(|r| to_sponsored(r, &targets)).collect())
 }
 
 pub fn insert(conn: &mut DbConnection, row: &SponsoredRow) -> QueryResult<()> {
@@ -76,7 +129,7 @@ pub fn page(
         query = query.filter(sponsored_blocks::status.eq(status.to_string()));
     }
     if let Some(placement) = placement {
-        query = query.filter(sponsored_blocks::placement.eq(placement.to_string()));
+        query = query.filter(sponsored_blocks::placement.eq(placement));
     }
     if let Some(after) = after {
         query = query.filter(sponsored_blocks::id.lt(after.to_string()));
@@ -85,14 +138,18 @@ pub fn page(
 }
 
 /// Active blocks inside their flight at `now`, optionally of one placement.
-pub fn live(conn: &mut DbConnection, placement: Option<&str>, now: NaiveDateTime) -> QueryResult<Vec<SponsoredRow>> {
+pub fn live(
+    conn: &mut DbConnection,
+    placement: Option<Placement>,
+    now: NaiveDateTime,
+) -> QueryResult<Vec<SponsoredRow>> {
     let mut query = sponsored_blocks::table
-        .filter(sponsored_blocks::status.eq("active"))
+        .filter(sponsored_blocks::status.eq(SponsoredStatus::Active))
         .filter(sponsored_blocks::starts_at.is_null().or(sponsored_blocks::starts_at.le(now)))
         .filter(sponsored_blocks::ends_at.is_null().or(sponsored_blocks::ends_at.gt(now)))
         .into_boxed();
     if let Some(placement) = placement {
-        query = query.filter(sponsored_blocks::placement.eq(placement.to_string()));
+        query = query.filter(sponsored_blocks::placement.eq(placement));
     }
     query.order(sponsored_blocks::id.asc()).load(conn)
 }

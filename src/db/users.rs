@@ -3,8 +3,9 @@
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
-use super::DbConnection;
 use super::schema::users::{self, dsl};
+use super::{DbConnection, from_db_time};
+use crate::domain::user::{Role, User};
 
 #[derive(Debug, Clone, Queryable, Insertable, AsChangeset, Identifiable)]
 #[diesel(table_name = users)]
@@ -12,12 +13,26 @@ pub struct UserRow {
     pub id: String,
     pub email: String,
     pub display_name: String,
-    pub role: String,
+    pub role: Role,
     pub active: bool,
     pub password_hash: String,
     pub token_generation: i64,
     pub created_at: NaiveDateTime,
     pub updated_at: NaiveDateTime,
+}
+
+impl From<UserRow> for User {
+    fn from(row: UserRow) -> User {
+        User {
+            id: row.id,
+            email: row.email,
+            display_name: row.display_name,
+            role: row.role,
+            active: row.active,
+            created_at: from_db_time(row.created_at),
+            updated_at: from_db_time(row.updated_at),
+        }
+    }
 }
 
 pub fn insert(conn: &mut DbConnection, row: &UserRow) -> QueryResult<()> {
@@ -41,13 +56,13 @@ pub fn exists_any(conn: &mut DbConnection) -> QueryResult<bool> {
 }
 
 pub fn count_active_admins(conn: &mut DbConnection) -> QueryResult<i64> {
-    dsl::users.filter(dsl::role.eq("admin")).filter(dsl::active.eq(true)).count().get_result(conn)
+    dsl::users.filter(dsl::role.eq(Role::Admin)).filter(dsl::active.eq(true)).count().get_result(conn)
 }
 
 /// Filters for the users list.
 #[derive(Debug, Default, Clone)]
 pub struct UserFilter {
-    pub role: Option<String>,
+    pub role: Option<Role>,
     pub active: Option<bool>,
 }
 
@@ -60,7 +75,7 @@ pub fn list(
 ) -> QueryResult<Vec<UserRow>> {
     let mut query = dsl::users.into_boxed();
     if let Some(role) = &filter.role {
-        query = query.filter(dsl::role.eq(role.clone()));
+        query = query.filter(dsl::role.eq(*role));
     }
     if let Some(active) = filter.active {
         query = query.filter(dsl::active.eq(active));

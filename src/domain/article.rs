@@ -8,10 +8,10 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
+use super::FieldError;
 use super::slug;
 use super::text::{Errors, line_problem};
 use super::user::Role;
-use crate::error::FieldError;
 
 pub const MAX_HEADLINE_CHARS: usize = 300;
 pub const MAX_SHORT_CHARS: usize = 1000;
@@ -141,8 +141,21 @@ pub struct Seo {
 }
 
 /// Who may read the full text.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Serialize,
+    Deserialize,
+    ToSchema,
+    strum::IntoStaticStr,
+    strum::EnumString,
+    strum::VariantArray,
+)]
 #[serde(rename_all = "snake_case")]
+#[strum(serialize_all = "snake_case")]
 pub enum Access {
     Free,
     Metered,
@@ -151,15 +164,7 @@ pub enum Access {
 
 impl Access {
     pub fn as_str(self) -> &'static str {
-        match self {
-            Access::Free => "free",
-            Access::Metered => "metered",
-            Access::Premium => "premium",
-        }
-    }
-
-    pub fn parse(s: &str) -> Option<Access> {
-        [Access::Free, Access::Metered, Access::Premium].into_iter().find(|a| a.as_str() == s)
+        self.into()
     }
 }
 
@@ -179,8 +184,21 @@ pub fn client_time(field: &str, t: DateTime<Utc>) -> Result<DateTime<Utc>, Vec<F
 }
 
 /// Where an article is in its life.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Serialize,
+    Deserialize,
+    ToSchema,
+    strum::IntoStaticStr,
+    strum::EnumString,
+    strum::VariantArray,
+)]
 #[serde(rename_all = "snake_case")]
+#[strum(serialize_all = "snake_case")]
 pub enum Status {
     Draft,
     InReview,
@@ -194,17 +212,7 @@ impl Status {
         [Status::Draft, Status::InReview, Status::Scheduled, Status::Published, Status::Archived];
 
     pub fn as_str(self) -> &'static str {
-        match self {
-            Status::Draft => "draft",
-            Status::InReview => "in_review",
-            Status::Scheduled => "scheduled",
-            Status::Published => "published",
-            Status::Archived => "archived",
-        }
-    }
-
-    pub fn parse(s: &str) -> Option<Status> {
-        Status::ALL.into_iter().find(|x| x.as_str() == s)
+        self.into()
     }
 
     /// A scheduled article whose time has come is published: no job runner needed.
@@ -217,7 +225,8 @@ impl Status {
 }
 
 /// A workflow action.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, strum::IntoStaticStr, strum::EnumString, strum::VariantArray)]
+#[strum(serialize_all = "snake_case")]
 pub enum Action {
     Submit,
     Publish,
@@ -227,12 +236,7 @@ pub enum Action {
 
 impl Action {
     pub fn as_str(self) -> &'static str {
-        match self {
-            Action::Submit => "submit",
-            Action::Publish => "publish",
-            Action::Unpublish => "unpublish",
-            Action::Archive => "archive",
-        }
+        self.into()
     }
 }
 

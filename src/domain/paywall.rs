@@ -5,9 +5,9 @@ use chrono::{DateTime, Datelike, TimeZone, Utc};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
+use super::FieldError;
 use super::article;
 use super::text::Errors;
-use crate::error::FieldError;
 
 /// The paywall copy; `{n}` is the number of free articles left, `{quota}` the quota.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
@@ -42,11 +42,34 @@ impl Default for Messages {
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Serialize,
+    Deserialize,
+    ToSchema,
+    strum::IntoStaticStr,
+    strum::EnumString,
+    strum::VariantArray,
+)]
 #[serde(rename_all = "snake_case")]
+#[strum(serialize_all = "snake_case")]
 pub enum Period {
     /// A calendar month, UTC.
     Month,
+}
+
+/// A stored offer.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Offer {
+    pub id: String,
+    pub spec: OfferSpec,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+    pub version: i64,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -123,8 +146,22 @@ pub fn metered_message(m: &Messages, left: i64, quota: i64) -> String {
 }
 
 /// Who an offer is for.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, ToSchema)]
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Hash,
+    Serialize,
+    Deserialize,
+    ToSchema,
+    strum::IntoStaticStr,
+    strum::EnumString,
+    strum::VariantArray,
+)]
 #[serde(rename_all = "snake_case")]
+#[strum(serialize_all = "snake_case")]
 pub enum Eligibility {
     /// Readers without a subscription.
     Anonymous,
@@ -138,17 +175,25 @@ pub enum Eligibility {
 
 impl Eligibility {
     pub fn as_str(self) -> &'static str {
-        match self {
-            Eligibility::Anonymous => "anonymous",
-            Eligibility::MeteredOut => "metered_out",
-            Eligibility::TrialExpired => "trial_expired",
-            Eligibility::Lapsed => "lapsed",
-        }
+        self.into()
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Serialize,
+    Deserialize,
+    ToSchema,
+    strum::IntoStaticStr,
+    strum::EnumString,
+    strum::VariantArray,
+)]
 #[serde(rename_all = "snake_case")]
+#[strum(serialize_all = "snake_case")]
 pub enum OfferStatus {
     Draft,
     Active,
@@ -157,15 +202,7 @@ pub enum OfferStatus {
 
 impl OfferStatus {
     pub fn as_str(self) -> &'static str {
-        match self {
-            OfferStatus::Draft => "draft",
-            OfferStatus::Active => "active",
-            OfferStatus::Paused => "paused",
-        }
-    }
-
-    pub fn parse(s: &str) -> Option<OfferStatus> {
-        [OfferStatus::Draft, OfferStatus::Active, OfferStatus::Paused].into_iter().find(|x| x.as_str() == s)
+        self.into()
     }
 }
 

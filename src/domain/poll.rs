@@ -7,17 +7,30 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
+use super::FieldError;
 use super::article;
 use super::text::Errors;
-use crate::error::FieldError;
 
 pub const MAX_QUESTIONS: usize = 20;
 pub const MAX_OPTIONS: usize = 20;
 pub const DEFAULT_MAX_LENGTH: i64 = 500;
 pub const MAX_MAX_LENGTH: i64 = 5000;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Serialize,
+    Deserialize,
+    ToSchema,
+    strum::IntoStaticStr,
+    strum::EnumString,
+    strum::VariantArray,
+)]
 #[serde(rename_all = "snake_case")]
+#[strum(serialize_all = "snake_case")]
 pub enum QuestionKind {
     SingleChoice,
     MultipleChoice,
@@ -26,11 +39,7 @@ pub enum QuestionKind {
 
 impl QuestionKind {
     pub fn as_str(self) -> &'static str {
-        match self {
-            QuestionKind::SingleChoice => "single_choice",
-            QuestionKind::MultipleChoice => "multiple_choice",
-            QuestionKind::FreeText => "free_text",
-        }
+        self.into()
     }
 
     pub fn parse(s: &str) -> Option<QuestionKind> {
@@ -41,8 +50,21 @@ impl QuestionKind {
 }
 
 /// Who may see a poll's results on the public API (editors always can).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Serialize,
+    Deserialize,
+    ToSchema,
+    strum::IntoStaticStr,
+    strum::EnumString,
+    strum::VariantArray,
+)]
 #[serde(rename_all = "snake_case")]
+#[strum(serialize_all = "snake_case")]
 pub enum ResultsVisibility {
     Always,
     AfterVote,
@@ -52,12 +74,7 @@ pub enum ResultsVisibility {
 
 impl ResultsVisibility {
     pub fn as_str(self) -> &'static str {
-        match self {
-            ResultsVisibility::Always => "always",
-            ResultsVisibility::AfterVote => "after_vote",
-            ResultsVisibility::AfterClose => "after_close",
-            ResultsVisibility::Never => "never",
-        }
+        self.into()
     }
 
     pub fn parse(s: &str) -> Option<ResultsVisibility> {
@@ -325,6 +342,53 @@ pub fn csv_cell(value: &str) -> String {
 /// Invisible formatting characters (zero-width, byte-order mark, direction marks).
 fn is_format(c: char) -> bool {
     matches!(c, '\u{00AD}' | '\u{061C}' | '\u{180E}' | '\u{200B}'..='\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{2060}'..='\u{206F}' | '\u{FEFF}')
+}
+
+#[derive(Debug, Clone)]
+pub struct Question {
+    pub id: String,
+    pub prompt: String,
+    pub kind: QuestionKind,
+    /// (id, label)
+    pub options: Vec<(String, String)>,
+    pub max_choices: Option<i64>,
+    pub max_length: Option<i64>,
+    pub required: bool,
+}
+
+#[derive(Debug, Clone)]
+pub struct Poll {
+    pub id: String,
+    pub title: String,
+    pub intro: Option<String>,
+    pub questions: Vec<Question>,
+    pub opens_at: Option<DateTime<Utc>>,
+    pub closes_at: Option<DateTime<Utc>>,
+    pub results_visibility: ResultsVisibility,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+    pub version: i64,
+}
+
+impl Poll {
+    pub fn state(&self, now: DateTime<Utc>) -> PollState {
+        state(self.opens_at, self.closes_at, now)
+    }
+
+    /// The questions as a spec, for comparing with a change.
+    pub fn specs(&self) -> Vec<QuestionSpec> {
+        self.questions
+            .iter()
+            .map(|q| QuestionSpec {
+                prompt: q.prompt.clone(),
+                kind: q.kind,
+                options: q.options.iter().map(|(_, l)| l.clone()).collect(),
+                max_choices: q.max_choices,
+                max_length: q.max_length,
+                required: q.required,
+            })
+            .collect()
+    }
 }
 
 #[cfg(test)]

@@ -1,8 +1,8 @@
 //! Sections: validation of names, slugs and placement in the tree.
 
+use super::FieldError;
 use super::slug;
 use super::text::Errors;
-use crate::error::FieldError;
 
 pub const MAX_NAME_CHARS: usize = 100;
 pub const MAX_DESCRIPTION_CHARS: usize = 1000;

@@ -5,17 +5,30 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
+use super::FieldError;
 use super::article::{self, Block};
 use super::text::Errors;
-use crate::error::FieldError;
 
 pub const MAX_LABEL_CHARS: usize = 60;
 pub const MAX_DISCLOSURE_CHARS: usize = 300;
 pub const MAX_TARGETS: usize = 100;
 
 /// Where on a page a block runs.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Serialize,
+    Deserialize,
+    ToSchema,
+    strum::IntoStaticStr,
+    strum::EnumString,
+    strum::VariantArray,
+)]
 #[serde(rename_all = "snake_case")]
+#[strum(serialize_all = "snake_case")]
 pub enum Placement {
     ArticleInline,
     ArticleFooter,
@@ -28,22 +41,26 @@ impl Placement {
         [Placement::ArticleInline, Placement::ArticleFooter, Placement::SectionFront, Placement::Sidebar];
 
     pub fn as_str(self) -> &'static str {
-        match self {
-            Placement::ArticleInline => "article_inline",
-            Placement::ArticleFooter => "article_footer",
-            Placement::SectionFront => "section_front",
-            Placement::Sidebar => "sidebar",
-        }
-    }
-
-    pub fn parse(s: &str) -> Option<Placement> {
-        Placement::ALL.into_iter().find(|p| p.as_str() == s)
+        self.into()
     }
 }
 
 /// A campaign's switch: only `active` blocks run, and only inside their flight.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Serialize,
+    Deserialize,
+    ToSchema,
+    strum::IntoStaticStr,
+    strum::EnumString,
+    strum::VariantArray,
+)]
 #[serde(rename_all = "snake_case")]
+#[strum(serialize_all = "snake_case")]
 pub enum SponsoredStatus {
     Draft,
     Active,
@@ -52,15 +69,7 @@ pub enum SponsoredStatus {
 
 impl SponsoredStatus {
     pub fn as_str(self) -> &'static str {
-        match self {
-            SponsoredStatus::Draft => "draft",
-            SponsoredStatus::Active => "active",
-            SponsoredStatus::Paused => "paused",
-        }
-    }
-
-    pub fn parse(s: &str) -> Option<SponsoredStatus> {
-        [SponsoredStatus::Draft, SponsoredStatus::Active, SponsoredStatus::Paused].into_iter().find(|x| x.as_str() == s)
+        self.into()
     }
 }
 
@@ -181,6 +190,16 @@ pub fn is_live(
     now: DateTime<Utc>,
 ) -> bool {
     status == SponsoredStatus::Active && starts_at.is_none_or(|s| s <= now) && ends_at.is_none_or(|e| now < e)
+}
+
+/// A stored sponsored block.
+#[derive(Debug, Clone)]
+pub struct Sponsored {
+    pub id: String,
+    pub content: SponsoredContent,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+    pub version: i64,
 }
 
 #[cfg(test)]

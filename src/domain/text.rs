@@ -1,7 +1,7 @@
 //! Rules every text field obeys, on every backend: no NUL or other control characters
 //! (PostgreSQL rejects NUL, SQLite would store it), lengths counted in characters.
 
-use crate::error::FieldError;
+use super::FieldError;
 
 /// Collects field errors so a request reports all of its problems at once.
 #[derive(Debug, Default)]

@@ -3,8 +3,9 @@
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
+use super::FieldError;
 use super::text::Errors;
-use crate::error::FieldError;
+use chrono::{DateTime, Utc};
 
 pub const MIN_PASSWORD_CHARS: usize = 12;
 /// Bounded so that hashing stays cheap for any request.
@@ -14,8 +15,22 @@ pub const MAX_DISPLAY_NAME_CHARS: usize = 100;
 
 /// An editor's role. `admin` manages users; `editor` runs the newsroom; `writer`
 /// writes; `commercial` runs sponsored content and offers.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, ToSchema)]
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Hash,
+    Serialize,
+    Deserialize,
+    ToSchema,
+    strum::IntoStaticStr,
+    strum::EnumString,
+    strum::VariantArray,
+)]
 #[serde(rename_all = "snake_case")]
+#[strum(serialize_all = "snake_case")]
 pub enum Role {
     Admin,
     Editor,
@@ -27,16 +42,7 @@ impl Role {
     pub const ALL: [Role; 4] = [Role::Admin, Role::Editor, Role::Writer, Role::Commercial];
 
     pub fn as_str(self) -> &'static str {
-        match self {
-            Role::Admin => "admin",
-            Role::Editor => "editor",
-            Role::Writer => "writer",
-            Role::Commercial => "commercial",
-        }
-    }
-
-    pub fn parse(s: &str) -> Option<Role> {
-        Role::ALL.into_iter().find(|r| r.as_str() == s)
+        self.into()
     }
 }
 
@@ -44,6 +50,18 @@ impl std::fmt::Display for Role {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
+}
+
+/// An account as the API shows it (never the hash).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct User {
+    pub id: String,
+    pub email: String,
+    pub display_name: String,
+    pub role: Role,
+    pub active: bool,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
 }
 
 /// Emails are compared and stored trimmed and lower-cased, so that `Ann@X.org` and

@@ -1,8 +1,6 @@
 //! Versions of versioned resources: strong ETags `"<version>"` and the `If-Match`
 //! condition a change must meet.
 
-use crate::error::ApiError;
-
 pub fn etag(version: i64) -> String {
     format!("\"{version}\"")
 }
@@ -39,10 +37,17 @@ impl IfMatch {
         }
     }
 
-    /// `Ok` when `version` matches, else the 412 carrying the current ETag.
-    pub fn check(&self, version: i64) -> Result<(), ApiError> {
-        if self.matches(version) { Ok(()) } else { Err(ApiError::PreconditionFailed { current_etag: etag(version) }) }
+    /// `Ok` when `version` matches, else `Stale` naming the current version.
+    pub fn check(&self, version: i64) -> Result<(), Stale> {
+        if self.matches(version) { Ok(()) } else { Err(Stale { current: version }) }
     }
+}
+
+/// A change was asked of a version that is no longer the current one.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Stale {
+    /// The version the resource has now.
+    pub current: i64,
 }
 
 #[cfg(test)]

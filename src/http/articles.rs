@@ -243,7 +243,7 @@ pub async fn list_articles(
     let limit = pagination::limit(q.limit)?;
     let after = q.cursor.as_deref().map(pagination::decode_cursor).transpose()?;
     let filter = EditorialFilter {
-        status: q.status.map(|s| s.as_str().to_string()),
+        status: q.status,
         section_ids: q.section.map(|s| vec![s]),
         author: q.author,
         tag: q.tag.map(|t| t.trim().to_lowercase()),

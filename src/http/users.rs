@@ -134,7 +134,7 @@ pub async fn list_users(
     let q = query.into_inner()?;
     let limit = pagination::limit(q.limit)?;
     let after = q.cursor.as_deref().map(pagination::decode_cursor).transpose()?;
-    let filter = UserFilter { role: q.role.map(|r| r.as_str().to_string()), active: q.active };
+    let filter = UserFilter { role: q.role, active: q.active };
     let (items, next) = users::list(&state, filter, after, limit).await?;
     Ok(web::Json(UserPage {
         items: items.into_iter().map(UserResponse::from).collect(),

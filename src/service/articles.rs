@@ -4,14 +4,15 @@
 
 use chrono::{DateTime, Utc};
 
+use super::Error;
 use crate::db::articles::{self as article_db, ArticleRow, EditorialFilter, RevisionRow};
 use crate::db::{
-    self, DbConnection, polls as poll_db, sections as section_db, sponsored as sponsored_db, users as user_db,
+    self, DbConnection, Json, polls as poll_db, sections as section_db, sponsored as sponsored_db, users as user_db,
 };
+use crate::domain::FieldError;
 use crate::domain::article::{self, Access, Action, Block, Content, Image, Seo, Status};
 use crate::domain::user::Role;
-use crate::domain::version::{IfMatch, etag};
-use crate::error::{ApiError, FieldError};
+use crate::domain::version::IfMatch;
 use crate::service::auth::CurrentUser;
 use crate::state::AppState;
 
@@ -31,92 +32,43 @@ pub struct Article {
     pub version: i64,
 }
 
-fn corrupt(id: &str, what: &str) -> ApiError {
-    ApiError::internal(format!("article {id} has an unreadable {what}"))
-}
-
-/// Reads the stored content back (the JSON columns were written by us).
-pub fn content_of(row: &ArticleRow, author_ids: Vec<String>) -> Result<Content, ApiError> {
-    let parse_opt = |s: &Option<String>, what: &str| -> Result<Option<serde_json::Value>, ApiError> {
-        s.as_deref().map(serde_json::from_str).transpose().map_err(|_| corrupt(&row.id, what))
-    };
-    let hero_image: Option<Image> = parse_opt(&row.hero_image, "hero image")?
-        .map(serde_json::from_value)
-        .transpose()
-        .map_err(|_| corrupt(&row.id, "hero image"))?;
-    let seo: Option<Seo> =
-        parse_opt(&row.seo, "seo")?.map(serde_json::from_value).transpose().map_err(|_| corrupt(&row.id, "seo"))?;
-    Ok(Content {
-        slug: row.slug.clone(),
-        headline: row.headline.clone(),
-        standfirst: row.standfirst.clone(),
-        dateline: row.dateline.clone(),
-        kicker: row.kicker.clone(),
-        hero_image,
-        body: serde_json::from_str::<Vec<Block>>(&row.body).map_err(|_| corrupt(&row.id, "body"))?,
-        section_id: row.section_id.clone(),
-        author_ids,
-        tags: serde_json::from_str(&row.tags).map_err(|_| corrupt(&row.id, "tags"))?,
-        access: Access::parse(&row.access).ok_or_else(|| corrupt(&row.id, "access"))?,
-        preview_blocks: row.preview_blocks,
-        seo,
-    })
-}
-
-pub fn stored_status(row: &ArticleRow) -> Result<Status, ApiError> {
-    Status::parse(&row.status).ok_or_else(|| corrupt(&row.id, "status"))
-}
-
-pub fn effective_status(row: &ArticleRow, now: DateTime<Utc>) -> Result<Status, ApiError> {
-    Ok(stored_status(row)?.effective(row.publish_at.map(db::from_db_time), now))
-}
-
-/// The first time the article went live, if it has (a scheduled one counts from its time).
-pub fn first_published(row: &ArticleRow, now: DateTime<Utc>) -> Result<Option<DateTime<Utc>>, ApiError> {
-    let live = effective_status(row, now)? == Status::Published;
-    Ok(row.first_published_at.map(db::from_db_time).or(if live { row.publish_at.map(db::from_db_time) } else { None }))
-}
-
-pub fn author_ids(conn: &mut DbConnection, id: &str) -> Result<Vec<String>, ApiError> {
+pub fn author_ids(conn: &mut DbConnection, id: &str) -> Result<Vec<String>, Error> {
     Ok(article_db::authors_of(conn, &[id.to_string()])?.into_iter().map(|(_, user, _)| user).collect())
 }
 
-fn to_article(conn: &mut DbConnection, row: ArticleRow, now: DateTime<Utc>) -> Result<Article, ApiError> {
+fn to_article(conn: &mut DbConnection, row: ArticleRow, now: DateTime<Utc>) -> Result<Article, Error> {
     let authors = author_ids(conn, &row.id)?;
-    let status = effective_status(&row, now)?;
+    Ok(article_of(row, authors, now))
+}
+
+/// Articles with their bylines, loaded in one query for the whole page.
+fn to_articles(conn: &mut DbConnection, rows: Vec<ArticleRow>, now: DateTime<Utc>) -> Result<Vec<Article>, Error> {
+    let ids: Vec<String> = rows.iter().map(|r| r.id.clone()).collect();
+    let bylines = article_db::authors_of(conn, &ids)?;
+    Ok(rows
+        .into_iter()
+        .map(|row| {
+            let authors = bylines.iter().filter(|(a, _, _)| *a == row.id).map(|(_, user, _)| user.clone()).collect();
+            article_of(row, authors, now)
+        })
+        .collect())
+}
+
+fn article_of(row: ArticleRow, authors: Vec<String>, now: DateTime<Utc>) -> Article {
+    let status = row.effective_status(now);
     let publish_at = row.publish_at.map(db::from_db_time);
-    Ok(Article {
-        id: row.id.clone(),
-        content: content_of(&row, authors)?,
+    Article {
+        content: row.content(authors),
         status,
         publish_at,
-        first_published_at: first_published(&row, now)?,
+        first_published_at: row.first_published(now),
         published_at: if matches!(status, Status::Published | Status::Archived) { publish_at } else { None },
         created_at: db::from_db_time(row.created_at),
         updated_at: db::from_db_time(row.updated_at),
         trashed_at: row.trashed_at.map(db::from_db_time),
         version: row.version,
-    })
-}
-
-/// Writes the content columns of `row` from `content`.
-/// Writes the content columns of `row`; search covers what readers may read, so a
-/// gated article's search text is its preview at the site default `default_preview`.
-pub fn apply_content(row: &mut ArticleRow, content: &Content, default_preview: i64) -> Result<(), ApiError> {
-    row.slug = content.slug.clone();
-    row.headline = content.headline.clone();
-    row.standfirst = content.standfirst.clone();
-    row.dateline = content.dateline.clone();
-    row.kicker = content.kicker.clone();
-    row.hero_image = content.hero_image.as_ref().map(serde_json::to_string).transpose().map_err(ApiError::internal)?;
-    row.body = serde_json::to_string(&content.body).map_err(ApiError::internal)?;
-    row.body_text = article::body_text(content.public_body(default_preview));
-    row.section_id = content.section_id.clone();
-    row.tags = serde_json::to_string(&content.tags).map_err(ApiError::internal)?;
-    row.access = content.access.as_str().to_string();
-    row.preview_blocks = content.preview_blocks;
-    row.seo = content.seo.as_ref().map(serde_json::to_string).transpose().map_err(ApiError::internal)?;
-    Ok(())
+        id: row.id,
+    }
 }
 
 /// 422 unless the section, the authors and every referenced poll and sponsored block exist.
@@ -130,14 +82,14 @@ fn check_references(
     content: &Content,
     author_offset: usize,
     before: Option<&Content>,
-) -> Result<(), ApiError> {
+) -> Result<(), Error> {
     let (old_polls, old_sponsored) = before.map(Content::references).unwrap_or_default();
     let mut errors = Vec::new();
     if section_db::find(conn, &content.section_id)?.is_none() {
         errors.push(FieldError::new("section_id", "is not an existing section"));
     }
     for (i, id) in content.author_ids.iter().enumerate() {
-        let ok = user_db::find(conn, id)?.is_some_and(|u| matches!(u.role.as_str(), "admin" | "editor" | "writer"));
+        let ok = user_db::find(conn, id)?.is_some_and(|u| matches!(u.role, Role::Admin | Role::Editor | Role::Writer));
         if !ok {
             let at = i.saturating_sub(author_offset);
             errors
@@ -157,15 +109,15 @@ fn check_references(
             _ => {}
         }
     }
-    if errors.is_empty() { Ok(()) } else { Err(ApiError::Validation(errors)) }
+    if errors.is_empty() { Ok(()) } else { Err(Error::Invalid(errors)) }
 }
 
-fn sponsored_forbidden() -> ApiError {
-    ApiError::forbidden("Only editors and admins place sponsored blocks in articles.")
+fn sponsored_forbidden() -> Error {
+    Error::forbidden("Only editors and admins place sponsored blocks in articles.")
 }
 
-fn slug_taken() -> ApiError {
-    ApiError::conflict("slug_taken", "Another article already has this slug.")
+fn slug_taken() -> Error {
+    Error::conflict("slug_taken", "Another article already has this slug.")
 }
 
 fn save_revision(
@@ -174,7 +126,7 @@ fn save_revision(
     content: &Content,
     by: &str,
     note: &str,
-) -> Result<(), ApiError> {
+) -> Result<(), Error> {
     let number = article_db::next_revision_number(conn, &row.id)?;
     article_db::insert_revision(
         conn,
@@ -185,7 +137,7 @@ fn save_revision(
             created_at: row.updated_at,
             created_by: by.to_string(),
             note: note.to_string(),
-            snapshot: serde_json::to_string(content).map_err(ApiError::internal)?,
+            snapshot: Json(content.clone()),
         },
     )?;
     Ok(())
@@ -211,7 +163,7 @@ pub struct NewArticle {
 
 /// Creates a draft; the creator is the first author. A slug made from the headline is
 /// made unique with a number; a slug given that is taken is a 409.
-pub async fn create(state: &AppState, user: &CurrentUser, new: NewArticle) -> Result<Article, ApiError> {
+pub async fn create(state: &AppState, user: &CurrentUser, new: NewArticle) -> Result<Article, Error> {
     let make_slug = new.slug.is_none();
     let mut authors = vec![user.id().to_string()];
     authors.extend(new.author_ids);
@@ -243,7 +195,7 @@ pub async fn create(state: &AppState, user: &CurrentUser, new: NewArticle) -> Re
                         e.field = format!("author_ids[{}]", i.parse::<usize>().unwrap_or(1).saturating_sub(1));
                     }
                 }
-                ApiError::Validation(errors)
+                Error::Invalid(errors)
             })?;
             if !article::may_place_sponsored(role) && !content.references().1.is_empty() {
                 return Err(sponsored_forbidden());
@@ -266,15 +218,15 @@ pub async fn create(state: &AppState, user: &CurrentUser, new: NewArticle) -> Re
                     dateline: None,
                     kicker: None,
                     hero_image: None,
-                    body: String::new(),
+                    body: Json(Vec::new()),
                     body_text: String::new(),
                     section_id: String::new(),
                     created_by: by.clone(),
-                    tags: String::new(),
-                    access: String::new(),
+                    tags: Json(Vec::new()),
+                    access: Access::Free,
                     preview_blocks: None,
                     seo: None,
-                    status: Status::Draft.as_str().to_string(),
+                    status: Status::Draft,
                     publish_at: None,
                     first_published_at: None,
                     created_at: at,
@@ -283,8 +235,8 @@ pub async fn create(state: &AppState, user: &CurrentUser, new: NewArticle) -> Re
                     trashed_status: None,
                     version: 1,
                 };
-                let preview = crate::service::paywall::load_settings(c)?.default_preview_blocks;
-                apply_content(&mut row, &content, preview)?;
+                let preview = crate::db::paywall::load_settings(c)?.default_preview_blocks;
+                row.set_content(&content, preview);
                 insert_with_free_slug(c, &mut row, make_slug)?;
                 article_db::set_authors(c, &row.id, &content.author_ids)?;
                 article_db::set_tags(c, &row.id, &content.tags)?;
@@ -301,17 +253,17 @@ pub async fn create(state: &AppState, user: &CurrentUser, new: NewArticle) -> Re
 
 /// Inserts the row; when its made-up slug was taken meanwhile by a concurrent create,
 /// tries the next free one (each attempt in a savepoint, so the transaction survives).
-fn insert_with_free_slug(conn: &mut DbConnection, row: &mut ArticleRow, make_slug: bool) -> Result<(), ApiError> {
+fn insert_with_free_slug(conn: &mut DbConnection, row: &mut ArticleRow, make_slug: bool) -> Result<(), Error> {
     use diesel::Connection;
-    use diesel::result::{DatabaseErrorKind, Error};
+    use diesel::result::{DatabaseErrorKind, Error as DieselError};
     let base = row.slug.clone();
     for _ in 0..20 {
         match conn.transaction(|c| article_db::insert(c, row)) {
             Ok(()) => return Ok(()),
-            Err(Error::DatabaseError(DatabaseErrorKind::UniqueViolation, _)) if make_slug => {
+            Err(DieselError::DatabaseError(DatabaseErrorKind::UniqueViolation, _)) if make_slug => {
                 row.slug = free_slug(conn, &base)?;
             }
-            Err(Error::DatabaseError(DatabaseErrorKind::UniqueViolation, _)) => return Err(slug_taken()),
+            Err(DieselError::DatabaseError(DatabaseErrorKind::UniqueViolation, _)) => return Err(slug_taken()),
             Err(e) => return Err(e.into()),
         }
     }
@@ -319,7 +271,7 @@ fn insert_with_free_slug(conn: &mut DbConnection, row: &mut ArticleRow, make_slu
 }
 
 /// `base`, or `base-2`, `base-3`... whichever is free.
-fn free_slug(conn: &mut DbConnection, base: &str) -> Result<String, ApiError> {
+fn free_slug(conn: &mut DbConnection, base: &str) -> Result<String, Error> {
     for n in 2..1000 {
         let candidate = format!("{base}-{n}");
         if article_db::find_by_slug(conn, &candidate)?.is_none() {
@@ -335,19 +287,19 @@ fn load_visible(
     user: &CurrentUser,
     id: &str,
     now: DateTime<Utc>,
-) -> Result<(ArticleRow, bool), ApiError> {
-    let not_found = || ApiError::not_found("Article");
+) -> Result<(ArticleRow, bool), Error> {
+    let not_found = || Error::not_found("Article");
     let row = article_db::find(conn, id)?.ok_or_else(not_found)?;
     let is_author = article_db::is_author(conn, id, user.id())?;
     // A trashed article is nobody's published article: writers see it only if theirs.
-    let status = if row.trashed_at.is_some() { Status::Draft } else { effective_status(&row, now)? };
+    let status = if row.trashed_at.is_some() { Status::Draft } else { row.effective_status(now) };
     if !article::can_view(user.role(), is_author, status) {
         return Err(not_found());
     }
     Ok((row, is_author))
 }
 
-pub async fn get(state: &AppState, user: &CurrentUser, id: String) -> Result<Article, ApiError> {
+pub async fn get(state: &AppState, user: &CurrentUser, id: String) -> Result<Article, Error> {
     let now = state.clock.now();
     let user = user.clone();
     state
@@ -366,7 +318,7 @@ pub async fn list(
     mut filter: EditorialFilter,
     after: Option<String>,
     limit: i64,
-) -> Result<(Vec<Article>, Option<String>), ApiError> {
+) -> Result<(Vec<Article>, Option<String>), Error> {
     let now = state.clock.now();
     if user.role() == Role::Writer {
         filter.visible_to = Some(user.id().to_string());
@@ -379,7 +331,7 @@ pub async fn list(
             }
             let rows = article_db::editorial_page(conn, &filter, db::to_db_time(now), after.as_deref(), limit + 1)?;
             let (rows, next) = crate::service::split_page(rows, limit, |r| r.id.clone());
-            let articles = rows.into_iter().map(|r| to_article(conn, r, now)).collect::<Result<Vec<_>, _>>()?;
+            let articles = to_articles(conn, rows, now)?;
             Ok((articles, next))
         })
         .await
@@ -423,8 +375,8 @@ impl ArticlePatch {
     }
 }
 
-fn trashed_conflict() -> ApiError {
-    ApiError::conflict("article_trashed", "The article is in the trash: restore it first.")
+fn trashed_conflict() -> Error {
+    Error::conflict("article_trashed", "The article is in the trash: restore it first.")
 }
 
 /// Stores new content (checked), bumps the version, keeps the old slug answering,
@@ -436,8 +388,8 @@ fn save_content(
     by: &str,
     note: &str,
     now: DateTime<Utc>,
-) -> Result<ArticleRow, ApiError> {
-    let before = content_of(&row, author_ids(conn, &row.id)?)?;
+) -> Result<ArticleRow, Error> {
+    let before = row.content(author_ids(conn, &row.id)?);
     check_references(conn, &content, 0, Some(&before))?;
     if content.slug != row.slug {
         if article_db::slug_taken(conn, &content.slug, &row.id)? {
@@ -446,8 +398,8 @@ fn save_content(
         article_db::remember_old_slug(conn, &row.id, &row.slug, &content.slug)?;
     }
     let expected = row.version;
-    let preview = crate::service::paywall::load_settings(conn)?.default_preview_blocks;
-    apply_content(&mut row, &content, preview)?;
+    let preview = crate::db::paywall::load_settings(conn)?.default_preview_blocks;
+    row.set_content(&content, preview);
     row.updated_at = db::to_db_time(now);
     row.version += 1;
     if !article_db::update_if_version(conn, &row, expected)? {
@@ -462,9 +414,9 @@ fn save_content(
     Ok(row)
 }
 
-fn stale(conn: &mut DbConnection, id: &str) -> Result<ApiError, ApiError> {
-    let current = article_db::find(conn, id)?.ok_or_else(|| ApiError::not_found("Article"))?;
-    Ok(ApiError::PreconditionFailed { current_etag: etag(current.version) })
+fn stale(conn: &mut DbConnection, id: &str) -> Result<Error, Error> {
+    let current = article_db::find(conn, id)?.ok_or_else(|| Error::not_found("Article"))?;
+    Ok(Error::Stale { current: current.version })
 }
 
 /// Loads an article the caller may change the content of, at the version they name:
@@ -475,12 +427,10 @@ fn load_editable(
     id: &str,
     if_match: &IfMatch,
     now: DateTime<Utc>,
-) -> Result<ArticleRow, ApiError> {
+) -> Result<ArticleRow, Error> {
     let (row, is_author) = load_visible(conn, user, id, now)?;
-    if !article::can_edit(user.role(), is_author, stored_status(&row)?) {
-        return Err(ApiError::forbidden(
-            "Writers may edit only their own articles, and only while draft or in review.",
-        ));
+    if !article::can_edit(user.role(), is_author, row.status) {
+        return Err(Error::forbidden("Writers may edit only their own articles, and only while draft or in review."));
     }
     if_match.check(row.version)?;
     if row.trashed_at.is_some() {
@@ -495,7 +445,7 @@ pub async fn update(
     id: String,
     if_match: IfMatch,
     patch: ArticlePatch,
-) -> Result<Article, ApiError> {
+) -> Result<Article, Error> {
     let now = state.clock.now();
     let user = user.clone();
     state
@@ -503,15 +453,15 @@ pub async fn update(
         .run(move |conn| {
             db::write_tx(conn, |c| {
                 let row = load_editable(c, &user, &id, &if_match, now)?;
-                let current = content_of(&row, author_ids(c, &row.id)?)?;
+                let current = row.content(author_ids(c, &row.id)?);
                 let placed_before = current.references().1;
-                let content = patch.apply(current).validate(false).map_err(ApiError::Validation)?;
+                let content = patch.apply(current).validate(false).map_err(Error::Invalid)?;
                 let placed_now = content.references().1;
                 if !article::may_place_sponsored(user.role()) && placed_now.iter().any(|b| !placed_before.contains(b)) {
                     return Err(sponsored_forbidden());
                 }
                 if user.role() == Role::Writer && !content.author_ids.iter().any(|a| a == user.id()) {
-                    return Err(ApiError::invalid("author_ids", "must include you: writers keep their own bylines"));
+                    return Err(Error::invalid("author_ids", "must include you: writers keep their own bylines"));
                 }
                 let row = save_content(c, row, content, user.id(), "edited", now)?;
                 to_article(c, row, now)
@@ -529,7 +479,7 @@ pub async fn act(
     if_match: IfMatch,
     action: Action,
     publish_at: Option<DateTime<Utc>>,
-) -> Result<Article, ApiError> {
+) -> Result<Article, Error> {
     let now = state.clock.now();
     let user = user.clone();
     state
@@ -538,16 +488,13 @@ pub async fn act(
             db::write_tx(conn, |c| {
                 let (mut row, is_author) = load_visible(c, &user, &id, now)?;
                 if !article::can_act(user.role(), is_author, action) {
-                    return Err(ApiError::forbidden(format!(
-                        "Only admins and editors may {} articles.",
-                        action.as_str()
-                    )));
+                    return Err(Error::forbidden(format!("Only admins and editors may {} articles.", action.as_str())));
                 }
                 if_match.check(row.version)?;
                 if row.trashed_at.is_some() {
                     return Err(trashed_conflict());
                 }
-                let status = effective_status(&row, now)?;
+                let status = row.effective_status(now);
                 let (next, at) = article::transition(status, action, publish_at, now).map_err(|allowed| {
                     let names: Vec<&str> = allowed
                         .iter()
@@ -555,7 +502,7 @@ pub async fn act(
                         .map(|a| a.as_str())
                         .collect();
                     let names = if names.is_empty() { vec!["none for your role"] } else { names };
-                    ApiError::Conflict {
+                    Error::Conflict {
                         code: "invalid_transition",
                         detail: format!(
                             "Cannot {} an article that is {}; allowed: {}.",
@@ -567,7 +514,7 @@ pub async fn act(
                 })?;
                 if status == Status::Published {
                     // Leaving the live state: remember when it first went live.
-                    row.first_published_at = first_published(&row, now)?.map(db::to_db_time);
+                    row.first_published_at = row.first_published(now).map(db::to_db_time);
                 }
                 match action {
                     Action::Publish => {
@@ -580,7 +527,7 @@ pub async fn act(
                     Action::Submit | Action::Unpublish => row.publish_at = None,
                 }
                 let expected = row.version;
-                row.status = next.as_str().to_string();
+                row.status = next;
                 row.updated_at = db::to_db_time(now);
                 row.version += 1;
                 if !article_db::update_if_version(c, &row, expected)? {
@@ -595,12 +542,12 @@ pub async fn act(
 
 /// Moves an article to the trash (editors: any; writers: their own drafts).
 /// Returns the article's new version (for the ETag of the 204).
-pub async fn trash(state: &AppState, user: &CurrentUser, id: String, if_match: IfMatch) -> Result<i64, ApiError> {
+pub async fn trash(state: &AppState, user: &CurrentUser, id: String, if_match: IfMatch) -> Result<i64, Error> {
     set_trashed(state, user, id, if_match, true).await.map(|a| a.version)
 }
 
 /// Brings an article back from the trash, in the status it had.
-pub async fn restore(state: &AppState, user: &CurrentUser, id: String, if_match: IfMatch) -> Result<Article, ApiError> {
+pub async fn restore(state: &AppState, user: &CurrentUser, id: String, if_match: IfMatch) -> Result<Article, Error> {
     set_trashed(state, user, id, if_match, false).await
 }
 
@@ -610,7 +557,7 @@ async fn set_trashed(
     id: String,
     if_match: IfMatch,
     trash: bool,
-) -> Result<Article, ApiError> {
+) -> Result<Article, Error> {
     let now = state.clock.now();
     let user = user.clone();
     state
@@ -618,21 +565,21 @@ async fn set_trashed(
         .run(move |conn| {
             db::write_tx(conn, |c| {
                 let (mut row, is_author) = load_visible(c, &user, &id, now)?;
-                if !article::can_trash(user.role(), is_author, stored_status(&row)?) {
-                    return Err(ApiError::forbidden("Writers may trash and restore only their own drafts."));
+                if !article::can_trash(user.role(), is_author, row.status) {
+                    return Err(Error::forbidden("Writers may trash and restore only their own drafts."));
                 }
                 if_match.check(row.version)?;
                 match (trash, row.trashed_at.is_some()) {
                     (true, true) => {
-                        return Err(ApiError::conflict("article_trashed", "The article is already in the trash."));
+                        return Err(Error::conflict("article_trashed", "The article is already in the trash."));
                     }
                     (false, false) => {
-                        return Err(ApiError::conflict("article_not_trashed", "The article is not in the trash."));
+                        return Err(Error::conflict("article_not_trashed", "The article is not in the trash."));
                     }
                     _ => {}
                 }
-                if trash && effective_status(&row, now)? == Status::Published {
-                    row.first_published_at = first_published(&row, now)?.map(db::to_db_time);
+                if trash && row.effective_status(now) == Status::Published {
+                    row.first_published_at = row.first_published(now).map(db::to_db_time);
                 }
                 let expected = row.version;
                 row.trashed_at = if trash { Some(db::to_db_time(now)) } else { None };
@@ -659,7 +606,7 @@ pub struct Revision {
     pub content: Content,
 }
 
-fn to_revision(conn: &mut DbConnection, row: RevisionRow) -> Result<Revision, ApiError> {
+fn to_revision(conn: &mut DbConnection, row: RevisionRow) -> Result<Revision, Error> {
     let by = user_db::find(conn, &row.created_by)?.map(|u| (u.id, u.display_name)).unwrap_or_default();
     Ok(Revision {
         number: row.number,
@@ -667,7 +614,7 @@ fn to_revision(conn: &mut DbConnection, row: RevisionRow) -> Result<Revision, Ap
         created_at: db::from_db_time(row.created_at),
         created_by: by,
         note: row.note,
-        content: serde_json::from_str(&row.snapshot).map_err(|_| corrupt(&row.article_id, "revision"))?,
+        content: row.snapshot.0,
     })
 }
 
@@ -678,7 +625,7 @@ pub async fn revisions(
     id: String,
     before: Option<i64>,
     limit: i64,
-) -> Result<(Vec<Revision>, Option<i64>), ApiError> {
+) -> Result<(Vec<Revision>, Option<i64>), Error> {
     let now = state.clock.now();
     let user = user.clone();
     state
@@ -693,14 +640,14 @@ pub async fn revisions(
         .await
 }
 
-pub async fn revision(state: &AppState, user: &CurrentUser, id: String, number: i64) -> Result<Revision, ApiError> {
+pub async fn revision(state: &AppState, user: &CurrentUser, id: String, number: i64) -> Result<Revision, Error> {
     let now = state.clock.now();
     let user = user.clone();
     state
         .db
         .run(move |conn| {
             load_visible(conn, &user, &id, now)?;
-            let row = article_db::find_revision(conn, &id, number)?.ok_or_else(|| ApiError::not_found("Revision"))?;
+            let row = article_db::find_revision(conn, &id, number)?.ok_or_else(|| Error::not_found("Revision"))?;
             to_revision(conn, row)
         })
         .await
@@ -713,7 +660,7 @@ pub async fn restore_revision(
     id: String,
     number: i64,
     if_match: IfMatch,
-) -> Result<Article, ApiError> {
+) -> Result<Article, Error> {
     let now = state.clock.now();
     let user = user.clone();
     state
@@ -722,9 +669,8 @@ pub async fn restore_revision(
             db::write_tx(conn, |c| {
                 let row = load_editable(c, &user, &id, &if_match, now)?;
                 let revision =
-                    article_db::find_revision(c, &id, number)?.ok_or_else(|| ApiError::not_found("Revision"))?;
-                let content: Content =
-                    serde_json::from_str(&revision.snapshot).map_err(|_| corrupt(&row.id, "revision"))?;
+                    article_db::find_revision(c, &id, number)?.ok_or_else(|| Error::not_found("Revision"))?;
+                let content = revision.snapshot.0;
                 let row = save_content(c, row, content, user.id(), &format!("restored revision {number}"), now)?;
                 to_article(c, row, now)
             })

@@ -6,13 +6,13 @@ use std::net::IpAddr;
 
 use chrono::{DateTime, Duration, Utc};
 
+use super::Error;
 use crate::auth::{password, tokens};
 use crate::db::sessions::{self, RefreshTokenRow};
 use crate::db::users as user_db;
 use crate::db::{self, DbConnection, throttle};
 use crate::domain::text::Errors;
 use crate::domain::user::{self, Role};
-use crate::error::ApiError;
 use crate::service::users::User;
 use crate::state::AppState;
 
@@ -42,12 +42,12 @@ impl CurrentUser {
     }
 }
 
-fn invalid_credentials() -> ApiError {
-    ApiError::Unauthorized { code: "invalid_credentials", detail: "The email or password is incorrect.".into() }
+fn invalid_credentials() -> Error {
+    Error::Unauthorized { code: "invalid_credentials", detail: "The email or password is incorrect.".into() }
 }
 
-fn invalid_refresh_token() -> ApiError {
-    ApiError::Unauthorized {
+fn invalid_refresh_token() -> Error {
+    Error::Unauthorized {
         code: "invalid_refresh_token",
         detail: "The refresh token is invalid, expired or revoked: sign in again.".into(),
     }
@@ -86,7 +86,7 @@ fn reserve_attempt(
     state: &AppState,
     keys: &[(&'static str, &str, i64)],
     now: DateTime<Utc>,
-) -> Result<Vec<String>, ApiError> {
+) -> Result<Vec<String>, Error> {
     let window = Duration::seconds(state.settings.login_window_secs);
     db::tally_tx(conn, |c| {
         db::lock(c, "logins")?;
@@ -95,7 +95,7 @@ fn reserve_attempt(
             if count >= *max {
                 let retry_at = oldest.map(db::from_db_time).unwrap_or(now) + window;
                 let retry_after_secs = u64::try_from((retry_at - now).num_seconds().max(1)).unwrap_or(1);
-                return Err(ApiError::TooManyRequests {
+                return Err(Error::RateLimited {
                     detail: "Too many failed sign-in attempts; try again later.".into(),
                     retry_after_secs,
                 });
@@ -118,9 +118,9 @@ fn open_session(
     state: &AppState,
     row: user_db::UserRow,
     now: DateTime<Utc>,
-) -> Result<TokenPair, ApiError> {
+) -> Result<TokenPair, Error> {
     let session_id = db::new_id();
-    let refresh_token = tokens::random_token(32).map_err(ApiError::internal)?;
+    let refresh_token = tokens::random_token(32).map_err(Error::internal)?;
     db::tally_tx(conn, |c| {
         sessions::create_session(c, &session_id, &row.id, db::to_db_time(now))?;
         insert_refresh_token(c, state, &session_id, &refresh_token, now)
@@ -134,7 +134,7 @@ fn insert_refresh_token(
     session_id: &str,
     token: &str,
     now: DateTime<Utc>,
-) -> Result<(), ApiError> {
+) -> Result<(), Error> {
     let row = RefreshTokenRow {
         id: db::new_id(),
         session_id: session_id.to_string(),
@@ -152,10 +152,10 @@ fn issue_pair(
     session_id: String,
     refresh_token: String,
     now: DateTime<Utc>,
-) -> Result<TokenPair, ApiError> {
-    let user = User::try_from(row.clone())?;
+) -> Result<TokenPair, Error> {
+    let user = User::from(row.clone());
     let access_token =
-        state.jwt.issue(&user.id, user.role, &session_id, row.token_generation, now).map_err(ApiError::internal)?;
+        state.jwt.issue(&user.id, user.role, &session_id, row.token_generation, now).map_err(Error::internal)?;
     Ok(TokenPair { access_token, refresh_token, expires_in: state.jwt.ttl_secs(), user })
 }
 
@@ -166,7 +166,7 @@ pub async fn login(
     email: String,
     password: String,
     address: Option<IpAddr>,
-) -> Result<TokenPair, ApiError> {
+) -> Result<TokenPair, Error> {
     let state = state.clone();
     let email = user::normalize_email(&email);
     state
@@ -212,14 +212,14 @@ enum Rotation {
 
 /// `POST /auth/refresh`: rotates the token. Presenting a token that was already
 /// rotated revokes its whole session (family): somebody has a copy.
-pub async fn refresh(state: &AppState, refresh_token: String) -> Result<TokenPair, ApiError> {
+pub async fn refresh(state: &AppState, refresh_token: String) -> Result<TokenPair, Error> {
     let state = state.clone();
     let outcome = state
         .db
         .clone()
         .run(move |conn| {
             let now = state.clock.now();
-            let new_token = tokens::random_token(32).map_err(ApiError::internal)?;
+            let new_token = tokens::random_token(32).map_err(Error::internal)?;
             db::tally_tx(conn, |c| {
                 let Some(token) = sessions::find_refresh_token(c, &tokens::digest(&refresh_token))? else {
                     return Ok(Rotation::Rejected);
@@ -250,7 +250,7 @@ pub async fn refresh(state: &AppState, refresh_token: String) -> Result<TokenPai
     }
 }
 
-fn session_user(conn: &mut DbConnection, session_id: &str) -> Result<String, ApiError> {
+fn session_user(conn: &mut DbConnection, session_id: &str) -> Result<String, Error> {
     use crate::db::schema::sessions::dsl;
     use diesel::prelude::*;
     Ok(dsl::sessions.find(session_id).select(dsl::user_id).first(conn)?)
@@ -258,7 +258,7 @@ fn session_user(conn: &mut DbConnection, session_id: &str) -> Result<String, Api
 
 /// `POST /auth/logout`: ends the session the refresh token belongs to, which also
 /// stops its access tokens at once.
-pub async fn logout(state: &AppState, refresh_token: String) -> Result<(), ApiError> {
+pub async fn logout(state: &AppState, refresh_token: String) -> Result<(), Error> {
     let clock = state.clock.clone();
     state
         .db
@@ -275,7 +275,7 @@ pub async fn logout(state: &AppState, refresh_token: String) -> Result<(), ApiEr
 
 /// Checks an access token and the user's current state: exists, active, same token
 /// generation, session not revoked. The role is the one the database holds now.
-pub async fn authenticate(state: &AppState, bearer: &str) -> Result<CurrentUser, ApiError> {
+pub async fn authenticate(state: &AppState, bearer: &str) -> Result<CurrentUser, Error> {
     let now = state.clock.now();
     let token = state.jwt.verify(bearer, now).ok_or_else(invalid_access_token)?;
     state
@@ -286,13 +286,13 @@ pub async fn authenticate(state: &AppState, bearer: &str) -> Result<CurrentUser,
             if revoked_at.is_some() || !row.active || row.token_generation != token.generation {
                 return Err(invalid_access_token());
             }
-            Ok(CurrentUser { user: User::try_from(row)?, session_id: token.session_id })
+            Ok(CurrentUser { user: User::from(row), session_id: token.session_id })
         })
         .await
 }
 
-pub fn invalid_access_token() -> ApiError {
-    ApiError::Unauthorized {
+pub fn invalid_access_token() -> Error {
+    Error::Unauthorized {
         code: "invalid_token",
         detail: "The access token is missing, invalid, expired or revoked.".into(),
     }
@@ -305,10 +305,10 @@ pub async fn change_password(
     current: &CurrentUser,
     current_password: String,
     new_password: String,
-) -> Result<(), ApiError> {
+) -> Result<(), Error> {
     let mut errors = Errors::default();
     user::check_password(&mut errors, "new_password", &new_password);
-    errors.finish().map_err(ApiError::Validation)?;
+    errors.finish().map_err(Error::Invalid)?;
     let state = state.clone();
     let user_id = current.id().to_string();
     state
@@ -321,10 +321,10 @@ pub async fn change_password(
             let reserved =
                 reserve_attempt(conn, &state, &[(ACCOUNT, account.as_str(), state.settings.login_max_failures)], now)?;
             if !password::verify(&current_password, &row.password_hash) {
-                return Err(ApiError::invalid("current_password", "is incorrect"));
+                return Err(Error::invalid("current_password", "is incorrect"));
             }
             throttle::forget(conn, &reserved)?;
-            let hash = password::hash(&new_password).map_err(ApiError::internal)?;
+            let hash = password::hash(&new_password).map_err(Error::internal)?;
             db::write_tx(conn, |c| {
                 let mut row = user_db::find(c, &user_id)?.ok_or_else(invalid_access_token)?;
                 row.password_hash = hash;

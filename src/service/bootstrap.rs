@@ -1,11 +1,11 @@
 //! First start: the JWT secret (generated once and kept in the database when not
 //! configured) and the first admin of an empty database.
 
+use super::Error;
 use crate::auth::tokens;
 use crate::clock::Clock;
 use crate::db::{Database, settings, users as user_db};
 use crate::domain::user::{NewUser, Role};
-use crate::error::ApiError;
 use crate::service::users;
 
 const JWT_SECRET_KEY: &str = "jwt_secret";
@@ -57,7 +57,7 @@ pub fn ensure_first_admin(
         Ok(user) if generated => Ok(FirstAdmin::Generated { email: user.email, password }),
         Ok(user) => Ok(FirstAdmin::FromEnvironment { email: user.email }),
         // Another instance created it first.
-        Err(ApiError::Conflict { .. }) => Ok(FirstAdmin::NotNeeded),
+        Err(Error::Conflict { .. }) => Ok(FirstAdmin::NotNeeded),
         Err(e) => Err(e.to_string()),
     }
 }

@@ -5,6 +5,7 @@
 
 use chrono::Duration;
 
+use super::Error;
 use crate::auth::tokens;
 use crate::db::sections as section_db;
 use crate::domain::article::{Access, Action, Block, Image};
@@ -14,7 +15,6 @@ use crate::domain::section::SectionFields;
 use crate::domain::sponsored::{Cta, Placement, SponsoredContent, SponsoredStatus};
 use crate::domain::user::{NewUser, Role};
 use crate::domain::version::IfMatch;
-use crate::error::ApiError;
 use crate::service::articles::{self, NewArticle};
 use crate::service::auth::CurrentUser;
 use crate::service::{paywall, polls, sections, sponsored, users};
@@ -275,9 +275,9 @@ fn stories(sponsored_id: &str, poll_id: &str) -> Vec<Story> {
 }
 
 /// Loads the demo newsroom; does nothing when its sections are already there.
-pub async fn seed(state: &AppState) -> Result<Report, ApiError> {
+pub async fn seed(state: &AppState) -> Result<Report, Error> {
     let mut report = Report::default();
-    let exists = state.db.run(|conn| Ok(section_db::find_by_slug(conn, "politics")?.is_some())).await?;
+    let exists = state.db.run(|conn| Ok::<_, Error>(section_db::find_by_slug(conn, "politics")?.is_some())).await?;
     if exists {
         report.already_seeded = true;
         return Ok(report);
@@ -300,7 +300,7 @@ pub async fn seed(state: &AppState) -> Result<Report, ApiError> {
             position,
         }
         .validate(true)
-        .map_err(ApiError::Validation)?;
+        .map_err(Error::Invalid)?;
         let section = sections::create(state, fields).await?;
         ids.insert(slug, section.id);
         report.sections += 1;
@@ -312,8 +312,8 @@ pub async fn seed(state: &AppState) -> Result<Report, ApiError> {
         ("arjun.mehta@demo.masthead.example", "Arjun Mehta", Role::Writer),
         ("dewi.putri@demo.masthead.example", "Dewi Putri", Role::Writer),
     ] {
-        let password = tokens::random_token(15).map_err(ApiError::internal)?;
-        let new = NewUser::validate(email, Some(name), role, true, &password).map_err(ApiError::Validation)?;
+        let password = tokens::random_token(15).map_err(Error::internal)?;
+        let new = NewUser::validate(email, Some(name), role, true, &password).map_err(Error::Invalid)?;
         let user = users::create(state, new).await?;
         report.users.push((user.email.clone(), role.to_string(), password));
         journalists.push(CurrentUser { user, session_id: String::new() });

@@ -5,12 +5,15 @@ pub mod articles;
 pub mod auth;
 pub mod bootstrap;
 pub mod demo;
+pub mod error;
 pub mod paywall;
 pub mod polls;
 pub mod public;
 pub mod sections;
 pub mod sponsored;
 pub mod users;
+
+pub use error::Error;
 
 /// Splits `limit + 1` fetched rows into the page and the key to continue after (the
 /// extra row only tells that there is more).

@@ -6,44 +6,30 @@ use chrono::{DateTime, Utc};
 use jsonwebtoken::{Algorithm, DecodingKey, Validation};
 use serde::Deserialize;
 
+use super::Error;
 use crate::db::paywall::{self as paywall_db, OfferRow, SettingsRow};
-use crate::db::{self, DbConnection, articles as article_db, sections as section_db};
+use crate::db::{self, DbConnection, Json, articles as article_db, sections as section_db};
+use crate::domain::FieldError;
 use crate::domain::article::Access;
-use crate::domain::paywall::{self, Eligibility, Messages, OfferSpec, OfferStatus, PaywallSettings, Period};
-use crate::domain::version::{IfMatch, etag};
-use crate::error::{ApiError, FieldError};
+pub use crate::domain::paywall::Offer;
+use crate::domain::paywall::{self, Eligibility, OfferSpec, OfferStatus, PaywallSettings};
+use crate::domain::version::IfMatch;
 use crate::service::public::{Body, PublicArticle, to_public};
 use crate::state::AppState;
 
-/// The settings, or the defaults before an admin saved any.
-pub fn load_settings(conn: &mut DbConnection) -> Result<PaywallSettings, ApiError> {
-    let Some(row) = paywall_db::settings(conn)? else { return Ok(PaywallSettings::default()) };
-    let corrupt = || ApiError::internal("paywall settings are unreadable");
-    Ok(PaywallSettings {
-        quota: row.quota,
-        period: Period::Month,
-        counted_section_ids: row
-            .counted_section_ids
-            .as_deref()
-            .map(serde_json::from_str)
-            .transpose()
-            .map_err(|_| corrupt())?,
-        default_preview_blocks: row.default_preview_blocks,
-        messages: serde_json::from_str::<Messages>(&row.messages).map_err(|_| corrupt())?,
-    })
-}
+pub use paywall_db::load_settings;
 
-pub async fn settings(state: &AppState) -> Result<PaywallSettings, ApiError> {
-    state.db.run(load_settings).await
+pub async fn settings(state: &AppState) -> Result<PaywallSettings, Error> {
+    state.db.run(|conn| Ok(load_settings(conn)?)).await
 }
 
 /// Replaces the settings; counted sections must exist (422).
-pub async fn put_settings(state: &AppState, settings: PaywallSettings) -> Result<PaywallSettings, ApiError> {
+pub async fn put_settings(state: &AppState, settings: PaywallSettings) -> Result<PaywallSettings, Error> {
     let now = db::to_db_time(state.clock.now());
     state
         .db
         .run(move |conn| {
-            let settings = settings.validate().map_err(ApiError::Validation)?;
+            let settings = settings.validate().map_err(Error::Invalid)?;
             db::write_tx(conn, |c| {
                 let mut errors = Vec::new();
                 for (i, id) in settings.counted_section_ids.iter().flatten().enumerate() {
@@ -52,13 +38,13 @@ pub async fn put_settings(state: &AppState, settings: PaywallSettings) -> Result
                     }
                 }
                 if !errors.is_empty() {
-                    return Err(ApiError::Validation(errors));
+                    return Err(Error::Invalid(errors));
                 }
                 let before = load_settings(c)?;
                 if before.default_preview_blocks != settings.default_preview_blocks {
                     // Search must keep covering exactly what readers may read.
                     for row in article_db::following_site_preview(c)? {
-                        let content = crate::service::articles::content_of(&row, Vec::new())?;
+                        let content = row.content(Vec::new());
                         let text =
                             crate::domain::article::body_text(content.public_body(settings.default_preview_blocks));
                         article_db::set_body_text(c, &row.id, &text)?;
@@ -70,20 +56,15 @@ pub async fn put_settings(state: &AppState, settings: PaywallSettings) -> Result
                     &SettingsRow {
                         id: 1,
                         quota: settings.quota,
-                        period: "month".into(),
-                        counted_section_ids: settings
-                            .counted_section_ids
-                            .as_ref()
-                            .map(serde_json::to_string)
-                            .transpose()
-                            .map_err(ApiError::internal)?,
+                        period: settings.period,
+                        counted_section_ids: settings.counted_section_ids.clone().map(Json),
                         default_preview_blocks: settings.default_preview_blocks,
-                        messages: serde_json::to_string(&settings.messages).map_err(ApiError::internal)?,
+                        messages: Json(settings.messages.clone()),
                         updated_at: now,
                         version,
                     },
                 )?;
-                load_settings(c)
+                Ok(load_settings(c)?)
             })
         })
         .await
@@ -145,7 +126,7 @@ pub struct AccessOutcome {
 
 /// Whether reading this article counts against the quota (its section or an ancestor
 /// is counted, or every section is).
-fn counted(conn: &mut DbConnection, settings: &PaywallSettings, section_id: &str) -> Result<bool, ApiError> {
+fn counted(conn: &mut DbConnection, settings: &PaywallSettings, section_id: &str) -> Result<bool, Error> {
     let Some(ids) = &settings.counted_section_ids else { return Ok(true) };
     let mut chain = vec![section_id.to_string()];
     chain.extend(section_db::ancestors(conn, section_id)?);
@@ -153,7 +134,7 @@ fn counted(conn: &mut DbConnection, settings: &PaywallSettings, section_id: &str
 }
 
 /// Serialises one reader's meter updates (PostgreSQL; SQLite's writes are serial).
-fn lock_reader(conn: &mut DbConnection, reader: &str) -> Result<(), ApiError> {
+fn lock_reader(conn: &mut DbConnection, reader: &str) -> Result<(), Error> {
     use diesel::RunQueryDsl;
     if let DbConnection::Postgres(c) = conn {
         diesel::sql_query("SELECT pg_advisory_xact_lock(hashtext($1))")
@@ -169,7 +150,7 @@ pub async fn access(
     slug: String,
     reader: String,
     token: Option<String>,
-) -> Result<AccessOutcome, ApiError> {
+) -> Result<AccessOutcome, Error> {
     let now = state.clock.now();
     let claims =
         reader_claims(state.settings.reader_token_secret.as_ref().map(|s| s.0.as_str()), token.as_deref(), now);
@@ -183,15 +164,15 @@ pub async fn access(
         .db
         .run(move |conn| {
             let at = db::to_db_time(now);
-            let row = article_db::find_live_by_slug(conn, &slug, at)?.ok_or_else(|| ApiError::not_found("Article"))?;
+            let row = article_db::find_live_by_slug(conn, &slug, at)?.ok_or_else(|| Error::not_found("Article"))?;
             let settings = load_settings(conn)?;
             let (start, end) = paywall::period_bounds(now);
             let period = db::to_db_time(start);
-            let access = Access::parse(&row.access).unwrap_or(Access::Premium);
+            let access = row.access;
             let entitled =
                 |what: &str| entitlements.as_ref().is_some_and(|e| e.iter().any(|x| x == what || x == "all"));
             let quota = settings.quota;
-            let left_now = |c: &mut DbConnection| -> Result<i64, ApiError> {
+            let left_now = |c: &mut DbConnection| -> Result<i64, Error> {
                 Ok((quota - paywall_db::reads_in_period(c, &reader, period)?).max(0))
             };
             let (decision, left, message, offer_for) = match access {
@@ -212,7 +193,7 @@ pub async fn access(
                 Access::Metered if !counted(conn, &settings, &row.section_id)? => {
                     (Decision::Granted, left_now(conn)?, None, Some(situation))
                 }
-                Access::Metered => db::tally_tx(conn, |c| -> Result<_, ApiError> {
+                Access::Metered => db::tally_tx(conn, |c| -> Result<_, Error> {
                     lock_reader(c, &reader)?;
                     let used = paywall_db::reads_in_period(c, &reader, period)?;
                     if paywall_db::has_read(c, &reader, period, &row.id)? {
@@ -250,82 +231,32 @@ pub async fn access(
 }
 
 /// An offer.
-#[derive(Debug, Clone)]
-pub struct Offer {
-    pub id: String,
-    pub spec: OfferSpec,
-    pub created_at: DateTime<Utc>,
-    pub updated_at: DateTime<Utc>,
-    pub version: i64,
-}
-
-fn to_offer(row: OfferRow) -> Result<Offer, ApiError> {
-    let corrupt = || ApiError::internal(format!("offer {} is unreadable", row.id));
-    Ok(Offer {
-        spec: OfferSpec {
-            name: row.name.clone(),
-            display_text: row.display_text.clone(),
-            price_minor: row.price_minor,
-            currency: row.currency.clone(),
-            duration_months: row.duration_months,
-            trial: row.trial,
-            starts_at: row.starts_at.map(db::from_db_time),
-            ends_at: row.ends_at.map(db::from_db_time),
-            eligibility: serde_json::from_str(&row.eligibility).map_err(|_| corrupt())?,
-            status: OfferStatus::parse(&row.status).ok_or_else(corrupt)?,
-        },
-        id: row.id,
-        created_at: db::from_db_time(row.created_at),
-        updated_at: db::from_db_time(row.updated_at),
-        version: row.version,
-    })
-}
-
 /// The cheapest live offer for a situation.
-fn best_offer(conn: &mut DbConnection, situation: Eligibility, now: DateTime<Utc>) -> Result<Option<Offer>, ApiError> {
+fn best_offer(conn: &mut DbConnection, situation: Eligibility, now: DateTime<Utc>) -> Result<Option<Offer>, Error> {
     Ok(live_offers(conn, Some(situation), now)?.into_iter().next())
 }
 
-fn live_offers(
-    conn: &mut DbConnection,
-    context: Option<Eligibility>,
-    now: DateTime<Utc>,
-) -> Result<Vec<Offer>, ApiError> {
-    let offers =
-        paywall_db::live_offers(conn, db::to_db_time(now))?.into_iter().map(to_offer).collect::<Result<Vec<_>, _>>()?;
+fn live_offers(conn: &mut DbConnection, context: Option<Eligibility>, now: DateTime<Utc>) -> Result<Vec<Offer>, Error> {
+    let offers = paywall_db::live_offers(conn, db::to_db_time(now))?.into_iter().map(Offer::from).collect::<Vec<_>>();
     Ok(offers.into_iter().filter(|o| context.is_none_or(|c| o.spec.eligibility.contains(&c))).collect())
 }
 
 /// Live offers, cheapest first, optionally for one situation.
-pub async fn public_offers(state: &AppState, context: Option<Eligibility>) -> Result<Vec<Offer>, ApiError> {
+pub async fn public_offers(state: &AppState, context: Option<Eligibility>) -> Result<Vec<Offer>, Error> {
     let now = state.clock.now();
     state.db.run(move |conn| live_offers(conn, context, now)).await
 }
 
-fn apply(row: &mut OfferRow, spec: &OfferSpec) -> Result<(), ApiError> {
-    row.name = spec.name.clone();
-    row.display_text = spec.display_text.clone();
-    row.price_minor = spec.price_minor;
-    row.currency = spec.currency.clone();
-    row.duration_months = spec.duration_months;
-    row.trial = spec.trial;
-    row.starts_at = spec.starts_at.map(db::to_db_time);
-    row.ends_at = spec.ends_at.map(db::to_db_time);
-    row.eligibility = serde_json::to_string(&spec.eligibility).map_err(ApiError::internal)?;
-    row.status = spec.status.as_str().to_string();
-    Ok(())
+fn not_found() -> Error {
+    Error::not_found("Offer")
 }
 
-fn not_found() -> ApiError {
-    ApiError::not_found("Offer")
-}
-
-pub async fn create_offer(state: &AppState, spec: OfferSpec) -> Result<Offer, ApiError> {
+pub async fn create_offer(state: &AppState, spec: OfferSpec) -> Result<Offer, Error> {
     let now = db::to_db_time(state.clock.now());
     state
         .db
         .run(move |conn| {
-            let spec = spec.validate().map_err(ApiError::Validation)?;
+            let spec = spec.validate().map_err(Error::Invalid)?;
             let mut row = OfferRow {
                 id: db::new_id(),
                 name: String::new(),
@@ -336,34 +267,34 @@ pub async fn create_offer(state: &AppState, spec: OfferSpec) -> Result<Offer, Ap
                 trial: false,
                 starts_at: None,
                 ends_at: None,
-                eligibility: String::new(),
-                status: String::new(),
+                eligibility: Json(Vec::new()),
+                status: OfferStatus::Draft,
                 created_at: now,
                 updated_at: now,
                 version: 1,
             };
-            apply(&mut row, &spec)?;
-            db::write_tx(conn, |c| Ok::<_, ApiError>(paywall_db::insert_offer(c, &row)?))?;
-            to_offer(row)
+            row.set_spec(&spec);
+            db::write_tx(conn, |c| Ok::<_, Error>(paywall_db::insert_offer(c, &row)?))?;
+            Ok(Offer::from(row))
         })
         .await
 }
 
-pub async fn get_offer(state: &AppState, id: String) -> Result<Offer, ApiError> {
-    state.db.run(move |conn| to_offer(paywall_db::find_offer(conn, &id)?.ok_or_else(not_found)?)).await
+pub async fn get_offer(state: &AppState, id: String) -> Result<Offer, Error> {
+    state.db.run(move |conn| paywall_db::find_offer(conn, &id)?.map(Offer::from).ok_or_else(not_found)).await
 }
 
 pub async fn list_offers(
     state: &AppState,
     after: Option<String>,
     limit: i64,
-) -> Result<(Vec<Offer>, Option<String>), ApiError> {
+) -> Result<(Vec<Offer>, Option<String>), Error> {
     state
         .db
         .run(move |conn| {
             let rows = paywall_db::offer_page(conn, after.as_deref(), limit + 1)?;
             let (rows, next) = crate::service::split_page(rows, limit, |r| r.id.clone());
-            Ok((rows.into_iter().map(to_offer).collect::<Result<Vec<_>, _>>()?, next))
+            Ok((rows.into_iter().map(Offer::from).collect(), next))
         })
         .await
 }
@@ -383,12 +314,7 @@ pub struct OfferPatch {
     pub status: Option<OfferStatus>,
 }
 
-pub async fn update_offer(
-    state: &AppState,
-    id: String,
-    if_match: IfMatch,
-    patch: OfferPatch,
-) -> Result<Offer, ApiError> {
+pub async fn update_offer(state: &AppState, id: String, if_match: IfMatch, patch: OfferPatch) -> Result<Offer, Error> {
     let now = db::to_db_time(state.clock.now());
     state
         .db
@@ -396,7 +322,7 @@ pub async fn update_offer(
             db::write_tx(conn, |c| {
                 let mut row = paywall_db::find_offer(c, &id)?.ok_or_else(not_found)?;
                 if_match.check(row.version)?;
-                let current = to_offer(row.clone())?.spec;
+                let current = Offer::from(row.clone()).spec;
                 let spec = OfferSpec {
                     name: patch.name.unwrap_or(current.name),
                     display_text: patch.display_text.unwrap_or(current.display_text),
@@ -410,22 +336,22 @@ pub async fn update_offer(
                     status: patch.status.unwrap_or(current.status),
                 }
                 .validate()
-                .map_err(ApiError::Validation)?;
+                .map_err(Error::Invalid)?;
                 let expected = row.version;
-                apply(&mut row, &spec)?;
+                row.set_spec(&spec);
                 row.updated_at = now;
                 row.version += 1;
                 if !paywall_db::update_offer_if_version(c, &row, expected)? {
                     let current = paywall_db::find_offer(c, &id)?.ok_or_else(not_found)?;
-                    return Err(ApiError::PreconditionFailed { current_etag: etag(current.version) });
+                    return Err(Error::Stale { current: current.version });
                 }
-                to_offer(row)
+                Ok(Offer::from(row))
             })
         })
         .await
 }
 
-pub async fn delete_offer(state: &AppState, id: String, if_match: IfMatch) -> Result<(), ApiError> {
+pub async fn delete_offer(state: &AppState, id: String, if_match: IfMatch) -> Result<(), Error> {
     state
         .db
         .run(move |conn| {
@@ -435,7 +361,7 @@ pub async fn delete_offer(state: &AppState, id: String, if_match: IfMatch) -> Re
                 if !paywall_db::delete_offer_if_version(c, &id, row.version)? {
                     // Changed meanwhile: answer with the version that is there now.
                     let current = paywall_db::find_offer(c, &id)?.ok_or_else(not_found)?;
-                    return Err(ApiError::PreconditionFailed { current_etag: etag(current.version) });
+                    return Err(Error::Stale { current: current.version });
                 }
                 Ok(())
             })

@@ -7,60 +7,16 @@ use std::net::IpAddr;
 
 use chrono::{DateTime, Duration, DurationRound, Utc};
 
+use super::Error;
 use crate::db::polls::{self as poll_db, OptionRow, PollRow, QuestionRow};
 use crate::db::{self, DbConnection, articles as article_db, rate_limits};
 use crate::domain::poll::{
     self, Answer, Choice, PollSpec, PollState, QuestionKind, QuestionSpec, ResultsVisibility, StoredQuestion,
 };
-use crate::domain::version::{IfMatch, etag};
-use crate::error::ApiError;
+use crate::domain::version::IfMatch;
 use crate::state::AppState;
 
-#[derive(Debug, Clone)]
-pub struct Question {
-    pub id: String,
-    pub prompt: String,
-    pub kind: QuestionKind,
-    /// (id, label)
-    pub options: Vec<(String, String)>,
-    pub max_choices: Option<i64>,
-    pub max_length: Option<i64>,
-    pub required: bool,
-}
-
-#[derive(Debug, Clone)]
-pub struct Poll {
-    pub id: String,
-    pub title: String,
-    pub intro: Option<String>,
-    pub questions: Vec<Question>,
-    pub opens_at: Option<DateTime<Utc>>,
-    pub closes_at: Option<DateTime<Utc>>,
-    pub results_visibility: ResultsVisibility,
-    pub created_at: DateTime<Utc>,
-    pub updated_at: DateTime<Utc>,
-    pub version: i64,
-}
-
-impl Poll {
-    pub fn state(&self, now: DateTime<Utc>) -> PollState {
-        poll::state(self.opens_at, self.closes_at, now)
-    }
-
-    fn specs(&self) -> Vec<QuestionSpec> {
-        self.questions
-            .iter()
-            .map(|q| QuestionSpec {
-                prompt: q.prompt.clone(),
-                kind: q.kind,
-                options: q.options.iter().map(|(_, l)| l.clone()).collect(),
-                max_choices: q.max_choices,
-                max_length: q.max_length,
-                required: q.required,
-            })
-            .collect()
-    }
-}
+pub use crate::domain::poll::{Poll, Question};
 
 #[derive(Debug, Clone)]
 pub struct OptionResult {
@@ -85,62 +41,16 @@ pub struct Results {
     pub questions: Vec<QuestionResult>,
 }
 
-fn corrupt(id: &str) -> ApiError {
-    ApiError::internal(format!("poll {id} is unreadable"))
+fn not_found() -> Error {
+    Error::not_found("Poll")
 }
 
-fn not_found() -> ApiError {
-    ApiError::not_found("Poll")
-}
-
-fn load(conn: &mut DbConnection, rows: Vec<PollRow>) -> Result<Vec<Poll>, ApiError> {
-    let ids: Vec<String> = rows.iter().map(|r| r.id.clone()).collect();
-    let questions = poll_db::questions_of(conn, &ids)?;
-    let qids: Vec<String> = questions.iter().map(|q| q.id.clone()).collect();
-    let options = poll_db::options_of(conn, &qids)?;
-    rows.into_iter()
-        .map(|r| {
-            let qs = questions
-                .iter()
-                .filter(|q| q.poll_id == r.id)
-                .map(|q| {
-                    Ok(Question {
-                        id: q.id.clone(),
-                        prompt: q.prompt.clone(),
-                        kind: QuestionKind::parse(&q.kind).ok_or_else(|| corrupt(&r.id))?,
-                        options: options
-                            .iter()
-                            .filter(|o| o.question_id == q.id)
-                            .map(|o| (o.id.clone(), o.label.clone()))
-                            .collect(),
-                        max_choices: q.max_choices,
-                        max_length: q.max_length,
-                        required: q.required,
-                    })
-                })
-                .collect::<Result<Vec<_>, ApiError>>()?;
-            Ok(Poll {
-                questions: qs,
-                title: r.title,
-                intro: r.intro,
-                opens_at: r.opens_at.map(db::from_db_time),
-                closes_at: r.closes_at.map(db::from_db_time),
-                results_visibility: ResultsVisibility::parse(&r.results_visibility).ok_or_else(|| corrupt(&r.id))?,
-                created_at: db::from_db_time(r.created_at),
-                updated_at: db::from_db_time(r.updated_at),
-                version: r.version,
-                id: r.id,
-            })
-        })
-        .collect()
-}
-
-fn load_one(conn: &mut DbConnection, id: &str) -> Result<Poll, ApiError> {
+fn load_one(conn: &mut DbConnection, id: &str) -> Result<Poll, Error> {
     let row = poll_db::find(conn, id)?.ok_or_else(not_found)?;
-    load(conn, vec![row])?.pop().ok_or_else(not_found)
+    poll_db::load(conn, vec![row])?.pop().ok_or_else(not_found)
 }
 
-fn store_questions(conn: &mut DbConnection, poll_id: &str, specs: &[QuestionSpec]) -> Result<(), ApiError> {
+fn store_questions(conn: &mut DbConnection, poll_id: &str, specs: &[QuestionSpec]) -> Result<(), Error> {
     let mut questions = Vec::new();
     let mut options = Vec::new();
     for (i, q) in specs.iter().enumerate() {
@@ -158,7 +68,7 @@ fn store_questions(conn: &mut DbConnection, poll_id: &str, specs: &[QuestionSpec
             poll_id: poll_id.to_string(),
             position: i as i64,
             prompt: q.prompt.clone(),
-            kind: q.kind.as_str().to_string(),
+            kind: q.kind,
             max_choices: q.max_choices,
             max_length: q.max_length,
             required: q.required,
@@ -167,12 +77,12 @@ fn store_questions(conn: &mut DbConnection, poll_id: &str, specs: &[QuestionSpec
     Ok(poll_db::replace_questions(conn, poll_id, &questions, &options)?)
 }
 
-pub async fn create(state: &AppState, spec: PollSpec) -> Result<Poll, ApiError> {
+pub async fn create(state: &AppState, spec: PollSpec) -> Result<Poll, Error> {
     let now = db::to_db_time(state.clock.now());
     state
         .db
         .run(move |conn| {
-            let spec = spec.validate().map_err(ApiError::Validation)?;
+            let spec = spec.validate().map_err(Error::Invalid)?;
             db::write_tx(conn, |c| {
                 let row = PollRow {
                     id: db::new_id(),
@@ -180,7 +90,7 @@ pub async fn create(state: &AppState, spec: PollSpec) -> Result<Poll, ApiError> 
                     intro: spec.intro.clone(),
                     opens_at: spec.opens_at.map(db::to_db_time),
                     closes_at: spec.closes_at.map(db::to_db_time),
-                    results_visibility: spec.results_visibility.as_str().to_string(),
+                    results_visibility: spec.results_visibility,
                     created_at: now,
                     updated_at: now,
                     version: 1,
@@ -193,21 +103,17 @@ pub async fn create(state: &AppState, spec: PollSpec) -> Result<Poll, ApiError> 
         .await
 }
 
-pub async fn get(state: &AppState, id: String) -> Result<Poll, ApiError> {
+pub async fn get(state: &AppState, id: String) -> Result<Poll, Error> {
     state.db.run(move |conn| load_one(conn, &id)).await
 }
 
-pub async fn list(
-    state: &AppState,
-    after: Option<String>,
-    limit: i64,
-) -> Result<(Vec<Poll>, Option<String>), ApiError> {
+pub async fn list(state: &AppState, after: Option<String>, limit: i64) -> Result<(Vec<Poll>, Option<String>), Error> {
     state
         .db
         .run(move |conn| {
             let rows = poll_db::page(conn, after.as_deref(), limit + 1)?;
             let (rows, next) = crate::service::split_page(rows, limit, |r| r.id.clone());
-            Ok((load(conn, rows)?, next))
+            Ok((poll_db::load(conn, rows)?, next))
         })
         .await
 }
@@ -226,7 +132,7 @@ pub struct PollPatch {
 /// Changes a poll. Questions and options can change until the first response; after
 /// that, a change to them is a 409 (the title, intro, dates and visibility stay
 /// editable), so no vote is ever silently moved to reworded or removed options.
-pub async fn update(state: &AppState, id: String, if_match: IfMatch, patch: PollPatch) -> Result<Poll, ApiError> {
+pub async fn update(state: &AppState, id: String, if_match: IfMatch, patch: PollPatch) -> Result<Poll, Error> {
     let now = db::to_db_time(state.clock.now());
     state
         .db
@@ -247,10 +153,10 @@ pub async fn update(state: &AppState, id: String, if_match: IfMatch, patch: Poll
                     results_visibility: patch.results_visibility.unwrap_or(current.results_visibility),
                 }
                 .validate()
-                .map_err(ApiError::Validation)?;
+                .map_err(Error::Invalid)?;
                 let questions_changed = patch.questions.is_some() && spec.questions != current.specs();
                 if questions_changed && poll_db::has_responses(c, &id)? {
-                    return Err(ApiError::conflict(
+                    return Err(Error::conflict(
                         "poll_has_responses",
                         "Readers have answered this poll: its questions and options can no longer change.",
                     ));
@@ -262,12 +168,12 @@ pub async fn update(state: &AppState, id: String, if_match: IfMatch, patch: Poll
                 row.intro = spec.intro.clone();
                 row.opens_at = spec.opens_at.map(db::to_db_time);
                 row.closes_at = spec.closes_at.map(db::to_db_time);
-                row.results_visibility = spec.results_visibility.as_str().to_string();
+                row.results_visibility = spec.results_visibility;
                 row.updated_at = now;
                 row.version += 1;
                 if !poll_db::update_if_version(c, &row, expected)? {
                     let current = poll_db::find(c, &id)?.ok_or_else(not_found)?;
-                    return Err(ApiError::PreconditionFailed { current_etag: etag(current.version) });
+                    return Err(Error::Stale { current: current.version });
                 }
                 if questions_changed {
                     store_questions(c, &id, &spec.questions)?;
@@ -279,7 +185,7 @@ pub async fn update(state: &AppState, id: String, if_match: IfMatch, patch: Poll
 }
 
 /// Deletes a poll no article embeds (409 otherwise), with its responses.
-pub async fn delete(state: &AppState, id: String, if_match: IfMatch) -> Result<(), ApiError> {
+pub async fn delete(state: &AppState, id: String, if_match: IfMatch) -> Result<(), Error> {
     state
         .db
         .run(move |conn| {
@@ -287,15 +193,12 @@ pub async fn delete(state: &AppState, id: String, if_match: IfMatch) -> Result<(
                 let row = poll_db::find(c, &id)?.ok_or_else(not_found)?;
                 if_match.check(row.version)?;
                 if article_db::embedded_in(c, "poll", &id)? {
-                    return Err(ApiError::conflict(
-                        "poll_in_use",
-                        "Articles embed this poll: remove it from them first.",
-                    ));
+                    return Err(Error::conflict("poll_in_use", "Articles embed this poll: remove it from them first."));
                 }
                 if !poll_db::delete_if_version(c, &id, row.version)? {
                     // Changed meanwhile: answer with the version that is there now.
                     let current = poll_db::find(c, &id)?.ok_or_else(not_found)?;
-                    return Err(ApiError::PreconditionFailed { current_etag: etag(current.version) });
+                    return Err(Error::Stale { current: current.version });
                 }
                 Ok(())
             })
@@ -305,11 +208,11 @@ pub async fn delete(state: &AppState, id: String, if_match: IfMatch) -> Result<(
 
 /// The counts, read from one snapshot so that the total, the counts and the answered
 /// numbers agree even while votes arrive.
-fn results_of(conn: &mut DbConnection, poll: &Poll) -> Result<Results, ApiError> {
+fn results_of(conn: &mut DbConnection, poll: &Poll) -> Result<Results, Error> {
     db::read_tx(conn, |c| counted(c, poll))
 }
 
-fn counted(conn: &mut DbConnection, poll: &Poll) -> Result<Results, ApiError> {
+fn counted(conn: &mut DbConnection, poll: &Poll) -> Result<Results, Error> {
     let mut total = 0;
     let mut counts: HashMap<String, i64> = HashMap::new();
     let mut answered: HashMap<String, i64> = HashMap::new();
@@ -348,7 +251,7 @@ fn counted(conn: &mut DbConnection, poll: &Poll) -> Result<Results, ApiError> {
 }
 
 /// Results for editors: always.
-pub async fn results(state: &AppState, id: String) -> Result<Results, ApiError> {
+pub async fn results(state: &AppState, id: String) -> Result<Results, Error> {
     state
         .db
         .run(move |conn| {
@@ -374,7 +277,7 @@ pub async fn texts(
     question: Option<String>,
     after: Option<(DateTime<Utc>, String, String)>,
     limit: Option<i64>,
-) -> Result<(Vec<TextAnswer>, Option<(DateTime<Utc>, String, String)>), ApiError> {
+) -> Result<(Vec<TextAnswer>, Option<(DateTime<Utc>, String, String)>), Error> {
     state
         .db
         .run(move |conn| {
@@ -419,7 +322,7 @@ fn public_view(
     poll: Poll,
     reader: Option<&str>,
     now: DateTime<Utc>,
-) -> Result<PublicPoll, ApiError> {
+) -> Result<PublicPoll, Error> {
     let state = poll.state(now);
     let has_voted = reader.map(|r| poll_db::has_voted(conn, &poll.id, r)).transpose()?;
     let results = if poll.results_visibility.shows(has_voted.unwrap_or(false), state == PollState::Closed) {
@@ -430,7 +333,7 @@ fn public_view(
     Ok(PublicPoll { poll, state, has_voted, results })
 }
 
-pub async fn public_get(state: &AppState, id: String, reader: Option<String>) -> Result<PublicPoll, ApiError> {
+pub async fn public_get(state: &AppState, id: String, reader: Option<String>) -> Result<PublicPoll, Error> {
     let now = state.clock.now();
     state
         .db
@@ -446,12 +349,12 @@ pub fn public_many(
     conn: &mut DbConnection,
     ids: &[String],
     now: DateTime<Utc>,
-) -> Result<HashMap<String, PublicPoll>, ApiError> {
+) -> Result<HashMap<String, PublicPoll>, Error> {
     if ids.is_empty() {
         return Ok(HashMap::new());
     }
     let rows = poll_db::find_many(conn, ids)?;
-    let polls = load(conn, rows)?;
+    let polls = poll_db::load(conn, rows)?;
     polls.into_iter().map(|p| Ok((p.id.clone(), public_view(conn, p, None, now)?))).collect()
 }
 
@@ -463,7 +366,7 @@ pub async fn respond(
     reader: String,
     answers: Vec<Answer>,
     address: Option<IpAddr>,
-) -> Result<PublicPoll, ApiError> {
+) -> Result<PublicPoll, Error> {
     let now = state.clock.now();
     let limit = state.settings.vote_limit_per_minute;
     state
@@ -481,9 +384,9 @@ pub async fn respond(
                 let poll = load_one(c, &id)?;
                 match poll.state(now) {
                     PollState::Upcoming => {
-                        return Err(ApiError::conflict("poll_not_open", "The poll is not open yet."));
+                        return Err(Error::conflict("poll_not_open", "The poll is not open yet."));
                     }
-                    PollState::Closed => return Err(ApiError::conflict("poll_closed", "The poll is closed.")),
+                    PollState::Closed => return Err(Error::conflict("poll_closed", "The poll is closed.")),
                     PollState::Open => {}
                 }
                 let questions: Vec<StoredQuestion> = poll
@@ -498,10 +401,10 @@ pub async fn respond(
                         required: q.required,
                     })
                     .collect();
-                let choices = poll::check_answers(&questions, &answers).map_err(ApiError::Validation)?;
+                let choices = poll::check_answers(&questions, &answers).map_err(Error::Invalid)?;
                 if rate_limits::hit(c, "votes", &subject, db::to_db_time(window))? > limit {
                     let retry = (window + Duration::minutes(1) - now).num_seconds().max(1);
-                    return Err(ApiError::TooManyRequests {
+                    return Err(Error::RateLimited {
                         detail: "Too many responses from this address; try again shortly.".into(),
                         retry_after_secs: u64::try_from(retry).unwrap_or(1),
                     });
@@ -509,7 +412,7 @@ pub async fn respond(
                 let response_id = db::new_id();
                 poll_db::insert_response(c, &response_id, &id, &reader, at).map_err(|e| match e {
                     diesel::result::Error::DatabaseError(diesel::result::DatabaseErrorKind::UniqueViolation, _) => {
-                        ApiError::conflict("already_responded", "This reader has already answered this poll.")
+                        Error::conflict("already_responded", "This reader has already answered this poll.")
                     }
                     other => other.into(),
                 })?;

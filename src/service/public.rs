@@ -3,11 +3,10 @@
 
 use chrono::{DateTime, Utc};
 
+use super::Error;
 use crate::db::articles::{self as article_db, ArticleRow, PublicFilter};
 use crate::db::{self, DbConnection, public_generation, sections as section_db};
 use crate::domain::article::{Access, Block, Content};
-use crate::error::ApiError;
-use crate::service::articles::{content_of, first_published};
 use crate::service::polls::{self, PublicPoll};
 use crate::service::sponsored::{self, Sponsored};
 use crate::state::AppState;
@@ -81,15 +80,15 @@ pub fn gate(content: &mut Content, body: Body) -> bool {
 }
 
 /// The preview the site shows by default (the paywall setting).
-fn site_preview(conn: &mut DbConnection) -> Result<Body, ApiError> {
-    Ok(Body::Preview(crate::service::paywall::load_settings(conn)?.default_preview_blocks))
+fn site_preview(conn: &mut DbConnection) -> Result<Body, Error> {
+    Ok(Body::Preview(crate::db::paywall::load_settings(conn)?.default_preview_blocks))
 }
 
 /// The preview for `rows`: the site's default is read only when one of them follows
 /// it (a gated article without a `preview_blocks` of its own); otherwise no article
 /// of `rows` looks at the default, and none is read.
-fn preview_for(conn: &mut DbConnection, rows: &[ArticleRow]) -> Result<Body, ApiError> {
-    if rows.iter().any(|r| r.access != "free" && r.preview_blocks.is_none()) {
+fn preview_for(conn: &mut DbConnection, rows: &[ArticleRow]) -> Result<Body, Error> {
+    if rows.iter().any(|r| r.access != Access::Free && r.preview_blocks.is_none()) {
         site_preview(conn)
     } else {
         Ok(Body::Preview(0))
@@ -101,7 +100,7 @@ pub fn to_public(
     rows: Vec<ArticleRow>,
     now: DateTime<Utc>,
     body: Body,
-) -> Result<Vec<PublicArticle>, ApiError> {
+) -> Result<Vec<PublicArticle>, Error> {
     let ids: Vec<String> = rows.iter().map(|r| r.id.clone()).collect();
     let bylines = article_db::authors_of(conn, &ids)?;
     let mut sections: Vec<section_db::SectionRow> = Vec::new();
@@ -117,7 +116,7 @@ pub fn to_public(
                 .filter(|(article, _, _)| *article == row.id)
                 .map(|(_, id, name)| Byline { id: id.clone(), display_name: name.clone() })
                 .collect();
-            let mut content = content_of(&row, authors.iter().map(|a| a.id.clone()).collect())?;
+            let mut content = row.content(authors.iter().map(|a| a.id.clone()).collect());
             let preview = gate(&mut content, body);
             let (poll_ids, sponsored_ids) = content.references();
             let live = sponsored::live_by_id(conn, &sponsored_ids, now)?;
@@ -137,7 +136,7 @@ pub fn to_public(
                 .iter()
                 .find(|s| s.id == row.section_id)
                 .map(|s| SectionLink { id: s.id.clone(), slug: s.slug.clone(), name: s.name.clone() })
-                .ok_or_else(|| ApiError::internal(format!("article {} has no section", row.id)))?;
+                .ok_or_else(|| Error::internal(format!("article {} has no section", row.id)))?;
             let published_at = row.publish_at.map(db::from_db_time).unwrap_or(now);
             Ok(PublicArticle {
                 id: row.id.clone(),
@@ -146,7 +145,7 @@ pub fn to_public(
                 preview,
                 body,
                 published_at,
-                first_published_at: first_published(&row, now)?.unwrap_or(published_at),
+                first_published_at: row.first_published(now).unwrap_or(published_at),
                 updated_at: db::from_db_time(row.updated_at),
                 content,
             })
@@ -179,7 +178,7 @@ pub async fn list(
     query: PublicQuery,
     after: Option<(DateTime<Utc>, String)>,
     limit: i64,
-) -> Result<PublicPage, ApiError> {
+) -> Result<PublicPage, Error> {
     let now = state.clock.now();
     state
         .db
@@ -219,7 +218,7 @@ pub enum Lookup {
 
 /// A live article by its id or its slug (the same answer either way); a former slug
 /// of a live article gives its current slug.
-pub async fn by_slug(state: &AppState, slug: String) -> Result<Lookup, ApiError> {
+pub async fn by_slug(state: &AppState, slug: String) -> Result<Lookup, Error> {
     let now = state.clock.now();
     state
         .db
@@ -237,7 +236,7 @@ pub async fn by_slug(state: &AppState, slug: String) -> Result<Lookup, ApiError>
             if let Some(row) = live {
                 let body = preview_for(conn, std::slice::from_ref(&row))?;
                 let article =
-                    to_public(conn, vec![row], now, body)?.pop().ok_or_else(|| ApiError::not_found("Article"))?;
+                    to_public(conn, vec![row], now, body)?.pop().ok_or_else(|| Error::not_found("Article"))?;
                 return Ok(Lookup::Found(Box::new(article)));
             }
             let moved = match article_db::find_by_old_slug(conn, &slug)? {
@@ -247,7 +246,7 @@ pub async fn by_slug(state: &AppState, slug: String) -> Result<Lookup, ApiError>
                 },
                 None => None,
             };
-            moved.map(Lookup::Moved).ok_or_else(|| ApiError::not_found("Article"))
+            moved.map(Lookup::Moved).ok_or_else(|| Error::not_found("Article"))
         })
         .await
 }

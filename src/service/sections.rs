@@ -3,12 +3,12 @@
 
 use chrono::{DateTime, Utc};
 
+use super::Error;
 use crate::db::articles as article_db;
 use crate::db::sections::{self as section_db, SectionRow};
 use crate::db::{self, DbConnection};
 use crate::domain::section::{self, SectionFields};
-use crate::domain::version::{IfMatch, etag};
-use crate::error::ApiError;
+use crate::domain::version::IfMatch;
 use crate::state::AppState;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -40,11 +40,11 @@ impl From<SectionRow> for Section {
     }
 }
 
-fn slug_taken() -> ApiError {
-    ApiError::conflict("slug_taken", "Another section already has this slug.")
+fn slug_taken() -> Error {
+    Error::conflict("slug_taken", "Another section already has this slug.")
 }
 
-fn map_unique(e: diesel::result::Error) -> ApiError {
+fn map_unique(e: diesel::result::Error) -> Error {
     match e {
         diesel::result::Error::DatabaseError(diesel::result::DatabaseErrorKind::UniqueViolation, _) => slug_taken(),
         other => other.into(),
@@ -52,18 +52,18 @@ fn map_unique(e: diesel::result::Error) -> ApiError {
 }
 
 /// 422 unless `parent` exists and may hold `section`.
-fn check_parent(conn: &mut DbConnection, section: Option<&str>, parent: &str) -> Result<(), ApiError> {
+fn check_parent(conn: &mut DbConnection, section: Option<&str>, parent: &str) -> Result<(), Error> {
     if section_db::find(conn, parent)?.is_none() {
-        return Err(ApiError::invalid("parent_id", "is not an existing section"));
+        return Err(Error::invalid("parent_id", "is not an existing section"));
     }
     let ancestors = section_db::ancestors(conn, parent)?;
     match section::placement_problem(section, parent, &ancestors) {
-        Some(problem) => Err(ApiError::invalid("parent_id", problem)),
+        Some(problem) => Err(Error::invalid("parent_id", problem)),
         None => Ok(()),
     }
 }
 
-pub async fn create(state: &AppState, fields: SectionFields) -> Result<Section, ApiError> {
+pub async fn create(state: &AppState, fields: SectionFields) -> Result<Section, Error> {
     let now = db::to_db_time(state.clock.now());
     state
         .db
@@ -94,11 +94,8 @@ pub async fn create(state: &AppState, fields: SectionFields) -> Result<Section, 
         .await
 }
 
-pub async fn get(state: &AppState, id: String) -> Result<Section, ApiError> {
-    state
-        .db
-        .run(move |conn| Ok(section_db::find(conn, &id)?.ok_or_else(|| ApiError::not_found("Section"))?.into()))
-        .await
+pub async fn get(state: &AppState, id: String) -> Result<Section, Error> {
+    state.db.run(move |conn| Ok(section_db::find(conn, &id)?.ok_or_else(|| Error::not_found("Section"))?.into())).await
 }
 
 /// A page in display order and the (position, id) to continue after.
@@ -107,7 +104,7 @@ pub async fn list(
     parent: Option<String>,
     after: Option<(i64, String)>,
     limit: i64,
-) -> Result<(Vec<Section>, Option<(i64, String)>), ApiError> {
+) -> Result<(Vec<Section>, Option<(i64, String)>), Error> {
     state
         .db
         .run(move |conn| {
@@ -119,7 +116,7 @@ pub async fn list(
 }
 
 /// Every section, in display order.
-pub async fn all(state: &AppState) -> Result<Vec<Section>, ApiError> {
+pub async fn all(state: &AppState) -> Result<Vec<Section>, Error> {
     state.db.run(|conn| Ok(section_db::all(conn)?.into_iter().map(Section::from).collect())).await
 }
 
@@ -133,14 +130,14 @@ pub struct SectionPatch {
     pub position: Option<i64>,
 }
 
-pub async fn update(state: &AppState, id: String, if_match: IfMatch, patch: SectionPatch) -> Result<Section, ApiError> {
+pub async fn update(state: &AppState, id: String, if_match: IfMatch, patch: SectionPatch) -> Result<Section, Error> {
     let now = db::to_db_time(state.clock.now());
     state
         .db
         .run(move |conn| {
             db::write_tx(conn, |c| {
                 db::lock(c, "sections")?;
-                let mut row = section_db::find(c, &id)?.ok_or_else(|| ApiError::not_found("Section"))?;
+                let mut row = section_db::find(c, &id)?.ok_or_else(|| Error::not_found("Section"))?;
                 if_match.check(row.version)?;
                 let fields = SectionFields {
                     slug: patch.slug.unwrap_or_else(|| row.slug.clone()),
@@ -150,7 +147,7 @@ pub async fn update(state: &AppState, id: String, if_match: IfMatch, patch: Sect
                     position: patch.position.unwrap_or(row.position),
                 }
                 .validate(true)
-                .map_err(ApiError::Validation)?;
+                .map_err(Error::Invalid)?;
                 if let Some(parent) = &fields.parent_id {
                     if row.parent_id.as_ref() != Some(parent) {
                         check_parent(c, Some(&row.id), parent)?;
@@ -186,34 +183,34 @@ pub async fn update(state: &AppState, id: String, if_match: IfMatch, patch: Sect
 }
 
 /// The 412 for a row that changed under us (or 404 if it is gone).
-fn stale(conn: &mut DbConnection, id: &str) -> Result<ApiError, ApiError> {
-    let current = section_db::find(conn, id)?.ok_or_else(|| ApiError::not_found("Section"))?;
-    Ok(ApiError::PreconditionFailed { current_etag: etag(current.version) })
+fn stale(conn: &mut DbConnection, id: &str) -> Result<Error, Error> {
+    let current = section_db::find(conn, id)?.ok_or_else(|| Error::not_found("Section"))?;
+    Ok(Error::Stale { current: current.version })
 }
 
 /// Deletes an empty section: one with sub-sections or articles is a 409.
-pub async fn delete(state: &AppState, id: String, if_match: IfMatch) -> Result<(), ApiError> {
+pub async fn delete(state: &AppState, id: String, if_match: IfMatch) -> Result<(), Error> {
     state
         .db
         .run(move |conn| {
             db::write_tx(conn, |c| {
                 db::lock(c, "sections")?;
-                let row = section_db::find(c, &id)?.ok_or_else(|| ApiError::not_found("Section"))?;
+                let row = section_db::find(c, &id)?.ok_or_else(|| Error::not_found("Section"))?;
                 if_match.check(row.version)?;
                 if section_db::has_children(c, &id)? {
-                    return Err(ApiError::conflict(
+                    return Err(Error::conflict(
                         "section_not_empty",
                         "The section has sub-sections: move or delete them first.",
                     ));
                 }
                 if article_db::any_in_section(c, &id)? {
-                    return Err(ApiError::conflict(
+                    return Err(Error::conflict(
                         "section_not_empty",
                         "The section holds articles (trashed ones too): move them first.",
                     ));
                 }
                 if crate::db::sponsored::targets_section(c, &id)? {
-                    return Err(ApiError::conflict(
+                    return Err(Error::conflict(
                         "section_in_use",
                         "Sponsored blocks target this section: change their targeting first.",
                     ));

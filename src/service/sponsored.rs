@@ -6,84 +6,25 @@ use std::net::IpAddr;
 
 use chrono::{DateTime, Duration, DurationRound, Utc};
 
+use super::Error;
 use crate::db::sponsored::{self as sponsored_db, SponsoredRevisionRow, SponsoredRow};
-use crate::db::{self, DbConnection, articles as article_db, rate_limits, sections as section_db};
+use crate::db::{self, DbConnection, Json, articles as article_db, rate_limits, sections as section_db};
+use crate::domain::FieldError;
 use crate::domain::article::Block;
 use crate::domain::sponsored::{self, Cta, Placement, SponsoredContent, SponsoredStatus};
-use crate::domain::version::{IfMatch, etag};
-use crate::error::{ApiError, FieldError};
+use crate::domain::version::IfMatch;
 use crate::service::auth::CurrentUser;
 use crate::state::AppState;
 
-#[derive(Debug, Clone)]
-pub struct Sponsored {
-    pub id: String,
-    pub content: SponsoredContent,
-    pub created_at: DateTime<Utc>,
-    pub updated_at: DateTime<Utc>,
-    pub version: i64,
-}
+pub use crate::domain::sponsored::Sponsored;
 
-fn corrupt(id: &str) -> ApiError {
-    ApiError::internal(format!("sponsored block {id} is unreadable"))
-}
-
-fn to_sponsored(row: SponsoredRow, targets: &[(String, String, String)]) -> Result<Sponsored, ApiError> {
-    let pick = |kind: &str| -> Vec<String> {
-        targets.iter().filter(|(b, k, _)| *b == row.id && k == kind).map(|(_, _, t)| t.clone()).collect()
-    };
-    let cta: Option<Cta> = row.cta.as_deref().map(serde_json::from_str).transpose().map_err(|_| corrupt(&row.id))?;
-    Ok(Sponsored {
-        content: SponsoredContent {
-            title: row.title.clone(),
-            sponsor_name: row.sponsor_name.clone(),
-            label: row.label.clone(),
-            disclosure: row.disclosure.clone(),
-            body: serde_json::from_str::<Vec<Block>>(&row.body).map_err(|_| corrupt(&row.id))?,
-            cta,
-            logo_url: row.logo_url.clone(),
-            placement: Placement::parse(&row.placement).ok_or_else(|| corrupt(&row.id))?,
-            section_ids: pick("section"),
-            article_ids: pick("article"),
-            starts_at: row.starts_at.map(db::from_db_time),
-            ends_at: row.ends_at.map(db::from_db_time),
-            status: SponsoredStatus::parse(&row.status).ok_or_else(|| corrupt(&row.id))?,
-        },
-        id: row.id,
-        created_at: db::from_db_time(row.created_at),
-        updated_at: db::from_db_time(row.updated_at),
-        version: row.version,
-    })
-}
-
-fn load(conn: &mut DbConnection, rows: Vec<SponsoredRow>) -> Result<Vec<Sponsored>, ApiError> {
-    let ids: Vec<String> = rows.iter().map(|r| r.id.clone()).collect();
-    let targets = sponsored_db::targets_of(conn, &ids)?;
-    rows.into_iter().map(|r| to_sponsored(r, &targets)).collect()
-}
-
-fn load_one(conn: &mut DbConnection, id: &str) -> Result<Sponsored, ApiError> {
-    let row = sponsored_db::find(conn, id)?.ok_or_else(|| ApiError::not_found("Sponsored block"))?;
-    load(conn, vec![row])?.pop().ok_or_else(|| ApiError::not_found("Sponsored block"))
-}
-
-fn apply(row: &mut SponsoredRow, c: &SponsoredContent) -> Result<(), ApiError> {
-    row.title = c.title.clone();
-    row.sponsor_name = c.sponsor_name.clone();
-    row.label = c.label.clone();
-    row.disclosure = c.disclosure.clone();
-    row.body = serde_json::to_string(&c.body).map_err(ApiError::internal)?;
-    row.cta = c.cta.as_ref().map(serde_json::to_string).transpose().map_err(ApiError::internal)?;
-    row.logo_url = c.logo_url.clone();
-    row.placement = c.placement.as_str().to_string();
-    row.starts_at = c.starts_at.map(db::to_db_time);
-    row.ends_at = c.ends_at.map(db::to_db_time);
-    row.status = c.status.as_str().to_string();
-    Ok(())
+fn load_one(conn: &mut DbConnection, id: &str) -> Result<Sponsored, Error> {
+    let row = sponsored_db::find(conn, id)?.ok_or_else(|| Error::not_found("Sponsored block"))?;
+    sponsored_db::load(conn, vec![row])?.pop().ok_or_else(|| Error::not_found("Sponsored block"))
 }
 
 /// 422 unless every targeted section and article exists.
-fn check_targets(conn: &mut DbConnection, c: &SponsoredContent) -> Result<(), ApiError> {
+fn check_targets(conn: &mut DbConnection, c: &SponsoredContent) -> Result<(), Error> {
     let mut errors = Vec::new();
     for (i, id) in c.section_ids.iter().enumerate() {
         if section_db::find(conn, id)?.is_none() {
@@ -95,16 +36,10 @@ fn check_targets(conn: &mut DbConnection, c: &SponsoredContent) -> Result<(), Ap
             errors.push(FieldError::new(format!("article_ids[{i}]"), "is not an existing article"));
         }
     }
-    if errors.is_empty() { Ok(()) } else { Err(ApiError::Validation(errors)) }
+    if errors.is_empty() { Ok(()) } else { Err(Error::Invalid(errors)) }
 }
 
-fn save(
-    conn: &mut DbConnection,
-    row: &SponsoredRow,
-    c: &SponsoredContent,
-    by: &str,
-    note: &str,
-) -> Result<(), ApiError> {
+fn save(conn: &mut DbConnection, row: &SponsoredRow, c: &SponsoredContent, by: &str, note: &str) -> Result<(), Error> {
     sponsored_db::set_targets(conn, &row.id, &c.section_ids, &c.article_ids)?;
     let number = sponsored_db::next_revision_number(conn, &row.id)?;
     sponsored_db::insert_revision(
@@ -116,19 +51,19 @@ fn save(
             created_at: row.updated_at,
             created_by: by.to_string(),
             note: note.to_string(),
-            snapshot: serde_json::to_string(c).map_err(ApiError::internal)?,
+            snapshot: Json(c.clone()),
         },
     )?;
     Ok(())
 }
 
-pub async fn create(state: &AppState, user: &CurrentUser, content: SponsoredContent) -> Result<Sponsored, ApiError> {
+pub async fn create(state: &AppState, user: &CurrentUser, content: SponsoredContent) -> Result<Sponsored, Error> {
     let now = db::to_db_time(state.clock.now());
     let by = user.id().to_string();
     state
         .db
         .run(move |conn| {
-            let content = content.validate().map_err(ApiError::Validation)?;
+            let content = content.validate().map_err(Error::Invalid)?;
             db::write_tx(conn, |c| {
                 check_targets(c, &content)?;
                 let mut row = SponsoredRow {
@@ -137,18 +72,18 @@ pub async fn create(state: &AppState, user: &CurrentUser, content: SponsoredCont
                     sponsor_name: String::new(),
                     label: String::new(),
                     disclosure: String::new(),
-                    body: String::new(),
+                    body: Json(Vec::new()),
                     cta: None,
                     logo_url: None,
-                    placement: String::new(),
+                    placement: Placement::ArticleInline,
                     starts_at: None,
                     ends_at: None,
-                    status: String::new(),
+                    status: SponsoredStatus::Draft,
                     created_at: now,
                     updated_at: now,
                     version: 1,
                 };
-                apply(&mut row, &content)?;
+                row.set_content(&content);
                 sponsored_db::insert(c, &row)?;
                 save(c, &row, &content, &by, "created")?;
                 load_one(c, &row.id)
@@ -157,7 +92,7 @@ pub async fn create(state: &AppState, user: &CurrentUser, content: SponsoredCont
         .await
 }
 
-pub async fn get(state: &AppState, id: String) -> Result<Sponsored, ApiError> {
+pub async fn get(state: &AppState, id: String) -> Result<Sponsored, Error> {
     state.db.run(move |conn| load_one(conn, &id)).await
 }
 
@@ -167,7 +102,7 @@ pub async fn list(
     placement: Option<Placement>,
     after: Option<String>,
     limit: i64,
-) -> Result<(Vec<Sponsored>, Option<String>), ApiError> {
+) -> Result<(Vec<Sponsored>, Option<String>), Error> {
     state
         .db
         .run(move |conn| {
@@ -179,7 +114,7 @@ pub async fn list(
                 limit + 1,
             )?;
             let (rows, next) = crate::service::split_page(rows, limit, |r| r.id.clone());
-            Ok((load(conn, rows)?, next))
+            Ok((sponsored_db::load(conn, rows)?, next))
         })
         .await
 }
@@ -223,9 +158,9 @@ impl SponsoredPatch {
     }
 }
 
-fn stale(conn: &mut DbConnection, id: &str) -> Result<ApiError, ApiError> {
-    let current = sponsored_db::find(conn, id)?.ok_or_else(|| ApiError::not_found("Sponsored block"))?;
-    Ok(ApiError::PreconditionFailed { current_etag: etag(current.version) })
+fn stale(conn: &mut DbConnection, id: &str) -> Result<Error, Error> {
+    let current = sponsored_db::find(conn, id)?.ok_or_else(|| Error::not_found("Sponsored block"))?;
+    Ok(Error::Stale { current: current.version })
 }
 
 pub async fn update(
@@ -234,7 +169,7 @@ pub async fn update(
     id: String,
     if_match: IfMatch,
     patch: SponsoredPatch,
-) -> Result<Sponsored, ApiError> {
+) -> Result<Sponsored, Error> {
     let now = db::to_db_time(state.clock.now());
     let by = user.id().to_string();
     state
@@ -244,7 +179,7 @@ pub async fn update(
                 let current = load_one(c, &id)?;
                 if_match.check(current.version)?;
                 let before = current.content.clone();
-                let content = patch.apply(current.content).validate().map_err(ApiError::Validation)?;
+                let content = patch.apply(current.content).validate().map_err(Error::Invalid)?;
                 // Targets already there stay valid even if their section or article went.
                 let added = SponsoredContent {
                     section_ids: content
@@ -262,11 +197,11 @@ pub async fn update(
                     ..content.clone()
                 };
                 check_targets(c, &added)?;
-                let mut row = sponsored_db::find(c, &id)?.ok_or_else(|| ApiError::not_found("Sponsored block"))?;
+                let mut row = sponsored_db::find(c, &id)?.ok_or_else(|| Error::not_found("Sponsored block"))?;
                 // The version If-Match was checked against, not a later read: under
                 // PostgreSQL's read committed a second read may see another writer's commit.
                 let expected = current.version;
-                apply(&mut row, &content)?;
+                row.set_content(&content);
                 row.updated_at = now;
                 row.version += 1;
                 if !sponsored_db::update_if_version(c, &row, expected)? {
@@ -280,15 +215,15 @@ pub async fn update(
 }
 
 /// Deletes a block no article embeds (409 otherwise: take it out of the articles first).
-pub async fn delete(state: &AppState, id: String, if_match: IfMatch) -> Result<(), ApiError> {
+pub async fn delete(state: &AppState, id: String, if_match: IfMatch) -> Result<(), Error> {
     state
         .db
         .run(move |conn| {
             db::write_tx(conn, |c| {
-                let row = sponsored_db::find(c, &id)?.ok_or_else(|| ApiError::not_found("Sponsored block"))?;
+                let row = sponsored_db::find(c, &id)?.ok_or_else(|| Error::not_found("Sponsored block"))?;
                 if_match.check(row.version)?;
                 if article_db::embedded_in(c, "sponsored", &id)? {
-                    return Err(ApiError::conflict(
+                    return Err(Error::conflict(
                         "sponsored_in_use",
                         "Articles embed this block: remove it from them first (or pause it).",
                     ));
@@ -313,30 +248,28 @@ pub struct SponsoredRevision {
     pub content: SponsoredContent,
 }
 
-pub async fn revisions(state: &AppState, id: String) -> Result<Vec<SponsoredRevision>, ApiError> {
+pub async fn revisions(state: &AppState, id: String) -> Result<Vec<SponsoredRevision>, Error> {
     state
         .db
         .run(move |conn| {
             load_one(conn, &id)?;
-            sponsored_db::revisions(conn, &id)?
+            Ok(sponsored_db::revisions(conn, &id)?
                 .into_iter()
-                .map(|r| {
-                    Ok(SponsoredRevision {
-                        number: r.number,
-                        block_version: r.block_version,
-                        created_at: db::from_db_time(r.created_at),
-                        created_by: r.created_by,
-                        note: r.note,
-                        content: serde_json::from_str(&r.snapshot).map_err(|_| corrupt(&id))?,
-                    })
+                .map(|r| SponsoredRevision {
+                    number: r.number,
+                    block_version: r.block_version,
+                    created_at: db::from_db_time(r.created_at),
+                    created_by: r.created_by,
+                    note: r.note,
+                    content: r.snapshot.0,
                 })
-                .collect()
+                .collect())
         })
         .await
 }
 
 /// Daily counts, oldest first: (day, impressions, clicks).
-pub async fn stats(state: &AppState, id: String) -> Result<Vec<(String, i64, i64)>, ApiError> {
+pub async fn stats(state: &AppState, id: String) -> Result<Vec<(String, i64, i64)>, Error> {
     state
         .db
         .run(move |conn| {
@@ -365,7 +298,7 @@ fn matches(block: &Sponsored, sections: &[String], article: Option<&str>) -> boo
 /// targeting a section runs on it, its sub-sections and their articles; one targeting
 /// an article runs on that article. An unknown or unpublished article or section has
 /// only the untargeted blocks.
-pub async fn live_for(state: &AppState, ctx: PublicContext) -> Result<Vec<Sponsored>, ApiError> {
+pub async fn live_for(state: &AppState, ctx: PublicContext) -> Result<Vec<Sponsored>, Error> {
     let now = state.clock.now();
     state
         .db
@@ -386,8 +319,8 @@ pub async fn live_for(state: &AppState, ctx: PublicContext) -> Result<Vec<Sponso
                     sections.push(section.id);
                 }
             }
-            let rows = sponsored_db::live(conn, ctx.placement.map(|p| p.as_str()), at)?;
-            let blocks = load(conn, rows)?;
+            let rows = sponsored_db::live(conn, ctx.placement, at)?;
+            let blocks = sponsored_db::load(conn, rows)?;
             Ok(blocks.into_iter().filter(|b| matches(b, &sections, article_id.as_deref())).collect())
         })
         .await
@@ -398,29 +331,28 @@ pub fn live_by_id(
     conn: &mut DbConnection,
     ids: &[String],
     now: DateTime<Utc>,
-) -> Result<HashMap<String, Sponsored>, ApiError> {
+) -> Result<HashMap<String, Sponsored>, Error> {
     if ids.is_empty() {
         return Ok(HashMap::new());
     }
     let rows = sponsored_db::live(conn, None, db::to_db_time(now))?;
     let rows: Vec<SponsoredRow> = rows.into_iter().filter(|r| ids.contains(&r.id)).collect();
-    Ok(load(conn, rows)?.into_iter().map(|b| (b.id.clone(), b)).collect())
+    Ok(sponsored_db::load(conn, rows)?.into_iter().map(|b| (b.id.clone(), b)).collect())
 }
 
 /// Counts an impression or a click of a live block (404 for any other), at most
 /// `limit` per client address and block per minute (429 beyond, with Retry-After).
-pub async fn track(state: &AppState, id: String, click: bool, address: Option<IpAddr>) -> Result<(), ApiError> {
+pub async fn track(state: &AppState, id: String, click: bool, address: Option<IpAddr>) -> Result<(), Error> {
     let now = state.clock.now();
     let limit = state.settings.tracking_limit_per_minute;
     state
         .db
         .run(move |conn| {
             let live = sponsored_db::find(conn, &id)?.is_some_and(|r| {
-                let status = SponsoredStatus::parse(&r.status).unwrap_or(SponsoredStatus::Draft);
-                sponsored::is_live(status, r.starts_at.map(db::from_db_time), r.ends_at.map(db::from_db_time), now)
+                sponsored::is_live(r.status, r.starts_at.map(db::from_db_time), r.ends_at.map(db::from_db_time), now)
             });
             if !live {
-                return Err(ApiError::not_found("Sponsored block"));
+                return Err(Error::not_found("Sponsored block"));
             }
             let window = now.duration_trunc(Duration::minutes(1)).unwrap_or(now);
             let kind = if click { "click" } else { "impression" };
@@ -430,7 +362,7 @@ pub async fn track(state: &AppState, id: String, click: bool, address: Option<Ip
                 let hits = rate_limits::hit(c, "sponsored", &subject, db::to_db_time(window))?;
                 if hits > limit {
                     let retry = (window + Duration::minutes(1) - now).num_seconds().max(1);
-                    return Err(ApiError::TooManyRequests {
+                    return Err(Error::RateLimited {
                         detail: "Too many events from this address; try again shortly.".into(),
                         retry_after_secs: u64::try_from(retry).unwrap_or(1),
                     });

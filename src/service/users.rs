@@ -3,58 +3,30 @@
 
 use chrono::{DateTime, Utc};
 
+use super::Error;
 use crate::auth::password;
 use crate::db::users::{self as user_db, UserFilter, UserRow};
 use crate::db::{self, DbConnection, sessions};
 use crate::domain::text::Errors;
 use crate::domain::user::{self, NewUser, Role};
-use crate::error::ApiError;
 use crate::state::AppState;
 
-/// An account as the API shows it (never the hash).
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct User {
-    pub id: String,
-    pub email: String,
-    pub display_name: String,
-    pub role: Role,
-    pub active: bool,
-    pub created_at: DateTime<Utc>,
-    pub updated_at: DateTime<Utc>,
-}
+pub use crate::domain::user::User;
 
-impl TryFrom<UserRow> for User {
-    type Error = ApiError;
-
-    fn try_from(row: UserRow) -> Result<User, ApiError> {
-        let role = Role::parse(&row.role)
-            .ok_or_else(|| ApiError::internal(format!("user {} has role {}", row.id, row.role)))?;
-        Ok(User {
-            id: row.id,
-            email: row.email,
-            display_name: row.display_name,
-            role,
-            active: row.active,
-            created_at: db::from_db_time(row.created_at),
-            updated_at: db::from_db_time(row.updated_at),
-        })
-    }
-}
-
-fn email_taken() -> ApiError {
-    ApiError::conflict("email_taken", "A user with this email address already exists.")
+fn email_taken() -> Error {
+    Error::conflict("email_taken", "A user with this email address already exists.")
 }
 
 /// Inserts a validated new user (hashing the password first). Shared by the API, the
 /// CLI and the first-start bootstrap.
-pub fn create_user(conn: &mut DbConnection, new: &NewUser, now: DateTime<Utc>) -> Result<User, ApiError> {
-    let password_hash = password::hash(&new.password).map_err(ApiError::internal)?;
+pub fn create_user(conn: &mut DbConnection, new: &NewUser, now: DateTime<Utc>) -> Result<User, Error> {
+    let password_hash = password::hash(&new.password).map_err(Error::internal)?;
     let now = db::to_db_time(now);
     let row = UserRow {
         id: db::new_id(),
         email: new.email.clone(),
         display_name: new.display_name.clone(),
-        role: new.role.as_str().to_string(),
+        role: new.role,
         active: new.active,
         password_hash,
         token_generation: 0,
@@ -72,16 +44,16 @@ pub fn create_user(conn: &mut DbConnection, new: &NewUser, now: DateTime<Utc>) -
             other => other.into(),
         })
     })?;
-    User::try_from(row)
+    Ok(User::from(row))
 }
 
-pub async fn create(state: &AppState, new: NewUser) -> Result<User, ApiError> {
+pub async fn create(state: &AppState, new: NewUser) -> Result<User, Error> {
     let clock = state.clock.clone();
     state.db.run(move |conn| create_user(conn, &new, clock.now())).await
 }
 
-pub async fn get(state: &AppState, id: String) -> Result<User, ApiError> {
-    state.db.run(move |conn| user_db::find(conn, &id)?.ok_or_else(|| ApiError::not_found("User"))?.try_into()).await
+pub async fn get(state: &AppState, id: String) -> Result<User, Error> {
+    state.db.run(move |conn| user_db::find(conn, &id)?.map(User::from).ok_or_else(|| Error::not_found("User"))).await
 }
 
 /// One page of users and the id to continue after, if there are more.
@@ -90,13 +62,13 @@ pub async fn list(
     filter: UserFilter,
     after: Option<String>,
     limit: i64,
-) -> Result<(Vec<User>, Option<String>), ApiError> {
+) -> Result<(Vec<User>, Option<String>), Error> {
     state
         .db
         .run(move |conn| {
             let rows = user_db::list(conn, &filter, after.as_deref(), limit + 1)?;
             let (rows, next) = crate::service::split_page(rows, limit, |r| r.id.clone());
-            let users = rows.into_iter().map(User::try_from).collect::<Result<Vec<_>, _>>()?;
+            let users = rows.into_iter().map(User::from).collect();
             Ok((users, next))
         })
         .await
@@ -114,7 +86,7 @@ pub struct UserPatch {
 
 impl UserPatch {
     /// Normalises and validates the fields that are present.
-    pub fn validate(mut self) -> Result<UserPatch, ApiError> {
+    pub fn validate(mut self) -> Result<UserPatch, Error> {
         let mut errors = Errors::default();
         if let Some(email) = &mut self.email {
             *email = user::normalize_email(email);
@@ -127,23 +99,23 @@ impl UserPatch {
         if let Some(password) = &self.password {
             user::check_password(&mut errors, "password", password);
         }
-        errors.finish().map_err(ApiError::Validation)?;
+        errors.finish().map_err(Error::Invalid)?;
         Ok(self)
     }
 }
 
 /// Applies a validated patch. Deactivation and a password reset end every session of
 /// the user at once; the last active admin cannot be demoted or deactivated (409).
-pub async fn update(state: &AppState, id: String, patch: UserPatch) -> Result<User, ApiError> {
+pub async fn update(state: &AppState, id: String, patch: UserPatch) -> Result<User, Error> {
     let clock = state.clock.clone();
     state
         .db
         .run(move |conn| {
-            let new_hash = patch.password.as_deref().map(password::hash).transpose().map_err(ApiError::internal)?;
+            let new_hash = patch.password.as_deref().map(password::hash).transpose().map_err(Error::internal)?;
             db::write_tx(conn, |c| {
                 db::lock(c, "admins")?;
-                let mut row = user_db::find(c, &id)?.ok_or_else(|| ApiError::not_found("User"))?;
-                let was_active_admin = row.active && row.role == "admin";
+                let mut row = user_db::find(c, &id)?.ok_or_else(|| Error::not_found("User"))?;
+                let was_active_admin = row.active && row.role == Role::Admin;
                 if let Some(email) = &patch.email {
                     if *email != row.email && user_db::find_by_email(c, email)?.is_some() {
                         return Err(email_taken());
@@ -154,15 +126,15 @@ pub async fn update(state: &AppState, id: String, patch: UserPatch) -> Result<Us
                     row.display_name = name.clone();
                 }
                 if let Some(role) = patch.role {
-                    row.role = role.as_str().to_string();
+                    row.role = role;
                 }
                 let deactivating = row.active && patch.active == Some(false);
                 if let Some(active) = patch.active {
                     row.active = active;
                 }
-                let stays_active_admin = row.active && row.role == "admin";
+                let stays_active_admin = row.active && row.role == Role::Admin;
                 if user::removes_last_admin(was_active_admin, stays_active_admin, user_db::count_active_admins(c)?) {
-                    return Err(ApiError::conflict(
+                    return Err(Error::conflict(
                         "last_admin",
                         "This is the last active admin: make another user an admin first.",
                     ));
@@ -182,13 +154,13 @@ pub async fn update(state: &AppState, id: String, patch: UserPatch) -> Result<Us
                     }
                     other => other.into(),
                 })?;
-                User::try_from(row)
+                Ok(User::from(row))
             })
         })
         .await
 }
 
 /// `DELETE /users/{id}`: deactivates (users are never removed, their bylines stay).
-pub async fn deactivate(state: &AppState, id: String) -> Result<(), ApiError> {
+pub async fn deactivate(state: &AppState, id: String) -> Result<(), Error> {
     update(state, id, UserPatch { active: Some(false), ..UserPatch::default() }).await.map(|_| ())
 }

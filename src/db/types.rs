@@ -1,0 +1,131 @@
+//! How domain values are stored, declared once: enums as their snake_case names and
+//! JSON documents as text (the multi-backend connection has no enum or JSON types).
+//! Rows hold the domain types themselves, so nothing above `db` parses a stored string.
+
+use std::error::Error as StdError;
+
+use diesel::backend::Backend;
+use diesel::deserialize::{self, FromSql};
+use diesel::pg::Pg;
+use diesel::serialize::{self, IsNull, Output, ToSql};
+use diesel::sql_types::Text;
+use diesel::sqlite::Sqlite;
+use serde::Serialize;
+use serde::de::DeserializeOwned;
+
+use super::MultiBackend;
+use crate::domain::article::{Access, Block, Content, Image, Seo, Status};
+use crate::domain::paywall::{Eligibility, Messages, OfferStatus, Period};
+use crate::domain::poll::{QuestionKind, ResultsVisibility};
+use crate::domain::sponsored::{Cta, Placement, SponsoredContent, SponsoredStatus};
+use crate::domain::user::Role;
+
+/// A value kept in a TEXT column.
+pub trait TextValue: Sized {
+    fn to_text(&self) -> Result<String, Box<dyn StdError + Send + Sync>>;
+    fn from_text(text: String) -> Result<Self, Box<dyn StdError + Send + Sync>>;
+}
+
+/// A JSON document in a TEXT column, written as `serde_json` writes it.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Json<T>(pub T);
+
+impl<T: Serialize + DeserializeOwned> TextValue for Json<T> {
+    fn to_text(&self) -> Result<String, Box<dyn StdError + Send + Sync>> {
+        Ok(serde_json::to_string(&self.0)?)
+    }
+
+    fn from_text(text: String) -> Result<Self, Box<dyn StdError + Send + Sync>> {
+        Ok(Json(serde_json::from_str(&text)?))
+    }
+}
+
+/// Enums are stored under the names strum gives them (the same as their serde names).
+macro_rules! enum_text {
+    ($($t:ty),* $(,)?) => {$(
+        impl TextValue for $t {
+            fn to_text(&self) -> Result<String, Box<dyn StdError + Send + Sync>> {
+                Ok(<&'static str>::from(*self).to_string())
+            }
+
+            fn from_text(text: String) -> Result<Self, Box<dyn StdError + Send + Sync>> {
+                text.parse::<$t>().map_err(|_| format!("unknown {} {text:?}", stringify!($t)).into())
+            }
+        }
+    )*};
+}
+
+enum_text!(Access, Status, Role, QuestionKind, ResultsVisibility, Placement, SponsoredStatus, OfferStatus, Period);
+
+/// The diesel impls that let a `TextValue` be a column value and a query parameter on
+/// both backends and on the connection that dispatches between them.
+macro_rules! text_sql {
+    ($($t:ty),* $(,)?) => {$(
+        const _: () = {
+            #[derive(diesel::expression::AsExpression, diesel::deserialize::FromSqlRow)]
+            #[diesel(foreign_derive, sql_type = Text)]
+            #[allow(dead_code)]
+            struct Proxy($t);
+        };
+
+        impl FromSql<Text, Sqlite> for $t {
+            fn from_sql(bytes: <Sqlite as Backend>::RawValue<'_>) -> deserialize::Result<Self> {
+                TextValue::from_text(<String as FromSql<Text, Sqlite>>::from_sql(bytes)?)
+            }
+        }
+
+        impl FromSql<Text, Pg> for $t {
+            fn from_sql(bytes: <Pg as Backend>::RawValue<'_>) -> deserialize::Result<Self> {
+                TextValue::from_text(<String as FromSql<Text, Pg>>::from_sql(bytes)?)
+            }
+        }
+
+        impl FromSql<Text, MultiBackend> for $t {
+            fn from_sql(bytes: <MultiBackend as Backend>::RawValue<'_>) -> deserialize::Result<Self> {
+                bytes.from_sql::<Self, Text>()
+            }
+        }
+
+        impl ToSql<Text, Sqlite> for $t {
+            fn to_sql<'b>(&'b self, out: &mut Output<'b, '_, Sqlite>) -> serialize::Result {
+                out.set_value(self.to_text()?);
+                Ok(IsNull::No)
+            }
+        }
+
+        impl ToSql<Text, Pg> for $t {
+            fn to_sql<'b>(&'b self, out: &mut Output<'b, '_, Pg>) -> serialize::Result {
+                std::io::Write::write_all(out, self.to_text()?.as_bytes())?;
+                Ok(IsNull::No)
+            }
+        }
+
+        impl ToSql<Text, MultiBackend> for $t {
+            fn to_sql<'b>(&'b self, out: &mut Output<'b, '_, MultiBackend>) -> serialize::Result {
+                out.set_value((Text, self));
+                Ok(IsNull::No)
+            }
+        }
+    )*};
+}
+
+text_sql!(
+    Access,
+    Status,
+    Role,
+    QuestionKind,
+    ResultsVisibility,
+    Placement,
+    SponsoredStatus,
+    OfferStatus,
+    Period,
+    Json<Vec<Block>>,
+    Json<Vec<String>>,
+    Json<Image>,
+    Json<Seo>,
+    Json<Content>,
+    Json<Cta>,
+    Json<SponsoredContent>,
+    Json<Messages>,
+    Json<Vec<Eligibility>>,
+);
