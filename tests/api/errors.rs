@@ -1,10 +1,11 @@
-//! Every failure is RFC 9457 problem+json with a stable code, and bad input never
-//! gets a 500.
+//! The error contract and request hygiene: every failure is RFC 9457 problem+json with
+//! a stable code, bad input never gets a 500, and NUL bytes, encoded paths, duplicate
+//! query parameters and the shape of JSON bodies are checked the same way everywhere.
 
 use actix_web::http::Method;
 use serde_json::json;
 
-use crate::common::TestApp;
+use crate::common::{ADMIN_EMAIL, ADMIN_PASSWORD, TestApp};
 
 #[actix_web::test]
 async fn unknown_route_is_404_problem_with_instance() {
@@ -107,4 +108,175 @@ async fn control_characters_are_rejected_and_unicode_round_trips() {
         .await;
     assert_eq!(res.status, 201);
     assert_eq!(res.json()["display_name"], name);
+}
+
+#[actix_web::test]
+async fn nul_in_path_query_or_body_never_reaches_the_database() {
+    let app = TestApp::spawn().await;
+    let admin = app.admin_token().await;
+    app.get("/api/v1/users/a%00b", Some(&admin)).await.assert_problem(404, "not_found");
+    app.send(Method::DELETE, "/api/v1/users/a%00b", Some(&admin), None).await.assert_problem(404, "not_found");
+    let res = app.get("/api/v1/sections?parent=a%00b", Some(&admin)).await;
+    assert_eq!(res.assert_problem(422, "validation_failed")["errors"][0]["field"], "parent");
+    let res = app.post("/api/v1/sections", Some(&admin), json!({"name": "Ok", "parent_id": "a\u{0}b"})).await;
+    assert_eq!(res.assert_problem(422, "validation_failed")["errors"][0]["field"], "parent_id");
+    let res = app.post("/api/v1/auth/refresh", None, json!({"refresh_token": "x\u{0}y"})).await;
+    res.assert_problem(422, "validation_failed");
+}
+
+#[actix_web::test]
+async fn percent_encoded_paths_are_guarded_like_plain_ones() {
+    let app = TestApp::spawn().await;
+    let admin = app.admin_token().await;
+    app.get("/api/v1/auth/m%65?debug=1", Some(&admin)).await.assert_problem(400, "unknown_query_parameter");
+    app.send(Method::DELETE, "/heal%74hz", None, None).await.assert_problem(405, "method_not_allowed");
+}
+
+#[actix_web::test]
+async fn duplicate_query_parameters_name_the_parameter() {
+    let app = TestApp::spawn().await;
+    let admin = app.admin_token().await;
+    let res = app.get("/api/v1/users?limit=1&limit=2", Some(&admin)).await;
+    assert_eq!(res.assert_problem(422, "validation_failed")["errors"][0]["field"], "limit");
+}
+
+#[actix_web::test]
+async fn authentication_and_roles_are_checked_before_the_body_or_preconditions() {
+    let app = TestApp::spawn().await;
+    let (_, _, writer) = app.user("writer").await;
+    for _ in 0..5 {
+        app.post("/api/v1/users", Some(&writer), json!({})).await.assert_problem(403, "forbidden");
+        let res =
+            app.send_raw(Method::POST, "/api/v1/users", Some(&writer), "application/json", b"nope".to_vec()).await;
+        res.assert_problem(403, "forbidden");
+        let res = app.send_raw(Method::POST, "/api/v1/users", None, "text/plain", b"nope".to_vec()).await;
+        res.assert_problem(401, "invalid_token");
+        let res = app.send(Method::PATCH, "/api/v1/sections/x", None, Some(json!({"bad": 1}))).await;
+        res.assert_problem(401, "invalid_token");
+        let res = app.send(Method::DELETE, "/api/v1/sections/x", Some(&writer), None).await;
+        res.assert_problem(403, "forbidden");
+        app.get("/api/v1/users?limit=0", None).await.assert_problem(401, "invalid_token");
+    }
+}
+
+#[actix_web::test]
+async fn problems_and_other_answers_carry_cors_headers() {
+    let app = TestApp::spawn_with(|s| s.cors_origins = vec!["https://app.example.com".into()]).await;
+    let origin = [("origin", "https://app.example.com")];
+    let res = app.send_with(Method::GET, "/api/v1/auth/me", None, None, &origin).await;
+    res.assert_problem(401, "invalid_token");
+    assert_eq!(res.header("access-control-allow-origin").as_deref(), Some("https://app.example.com"));
+    let res = app.send_with(Method::DELETE, "/healthz", None, None, &origin).await;
+    res.assert_problem(405, "method_not_allowed");
+    assert_eq!(res.header("access-control-allow-origin").as_deref(), Some("https://app.example.com"));
+    let res = app.send_with(Method::GET, "/healthz", None, None, &origin).await;
+    assert_eq!(res.header("access-control-allow-origin").as_deref(), Some("https://app.example.com"));
+    assert_eq!(res.header("content-type").as_deref(), Some("application/json; charset=utf-8"));
+}
+
+#[actix_web::test]
+async fn errors_outside_the_api_are_problems_too() {
+    let app = TestApp::spawn_with(|s| s.cors_origins = vec!["https://app.example.com".into()]).await;
+    app.get("/docs/no-such-file.js", None).await.assert_problem(404, "not_found");
+    let res = app.send(Method::POST, "/openapi.json", None, None).await;
+    res.assert_problem(405, "method_not_allowed");
+    assert_eq!(res.header("allow").as_deref(), Some("GET"));
+}
+
+#[actix_web::test]
+async fn json_bodies_must_be_objects() {
+    let app = TestApp::spawn().await;
+    let res = app.post("/api/v1/auth/login", None, json!([ADMIN_EMAIL, ADMIN_PASSWORD])).await;
+    res.assert_problem(422, "validation_failed");
+    for body in [json!("text"), json!(3), json!(null)] {
+        app.post("/api/v1/auth/login", None, body).await.assert_problem(422, "validation_failed");
+    }
+}
+
+/// JSON has one number type and JSON Schema counts `3.0` as an integer: the server
+/// takes integral floats for integer fields (it answered 422 "invalid type: floating
+/// point"), and still refuses fractions.
+#[actix_web::test]
+async fn integral_floats_are_taken_as_integers_and_fractions_refused() {
+    let app = TestApp::spawn().await;
+    let admin = app.admin_token().await;
+    let res = app.post("/api/v1/sections", Some(&admin), json!({"name": "Asia", "position": 3.0})).await;
+    assert_eq!(res.status, 201, "{}", String::from_utf8_lossy(&res.body));
+    let section = res.json();
+    assert_eq!(section["position"], 3);
+    let id = section["id"].as_str().unwrap();
+    let res = app
+        .send_with(
+            Method::PATCH,
+            &format!("/api/v1/sections/{id}"),
+            Some(&admin),
+            Some(json!({"position": -0.0})),
+            &[("if-match", "\"1\"")],
+        )
+        .await;
+    assert_eq!(res.status, 200, "{}", String::from_utf8_lossy(&res.body));
+    assert_eq!(res.json()["position"], 0);
+
+    let offer = json!({"name": "Trial", "display_text": "Try 3 months for $9", "price_minor": 900.0,
+        "currency": "USD", "duration_months": 3e0, "eligibility": ["anonymous"]});
+    let res = app.post("/api/v1/offers", Some(&admin), offer).await;
+    assert_eq!(res.status, 201, "{}", String::from_utf8_lossy(&res.body));
+    assert_eq!(res.json()["price_minor"], 900);
+    assert_eq!(res.json()["duration_months"], 3);
+
+    let res = app.post("/api/v1/sections", Some(&admin), json!({"name": "Europe", "position": 2.5})).await;
+    assert_eq!(res.assert_problem(422, "validation_failed")["errors"][0]["field"], "position");
+    let res = app.post("/api/v1/sections", Some(&admin), json!({"name": "Europe", "position": 1e300})).await;
+    assert_eq!(res.assert_problem(422, "validation_failed")["errors"][0]["field"], "position");
+}
+
+/// A nested object sent as an array was read positionally (`"seo": [null, null]`
+/// created an article with an empty SEO block): objects are only objects now.
+#[actix_web::test]
+async fn nested_objects_sent_as_arrays_are_422() {
+    let app = TestApp::spawn().await;
+    let admin = app.admin_token().await;
+    let section = app.section(&admin, json!({"name": "Asia"})).await;
+    for (field, value) in [
+        ("seo", json!([null, null])),
+        ("hero_image", json!(["https://images.example.org/a.jpg"])),
+        ("seo", json!(["A title"])),
+    ] {
+        let mut body = json!({"headline": "Arrays are not objects", "section_id": section});
+        body[field] = value;
+        let res = app.post("/api/v1/articles", Some(&admin), body).await;
+        let problem = res.assert_problem(422, "validation_failed");
+        assert!(problem["errors"][0]["field"].as_str().unwrap().starts_with(field), "{problem}");
+    }
+    let res =
+        app.post("/api/v1/sections", Some(&admin), json!({"name": "Europe", "description": null, "position": 1})).await;
+    assert_eq!(res.status, 201, "{}", String::from_utf8_lossy(&res.body));
+}
+
+/// A body block sent as an array (`["paragraph", "text"]`) was read positionally and
+/// accepted as a paragraph: serde's internally tagged enums take sequences. A block is
+/// only an object now, in articles and sponsored blocks alike.
+#[actix_web::test]
+async fn body_blocks_sent_as_arrays_are_422() {
+    let app = TestApp::spawn().await;
+    let admin = app.admin_token().await;
+    let section = app.section(&admin, json!({"name": "Asia"})).await;
+    for block in [json!(["paragraph", "A paragraph"]), json!(["heading", "A heading", 2]), json!([])] {
+        let body = json!({"headline": "Blocks are objects", "section_id": section,
+            "body": [{"type": "paragraph", "text": "Fine."}, block]});
+        let res = app.post("/api/v1/articles", Some(&admin), body).await;
+        let problem = res.assert_problem(422, "validation_failed");
+        assert_eq!(problem["errors"][0]["field"], "body[1]", "{problem}");
+    }
+    let sponsored = json!({"title": "Ports", "sponsor_name": "Northwind", "label": "Sponsored Content",
+        "disclosure": "This content was commissioned by Northwind.", "body": [["paragraph", "Ports."]],
+        "placement": "article_inline"});
+    let res = app.post("/api/v1/sponsored", Some(&admin), sponsored).await;
+    assert_eq!(res.assert_problem(422, "validation_failed")["errors"][0]["field"], "body[0]");
+
+    let body = json!({"headline": "Blocks are objects", "section_id": section,
+        "body": [{"type": "paragraph", "text": "Fine."}, {"type": "heading", "text": "Sub", "level": 2}]});
+    let res = app.post("/api/v1/articles", Some(&admin), body).await;
+    assert_eq!(res.status, 201, "{}", String::from_utf8_lossy(&res.body));
+    assert_eq!(res.json()["body"][1], json!({"type": "heading", "text": "Sub", "level": 2}));
 }

@@ -1,3 +1,5 @@
+//! Health, readiness, the docs UI, the served spec, and HEAD.
+
 use crate::common::TestApp;
 
 #[actix_web::test]

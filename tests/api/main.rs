@@ -1,5 +1,6 @@
 //! Integration tests: each test starts a real server over a fresh database (SQLite,
-//! or PostgreSQL when MASTHEAD_TEST_POSTGRES_URL is set) and talks HTTP to it.
+//! or PostgreSQL when MASTHEAD_TEST_POSTGRES_URL is set) and talks HTTP to it. One file
+//! (or folder) per resource or feature; memory and timing are the benchmark's (bench/).
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 mod articles;
@@ -7,18 +8,12 @@ mod auth;
 mod cli;
 mod common;
 mod errors;
-mod hardening;
 mod health;
 mod openapi;
 mod paywall;
 mod polls;
 mod public;
 mod public_cache;
-mod review2;
-mod review3;
-mod review4;
-mod schemathesis_findings;
 mod sections;
 mod sponsored;
-mod tokens;
 mod users;

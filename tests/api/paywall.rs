@@ -7,16 +7,12 @@ use chrono::{Datelike, Duration, SecondsFormat, TimeZone, Utc};
 use jsonwebtoken::{Algorithm, EncodingKey, Header};
 use serde_json::{Value, json};
 
-use crate::common::{Resp, TestApp};
+use crate::common::{Resp, TestApp, reader};
 
 const READER_SECRET: &str = "reader-token-secret-0123456789abcdef";
 
 async fn spawn() -> TestApp {
     TestApp::spawn_with(|s| s.reader_token_secret = Some(masthead::config::Secret(READER_SECRET.into()))).await
-}
-
-fn reader() -> String {
-    uuid::Uuid::now_v7().to_string()
 }
 
 fn token(secret: &str, entitlements: &[&str], exp_in: i64) -> String {
@@ -104,7 +100,7 @@ async fn the_quota_counts_first_last_and_exhausted_and_repeat_reads_are_free() {
 }
 
 #[actix_web::test]
-async fn the_month_rolls_over() {
+async fn the_meter_starts_afresh_in_a_new_month() {
     let app = spawn().await;
     let editor = app.user("editor").await.2;
     let section = app.section(&editor, json!({"name": "Business"})).await;
@@ -237,7 +233,7 @@ async fn no_public_path_ships_gated_text() {
 }
 
 #[actix_web::test]
-async fn only_admins_configure_the_paywall() {
+async fn only_admins_configure_the_paywall_and_bad_settings_are_422() {
     let app = spawn().await;
     let (_, _, editor) = app.user("editor").await;
     app.get("/api/v1/paywall", Some(&editor)).await.assert_problem(403, "forbidden");
@@ -333,7 +329,7 @@ async fn search_follows_the_site_preview() {
 }
 
 #[actix_web::test]
-async fn token_times_are_exact_and_copy_fits_the_moment() {
+async fn reader_token_times_are_exact_and_messages_fit_the_moment() {
     let app = spawn().await;
     let editor = app.user("editor").await.2;
     let section = app.section(&editor, json!({"name": "Opinion"})).await;

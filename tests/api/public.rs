@@ -5,11 +5,7 @@ use actix_web::http::Method;
 use chrono::Duration;
 use serde_json::{Value, json};
 
-use crate::common::TestApp;
-
-fn slugs(v: &Value) -> Vec<String> {
-    v["items"].as_array().unwrap().iter().map(|a| a["slug"].as_str().unwrap().to_string()).collect()
-}
+use crate::common::{TestApp, slugs};
 
 #[actix_web::test]
 async fn nothing_unpublished_leaks_through_any_public_path() {
@@ -275,4 +271,42 @@ async fn section_fronts_follow_moves_of_sections_and_articles() {
     assert!(front("business").await.is_empty());
     assert_eq!(front("sport").await, ["bond-yields-climb"]);
     assert_eq!(slugs(&app.get("/api/v1/public/articles", None).await.json()), ["bond-yields-climb"]);
+}
+
+#[actix_web::test]
+async fn public_search_finds_only_text_readers_may_read() {
+    let app = TestApp::spawn().await;
+    let editor = app.user("editor").await.2;
+    let section = app.section(&editor, json!({"name": "Business"})).await;
+    app.published(
+        &editor,
+        json!({"headline": "Premium analysis", "section_id": section, "access": "premium", "preview_blocks": 1,
+               "body": [{"type": "paragraph", "text": "Teaser about harbours"}, {"type": "paragraph", "text": "The secret is quokkanomics"}]}),
+    )
+    .await;
+    assert_eq!(slugs(&app.get("/api/v1/public/articles?q=harbours", None).await.json()), ["premium-analysis"]);
+    assert!(slugs(&app.get("/api/v1/public/articles?q=quokkanomics", None).await.json()).is_empty());
+}
+
+#[actix_web::test]
+async fn search_folds_case_beyond_ascii() {
+    let app = TestApp::spawn().await;
+    let editor = app.user("editor").await.2;
+    let section = app.section(&editor, json!({"name": "Culture"})).await;
+    app.published(&editor, json!({"headline": "Émile Zola ÉCRIT", "section_id": section})).await;
+    for q in ["%C3%A9mile", "%C3%89MILE", "%C3%A9crit"] {
+        assert_eq!(slugs(&app.get(&format!("/api/v1/public/articles?q={q}"), None).await.json()).len(), 1, "{q}");
+    }
+}
+
+#[actix_web::test]
+async fn a_cursor_holding_a_time_out_of_range_is_422() {
+    let app = TestApp::spawn().await;
+    let cursor = base64_cursor("v1:-6000000000000000000:x");
+    app.get(&format!("/api/v1/public/articles?cursor={cursor}"), None).await.assert_problem(422, "validation_failed");
+}
+
+fn base64_cursor(raw: &str) -> String {
+    use base64::Engine;
+    base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(raw)
 }

@@ -46,7 +46,7 @@ async fn editors_create_sections_with_etag_location_and_a_slug() {
 }
 
 #[actix_web::test]
-async fn the_role_matrix_holds() {
+async fn editors_write_sections_and_everyone_signed_in_reads_them() {
     let app = TestApp::spawn().await;
     let admin = app.admin_token().await;
     let s = create(&app, &admin, json!({"name": "Politics"})).await;
@@ -66,7 +66,7 @@ async fn the_role_matrix_holds() {
 }
 
 #[actix_web::test]
-async fn validation_and_unique_slugs() {
+async fn invalid_sections_are_422_naming_the_field_and_taken_slugs_409() {
     let app = TestApp::spawn().await;
     let admin = app.admin_token().await;
     create(&app, &admin, json!({"name": "Business", "slug": "business"})).await;
@@ -173,7 +173,7 @@ async fn the_tree_has_no_cycles_and_non_empty_sections_stay() {
 }
 
 #[actix_web::test]
-async fn listing_pages_through_sections_in_order() {
+async fn listing_pages_through_a_parents_sections_in_position_order() {
     let app = TestApp::spawn().await;
     let admin = app.admin_token().await;
     let parent = create(&app, &admin, json!({"name": "News", "position": 0})).await;
@@ -201,7 +201,7 @@ async fn listing_pages_through_sections_in_order() {
 }
 
 #[actix_web::test]
-async fn the_public_tree_is_cacheable() {
+async fn the_public_tree_is_ordered_nested_and_cacheable() {
     let app = TestApp::spawn().await;
     let admin = app.admin_token().await;
     let business = create(&app, &admin, json!({"name": "Business", "position": 2})).await;
@@ -235,4 +235,23 @@ async fn the_public_tree_is_cacheable() {
     create(&app, &admin, json!({"name": "Opinion"})).await;
     let res = app.send_with(Method::GET, "/api/v1/public/sections", None, None, &[("if-none-match", &etag)]).await;
     assert_eq!(res.status, 200);
+}
+
+#[actix_web::test]
+async fn racing_section_moves_never_make_a_cycle() {
+    let app = TestApp::spawn().await;
+    let editor = app.user("editor").await.2;
+    for round in 0..5 {
+        let x = app.section(&editor, json!({"name": format!("X{round}")})).await;
+        let y = app.section(&editor, json!({"name": format!("Y{round}")})).await;
+        let (px, py) = (format!("/api/v1/sections/{x}"), format!("/api/v1/sections/{y}"));
+        let a =
+            app.send_with(Method::PATCH, &px, Some(&editor), Some(json!({"parent_id": y})), &[("if-match", "\"1\"")]);
+        let b =
+            app.send_with(Method::PATCH, &py, Some(&editor), Some(json!({"parent_id": x})), &[("if-match", "\"1\"")]);
+        let (a, b) = futures_util::future::join(a, b).await;
+        assert!(!(a.status == 200 && b.status == 200), "both moves succeeded: a cycle");
+        assert_eq!(app.get(&format!("/api/v1/public/sections/x{round}"), None).await.status, 200);
+        assert_eq!(app.get("/api/v1/public/sections", None).await.status, 200);
+    }
 }

@@ -24,6 +24,18 @@ fn block(extra: Value) -> Value {
     b
 }
 
+/// A block with only the required fields (no body, no call to action).
+fn minimal_block(extra: Value) -> Value {
+    let mut b = json!({
+        "title": "Partner", "sponsor_name": "Studio", "label": "Sponsored", "disclosure": "Commissioned by Studio.",
+        "placement": "article_inline", "status": "active"
+    });
+    for (k, v) in extra.as_object().unwrap() {
+        b[k] = v.clone();
+    }
+    b
+}
+
 async fn create(app: &TestApp, token: &str, body: Value) -> Value {
     let res = app.post("/api/v1/sponsored", Some(token), body).await;
     assert_eq!(res.status, 201, "{}", String::from_utf8_lossy(&res.body));
@@ -54,7 +66,7 @@ fn at(t: chrono::DateTime<Utc>) -> String {
 }
 
 #[actix_web::test]
-async fn roles_stay_apart_both_ways() {
+async fn commercial_users_run_sponsored_blocks_alone_editors_only_read_and_writers_see_none() {
     let app = TestApp::spawn().await;
     let (_, _, commercial) = app.user("commercial").await;
     let (_, _, editor) = app.user("editor").await;
@@ -103,7 +115,7 @@ async fn roles_stay_apart_both_ways() {
 }
 
 #[actix_web::test]
-async fn disclosure_is_enforced() {
+async fn a_blank_or_missing_label_or_disclosure_is_422_on_create_and_edit() {
     let app = TestApp::spawn().await;
     let (_, _, commercial) = app.user("commercial").await;
     for (field, value) in [
@@ -134,7 +146,7 @@ async fn disclosure_is_enforced() {
 }
 
 #[actix_web::test]
-async fn bad_input_is_422() {
+async fn invalid_sponsored_blocks_are_422_naming_the_field() {
     let app = TestApp::spawn().await;
     let (_, _, commercial) = app.user("commercial").await;
     let start = Utc::now() + Duration::days(1);
@@ -181,7 +193,7 @@ async fn flights_start_at_start_and_stop_at_end() {
 }
 
 #[actix_web::test]
-async fn targeting_and_placement() {
+async fn public_sponsored_blocks_follow_targeting_and_placement() {
     let app = TestApp::spawn().await;
     let (_, _, commercial) = app.user("commercial").await;
     let editor = app.user("editor").await.2;
@@ -260,7 +272,7 @@ async fn embedded_blocks_resolve_only_while_live_and_always_labelled() {
 }
 
 #[actix_web::test]
-async fn counts_are_exact_under_concurrency_and_rate_limited() {
+async fn impressions_and_clicks_count_exactly_and_only_for_live_blocks() {
     let app = TestApp::spawn_with(|s| s.tracking_limit_per_minute = 1000).await;
     let (_, _, commercial) = app.user("commercial").await;
     let b = create(&app, &commercial, block(json!({}))).await;
@@ -303,4 +315,111 @@ async fn tracking_is_limited_per_address() {
     let stats =
         app.get(&format!("/api/v1/sponsored/{}/stats", b["id"].as_str().unwrap()), Some(&commercial)).await.json();
     assert_eq!(stats["impressions"], 5, "refused events are not counted");
+}
+
+#[actix_web::test]
+async fn concurrent_saves_of_a_sponsored_block_with_one_etag_give_one_success() {
+    let app = TestApp::spawn().await;
+    let (_, _, commercial) = app.user("commercial").await;
+    let b = app.post("/api/v1/sponsored", Some(&commercial), minimal_block(json!({}))).await.json();
+    let path = format!("/api/v1/sponsored/{}", b["id"].as_str().unwrap());
+    let bodies: Vec<Value> = (0..12).map(|i| json!({"title": format!("T{i}")})).collect();
+    let results = futures_util::future::join_all(bodies.iter().map(|body| {
+        app.send_with(Method::PATCH, &path, Some(&commercial), Some(body.clone()), &[("if-match", "\"1\"")])
+    }))
+    .await;
+    assert_eq!(results.iter().filter(|r| r.status == 200).count(), 1);
+    assert_eq!(results.iter().filter(|r| r.status == 412).count(), 11);
+}
+
+#[actix_web::test]
+async fn a_disclosure_needs_letters_or_digits() {
+    let app = TestApp::spawn().await;
+    let (_, _, commercial) = app.user("commercial").await;
+    for invisible in
+        ["\u{2800}\u{2800}", "\u{0301}", "\u{E000}", "\u{FFFC}", "\u{E0100}", "\u{1D173}", "<b></b>", "..."]
+    {
+        let res =
+            app.post("/api/v1/sponsored", Some(&commercial), minimal_block(json!({"disclosure": invisible}))).await;
+        assert_eq!(res.assert_problem(422, "validation_failed")["errors"][0]["field"], "disclosure", "{invisible:?}");
+    }
+    assert_eq!(
+        app.post("/api/v1/sponsored", Some(&commercial), minimal_block(json!({"label": "広告"}))).await.status,
+        201
+    );
+}
+
+#[actix_web::test]
+async fn public_sponsored_answers_are_never_cached_past_the_end_of_a_flight() {
+    let app = TestApp::spawn().await;
+    let (_, _, commercial) = app.user("commercial").await;
+    let ends = (Utc::now() + Duration::seconds(20)).to_rfc3339_opts(SecondsFormat::Secs, true);
+    app.post("/api/v1/sponsored", Some(&commercial), minimal_block(json!({"ends_at": ends}))).await;
+    let res = app.get("/api/v1/public/sponsored", None).await;
+    let cache = res.header("cache-control").unwrap();
+    assert!(cache.contains("must-revalidate") && !cache.contains("stale-while-revalidate"), "{cache}");
+    let max_age: i64 = cache.split("max-age=").nth(1).unwrap().split(',').next().unwrap().parse().unwrap();
+    assert!(max_age <= 20, "{cache}");
+}
+
+#[actix_web::test]
+async fn a_section_that_a_sponsored_block_targets_cannot_be_deleted() {
+    let app = TestApp::spawn().await;
+    let (_, _, commercial) = app.user("commercial").await;
+    let (_, _, editor) = app.user("editor").await;
+    let section = app.section(&editor, json!({"name": "Travel"})).await;
+    let res = app.post("/api/v1/sponsored", Some(&commercial), minimal_block(json!({"section_ids": [section]}))).await;
+    assert_eq!(res.status, 201, "{}", String::from_utf8_lossy(&res.body));
+    let res = app
+        .send_with(
+            Method::DELETE,
+            &format!("/api/v1/sections/{section}"),
+            Some(&editor),
+            None,
+            &[("if-match", "\"1\"")],
+        )
+        .await;
+    res.assert_problem(409, "section_in_use");
+}
+
+#[actix_web::test]
+async fn a_writer_cannot_place_a_sponsored_block_in_an_article() {
+    let app = TestApp::spawn().await;
+    let (_, _, commercial) = app.user("commercial").await;
+    let (_, _, editor) = app.user("editor").await;
+    let (_, _, writer) = app.user("writer").await;
+    let section = app.section(&editor, json!({"name": "Travel"})).await;
+    let b =
+        app.post("/api/v1/sponsored", Some(&commercial), minimal_block(json!({"section_ids": [section]}))).await.json();
+    let body = json!([{"type": "sponsored", "block_id": b["id"]}]);
+    let res = app
+        .post("/api/v1/articles", Some(&writer), json!({"headline": "Mine", "section_id": section, "body": body}))
+        .await;
+    res.assert_problem(403, "forbidden");
+    let draft = app.article(&writer, json!({"headline": "Mine", "section_id": section})).await;
+    app.edit(&writer, &draft, json!({"body": body})).await.assert_problem(403, "forbidden");
+    assert_eq!(
+        app.article(&editor, json!({"headline": "Placed", "section_id": section, "body": body})).await["body"][0]["type"],
+        "sponsored"
+    );
+}
+
+#[actix_web::test]
+async fn impressions_and_clicks_have_separate_limits() {
+    let app = TestApp::spawn_with(|s| s.tracking_limit_per_minute = 2).await;
+    let (_, _, commercial) = app.user("commercial").await;
+    let b = app.post("/api/v1/sponsored", Some(&commercial), minimal_block(json!({}))).await.json();
+    let id = b["id"].as_str().unwrap();
+    let second = chrono::Timelike::second(&Utc::now());
+    app.clock.advance(Duration::seconds(i64::from(60 - second)));
+    for _ in 0..2 {
+        assert_eq!(
+            app.send(Method::POST, &format!("/api/v1/public/sponsored/{id}/impressions"), None, None).await.status,
+            204
+        );
+    }
+    app.send(Method::POST, &format!("/api/v1/public/sponsored/{id}/impressions"), None, None)
+        .await
+        .assert_problem(429, "rate_limited");
+    assert_eq!(app.send(Method::POST, &format!("/api/v1/public/sponsored/{id}/clicks"), None, None).await.status, 204);
 }

@@ -282,3 +282,17 @@ async fn concurrent_creations_all_land_and_duplicates_conflict_exactly_once() {
     let list = app.get("/api/v1/users?limit=100", Some(&admin)).await.json();
     assert_eq!(list["items"].as_array().unwrap().len(), 22);
 }
+
+#[actix_web::test]
+async fn a_password_with_control_characters_is_422() {
+    let app = TestApp::spawn().await;
+    let admin = app.admin_token().await;
+    let res = app
+        .post(
+            "/api/v1/users",
+            Some(&admin),
+            json!({"email": "c@example.org", "role": "writer", "password": "abc\u{7}defghijklmn"}),
+        )
+        .await;
+    assert_eq!(res.assert_problem(422, "validation_failed")["errors"][0]["field"], "password");
+}

@@ -323,3 +323,13 @@ impl TestApp {
         .await
     }
 }
+
+/// The slugs of a list's items, in order.
+pub fn slugs(v: &Value) -> Vec<String> {
+    v["items"].as_array().unwrap().iter().map(|a| a["slug"].as_str().unwrap().to_string()).collect()
+}
+
+/// A new reader id, as a reader's browser would send in `X-Reader-Id`.
+pub fn reader() -> String {
+    uuid::Uuid::now_v7().to_string()
+}

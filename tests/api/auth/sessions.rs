@@ -1,4 +1,4 @@
-//! Login, refresh rotation and reuse detection, logout, me, password change, throttling.
+//! Login, refresh rotation and reuse detection, logout, me, password change.
 
 use actix_web::http::Method;
 use chrono::Duration;
@@ -26,7 +26,7 @@ async fn login_returns_tokens_and_user() {
 }
 
 #[actix_web::test]
-async fn email_is_case_insensitive() {
+async fn login_emails_are_case_insensitive() {
     let app = TestApp::spawn().await;
     assert_eq!(app.login(&ADMIN_EMAIL.to_uppercase(), ADMIN_PASSWORD).await.status, 200);
 }
@@ -39,6 +39,29 @@ async fn wrong_email_and_wrong_password_look_the_same() {
     let a = a.assert_problem(401, "invalid_credentials");
     let b = b.assert_problem(401, "invalid_credentials");
     assert_eq!(a, b);
+}
+
+#[actix_web::test]
+async fn odd_emails_at_login_are_refused_as_401_or_422_never_500() {
+    let app = TestApp::spawn().await;
+    for email in ["a\u{0}b@example.org".to_string(), format!("{}@example.org", "x".repeat(8000)), "\u{7}@x.org".into()]
+    {
+        let res = app.login(&email, "whatever-password").await;
+        assert_ne!(res.status, 500);
+        // NUL is refused before any lookup; the others are ordinary failures.
+        assert!(matches!(res.status, 401 | 422), "{}", res.status);
+    }
+    let res = app.login(&format!("{}@example.org", "y".repeat(8000)), "whatever-password").await;
+    res.assert_problem(401, "invalid_credentials");
+}
+
+#[actix_web::test]
+async fn deactivated_user_cannot_sign_in() {
+    let app = TestApp::spawn().await;
+    let admin = app.admin_token().await;
+    let (id, email, _) = app.user("editor").await;
+    assert_eq!(app.send(Method::DELETE, &format!("/api/v1/users/{id}"), Some(&admin), None).await.status, 204);
+    app.login(&email, PASSWORD).await.assert_problem(401, "invalid_credentials");
 }
 
 #[actix_web::test]
@@ -172,103 +195,4 @@ async fn password_change_requires_a_token() {
         .await;
     res.assert_problem(401, "invalid_token");
     assert!(res.header("www-authenticate").unwrap().starts_with("Bearer"));
-}
-
-#[actix_web::test]
-async fn login_is_throttled_per_account_and_spoofing_does_not_reset_it() {
-    let app = TestApp::spawn().await;
-    for i in 0..10 {
-        // Alternate case and a spoofed X-Forwarded-For: neither resets the count.
-        let email = if i % 2 == 0 { ADMIN_EMAIL.to_string() } else { ADMIN_EMAIL.to_uppercase() };
-        let forwarded = format!("10.0.0.{i}");
-        let res = app
-            .send_with(
-                Method::POST,
-                "/api/v1/auth/login",
-                None,
-                Some(json!({"email": email, "password": "wrong-password-123"})),
-                &[("x-forwarded-for", forwarded.as_str())],
-            )
-            .await;
-        res.assert_problem(401, "invalid_credentials");
-    }
-    // Locked now, even with the right password, a new case and a new forwarded address.
-    let res = app
-        .send_with(
-            Method::POST,
-            "/api/v1/auth/login",
-            None,
-            Some(json!({"email": " Admin@Example.org ", "password": ADMIN_PASSWORD})),
-            &[("x-forwarded-for", "203.0.113.9")],
-        )
-        .await;
-    res.assert_problem(429, "rate_limited");
-    let retry: u64 = res.header("retry-after").unwrap().parse().unwrap();
-    assert!((1..=900).contains(&retry), "{retry}");
-
-    // After the window, the account may sign in again.
-    app.clock.advance(Duration::seconds(901));
-    assert_eq!(app.login(ADMIN_EMAIL, ADMIN_PASSWORD).await.status, 200);
-}
-
-#[actix_web::test]
-async fn login_is_throttled_per_address_across_accounts() {
-    let app = TestApp::spawn_with(|s| s.login_max_failures_per_address = 5).await;
-    for i in 0..5 {
-        let res = app.login(&format!("someone{i}@example.org"), "wrong-password-123").await;
-        res.assert_problem(401, "invalid_credentials");
-    }
-    let res = app.login("someone-else@example.org", "wrong-password-123").await;
-    res.assert_problem(429, "rate_limited");
-    assert!(res.header("retry-after").is_some());
-    app.login(ADMIN_EMAIL, ADMIN_PASSWORD).await.assert_problem(429, "rate_limited");
-}
-
-#[actix_web::test]
-async fn trusted_proxy_forwarded_address_is_used() {
-    let app = TestApp::spawn_with(|s| {
-        s.login_max_failures_per_address = 2;
-        s.trusted_proxies = vec!["127.0.0.1".parse().unwrap()];
-    })
-    .await;
-    let attempt = |ip: &'static str, n: usize| {
-        let app = &app;
-        async move {
-            app.send_with(
-                Method::POST,
-                "/api/v1/auth/login",
-                None,
-                Some(json!({"email": format!("x{n}@example.org"), "password": "wrong-password-123"})),
-                &[("x-forwarded-for", ip)],
-            )
-            .await
-        }
-    };
-    attempt("198.51.100.1", 1).await.assert_problem(401, "invalid_credentials");
-    attempt("198.51.100.1", 2).await.assert_problem(401, "invalid_credentials");
-    attempt("198.51.100.1", 3).await.assert_problem(429, "rate_limited");
-    // A different client behind the same proxy is not blocked.
-    attempt("198.51.100.2", 4).await.assert_problem(401, "invalid_credentials");
-}
-
-#[actix_web::test]
-async fn successful_login_clears_the_account_counter() {
-    let app = TestApp::spawn().await;
-    for _ in 0..9 {
-        app.login(ADMIN_EMAIL, "wrong-password-123").await.assert_problem(401, "invalid_credentials");
-    }
-    assert_eq!(app.login(ADMIN_EMAIL, ADMIN_PASSWORD).await.status, 200);
-    for _ in 0..9 {
-        app.login(ADMIN_EMAIL, "wrong-password-123").await.assert_problem(401, "invalid_credentials");
-    }
-    assert_eq!(app.login(ADMIN_EMAIL, ADMIN_PASSWORD).await.status, 200);
-}
-
-#[actix_web::test]
-async fn deactivated_user_cannot_sign_in() {
-    let app = TestApp::spawn().await;
-    let admin = app.admin_token().await;
-    let (id, email, _) = app.user("editor").await;
-    assert_eq!(app.send(Method::DELETE, &format!("/api/v1/users/{id}"), Some(&admin), None).await.status, 204);
-    app.login(&email, PASSWORD).await.assert_problem(401, "invalid_credentials");
 }

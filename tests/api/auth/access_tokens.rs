@@ -1,4 +1,5 @@
-//! Forged and stale access tokens are all 401; role changes bite on the next request.
+//! Access tokens: forged and stale ones are all 401; role changes, deactivation and a
+//! password reset bite on the next request.
 
 use actix_web::http::Method;
 use base64::Engine;

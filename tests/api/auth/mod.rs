@@ -1,0 +1,5 @@
+//! Authentication: signing in and sessions, throttled guessing, and access tokens.
+
+mod access_tokens;
+mod sessions;
+mod throttling;
