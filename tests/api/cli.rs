@@ -320,8 +320,8 @@ fn rss_bytes(pid: u32) -> u64 {
 
 /// Every login hashes with Argon2 in a 19 MiB block, which must go back to the system
 /// afterwards. With glibc's defaults the first block freed (the admin's, at start-up)
-/// raised the size glibc maps on its own to 19 MiB, and each later login's block stayed
-/// in a thread's heap: RSS grew by 19 MiB or more over these logins (issue 8).
+/// raised the size glibc maps on its own to the block's size, and each later login's
+/// block stayed in a thread's heap: RSS grew by a whole block over these logins.
 #[cfg(all(target_os = "linux", target_env = "gnu"))]
 #[actix_web::test]
 async fn logins_give_their_memory_back() {
