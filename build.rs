@@ -9,11 +9,11 @@ fn main() {
     println!("cargo::rerun-if-env-changed=MASTHEAD_PACKED_RELOCS");
 
     // Packed relative relocations (DT_RELR) keep the binary position-independent (ASLR)
-    // while its 1 MB table of relocations shrinks to 12 KB, which the loader no longer
-    // pages in at every start: idle RSS 0.9 MiB lower (issue 8). The loader must know
-    // DT_RELR (glibc 2.36), so only for a native build on such a glibc. A binary built
-    // so will not start on an older glibc: build it with MASTHEAD_PACKED_RELOCS=0 to run
-    // it on one (README, "Configuration").
+    // while its table of relocations shrinks to a small fraction, which the loader no
+    // longer pages in at every start: less memory at idle (docs/performance.md). The
+    // loader must know DT_RELR (glibc 2.36), so only for a native build on such a glibc.
+    // A binary built so will not start on an older glibc: build it with
+    // MASTHEAD_PACKED_RELOCS=0 to run it on one (README, "Configuration").
     let wanted = std::env::var("MASTHEAD_PACKED_RELOCS").map_or(true, |v| v != "0");
     if wanted && native_glibc_at_least(2, 36) {
         println!("cargo::rustc-link-arg-bins=-Wl,-z,pack-relative-relocs");

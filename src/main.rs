@@ -73,11 +73,10 @@ fn main() -> ExitCode {
 
 /// Has glibc map every allocation of 1 MiB or more on its own, so that freeing it gives
 /// the memory back to the system. Left to itself, glibc raises that bound to the largest
-/// block freed so far (up to 32 MiB): once one password hash had freed Argon2's 19 MiB,
-/// the next took its 19 MiB from a thread's heap, where it stayed resident for the life of
-/// the process. In bench/run, two logins took peak RSS while creating articles from 56 to
-/// 74 MiB (heaptrack: 19.9 MB live at the peak from `argon2::hash_password_into`; issue 8).
-/// Test: `cli::logins_give_their_memory_back`.
+/// block freed so far (up to 32 MiB): once one password hash had freed Argon2's block,
+/// the next took its block from a thread's heap, where it stayed resident for the life of
+/// the process, and peak memory grew by a whole block after a few logins (the figures:
+/// docs/performance.md). Test: `cli::logins_give_their_memory_back`.
 #[cfg(all(target_os = "linux", target_env = "gnu"))]
 #[allow(unsafe_code)]
 fn return_large_allocations_when_freed() {

@@ -2,19 +2,21 @@
 //! a dictionary made of bodies like them.
 //!
 //! Rendered articles are small (a few kB) and alike (the same JSON keys, the same
-//! language), so each alone compresses poorly; a dictionary of a few of them lets every
-//! other one refer back to what they share. On the news-read-v1 articles' answers:
-//! 1.7x alone, 2.8x with a 64 KiB dictionary of sixteen others' openings.
+//! language), so each alone compresses poorly; a dictionary made of the openings of a
+//! few of them lets every other one refer back to what they share, and packs them far
+//! tighter than each alone.
 //!
-//! Why LZ4 and not zstd (which packs the same articles 2.9x to 3.1x): a hit inflates a
-//! whole article, and LZ4 does that several times faster (no entropy stage). With zstd,
-//! inflating was a quarter of the server's time on a cached read (perf, issue 8). The
-//! high-compression mode costs more when packing, which happens once per entry.
+//! Why LZ4 and not zstd (which packs the same articles only a little tighter): a hit
+//! inflates a whole article, and LZ4 does that several times faster (no entropy stage),
+//! so inflating stays a small part of a cached read. The high-compression mode costs
+//! more when packing, which happens once per entry.
 //!
 //! Each thread inflates into a window that starts with a copy of the dictionary, the
 //! body written right after it: LZ4 then reads the dictionary as the body's own past
-//! (its fast path) instead of copying each match out of a separate buffer, which took
-//! a tenth of the server's time on a cached read (perf).
+//! (its fast path) instead of copying each match out of a separate buffer, which was a
+//! visible part of a cached read's time.
+//!
+//! The measurements behind these choices are in docs/performance.md.
 
 use std::cell::RefCell;
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -24,10 +26,9 @@ use lzzzz::{lz4, lz4_hc};
 /// The dictionary's size: LZ4 refers back at most 64 KiB, so more would be unused.
 pub const DICTIONARY_BYTES: usize = 64 * 1024;
 
-/// Packing happens on the request that fills an entry. On news-read-v1 articles
-/// (64 KiB dictionary; one measurement on a loaded machine): level 3 packs in 140 µs
-/// at 2.44x, level 6 in 255 µs at 2.71x, level 9 (the default) in 390 µs at 2.79x.
-/// Level 6 keeps nearly all of the ratio at two thirds of the default's cost.
+/// Packing happens on the request that fills an entry, so a reader waits for it. Level 6
+/// keeps nearly all of the default level's (9) ratio for clearly less time; lower
+/// levels save a little more time but lose ratio (figures: docs/performance.md).
 const LEVEL: i32 = 6;
 
 /// A compressed body.

@@ -16,8 +16,8 @@
 //!   that change by themselves (embedded polls and sponsored blocks) are never cached.
 //!
 //! Bodies are kept compressed (`crate::packed`), primed with a dictionary sampled from
-//! the first bodies kept: a hit inflates a few kB, which costs a few microseconds, and
-//! the same memory holds nearly three times as many answers.
+//! the first bodies kept: a hit inflates a few kB, which is cheap next to rendering
+//! the answer again, and the same memory holds several times as many answers.
 
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard, OnceLock};

@@ -30,9 +30,9 @@ pub struct Shared {
 /// The committed OpenAPI document, which tests hold equal to what the code generates
 /// (`committed_spec`, and `the_table_holds_every_operation_with_its_query_parameters`).
 /// Served as it is, and the route table read from it: generating the document at
-/// start-up peaked at 5 MB of heap (massif) that stayed resident for the life of the
-/// process (issue 8: idle RSS). `masthead openapi` prints it too, so the binary carries
-/// none of the code that generates the document (.text 12.4 -> 10.5 MB, issue 8).
+/// start-up took heap memory that stayed resident for the life of the process (idle
+/// memory). `masthead openapi` prints it too, so the binary carries none of the code
+/// that generates the document: less code, fewer pages mapped (docs/performance.md).
 pub const COMMITTED_SPEC: &[u8] = include_bytes!("../openapi/openapi.json");
 
 impl Shared {

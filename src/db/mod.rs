@@ -142,9 +142,8 @@ impl ManageConnection for ConnectionManager {
                 // busy_timeout first, so that switching to WAL waits for other openers.
                 // A page cache of 512 KiB per connection, not SQLite's 2 MiB: the operating
                 // system caches the file anyway (outside the process), and with one cache
-                // per pooled connection the default cost 8 MiB of memory for no
-                // measurable speed (bench/compare on (a) with no response cache: 5,246
-                // req/s with 2 MiB, 5,440 with 512 KiB; peak RSS 46 and 39 MiB).
+                // per pooled connection the default multiplies into memory that buys no
+                // speed (the measurements: docs/performance.md).
                 conn.batch_execute(
                     "PRAGMA busy_timeout = 5000; PRAGMA journal_mode = WAL; \
                      PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON; PRAGMA cache_size = -512;",
@@ -187,11 +186,9 @@ impl Database {
             (None, DatabaseUrl::Sqlite(path)) if path.contains(":memory:") => 1,
             // One per core (at least 2, so that a reader is never queued behind one
             // writer): SQLite work on more threads than cores only queues, and each
-            // connection holds its page cache and its thread's allocator arena.
-            // Measured on 2 cores (bench/compare, (a)): 8, 4 and 2 connections gave
-            // 3,788, 3,965 and 4,090 req/s uncached; with the response cache, 2 instead
-            // of 4 took peak RSS from 66 to 58 MiB, and votes and creations per second
-            // were unchanged (bench/run --quick: 2,584 and 2,472; 546 and 553).
+            // connection holds its page cache and its thread's allocator arena. More
+            // connections than cores bought neither reads nor writes, and cost memory
+            // (the measurements: docs/performance.md).
             (None, DatabaseUrl::Sqlite(_)) => {
                 let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
                 u32::try_from(cores).unwrap_or(u32::MAX).clamp(2, 16)

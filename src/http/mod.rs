@@ -103,7 +103,8 @@ where
 }
 
 /// Mounts the same routes on a plain actix app: what each worker serves. Collecting the
-/// document there too cost each worker's allocator megabytes it kept (idle RSS).
+/// document there too made each worker's allocator keep memory it never gave back (idle
+/// memory).
 pub fn serve_routes<T>(app: actix_web::App<T>) -> actix_web::App<T>
 where
     T: ServiceFactory<ServiceRequest, Config = (), Error = actix_web::Error, InitError = ()>,
