@@ -7,11 +7,11 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
-use crate::auth::{Authenticated, Newsroom};
 use crate::db::articles::EditorialFilter;
 use crate::domain::article::{Access, Action, Block, Content, Image, Seo, Status, client_time};
 use crate::domain::version::IfMatch;
 use crate::error::ApiError;
+use crate::http::caller::{Authenticated, Newsroom};
 use crate::http::conditional::{RequireIfMatch, etag};
 use crate::http::extract::{ApiJson, ApiQuery, OptionalJson};
 use crate::http::{non_null, nullable, pagination, search_text, time, versioned, with_location};

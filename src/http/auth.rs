@@ -4,8 +4,8 @@ use actix_web::{HttpRequest, HttpResponse, get, post, put, web};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
-use crate::auth::Authenticated;
 use crate::error::ApiError;
+use crate::http::caller::Authenticated;
 use crate::http::extract::{ApiJson, client_ip};
 use crate::http::users::UserResponse;
 use crate::service::auth::{self, TokenPair};

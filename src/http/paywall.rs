@@ -8,9 +8,9 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
-use crate::auth::{AdminOnly, Authenticated, Commercial};
 use crate::domain::paywall::{Eligibility, Messages, OfferSpec, OfferStatus, PaywallSettings, Period};
 use crate::error::ApiError;
+use crate::http::caller::{AdminOnly, Authenticated, Commercial};
 use crate::http::conditional::{RequireIfMatch, public_json_until};
 use crate::http::extract::{ApiJson, ApiQuery, reader_id};
 use crate::http::public::{PublicArticleResponse, public_article_response};

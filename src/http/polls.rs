@@ -7,9 +7,9 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
-use crate::auth::{Authenticated, Editors, Newsroom};
 use crate::domain::poll::{Answer, PollSpec, PollState, QuestionKind, QuestionSpec, ResultsVisibility, csv_cell};
 use crate::error::ApiError;
+use crate::http::caller::{Authenticated, Editors, Newsroom};
 use crate::http::conditional::{RequireIfMatch, public_json_until};
 use crate::http::extract::{ApiJson, ApiQuery, client_ip, reader_id};
 use crate::http::{non_null, nullable, pagination, time, versioned, with_location};

@@ -6,9 +6,9 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
-use crate::auth::{Authenticated, Editors};
 use crate::domain::section::SectionFields;
 use crate::error::ApiError;
+use crate::http::caller::{Authenticated, Editors};
 use crate::http::conditional::{RequireIfMatch, public_json};
 use crate::http::extract::{ApiJson, ApiQuery};
 use crate::http::{non_null, nullable, pagination, time, versioned, with_location};

@@ -7,10 +7,10 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
-use crate::auth::{Authenticated, Commercial, SponsoredReaders};
 use crate::domain::article::Block;
 use crate::domain::sponsored::{Cta, Placement, SponsoredContent, SponsoredStatus};
 use crate::error::ApiError;
+use crate::http::caller::{Authenticated, Commercial, SponsoredReaders};
 use crate::http::conditional::{RequireIfMatch, public_json_until};
 use crate::http::extract::{ApiJson, ApiQuery, client_ip};
 use crate::http::{non_null, nullable, pagination, time, versioned, with_location};

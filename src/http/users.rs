@@ -5,10 +5,10 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
-use crate::auth::{AdminOnly, Authenticated};
 use crate::db::users::UserFilter;
 use crate::domain::user::{NewUser, Role};
 use crate::error::ApiError;
+use crate::http::caller::{AdminOnly, Authenticated};
 use crate::http::extract::{ApiJson, ApiQuery};
 use crate::http::{non_null, pagination, time};
 use crate::service::users::{self, User, UserPatch};
