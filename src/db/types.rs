@@ -129,3 +129,38 @@ text_sql!(
     Json<Messages>,
     Json<Vec<Eligibility>>,
 );
+
+#[cfg(test)]
+mod tests {
+    use strum::VariantArray;
+
+    use super::*;
+
+    /// Stored names and API names are one: what a row holds is what a client sends.
+    fn names_agree<T: VariantArray + TextValue + Serialize + std::fmt::Debug + PartialEq + Copy>() {
+        for v in T::VARIANTS {
+            let text = v.to_text().unwrap_or_default();
+            assert_eq!(serde_json::to_string(v).unwrap_or_default(), format!("\"{text}\""), "{v:?}");
+            assert_eq!(T::from_text(text).ok(), Some(*v));
+        }
+    }
+
+    #[test]
+    fn stored_enum_names_are_their_serde_names() {
+        names_agree::<Access>();
+        names_agree::<Status>();
+        names_agree::<Role>();
+        names_agree::<QuestionKind>();
+        names_agree::<ResultsVisibility>();
+        names_agree::<Placement>();
+        names_agree::<SponsoredStatus>();
+        names_agree::<OfferStatus>();
+        names_agree::<Period>();
+    }
+
+    #[test]
+    fn unknown_names_and_bad_json_do_not_decode() {
+        assert!(Status::from_text("live".into()).is_err());
+        assert!(Json::<Vec<Block>>::from_text("[{\"type\":\"nope\"}]".into()).is_err());
+    }
+}
