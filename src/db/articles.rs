@@ -3,6 +3,7 @@
 use chrono::{DateTime, NaiveDateTime, Utc};
 use diesel::prelude::*;
 
+use super::types::EmbedKind;
 use super::{DbConnection, Json, from_db_time};
 use crate::domain::article::{self, Access, Content, Status};
 use diesel::dsl::sql;
@@ -422,7 +423,12 @@ pub fn refresh_feed(conn: &mut DbConnection, row: &ArticleRow) -> QueryResult<()
 }
 
 /// Records what the article's body embeds (kind `poll` or `sponsored`).
-pub fn set_embeds(conn: &mut DbConnection, article_id: &str, kind: &str, target_ids: &[String]) -> QueryResult<()> {
+pub fn set_embeds(
+    conn: &mut DbConnection,
+    article_id: &str,
+    kind: EmbedKind,
+    target_ids: &[String],
+) -> QueryResult<()> {
     diesel::delete(
         article_embeds::table.filter(article_embeds::article_id.eq(article_id)).filter(article_embeds::kind.eq(kind)),
     )
@@ -441,7 +447,7 @@ pub fn set_embeds(conn: &mut DbConnection, article_id: &str, kind: &str, target_
 }
 
 /// Whether any article outside the trash embeds this poll or sponsored block.
-pub fn embedded_in(conn: &mut DbConnection, kind: &str, target_id: &str) -> QueryResult<bool> {
+pub fn embedded_in(conn: &mut DbConnection, kind: EmbedKind, target_id: &str) -> QueryResult<bool> {
     diesel::select(diesel::dsl::exists(
         article_embeds::table
             .inner_join(articles::table)

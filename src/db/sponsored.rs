@@ -4,6 +4,7 @@ use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
 use super::schema::{sponsored_blocks, sponsored_revisions, sponsored_stats, sponsored_targets};
+use super::types::TargetKind;
 use super::{DbConnection, Json, from_db_time};
 use crate::domain::article::Block;
 use crate::domain::sponsored::{Cta, Placement, Sponsored, SponsoredContent, SponsoredStatus};
@@ -57,9 +58,9 @@ impl SponsoredRow {
     }
 }
 
-fn to_sponsored(row: SponsoredRow, targets: &[(String, String, String)]) -> Sponsored {
-    let pick = |kind: &str| -> Vec<String> {
-        targets.iter().filter(|(b, k, _)| *b == row.id && k == kind).map(|(_, _, t)| t.clone()).collect()
+fn to_sponsored(row: SponsoredRow, targets: &[(String, TargetKind, String)]) -> Sponsored {
+    let pick = |kind: TargetKind| -> Vec<String> {
+        targets.iter().filter(|(b, k, _)| *b == row.id && *k == kind).map(|(_, _, t)| t.clone()).collect()
     };
     Sponsored {
         content: SponsoredContent {
@@ -71,8 +72,8 @@ fn to_sponsored(row: SponsoredRow, targets: &[(String, String, String)]) -> Spon
             cta: row.cta.map(|j| j.0),
             logo_url: row.logo_url,
             placement: row.placement,
-            section_ids: pick("section"),
-            article_ids: pick("article"),
+            section_ids: pick(TargetKind::Section),
+            article_ids: pick(TargetKind::Article),
             starts_at: row.starts_at.map(from_db_time),
             ends_at: row.ends_at.map(from_db_time),
             status: row.status,
@@ -162,7 +163,7 @@ pub fn set_targets(
     articles: &[String],
 ) -> QueryResult<()> {
     diesel::delete(sponsored_targets::table.filter(sponsored_targets::block_id.eq(block_id))).execute(conn)?;
-    for (kind, ids) in [("section", sections), ("article", articles)] {
+    for (kind, ids) in [(TargetKind::Section, sections), (TargetKind::Article, articles)] {
         for id in ids {
             diesel::insert_into(sponsored_targets::table)
                 .values((
@@ -180,14 +181,14 @@ pub fn set_targets(
 pub fn targets_section(conn: &mut DbConnection, section_id: &str) -> QueryResult<bool> {
     diesel::select(diesel::dsl::exists(
         sponsored_targets::table
-            .filter(sponsored_targets::kind.eq("section"))
+            .filter(sponsored_targets::kind.eq(TargetKind::Section))
             .filter(sponsored_targets::target_id.eq(section_id)),
     ))
     .get_result(conn)
 }
 
 /// (block id, kind, target id) for the given blocks, in insertion order.
-pub fn targets_of(conn: &mut DbConnection, block_ids: &[String]) -> QueryResult<Vec<(String, String, String)>> {
+pub fn targets_of(conn: &mut DbConnection, block_ids: &[String]) -> QueryResult<Vec<(String, TargetKind, String)>> {
     sponsored_targets::table
         .filter(sponsored_targets::block_id.eq_any(block_ids))
         .select((sponsored_targets::block_id, sponsored_targets::kind, sponsored_targets::target_id))

@@ -26,6 +26,23 @@ pub trait TextValue: Sized {
     fn from_text(text: String) -> Result<Self, Box<dyn StdError + Send + Sync>>;
 }
 
+/// What an article embeds (the `article_embeds` rows that keep a poll or a block from
+/// being deleted while a live article shows it).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, strum::IntoStaticStr, strum::EnumString, strum::VariantArray)]
+#[strum(serialize_all = "snake_case")]
+pub enum EmbedKind {
+    Poll,
+    Sponsored,
+}
+
+/// What a sponsored block targets.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, strum::IntoStaticStr, strum::EnumString, strum::VariantArray)]
+#[strum(serialize_all = "snake_case")]
+pub enum TargetKind {
+    Section,
+    Article,
+}
+
 /// A JSON document in a TEXT column, written as `serde_json` writes it.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct Json<T>(pub T);
@@ -55,7 +72,19 @@ macro_rules! enum_text {
     )*};
 }
 
-enum_text!(Access, Status, Role, QuestionKind, ResultsVisibility, Placement, SponsoredStatus, OfferStatus, Period);
+enum_text!(
+    EmbedKind,
+    TargetKind,
+    Access,
+    Status,
+    Role,
+    QuestionKind,
+    ResultsVisibility,
+    Placement,
+    SponsoredStatus,
+    OfferStatus,
+    Period
+);
 
 /// The diesel impls that let a `TextValue` be a column value and a query parameter on
 /// both backends and on the connection that dispatches between them.
@@ -110,6 +139,8 @@ macro_rules! text_sql {
 }
 
 text_sql!(
+    EmbedKind,
+    TargetKind,
     Access,
     Status,
     Role,
@@ -156,6 +187,18 @@ mod tests {
         names_agree::<SponsoredStatus>();
         names_agree::<OfferStatus>();
         names_agree::<Period>();
+    }
+
+    #[test]
+    fn db_only_kinds_keep_the_names_the_schema_checks() {
+        for (kind, name) in [(EmbedKind::Poll, "poll"), (EmbedKind::Sponsored, "sponsored")] {
+            assert_eq!(kind.to_text().ok().as_deref(), Some(name));
+            assert_eq!(EmbedKind::from_text(name.into()).ok(), Some(kind));
+        }
+        for (kind, name) in [(TargetKind::Section, "section"), (TargetKind::Article, "article")] {
+            assert_eq!(kind.to_text().ok().as_deref(), Some(name));
+            assert_eq!(TargetKind::from_text(name.into()).ok(), Some(kind));
+        }
     }
 
     #[test]

@@ -6,6 +6,7 @@ use chrono::{DateTime, Utc};
 
 use super::Error;
 use crate::db::articles::{self as article_db, ArticleRow, EditorialFilter, RevisionRow};
+use crate::db::types::EmbedKind;
 use crate::db::{
     self, DbConnection, Json, polls as poll_db, sections as section_db, sponsored as sponsored_db, users as user_db,
 };
@@ -240,8 +241,8 @@ pub async fn create(state: &AppState, user: &CurrentUser, new: NewArticle) -> Re
                 insert_with_free_slug(c, &mut row, make_slug)?;
                 article_db::set_authors(c, &row.id, &content.author_ids)?;
                 article_db::set_tags(c, &row.id, &content.tags)?;
-                article_db::set_embeds(c, &row.id, "sponsored", &content.references().1)?;
-                article_db::set_embeds(c, &row.id, "poll", &content.references().0)?;
+                article_db::set_embeds(c, &row.id, EmbedKind::Sponsored, &content.references().1)?;
+                article_db::set_embeds(c, &row.id, EmbedKind::Poll, &content.references().0)?;
                 article_db::refresh_feed(c, &row)?;
                 content.slug = row.slug.clone();
                 save_revision(c, &row, &content, &by, "created")?;
@@ -407,8 +408,8 @@ fn save_content(
     }
     article_db::set_authors(conn, &row.id, &content.author_ids)?;
     article_db::set_tags(conn, &row.id, &content.tags)?;
-    article_db::set_embeds(conn, &row.id, "sponsored", &content.references().1)?;
-    article_db::set_embeds(conn, &row.id, "poll", &content.references().0)?;
+    article_db::set_embeds(conn, &row.id, EmbedKind::Sponsored, &content.references().1)?;
+    article_db::set_embeds(conn, &row.id, EmbedKind::Poll, &content.references().0)?;
     article_db::refresh_feed(conn, &row)?;
     save_revision(conn, &row, &content, by, note)?;
     Ok(row)

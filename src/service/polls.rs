@@ -9,6 +9,7 @@ use chrono::{DateTime, Duration, DurationRound, Utc};
 
 use super::Error;
 use crate::db::polls::{self as poll_db, OptionRow, PollRow, QuestionRow};
+use crate::db::types::EmbedKind;
 use crate::db::{self, DbConnection, articles as article_db, rate_limits};
 use crate::domain::poll::{
     self, Answer, Choice, PollSpec, PollState, QuestionKind, QuestionSpec, ResultsVisibility, StoredQuestion,
@@ -192,7 +193,7 @@ pub async fn delete(state: &AppState, id: String, if_match: IfMatch) -> Result<(
             db::write_tx(conn, |c| {
                 let row = poll_db::find(c, &id)?.ok_or_else(not_found)?;
                 if_match.check(row.version)?;
-                if article_db::embedded_in(c, "poll", &id)? {
+                if article_db::embedded_in(c, EmbedKind::Poll, &id)? {
                     return Err(Error::conflict("poll_in_use", "Articles embed this poll: remove it from them first."));
                 }
                 if !poll_db::delete_if_version(c, &id, row.version)? {

@@ -8,6 +8,7 @@ use chrono::{DateTime, Duration, DurationRound, Utc};
 
 use super::Error;
 use crate::db::sponsored::{self as sponsored_db, SponsoredRevisionRow, SponsoredRow};
+use crate::db::types::EmbedKind;
 use crate::db::{self, DbConnection, Json, articles as article_db, rate_limits, sections as section_db};
 use crate::domain::FieldError;
 use crate::domain::article::Block;
@@ -222,7 +223,7 @@ pub async fn delete(state: &AppState, id: String, if_match: IfMatch) -> Result<(
             db::write_tx(conn, |c| {
                 let row = sponsored_db::find(c, &id)?.ok_or_else(|| Error::not_found("Sponsored block"))?;
                 if_match.check(row.version)?;
-                if article_db::embedded_in(c, "sponsored", &id)? {
+                if article_db::embedded_in(c, EmbedKind::Sponsored, &id)? {
                     return Err(Error::conflict(
                         "sponsored_in_use",
                         "Articles embed this block: remove it from them first (or pause it).",
