@@ -6,6 +6,7 @@ use diesel::prelude::*;
 use super::types::EmbedKind;
 use super::{DbConnection, Json, from_db_time};
 use crate::domain::article::{self, Access, Content, Status};
+use crate::domain::id::{ArticleId, SectionId, UserId};
 use diesel::dsl::sql;
 use diesel::expression::BoxableExpression;
 use diesel::sql_types::{Bool, Text};
@@ -19,7 +20,7 @@ type Db = <DbConnection as diesel::Connection>::Backend;
 #[derive(Debug, Clone, Queryable, Insertable, AsChangeset, Identifiable)]
 #[diesel(table_name = articles, treat_none_as_null = true)]
 pub struct ArticleRow {
-    pub id: String,
+    pub id: ArticleId,
     pub slug: String,
     pub headline: String,
     pub standfirst: Option<String>,
@@ -28,8 +29,8 @@ pub struct ArticleRow {
     pub hero_image: Option<Json<article::Image>>,
     pub body: Json<Vec<article::Block>>,
     pub body_text: String,
-    pub section_id: String,
-    pub created_by: String,
+    pub section_id: SectionId,
+    pub created_by: UserId,
     pub tags: Json<Vec<String>>,
     pub access: Access,
     pub preview_blocks: Option<i64>,
@@ -47,18 +48,18 @@ pub struct ArticleRow {
 #[derive(Debug, Clone, Queryable, Insertable)]
 #[diesel(table_name = article_revisions)]
 pub struct RevisionRow {
-    pub article_id: String,
+    pub article_id: ArticleId,
     pub number: i64,
     pub article_version: i64,
     pub created_at: NaiveDateTime,
-    pub created_by: String,
+    pub created_by: UserId,
     pub note: String,
     pub snapshot: Json<Content>,
 }
 
 impl ArticleRow {
     /// The stored content, with the byline the caller loaded.
-    pub fn content(&self, author_ids: Vec<String>) -> Content {
+    pub fn content(&self, author_ids: Vec<UserId>) -> Content {
         Content {
             slug: self.slug.clone(),
             headline: self.headline.clone(),
@@ -117,7 +118,7 @@ pub fn update_if_version(conn: &mut DbConnection, row: &ArticleRow, expected: i6
     Ok(n == 1)
 }
 
-pub fn find(conn: &mut DbConnection, id: &str) -> QueryResult<Option<ArticleRow>> {
+pub fn find(conn: &mut DbConnection, id: &ArticleId) -> QueryResult<Option<ArticleRow>> {
     articles::table.find(id).first(conn).optional()
 }
 
@@ -125,25 +126,25 @@ pub fn find_by_slug(conn: &mut DbConnection, slug: &str) -> QueryResult<Option<A
     articles::table.filter(articles::slug.eq(slug)).first(conn).optional()
 }
 
-pub fn slug_taken(conn: &mut DbConnection, slug: &str, except_id: &str) -> QueryResult<bool> {
+pub fn slug_taken(conn: &mut DbConnection, slug: &str, except_id: &ArticleId) -> QueryResult<bool> {
     diesel::select(diesel::dsl::exists(
         articles::table.filter(articles::slug.eq(slug)).filter(articles::id.ne(except_id)),
     ))
     .get_result(conn)
 }
 
-pub fn any_in_section(conn: &mut DbConnection, section_id: &str) -> QueryResult<bool> {
+pub fn any_in_section(conn: &mut DbConnection, section_id: &SectionId) -> QueryResult<bool> {
     diesel::select(diesel::dsl::exists(articles::table.filter(articles::section_id.eq(section_id)))).get_result(conn)
 }
 
 /// The article a former slug now belongs to.
-pub fn find_by_old_slug(conn: &mut DbConnection, slug: &str) -> QueryResult<Option<String>> {
+pub fn find_by_old_slug(conn: &mut DbConnection, slug: &str) -> QueryResult<Option<ArticleId>> {
     article_slugs::table.find(slug).select(article_slugs::article_id).first(conn).optional()
 }
 
 /// Remembers `old` as a former slug of `article_id` (taking it over from any other
 /// article), and forgets `current` as a former slug (it is current again).
-pub fn remember_old_slug(conn: &mut DbConnection, article_id: &str, old: &str, current: &str) -> QueryResult<()> {
+pub fn remember_old_slug(conn: &mut DbConnection, article_id: &ArticleId, old: &str, current: &str) -> QueryResult<()> {
     diesel::delete(article_slugs::table.filter(article_slugs::slug.eq_any([old, current]))).execute(conn)?;
     diesel::insert_into(article_slugs::table)
         .values((article_slugs::slug.eq(old), article_slugs::article_id.eq(article_id)))
@@ -151,7 +152,7 @@ pub fn remember_old_slug(conn: &mut DbConnection, article_id: &str, old: &str, c
         .map(|_| ())
 }
 
-pub fn set_authors(conn: &mut DbConnection, article_id: &str, user_ids: &[String]) -> QueryResult<()> {
+pub fn set_authors(conn: &mut DbConnection, article_id: &ArticleId, user_ids: &[UserId]) -> QueryResult<()> {
     diesel::delete(article_authors::table.filter(article_authors::article_id.eq(article_id))).execute(conn)?;
     for (i, user_id) in user_ids.iter().enumerate() {
         diesel::insert_into(article_authors::table)
@@ -166,7 +167,7 @@ pub fn set_authors(conn: &mut DbConnection, article_id: &str, user_ids: &[String
 }
 
 /// (article id, user id, display name) for the given articles, in byline order.
-pub fn authors_of(conn: &mut DbConnection, article_ids: &[String]) -> QueryResult<Vec<(String, String, String)>> {
+pub fn authors_of(conn: &mut DbConnection, article_ids: &[ArticleId]) -> QueryResult<Vec<(ArticleId, UserId, String)>> {
     if let [one] = article_ids {
         // One article (every public read of an article): a statement without an `IN`
         // list, prepared once per connection and cached.
@@ -185,7 +186,7 @@ pub fn authors_of(conn: &mut DbConnection, article_ids: &[String]) -> QueryResul
         .load(conn)
 }
 
-pub fn is_author(conn: &mut DbConnection, article_id: &str, user_id: &str) -> QueryResult<bool> {
+pub fn is_author(conn: &mut DbConnection, article_id: &ArticleId, user_id: &UserId) -> QueryResult<bool> {
     diesel::select(diesel::dsl::exists(
         article_authors::table
             .filter(article_authors::article_id.eq(article_id))
@@ -194,7 +195,7 @@ pub fn is_author(conn: &mut DbConnection, article_id: &str, user_id: &str) -> Qu
     .get_result(conn)
 }
 
-pub fn set_tags(conn: &mut DbConnection, article_id: &str, tags: &[String]) -> QueryResult<()> {
+pub fn set_tags(conn: &mut DbConnection, article_id: &ArticleId, tags: &[String]) -> QueryResult<()> {
     diesel::delete(article_tags::table.filter(article_tags::article_id.eq(article_id))).execute(conn)?;
     for tag in tags {
         diesel::insert_into(article_tags::table)
@@ -204,7 +205,7 @@ pub fn set_tags(conn: &mut DbConnection, article_id: &str, tags: &[String]) -> Q
     Ok(())
 }
 
-pub fn next_revision_number(conn: &mut DbConnection, article_id: &str) -> QueryResult<i64> {
+pub fn next_revision_number(conn: &mut DbConnection, article_id: &ArticleId) -> QueryResult<i64> {
     let max: Option<i64> = article_revisions::table
         .filter(article_revisions::article_id.eq(article_id))
         .select(diesel::dsl::max(article_revisions::number))
@@ -216,14 +217,14 @@ pub fn insert_revision(conn: &mut DbConnection, row: &RevisionRow) -> QueryResul
     diesel::insert_into(article_revisions::table).values(row).execute(conn).map(|_| ())
 }
 
-pub fn find_revision(conn: &mut DbConnection, article_id: &str, number: i64) -> QueryResult<Option<RevisionRow>> {
+pub fn find_revision(conn: &mut DbConnection, article_id: &ArticleId, number: i64) -> QueryResult<Option<RevisionRow>> {
     article_revisions::table.find((article_id, number)).first(conn).optional()
 }
 
 /// Revisions newest first, before `before` (a revision number).
 pub fn revisions(
     conn: &mut DbConnection,
-    article_id: &str,
+    article_id: &ArticleId,
     before: Option<i64>,
     limit: i64,
 ) -> QueryResult<Vec<RevisionRow>> {
@@ -239,12 +240,12 @@ pub fn revisions(
 pub struct EditorialFilter {
     /// Effective status (a scheduled article whose time has come counts as published).
     pub status: Option<Status>,
-    pub section_ids: Option<Vec<String>>,
-    pub author: Option<String>,
+    pub section_ids: Option<Vec<SectionId>>,
+    pub author: Option<UserId>,
     pub tag: Option<String>,
     pub q: Option<String>,
     /// Writers: only their own work and what is live.
-    pub visible_to: Option<String>,
+    pub visible_to: Option<UserId>,
     pub trashed: bool,
 }
 
@@ -408,8 +409,9 @@ pub fn refresh_feed(conn: &mut DbConnection, row: &ArticleRow) -> QueryResult<()
     diesel::delete(article_feed::table.filter(article_feed::article_id.eq(&row.id))).execute(conn)?;
     let listed = row.trashed_at.is_none() && matches!(row.status, Status::Published | Status::Scheduled);
     let Some(at) = row.publish_at.filter(|_| listed) else { return Ok(()) };
-    let mut feeds = vec![String::new(), row.section_id.clone()];
-    feeds.extend(super::sections::ancestors(conn, &row.section_id)?);
+    // '' is the whole site's feed; the others are sections' fronts.
+    let mut feeds = vec![String::new(), row.section_id.to_string()];
+    feeds.extend(super::sections::ancestors(conn, &row.section_id)?.into_iter().map(String::from));
     for feed in feeds {
         diesel::insert_into(article_feed::table)
             .values((
@@ -425,16 +427,16 @@ pub fn refresh_feed(conn: &mut DbConnection, row: &ArticleRow) -> QueryResult<()
 /// Records what the article's body embeds (kind `poll` or `sponsored`).
 pub fn set_embeds(
     conn: &mut DbConnection,
-    article_id: &str,
+    article_id: &ArticleId,
     kind: EmbedKind,
-    target_ids: &[String],
+    target_ids: &[impl AsRef<str>],
 ) -> QueryResult<()> {
     diesel::delete(
         article_embeds::table.filter(article_embeds::article_id.eq(article_id)).filter(article_embeds::kind.eq(kind)),
     )
     .execute(conn)?;
     let mut seen = std::collections::HashSet::new();
-    for id in target_ids.iter().filter(|id| seen.insert(id.as_str())) {
+    for id in target_ids.iter().map(AsRef::as_ref).filter(|id| seen.insert(*id)) {
         diesel::insert_into(article_embeds::table)
             .values((
                 article_embeds::article_id.eq(article_id),
@@ -463,12 +465,12 @@ pub fn following_site_preview(conn: &mut DbConnection) -> QueryResult<Vec<Articl
     articles::table.filter(articles::access.ne(Access::Free)).filter(articles::preview_blocks.is_null()).load(conn)
 }
 
-pub fn set_body_text(conn: &mut DbConnection, id: &str, text: &str) -> QueryResult<()> {
+pub fn set_body_text(conn: &mut DbConnection, id: &ArticleId, text: &str) -> QueryResult<()> {
     diesel::update(articles::table.find(id)).set(articles::body_text.eq(text)).execute(conn).map(|_| ())
 }
 
 /// Every article in the given sections (for re-indexing after a section moves).
-pub fn in_sections(conn: &mut DbConnection, section_ids: &[String]) -> QueryResult<Vec<ArticleRow>> {
+pub fn in_sections(conn: &mut DbConnection, section_ids: &[SectionId]) -> QueryResult<Vec<ArticleRow>> {
     articles::table.filter(articles::section_id.eq_any(section_ids)).load(conn)
 }
 
@@ -485,7 +487,7 @@ pub fn find_live_by_slug(conn: &mut DbConnection, slug: &str, now: NaiveDateTime
 }
 
 /// A live article by its id (a cached statement, as above).
-pub fn find_live(conn: &mut DbConnection, id: &str, now: NaiveDateTime) -> QueryResult<Option<ArticleRow>> {
+pub fn find_live(conn: &mut DbConnection, id: &ArticleId, now: NaiveDateTime) -> QueryResult<Option<ArticleRow>> {
     articles::table
         .filter(articles::id.eq(id))
         .filter(articles::status.eq(Status::Published).or(articles::status.eq(Status::Scheduled)))

@@ -5,6 +5,7 @@ use diesel::prelude::*;
 
 use super::schema::{meter_reads, offers, paywall_settings};
 use super::{DbConnection, Json, from_db_time};
+use crate::domain::id::{ArticleId, OfferId, SectionId};
 use crate::domain::paywall::{Eligibility, Messages, Offer, OfferSpec, OfferStatus, PaywallSettings, Period};
 
 #[derive(Debug, Clone, Queryable, Insertable, AsChangeset)]
@@ -13,7 +14,7 @@ pub struct SettingsRow {
     pub id: i64,
     pub quota: i64,
     pub period: Period,
-    pub counted_section_ids: Option<Json<Vec<String>>>,
+    pub counted_section_ids: Option<Json<Vec<SectionId>>>,
     pub default_preview_blocks: i64,
     pub messages: Json<Messages>,
     pub updated_at: NaiveDateTime,
@@ -56,7 +57,7 @@ pub fn has_read(
     conn: &mut DbConnection,
     reader: &str,
     period_start: NaiveDateTime,
-    article_id: &str,
+    article_id: &ArticleId,
 ) -> QueryResult<bool> {
     diesel::select(diesel::dsl::exists(meter_reads::table.find((reader, period_start, article_id)))).get_result(conn)
 }
@@ -65,7 +66,7 @@ pub fn record_read(
     conn: &mut DbConnection,
     reader: &str,
     period_start: NaiveDateTime,
-    article_id: &str,
+    article_id: &ArticleId,
     at: NaiveDateTime,
 ) -> QueryResult<()> {
     diesel::insert_into(meter_reads::table)
@@ -82,7 +83,7 @@ pub fn record_read(
 #[derive(Debug, Clone, Queryable, Insertable, AsChangeset, Identifiable)]
 #[diesel(table_name = offers, treat_none_as_null = true)]
 pub struct OfferRow {
-    pub id: String,
+    pub id: OfferId,
     pub name: String,
     pub display_text: String,
     pub price_minor: i64,
@@ -146,12 +147,12 @@ pub fn update_offer_if_version(conn: &mut DbConnection, row: &OfferRow, expected
     Ok(n == 1)
 }
 
-pub fn delete_offer_if_version(conn: &mut DbConnection, id: &str, expected: i64) -> QueryResult<bool> {
+pub fn delete_offer_if_version(conn: &mut DbConnection, id: &OfferId, expected: i64) -> QueryResult<bool> {
     let n = diesel::delete(offers::table.find(id).filter(offers::version.eq(expected))).execute(conn)?;
     Ok(n == 1)
 }
 
-pub fn find_offer(conn: &mut DbConnection, id: &str) -> QueryResult<Option<OfferRow>> {
+pub fn find_offer(conn: &mut DbConnection, id: &OfferId) -> QueryResult<Option<OfferRow>> {
     offers::table.find(id).first(conn).optional()
 }
 

@@ -5,12 +5,13 @@ use diesel::prelude::*;
 
 use super::schema::{poll_answers, poll_options, poll_questions, poll_responses, poll_tallies, polls};
 use super::{DbConnection, from_db_time};
+use crate::domain::id::PollId;
 use crate::domain::poll::{Poll, Question, QuestionKind, ResultsVisibility};
 
 #[derive(Debug, Clone, Queryable, Insertable, AsChangeset, Identifiable)]
 #[diesel(table_name = polls, treat_none_as_null = true)]
 pub struct PollRow {
-    pub id: String,
+    pub id: PollId,
     pub title: String,
     pub intro: Option<String>,
     pub opens_at: Option<NaiveDateTime>,
@@ -25,7 +26,7 @@ pub struct PollRow {
 #[diesel(table_name = poll_questions)]
 pub struct QuestionRow {
     pub id: String,
-    pub poll_id: String,
+    pub poll_id: PollId,
     pub position: i64,
     pub prompt: String,
     pub kind: QuestionKind,
@@ -45,7 +46,7 @@ pub struct OptionRow {
 
 /// Polls with their questions and options, in two queries for all of them.
 pub fn load(conn: &mut DbConnection, rows: Vec<PollRow>) -> QueryResult<Vec<Poll>> {
-    let ids: Vec<String> = rows.iter().map(|r| r.id.clone()).collect();
+    let ids: Vec<PollId> = rows.iter().map(|r| r.id.clone()).collect();
     let questions = questions_of(conn, &ids)?;
     let qids: Vec<String> = questions.iter().map(|q| q.id.clone()).collect();
     let options = options_of(conn, &qids)?;
@@ -94,23 +95,23 @@ pub fn update_if_version(conn: &mut DbConnection, row: &PollRow, expected: i64) 
     Ok(n == 1)
 }
 
-pub fn delete_if_version(conn: &mut DbConnection, id: &str, expected: i64) -> QueryResult<bool> {
+pub fn delete_if_version(conn: &mut DbConnection, id: &PollId, expected: i64) -> QueryResult<bool> {
     let n = diesel::delete(polls::table.find(id).filter(polls::version.eq(expected))).execute(conn)?;
     Ok(n == 1)
 }
 
-pub fn find(conn: &mut DbConnection, id: &str) -> QueryResult<Option<PollRow>> {
+pub fn find(conn: &mut DbConnection, id: &PollId) -> QueryResult<Option<PollRow>> {
     polls::table.find(id).first(conn).optional()
 }
 
-pub fn find_many(conn: &mut DbConnection, ids: &[String]) -> QueryResult<Vec<PollRow>> {
+pub fn find_many(conn: &mut DbConnection, ids: &[PollId]) -> QueryResult<Vec<PollRow>> {
     polls::table.filter(polls::id.eq_any(ids)).load(conn)
 }
 
 /// Locks the poll row inside a transaction: shared for voters (they may run together),
 /// exclusive for editors (who wait for votes in flight, and make them wait). SQLite's
 /// immediate transactions are serial already. `false` when there is no such poll.
-pub fn lock(conn: &mut DbConnection, id: &str, exclusive: bool) -> QueryResult<bool> {
+pub fn lock(conn: &mut DbConnection, id: &PollId, exclusive: bool) -> QueryResult<bool> {
     let found: Option<String> = match conn {
         DbConnection::Postgres(c) if exclusive => {
             polls::table.find(id).select(polls::id).for_update().first(c).optional()?
@@ -121,7 +122,7 @@ pub fn lock(conn: &mut DbConnection, id: &str, exclusive: bool) -> QueryResult<b
     Ok(found.is_some())
 }
 
-pub fn exists(conn: &mut DbConnection, id: &str) -> QueryResult<bool> {
+pub fn exists(conn: &mut DbConnection, id: &PollId) -> QueryResult<bool> {
     diesel::select(diesel::dsl::exists(polls::table.find(id))).get_result(conn)
 }
 
@@ -136,7 +137,7 @@ pub fn page(conn: &mut DbConnection, after: Option<&str>, limit: i64) -> QueryRe
 
 pub fn replace_questions(
     conn: &mut DbConnection,
-    poll_id: &str,
+    poll_id: &PollId,
     questions: &[QuestionRow],
     options: &[OptionRow],
 ) -> QueryResult<()> {
@@ -154,7 +155,7 @@ pub fn replace_questions(
 // for SQL of a fixed shape, and a list's length changes the SQL. A vote loads one
 // poll, so its statements are then prepared once, not on every vote.
 
-pub fn questions_of(conn: &mut DbConnection, poll_ids: &[String]) -> QueryResult<Vec<QuestionRow>> {
+pub fn questions_of(conn: &mut DbConnection, poll_ids: &[PollId]) -> QueryResult<Vec<QuestionRow>> {
     let order = (poll_questions::poll_id, poll_questions::position);
     match poll_ids {
         [one] => poll_questions::table.filter(poll_questions::poll_id.eq(one)).order(order).load(conn),
@@ -170,12 +171,12 @@ pub fn options_of(conn: &mut DbConnection, question_ids: &[String]) -> QueryResu
     }
 }
 
-pub fn has_responses(conn: &mut DbConnection, poll_id: &str) -> QueryResult<bool> {
+pub fn has_responses(conn: &mut DbConnection, poll_id: &PollId) -> QueryResult<bool> {
     diesel::select(diesel::dsl::exists(poll_responses::table.filter(poll_responses::poll_id.eq(poll_id))))
         .get_result(conn)
 }
 
-pub fn has_voted(conn: &mut DbConnection, poll_id: &str, reader_id: &str) -> QueryResult<bool> {
+pub fn has_voted(conn: &mut DbConnection, poll_id: &PollId, reader_id: &str) -> QueryResult<bool> {
     diesel::select(diesel::dsl::exists(
         poll_responses::table
             .filter(poll_responses::poll_id.eq(poll_id))
@@ -188,7 +189,7 @@ pub fn has_voted(conn: &mut DbConnection, poll_id: &str, reader_id: &str) -> Que
 pub fn insert_response(
     conn: &mut DbConnection,
     id: &str,
-    poll_id: &str,
+    poll_id: &PollId,
     reader_id: &str,
     at: NaiveDateTime,
 ) -> QueryResult<()> {
@@ -206,7 +207,7 @@ pub fn insert_response(
 pub fn insert_answer(
     conn: &mut DbConnection,
     response_id: &str,
-    poll_id: &str,
+    poll_id: &PollId,
     question_id: &str,
     option_id: Option<&str>,
     text: Option<&str>,
@@ -228,7 +229,7 @@ pub fn insert_answer(
 /// The running counts of a poll's results, as (subject, count): `''` responses,
 /// `q:<question id>` responses that answered the question, `o:<option id>` votes for
 /// the option (kept by triggers as answers are stored).
-pub fn tallies(conn: &mut DbConnection, poll_id: &str) -> QueryResult<Vec<(String, i64)>> {
+pub fn tallies(conn: &mut DbConnection, poll_id: &PollId) -> QueryResult<Vec<(String, i64)>> {
     poll_tallies::table
         .filter(poll_tallies::poll_id.eq(poll_id))
         .select((poll_tallies::subject, poll_tallies::count))
@@ -238,7 +239,7 @@ pub fn tallies(conn: &mut DbConnection, poll_id: &str) -> QueryResult<Vec<(Strin
 /// Free-text answers in the order they came, after (created_at, response_id).
 pub fn texts(
     conn: &mut DbConnection,
-    poll_id: &str,
+    poll_id: &PollId,
     question_id: Option<&str>,
     after: Option<(NaiveDateTime, String, String)>,
     limit: Option<i64>,

@@ -5,15 +5,16 @@ use diesel::prelude::*;
 
 use super::DbConnection;
 use super::schema::sections::{self, dsl};
+use crate::domain::id::SectionId;
 
 #[derive(Debug, Clone, Queryable, Insertable, AsChangeset, Identifiable)]
 #[diesel(table_name = sections, treat_none_as_null = true)]
 pub struct SectionRow {
-    pub id: String,
+    pub id: SectionId,
     pub slug: String,
     pub name: String,
     pub description: Option<String>,
-    pub parent_id: Option<String>,
+    pub parent_id: Option<SectionId>,
     pub position: i64,
     pub created_at: NaiveDateTime,
     pub updated_at: NaiveDateTime,
@@ -30,12 +31,12 @@ pub fn update_if_version(conn: &mut DbConnection, row: &SectionRow, expected: i6
     Ok(n == 1)
 }
 
-pub fn delete_if_version(conn: &mut DbConnection, id: &str, expected: i64) -> QueryResult<bool> {
+pub fn delete_if_version(conn: &mut DbConnection, id: &SectionId, expected: i64) -> QueryResult<bool> {
     let n = diesel::delete(dsl::sections.find(id).filter(dsl::version.eq(expected))).execute(conn)?;
     Ok(n == 1)
 }
 
-pub fn find(conn: &mut DbConnection, id: &str) -> QueryResult<Option<SectionRow>> {
+pub fn find(conn: &mut DbConnection, id: &SectionId) -> QueryResult<Option<SectionRow>> {
     dsl::sections.find(id).first(conn).optional()
 }
 
@@ -43,11 +44,11 @@ pub fn find_by_slug(conn: &mut DbConnection, slug: &str) -> QueryResult<Option<S
     dsl::sections.filter(dsl::slug.eq(slug)).first(conn).optional()
 }
 
-pub fn parent_of(conn: &mut DbConnection, id: &str) -> QueryResult<Option<Option<String>>> {
+pub fn parent_of(conn: &mut DbConnection, id: &SectionId) -> QueryResult<Option<Option<SectionId>>> {
     dsl::sections.find(id).select(dsl::parent_id).first(conn).optional()
 }
 
-pub fn has_children(conn: &mut DbConnection, id: &str) -> QueryResult<bool> {
+pub fn has_children(conn: &mut DbConnection, id: &SectionId) -> QueryResult<bool> {
     diesel::select(diesel::dsl::exists(dsl::sections.filter(dsl::parent_id.eq(id)))).get_result(conn)
 }
 
@@ -74,7 +75,7 @@ pub fn page(
 }
 
 /// The ancestors of section `id`, nearest first (bounded, so a damaged tree cannot loop).
-pub fn ancestors(conn: &mut DbConnection, id: &str) -> QueryResult<Vec<String>> {
+pub fn ancestors(conn: &mut DbConnection, id: &SectionId) -> QueryResult<Vec<SectionId>> {
     let mut out = Vec::new();
     let mut current = parent_of(conn, id)?.flatten();
     while let Some(parent) = current {
@@ -88,13 +89,13 @@ pub fn ancestors(conn: &mut DbConnection, id: &str) -> QueryResult<Vec<String>> 
 }
 
 /// The given sections and all their sub-sections.
-pub fn with_descendants(conn: &mut DbConnection, roots: &[String]) -> QueryResult<Vec<String>> {
-    let all: Vec<(String, Option<String>)> = dsl::sections.select((dsl::id, dsl::parent_id)).load(conn)?;
-    let mut out: Vec<String> = roots.to_vec();
+pub fn with_descendants(conn: &mut DbConnection, roots: &[SectionId]) -> QueryResult<Vec<SectionId>> {
+    let all: Vec<(SectionId, Option<SectionId>)> = dsl::sections.select((dsl::id, dsl::parent_id)).load(conn)?;
+    let mut out: Vec<SectionId> = roots.to_vec();
     let mut i = 0;
     while i < out.len() {
         let parent = out[i].clone();
-        for (id, _) in all.iter().filter(|(_, p)| p.as_deref() == Some(parent.as_str())) {
+        for (id, _) in all.iter().filter(|(_, p)| p.as_ref() == Some(&parent)) {
             if !out.contains(id) {
                 out.push(id.clone());
             }

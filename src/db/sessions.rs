@@ -6,6 +6,7 @@ use diesel::prelude::*;
 use super::DbConnection;
 use super::schema::{refresh_tokens, sessions, users};
 use super::users::UserRow;
+use crate::domain::id::UserId;
 
 #[derive(Debug, Clone, Queryable, Insertable)]
 #[diesel(table_name = refresh_tokens)]
@@ -18,7 +19,7 @@ pub struct RefreshTokenRow {
     pub used_at: Option<NaiveDateTime>,
 }
 
-pub fn create_session(conn: &mut DbConnection, id: &str, user_id: &str, now: NaiveDateTime) -> QueryResult<()> {
+pub fn create_session(conn: &mut DbConnection, id: &str, user_id: &UserId, now: NaiveDateTime) -> QueryResult<()> {
     diesel::insert_into(sessions::table)
         .values((sessions::id.eq(id), sessions::user_id.eq(user_id), sessions::created_at.eq(now)))
         .execute(conn)
@@ -29,7 +30,7 @@ pub fn create_session(conn: &mut DbConnection, id: &str, user_id: &str, now: Nai
 /// when the user or the session does not exist (or do not belong together).
 pub fn find_user_with_session(
     conn: &mut DbConnection,
-    user_id: &str,
+    user_id: &UserId,
     session_id: &str,
 ) -> QueryResult<Option<(UserRow, Option<NaiveDateTime>)>> {
     users::table
@@ -54,7 +55,7 @@ pub fn revoke(conn: &mut DbConnection, session_id: &str, now: NaiveDateTime) -> 
         .map(|_| ())
 }
 
-pub fn revoke_all_for_user(conn: &mut DbConnection, user_id: &str, now: NaiveDateTime) -> QueryResult<()> {
+pub fn revoke_all_for_user(conn: &mut DbConnection, user_id: &UserId, now: NaiveDateTime) -> QueryResult<()> {
     diesel::update(sessions::table.filter(sessions::user_id.eq(user_id)).filter(sessions::revoked_at.is_null()))
         .set(sessions::revoked_at.eq(now))
         .execute(conn)
@@ -76,4 +77,9 @@ pub fn mark_used(conn: &mut DbConnection, id: &str, now: NaiveDateTime) -> Query
         .set(refresh_tokens::used_at.eq(now))
         .execute(conn)?;
     Ok(changed == 1)
+}
+
+/// The user a session belongs to.
+pub fn user_of(conn: &mut DbConnection, session_id: &str) -> QueryResult<UserId> {
+    sessions::table.find(session_id).select(sessions::user_id).first::<String>(conn).map(UserId::from)
 }

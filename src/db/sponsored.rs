@@ -7,12 +7,13 @@ use super::schema::{sponsored_blocks, sponsored_revisions, sponsored_stats, spon
 use super::types::TargetKind;
 use super::{DbConnection, Json, from_db_time};
 use crate::domain::article::Block;
+use crate::domain::id::{ArticleId, SectionId, SponsoredId};
 use crate::domain::sponsored::{Cta, Placement, Sponsored, SponsoredContent, SponsoredStatus};
 
 #[derive(Debug, Clone, Queryable, Insertable, AsChangeset, Identifiable)]
 #[diesel(table_name = sponsored_blocks, treat_none_as_null = true)]
 pub struct SponsoredRow {
-    pub id: String,
+    pub id: SponsoredId,
     pub title: String,
     pub sponsor_name: String,
     pub label: String,
@@ -32,7 +33,7 @@ pub struct SponsoredRow {
 #[derive(Debug, Clone, Queryable, Insertable)]
 #[diesel(table_name = sponsored_revisions)]
 pub struct SponsoredRevisionRow {
-    pub block_id: String,
+    pub block_id: SponsoredId,
     pub number: i64,
     pub block_version: i64,
     pub created_at: NaiveDateTime,
@@ -58,10 +59,14 @@ impl SponsoredRow {
     }
 }
 
-fn to_sponsored(row: SponsoredRow, targets: &[(String, TargetKind, String)]) -> Sponsored {
-    let pick = |kind: TargetKind| -> Vec<String> {
-        targets.iter().filter(|(b, k, _)| *b == row.id && *k == kind).map(|(_, _, t)| t.clone()).collect()
-    };
+fn to_sponsored(row: SponsoredRow, targets: &[(SponsoredId, TargetKind, String)]) -> Sponsored {
+    let id = &row.id;
+    let pick =
+        |kind: TargetKind| targets.iter().filter(move |(b, k, _)| b == id && *k == kind).map(|(_, _, t)| t.as_str());
+    let (section_ids, article_ids) = (
+        pick(TargetKind::Section).map(SectionId::from).collect(),
+        pick(TargetKind::Article).map(ArticleId::from).collect(),
+    );
     Sponsored {
         content: SponsoredContent {
             title: row.title,
@@ -72,8 +77,8 @@ fn to_sponsored(row: SponsoredRow, targets: &[(String, TargetKind, String)]) -> 
             cta: row.cta.map(|j| j.0),
             logo_url: row.logo_url,
             placement: row.placement,
-            section_ids: pick(TargetKind::Section),
-            article_ids: pick(TargetKind::Article),
+            section_ids,
+            article_ids,
             starts_at: row.starts_at.map(from_db_time),
             ends_at: row.ends_at.map(from_db_time),
             status: row.status,
@@ -87,7 +92,7 @@ fn to_sponsored(row: SponsoredRow, targets: &[(String, TargetKind, String)]) -> 
 
 /// Blocks with their targets, in one query for all of them.
 pub fn load(conn: &mut DbConnection, rows: Vec<SponsoredRow>) -> QueryResult<Vec<Sponsored>> {
-    let ids: Vec<String> = rows.iter().map(|r| r.id.clone()).collect();
+    let ids: Vec<SponsoredId> = rows.iter().map(|r| r.id.clone()).collect();
     let targets = targets_of(conn, &ids)?;
     Ok(rows.into_iter().map(|r| to_sponsored(r, &targets)).collect())
 }
@@ -103,17 +108,17 @@ pub fn update_if_version(conn: &mut DbConnection, row: &SponsoredRow, expected: 
     Ok(n == 1)
 }
 
-pub fn delete_if_version(conn: &mut DbConnection, id: &str, expected: i64) -> QueryResult<bool> {
+pub fn delete_if_version(conn: &mut DbConnection, id: &SponsoredId, expected: i64) -> QueryResult<bool> {
     let n = diesel::delete(sponsored_blocks::table.find(id).filter(sponsored_blocks::version.eq(expected)))
         .execute(conn)?;
     Ok(n == 1)
 }
 
-pub fn find(conn: &mut DbConnection, id: &str) -> QueryResult<Option<SponsoredRow>> {
+pub fn find(conn: &mut DbConnection, id: &SponsoredId) -> QueryResult<Option<SponsoredRow>> {
     sponsored_blocks::table.find(id).first(conn).optional()
 }
 
-pub fn exists(conn: &mut DbConnection, id: &str) -> QueryResult<bool> {
+pub fn exists(conn: &mut DbConnection, id: &SponsoredId) -> QueryResult<bool> {
     diesel::select(diesel::dsl::exists(sponsored_blocks::table.find(id))).get_result(conn)
 }
 
@@ -158,13 +163,15 @@ pub fn live(
 /// Replaces the block's targets.
 pub fn set_targets(
     conn: &mut DbConnection,
-    block_id: &str,
-    sections: &[String],
-    articles: &[String],
+    block_id: &SponsoredId,
+    sections: &[SectionId],
+    articles: &[ArticleId],
 ) -> QueryResult<()> {
     diesel::delete(sponsored_targets::table.filter(sponsored_targets::block_id.eq(block_id))).execute(conn)?;
-    for (kind, ids) in [(TargetKind::Section, sections), (TargetKind::Article, articles)] {
-        for id in ids {
+    let sections = sections.iter().map(|id| (TargetKind::Section, id.as_str()));
+    let articles = articles.iter().map(|id| (TargetKind::Article, id.as_str()));
+    for (kind, id) in sections.chain(articles) {
+        {
             diesel::insert_into(sponsored_targets::table)
                 .values((
                     sponsored_targets::block_id.eq(block_id),
@@ -178,7 +185,7 @@ pub fn set_targets(
 }
 
 /// Whether any block targets this section.
-pub fn targets_section(conn: &mut DbConnection, section_id: &str) -> QueryResult<bool> {
+pub fn targets_section(conn: &mut DbConnection, section_id: &SectionId) -> QueryResult<bool> {
     diesel::select(diesel::dsl::exists(
         sponsored_targets::table
             .filter(sponsored_targets::kind.eq(TargetKind::Section))
@@ -188,14 +195,17 @@ pub fn targets_section(conn: &mut DbConnection, section_id: &str) -> QueryResult
 }
 
 /// (block id, kind, target id) for the given blocks, in insertion order.
-pub fn targets_of(conn: &mut DbConnection, block_ids: &[String]) -> QueryResult<Vec<(String, TargetKind, String)>> {
+pub fn targets_of(
+    conn: &mut DbConnection,
+    block_ids: &[SponsoredId],
+) -> QueryResult<Vec<(SponsoredId, TargetKind, String)>> {
     sponsored_targets::table
         .filter(sponsored_targets::block_id.eq_any(block_ids))
         .select((sponsored_targets::block_id, sponsored_targets::kind, sponsored_targets::target_id))
         .load(conn)
 }
 
-pub fn next_revision_number(conn: &mut DbConnection, block_id: &str) -> QueryResult<i64> {
+pub fn next_revision_number(conn: &mut DbConnection, block_id: &SponsoredId) -> QueryResult<i64> {
     let max: Option<i64> = sponsored_revisions::table
         .filter(sponsored_revisions::block_id.eq(block_id))
         .select(diesel::dsl::max(sponsored_revisions::number))
@@ -207,7 +217,7 @@ pub fn insert_revision(conn: &mut DbConnection, row: &SponsoredRevisionRow) -> Q
     diesel::insert_into(sponsored_revisions::table).values(row).execute(conn).map(|_| ())
 }
 
-pub fn revisions(conn: &mut DbConnection, block_id: &str) -> QueryResult<Vec<SponsoredRevisionRow>> {
+pub fn revisions(conn: &mut DbConnection, block_id: &SponsoredId) -> QueryResult<Vec<SponsoredRevisionRow>> {
     sponsored_revisions::table
         .filter(sponsored_revisions::block_id.eq(block_id))
         .order(sponsored_revisions::number.desc())
@@ -215,7 +225,7 @@ pub fn revisions(conn: &mut DbConnection, block_id: &str) -> QueryResult<Vec<Spo
 }
 
 /// Adds one impression or click to the block's count for `day` (`YYYY-MM-DD`), atomically.
-pub fn count(conn: &mut DbConnection, block_id: &str, day: &str, click: bool) -> QueryResult<()> {
+pub fn count(conn: &mut DbConnection, block_id: &SponsoredId, day: &str, click: bool) -> QueryResult<()> {
     use sponsored_stats::dsl;
     let (impressions, clicks) = if click { (0i64, 1i64) } else { (1, 0) };
     crate::on_backend!(conn, c => {
@@ -230,7 +240,7 @@ pub fn count(conn: &mut DbConnection, block_id: &str, day: &str, click: bool) ->
 }
 
 /// (day, impressions, clicks), oldest day first.
-pub fn stats(conn: &mut DbConnection, block_id: &str) -> QueryResult<Vec<(String, i64, i64)>> {
+pub fn stats(conn: &mut DbConnection, block_id: &SponsoredId) -> QueryResult<Vec<(String, i64, i64)>> {
     sponsored_stats::table
         .filter(sponsored_stats::block_id.eq(block_id))
         .order(sponsored_stats::day.asc())

@@ -2,6 +2,7 @@
 //! JSON documents as text (the multi-backend connection has no enum or JSON types).
 //! Rows hold the domain types themselves, so nothing above `db` parses a stored string.
 
+use std::borrow::Cow;
 use std::error::Error as StdError;
 
 use diesel::backend::Backend;
@@ -15,6 +16,7 @@ use serde::de::DeserializeOwned;
 
 use super::MultiBackend;
 use crate::domain::article::{Access, Block, Content, Image, Seo, Status};
+use crate::domain::id::{ArticleId, OfferId, PollId, SectionId, SponsoredId, UserId};
 use crate::domain::paywall::{Eligibility, Messages, OfferStatus, Period};
 use crate::domain::poll::{QuestionKind, ResultsVisibility};
 use crate::domain::sponsored::{Cta, Placement, SponsoredContent, SponsoredStatus};
@@ -22,7 +24,7 @@ use crate::domain::user::Role;
 
 /// A value kept in a TEXT column.
 pub trait TextValue: Sized {
-    fn to_text(&self) -> Result<String, Box<dyn StdError + Send + Sync>>;
+    fn to_text(&self) -> Result<Cow<'_, str>, Box<dyn StdError + Send + Sync>>;
     fn from_text(text: String) -> Result<Self, Box<dyn StdError + Send + Sync>>;
 }
 
@@ -48,8 +50,8 @@ pub enum TargetKind {
 pub struct Json<T>(pub T);
 
 impl<T: Serialize + DeserializeOwned> TextValue for Json<T> {
-    fn to_text(&self) -> Result<String, Box<dyn StdError + Send + Sync>> {
-        Ok(serde_json::to_string(&self.0)?)
+    fn to_text(&self) -> Result<Cow<'_, str>, Box<dyn StdError + Send + Sync>> {
+        Ok(Cow::Owned(serde_json::to_string(&self.0)?))
     }
 
     fn from_text(text: String) -> Result<Self, Box<dyn StdError + Send + Sync>> {
@@ -61,8 +63,8 @@ impl<T: Serialize + DeserializeOwned> TextValue for Json<T> {
 macro_rules! enum_text {
     ($($t:ty),* $(,)?) => {$(
         impl TextValue for $t {
-            fn to_text(&self) -> Result<String, Box<dyn StdError + Send + Sync>> {
-                Ok(<&'static str>::from(*self).to_string())
+            fn to_text(&self) -> Result<Cow<'_, str>, Box<dyn StdError + Send + Sync>> {
+                Ok(Cow::Borrowed(<&'static str>::from(*self)))
             }
 
             fn from_text(text: String) -> Result<Self, Box<dyn StdError + Send + Sync>> {
@@ -85,6 +87,23 @@ enum_text!(
     OfferStatus,
     Period
 );
+
+/// Ids are stored as they are.
+macro_rules! id_text {
+    ($($t:ty),* $(,)?) => {$(
+        impl TextValue for $t {
+            fn to_text(&self) -> Result<Cow<'_, str>, Box<dyn StdError + Send + Sync>> {
+                Ok(Cow::Borrowed(self.as_str()))
+            }
+
+            fn from_text(text: String) -> Result<Self, Box<dyn StdError + Send + Sync>> {
+                Ok(<$t>::from(text))
+            }
+        }
+    )*};
+}
+
+id_text!(ArticleId, SectionId, UserId, PollId, SponsoredId, OfferId);
 
 /// The diesel impls that let a `TextValue` be a column value and a query parameter on
 /// both backends and on the connection that dispatches between them.
@@ -117,7 +136,10 @@ macro_rules! text_sql {
 
         impl ToSql<Text, Sqlite> for $t {
             fn to_sql<'b>(&'b self, out: &mut Output<'b, '_, Sqlite>) -> serialize::Result {
-                out.set_value(self.to_text()?);
+                match self.to_text()? {
+                    Cow::Borrowed(text) => out.set_value(text),
+                    Cow::Owned(text) => out.set_value(text),
+                }
                 Ok(IsNull::No)
             }
         }
@@ -139,6 +161,12 @@ macro_rules! text_sql {
 }
 
 text_sql!(
+    ArticleId,
+    SectionId,
+    UserId,
+    PollId,
+    SponsoredId,
+    OfferId,
     EmbedKind,
     TargetKind,
     Access,
@@ -152,6 +180,7 @@ text_sql!(
     Period,
     Json<Vec<Block>>,
     Json<Vec<String>>,
+    Json<Vec<SectionId>>,
     Json<Image>,
     Json<Seo>,
     Json<Content>,
@@ -170,7 +199,7 @@ mod tests {
     /// Stored names and API names are one: what a row holds is what a client sends.
     fn names_agree<T: VariantArray + TextValue + Serialize + std::fmt::Debug + PartialEq + Copy>() {
         for v in T::VARIANTS {
-            let text = v.to_text().unwrap_or_default();
+            let text = v.to_text().unwrap_or_default().into_owned();
             assert_eq!(serde_json::to_string(v).unwrap_or_default(), format!("\"{text}\""), "{v:?}");
             assert_eq!(T::from_text(text).ok(), Some(*v));
         }

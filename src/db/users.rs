@@ -5,12 +5,13 @@ use diesel::prelude::*;
 
 use super::schema::users::{self, dsl};
 use super::{DbConnection, from_db_time};
+use crate::domain::id::UserId;
 use crate::domain::user::{Role, User};
 
 #[derive(Debug, Clone, Queryable, Insertable, AsChangeset, Identifiable)]
 #[diesel(table_name = users)]
 pub struct UserRow {
-    pub id: String,
+    pub id: UserId,
     pub email: String,
     pub display_name: String,
     pub role: Role,
@@ -43,7 +44,7 @@ pub fn update(conn: &mut DbConnection, row: &UserRow) -> QueryResult<()> {
     diesel::update(dsl::users.find(&row.id)).set(row).execute(conn).map(|_| ())
 }
 
-pub fn find(conn: &mut DbConnection, id: &str) -> QueryResult<Option<UserRow>> {
+pub fn find(conn: &mut DbConnection, id: &UserId) -> QueryResult<Option<UserRow>> {
     dsl::users.find(id).first(conn).optional()
 }
 

@@ -9,6 +9,7 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 use super::FieldError;
+use super::id::{PollId, SectionId, SponsoredId, UserId};
 use super::slug;
 use super::text::{Errors, line_problem};
 use super::user::Role;
@@ -88,9 +89,15 @@ pub enum Block {
     /// Embedded media from a provider (video, social post).
     Embed { provider: String, url: String },
     /// A reader poll, resolved inline on the public article.
-    Poll { poll_id: String },
+    Poll {
+        #[schema(value_type = String)]
+        poll_id: PollId,
+    },
     /// A sponsored-content block, resolved inline (with its label) while it is live.
-    Sponsored { block_id: String },
+    Sponsored {
+        #[schema(value_type = String)]
+        block_id: SponsoredId,
+    },
 }
 
 impl Serialize for Block {
@@ -444,8 +451,8 @@ fn check_block(errors: &mut Errors, at: &str, block: &mut Block) {
             errors.line(&format!("{at}.provider"), provider, 1, 60);
             check_url(errors, &format!("{at}.url"), url);
         }
-        Block::Poll { poll_id } => errors.line(&format!("{at}.poll_id"), poll_id, 1, 100),
-        Block::Sponsored { block_id } => errors.line(&format!("{at}.block_id"), block_id, 1, 100),
+        Block::Poll { poll_id } => errors.line(&format!("{at}.poll_id"), poll_id.as_str(), 1, 100),
+        Block::Sponsored { block_id } => errors.line(&format!("{at}.block_id"), block_id.as_str(), 1, 100),
     }
 }
 
@@ -500,8 +507,8 @@ pub struct Content {
     pub kicker: Option<String>,
     pub hero_image: Option<Image>,
     pub body: Vec<Block>,
-    pub section_id: String,
-    pub author_ids: Vec<String>,
+    pub section_id: SectionId,
+    pub author_ids: Vec<UserId>,
     pub tags: Vec<String>,
     pub access: Access,
     pub preview_blocks: Option<i64>,
@@ -532,7 +539,7 @@ impl Content {
             check_image(&mut errors, "hero_image", image);
         }
         check_body(&mut errors, "body", &mut self.body);
-        errors.line("section_id", &self.section_id, 1, 100);
+        errors.line("section_id", self.section_id.as_str(), 1, 100);
         if self.author_ids.is_empty() || self.author_ids.len() > MAX_AUTHORS {
             errors.add("author_ids", format!("must name 1 to {MAX_AUTHORS} authors"));
         }
@@ -581,7 +588,7 @@ impl Content {
     }
 
     /// Ids of polls and sponsored blocks the body refers to.
-    pub fn references(&self) -> (Vec<String>, Vec<String>) {
+    pub fn references(&self) -> (Vec<PollId>, Vec<SponsoredId>) {
         let mut polls = Vec::new();
         let mut sponsored = Vec::new();
         for block in &self.body {

@@ -2,6 +2,7 @@
 //! diesel, no actix.
 
 pub mod article;
+pub mod id;
 pub mod paywall;
 pub mod poll;
 pub mod section;

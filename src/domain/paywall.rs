@@ -65,7 +65,7 @@ pub enum Period {
 /// A stored offer.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Offer {
-    pub id: String,
+    pub id: super::id::OfferId,
     pub spec: OfferSpec,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
@@ -77,7 +77,7 @@ pub struct PaywallSettings {
     pub quota: i64,
     pub period: Period,
     /// Sections whose articles count (with their sub-sections); `None`: all.
-    pub counted_section_ids: Option<Vec<String>>,
+    pub counted_section_ids: Option<Vec<super::id::SectionId>>,
     pub default_preview_blocks: i64,
     pub messages: Messages,
 }
@@ -105,7 +105,7 @@ impl PaywallSettings {
         }
         if let Some(ids) = &self.counted_section_ids {
             for (i, id) in ids.iter().enumerate() {
-                errors.line(&format!("counted_section_ids[{i}]"), id, 1, 100);
+                errors.line(&format!("counted_section_ids[{i}]"), id.as_str(), 1, 100);
             }
         }
         let m = &self.messages;

@@ -358,7 +358,7 @@ pub struct Question {
 
 #[derive(Debug, Clone)]
 pub struct Poll {
-    pub id: String,
+    pub id: super::id::PollId,
     pub title: String,
     pub intro: Option<String>,
     pub questions: Vec<Question>,

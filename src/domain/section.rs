@@ -1,6 +1,7 @@
 //! Sections: validation of names, slugs and placement in the tree.
 
 use super::FieldError;
+use super::id::SectionId;
 use super::slug;
 use super::text::Errors;
 
@@ -16,7 +17,7 @@ pub struct SectionFields {
     pub slug: String,
     pub name: String,
     pub description: Option<String>,
-    pub parent_id: Option<String>,
+    pub parent_id: Option<SectionId>,
     pub position: i64,
 }
 
@@ -52,8 +53,12 @@ impl SectionFields {
 
 /// Whether making `parent` the parent of `section` is allowed, given the ancestors of
 /// `parent` (nearest first, `parent` itself excluded).
-pub fn placement_problem(section: Option<&str>, parent: &str, parent_ancestors: &[String]) -> Option<String> {
-    if section.is_some_and(|s| s == parent || parent_ancestors.iter().any(|a| a == s)) {
+pub fn placement_problem(
+    section: Option<&SectionId>,
+    parent: &SectionId,
+    parent_ancestors: &[SectionId],
+) -> Option<String> {
+    if section.is_some_and(|s| s == parent || parent_ancestors.contains(s)) {
         return Some("would put the section inside itself".into());
     }
     if parent_ancestors.len() + 2 > MAX_DEPTH {
@@ -68,10 +73,11 @@ mod tests {
 
     #[test]
     fn cycles_are_refused() {
-        let ancestors = vec!["b".to_string(), "a".to_string()];
-        assert!(placement_problem(Some("a"), "c", &ancestors).is_some());
-        assert!(placement_problem(Some("c"), "c", &[]).is_some());
-        assert!(placement_problem(Some("d"), "c", &ancestors).is_none());
-        assert!(placement_problem(None, "c", &ancestors).is_none());
+        let id = |s: &str| SectionId::from(s);
+        let ancestors = vec![id("b"), id("a")];
+        assert!(placement_problem(Some(&id("a")), &id("c"), &ancestors).is_some());
+        assert!(placement_problem(Some(&id("c")), &id("c"), &[]).is_some());
+        assert!(placement_problem(Some(&id("d")), &id("c"), &ancestors).is_none());
+        assert!(placement_problem(None, &id("c"), &ancestors).is_none());
     }
 }

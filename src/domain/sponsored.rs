@@ -7,6 +7,7 @@ use utoipa::ToSchema;
 
 use super::FieldError;
 use super::article::{self, Block};
+use super::id::{ArticleId, SectionId};
 use super::text::Errors;
 
 pub const MAX_LABEL_CHARS: usize = 60;
@@ -117,11 +118,23 @@ pub struct SponsoredContent {
     pub cta: Option<Cta>,
     pub logo_url: Option<String>,
     pub placement: Placement,
-    pub section_ids: Vec<String>,
-    pub article_ids: Vec<String>,
+    pub section_ids: Vec<SectionId>,
+    pub article_ids: Vec<ArticleId>,
     pub starts_at: Option<DateTime<Utc>>,
     pub ends_at: Option<DateTime<Utc>>,
     pub status: SponsoredStatus,
+}
+
+/// Targets once each, at most `MAX_TARGETS`, each a non-blank id.
+fn check_targets<T: Clone + Eq + std::hash::Hash + AsRef<str>>(errors: &mut Errors, field: &str, ids: &mut Vec<T>) {
+    let mut seen = std::collections::HashSet::new();
+    ids.retain(|id| seen.insert(id.clone()));
+    if ids.len() > MAX_TARGETS {
+        errors.add(field, format!("must name at most {MAX_TARGETS}"));
+    }
+    for (i, id) in ids.iter().enumerate() {
+        errors.line(&format!("{field}[{i}]"), id.as_ref(), 1, 100);
+    }
 }
 
 fn visible(errors: &mut Errors, field: &str, value: &mut String, max: usize) {
@@ -154,16 +167,8 @@ impl SponsoredContent {
         if let Some(url) = &self.logo_url {
             article::check_http_url(&mut errors, "logo_url", url);
         }
-        for (field, ids) in [("section_ids", &mut self.section_ids), ("article_ids", &mut self.article_ids)] {
-            let mut seen = std::collections::HashSet::new();
-            ids.retain(|id| seen.insert(id.clone()));
-            if ids.len() > MAX_TARGETS {
-                errors.add(field, format!("must name at most {MAX_TARGETS}"));
-            }
-            for (i, id) in ids.iter().enumerate() {
-                errors.line(&format!("{field}[{i}]"), id, 1, 100);
-            }
-        }
+        check_targets(&mut errors, "section_ids", &mut self.section_ids);
+        check_targets(&mut errors, "article_ids", &mut self.article_ids);
         for (field, t) in [("starts_at", &mut self.starts_at), ("ends_at", &mut self.ends_at)] {
             if let Some(at) = t {
                 match article::client_time(field, *at) {
@@ -195,7 +200,7 @@ pub fn is_live(
 /// A stored sponsored block.
 #[derive(Debug, Clone)]
 pub struct Sponsored {
-    pub id: String,
+    pub id: super::id::SponsoredId,
     pub content: SponsoredContent,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,

@@ -55,7 +55,7 @@ impl std::fmt::Display for Role {
 /// An account as the API shows it (never the hash).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct User {
-    pub id: String,
+    pub id: super::id::UserId,
     pub email: String,
     pub display_name: String,
     pub role: Role,

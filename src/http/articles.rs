@@ -77,7 +77,7 @@ impl From<Article> for ArticleResponse {
     fn from(a: Article) -> Self {
         let c = a.content;
         ArticleResponse {
-            id: a.id,
+            id: a.id.into(),
             slug: c.slug,
             headline: c.headline,
             standfirst: c.standfirst,
@@ -85,8 +85,8 @@ impl From<Article> for ArticleResponse {
             kicker: c.kicker,
             hero_image: c.hero_image,
             body: c.body,
-            section_id: c.section_id,
-            author_ids: c.author_ids,
+            section_id: c.section_id.into(),
+            author_ids: c.author_ids.into_iter().map(Into::into).collect(),
             tags: c.tags,
             access: c.access,
             preview_blocks: c.preview_blocks,
@@ -244,8 +244,8 @@ pub async fn list_articles(
     let after = q.cursor.as_deref().map(pagination::decode_cursor).transpose()?;
     let filter = EditorialFilter {
         status: q.status,
-        section_ids: q.section.map(|s| vec![s]),
-        author: q.author,
+        section_ids: q.section.map(|s| vec![s.into()]),
+        author: q.author.map(Into::into),
         tag: q.tag.map(|t| t.trim().to_lowercase()),
         q: search_text(q.q)?,
         visible_to: None,
@@ -284,8 +284,8 @@ pub async fn create_article(
         kicker: b.kicker,
         hero_image: b.hero_image,
         body: b.body,
-        section_id: b.section_id,
-        author_ids: b.author_ids,
+        section_id: b.section_id.into(),
+        author_ids: b.author_ids.into_iter().map(Into::into).collect(),
         tags: b.tags,
         access: b.access.unwrap_or(Access::Free),
         preview_blocks: b.preview_blocks,
@@ -312,7 +312,7 @@ pub async fn get_article(
     state: web::Data<AppState>,
     id: web::Path<String>,
 ) -> Result<HttpResponse, ApiError> {
-    Ok(article_response(StatusCode::OK, articles::get(&state, &user, id.into_inner()).await?))
+    Ok(article_response(StatusCode::OK, articles::get(&state, &user, id.into_inner().into()).await?))
 }
 
 /// Changes an article's content; stores a revision. Needs `If-Match`.
@@ -350,14 +350,17 @@ pub async fn update_article(
         kicker: b.kicker,
         hero_image: b.hero_image,
         body: b.body,
-        section_id: b.section_id,
-        author_ids: b.author_ids,
+        section_id: b.section_id.map(Into::into),
+        author_ids: b.author_ids.map(|v| v.into_iter().map(Into::into).collect()),
         tags: b.tags,
         access: b.access,
         preview_blocks: b.preview_blocks,
         seo: b.seo,
     };
-    Ok(article_response(StatusCode::OK, articles::update(&state, &user, id.into_inner(), if_match, patch).await?))
+    Ok(article_response(
+        StatusCode::OK,
+        articles::update(&state, &user, id.into_inner().into(), if_match, patch).await?,
+    ))
 }
 
 /// Moves an article to the trash. Needs `If-Match`.
@@ -382,7 +385,7 @@ pub async fn delete_article(
     id: web::Path<String>,
     if_match: RequireIfMatch,
 ) -> Result<HttpResponse, ApiError> {
-    let version = articles::trash(&state, &user, id.into_inner(), if_match.into_inner()?).await?;
+    let version = articles::trash(&state, &user, id.into_inner().into(), if_match.into_inner()?).await?;
     // The ETag lets the client restore without reading the article again.
     Ok(HttpResponse::NoContent().insert_header((actix_web::http::header::ETAG, etag(version))).finish())
 }
@@ -412,7 +415,7 @@ pub async fn restore_article(
 ) -> Result<HttpResponse, ApiError> {
     let if_match = if_match.into_inner()?;
     body.into_inner()?;
-    let article = articles::restore(&state, &user, id.into_inner(), if_match).await?;
+    let article = articles::restore(&state, &user, id.into_inner().into(), if_match).await?;
     Ok(article_response(StatusCode::OK, article))
 }
 
@@ -430,7 +433,7 @@ async fn act(
     action: Action,
     publish_at: Option<DateTime<Utc>>,
 ) -> Result<HttpResponse, ApiError> {
-    let article = articles::act(&state, &user, id, if_match, action, publish_at).await?;
+    let article = articles::act(&state, &user, id.into(), if_match, action, publish_at).await?;
     Ok(article_response(StatusCode::OK, article))
 }
 
@@ -596,8 +599,8 @@ impl From<Content> for RevisionContent {
             kicker: c.kicker,
             hero_image: c.hero_image,
             body: c.body,
-            section_id: c.section_id,
-            author_ids: c.author_ids,
+            section_id: c.section_id.into(),
+            author_ids: c.author_ids.into_iter().map(Into::into).collect(),
             tags: c.tags,
             access: c.access,
             preview_blocks: c.preview_blocks,
@@ -619,7 +622,7 @@ fn summary(r: &Revision) -> RevisionSummary {
         number: r.number,
         article_version: r.article_version,
         created_at: r.created_at,
-        created_by: RevisionAuthor { id: r.created_by.0.clone(), display_name: r.created_by.1.clone() },
+        created_by: RevisionAuthor { id: r.created_by.0.clone().into(), display_name: r.created_by.1.clone() },
         note: r.note.clone(),
     }
 }
@@ -670,7 +673,7 @@ pub async fn list_revisions(
         ),
         None => None,
     };
-    let (items, next) = articles::revisions(&state, &user, id.into_inner(), before, limit).await?;
+    let (items, next) = articles::revisions(&state, &user, id.into_inner().into(), before, limit).await?;
     Ok(web::Json(RevisionPage {
         items: items.iter().map(summary).collect(),
         next_cursor: next.map(|n| pagination::encode_cursor(&n.to_string())),
@@ -703,7 +706,7 @@ pub async fn get_revision(
 ) -> Result<web::Json<RevisionResponse>, ApiError> {
     let (id, n) = path.into_inner();
     let n = revision_number(&n)?;
-    let r = articles::revision(&state, &user, id, n).await?;
+    let r = articles::revision(&state, &user, id.into(), n).await?;
     Ok(web::Json(RevisionResponse { summary: summary(&r), content: r.content.into() }))
 }
 
@@ -739,5 +742,5 @@ pub async fn restore_revision(
     body.into_inner()?;
     let (id, n) = path.into_inner();
     let n = revision_number(&n)?;
-    Ok(article_response(StatusCode::OK, articles::restore_revision(&state, &user, id, n, if_match).await?))
+    Ok(article_response(StatusCode::OK, articles::restore_revision(&state, &user, id.into(), n, if_match).await?))
 }

@@ -49,7 +49,7 @@ impl From<PaywallSettings> for PaywallBody {
         PaywallBody {
             quota: s.quota,
             period: s.period,
-            counted_section_ids: s.counted_section_ids,
+            counted_section_ids: s.counted_section_ids.map(|v| v.into_iter().map(Into::into).collect()),
             default_preview_blocks: s.default_preview_blocks,
             messages: Some(s.messages),
         }
@@ -84,7 +84,7 @@ pub async fn put_paywall(
     let settings = PaywallSettings {
         quota: b.quota,
         period: b.period,
-        counted_section_ids: b.counted_section_ids,
+        counted_section_ids: b.counted_section_ids.map(|v| v.into_iter().map(Into::into).collect()),
         default_preview_blocks: b.default_preview_blocks,
         messages: b.messages.unwrap_or_default(),
     };
@@ -129,7 +129,7 @@ impl From<Offer> for OfferResponse {
     fn from(o: Offer) -> Self {
         let s = o.spec;
         OfferResponse {
-            id: o.id,
+            id: o.id.into(),
             name: s.name,
             display_text: s.display_text,
             price_minor: s.price_minor,
@@ -301,7 +301,7 @@ pub async fn get_offer(
     state: web::Data<AppState>,
     id: web::Path<String>,
 ) -> Result<HttpResponse, ApiError> {
-    Ok(offer_response(StatusCode::OK, paywall::get_offer(&state, id.into_inner()).await?))
+    Ok(offer_response(StatusCode::OK, paywall::get_offer(&state, id.into_inner().into()).await?))
 }
 
 /// Changes an offer. Needs `If-Match`.
@@ -339,7 +339,7 @@ pub async fn update_offer(
         eligibility: b.eligibility,
         status: b.status,
     };
-    Ok(offer_response(StatusCode::OK, paywall::update_offer(&state, id.into_inner(), if_match, patch).await?))
+    Ok(offer_response(StatusCode::OK, paywall::update_offer(&state, id.into_inner().into(), if_match, patch).await?))
 }
 
 /// Deletes an offer. Needs `If-Match`.
@@ -362,7 +362,7 @@ pub async fn delete_offer(
     id: web::Path<String>,
     if_match: RequireIfMatch,
 ) -> Result<HttpResponse, ApiError> {
-    paywall::delete_offer(&state, id.into_inner(), if_match.into_inner()?).await?;
+    paywall::delete_offer(&state, id.into_inner().into(), if_match.into_inner()?).await?;
     Ok(HttpResponse::NoContent().finish())
 }
 
@@ -383,7 +383,7 @@ pub struct PublicOffer {
 impl From<&Offer> for PublicOffer {
     fn from(o: &Offer) -> Self {
         PublicOffer {
-            id: o.id.clone(),
+            id: o.id.to_string(),
             display_text: o.spec.display_text.clone(),
             price_minor: o.spec.price_minor,
             currency: o.spec.currency.clone(),

@@ -89,7 +89,7 @@ impl From<Poll> for PollResponse {
     fn from(p: Poll) -> Self {
         PollResponse {
             questions: questions(&p),
-            id: p.id,
+            id: p.id.into(),
             title: p.title,
             intro: p.intro,
             opens_at: p.opens_at,
@@ -286,7 +286,7 @@ pub async fn get_poll(
     state: web::Data<AppState>,
     id: web::Path<String>,
 ) -> Result<HttpResponse, ApiError> {
-    Ok(poll_response(StatusCode::OK, polls::get(&state, id.into_inner()).await?))
+    Ok(poll_response(StatusCode::OK, polls::get(&state, id.into_inner().into()).await?))
 }
 
 /// Changes a poll. Needs `If-Match`.
@@ -321,7 +321,7 @@ pub async fn update_poll(
         closes_at: b.closes_at,
         results_visibility: b.results_visibility,
     };
-    Ok(poll_response(StatusCode::OK, polls::update(&state, id.into_inner(), if_match, patch).await?))
+    Ok(poll_response(StatusCode::OK, polls::update(&state, id.into_inner().into(), if_match, patch).await?))
 }
 
 /// Deletes a poll, with its responses. Needs `If-Match`.
@@ -345,7 +345,7 @@ pub async fn delete_poll(
     id: web::Path<String>,
     if_match: RequireIfMatch,
 ) -> Result<HttpResponse, ApiError> {
-    polls::delete(&state, id.into_inner(), if_match.into_inner()?).await?;
+    polls::delete(&state, id.into_inner().into(), if_match.into_inner()?).await?;
     Ok(HttpResponse::NoContent().finish())
 }
 
@@ -417,7 +417,7 @@ pub async fn poll_results(
     state: web::Data<AppState>,
     id: web::Path<String>,
 ) -> Result<web::Json<ResultsResponse>, ApiError> {
-    Ok(web::Json(polls::results(&state, id.into_inner()).await?.into()))
+    Ok(web::Json(polls::results(&state, id.into_inner().into()).await?.into()))
 }
 
 #[derive(Debug, Serialize, ToSchema)]
@@ -483,7 +483,7 @@ pub async fn poll_responses(
     let limit = pagination::limit(q.limit)?;
     let after = q.cursor.as_deref().map(text_cursor).transpose()?;
     if wants_csv(&req) {
-        let (items, _) = polls::texts(&state, id.into_inner(), q.question, None, None).await?;
+        let (items, _) = polls::texts(&state, id.into_inner().into(), q.question, None, None).await?;
         let mut csv = String::from("response_id,question_id,created_at,text\r\n");
         for t in items {
             let at = t.created_at.to_rfc3339_opts(chrono::SecondsFormat::AutoSi, true);
@@ -500,7 +500,7 @@ pub async fn poll_responses(
             .insert_header((header::CONTENT_DISPOSITION, "attachment; filename=\"responses.csv\""))
             .body(csv));
     }
-    let (items, next) = polls::texts(&state, id.into_inner(), q.question, after, Some(limit)).await?;
+    let (items, next) = polls::texts(&state, id.into_inner().into(), q.question, after, Some(limit)).await?;
     Ok(HttpResponse::Ok().json(TextAnswerPage {
         items: items
             .into_iter()
@@ -550,7 +550,7 @@ impl From<PublicPoll> for PublicPollResponse {
     fn from(p: PublicPoll) -> Self {
         PublicPollResponse {
             questions: questions(&p.poll),
-            id: p.poll.id,
+            id: p.poll.id.into(),
             title: p.poll.title,
             intro: p.poll.intro,
             opens_at: p.poll.opens_at,
@@ -589,7 +589,7 @@ pub async fn public_poll(
     let reader = reader_id(&req)?;
     let personal = reader.is_some();
     let now = state.clock.now();
-    let poll = polls::public_get(&state, id.into_inner(), reader).await?;
+    let poll = polls::public_get(&state, id.into_inner().into(), reader).await?;
     // A cached copy must not outlive the next opening or closing.
     let boundary = [poll.poll.opens_at, poll.poll.closes_at].into_iter().flatten().filter(|t| *t > now).min();
     let body = PublicPollResponse::from(poll);
@@ -654,7 +654,7 @@ pub async fn respond(
     let answers = body.into_inner()?.answers;
     let id = id.into_inner();
     let address = client_ip(&req, &state.settings.trusted_proxies);
-    let poll = polls::respond(&state, id.clone(), reader, answers, address).await?;
+    let poll = polls::respond(&state, id.clone().into(), reader, answers, address).await?;
     Ok(HttpResponse::Created()
         .insert_header((header::LOCATION, format!("/api/v1/public/polls/{id}")))
         .insert_header((header::CACHE_CONTROL, "private, no-store"))

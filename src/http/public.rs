@@ -100,18 +100,22 @@ pub struct PublicArticleResponse {
 fn summary(a: &PublicArticle) -> PublicArticleSummary {
     let c = &a.content;
     PublicArticleSummary {
-        id: a.id.clone(),
+        id: a.id.clone().into(),
         slug: c.slug.clone(),
         headline: c.headline.clone(),
         standfirst: c.standfirst.clone(),
         dateline: c.dateline.clone(),
         kicker: c.kicker.clone(),
         hero_image: c.hero_image.clone(),
-        section: SectionRef { id: a.section.id.clone(), slug: a.section.slug.clone(), name: a.section.name.clone() },
+        section: SectionRef {
+            id: a.section.id.clone().into(),
+            slug: a.section.slug.clone(),
+            name: a.section.name.clone(),
+        },
         authors: a
             .authors
             .iter()
-            .map(|b| PublicAuthor { id: b.id.clone(), display_name: b.display_name.clone() })
+            .map(|b| PublicAuthor { id: b.id.clone().into(), display_name: b.display_name.clone() })
             .collect(),
         tags: c.tags.clone(),
         access: AccessInfo { level: c.access, preview: a.preview },
@@ -296,12 +300,12 @@ pub fn public_article_response(article: &PublicArticle, now: DateTime<Utc>) -> (
                 PublicBlock::Content(block) => PublicBodyBlock::Content(block.clone()),
                 PublicBlock::Sponsored(s) => PublicBodyBlock::Sponsored(ResolvedSponsoredBlock {
                     kind: "sponsored",
-                    block_id: s.id.clone(),
+                    block_id: s.id.clone().into(),
                     sponsored: PublicSponsored::from(s.as_ref()),
                 }),
                 PublicBlock::Poll(p) => PublicBodyBlock::Poll(ResolvedPollBlock {
                     kind: "poll",
-                    poll_id: p.poll.id.clone(),
+                    poll_id: p.poll.id.clone().into(),
                     poll: PublicPollResponse::from(p.as_ref().clone()),
                 }),
             })

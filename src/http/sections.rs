@@ -6,6 +6,7 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
+use crate::domain::id::SectionId;
 use crate::domain::section::SectionFields;
 use crate::error::ApiError;
 use crate::http::caller::{Authenticated, Editors};
@@ -42,11 +43,11 @@ pub struct SectionResponse {
 impl From<Section> for SectionResponse {
     fn from(s: Section) -> Self {
         SectionResponse {
-            id: s.id,
+            id: s.id.into(),
             slug: s.slug,
             name: s.name,
             description: s.description,
-            parent_id: s.parent_id,
+            parent_id: s.parent_id.map(Into::into),
             position: s.position,
             created_at: s.created_at,
             updated_at: s.updated_at,
@@ -167,7 +168,7 @@ pub async fn create_section(
         slug: b.slug.unwrap_or_default(),
         name: b.name,
         description: b.description,
-        parent_id: b.parent_id,
+        parent_id: b.parent_id.map(Into::into),
         position: b.position.unwrap_or(0),
     }
     .validate(slug_given)
@@ -193,7 +194,7 @@ pub async fn get_section(
     state: web::Data<AppState>,
     id: web::Path<String>,
 ) -> Result<HttpResponse, ApiError> {
-    let section = sections::get(&state, id.into_inner()).await?;
+    let section = sections::get(&state, id.into_inner().into()).await?;
     Ok(versioned(StatusCode::OK, section.version, &SectionResponse::from(section)))
 }
 
@@ -229,10 +230,10 @@ pub async fn update_section(
         slug: b.slug,
         name: b.name,
         description: b.description,
-        parent_id: b.parent_id,
+        parent_id: b.parent_id.map(|o| o.map(Into::into)),
         position: b.position,
     };
-    let section = sections::update(&state, id.into_inner(), if_match, patch).await?;
+    let section = sections::update(&state, id.into_inner().into(), if_match, patch).await?;
     Ok(versioned(StatusCode::OK, section.version, &SectionResponse::from(section)))
 }
 
@@ -260,7 +261,7 @@ pub async fn delete_section(
     id: web::Path<String>,
     if_match: RequireIfMatch,
 ) -> Result<HttpResponse, ApiError> {
-    sections::delete(&state, id.into_inner(), if_match.into_inner()?).await?;
+    sections::delete(&state, id.into_inner().into(), if_match.into_inner()?).await?;
     Ok(HttpResponse::NoContent().finish())
 }
 
@@ -309,19 +310,24 @@ pub struct PublicSectionDetail {
 
 /// The sections under `parent` as a tree. Each section is placed once, at most 8 deep,
 /// so even a damaged tree cannot recurse without end.
-fn subtree(all: &[Section], parent: Option<&str>) -> Vec<PublicSection> {
-    fn build(all: &[Section], parent: Option<&str>, seen: &mut Vec<String>, depth: usize) -> Vec<PublicSection> {
+fn subtree(all: &[Section], parent: Option<&SectionId>) -> Vec<PublicSection> {
+    fn build(
+        all: &[Section],
+        parent: Option<&SectionId>,
+        seen: &mut Vec<SectionId>,
+        depth: usize,
+    ) -> Vec<PublicSection> {
         if depth > crate::domain::section::MAX_DEPTH {
             return Vec::new();
         }
         let mut out = Vec::new();
-        for s in all.iter().filter(|s| s.parent_id.as_deref() == parent) {
+        for s in all.iter().filter(|s| s.parent_id.as_ref() == parent) {
             if seen.contains(&s.id) {
                 continue;
             }
             seen.push(s.id.clone());
             out.push(PublicSection {
-                id: s.id.clone(),
+                id: s.id.clone().into(),
                 slug: s.slug.clone(),
                 name: s.name.clone(),
                 description: s.description.clone(),
@@ -370,12 +376,12 @@ pub async fn public_section(
     let all = sections::all(&state).await?;
     let section = all.iter().find(|s| s.slug == *slug).ok_or_else(|| ApiError::not_found("Section"))?;
     let parent = section.parent_id.as_ref().and_then(|p| all.iter().find(|s| &s.id == p)).map(|p| SectionRef {
-        id: p.id.clone(),
+        id: p.id.clone().into(),
         slug: p.slug.clone(),
         name: p.name.clone(),
     });
     let detail = PublicSectionDetail {
-        id: section.id.clone(),
+        id: section.id.clone().into(),
         slug: section.slug.clone(),
         name: section.name.clone(),
         description: section.description.clone(),

@@ -64,7 +64,7 @@ impl From<Sponsored> for SponsoredResponse {
     fn from(b: Sponsored) -> Self {
         let c = b.content;
         SponsoredResponse {
-            id: b.id,
+            id: b.id.into(),
             title: c.title,
             sponsor_name: c.sponsor_name,
             label: c.label,
@@ -73,8 +73,8 @@ impl From<Sponsored> for SponsoredResponse {
             cta: c.cta,
             logo_url: c.logo_url,
             placement: c.placement,
-            section_ids: c.section_ids,
-            article_ids: c.article_ids,
+            section_ids: c.section_ids.into_iter().map(Into::into).collect(),
+            article_ids: c.article_ids.into_iter().map(Into::into).collect(),
             starts_at: c.starts_at,
             ends_at: c.ends_at,
             status: c.status,
@@ -109,7 +109,7 @@ impl From<&Sponsored> for PublicSponsored {
     fn from(b: &Sponsored) -> Self {
         let c = &b.content;
         PublicSponsored {
-            id: b.id.clone(),
+            id: b.id.clone().into(),
             sponsored: true,
             title: c.title.clone(),
             sponsor_name: c.sponsor_name.clone(),
@@ -272,8 +272,8 @@ pub async fn create_sponsored(
         cta: b.cta,
         logo_url: b.logo_url,
         placement: b.placement,
-        section_ids: b.section_ids,
-        article_ids: b.article_ids,
+        section_ids: b.section_ids.into_iter().map(Into::into).collect(),
+        article_ids: b.article_ids.into_iter().map(Into::into).collect(),
         starts_at: b.starts_at,
         ends_at: b.ends_at,
         status: b.status.unwrap_or(SponsoredStatus::Draft),
@@ -299,7 +299,7 @@ pub async fn get_sponsored(
     state: web::Data<AppState>,
     id: web::Path<String>,
 ) -> Result<HttpResponse, ApiError> {
-    Ok(block_response(StatusCode::OK, sponsored::get(&state, id.into_inner()).await?))
+    Ok(block_response(StatusCode::OK, sponsored::get(&state, id.into_inner().into()).await?))
 }
 
 /// Changes a sponsored block. Needs `If-Match`.
@@ -334,13 +334,13 @@ pub async fn update_sponsored(
         cta: b.cta,
         logo_url: b.logo_url,
         placement: b.placement,
-        section_ids: b.section_ids,
-        article_ids: b.article_ids,
+        section_ids: b.section_ids.map(|v| v.into_iter().map(Into::into).collect()),
+        article_ids: b.article_ids.map(|v| v.into_iter().map(Into::into).collect()),
         starts_at: b.starts_at,
         ends_at: b.ends_at,
         status: b.status,
     };
-    Ok(block_response(StatusCode::OK, sponsored::update(&state, &user, id.into_inner(), if_match, patch).await?))
+    Ok(block_response(StatusCode::OK, sponsored::update(&state, &user, id.into_inner().into(), if_match, patch).await?))
 }
 
 /// Deletes a sponsored block no article embeds. Needs `If-Match`.
@@ -364,7 +364,7 @@ pub async fn delete_sponsored(
     id: web::Path<String>,
     if_match: RequireIfMatch,
 ) -> Result<HttpResponse, ApiError> {
-    sponsored::delete(&state, id.into_inner(), if_match.into_inner()?).await?;
+    sponsored::delete(&state, id.into_inner().into(), if_match.into_inner()?).await?;
     Ok(HttpResponse::NoContent().finish())
 }
 
@@ -405,7 +405,7 @@ pub async fn sponsored_revisions(
     state: web::Data<AppState>,
     id: web::Path<String>,
 ) -> Result<web::Json<SponsoredRevisionList>, ApiError> {
-    let items = sponsored::revisions(&state, id.into_inner())
+    let items = sponsored::revisions(&state, id.into_inner().into())
         .await?
         .into_iter()
         .map(|r| SponsoredRevisionResponse {
@@ -458,7 +458,7 @@ pub async fn sponsored_stats(
     id: web::Path<String>,
 ) -> Result<web::Json<SponsoredStats>, ApiError> {
     let id = id.into_inner();
-    let days: Vec<DailyCount> = sponsored::stats(&state, id.clone())
+    let days: Vec<DailyCount> = sponsored::stats(&state, id.clone().into())
         .await?
         .into_iter()
         .map(|(date, impressions, clicks)| DailyCount { date, impressions, clicks })
@@ -523,7 +523,7 @@ async fn track(
     click: bool,
 ) -> Result<HttpResponse, ApiError> {
     let address = client_ip(&req, &state.settings.trusted_proxies);
-    sponsored::track(&state, id, click, address).await?;
+    sponsored::track(&state, id.into(), click, address).await?;
     Ok(HttpResponse::NoContent().insert_header(("cache-control", "no-store")).finish())
 }
 

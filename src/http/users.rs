@@ -36,7 +36,7 @@ pub struct UserResponse {
 impl From<User> for UserResponse {
     fn from(u: User) -> Self {
         UserResponse {
-            id: u.id,
+            id: u.id.into(),
             email: u.email,
             display_name: u.display_name,
             role: u.role,
@@ -179,7 +179,7 @@ pub async fn get_user(
     state: web::Data<AppState>,
     id: web::Path<String>,
 ) -> Result<web::Json<UserResponse>, ApiError> {
-    Ok(web::Json(users::get(&state, id.into_inner()).await?.into()))
+    Ok(web::Json(users::get(&state, id.into_inner().into()).await?.into()))
 }
 
 /// Changes a user's email, name, role, active flag or password. Role and active
@@ -210,7 +210,7 @@ pub async fn update_user(
         password: b.password,
     }
     .validate()?;
-    Ok(web::Json(users::update(&state, id.into_inner(), patch).await?.into()))
+    Ok(web::Json(users::update(&state, id.into_inner().into(), patch).await?.into()))
 }
 
 /// Deactivates a user (users are never erased: their bylines stay). Their sessions
@@ -231,6 +231,6 @@ pub async fn delete_user(
     state: web::Data<AppState>,
     id: web::Path<String>,
 ) -> Result<HttpResponse, ApiError> {
-    users::deactivate(&state, id.into_inner()).await?;
+    users::deactivate(&state, id.into_inner().into()).await?;
     Ok(HttpResponse::NoContent().finish())
 }

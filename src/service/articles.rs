@@ -12,6 +12,7 @@ use crate::db::{
 };
 use crate::domain::FieldError;
 use crate::domain::article::{self, Access, Action, Block, Content, Image, Seo, Status};
+use crate::domain::id::{ArticleId, SectionId, UserId};
 use crate::domain::user::Role;
 use crate::domain::version::IfMatch;
 use crate::service::auth::CurrentUser;
@@ -20,7 +21,7 @@ use crate::state::AppState;
 /// An article as the editorial API shows it.
 #[derive(Debug, Clone)]
 pub struct Article {
-    pub id: String,
+    pub id: ArticleId,
     pub content: Content,
     /// Effective: a scheduled article whose time has come is `published`.
     pub status: Status,
@@ -33,8 +34,8 @@ pub struct Article {
     pub version: i64,
 }
 
-pub fn author_ids(conn: &mut DbConnection, id: &str) -> Result<Vec<String>, Error> {
-    Ok(article_db::authors_of(conn, &[id.to_string()])?.into_iter().map(|(_, user, _)| user).collect())
+pub fn author_ids(conn: &mut DbConnection, id: &ArticleId) -> Result<Vec<UserId>, Error> {
+    Ok(article_db::authors_of(conn, std::slice::from_ref(id))?.into_iter().map(|(_, user, _)| user).collect())
 }
 
 fn to_article(conn: &mut DbConnection, row: ArticleRow, now: DateTime<Utc>) -> Result<Article, Error> {
@@ -44,7 +45,7 @@ fn to_article(conn: &mut DbConnection, row: ArticleRow, now: DateTime<Utc>) -> R
 
 /// Articles with their bylines, loaded in one query for the whole page.
 fn to_articles(conn: &mut DbConnection, rows: Vec<ArticleRow>, now: DateTime<Utc>) -> Result<Vec<Article>, Error> {
-    let ids: Vec<String> = rows.iter().map(|r| r.id.clone()).collect();
+    let ids: Vec<ArticleId> = rows.iter().map(|r| r.id.clone()).collect();
     let bylines = article_db::authors_of(conn, &ids)?;
     Ok(rows
         .into_iter()
@@ -55,7 +56,7 @@ fn to_articles(conn: &mut DbConnection, rows: Vec<ArticleRow>, now: DateTime<Utc
         .collect())
 }
 
-fn article_of(row: ArticleRow, authors: Vec<String>, now: DateTime<Utc>) -> Article {
+fn article_of(row: ArticleRow, authors: Vec<UserId>, now: DateTime<Utc>) -> Article {
     let status = row.effective_status(now);
     let publish_at = row.publish_at.map(db::from_db_time);
     Article {
@@ -125,7 +126,7 @@ fn save_revision(
     conn: &mut DbConnection,
     row: &ArticleRow,
     content: &Content,
-    by: &str,
+    by: &UserId,
     note: &str,
 ) -> Result<(), Error> {
     let number = article_db::next_revision_number(conn, &row.id)?;
@@ -136,7 +137,7 @@ fn save_revision(
             number,
             article_version: row.version,
             created_at: row.updated_at,
-            created_by: by.to_string(),
+            created_by: by.clone(),
             note: note.to_string(),
             snapshot: Json(content.clone()),
         },
@@ -154,8 +155,8 @@ pub struct NewArticle {
     pub kicker: Option<String>,
     pub hero_image: Option<Image>,
     pub body: Vec<Block>,
-    pub section_id: String,
-    pub author_ids: Vec<String>,
+    pub section_id: SectionId,
+    pub author_ids: Vec<UserId>,
     pub tags: Vec<String>,
     pub access: Access,
     pub preview_blocks: Option<i64>,
@@ -166,7 +167,7 @@ pub struct NewArticle {
 /// made unique with a number; a slug given that is taken is a 409.
 pub async fn create(state: &AppState, user: &CurrentUser, new: NewArticle) -> Result<Article, Error> {
     let make_slug = new.slug.is_none();
-    let mut authors = vec![user.id().to_string()];
+    let mut authors = vec![user.id().clone()];
     authors.extend(new.author_ids);
     let content = Content {
         slug: new.slug.unwrap_or_default(),
@@ -184,7 +185,7 @@ pub async fn create(state: &AppState, user: &CurrentUser, new: NewArticle) -> Re
         seo: new.seo,
     };
     let now = state.clock.now();
-    let by = user.id().to_string();
+    let by = user.id().clone();
     let role = user.role();
     state
         .db
@@ -212,7 +213,7 @@ pub async fn create(state: &AppState, user: &CurrentUser, new: NewArticle) -> Re
                 }
                 let at = db::to_db_time(now);
                 let mut row = ArticleRow {
-                    id: db::new_id(),
+                    id: ArticleId::generate(),
                     slug: String::new(),
                     headline: String::new(),
                     standfirst: None,
@@ -221,7 +222,7 @@ pub async fn create(state: &AppState, user: &CurrentUser, new: NewArticle) -> Re
                     hero_image: None,
                     body: Json(Vec::new()),
                     body_text: String::new(),
-                    section_id: String::new(),
+                    section_id: SectionId::default(),
                     created_by: by.clone(),
                     tags: Json(Vec::new()),
                     access: Access::Free,
@@ -286,7 +287,7 @@ fn free_slug(conn: &mut DbConnection, base: &str) -> Result<String, Error> {
 fn load_visible(
     conn: &mut DbConnection,
     user: &CurrentUser,
-    id: &str,
+    id: &ArticleId,
     now: DateTime<Utc>,
 ) -> Result<(ArticleRow, bool), Error> {
     let not_found = || Error::not_found("Article");
@@ -300,7 +301,7 @@ fn load_visible(
     Ok((row, is_author))
 }
 
-pub async fn get(state: &AppState, user: &CurrentUser, id: String) -> Result<Article, Error> {
+pub async fn get(state: &AppState, user: &CurrentUser, id: ArticleId) -> Result<Article, Error> {
     let now = state.clock.now();
     let user = user.clone();
     state
@@ -322,7 +323,7 @@ pub async fn list(
 ) -> Result<(Vec<Article>, Option<String>), Error> {
     let now = state.clock.now();
     if user.role() == Role::Writer {
-        filter.visible_to = Some(user.id().to_string());
+        filter.visible_to = Some(user.id().clone());
     }
     state
         .db
@@ -331,7 +332,7 @@ pub async fn list(
                 filter.section_ids = Some(section_db::with_descendants(conn, ids)?);
             }
             let rows = article_db::editorial_page(conn, &filter, db::to_db_time(now), after.as_deref(), limit + 1)?;
-            let (rows, next) = crate::service::split_page(rows, limit, |r| r.id.clone());
+            let (rows, next) = crate::service::split_page(rows, limit, |r| r.id.to_string());
             let articles = to_articles(conn, rows, now)?;
             Ok((articles, next))
         })
@@ -348,8 +349,8 @@ pub struct ArticlePatch {
     pub kicker: Option<Option<String>>,
     pub hero_image: Option<Option<Image>>,
     pub body: Option<Vec<Block>>,
-    pub section_id: Option<String>,
-    pub author_ids: Option<Vec<String>>,
+    pub section_id: Option<SectionId>,
+    pub author_ids: Option<Vec<UserId>>,
     pub tags: Option<Vec<String>>,
     pub access: Option<Access>,
     pub preview_blocks: Option<Option<i64>>,
@@ -386,7 +387,7 @@ fn save_content(
     conn: &mut DbConnection,
     mut row: ArticleRow,
     content: Content,
-    by: &str,
+    by: &UserId,
     note: &str,
     now: DateTime<Utc>,
 ) -> Result<ArticleRow, Error> {
@@ -415,7 +416,7 @@ fn save_content(
     Ok(row)
 }
 
-fn stale(conn: &mut DbConnection, id: &str) -> Result<Error, Error> {
+fn stale(conn: &mut DbConnection, id: &ArticleId) -> Result<Error, Error> {
     let current = article_db::find(conn, id)?.ok_or_else(|| Error::not_found("Article"))?;
     Ok(Error::Stale { current: current.version })
 }
@@ -425,7 +426,7 @@ fn stale(conn: &mut DbConnection, id: &str) -> Result<Error, Error> {
 fn load_editable(
     conn: &mut DbConnection,
     user: &CurrentUser,
-    id: &str,
+    id: &ArticleId,
     if_match: &IfMatch,
     now: DateTime<Utc>,
 ) -> Result<ArticleRow, Error> {
@@ -443,7 +444,7 @@ fn load_editable(
 pub async fn update(
     state: &AppState,
     user: &CurrentUser,
-    id: String,
+    id: ArticleId,
     if_match: IfMatch,
     patch: ArticlePatch,
 ) -> Result<Article, Error> {
@@ -476,7 +477,7 @@ pub async fn update(
 pub async fn act(
     state: &AppState,
     user: &CurrentUser,
-    id: String,
+    id: ArticleId,
     if_match: IfMatch,
     action: Action,
     publish_at: Option<DateTime<Utc>>,
@@ -543,19 +544,19 @@ pub async fn act(
 
 /// Moves an article to the trash (editors: any; writers: their own drafts).
 /// Returns the article's new version (for the ETag of the 204).
-pub async fn trash(state: &AppState, user: &CurrentUser, id: String, if_match: IfMatch) -> Result<i64, Error> {
+pub async fn trash(state: &AppState, user: &CurrentUser, id: ArticleId, if_match: IfMatch) -> Result<i64, Error> {
     set_trashed(state, user, id, if_match, true).await.map(|a| a.version)
 }
 
 /// Brings an article back from the trash, in the status it had.
-pub async fn restore(state: &AppState, user: &CurrentUser, id: String, if_match: IfMatch) -> Result<Article, Error> {
+pub async fn restore(state: &AppState, user: &CurrentUser, id: ArticleId, if_match: IfMatch) -> Result<Article, Error> {
     set_trashed(state, user, id, if_match, false).await
 }
 
 async fn set_trashed(
     state: &AppState,
     user: &CurrentUser,
-    id: String,
+    id: ArticleId,
     if_match: IfMatch,
     trash: bool,
 ) -> Result<Article, Error> {
@@ -602,7 +603,7 @@ pub struct Revision {
     pub number: i64,
     pub article_version: i64,
     pub created_at: DateTime<Utc>,
-    pub created_by: (String, String),
+    pub created_by: (UserId, String),
     pub note: String,
     pub content: Content,
 }
@@ -623,7 +624,7 @@ fn to_revision(conn: &mut DbConnection, row: RevisionRow) -> Result<Revision, Er
 pub async fn revisions(
     state: &AppState,
     user: &CurrentUser,
-    id: String,
+    id: ArticleId,
     before: Option<i64>,
     limit: i64,
 ) -> Result<(Vec<Revision>, Option<i64>), Error> {
@@ -641,7 +642,7 @@ pub async fn revisions(
         .await
 }
 
-pub async fn revision(state: &AppState, user: &CurrentUser, id: String, number: i64) -> Result<Revision, Error> {
+pub async fn revision(state: &AppState, user: &CurrentUser, id: ArticleId, number: i64) -> Result<Revision, Error> {
     let now = state.clock.now();
     let user = user.clone();
     state
@@ -658,7 +659,7 @@ pub async fn revision(state: &AppState, user: &CurrentUser, id: String, number: 
 pub async fn restore_revision(
     state: &AppState,
     user: &CurrentUser,
-    id: String,
+    id: ArticleId,
     number: i64,
     if_match: IfMatch,
 ) -> Result<Article, Error> {

@@ -11,6 +11,7 @@ use crate::auth::{password, tokens};
 use crate::db::sessions::{self, RefreshTokenRow};
 use crate::db::users as user_db;
 use crate::db::{self, DbConnection, throttle};
+use crate::domain::id::UserId;
 use crate::domain::text::Errors;
 use crate::domain::user::{self, Role};
 use crate::service::users::User;
@@ -33,7 +34,7 @@ pub struct CurrentUser {
 }
 
 impl CurrentUser {
-    pub fn id(&self) -> &str {
+    pub fn id(&self) -> &UserId {
         &self.user.id
     }
 
@@ -154,8 +155,10 @@ fn issue_pair(
     now: DateTime<Utc>,
 ) -> Result<TokenPair, Error> {
     let user = User::from(row.clone());
-    let access_token =
-        state.jwt.issue(&user.id, user.role, &session_id, row.token_generation, now).map_err(Error::internal)?;
+    let access_token = state
+        .jwt
+        .issue(user.id.as_str(), user.role, &session_id, row.token_generation, now)
+        .map_err(Error::internal)?;
     Ok(TokenPair { access_token, refresh_token, expires_in: state.jwt.ttl_secs(), user })
 }
 
@@ -235,7 +238,7 @@ pub async fn refresh(state: &AppState, refresh_token: String) -> Result<TokenPai
                 if db::from_db_time(token.expires_at) <= now {
                     return Ok(Rotation::Rejected);
                 }
-                let user_id = session_user(c, &token.session_id)?;
+                let user_id = sessions::user_of(c, &token.session_id)?;
                 let Some(row) = user_db::find(c, &user_id)?.filter(|u| u.active) else {
                     return Ok(Rotation::Rejected);
                 };
@@ -248,12 +251,6 @@ pub async fn refresh(state: &AppState, refresh_token: String) -> Result<TokenPai
         Rotation::Rotated(pair) => Ok(pair),
         Rotation::Rejected => Err(invalid_refresh_token()),
     }
-}
-
-fn session_user(conn: &mut DbConnection, session_id: &str) -> Result<String, Error> {
-    use crate::db::schema::sessions::dsl;
-    use diesel::prelude::*;
-    Ok(dsl::sessions.find(session_id).select(dsl::user_id).first(conn)?)
 }
 
 /// `POST /auth/logout`: ends the session the refresh token belongs to, which also
@@ -281,8 +278,9 @@ pub async fn authenticate(state: &AppState, bearer: &str) -> Result<CurrentUser,
     state
         .db
         .run(move |conn| {
-            let (row, revoked_at) = sessions::find_user_with_session(conn, &token.user_id, &token.session_id)?
-                .ok_or_else(invalid_access_token)?;
+            let (row, revoked_at) =
+                sessions::find_user_with_session(conn, &UserId::from(token.user_id), &token.session_id)?
+                    .ok_or_else(invalid_access_token)?;
             if revoked_at.is_some() || !row.active || row.token_generation != token.generation {
                 return Err(invalid_access_token());
             }
@@ -310,7 +308,7 @@ pub async fn change_password(
     user::check_password(&mut errors, "new_password", &new_password);
     errors.finish().map_err(Error::Invalid)?;
     let state = state.clone();
-    let user_id = current.id().to_string();
+    let user_id = current.id().clone();
     state
         .db
         .clone()

@@ -9,6 +9,7 @@ use super::Error;
 use crate::auth::tokens;
 use crate::db::sections as section_db;
 use crate::domain::article::{Access, Action, Block, Image};
+use crate::domain::id::{PollId, SectionId, SponsoredId};
 use crate::domain::paywall::{Eligibility, OfferSpec, OfferStatus};
 use crate::domain::poll::{PollSpec, QuestionKind, QuestionSpec, ResultsVisibility};
 use crate::domain::section::SectionFields;
@@ -64,7 +65,7 @@ struct Story {
     published_hours_ago: Option<i64>,
 }
 
-fn stories(sponsored_id: &str, poll_id: &str) -> Vec<Story> {
+fn stories(sponsored_id: &SponsoredId, poll_id: &PollId) -> Vec<Story> {
     let standard = |section, headline, standfirst, dateline, kicker, tags, hours| Story {
         section,
         headline,
@@ -113,7 +114,7 @@ fn stories(sponsored_id: &str, poll_id: &str) -> Vec<Story> {
                     text: "The currency is doing the heavy lifting for earnings this quarter.".into(),
                     attribution: Some("A strategist at a Tokyo brokerage".into()),
                 },
-                Block::Poll { poll_id: poll_id.to_string() },
+                Block::Poll { poll_id: poll_id.clone() },
                 h("Chipmakers extend gains"),
                 p("Semiconductor equipment makers rose on hopes of stronger demand for data-centre chips."),
                 Block::List {
@@ -145,7 +146,7 @@ fn stories(sponsored_id: &str, poll_id: &str) -> Vec<Story> {
                     "Commuters in greater Jakarta spend an average of two hours a day in traffic, according to city estimates.",
                 ),
                 p("Fares will be free for the first month."),
-                Block::Sponsored { block_id: sponsored_id.to_string() },
+                Block::Sponsored { block_id: sponsored_id.clone() },
             ],
             tags: &["indonesia", "transport"],
             access: Access::Free,
@@ -291,7 +292,7 @@ pub async fn seed(state: &AppState) -> Result<Report, Error> {
         ("technology", "Technology", "Chips, platforms and the rules that govern them", None, 3),
         ("opinion", "Opinion", "Columns and commentary", None, 4),
     ] {
-        let parent_id: Option<String> = parent.and_then(|p: &str| ids.get(p).cloned());
+        let parent_id: Option<SectionId> = parent.and_then(|p: &str| ids.get(p).cloned());
         let fields = SectionFields {
             slug: slug.into(),
             name: name.into(),

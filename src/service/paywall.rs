@@ -11,6 +11,7 @@ use crate::db::paywall::{self as paywall_db, OfferRow, SettingsRow};
 use crate::db::{self, DbConnection, Json, articles as article_db, sections as section_db};
 use crate::domain::FieldError;
 use crate::domain::article::Access;
+use crate::domain::id::{OfferId, SectionId};
 pub use crate::domain::paywall::Offer;
 use crate::domain::paywall::{self, Eligibility, OfferSpec, OfferStatus, PaywallSettings};
 use crate::domain::version::IfMatch;
@@ -126,9 +127,9 @@ pub struct AccessOutcome {
 
 /// Whether reading this article counts against the quota (its section or an ancestor
 /// is counted, or every section is).
-fn counted(conn: &mut DbConnection, settings: &PaywallSettings, section_id: &str) -> Result<bool, Error> {
+fn counted(conn: &mut DbConnection, settings: &PaywallSettings, section_id: &SectionId) -> Result<bool, Error> {
     let Some(ids) = &settings.counted_section_ids else { return Ok(true) };
-    let mut chain = vec![section_id.to_string()];
+    let mut chain = vec![section_id.clone()];
     chain.extend(section_db::ancestors(conn, section_id)?);
     Ok(chain.iter().any(|s| ids.contains(s)))
 }
@@ -258,7 +259,7 @@ pub async fn create_offer(state: &AppState, spec: OfferSpec) -> Result<Offer, Er
         .run(move |conn| {
             let spec = spec.validate().map_err(Error::Invalid)?;
             let mut row = OfferRow {
-                id: db::new_id(),
+                id: OfferId::generate(),
                 name: String::new(),
                 display_text: String::new(),
                 price_minor: 0,
@@ -280,7 +281,7 @@ pub async fn create_offer(state: &AppState, spec: OfferSpec) -> Result<Offer, Er
         .await
 }
 
-pub async fn get_offer(state: &AppState, id: String) -> Result<Offer, Error> {
+pub async fn get_offer(state: &AppState, id: OfferId) -> Result<Offer, Error> {
     state.db.run(move |conn| paywall_db::find_offer(conn, &id)?.map(Offer::from).ok_or_else(not_found)).await
 }
 
@@ -293,7 +294,7 @@ pub async fn list_offers(
         .db
         .run(move |conn| {
             let rows = paywall_db::offer_page(conn, after.as_deref(), limit + 1)?;
-            let (rows, next) = crate::service::split_page(rows, limit, |r| r.id.clone());
+            let (rows, next) = crate::service::split_page(rows, limit, |r| r.id.to_string());
             Ok((rows.into_iter().map(Offer::from).collect(), next))
         })
         .await
@@ -314,7 +315,7 @@ pub struct OfferPatch {
     pub status: Option<OfferStatus>,
 }
 
-pub async fn update_offer(state: &AppState, id: String, if_match: IfMatch, patch: OfferPatch) -> Result<Offer, Error> {
+pub async fn update_offer(state: &AppState, id: OfferId, if_match: IfMatch, patch: OfferPatch) -> Result<Offer, Error> {
     let now = db::to_db_time(state.clock.now());
     state
         .db
@@ -351,7 +352,7 @@ pub async fn update_offer(state: &AppState, id: String, if_match: IfMatch, patch
         .await
 }
 
-pub async fn delete_offer(state: &AppState, id: String, if_match: IfMatch) -> Result<(), Error> {
+pub async fn delete_offer(state: &AppState, id: OfferId, if_match: IfMatch) -> Result<(), Error> {
     state
         .db
         .run(move |conn| {

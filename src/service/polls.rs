@@ -11,6 +11,7 @@ use super::Error;
 use crate::db::polls::{self as poll_db, OptionRow, PollRow, QuestionRow};
 use crate::db::types::EmbedKind;
 use crate::db::{self, DbConnection, articles as article_db, rate_limits};
+use crate::domain::id::PollId;
 use crate::domain::poll::{
     self, Answer, Choice, PollSpec, PollState, QuestionKind, QuestionSpec, ResultsVisibility, StoredQuestion,
 };
@@ -46,12 +47,12 @@ fn not_found() -> Error {
     Error::not_found("Poll")
 }
 
-fn load_one(conn: &mut DbConnection, id: &str) -> Result<Poll, Error> {
+fn load_one(conn: &mut DbConnection, id: &PollId) -> Result<Poll, Error> {
     let row = poll_db::find(conn, id)?.ok_or_else(not_found)?;
     poll_db::load(conn, vec![row])?.pop().ok_or_else(not_found)
 }
 
-fn store_questions(conn: &mut DbConnection, poll_id: &str, specs: &[QuestionSpec]) -> Result<(), Error> {
+fn store_questions(conn: &mut DbConnection, poll_id: &PollId, specs: &[QuestionSpec]) -> Result<(), Error> {
     let mut questions = Vec::new();
     let mut options = Vec::new();
     for (i, q) in specs.iter().enumerate() {
@@ -66,7 +67,7 @@ fn store_questions(conn: &mut DbConnection, poll_id: &str, specs: &[QuestionSpec
         }
         questions.push(QuestionRow {
             id: qid,
-            poll_id: poll_id.to_string(),
+            poll_id: poll_id.clone(),
             position: i as i64,
             prompt: q.prompt.clone(),
             kind: q.kind,
@@ -86,7 +87,7 @@ pub async fn create(state: &AppState, spec: PollSpec) -> Result<Poll, Error> {
             let spec = spec.validate().map_err(Error::Invalid)?;
             db::write_tx(conn, |c| {
                 let row = PollRow {
-                    id: db::new_id(),
+                    id: PollId::generate(),
                     title: spec.title.clone(),
                     intro: spec.intro.clone(),
                     opens_at: spec.opens_at.map(db::to_db_time),
@@ -104,7 +105,7 @@ pub async fn create(state: &AppState, spec: PollSpec) -> Result<Poll, Error> {
         .await
 }
 
-pub async fn get(state: &AppState, id: String) -> Result<Poll, Error> {
+pub async fn get(state: &AppState, id: PollId) -> Result<Poll, Error> {
     state.db.run(move |conn| load_one(conn, &id)).await
 }
 
@@ -113,7 +114,7 @@ pub async fn list(state: &AppState, after: Option<String>, limit: i64) -> Result
         .db
         .run(move |conn| {
             let rows = poll_db::page(conn, after.as_deref(), limit + 1)?;
-            let (rows, next) = crate::service::split_page(rows, limit, |r| r.id.clone());
+            let (rows, next) = crate::service::split_page(rows, limit, |r| r.id.to_string());
             Ok((poll_db::load(conn, rows)?, next))
         })
         .await
@@ -133,7 +134,7 @@ pub struct PollPatch {
 /// Changes a poll. Questions and options can change until the first response; after
 /// that, a change to them is a 409 (the title, intro, dates and visibility stay
 /// editable), so no vote is ever silently moved to reworded or removed options.
-pub async fn update(state: &AppState, id: String, if_match: IfMatch, patch: PollPatch) -> Result<Poll, Error> {
+pub async fn update(state: &AppState, id: PollId, if_match: IfMatch, patch: PollPatch) -> Result<Poll, Error> {
     let now = db::to_db_time(state.clock.now());
     state
         .db
@@ -186,14 +187,14 @@ pub async fn update(state: &AppState, id: String, if_match: IfMatch, patch: Poll
 }
 
 /// Deletes a poll no article embeds (409 otherwise), with its responses.
-pub async fn delete(state: &AppState, id: String, if_match: IfMatch) -> Result<(), Error> {
+pub async fn delete(state: &AppState, id: PollId, if_match: IfMatch) -> Result<(), Error> {
     state
         .db
         .run(move |conn| {
             db::write_tx(conn, |c| {
                 let row = poll_db::find(c, &id)?.ok_or_else(not_found)?;
                 if_match.check(row.version)?;
-                if article_db::embedded_in(c, EmbedKind::Poll, &id)? {
+                if article_db::embedded_in(c, EmbedKind::Poll, id.as_str())? {
                     return Err(Error::conflict("poll_in_use", "Articles embed this poll: remove it from them first."));
                 }
                 if !poll_db::delete_if_version(c, &id, row.version)? {
@@ -252,7 +253,7 @@ fn counted(conn: &mut DbConnection, poll: &Poll) -> Result<Results, Error> {
 }
 
 /// Results for editors: always.
-pub async fn results(state: &AppState, id: String) -> Result<Results, Error> {
+pub async fn results(state: &AppState, id: PollId) -> Result<Results, Error> {
     state
         .db
         .run(move |conn| {
@@ -274,7 +275,7 @@ pub struct TextAnswer {
 /// Free-text answers in arrival order; `limit: None` returns them all (for CSV).
 pub async fn texts(
     state: &AppState,
-    id: String,
+    id: PollId,
     question: Option<String>,
     after: Option<(DateTime<Utc>, String, String)>,
     limit: Option<i64>,
@@ -334,7 +335,7 @@ fn public_view(
     Ok(PublicPoll { poll, state, has_voted, results })
 }
 
-pub async fn public_get(state: &AppState, id: String, reader: Option<String>) -> Result<PublicPoll, Error> {
+pub async fn public_get(state: &AppState, id: PollId, reader: Option<String>) -> Result<PublicPoll, Error> {
     let now = state.clock.now();
     state
         .db
@@ -348,9 +349,9 @@ pub async fn public_get(state: &AppState, id: String, reader: Option<String>) ->
 /// The public state of the given polls, by id (for resolving article embeds).
 pub fn public_many(
     conn: &mut DbConnection,
-    ids: &[String],
+    ids: &[PollId],
     now: DateTime<Utc>,
-) -> Result<HashMap<String, PublicPoll>, Error> {
+) -> Result<HashMap<PollId, PublicPoll>, Error> {
     if ids.is_empty() {
         return Ok(HashMap::new());
     }
@@ -363,7 +364,7 @@ pub fn public_many(
 /// second), counted exactly; per client address at most `vote_limit` a minute.
 pub async fn respond(
     state: &AppState,
-    id: String,
+    id: PollId,
     reader: String,
     answers: Vec<Answer>,
     address: Option<IpAddr>,

@@ -7,19 +7,20 @@ use super::Error;
 use crate::db::articles::{self as article_db, ArticleRow, PublicFilter};
 use crate::db::{self, DbConnection, public_generation, sections as section_db};
 use crate::domain::article::{Access, Block, Content};
+use crate::domain::id::{ArticleId, SectionId, UserId};
 use crate::service::polls::{self, PublicPoll};
 use crate::service::sponsored::{self, Sponsored};
 use crate::state::AppState;
 
 #[derive(Debug, Clone)]
 pub struct Byline {
-    pub id: String,
+    pub id: UserId,
     pub display_name: String,
 }
 
 #[derive(Debug, Clone)]
 pub struct SectionLink {
-    pub id: String,
+    pub id: SectionId,
     pub slug: String,
     pub name: String,
 }
@@ -37,7 +38,7 @@ pub enum PublicBlock {
 /// A live article as readers may see it.
 #[derive(Debug, Clone)]
 pub struct PublicArticle {
-    pub id: String,
+    pub id: ArticleId,
     pub content: Content,
     pub section: SectionLink,
     pub authors: Vec<Byline>,
@@ -101,7 +102,7 @@ pub fn to_public(
     now: DateTime<Utc>,
     body: Body,
 ) -> Result<Vec<PublicArticle>, Error> {
-    let ids: Vec<String> = rows.iter().map(|r| r.id.clone()).collect();
+    let ids: Vec<ArticleId> = rows.iter().map(|r| r.id.clone()).collect();
     let bylines = article_db::authors_of(conn, &ids)?;
     let mut sections: Vec<section_db::SectionRow> = Vec::new();
     for row in &rows {
@@ -185,7 +186,7 @@ pub async fn list(
         .run(move |conn| {
             let feed = match &query.section {
                 Some(slug) => match section_db::find_by_slug(conn, slug)? {
-                    Some(section) => section.id,
+                    Some(section) => section.id.into_string(),
                     None => return Ok(PublicPage { items: Vec::new(), next: None, until: None }),
                 },
                 None => String::new(),
@@ -199,7 +200,7 @@ pub async fn list(
             let after = after.map(|(at, id)| (db::to_db_time(at), id));
             let rows = article_db::public_page(conn, &filter, db::to_db_time(now), after, limit + 1)?;
             let (rows, next) = crate::service::split_page(rows, limit, |r| {
-                r.publish_at.map(|at| (db::from_db_time(at), r.id.clone()))
+                r.publish_at.map(|at| (db::from_db_time(at), r.id.to_string()))
             });
             let next = next.flatten();
             let body = preview_for(conn, &rows)?;
@@ -226,7 +227,7 @@ pub async fn by_slug(state: &AppState, slug: String) -> Result<Lookup, Error> {
             let at = db::to_db_time(now);
             // An id is looked up as an id first (slugs are rarely UUID-shaped).
             let by_id = match uuid::Uuid::try_parse(&slug) {
-                Ok(_) => article_db::find_live(conn, &slug, at)?,
+                Ok(_) => article_db::find_live(conn, &ArticleId::from(slug.as_str()), at)?,
                 Err(_) => None,
             };
             let live = match by_id {

@@ -7,17 +7,18 @@ use super::Error;
 use crate::db::articles as article_db;
 use crate::db::sections::{self as section_db, SectionRow};
 use crate::db::{self, DbConnection};
+use crate::domain::id::SectionId;
 use crate::domain::section::{self, SectionFields};
 use crate::domain::version::IfMatch;
 use crate::state::AppState;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Section {
-    pub id: String,
+    pub id: SectionId,
     pub slug: String,
     pub name: String,
     pub description: Option<String>,
-    pub parent_id: Option<String>,
+    pub parent_id: Option<SectionId>,
     pub position: i64,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
@@ -52,7 +53,7 @@ fn map_unique(e: diesel::result::Error) -> Error {
 }
 
 /// 422 unless `parent` exists and may hold `section`.
-fn check_parent(conn: &mut DbConnection, section: Option<&str>, parent: &str) -> Result<(), Error> {
+fn check_parent(conn: &mut DbConnection, section: Option<&SectionId>, parent: &SectionId) -> Result<(), Error> {
     if section_db::find(conn, parent)?.is_none() {
         return Err(Error::invalid("parent_id", "is not an existing section"));
     }
@@ -77,7 +78,7 @@ pub async fn create(state: &AppState, fields: SectionFields) -> Result<Section, 
                     return Err(slug_taken());
                 }
                 let row = SectionRow {
-                    id: db::new_id(),
+                    id: SectionId::generate(),
                     slug: fields.slug,
                     name: fields.name,
                     description: fields.description,
@@ -94,7 +95,7 @@ pub async fn create(state: &AppState, fields: SectionFields) -> Result<Section, 
         .await
 }
 
-pub async fn get(state: &AppState, id: String) -> Result<Section, Error> {
+pub async fn get(state: &AppState, id: SectionId) -> Result<Section, Error> {
     state.db.run(move |conn| Ok(section_db::find(conn, &id)?.ok_or_else(|| Error::not_found("Section"))?.into())).await
 }
 
@@ -109,7 +110,7 @@ pub async fn list(
         .db
         .run(move |conn| {
             let rows = section_db::page(conn, parent.as_deref(), after, limit + 1)?;
-            let (rows, next) = crate::service::split_page(rows, limit, |r| (r.position, r.id.clone()));
+            let (rows, next) = crate::service::split_page(rows, limit, |r| (r.position, r.id.to_string()));
             Ok((rows.into_iter().map(Section::from).collect(), next))
         })
         .await
@@ -126,11 +127,11 @@ pub struct SectionPatch {
     pub slug: Option<String>,
     pub name: Option<String>,
     pub description: Option<Option<String>>,
-    pub parent_id: Option<Option<String>>,
+    pub parent_id: Option<Option<SectionId>>,
     pub position: Option<i64>,
 }
 
-pub async fn update(state: &AppState, id: String, if_match: IfMatch, patch: SectionPatch) -> Result<Section, Error> {
+pub async fn update(state: &AppState, id: SectionId, if_match: IfMatch, patch: SectionPatch) -> Result<Section, Error> {
     let now = db::to_db_time(state.clock.now());
     state
         .db
@@ -183,13 +184,13 @@ pub async fn update(state: &AppState, id: String, if_match: IfMatch, patch: Sect
 }
 
 /// The 412 for a row that changed under us (or 404 if it is gone).
-fn stale(conn: &mut DbConnection, id: &str) -> Result<Error, Error> {
+fn stale(conn: &mut DbConnection, id: &SectionId) -> Result<Error, Error> {
     let current = section_db::find(conn, id)?.ok_or_else(|| Error::not_found("Section"))?;
     Ok(Error::Stale { current: current.version })
 }
 
 /// Deletes an empty section: one with sub-sections or articles is a 409.
-pub async fn delete(state: &AppState, id: String, if_match: IfMatch) -> Result<(), Error> {
+pub async fn delete(state: &AppState, id: SectionId, if_match: IfMatch) -> Result<(), Error> {
     state
         .db
         .run(move |conn| {

@@ -12,6 +12,7 @@ use crate::db::types::EmbedKind;
 use crate::db::{self, DbConnection, Json, articles as article_db, rate_limits, sections as section_db};
 use crate::domain::FieldError;
 use crate::domain::article::Block;
+use crate::domain::id::{ArticleId, SectionId, SponsoredId};
 use crate::domain::sponsored::{self, Cta, Placement, SponsoredContent, SponsoredStatus};
 use crate::domain::version::IfMatch;
 use crate::service::auth::CurrentUser;
@@ -19,7 +20,7 @@ use crate::state::AppState;
 
 pub use crate::domain::sponsored::Sponsored;
 
-fn load_one(conn: &mut DbConnection, id: &str) -> Result<Sponsored, Error> {
+fn load_one(conn: &mut DbConnection, id: &SponsoredId) -> Result<Sponsored, Error> {
     let row = sponsored_db::find(conn, id)?.ok_or_else(|| Error::not_found("Sponsored block"))?;
     sponsored_db::load(conn, vec![row])?.pop().ok_or_else(|| Error::not_found("Sponsored block"))
 }
@@ -68,7 +69,7 @@ pub async fn create(state: &AppState, user: &CurrentUser, content: SponsoredCont
             db::write_tx(conn, |c| {
                 check_targets(c, &content)?;
                 let mut row = SponsoredRow {
-                    id: db::new_id(),
+                    id: SponsoredId::generate(),
                     title: String::new(),
                     sponsor_name: String::new(),
                     label: String::new(),
@@ -93,7 +94,7 @@ pub async fn create(state: &AppState, user: &CurrentUser, content: SponsoredCont
         .await
 }
 
-pub async fn get(state: &AppState, id: String) -> Result<Sponsored, Error> {
+pub async fn get(state: &AppState, id: SponsoredId) -> Result<Sponsored, Error> {
     state.db.run(move |conn| load_one(conn, &id)).await
 }
 
@@ -114,7 +115,7 @@ pub async fn list(
                 after.as_deref(),
                 limit + 1,
             )?;
-            let (rows, next) = crate::service::split_page(rows, limit, |r| r.id.clone());
+            let (rows, next) = crate::service::split_page(rows, limit, |r| r.id.to_string());
             Ok((sponsored_db::load(conn, rows)?, next))
         })
         .await
@@ -132,8 +133,8 @@ pub struct SponsoredPatch {
     pub cta: Option<Option<Cta>>,
     pub logo_url: Option<Option<String>>,
     pub placement: Option<Placement>,
-    pub section_ids: Option<Vec<String>>,
-    pub article_ids: Option<Vec<String>>,
+    pub section_ids: Option<Vec<SectionId>>,
+    pub article_ids: Option<Vec<ArticleId>>,
     pub starts_at: Option<Option<DateTime<Utc>>>,
     pub ends_at: Option<Option<DateTime<Utc>>>,
     pub status: Option<SponsoredStatus>,
@@ -159,7 +160,7 @@ impl SponsoredPatch {
     }
 }
 
-fn stale(conn: &mut DbConnection, id: &str) -> Result<Error, Error> {
+fn stale(conn: &mut DbConnection, id: &SponsoredId) -> Result<Error, Error> {
     let current = sponsored_db::find(conn, id)?.ok_or_else(|| Error::not_found("Sponsored block"))?;
     Ok(Error::Stale { current: current.version })
 }
@@ -167,7 +168,7 @@ fn stale(conn: &mut DbConnection, id: &str) -> Result<Error, Error> {
 pub async fn update(
     state: &AppState,
     user: &CurrentUser,
-    id: String,
+    id: SponsoredId,
     if_match: IfMatch,
     patch: SponsoredPatch,
 ) -> Result<Sponsored, Error> {
@@ -216,14 +217,14 @@ pub async fn update(
 }
 
 /// Deletes a block no article embeds (409 otherwise: take it out of the articles first).
-pub async fn delete(state: &AppState, id: String, if_match: IfMatch) -> Result<(), Error> {
+pub async fn delete(state: &AppState, id: SponsoredId, if_match: IfMatch) -> Result<(), Error> {
     state
         .db
         .run(move |conn| {
             db::write_tx(conn, |c| {
                 let row = sponsored_db::find(c, &id)?.ok_or_else(|| Error::not_found("Sponsored block"))?;
                 if_match.check(row.version)?;
-                if article_db::embedded_in(c, EmbedKind::Sponsored, &id)? {
+                if article_db::embedded_in(c, EmbedKind::Sponsored, id.as_str())? {
                     return Err(Error::conflict(
                         "sponsored_in_use",
                         "Articles embed this block: remove it from them first (or pause it).",
@@ -249,7 +250,7 @@ pub struct SponsoredRevision {
     pub content: SponsoredContent,
 }
 
-pub async fn revisions(state: &AppState, id: String) -> Result<Vec<SponsoredRevision>, Error> {
+pub async fn revisions(state: &AppState, id: SponsoredId) -> Result<Vec<SponsoredRevision>, Error> {
     state
         .db
         .run(move |conn| {
@@ -270,7 +271,7 @@ pub async fn revisions(state: &AppState, id: String) -> Result<Vec<SponsoredRevi
 }
 
 /// Daily counts, oldest first: (day, impressions, clicks).
-pub async fn stats(state: &AppState, id: String) -> Result<Vec<(String, i64, i64)>, Error> {
+pub async fn stats(state: &AppState, id: SponsoredId) -> Result<Vec<(String, i64, i64)>, Error> {
     state
         .db
         .run(move |conn| {
@@ -288,11 +289,11 @@ pub struct PublicContext {
     pub placement: Option<Placement>,
 }
 
-fn matches(block: &Sponsored, sections: &[String], article: Option<&str>) -> bool {
+fn matches(block: &Sponsored, sections: &[SectionId], article: Option<&ArticleId>) -> bool {
     let c = &block.content;
     (c.section_ids.is_empty() && c.article_ids.is_empty())
         || c.section_ids.iter().any(|s| sections.contains(s))
-        || article.is_some_and(|a| c.article_ids.iter().any(|t| t == a))
+        || article.is_some_and(|a| c.article_ids.contains(a))
 }
 
 /// The blocks live now for this context. Untargeted blocks run everywhere; a block
@@ -322,7 +323,7 @@ pub async fn live_for(state: &AppState, ctx: PublicContext) -> Result<Vec<Sponso
             }
             let rows = sponsored_db::live(conn, ctx.placement, at)?;
             let blocks = sponsored_db::load(conn, rows)?;
-            Ok(blocks.into_iter().filter(|b| matches(b, &sections, article_id.as_deref())).collect())
+            Ok(blocks.into_iter().filter(|b| matches(b, &sections, article_id.as_ref())).collect())
         })
         .await
 }
@@ -330,9 +331,9 @@ pub async fn live_for(state: &AppState, ctx: PublicContext) -> Result<Vec<Sponso
 /// The live blocks among `ids`, by id (for resolving article embeds).
 pub fn live_by_id(
     conn: &mut DbConnection,
-    ids: &[String],
+    ids: &[SponsoredId],
     now: DateTime<Utc>,
-) -> Result<HashMap<String, Sponsored>, Error> {
+) -> Result<HashMap<SponsoredId, Sponsored>, Error> {
     if ids.is_empty() {
         return Ok(HashMap::new());
     }
@@ -343,7 +344,7 @@ pub fn live_by_id(
 
 /// Counts an impression or a click of a live block (404 for any other), at most
 /// `limit` per client address and block per minute (429 beyond, with Retry-After).
-pub async fn track(state: &AppState, id: String, click: bool, address: Option<IpAddr>) -> Result<(), Error> {
+pub async fn track(state: &AppState, id: SponsoredId, click: bool, address: Option<IpAddr>) -> Result<(), Error> {
     let now = state.clock.now();
     let limit = state.settings.tracking_limit_per_minute;
     state

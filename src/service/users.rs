@@ -7,6 +7,7 @@ use super::Error;
 use crate::auth::password;
 use crate::db::users::{self as user_db, UserFilter, UserRow};
 use crate::db::{self, DbConnection, sessions};
+use crate::domain::id::UserId;
 use crate::domain::text::Errors;
 use crate::domain::user::{self, NewUser, Role};
 use crate::state::AppState;
@@ -23,7 +24,7 @@ pub fn create_user(conn: &mut DbConnection, new: &NewUser, now: DateTime<Utc>) -
     let password_hash = password::hash(&new.password).map_err(Error::internal)?;
     let now = db::to_db_time(now);
     let row = UserRow {
-        id: db::new_id(),
+        id: UserId::generate(),
         email: new.email.clone(),
         display_name: new.display_name.clone(),
         role: new.role,
@@ -52,7 +53,7 @@ pub async fn create(state: &AppState, new: NewUser) -> Result<User, Error> {
     state.db.run(move |conn| create_user(conn, &new, clock.now())).await
 }
 
-pub async fn get(state: &AppState, id: String) -> Result<User, Error> {
+pub async fn get(state: &AppState, id: UserId) -> Result<User, Error> {
     state.db.run(move |conn| user_db::find(conn, &id)?.map(User::from).ok_or_else(|| Error::not_found("User"))).await
 }
 
@@ -67,7 +68,7 @@ pub async fn list(
         .db
         .run(move |conn| {
             let rows = user_db::list(conn, &filter, after.as_deref(), limit + 1)?;
-            let (rows, next) = crate::service::split_page(rows, limit, |r| r.id.clone());
+            let (rows, next) = crate::service::split_page(rows, limit, |r| r.id.to_string());
             let users = rows.into_iter().map(User::from).collect();
             Ok((users, next))
         })
@@ -106,7 +107,7 @@ impl UserPatch {
 
 /// Applies a validated patch. Deactivation and a password reset end every session of
 /// the user at once; the last active admin cannot be demoted or deactivated (409).
-pub async fn update(state: &AppState, id: String, patch: UserPatch) -> Result<User, Error> {
+pub async fn update(state: &AppState, id: UserId, patch: UserPatch) -> Result<User, Error> {
     let clock = state.clock.clone();
     state
         .db
@@ -161,6 +162,6 @@ pub async fn update(state: &AppState, id: String, patch: UserPatch) -> Result<Us
 }
 
 /// `DELETE /users/{id}`: deactivates (users are never removed, their bylines stay).
-pub async fn deactivate(state: &AppState, id: String) -> Result<(), Error> {
+pub async fn deactivate(state: &AppState, id: UserId) -> Result<(), Error> {
     update(state, id, UserPatch { active: Some(false), ..UserPatch::default() }).await.map(|_| ())
 }
