@@ -1,11 +1,10 @@
-//! The route table, read from the OpenAPI document (the route table *is* the spec):
-//! answers 405 with `Allow` for a known path with another method, and 400 for query
-//! parameters the operation does not declare.
-
-use std::collections::BTreeMap;
+//! The route table: answers 405 with `Allow` for a known path with another method,
+//! and 400 for query parameters the operation does not declare. It is built from the
+//! handlers mounted (`Collector`), so it cannot disagree with what is served.
 
 use actix_web::http::Method;
-use serde::Deserialize;
+use utoipa::openapi::RefOr;
+use utoipa::openapi::path::{HttpMethod, ParameterIn};
 
 use crate::error::{ApiError, FieldError};
 
@@ -45,70 +44,89 @@ pub struct RouteTable {
     routes: Vec<Route>,
 }
 
-/// Just what the route table needs of a serialised OpenAPI document (serde skips the
-/// rest without building it).
-#[derive(Deserialize)]
-struct DocumentPaths {
-    paths: BTreeMap<String, PathMethods>,
+/// Collects the route table from the same list of handlers that the app mounts
+/// (`all_routes!` in `http`): each handler's `#[utoipa::path]` gives its path, its
+/// methods and the query parameters it declares (the one allow-list). Only those are
+/// read: the document (its components, examples and rules) is never built.
+#[derive(Debug, Default)]
+pub struct Collector {
+    prefix: String,
+    /// (path, method, query parameters), in mounting order.
+    operations: Vec<(String, Method, Vec<String>)>,
 }
 
-#[derive(Deserialize)]
-struct PathMethods {
-    get: Option<OperationParameters>,
-    post: Option<OperationParameters>,
-    put: Option<OperationParameters>,
-    patch: Option<OperationParameters>,
-    delete: Option<OperationParameters>,
-    head: Option<OperationParameters>,
-    options: Option<OperationParameters>,
+/// The collecting counterpart of `actix_web::web::scope`.
+pub fn scope(prefix: &str) -> Collector {
+    Collector { prefix: prefix.to_string(), operations: Vec::new() }
 }
 
-#[derive(Deserialize)]
-struct OperationParameters {
-    #[serde(default)]
-    parameters: Vec<ParameterPlace>,
+/// What `Collector::service` takes: a handler, or a scope of them.
+pub trait Mounted {
+    fn collect_into(self, into: &mut Collector);
 }
 
-/// A parameter, or a `$ref` to one (which has neither field).
-#[derive(Deserialize)]
-struct ParameterPlace {
-    name: Option<String>,
-    #[serde(rename = "in")]
-    place: Option<String>,
+impl<T: utoipa::Path> Mounted for T {
+    fn collect_into(self, into: &mut Collector) {
+        let parameters = T::operation().parameters.unwrap_or_default();
+        let query: Vec<String> = parameters
+            .into_iter()
+            .filter_map(|p| match p {
+                RefOr::T(p) if p.parameter_in == ParameterIn::Query => Some(p.name),
+                _ => None,
+            })
+            .collect();
+        let path = format!("{}{}", into.prefix, T::path());
+        for method in T::methods() {
+            into.operations.push((path.clone(), http_method(&method), query.clone()));
+        }
+    }
+}
+
+impl Mounted for Collector {
+    fn collect_into(self, into: &mut Collector) {
+        for (path, method, query) in self.operations {
+            into.operations.push((format!("{}{path}", into.prefix), method, query));
+        }
+    }
+}
+
+impl Collector {
+    pub fn service(mut self, mounted: impl Mounted) -> Collector {
+        mounted.collect_into(&mut self);
+        self
+    }
+
+    /// The table, one route per path with each of its methods.
+    pub fn into_table(self) -> RouteTable {
+        let mut table = RouteTable::default();
+        let mut paths: Vec<String> = Vec::new();
+        for (path, method, query) in self.operations {
+            match paths.iter().position(|p| *p == path) {
+                Some(at) => table.routes[at].methods.push((method, query)),
+                None => {
+                    table.routes.push(Route::new(&path, vec![(method, query)]));
+                    paths.push(path);
+                }
+            }
+        }
+        table
+    }
+}
+
+fn http_method(method: &HttpMethod) -> Method {
+    match method {
+        HttpMethod::Get => Method::GET,
+        HttpMethod::Post => Method::POST,
+        HttpMethod::Put => Method::PUT,
+        HttpMethod::Delete => Method::DELETE,
+        HttpMethod::Options => Method::OPTIONS,
+        HttpMethod::Head => Method::HEAD,
+        HttpMethod::Patch => Method::PATCH,
+        HttpMethod::Trace => Method::TRACE,
+    }
 }
 
 impl RouteTable {
-    /// The table of a serialised document (`openapi/openapi.json`), read without
-    /// building the document itself.
-    pub fn from_json(document: &[u8]) -> Result<RouteTable, serde_json::Error> {
-        let document: DocumentPaths = serde_json::from_slice(document)?;
-        let routes = document
-            .paths
-            .iter()
-            .map(|(path, item)| {
-                Route::new(
-                    path,
-                    [
-                        (Method::GET, &item.get),
-                        (Method::POST, &item.post),
-                        (Method::PUT, &item.put),
-                        (Method::PATCH, &item.patch),
-                        (Method::DELETE, &item.delete),
-                        (Method::HEAD, &item.head),
-                        (Method::OPTIONS, &item.options),
-                    ]
-                    .into_iter()
-                    .filter_map(|(method, op)| {
-                        let query = op.as_ref()?.parameters.iter().filter(|p| p.place.as_deref() == Some("query"));
-                        Some((method, query.filter_map(|p| p.name.clone()).collect()))
-                    })
-                    .collect(),
-                )
-            })
-            .collect();
-        Ok(RouteTable { routes })
-    }
-
     /// Adds a route served outside the spec (the spec document itself).
     pub fn add(&mut self, path: &str, methods: &[Method]) {
         self.routes.push(Route {
@@ -159,17 +177,12 @@ fn split(path: &str) -> Vec<&str> {
 mod tests {
     use super::*;
 
-    /// The table holds every path and operation of the generated document, each with
-    /// the query parameters it declares (the document as a plain JSON value is the
-    /// oracle). The server reads the committed file, which `committed_spec` holds
-    /// equal to the generated one.
-    #[test]
-    fn the_table_holds_every_operation_with_its_query_parameters() {
-        let json = crate::http::openapi_json();
-        let table = RouteTable::from_json(json.as_bytes()).expect("valid JSON");
-        let document: serde_json::Value = serde_json::from_str(&json).expect("JSON");
+    /// The routes of a serialised OpenAPI document, each with its methods and their
+    /// query parameters (the document as a plain JSON value is the oracle), in order.
+    fn routes_of(json: &str) -> Vec<Route> {
+        let document: serde_json::Value = serde_json::from_str(json).expect("JSON");
         let paths = document["paths"].as_object().expect("paths");
-        let mut expected: Vec<Route> = paths
+        let routes = paths
             .iter()
             .map(|(path, item)| {
                 let methods = item.as_object().expect("a path item").iter().filter_map(|(key, op)| {
@@ -184,16 +197,33 @@ mod tests {
                 Route::new(path, methods.collect())
             })
             .collect();
-        let mut got = table.routes.clone();
-        for routes in [&mut expected, &mut got] {
-            for route in routes.iter_mut() {
-                route.methods.sort_by(|a, b| a.0.as_str().cmp(b.0.as_str()));
-            }
-            routes.sort_by_key(|r| format!("{:?}", r.segments));
+        sorted(routes)
+    }
+
+    fn sorted(mut routes: Vec<Route>) -> Vec<Route> {
+        for route in routes.iter_mut() {
+            route.methods.sort_by(|a, b| a.0.as_str().cmp(b.0.as_str()));
         }
+        routes.sort_by_key(|r| format!("{:?}", r.segments));
+        routes
+    }
+
+    /// The table built from the mounted handlers holds every path and operation of the
+    /// generated document, each with the query parameters it declares, and nothing else.
+    #[test]
+    fn the_table_from_the_code_holds_every_operation_of_the_generated_document() {
+        let got = sorted(crate::http::route_table().routes);
         assert!(got.len() > 40, "{} routes", got.len());
         assert!(got.iter().any(|r| r.methods.iter().any(|(_, query)| query.contains(&"cursor".to_string()))));
-        assert_eq!(got, expected);
+        assert_eq!(got, routes_of(&crate::http::openapi_json()));
+    }
+
+    /// And so the committed document's (held equal to the generated one by
+    /// `committed_spec_matches_the_code`).
+    #[test]
+    fn the_table_from_the_code_is_the_committed_documents() {
+        let committed = std::str::from_utf8(crate::startup::COMMITTED_SPEC).expect("UTF-8");
+        assert_eq!(sorted(crate::http::route_table().routes), routes_of(committed));
     }
 
     fn table() -> RouteTable {
