@@ -2,6 +2,8 @@
 //! and 400 for query parameters the operation does not declare. It is built from the
 //! handlers mounted (`Collector`), so it cannot disagree with what is served.
 
+use std::sync::OnceLock;
+
 use actix_web::http::Method;
 use utoipa::openapi::RefOr;
 use utoipa::openapi::path::{HttpMethod, ParameterIn};
@@ -13,12 +15,12 @@ struct Route {
     /// `None` stands for a `{parameter}` segment.
     segments: Vec<Option<String>>,
     /// Each method with the query parameters it accepts.
-    methods: Vec<(Method, Vec<String>)>,
+    methods: Vec<(Method, Query)>,
 }
 
 impl Route {
     /// The route of an OpenAPI path (`/articles/{id}`) with its methods.
-    fn new(path: &str, methods: Vec<(Method, Vec<String>)>) -> Route {
+    fn new(path: &str, methods: Vec<(Method, Query)>) -> Route {
         let segments = split(path)
             .into_iter()
             .map(|s| if s.starts_with('{') && s.ends_with('}') { None } else { Some(s.to_string()) })
@@ -39,6 +41,46 @@ impl Route {
     }
 }
 
+/// The query parameters one operation declares. Read from its `#[utoipa::path]` when
+/// a request first needs them: reading every operation's at start-up would page in the
+/// code that describes them all, and keep it resident while the server idles.
+#[derive(Debug, Clone)]
+struct Query {
+    declared: fn() -> Vec<String>,
+    names: OnceLock<Vec<String>>,
+}
+
+impl Query {
+    fn of<T: utoipa::Path>() -> Query {
+        Query { declared: query_parameters::<T>, names: OnceLock::new() }
+    }
+
+    fn known(names: Vec<String>) -> Query {
+        Query { declared: Vec::new, names: OnceLock::from(names) }
+    }
+
+    fn names(&self) -> &[String] {
+        self.names.get_or_init(self.declared)
+    }
+}
+
+impl PartialEq for Query {
+    fn eq(&self, other: &Query) -> bool {
+        self.names() == other.names()
+    }
+}
+
+fn query_parameters<T: utoipa::Path>() -> Vec<String> {
+    let parameters = T::operation().parameters.unwrap_or_default();
+    parameters
+        .into_iter()
+        .filter_map(|p| match p {
+            RefOr::T(p) if p.parameter_in == ParameterIn::Query => Some(p.name),
+            _ => None,
+        })
+        .collect()
+}
+
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct RouteTable {
     routes: Vec<Route>,
@@ -46,13 +88,14 @@ pub struct RouteTable {
 
 /// Collects the route table from the same list of handlers that the app mounts
 /// (`all_routes!` in `http`): each handler's `#[utoipa::path]` gives its path, its
-/// methods and the query parameters it declares (the one allow-list). Only those are
-/// read: the document (its components, examples and rules) is never built.
+/// methods and the query parameters it declares (the one allow-list), the latter when
+/// first needed. Only those are read: the document (its components, examples and
+/// rules) is never built.
 #[derive(Debug, Default)]
 pub struct Collector {
     prefix: String,
     /// (path, method, query parameters), in mounting order.
-    operations: Vec<(String, Method, Vec<String>)>,
+    operations: Vec<(String, Method, Query)>,
 }
 
 /// The collecting counterpart of `actix_web::web::scope`.
@@ -67,14 +110,7 @@ pub trait Mounted {
 
 impl<T: utoipa::Path> Mounted for T {
     fn collect_into(self, into: &mut Collector) {
-        let parameters = T::operation().parameters.unwrap_or_default();
-        let query: Vec<String> = parameters
-            .into_iter()
-            .filter_map(|p| match p {
-                RefOr::T(p) if p.parameter_in == ParameterIn::Query => Some(p.name),
-                _ => None,
-            })
-            .collect();
+        let query = Query::of::<T>();
         let path = format!("{}{}", into.prefix, T::path());
         for method in T::methods() {
             into.operations.push((path.clone(), http_method(&method), query.clone()));
@@ -131,7 +167,7 @@ impl RouteTable {
     pub fn add(&mut self, path: &str, methods: &[Method]) {
         self.routes.push(Route {
             segments: split(path).into_iter().map(|s| Some(s.to_string())).collect(),
-            methods: methods.iter().map(|m| (m.clone(), Vec::new())).collect(),
+            methods: methods.iter().map(|m| (m.clone(), Query::known(Vec::new()))).collect(),
         });
     }
 
@@ -153,10 +189,13 @@ impl RouteTable {
         };
         let pairs: Vec<(String, String)> =
             form_urlencoded::parse(query.as_bytes()).map(|(k, v)| (k.into_owned(), v.into_owned())).collect();
-        if let Some((k, _)) = pairs.iter().find(|(k, v)| allowed.1.contains(k) && v.chars().any(char::is_control)) {
+        if let Some((k, _)) =
+            pairs.iter().find(|(k, v)| allowed.1.names().contains(k) && v.chars().any(char::is_control))
+        {
             return Err(ApiError::invalid(k.clone(), "must not contain control characters"));
         }
-        let unknown: Vec<String> = pairs.into_iter().map(|(k, _)| k).filter(|k| !allowed.1.contains(k)).collect();
+        let unknown: Vec<String> =
+            pairs.into_iter().map(|(k, _)| k).filter(|k| !allowed.1.names().contains(k)).collect();
         if unknown.is_empty() {
             return Ok(());
         }
@@ -192,7 +231,7 @@ mod tests {
                     let method = method?.ok()?;
                     let parameters = op["parameters"].as_array().cloned().unwrap_or_default();
                     let query = parameters.iter().filter(|p| p["in"] == "query");
-                    Some((method, query.filter_map(|p| p["name"].as_str().map(String::from)).collect()))
+                    Some((method, Query::known(query.filter_map(|p| p["name"].as_str().map(String::from)).collect())))
                 });
                 Route::new(path, methods.collect())
             })
@@ -214,7 +253,7 @@ mod tests {
     fn the_table_from_the_code_holds_every_operation_of_the_generated_document() {
         let got = sorted(crate::http::route_table().routes);
         assert!(got.len() > 40, "{} routes", got.len());
-        assert!(got.iter().any(|r| r.methods.iter().any(|(_, query)| query.contains(&"cursor".to_string()))));
+        assert!(got.iter().any(|r| r.methods.iter().any(|(_, query)| query.names().contains(&"cursor".to_string()))));
         assert_eq!(got, routes_of(&crate::http::openapi_json()));
     }
 
@@ -231,9 +270,15 @@ mod tests {
             routes: vec![
                 Route {
                     segments: vec![Some("users".into())],
-                    methods: vec![(Method::GET, vec!["limit".into()]), (Method::POST, vec![])],
+                    methods: vec![
+                        (Method::GET, Query::known(vec!["limit".into()])),
+                        (Method::POST, Query::known(vec![])),
+                    ],
                 },
-                Route { segments: vec![Some("users".into()), None], methods: vec![(Method::GET, vec![])] },
+                Route {
+                    segments: vec![Some("users".into()), None],
+                    methods: vec![(Method::GET, Query::known(vec![]))],
+                },
             ],
         }
     }
