@@ -4,10 +4,10 @@
 //! What keeps it true:
 //! - Every entry carries the database's *public generation* as this instance knew it
 //!   before reading what the entry was built from. Triggers move that counter on every
-//!   change to what public articles are built from (articles, the live index, bylines,
-//!   tags, sections, display names, the paywall's preview length), whichever instance
-//!   or command made it. An entry is served only while its generation is the one the
-//!   instance knows now.
+//!   change to what public articles are built from (the tables listed once in
+//!   `db::public_generation::PUBLIC_SOURCE_TABLES`), whichever instance or command
+//!   made it. An entry is served only while its generation is the one the instance
+//!   knows now.
 //! - The instance reads the counter again when its last reading is older than the sync
 //!   interval (`MASTHEAD_PUBLIC_CACHE_SYNC_MS`), so a change made elsewhere is served
 //!   stale for at most that long; and before serving anything after a write that this

@@ -1,12 +1,77 @@
 //! SQL for what the public response cache checks: the counter that the triggers move
 //! on every change to what public articles are built from, and the next instant a
 //! scheduled article goes live (when a cached list stops being true by itself).
+//!
+//! Which tables those are is declared here, once, and so is every other table with
+//! the reason it is not one: tests hold the live schema of both backends to these
+//! lists (each source has its triggers; no table is left undeclared).
 
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
 use super::DbConnection;
 use super::schema::{article_feed, public_generation};
+
+/// A table public article answers are built from.
+#[derive(Debug, Clone, Copy)]
+pub struct PublicSource {
+    pub table: &'static str,
+    /// Why answers depend on it.
+    pub why: &'static str,
+    /// The one column whose change matters, when the others never reach an answer:
+    /// an UPDATE moves the generation only when it changes this column.
+    pub only_column: Option<&'static str>,
+}
+
+const fn source(table: &'static str, why: &'static str) -> PublicSource {
+    PublicSource { table, why, only_column: None }
+}
+
+/// What cached public answers (an article, a list page) are built from. Each table has
+/// triggers that move the generation on INSERT, UPDATE and DELETE, whichever code or
+/// program writes. Polls and sponsored blocks are not here: an article that embeds
+/// either is never cached.
+pub const PUBLIC_SOURCE_TABLES: &[PublicSource] = &[
+    source("articles", "the articles themselves: content, status, publication times"),
+    source("article_feed", "the live index that public lists are read from"),
+    source("article_authors", "which users an article's byline names, in order"),
+    source("article_tags", "the tags that filter public lists"),
+    source("sections", "the section link of each article and the section fronts"),
+    PublicSource {
+        table: "users",
+        why: "bylines carry display names; sign-ins and password changes do not matter",
+        only_column: Some("display_name"),
+    },
+    source("paywall_settings", "the site's preview length cuts gated bodies"),
+];
+
+/// Every other table, with the reason public answers are never built from it.
+pub const NEVER_PUBLIC_TABLES: &[(&str, &str)] = &[
+    ("public_generation", "the counter itself"),
+    ("__diesel_schema_migrations", "which migrations ran"),
+    ("settings", "the server's own values (the token signing secret)"),
+    ("locks", "rows locked to serialise rare writes"),
+    ("sessions", "sign-in sessions"),
+    ("refresh_tokens", "sign-in sessions"),
+    ("login_failures", "sign-in throttling"),
+    ("rate_limits", "request throttling"),
+    ("article_slugs", "former slugs: only redirects read them, and those are not cached"),
+    ("article_revisions", "editorial history"),
+    ("article_embeds", "editorial bookkeeping of embeds; an article that embeds is never cached"),
+    ("articles_fts", "SQLite's search index, written by the triggers of articles"),
+    ("sponsored_blocks", "an article that embeds one is never cached"),
+    ("sponsored_targets", "an article that embeds a sponsored block is never cached"),
+    ("sponsored_revisions", "editorial history"),
+    ("sponsored_stats", "impression and click counts"),
+    ("polls", "an article that embeds one is never cached"),
+    ("poll_questions", "an article that embeds a poll is never cached"),
+    ("poll_options", "an article that embeds a poll is never cached"),
+    ("poll_responses", "readers' answers"),
+    ("poll_answers", "readers' answers"),
+    ("poll_tallies", "running counts of readers' answers"),
+    ("meter_reads", "the paywall meter, per reader"),
+    ("offers", "subscription offers, served uncached"),
+];
 
 /// The counter as committed now.
 pub fn current(conn: &mut DbConnection) -> QueryResult<i64> {

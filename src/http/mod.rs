@@ -23,8 +23,9 @@ use actix_web::dev::{ServiceFactory, ServiceRequest};
 use serde::{Deserialize, Deserializer};
 use utoipa_actix_web::{UtoipaApp, scope};
 
-/// Every documented route, listed once for both of its uses: `routes` (the app whose
-/// spec is collected) and `serve_routes` (the workers' app, which never builds one).
+/// Every documented route, listed once for all of its uses: `routes` (the app whose
+/// spec is collected), `serve_routes` (the workers' app, which never builds one) and
+/// `route_table` (what the front door checks methods and query parameters against).
 /// Readers' routes come first: theirs is most of all traffic, and actix tries each
 /// resource in turn (each with a path parameter by a regex match).
 macro_rules! all_routes {
@@ -111,6 +112,12 @@ where
     T: ServiceFactory<ServiceRequest, Config = (), Error = actix_web::Error, InitError = ()>,
 {
     all_routes!(app, actix_web::web::scope)
+}
+
+/// The route table of the mounted handlers, from their `#[utoipa::path]` metadata: a
+/// handler added to `all_routes!` is routed at once, with no file to regenerate.
+pub fn route_table() -> routing::RouteTable {
+    all_routes!(routing::Collector::default(), routing::scope).into_table()
 }
 
 /// The OpenAPI document as the code generates it. The server and `masthead openapi` use

@@ -1,11 +1,12 @@
-//! The route table, read from the OpenAPI document (the route table *is* the spec):
-//! answers 405 with `Allow` for a known path with another method, and 400 for query
-//! parameters the operation does not declare.
+//! The route table: answers 405 with `Allow` for a known path with another method,
+//! and 400 for query parameters the operation does not declare. It is built from the
+//! handlers mounted (`Collector`), so it cannot disagree with what is served.
 
-use std::collections::BTreeMap;
+use std::sync::OnceLock;
 
 use actix_web::http::Method;
-use serde::Deserialize;
+use utoipa::openapi::RefOr;
+use utoipa::openapi::path::{HttpMethod, ParameterIn};
 
 use crate::error::{ApiError, FieldError};
 
@@ -14,12 +15,12 @@ struct Route {
     /// `None` stands for a `{parameter}` segment.
     segments: Vec<Option<String>>,
     /// Each method with the query parameters it accepts.
-    methods: Vec<(Method, Vec<String>)>,
+    methods: Vec<(Method, Query)>,
 }
 
 impl Route {
     /// The route of an OpenAPI path (`/articles/{id}`) with its methods.
-    fn new(path: &str, methods: Vec<(Method, Vec<String>)>) -> Route {
+    fn new(path: &str, methods: Vec<(Method, Query)>) -> Route {
         let segments = split(path)
             .into_iter()
             .map(|s| if s.starts_with('{') && s.ends_with('}') { None } else { Some(s.to_string()) })
@@ -40,80 +41,133 @@ impl Route {
     }
 }
 
+/// The query parameters one operation declares. Read from its `#[utoipa::path]` when
+/// a request first needs them: reading every operation's at start-up would page in the
+/// code that describes them all, and keep it resident while the server idles.
+#[derive(Debug, Clone)]
+struct Query {
+    declared: fn() -> Vec<String>,
+    names: OnceLock<Vec<String>>,
+}
+
+impl Query {
+    fn of<T: utoipa::Path>() -> Query {
+        Query { declared: query_parameters::<T>, names: OnceLock::new() }
+    }
+
+    fn known(names: Vec<String>) -> Query {
+        Query { declared: Vec::new, names: OnceLock::from(names) }
+    }
+
+    fn names(&self) -> &[String] {
+        self.names.get_or_init(self.declared)
+    }
+}
+
+impl PartialEq for Query {
+    fn eq(&self, other: &Query) -> bool {
+        self.names() == other.names()
+    }
+}
+
+fn query_parameters<T: utoipa::Path>() -> Vec<String> {
+    let parameters = T::operation().parameters.unwrap_or_default();
+    parameters
+        .into_iter()
+        .filter_map(|p| match p {
+            RefOr::T(p) if p.parameter_in == ParameterIn::Query => Some(p.name),
+            _ => None,
+        })
+        .collect()
+}
+
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct RouteTable {
     routes: Vec<Route>,
 }
 
-/// Just what the route table needs of a serialised OpenAPI document (serde skips the
-/// rest without building it).
-#[derive(Deserialize)]
-struct DocumentPaths {
-    paths: BTreeMap<String, PathMethods>,
+/// Collects the route table from the same list of handlers that the app mounts
+/// (`all_routes!` in `http`): each handler's `#[utoipa::path]` gives its path, its
+/// methods and the query parameters it declares (the one allow-list), the latter when
+/// first needed. Only those are read: the document (its components, examples and
+/// rules) is never built.
+#[derive(Debug, Default)]
+pub struct Collector {
+    prefix: String,
+    /// (path, method, query parameters), in mounting order.
+    operations: Vec<(String, Method, Query)>,
 }
 
-#[derive(Deserialize)]
-struct PathMethods {
-    get: Option<OperationParameters>,
-    post: Option<OperationParameters>,
-    put: Option<OperationParameters>,
-    patch: Option<OperationParameters>,
-    delete: Option<OperationParameters>,
-    head: Option<OperationParameters>,
-    options: Option<OperationParameters>,
+/// The collecting counterpart of `actix_web::web::scope`.
+pub fn scope(prefix: &str) -> Collector {
+    Collector { prefix: prefix.to_string(), operations: Vec::new() }
 }
 
-#[derive(Deserialize)]
-struct OperationParameters {
-    #[serde(default)]
-    parameters: Vec<ParameterPlace>,
+/// What `Collector::service` takes: a handler, or a scope of them.
+pub trait Mounted {
+    fn collect_into(self, into: &mut Collector);
 }
 
-/// A parameter, or a `$ref` to one (which has neither field).
-#[derive(Deserialize)]
-struct ParameterPlace {
-    name: Option<String>,
-    #[serde(rename = "in")]
-    place: Option<String>,
+impl<T: utoipa::Path> Mounted for T {
+    fn collect_into(self, into: &mut Collector) {
+        let query = Query::of::<T>();
+        let path = format!("{}{}", into.prefix, T::path());
+        for method in T::methods() {
+            into.operations.push((path.clone(), http_method(&method), query.clone()));
+        }
+    }
+}
+
+impl Mounted for Collector {
+    fn collect_into(self, into: &mut Collector) {
+        for (path, method, query) in self.operations {
+            into.operations.push((format!("{}{path}", into.prefix), method, query));
+        }
+    }
+}
+
+impl Collector {
+    pub fn service(mut self, mounted: impl Mounted) -> Collector {
+        mounted.collect_into(&mut self);
+        self
+    }
+
+    /// The table, one route per path with each of its methods.
+    pub fn into_table(self) -> RouteTable {
+        let mut table = RouteTable::default();
+        let mut paths: Vec<String> = Vec::new();
+        for (path, method, query) in self.operations {
+            match paths.iter().position(|p| *p == path) {
+                Some(at) => table.routes[at].methods.push((method, query)),
+                None => {
+                    table.routes.push(Route::new(&path, vec![(method, query)]));
+                    paths.push(path);
+                }
+            }
+        }
+        table
+    }
+}
+
+fn http_method(method: &HttpMethod) -> Method {
+    match method {
+        HttpMethod::Get => Method::GET,
+        HttpMethod::Post => Method::POST,
+        HttpMethod::Put => Method::PUT,
+        HttpMethod::Delete => Method::DELETE,
+        HttpMethod::Options => Method::OPTIONS,
+        HttpMethod::Head => Method::HEAD,
+        HttpMethod::Patch => Method::PATCH,
+        HttpMethod::Trace => Method::TRACE,
+    }
 }
 
 impl RouteTable {
-    /// The table of a serialised document (`openapi/openapi.json`), read without
-    /// building the document itself.
-    pub fn from_json(document: &[u8]) -> Result<RouteTable, serde_json::Error> {
-        let document: DocumentPaths = serde_json::from_slice(document)?;
-        let routes = document
-            .paths
-            .iter()
-            .map(|(path, item)| {
-                Route::new(
-                    path,
-                    [
-                        (Method::GET, &item.get),
-                        (Method::POST, &item.post),
-                        (Method::PUT, &item.put),
-                        (Method::PATCH, &item.patch),
-                        (Method::DELETE, &item.delete),
-                        (Method::HEAD, &item.head),
-                        (Method::OPTIONS, &item.options),
-                    ]
-                    .into_iter()
-                    .filter_map(|(method, op)| {
-                        let query = op.as_ref()?.parameters.iter().filter(|p| p.place.as_deref() == Some("query"));
-                        Some((method, query.filter_map(|p| p.name.clone()).collect()))
-                    })
-                    .collect(),
-                )
-            })
-            .collect();
-        Ok(RouteTable { routes })
-    }
-
     /// Adds a route served outside the spec (the spec document itself).
     pub fn add(&mut self, path: &str, methods: &[Method]) {
         self.routes.push(Route {
             segments: split(path).into_iter().map(|s| Some(s.to_string())).collect(),
-            methods: methods.iter().map(|m| (m.clone(), Vec::new())).collect(),
+            methods: methods.iter().map(|m| (m.clone(), Query::known(Vec::new()))).collect(),
         });
     }
 
@@ -135,10 +189,13 @@ impl RouteTable {
         };
         let pairs: Vec<(String, String)> =
             form_urlencoded::parse(query.as_bytes()).map(|(k, v)| (k.into_owned(), v.into_owned())).collect();
-        if let Some((k, _)) = pairs.iter().find(|(k, v)| allowed.1.contains(k) && v.chars().any(char::is_control)) {
+        if let Some((k, _)) =
+            pairs.iter().find(|(k, v)| allowed.1.names().contains(k) && v.chars().any(char::is_control))
+        {
             return Err(ApiError::invalid(k.clone(), "must not contain control characters"));
         }
-        let unknown: Vec<String> = pairs.into_iter().map(|(k, _)| k).filter(|k| !allowed.1.contains(k)).collect();
+        let unknown: Vec<String> =
+            pairs.into_iter().map(|(k, _)| k).filter(|k| !allowed.1.names().contains(k)).collect();
         if unknown.is_empty() {
             return Ok(());
         }
@@ -159,17 +216,12 @@ fn split(path: &str) -> Vec<&str> {
 mod tests {
     use super::*;
 
-    /// The table holds every path and operation of the generated document, each with
-    /// the query parameters it declares (the document as a plain JSON value is the
-    /// oracle). The server reads the committed file, which `committed_spec` holds
-    /// equal to the generated one.
-    #[test]
-    fn the_table_holds_every_operation_with_its_query_parameters() {
-        let json = crate::http::openapi_json();
-        let table = RouteTable::from_json(json.as_bytes()).expect("valid JSON");
-        let document: serde_json::Value = serde_json::from_str(&json).expect("JSON");
+    /// The routes of a serialised OpenAPI document, each with its methods and their
+    /// query parameters (the document as a plain JSON value is the oracle), in order.
+    fn routes_of(json: &str) -> Vec<Route> {
+        let document: serde_json::Value = serde_json::from_str(json).expect("JSON");
         let paths = document["paths"].as_object().expect("paths");
-        let mut expected: Vec<Route> = paths
+        let routes = paths
             .iter()
             .map(|(path, item)| {
                 let methods = item.as_object().expect("a path item").iter().filter_map(|(key, op)| {
@@ -179,21 +231,38 @@ mod tests {
                     let method = method?.ok()?;
                     let parameters = op["parameters"].as_array().cloned().unwrap_or_default();
                     let query = parameters.iter().filter(|p| p["in"] == "query");
-                    Some((method, query.filter_map(|p| p["name"].as_str().map(String::from)).collect()))
+                    Some((method, Query::known(query.filter_map(|p| p["name"].as_str().map(String::from)).collect())))
                 });
                 Route::new(path, methods.collect())
             })
             .collect();
-        let mut got = table.routes.clone();
-        for routes in [&mut expected, &mut got] {
-            for route in routes.iter_mut() {
-                route.methods.sort_by(|a, b| a.0.as_str().cmp(b.0.as_str()));
-            }
-            routes.sort_by_key(|r| format!("{:?}", r.segments));
+        sorted(routes)
+    }
+
+    fn sorted(mut routes: Vec<Route>) -> Vec<Route> {
+        for route in routes.iter_mut() {
+            route.methods.sort_by(|a, b| a.0.as_str().cmp(b.0.as_str()));
         }
+        routes.sort_by_key(|r| format!("{:?}", r.segments));
+        routes
+    }
+
+    /// The table built from the mounted handlers holds every path and operation of the
+    /// generated document, each with the query parameters it declares, and nothing else.
+    #[test]
+    fn the_table_from_the_code_holds_every_operation_of_the_generated_document() {
+        let got = sorted(crate::http::route_table().routes);
         assert!(got.len() > 40, "{} routes", got.len());
-        assert!(got.iter().any(|r| r.methods.iter().any(|(_, query)| query.contains(&"cursor".to_string()))));
-        assert_eq!(got, expected);
+        assert!(got.iter().any(|r| r.methods.iter().any(|(_, query)| query.names().contains(&"cursor".to_string()))));
+        assert_eq!(got, routes_of(&crate::http::openapi_json()));
+    }
+
+    /// And so the committed document's (held equal to the generated one by
+    /// `committed_spec_matches_the_code`).
+    #[test]
+    fn the_table_from_the_code_is_the_committed_documents() {
+        let committed = std::str::from_utf8(crate::startup::COMMITTED_SPEC).expect("UTF-8");
+        assert_eq!(sorted(crate::http::route_table().routes), routes_of(committed));
     }
 
     fn table() -> RouteTable {
@@ -201,9 +270,15 @@ mod tests {
             routes: vec![
                 Route {
                     segments: vec![Some("users".into())],
-                    methods: vec![(Method::GET, vec!["limit".into()]), (Method::POST, vec![])],
+                    methods: vec![
+                        (Method::GET, Query::known(vec!["limit".into()])),
+                        (Method::POST, Query::known(vec![])),
+                    ],
                 },
-                Route { segments: vec![Some("users".into()), None], methods: vec![(Method::GET, vec![])] },
+                Route {
+                    segments: vec![Some("users".into()), None],
+                    methods: vec![(Method::GET, Query::known(vec![]))],
+                },
             ],
         }
     }

@@ -425,3 +425,34 @@ async fn sponsored_bodies_declare_their_blocks() {
         .await;
     assert_eq!(res.assert_problem(422, "validation_failed")["errors"][0]["field"], "body[0].type");
 }
+
+/// Every operation the code documents is routed by the running server: its method is
+/// never answered 405, each query parameter it declares passes the front door, and
+/// one it does not declare is a 400 (the allow-list is the operation's own).
+#[actix_web::test]
+async fn every_documented_operation_is_routed_with_its_own_query_parameters() {
+    let app = TestApp::spawn().await;
+    let spec = spec();
+    let mut checked = 0;
+    for (path, method, op) in operations(&spec) {
+        let concrete = path
+            .split('/')
+            .map(|s| if s.starts_with('{') { "0193a1b2-c3d4-7e5f-8a9b-0c1d2e3f4a5b" } else { s })
+            .collect::<Vec<_>>()
+            .join("/");
+        let method = Method::from_bytes(method.to_uppercase().as_bytes()).unwrap();
+        let at = format!("{method} {concrete}");
+        let res = app.send(method.clone(), &concrete, None, None).await;
+        assert_ne!(res.status, 405, "{at}: {}", String::from_utf8_lossy(&res.body));
+        let parameters = op["parameters"].as_array().cloned().unwrap_or_default();
+        for name in parameters.iter().filter(|p| p["in"] == "query").filter_map(|p| p["name"].as_str()) {
+            let res = app.send(method.clone(), &format!("{concrete}?{name}=1"), None, None).await;
+            let refused = res.status == 400 && res.json()["code"] == "unknown_query_parameter";
+            assert!(!refused, "{at}: the declared query parameter {name} is refused");
+        }
+        let res = app.send(method.clone(), &format!("{concrete}?not_declared_here=1"), None, None).await;
+        res.assert_problem(400, "unknown_query_parameter");
+        checked += 1;
+    }
+    assert!(checked > 40, "only {checked} operations");
+}

@@ -287,3 +287,280 @@ async fn saves_and_paywall_changes_at_once_never_deadlock_on_the_generation() {
     let res = app.get(&slug_path(&articles[0]), None).await.json();
     assert_eq!(res["standfirst"], "Round 7.");
 }
+
+/// A freshly migrated database of the backend under test, over a connection of its own.
+fn migrated_database() -> (crate::common::TestDb, masthead::db::DbConnection) {
+    use diesel::Connection;
+    use masthead::db::{Database, DatabaseUrl, DbConnection};
+    let db = crate::common::TestDb::create();
+    Database::connect(db.url(), Some(1)).unwrap().migrate().unwrap();
+    let conn = match db.url() {
+        DatabaseUrl::Sqlite(path) => DbConnection::Sqlite(diesel::SqliteConnection::establish(path).unwrap()),
+        DatabaseUrl::Postgres(url) => DbConnection::Postgres(diesel::PgConnection::establish(url).unwrap()),
+    };
+    (db, conn)
+}
+
+#[derive(diesel::QueryableByName)]
+struct TriggerRow {
+    #[diesel(sql_type = diesel::sql_types::Text)]
+    table_name: String,
+    /// INSERT, UPDATE or DELETE (PostgreSQL); empty on SQLite, where `action` tells.
+    #[diesel(sql_type = diesel::sql_types::Text)]
+    event: String,
+    /// What the trigger runs (PostgreSQL), or its whole statement (SQLite).
+    #[diesel(sql_type = diesel::sql_types::Text)]
+    action: String,
+}
+
+#[derive(diesel::QueryableByName)]
+struct TableRow {
+    #[diesel(sql_type = diesel::sql_types::Text)]
+    name: String,
+}
+
+/// The live schema: its tables (not SQLite's own, nor the shadow tables of its search
+/// index), and each (table, event) with a trigger that moves the public generation.
+fn live_schema(
+    conn: &mut masthead::db::DbConnection,
+) -> (std::collections::BTreeSet<String>, std::collections::BTreeSet<(String, String)>) {
+    use diesel::RunQueryDsl;
+    use masthead::db::DbConnection;
+    let (tables, triggers): (Vec<TableRow>, Vec<TriggerRow>) = match conn {
+        DbConnection::Sqlite(c) => (
+            diesel::sql_query(
+                "SELECT name FROM pragma_table_list WHERE schema = 'main' AND type IN ('table', 'virtual') \
+                 AND name NOT LIKE 'sqlite\\_%' ESCAPE '\\'",
+            )
+            .load(c)
+            .unwrap(),
+            diesel::sql_query(
+                "SELECT tbl_name AS table_name, '' AS event, sql AS action FROM sqlite_master WHERE type = 'trigger'",
+            )
+            .load(c)
+            .unwrap(),
+        ),
+        DbConnection::Postgres(c) => (
+            diesel::sql_query(
+                "SELECT table_name::text AS name FROM information_schema.tables \
+                 WHERE table_schema = 'public' AND table_type = 'BASE TABLE'",
+            )
+            .load(c)
+            .unwrap(),
+            diesel::sql_query(
+                "SELECT event_object_table::text AS table_name, event_manipulation::text AS event, \
+                 action_statement::text AS action FROM information_schema.triggers WHERE trigger_schema = 'public'",
+            )
+            .load(c)
+            .unwrap(),
+        ),
+    };
+    let moving = triggers
+        .into_iter()
+        .filter_map(|t| {
+            let action = t.action.split_whitespace().collect::<Vec<_>>().join(" ").to_lowercase();
+            let moves = action.contains("bump_public_generation()")
+                || action.contains("update public_generation set generation = generation + 1");
+            let event = if t.event.is_empty() {
+                ["insert", "update", "delete"]
+                    .into_iter()
+                    .find(|e| action.contains(&format!(" after {e} ")))?
+                    .to_string()
+            } else {
+                t.event.to_lowercase()
+            };
+            moves.then_some((t.table_name, event))
+        })
+        .collect();
+    (tables.into_iter().map(|t| t.name).collect(), moving)
+}
+
+/// Every table public answers are built from has triggers that move the generation on
+/// INSERT, UPDATE and DELETE; every other table is declared never public, with a
+/// reason, so that a new table cannot be left out of the decision.
+#[test]
+fn every_public_source_table_has_generation_triggers_and_every_table_is_declared() {
+    use masthead::db::public_generation::{NEVER_PUBLIC_TABLES, PUBLIC_SOURCE_TABLES};
+    let (_db, mut conn) = migrated_database();
+    let (tables, moving) = live_schema(&mut conn);
+    let mut missing = Vec::new();
+    for source in PUBLIC_SOURCE_TABLES {
+        assert!(tables.contains(source.table), "{} is declared public but is no table", source.table);
+        for event in ["insert", "update", "delete"] {
+            if !moving.contains(&(source.table.to_string(), event.to_string())) {
+                missing.push(format!("{event} on {}", source.table));
+            }
+        }
+    }
+    assert!(missing.is_empty(), "no trigger moves the public generation on: {}", missing.join(", "));
+
+    let public: Vec<&str> = PUBLIC_SOURCE_TABLES.iter().map(|s| s.table).collect();
+    let never: Vec<&str> = NEVER_PUBLIC_TABLES.iter().map(|(table, _)| *table).collect();
+    assert!(public.iter().all(|t| !never.contains(t)), "a table is declared both public and never public");
+    let undeclared: Vec<&String> =
+        tables.iter().filter(|t| !public.contains(&t.as_str()) && !never.contains(&t.as_str())).collect();
+    assert!(
+        undeclared.is_empty(),
+        "declare each of these in PUBLIC_SOURCE_TABLES (with generation triggers) or NEVER_PUBLIC_TABLES \
+         (src/db/public_generation.rs): {undeclared:?}"
+    );
+    let moved_elsewhere: Vec<&(String, String)> =
+        moving.iter().filter(|(t, _)| !public.contains(&t.as_str())).collect();
+    assert!(moved_elsewhere.is_empty(), "generation triggers on tables not declared public: {moved_elsewhere:?}");
+}
+
+/// Each write to each public-source table, whoever makes it (here plain SQL, as another
+/// program would), moves the generation; for `users`, only a change of the declared
+/// column does (so that sign-ins do not empty every instance's cache).
+#[test]
+fn every_write_to_a_public_source_table_moves_the_generation() {
+    use diesel::connection::SimpleConnection;
+    use masthead::db::public_generation::{self, PUBLIC_SOURCE_TABLES};
+    const T: &str = "'2026-01-01 00:00:00'";
+    let writes: Vec<(&str, String)> = vec![
+        (
+            "users",
+            format!(
+                "INSERT INTO users (id, email, display_name, role, active, password_hash, token_generation, \
+                 created_at, updated_at) VALUES ('u1', 'u1@example.org', 'Ann', 'writer', TRUE, 'x', 0, {T}, {T})"
+            ),
+        ),
+        (
+            "sections",
+            format!(
+                "INSERT INTO sections (id, slug, name, position, created_at, updated_at) VALUES ('s1', 's1', 'S', 0, {T}, {T})"
+            ),
+        ),
+        (
+            "articles",
+            format!(
+                "INSERT INTO articles (id, slug, headline, body, body_text, section_id, created_by, tags, access, \
+                 status, created_at, updated_at) VALUES ('a1', 'a1', 'H', '[]', '', 's1', 'u1', '[]', 'free', \
+                 'draft', {T}, {T})"
+            ),
+        ),
+        (
+            "article_authors",
+            "INSERT INTO article_authors (article_id, user_id, position) VALUES ('a1', 'u1', 0)".into(),
+        ),
+        ("article_tags", "INSERT INTO article_tags (article_id, tag) VALUES ('a1', 't')".into()),
+        ("article_feed", format!("INSERT INTO article_feed (feed, publish_at, article_id) VALUES ('', {T}, 'a1')")),
+        (
+            "paywall_settings",
+            format!(
+                "INSERT INTO paywall_settings (id, quota, period, default_preview_blocks, messages, updated_at) \
+                 VALUES (1, 3, 'month', 2, '{{}}', {T})"
+            ),
+        ),
+        ("users", "UPDATE users SET display_name = 'Ann B' WHERE id = 'u1'".into()),
+        ("sections", "UPDATE sections SET name = 'S2' WHERE id = 's1'".into()),
+        ("articles", "UPDATE articles SET headline = 'H2' WHERE id = 'a1'".into()),
+        ("article_authors", "UPDATE article_authors SET position = 1 WHERE article_id = 'a1'".into()),
+        ("article_tags", "UPDATE article_tags SET tag = 't2' WHERE article_id = 'a1'".into()),
+        ("article_feed", "UPDATE article_feed SET feed = 's1' WHERE article_id = 'a1'".into()),
+        ("paywall_settings", "UPDATE paywall_settings SET quota = 4 WHERE id = 1".into()),
+        ("article_feed", "DELETE FROM article_feed WHERE article_id = 'a1'".into()),
+        ("article_tags", "DELETE FROM article_tags WHERE article_id = 'a1'".into()),
+        ("article_authors", "DELETE FROM article_authors WHERE article_id = 'a1'".into()),
+        ("articles", "DELETE FROM articles WHERE id = 'a1'".into()),
+        ("sections", "DELETE FROM sections WHERE id = 's1'".into()),
+        ("paywall_settings", "DELETE FROM paywall_settings WHERE id = 1".into()),
+        ("users", "DELETE FROM users WHERE id = 'u1'".into()),
+    ];
+    let (_db, mut conn) = migrated_database();
+    // Not in the sign-in's way: only the declared column of `users` matters.
+    conn.batch_execute(&format!(
+        "INSERT INTO users (id, email, display_name, role, active, password_hash, token_generation, created_at, \
+         updated_at) VALUES ('u0', 'u0@example.org', 'Bo', 'writer', TRUE, 'x', 0, {T}, {T})"
+    ))
+    .unwrap();
+    let before = public_generation::current(&mut conn).unwrap();
+    conn.batch_execute("UPDATE users SET token_generation = 1, password_hash = 'y' WHERE id = 'u0'").unwrap();
+    assert_eq!(public_generation::current(&mut conn).unwrap(), before, "a user's other columns are not public");
+
+    let mut exercised = std::collections::BTreeSet::new();
+    for (table, sql) in &writes {
+        let before = public_generation::current(&mut conn).unwrap();
+        conn.batch_execute(sql).unwrap_or_else(|e| panic!("{sql}: {e}"));
+        assert!(public_generation::current(&mut conn).unwrap() > before, "the generation did not move: {sql}");
+        exercised.insert((*table, sql.split_whitespace().next().unwrap().to_lowercase()));
+    }
+    for source in PUBLIC_SOURCE_TABLES {
+        for event in ["insert", "update", "delete"] {
+            assert!(
+                exercised.contains(&(source.table, event.to_string())),
+                "no {event} on {} exercised here",
+                source.table
+            );
+        }
+        if let Some(column) = source.only_column {
+            assert!(writes.iter().any(|(t, sql)| *t == source.table && sql.contains(&format!("SET {column} "))));
+        }
+    }
+}
+
+/// Readers' own traffic (sign-ins, token refreshes, sign-outs, metered reads, votes,
+/// sponsored impressions and clicks) writes through `tally_tx`, which does not make
+/// the instance read the generation again: none of it may write what public answers
+/// are built from. With a sync interval of zero the generation is read before every
+/// answer, so a cached answer still served afterwards proves it did not move.
+#[actix_web::test]
+async fn readers_tallies_never_move_the_generation() {
+    let app = TestApp::spawn_with(|s| s.public_cache_sync_ms = 0).await;
+    let (editor, section, _) = newsroom(&app).await;
+    let (_, _, commercial) = app.user("commercial").await;
+    let free = app.published(&editor, json!({"headline": "Free", "section_id": section})).await;
+    let metered =
+        app.published(&editor, json!({"headline": "Metered", "section_id": section, "access": "metered"})).await;
+    let poll = app
+        .post(
+            "/api/v1/polls",
+            Some(&editor),
+            json!({"title": "Rates", "questions": [{"prompt": "Up?", "kind": "single_choice",
+                   "options": [{"label": "Yes"}, {"label": "No"}]}]}),
+        )
+        .await
+        .json();
+    let block = app
+        .post(
+            "/api/v1/sponsored",
+            Some(&commercial),
+            json!({"title": "Partner", "sponsor_name": "Studio", "label": "Sponsored",
+                   "disclosure": "Commissioned by Studio.", "placement": "article_inline", "status": "active"}),
+        )
+        .await;
+    assert_eq!(block.status, 201, "{}", String::from_utf8_lossy(&block.body));
+    let block = block.json()["id"].as_str().unwrap().to_string();
+    let path = slug_path(&free);
+    assert_cached(&app, &path).await;
+
+    let reader = uuid::Uuid::now_v7().to_string();
+    assert_eq!(app.login(crate::common::ADMIN_EMAIL, "wrong password").await.status, 401);
+    let session = app.session(crate::common::ADMIN_EMAIL, crate::common::ADMIN_PASSWORD).await;
+    let refreshed = app.post("/api/v1/auth/refresh", None, json!({"refresh_token": session["refresh_token"]})).await;
+    assert_eq!(refreshed.status, 200, "{}", String::from_utf8_lossy(&refreshed.body));
+    let out = app.post("/api/v1/auth/logout", None, json!({"refresh_token": refreshed.json()["refresh_token"]})).await;
+    assert_eq!(out.status, 204, "{}", String::from_utf8_lossy(&out.body));
+    let access = format!("/api/v1/public/articles/{}/access", metered["slug"].as_str().unwrap());
+    let read = app.send_with(Method::POST, &access, None, None, &[("x-reader-id", &reader)]).await;
+    assert_eq!(read.status, 200, "{}", String::from_utf8_lossy(&read.body));
+    let vote = app
+        .send_with(
+            Method::POST,
+            &format!("/api/v1/public/polls/{}/responses", poll["id"].as_str().unwrap()),
+            None,
+            Some(json!({"answers": [{"question_id": poll["questions"][0]["id"],
+                                     "option_ids": [poll["questions"][0]["options"][0]["id"]]}]})),
+            &[("x-reader-id", &reader)],
+        )
+        .await;
+    assert_eq!(vote.status, 201, "{}", String::from_utf8_lossy(&vote.body));
+    for event in ["impressions", "clicks"] {
+        let res = app.send(Method::POST, &format!("/api/v1/public/sponsored/{block}/{event}"), None, None).await;
+        assert_eq!(res.status, 204, "{}", String::from_utf8_lossy(&res.body));
+    }
+
+    let hits = app.cache.hits();
+    assert_eq!(app.get(&path, None).await.status, 200);
+    assert_eq!(app.cache.hits(), hits + 1, "still served from the cache: the generation did not move");
+}
