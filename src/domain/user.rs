@@ -1,6 +1,7 @@
 //! Users and roles: what a valid account looks like and who may do what with accounts.
 
 use serde::{Deserialize, Serialize};
+use strum::{EnumString, IntoStaticStr, VariantArray};
 use utoipa::ToSchema;
 
 use super::FieldError;
@@ -16,18 +17,7 @@ pub const MAX_DISPLAY_NAME_CHARS: usize = 100;
 /// An editor's role. `admin` manages users; `editor` runs the newsroom; `writer`
 /// writes; `commercial` runs sponsored content and offers.
 #[derive(
-    Debug,
-    Clone,
-    Copy,
-    PartialEq,
-    Eq,
-    Hash,
-    Serialize,
-    Deserialize,
-    ToSchema,
-    strum::IntoStaticStr,
-    strum::EnumString,
-    strum::VariantArray,
+    Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, ToSchema, IntoStaticStr, EnumString, VariantArray,
 )]
 #[serde(rename_all = "snake_case")]
 #[strum(serialize_all = "snake_case")]
