@@ -12,7 +12,8 @@ use crate::error::ApiError;
 use crate::http::caller::{Authenticated, Editors, Newsroom};
 use crate::http::conditional::{RequireIfMatch, public_json_until};
 use crate::http::extract::{ApiJson, ApiQuery, client_ip, reader_id};
-use crate::http::{non_null, nullable, pagination, time, versioned, with_location};
+use crate::http::pagination::{self, At, Cursor, Listed, Page};
+use crate::http::{non_null, nullable, time, versioned, with_location};
 use crate::service::polls::{self, Poll, PollPatch, PublicPoll, Results};
 use crate::state::AppState;
 
@@ -106,11 +107,10 @@ fn poll_response(status: StatusCode, poll: Poll) -> HttpResponse {
     versioned(status, poll.version, &PollResponse::from(poll))
 }
 
-#[derive(Debug, Serialize, ToSchema)]
-pub struct PollPage {
-    pub items: Vec<PollResponse>,
-    /// Pass as `cursor` for the next page; `null` on the last page.
-    pub next_cursor: Option<String>,
+pub type PollPage = Page<PollResponse>;
+
+impl Listed for PollResponse {
+    const PAGE: &'static str = "PollPage";
 }
 
 /// An option as an editor writes it (ids are assigned by the server; one sent is ignored).
@@ -232,12 +232,9 @@ pub async fn list_polls(
 ) -> Result<web::Json<PollPage>, ApiError> {
     let q = query.into_inner()?;
     let limit = pagination::limit(q.limit)?;
-    let after = q.cursor.as_deref().map(pagination::decode_cursor).transpose()?;
+    let after = q.cursor.as_deref().map(Cursor::decode).transpose()?;
     let (items, next) = polls::list(&state, after, limit).await?;
-    Ok(web::Json(PollPage {
-        items: items.into_iter().map(PollResponse::from).collect(),
-        next_cursor: next.as_deref().map(pagination::encode_cursor),
-    }))
+    Ok(web::Json(Page::new(items.into_iter().map(PollResponse::from).collect(), next)?))
 }
 
 /// Creates a poll (admins and editors).
@@ -429,11 +426,10 @@ pub struct TextAnswerResponse {
     pub created_at: DateTime<Utc>,
 }
 
-#[derive(Debug, Serialize, ToSchema)]
-pub struct TextAnswerPage {
-    pub items: Vec<TextAnswerResponse>,
-    /// Pass as `cursor` for the next page; `null` on the last page.
-    pub next_cursor: Option<String>,
+pub type TextAnswerPage = Page<TextAnswerResponse>;
+
+impl Listed for TextAnswerResponse {
+    const PAGE: &'static str = "TextAnswerPage";
 }
 
 #[derive(Debug, Deserialize, IntoParams)]
@@ -481,7 +477,8 @@ pub async fn poll_responses(
     let q = query.into_inner()?;
     // Checked for CSV too: a bad limit or cursor is a 422 whatever the format.
     let limit = pagination::limit(q.limit)?;
-    let after = q.cursor.as_deref().map(text_cursor).transpose()?;
+    let after =
+        q.cursor.as_deref().map(Cursor::decode::<(At, String, String)>).transpose()?.map(|(At(at), r, q)| (at, r, q));
     if wants_csv(&req) {
         let (items, _) = polls::texts(&state, id.into_inner(), q.question, None, None).await?;
         let mut csv = String::from("response_id,question_id,created_at,text\r\n");
@@ -501,27 +498,17 @@ pub async fn poll_responses(
             .body(csv));
     }
     let (items, next) = polls::texts(&state, id.into_inner(), q.question, after, Some(limit)).await?;
-    Ok(HttpResponse::Ok().json(TextAnswerPage {
-        items: items
-            .into_iter()
-            .map(|t| TextAnswerResponse {
-                response_id: t.response_id,
-                question_id: t.question_id,
-                text: t.text,
-                created_at: t.created_at,
-            })
-            .collect(),
-        next_cursor: next
-            .map(|(at, response, question)| pagination::encode_time_cursor(at, &format!("{response}|{question}"))),
-    }))
-}
-
-/// The answers cursor: (time, response id, question id).
-fn text_cursor(cursor: &str) -> Result<(DateTime<Utc>, String, String), ApiError> {
-    let (at, key) = pagination::decode_time_cursor(cursor)?;
-    let (response, question) =
-        key.split_once('|').ok_or_else(|| ApiError::invalid("cursor", "is not a cursor returned by this list"))?;
-    Ok((at, response.to_string(), question.to_string()))
+    let items = items
+        .into_iter()
+        .map(|t| TextAnswerResponse {
+            response_id: t.response_id,
+            question_id: t.question_id,
+            text: t.text,
+            created_at: t.created_at,
+        })
+        .collect();
+    // The key: (time, response id, question id).
+    Ok(HttpResponse::Ok().json(Page::new(items, next.map(|(at, r, q)| (At(at), r, q)))?))
 }
 
 /// A poll as readers see it.
