@@ -7,7 +7,7 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
-use crate::domain::poll::{Answer, PollSpec, PollState, QuestionKind, QuestionSpec, ResultsVisibility, csv_cell};
+use crate::domain::poll::{Answer, PollSpec, PollState, QuestionKind, QuestionSpec, ResultsVisibility, formula_safe};
 use crate::error::ApiError;
 use crate::http::caller::{Authenticated, Editors, Newsroom};
 use crate::http::conditional::{RequireIfMatch, public_json_until};
@@ -445,10 +445,11 @@ pub struct ResponsesQuery {
     pub cursor: Option<String>,
 }
 
+/// Whether `Accept` names `text/csv` at all: the export is asked for by naming it,
+/// whatever else is listed or weighted.
 fn wants_csv(req: &HttpRequest) -> bool {
-    req.headers().get(header::ACCEPT).and_then(|v| v.to_str().ok()).is_some_and(|v| {
-        v.split(',').any(|m| m.split(';').next().unwrap_or("").trim().eq_ignore_ascii_case("text/csv"))
-    })
+    <header::Accept as header::Header>::parse(req)
+        .is_ok_and(|accept| accept.iter().any(|m| m.item.essence_str().eq_ignore_ascii_case("text/csv")))
 }
 
 /// What readers wrote in free-text answers, in arrival order (admins and editors).
@@ -481,17 +482,7 @@ pub async fn poll_responses(
         q.cursor.as_deref().map(Cursor::decode::<(At, String, String)>).transpose()?.map(|(At(at), r, q)| (at, r, q));
     if wants_csv(&req) {
         let (items, _) = polls::texts(&state, id.into_inner(), q.question, None, None).await?;
-        let mut csv = String::from("response_id,question_id,created_at,text\r\n");
-        for t in items {
-            let at = t.created_at.to_rfc3339_opts(chrono::SecondsFormat::AutoSi, true);
-            csv.push_str(&format!(
-                "{},{},{},{}\r\n",
-                csv_cell(&t.response_id),
-                csv_cell(&t.question_id),
-                csv_cell(&at),
-                csv_cell(&t.text)
-            ));
-        }
+        let csv = answers_csv(&items).map_err(ApiError::internal)?;
         return Ok(HttpResponse::Ok()
             .content_type("text/csv; charset=utf-8")
             .insert_header((header::CONTENT_DISPOSITION, "attachment; filename=\"responses.csv\""))
@@ -509,6 +500,24 @@ pub async fn poll_responses(
         .collect();
     // The key: (time, response id, question id).
     Ok(HttpResponse::Ok().json(Page::new(items, next.map(|(at, r, q)| (At(at), r, q)))?))
+}
+
+/// Free-text answers as CSV: a plain header row, then every cell quoted and guarded
+/// against running as a spreadsheet formula, lines ending in CRLF.
+fn answers_csv(items: &[polls::TextAnswer]) -> Result<Vec<u8>, csv::Error> {
+    let mut header = csv::WriterBuilder::new().terminator(csv::Terminator::CRLF).from_writer(Vec::new());
+    header.write_record(["response_id", "question_id", "created_at", "text"])?;
+    let out = header.into_inner().map_err(|e| csv::Error::from(e.into_error()))?;
+    let mut rows = csv::WriterBuilder::new()
+        .terminator(csv::Terminator::CRLF)
+        .quote_style(csv::QuoteStyle::Always)
+        .from_writer(out);
+    for t in items {
+        let at = t.created_at.to_rfc3339_opts(chrono::SecondsFormat::AutoSi, true);
+        let cells = [t.response_id.as_str(), &t.question_id, &at, &t.text].map(formula_safe);
+        rows.write_record(cells.iter().map(|cell| cell.as_bytes()))?;
+    }
+    rows.into_inner().map_err(|e| csv::Error::from(e.into_error()))
 }
 
 /// A poll as readers see it.
@@ -646,4 +655,62 @@ pub async fn respond(
         .insert_header((header::LOCATION, format!("/api/v1/public/polls/{id}")))
         .insert_header((header::CACHE_CONTROL, "private, no-store"))
         .json(PublicPollResponse::from(poll)))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn answers_export_as_quoted_formula_safe_csv() {
+        let at = |micros: i64| DateTime::<Utc>::from_timestamp_micros(micros).unwrap_or_default();
+        let answer = |r: &str, text: &str, micros: i64| polls::TextAnswer {
+            response_id: r.into(),
+            question_id: "q1".into(),
+            text: text.into(),
+            created_at: at(micros),
+        };
+        let items = [
+            answer("r1", "More trains", 1_796_203_800_000_000),
+            answer("r2", "=HYPERLINK(\"http://evil\")", 1_796_203_800_500_000),
+            answer("r3", "\t-1", 1_796_203_801_000_000),
+            answer("r4", "line one\r\nline two, \"quoted\"", 1_796_203_801_000_000),
+            answer("r5", "\u{200B}＋1", 1_796_203_801_000_000),
+            answer("r6", " -x", 1_796_203_801_000_000),
+            answer("r7", "", 1_796_203_801_000_000),
+        ];
+        let csv = answers_csv(&items).unwrap_or_default();
+        let expected = concat!(
+            "response_id,question_id,created_at,text\r\n",
+            "\"r1\",\"q1\",\"2026-12-02T09:30:00Z\",\"More trains\"\r\n",
+            "\"r2\",\"q1\",\"2026-12-02T09:30:00.500Z\",\"'=HYPERLINK(\"\"http://evil\"\")\"\r\n",
+            "\"r3\",\"q1\",\"2026-12-02T09:30:01Z\",\"'\t-1\"\r\n",
+            "\"r4\",\"q1\",\"2026-12-02T09:30:01Z\",\"line one\r\nline two, \"\"quoted\"\"\"\r\n",
+            "\"r5\",\"q1\",\"2026-12-02T09:30:01Z\",\"'\u{200B}＋1\"\r\n",
+            "\"r6\",\"q1\",\"2026-12-02T09:30:01Z\",\"' -x\"\r\n",
+            "\"r7\",\"q1\",\"2026-12-02T09:30:01Z\",\"\"\r\n",
+        );
+        assert_eq!(String::from_utf8_lossy(&csv), expected);
+        assert_eq!(answers_csv(&[]).unwrap_or_default(), b"response_id,question_id,created_at,text\r\n");
+    }
+
+    #[test]
+    fn csv_is_chosen_by_naming_it_in_accept() {
+        let wants = |accept: Option<&str>| {
+            let req = actix_web::test::TestRequest::default();
+            let req = match accept {
+                Some(v) => req.insert_header((header::ACCEPT, v)),
+                None => req,
+            };
+            wants_csv(&req.to_http_request())
+        };
+        assert!(wants(Some("text/csv")));
+        assert!(wants(Some("TEXT/CSV")));
+        assert!(wants(Some("text/csv; charset=utf-8")));
+        assert!(wants(Some("application/json;q=0.9, text/csv;q=0.5")));
+        assert!(!wants(Some("application/json")));
+        assert!(!wants(Some("text/*")));
+        assert!(!wants(Some("*/*")));
+        assert!(!wants(None));
+    }
 }
