@@ -2,6 +2,7 @@
 //! at start. A bad setting is one clear line naming it; secrets never reach a log.
 
 use std::net::{IpAddr, SocketAddr, ToSocketAddrs};
+use std::str::FromStr;
 
 use clap::{Args, Parser, Subcommand};
 
@@ -142,7 +143,7 @@ pub struct Settings {
     pub login_max_failures: i64,
     pub login_max_failures_per_address: i64,
     pub login_window_secs: i64,
-    pub trusted_proxies: Vec<IpAddr>,
+    pub trusted_proxies: Vec<ProxyRange>,
     pub cors_origins: Vec<String>,
     pub max_body_bytes: usize,
     pub public_max_age: u32,
@@ -156,6 +157,35 @@ pub struct Settings {
 }
 
 pub const MIN_JWT_SECRET_CHARS: usize = 32;
+
+/// A trusted proxy: one address (a /32 or /128) or a CIDR range such as `10.0.0.0/8`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ProxyRange(ipnet::IpNet);
+
+impl ProxyRange {
+    /// Whether `ip` is in the range. Peers on a dual-stack socket arrive as IPv4-mapped
+    /// IPv6 and are compared in their IPv4 form, so an IPv4 address is also looked up
+    /// in its mapped form: an entry written either way matches the same clients.
+    pub fn contains(&self, ip: IpAddr) -> bool {
+        let ip = ip.to_canonical();
+        self.0.contains(&ip)
+            || match ip {
+                IpAddr::V4(v4) => self.0.contains(&IpAddr::V6(v4.to_ipv6_mapped())),
+                IpAddr::V6(_) => false,
+            }
+    }
+}
+
+impl FromStr for ProxyRange {
+    type Err = ipnet::AddrParseError;
+
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        match s.parse::<IpAddr>() {
+            Ok(ip) => Ok(ProxyRange(ipnet::IpNet::from(ip))),
+            Err(_) => s.parse::<ipnet::IpNet>().map(|net| ProxyRange(net.trunc())),
+        }
+    }
+}
 
 impl Settings {
     /// Validates options; the error names the setting.
@@ -175,7 +205,8 @@ impl Settings {
         };
         let trusted_proxies = split_list(&o.trusted_proxies)
             .map(|p| {
-                p.parse::<IpAddr>().map_err(|_| format!("invalid MASTHEAD_TRUSTED_PROXIES: '{p}' is not an IP address"))
+                p.parse::<ProxyRange>()
+                    .map_err(|_| format!("invalid MASTHEAD_TRUSTED_PROXIES: '{p}' is not an IP address or CIDR range"))
             })
             .collect::<Result<Vec<_>, _>>()?;
         let cors_origins = split_list(&o.cors_origins).map(str::to_string).collect::<Vec<_>>();
@@ -295,6 +326,36 @@ mod tests {
         assert!(parse_bind("localhost:8080").is_ok());
         assert!(parse_bind("nonsense").is_err());
         assert!(parse_bind("127.0.0.1:99999").is_err());
+    }
+
+    #[test]
+    fn trusted_proxies_are_addresses_or_cidr_ranges() {
+        let range = |s: &str| s.parse::<ProxyRange>().expect(s);
+        let ip = |s: &str| s.parse::<IpAddr>().expect(s);
+        assert!(range("10.0.0.0/8").contains(ip("10.200.3.4")));
+        assert!(!range("10.0.0.0/8").contains(ip("11.0.0.1")));
+        assert!(range("10.1.2.3/8").contains(ip("10.9.9.9")), "host bits are ignored");
+        assert!(range("2001:db8::/32").contains(ip("2001:db8:ffff::1")));
+        assert!(!range("2001:db8::/32").contains(ip("2001:db9::1")));
+        // A single address is a /32 or /128 and matches only itself.
+        assert!(range("192.0.2.7").contains(ip("192.0.2.7")));
+        assert!(!range("192.0.2.7").contains(ip("192.0.2.8")));
+        assert!(range("2001:db8::7").contains(ip("2001:db8::7")));
+        assert!(!range("2001:db8::7").contains(ip("2001:db8::8")));
+        // IPv4 peers on a dual-stack socket, whichever way either side is written.
+        assert!(range("127.0.0.1").contains(ip("::ffff:127.0.0.1")));
+        assert!(range("::ffff:127.0.0.1").contains(ip("127.0.0.1")));
+        assert!(range("::ffff:10.0.0.0/104").contains(ip("10.1.1.1")));
+        assert!(range("10.0.0.0/8").contains(ip("::ffff:10.1.1.1")));
+        for bad in ["proxy.local", "10.0.0.0/33", "10.0.0.0/", "/8", "2001:db8::/129", ""] {
+            assert!(bad.parse::<ProxyRange>().is_err(), "{bad}");
+        }
+        let mut options = Options::parse_from_defaults();
+        options.trusted_proxies = "127.0.0.1, 10.0.0.0/8,fd00::/8".into();
+        assert_eq!(Settings::from_options(&options).expect("valid").trusted_proxies.len(), 3);
+        options.trusted_proxies = "10.0.0.0/8, proxy.local".into();
+        let err = Settings::from_options(&options).expect_err("a host name is not an address");
+        assert!(err.contains("MASTHEAD_TRUSTED_PROXIES") && err.contains("proxy.local"), "{err}");
     }
 
     #[test]

@@ -1,6 +1,7 @@
 //! Reader polls: what a valid poll is, when it is open, who may see its results, and
 //! whether a reader's answers fit its questions.
 
+use std::borrow::Cow;
 use std::collections::HashSet;
 
 use chrono::{DateTime, Utc};
@@ -307,17 +308,17 @@ pub fn check_answers(
     Ok(out)
 }
 
-/// A CSV cell that a spreadsheet will not run as a formula: one whose first visible
-/// character is `=`, `+`, `-` or `@` (or their full-width and small forms), whatever
-/// invisible characters stand before it, gets a leading apostrophe.
-pub fn csv_cell(value: &str) -> String {
+/// A CSV cell's text that a spreadsheet will not run as a formula: one whose first
+/// visible character is `=`, `+`, `-` or `@` (or their full-width and small forms),
+/// whatever invisible characters stand before it, or that begins with a tab or carriage
+/// return, gets a leading apostrophe. Quoting is the CSV writer's.
+pub fn formula_safe(value: &str) -> Cow<'_, str> {
     let first = value.chars().find(|c| !(c.is_whitespace() || is_format(*c)));
     let risky = value.starts_with(['\t', '\r'])
         || first.is_some_and(|c| {
             matches!(c, '=' | '+' | '-' | '@' | '＝' | '＋' | '－' | '＠' | '﹦' | '﹢' | '﹣' | '﹫')
         });
-    let guarded = if risky { format!("'{value}") } else { value.to_string() };
-    format!("\"{}\"", guarded.replace('"', "\"\""))
+    if risky { Cow::Owned(format!("'{value}")) } else { Cow::Borrowed(value) }
 }
 
 /// Invisible formatting characters (zero-width, byte-order mark, direction marks).
@@ -378,13 +379,21 @@ mod tests {
 
     #[test]
     fn csv_cells_cannot_be_formulas() {
-        assert_eq!(csv_cell("=SUM(A1)"), "\"'=SUM(A1)\"");
-        assert_eq!(csv_cell("+1"), "\"'+1\"");
-        assert_eq!(csv_cell("say \"hi\""), "\"say \"\"hi\"\"\"");
-        assert_eq!(csv_cell("plain"), "\"plain\"");
-        assert_eq!(csv_cell("\u{200B}=1+1"), "\"'\u{200B}=1+1\"");
-        assert_eq!(csv_cell("\u{FEFF}@x"), "\"'\u{FEFF}@x\"");
-        assert_eq!(csv_cell("＝1+1"), "\"'＝1+1\"");
+        assert_eq!(formula_safe("=SUM(A1)"), "'=SUM(A1)");
+        assert_eq!(formula_safe("+1"), "'+1");
+        assert_eq!(formula_safe("-5"), "'-5");
+        assert_eq!(formula_safe("@sum"), "'@sum");
+        assert_eq!(formula_safe("say \"hi\""), "say \"hi\"");
+        assert_eq!(formula_safe("plain"), "plain");
+        assert_eq!(formula_safe("\u{200B}=1+1"), "'\u{200B}=1+1");
+        assert_eq!(formula_safe(" \u{200B}=1+1"), "' \u{200B}=1+1");
+        assert_eq!(formula_safe("\u{FEFF}@x"), "'\u{FEFF}@x");
+        assert_eq!(formula_safe("＝1+1"), "'＝1+1");
+        assert_eq!(formula_safe("﹢1"), "'﹢1");
+        assert_eq!(formula_safe("\tx"), "'\tx");
+        assert_eq!(formula_safe("\rx"), "'\rx");
+        assert_eq!(formula_safe("a=b"), "a=b");
+        assert_eq!(formula_safe(""), "");
     }
 
     #[test]

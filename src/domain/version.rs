@@ -15,21 +15,6 @@ pub enum IfMatch {
 }
 
 impl IfMatch {
-    pub fn parse(value: &str) -> IfMatch {
-        if value.trim() == "*" {
-            return IfMatch::Any;
-        }
-        let versions = value
-            .split(',')
-            .filter_map(|tag| {
-                let tag = tag.trim();
-                let inner = tag.strip_prefix('"')?.strip_suffix('"')?;
-                inner.parse::<i64>().ok()
-            })
-            .collect();
-        IfMatch::Versions(versions)
-    }
-
     pub fn matches(&self, version: i64) -> bool {
         match self {
             IfMatch::Any => true,
@@ -48,20 +33,4 @@ impl IfMatch {
 pub struct Stale {
     /// The version the resource has now.
     pub current: i64,
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn if_match_parsing() {
-        assert!(IfMatch::parse("\"3\"").matches(3));
-        assert!(!IfMatch::parse("\"3\"").matches(4));
-        assert!(IfMatch::parse("\"2\", \"3\"").matches(3));
-        assert!(!IfMatch::parse("W/\"3\"").matches(3), "weak tags never match If-Match");
-        assert!(!IfMatch::parse("3").matches(3));
-        assert!(IfMatch::parse("*").matches(9));
-        assert!(!IfMatch::parse("garbage").matches(1));
-    }
 }

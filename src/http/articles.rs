@@ -14,7 +14,8 @@ use crate::error::ApiError;
 use crate::http::caller::{Authenticated, Newsroom};
 use crate::http::conditional::{RequireIfMatch, etag};
 use crate::http::extract::{ApiJson, ApiQuery, OptionalJson};
-use crate::http::{non_null, nullable, pagination, search_text, time, versioned, with_location};
+use crate::http::pagination::{self, Cursor, Listed, Page};
+use crate::http::{non_null, nullable, search_text, time, versioned, with_location};
 use crate::service::articles::{self, Article, ArticlePatch, NewArticle, Revision};
 use crate::state::AppState;
 
@@ -107,11 +108,10 @@ fn article_response(status: StatusCode, article: Article) -> HttpResponse {
     versioned(status, article.version, &ArticleResponse::from(article))
 }
 
-#[derive(Debug, Serialize, ToSchema)]
-pub struct ArticlePage {
-    pub items: Vec<ArticleResponse>,
-    /// Pass as `cursor` for the next page; `null` on the last page.
-    pub next_cursor: Option<String>,
+pub type ArticlePage = Page<ArticleResponse>;
+
+impl Listed for ArticleResponse {
+    const PAGE: &'static str = "ArticlePage";
 }
 
 #[derive(Debug, Deserialize, IntoParams)]
@@ -241,7 +241,7 @@ pub async fn list_articles(
 ) -> Result<web::Json<ArticlePage>, ApiError> {
     let q = query.into_inner()?;
     let limit = pagination::limit(q.limit)?;
-    let after = q.cursor.as_deref().map(pagination::decode_cursor).transpose()?;
+    let after = q.cursor.as_deref().map(Cursor::decode).transpose()?;
     let filter = EditorialFilter {
         status: q.status,
         section_ids: q.section.map(|s| vec![s.into()]),
@@ -252,10 +252,7 @@ pub async fn list_articles(
         trashed: q.trashed.unwrap_or(false),
     };
     let (items, next) = articles::list(&state, &user, filter, after, limit).await?;
-    Ok(web::Json(ArticlePage {
-        items: items.into_iter().map(ArticleResponse::from).collect(),
-        next_cursor: next.as_deref().map(pagination::encode_cursor),
-    }))
+    Ok(web::Json(Page::new(items.into_iter().map(ArticleResponse::from).collect(), next)?))
 }
 
 /// Creates a draft.
@@ -627,11 +624,10 @@ fn summary(r: &Revision) -> RevisionSummary {
     }
 }
 
-#[derive(Debug, Serialize, ToSchema)]
-pub struct RevisionPage {
-    pub items: Vec<RevisionSummary>,
-    /// Pass as `cursor` for the next page; `null` on the last page.
-    pub next_cursor: Option<String>,
+pub type RevisionPage = Page<RevisionSummary>;
+
+impl Listed for RevisionSummary {
+    const PAGE: &'static str = "RevisionPage";
 }
 
 #[derive(Debug, Deserialize, IntoParams)]
@@ -665,19 +661,9 @@ pub async fn list_revisions(
 ) -> Result<web::Json<RevisionPage>, ApiError> {
     let q = query.into_inner()?;
     let limit = pagination::limit(q.limit)?;
-    let before = match q.cursor.as_deref() {
-        Some(c) => Some(
-            pagination::decode_cursor(c)?
-                .parse::<i64>()
-                .map_err(|_| ApiError::invalid("cursor", "is not a cursor returned by this list"))?,
-        ),
-        None => None,
-    };
+    let before = q.cursor.as_deref().map(Cursor::decode).transpose()?;
     let (items, next) = articles::revisions(&state, &user, id.into_inner().into(), before, limit).await?;
-    Ok(web::Json(RevisionPage {
-        items: items.iter().map(summary).collect(),
-        next_cursor: next.map(|n| pagination::encode_cursor(&n.to_string())),
-    }))
+    Ok(web::Json(Page::new(items.iter().map(summary).collect(), next)?))
 }
 
 /// A revision number as written in URLs: 1, 2, 3... (no sign, no leading zero).

@@ -2,7 +2,7 @@
 //! `If-Match` that every change to one needs (428 without it, 412 when stale).
 //! Also content ETags and `If-None-Match` for the public, cacheable responses.
 
-use actix_web::http::header;
+use actix_web::http::header::{self, EntityTag, Header, IfNoneMatch};
 use actix_web::{FromRequest, HttpRequest, HttpResponse, dev::Payload};
 use sha2::{Digest, Sha256};
 
@@ -26,8 +26,23 @@ impl FromRequest for RequireIfMatch {
     type Future = std::future::Ready<Result<Self, ApiError>>;
 
     fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
-        let value = req.headers().get(header::IF_MATCH).map(|v| IfMatch::parse(v.to_str().unwrap_or("")));
+        let value = req.headers().contains_key(header::IF_MATCH).then(|| if_match(req));
         std::future::ready(Ok(RequireIfMatch(value)))
+    }
+}
+
+/// What a present `If-Match` asks for. Tags that are not quoted entity tags are
+/// skipped (actix's parser drops them), so a header of nothing else matches no
+/// version: 412, as a stale tag is. Weak tags never match (RFC 9110 compares strongly
+/// here), and neither do tags that are not a version number.
+fn if_match(req: &HttpRequest) -> IfMatch {
+    match header::IfMatch::parse(req) {
+        Ok(header::IfMatch::Any) => IfMatch::Any,
+        Ok(header::IfMatch::Items(tags)) => {
+            IfMatch::Versions(tags.iter().filter(|t| !t.weak).filter_map(|t| t.tag().parse().ok()).collect())
+        }
+        // Not text at all.
+        Err(_) => IfMatch::Versions(Vec::new()),
     }
 }
 
@@ -39,12 +54,14 @@ pub fn content_etag(body: &[u8]) -> String {
 }
 
 /// Whether `If-None-Match` names `etag` (weak comparison, as RFC 9110 asks for GET).
+/// Malformed tags in the header match nothing; an unreadable header is ignored.
 pub fn none_match(req: &HttpRequest, etag: &str) -> bool {
-    let Some(value) = req.headers().get(header::IF_NONE_MATCH).and_then(|v| v.to_str().ok()) else {
-        return false;
-    };
-    let bare = etag.trim_start_matches("W/");
-    value.split(',').map(str::trim).any(|tag| tag == "*" || tag.trim_start_matches("W/") == bare)
+    let Ok(ours) = etag.parse::<EntityTag>() else { return false };
+    match IfNoneMatch::parse(req) {
+        Ok(IfNoneMatch::Any) => true,
+        Ok(IfNoneMatch::Items(tags)) => tags.iter().any(|tag| tag.weak_eq(&ours)),
+        Err(_) => false,
+    }
 }
 
 /// A public, cacheable JSON response: ETag, Cache-Control, and 304 on a match.
@@ -87,4 +104,51 @@ pub fn respond(req: &HttpRequest, max_age: u32, expires_in: Option<i64>, rendere
         return res.finish();
     }
     res.content_type("application/json").body(rendered.body.clone())
+}
+
+#[cfg(test)]
+mod tests {
+    use actix_web::test::TestRequest;
+
+    use super::*;
+
+    fn if_match_of(values: &[&str]) -> IfMatch {
+        let req = values.iter().fold(TestRequest::default(), |r, v| r.append_header((header::IF_MATCH, *v)));
+        if_match(&req.to_http_request())
+    }
+
+    fn none_match_of(values: &[&str], etag: &str) -> bool {
+        let req = values.iter().fold(TestRequest::default(), |r, v| r.append_header((header::IF_NONE_MATCH, *v)));
+        none_match(&req.to_http_request(), etag)
+    }
+
+    #[test]
+    fn if_match_takes_strong_version_tags_only() {
+        assert!(if_match_of(&["\"3\""]).matches(3));
+        assert!(!if_match_of(&["\"3\""]).matches(4));
+        assert!(if_match_of(&["\"2\", \"3\""]).matches(3));
+        assert!(if_match_of(&["\"2\"", "\"3\""]).matches(3), "repeated headers are one list");
+        assert!(!if_match_of(&["W/\"3\""]).matches(3), "weak tags never match If-Match");
+        assert!(!if_match_of(&["3"]).matches(3));
+        assert!(if_match_of(&["*"]).matches(9));
+        assert!(if_match_of(&[" * "]).matches(9));
+        assert!(!if_match_of(&["garbage"]).matches(1));
+        assert!(!if_match_of(&["\"abc\""]).matches(1));
+        assert!(!if_match_of(&[""]).matches(1));
+        assert!(if_match_of(&["garbage, \"4\""]).matches(4), "a malformed tag does not hide a good one");
+    }
+
+    #[test]
+    fn if_none_match_compares_weakly() {
+        let etag = "\"0123abcd\"";
+        assert!(none_match_of(&["\"0123abcd\""], etag));
+        assert!(none_match_of(&["W/\"0123abcd\""], etag));
+        assert!(none_match_of(&["\"other\", W/\"0123abcd\""], etag));
+        assert!(none_match_of(&["\"other\"", "\"0123abcd\""], etag));
+        assert!(none_match_of(&["*"], etag));
+        assert!(!none_match_of(&["\"other\""], etag));
+        assert!(!none_match_of(&["0123abcd"], etag), "an unquoted tag is not a tag");
+        assert!(!none_match_of(&[], etag));
+        assert!(none_match_of(&["garbage, \"0123abcd\""], etag));
+    }
 }

@@ -11,6 +11,7 @@ use actix_web::{FromRequest, HttpRequest};
 use futures_util::future::LocalBoxFuture;
 use serde::de::DeserializeOwned;
 
+use crate::config::ProxyRange;
 use crate::error::{ApiError, FieldError};
 use crate::state::AppState;
 
@@ -246,12 +247,13 @@ pub fn parse_query<T: DeserializeOwned>(query: &str) -> Result<T, ApiError> {
     })
 }
 
-/// The client's address: the socket peer, unless the peer is a configured trusted
-/// proxy, in which case the right-most X-Forwarded-For entry that is not itself a
+/// The client's address: the socket peer, unless the peer is in a configured trusted
+/// proxy range, in which case the right-most X-Forwarded-For entry that is not itself a
 /// trusted proxy. A client cannot choose its address by sending the header.
-pub fn client_ip(req: &HttpRequest, trusted_proxies: &[IpAddr]) -> Option<IpAddr> {
+pub fn client_ip(req: &HttpRequest, trusted_proxies: &[ProxyRange]) -> Option<IpAddr> {
+    let trusted = |ip: IpAddr| trusted_proxies.iter().any(|range| range.contains(ip));
     let peer = req.peer_addr()?.ip().to_canonical();
-    if !trusted_proxies.contains(&peer) {
+    if !trusted(peer) {
         return Some(peer);
     }
     let forwarded = req
@@ -269,7 +271,7 @@ pub fn client_ip(req: &HttpRequest, trusted_proxies: &[IpAddr]) -> Option<IpAddr
             .or_else(|| entry.parse::<std::net::SocketAddr>().ok().map(|a| a.ip()))
             .map(|ip| ip.to_canonical());
         match parsed {
-            Some(ip) if trusted_proxies.contains(&ip) => continue,
+            Some(ip) if trusted(ip) => continue,
             Some(ip) => return Some(ip),
             None => return Some(peer),
         }

@@ -180,14 +180,9 @@ pub fn search_text(q: Option<String>) -> Result<Option<String>, crate::error::Ap
     }
 }
 
-/// For PATCH fields that may be cleared: absent is `None`, `null` is `Some(None)`.
-pub fn nullable<'de, D, T>(deserializer: D) -> Result<Option<Option<T>>, D::Error>
-where
-    D: Deserializer<'de>,
-    T: Deserialize<'de>,
-{
-    Option::<T>::deserialize(deserializer).map(Some)
-}
+/// For PATCH fields that may be cleared: absent is `None`, `null` is `Some(None)`
+/// (with `#[serde(default, deserialize_with = "nullable")]`).
+pub use serde_with::rust::double_option::deserialize as nullable;
 
 /// Adds `Location` to a 201 (ids are ours, so the header is always valid).
 pub fn with_location(

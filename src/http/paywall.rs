@@ -13,8 +13,9 @@ use crate::error::ApiError;
 use crate::http::caller::{AdminOnly, Authenticated, Commercial};
 use crate::http::conditional::{RequireIfMatch, public_json_until};
 use crate::http::extract::{ApiJson, ApiQuery, reader_id};
+use crate::http::pagination::{self, Cursor, Listed, Page};
 use crate::http::public::{PublicArticleResponse, public_article_response};
-use crate::http::{non_null, nullable, pagination, time, versioned, with_location};
+use crate::http::{non_null, nullable, time, versioned, with_location};
 use crate::service::paywall::{self, Decision, Offer, OfferPatch};
 use crate::state::AppState;
 
@@ -213,11 +214,10 @@ pub struct UpdateOfferRequest {
     pub status: Option<OfferStatus>,
 }
 
-#[derive(Debug, Serialize, ToSchema)]
-pub struct OfferPage {
-    pub items: Vec<OfferResponse>,
-    /// Pass as `cursor` for the next page; `null` on the last page.
-    pub next_cursor: Option<String>,
+pub type OfferPage = Page<OfferResponse>;
+
+impl Listed for OfferResponse {
+    const PAGE: &'static str = "OfferPage";
 }
 
 #[derive(Debug, Deserialize, IntoParams)]
@@ -244,12 +244,9 @@ pub async fn list_offers(
 ) -> Result<web::Json<OfferPage>, ApiError> {
     let q = query.into_inner()?;
     let limit = pagination::limit(q.limit)?;
-    let after = q.cursor.as_deref().map(pagination::decode_cursor).transpose()?;
+    let after = q.cursor.as_deref().map(Cursor::decode).transpose()?;
     let (items, next) = paywall::list_offers(&state, after, limit).await?;
-    Ok(web::Json(OfferPage {
-        items: items.into_iter().map(OfferResponse::from).collect(),
-        next_cursor: next.as_deref().map(pagination::encode_cursor),
-    }))
+    Ok(web::Json(Page::new(items.into_iter().map(OfferResponse::from).collect(), next)?))
 }
 
 /// Creates an offer.

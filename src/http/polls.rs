@@ -7,12 +7,13 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
-use crate::domain::poll::{Answer, PollSpec, PollState, QuestionKind, QuestionSpec, ResultsVisibility, csv_cell};
+use crate::domain::poll::{Answer, PollSpec, PollState, QuestionKind, QuestionSpec, ResultsVisibility, formula_safe};
 use crate::error::ApiError;
 use crate::http::caller::{Authenticated, Editors, Newsroom};
 use crate::http::conditional::{RequireIfMatch, public_json_until};
 use crate::http::extract::{ApiJson, ApiQuery, client_ip, reader_id};
-use crate::http::{non_null, nullable, pagination, time, versioned, with_location};
+use crate::http::pagination::{self, At, Cursor, Listed, Page};
+use crate::http::{non_null, nullable, time, versioned, with_location};
 use crate::service::polls::{self, Poll, PollPatch, PublicPoll, Results};
 use crate::state::AppState;
 
@@ -106,11 +107,10 @@ fn poll_response(status: StatusCode, poll: Poll) -> HttpResponse {
     versioned(status, poll.version, &PollResponse::from(poll))
 }
 
-#[derive(Debug, Serialize, ToSchema)]
-pub struct PollPage {
-    pub items: Vec<PollResponse>,
-    /// Pass as `cursor` for the next page; `null` on the last page.
-    pub next_cursor: Option<String>,
+pub type PollPage = Page<PollResponse>;
+
+impl Listed for PollResponse {
+    const PAGE: &'static str = "PollPage";
 }
 
 /// An option as an editor writes it (ids are assigned by the server; one sent is ignored).
@@ -232,12 +232,9 @@ pub async fn list_polls(
 ) -> Result<web::Json<PollPage>, ApiError> {
     let q = query.into_inner()?;
     let limit = pagination::limit(q.limit)?;
-    let after = q.cursor.as_deref().map(pagination::decode_cursor).transpose()?;
+    let after = q.cursor.as_deref().map(Cursor::decode).transpose()?;
     let (items, next) = polls::list(&state, after, limit).await?;
-    Ok(web::Json(PollPage {
-        items: items.into_iter().map(PollResponse::from).collect(),
-        next_cursor: next.as_deref().map(pagination::encode_cursor),
-    }))
+    Ok(web::Json(Page::new(items.into_iter().map(PollResponse::from).collect(), next)?))
 }
 
 /// Creates a poll (admins and editors).
@@ -429,11 +426,10 @@ pub struct TextAnswerResponse {
     pub created_at: DateTime<Utc>,
 }
 
-#[derive(Debug, Serialize, ToSchema)]
-pub struct TextAnswerPage {
-    pub items: Vec<TextAnswerResponse>,
-    /// Pass as `cursor` for the next page; `null` on the last page.
-    pub next_cursor: Option<String>,
+pub type TextAnswerPage = Page<TextAnswerResponse>;
+
+impl Listed for TextAnswerResponse {
+    const PAGE: &'static str = "TextAnswerPage";
 }
 
 #[derive(Debug, Deserialize, IntoParams)]
@@ -449,10 +445,11 @@ pub struct ResponsesQuery {
     pub cursor: Option<String>,
 }
 
+/// Whether `Accept` names `text/csv` at all: the export is asked for by naming it,
+/// whatever else is listed or weighted.
 fn wants_csv(req: &HttpRequest) -> bool {
-    req.headers().get(header::ACCEPT).and_then(|v| v.to_str().ok()).is_some_and(|v| {
-        v.split(',').any(|m| m.split(';').next().unwrap_or("").trim().eq_ignore_ascii_case("text/csv"))
-    })
+    <header::Accept as header::Header>::parse(req)
+        .is_ok_and(|accept| accept.iter().any(|m| m.item.essence_str().eq_ignore_ascii_case("text/csv")))
 }
 
 /// What readers wrote in free-text answers, in arrival order (admins and editors).
@@ -481,47 +478,46 @@ pub async fn poll_responses(
     let q = query.into_inner()?;
     // Checked for CSV too: a bad limit or cursor is a 422 whatever the format.
     let limit = pagination::limit(q.limit)?;
-    let after = q.cursor.as_deref().map(text_cursor).transpose()?;
+    let after =
+        q.cursor.as_deref().map(Cursor::decode::<(At, String, String)>).transpose()?.map(|(At(at), r, q)| (at, r, q));
     if wants_csv(&req) {
         let (items, _) = polls::texts(&state, id.into_inner().into(), q.question, None, None).await?;
-        let mut csv = String::from("response_id,question_id,created_at,text\r\n");
-        for t in items {
-            let at = t.created_at.to_rfc3339_opts(chrono::SecondsFormat::AutoSi, true);
-            csv.push_str(&format!(
-                "{},{},{},{}\r\n",
-                csv_cell(&t.response_id),
-                csv_cell(&t.question_id),
-                csv_cell(&at),
-                csv_cell(&t.text)
-            ));
-        }
+        let csv = answers_csv(&items).map_err(ApiError::internal)?;
         return Ok(HttpResponse::Ok()
             .content_type("text/csv; charset=utf-8")
             .insert_header((header::CONTENT_DISPOSITION, "attachment; filename=\"responses.csv\""))
             .body(csv));
     }
     let (items, next) = polls::texts(&state, id.into_inner().into(), q.question, after, Some(limit)).await?;
-    Ok(HttpResponse::Ok().json(TextAnswerPage {
-        items: items
-            .into_iter()
-            .map(|t| TextAnswerResponse {
-                response_id: t.response_id,
-                question_id: t.question_id,
-                text: t.text,
-                created_at: t.created_at,
-            })
-            .collect(),
-        next_cursor: next
-            .map(|(at, response, question)| pagination::encode_time_cursor(at, &format!("{response}|{question}"))),
-    }))
+    let items = items
+        .into_iter()
+        .map(|t| TextAnswerResponse {
+            response_id: t.response_id,
+            question_id: t.question_id,
+            text: t.text,
+            created_at: t.created_at,
+        })
+        .collect();
+    // The key: (time, response id, question id).
+    Ok(HttpResponse::Ok().json(Page::new(items, next.map(|(at, r, q)| (At(at), r, q)))?))
 }
 
-/// The answers cursor: (time, response id, question id).
-fn text_cursor(cursor: &str) -> Result<(DateTime<Utc>, String, String), ApiError> {
-    let (at, key) = pagination::decode_time_cursor(cursor)?;
-    let (response, question) =
-        key.split_once('|').ok_or_else(|| ApiError::invalid("cursor", "is not a cursor returned by this list"))?;
-    Ok((at, response.to_string(), question.to_string()))
+/// Free-text answers as CSV: a plain header row, then every cell quoted and guarded
+/// against running as a spreadsheet formula, lines ending in CRLF.
+fn answers_csv(items: &[polls::TextAnswer]) -> Result<Vec<u8>, csv::Error> {
+    let mut header = csv::WriterBuilder::new().terminator(csv::Terminator::CRLF).from_writer(Vec::new());
+    header.write_record(["response_id", "question_id", "created_at", "text"])?;
+    let out = header.into_inner().map_err(|e| csv::Error::from(e.into_error()))?;
+    let mut rows = csv::WriterBuilder::new()
+        .terminator(csv::Terminator::CRLF)
+        .quote_style(csv::QuoteStyle::Always)
+        .from_writer(out);
+    for t in items {
+        let at = t.created_at.to_rfc3339_opts(chrono::SecondsFormat::AutoSi, true);
+        let cells = [t.response_id.as_str(), &t.question_id, &at, &t.text].map(formula_safe);
+        rows.write_record(cells.iter().map(|cell| cell.as_bytes()))?;
+    }
+    rows.into_inner().map_err(|e| csv::Error::from(e.into_error()))
 }
 
 /// A poll as readers see it.
@@ -659,4 +655,62 @@ pub async fn respond(
         .insert_header((header::LOCATION, format!("/api/v1/public/polls/{id}")))
         .insert_header((header::CACHE_CONTROL, "private, no-store"))
         .json(PublicPollResponse::from(poll)))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn answers_export_as_quoted_formula_safe_csv() {
+        let at = |micros: i64| DateTime::<Utc>::from_timestamp_micros(micros).unwrap_or_default();
+        let answer = |r: &str, text: &str, micros: i64| polls::TextAnswer {
+            response_id: r.into(),
+            question_id: "q1".into(),
+            text: text.into(),
+            created_at: at(micros),
+        };
+        let items = [
+            answer("r1", "More trains", 1_796_203_800_000_000),
+            answer("r2", "=HYPERLINK(\"http://evil\")", 1_796_203_800_500_000),
+            answer("r3", "\t-1", 1_796_203_801_000_000),
+            answer("r4", "line one\r\nline two, \"quoted\"", 1_796_203_801_000_000),
+            answer("r5", "\u{200B}＋1", 1_796_203_801_000_000),
+            answer("r6", " -x", 1_796_203_801_000_000),
+            answer("r7", "", 1_796_203_801_000_000),
+        ];
+        let csv = answers_csv(&items).unwrap_or_default();
+        let expected = concat!(
+            "response_id,question_id,created_at,text\r\n",
+            "\"r1\",\"q1\",\"2026-12-02T09:30:00Z\",\"More trains\"\r\n",
+            "\"r2\",\"q1\",\"2026-12-02T09:30:00.500Z\",\"'=HYPERLINK(\"\"http://evil\"\")\"\r\n",
+            "\"r3\",\"q1\",\"2026-12-02T09:30:01Z\",\"'\t-1\"\r\n",
+            "\"r4\",\"q1\",\"2026-12-02T09:30:01Z\",\"line one\r\nline two, \"\"quoted\"\"\"\r\n",
+            "\"r5\",\"q1\",\"2026-12-02T09:30:01Z\",\"'\u{200B}＋1\"\r\n",
+            "\"r6\",\"q1\",\"2026-12-02T09:30:01Z\",\"' -x\"\r\n",
+            "\"r7\",\"q1\",\"2026-12-02T09:30:01Z\",\"\"\r\n",
+        );
+        assert_eq!(String::from_utf8_lossy(&csv), expected);
+        assert_eq!(answers_csv(&[]).unwrap_or_default(), b"response_id,question_id,created_at,text\r\n");
+    }
+
+    #[test]
+    fn csv_is_chosen_by_naming_it_in_accept() {
+        let wants = |accept: Option<&str>| {
+            let req = actix_web::test::TestRequest::default();
+            let req = match accept {
+                Some(v) => req.insert_header((header::ACCEPT, v)),
+                None => req,
+            };
+            wants_csv(&req.to_http_request())
+        };
+        assert!(wants(Some("text/csv")));
+        assert!(wants(Some("TEXT/CSV")));
+        assert!(wants(Some("text/csv; charset=utf-8")));
+        assert!(wants(Some("application/json;q=0.9, text/csv;q=0.5")));
+        assert!(!wants(Some("application/json")));
+        assert!(!wants(Some("text/*")));
+        assert!(!wants(Some("*/*")));
+        assert!(!wants(None));
+    }
 }

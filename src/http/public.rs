@@ -11,10 +11,11 @@ use crate::domain::article::{Access, Block, Image, Seo};
 use crate::error::ApiError;
 use crate::http::conditional::{render, respond};
 use crate::http::extract::ApiQuery;
+use crate::http::pagination::{self, At, Cursor, Listed, Page};
 use crate::http::polls::PublicPollResponse;
 use crate::http::sections::SectionRef;
 use crate::http::sponsored::PublicSponsored;
-use crate::http::{pagination, search_text, time};
+use crate::http::{search_text, time};
 use crate::public_cache::Rendered;
 use crate::service::public::{self, Lookup, PublicArticle, PublicBlock, PublicQuery};
 use crate::state::AppState;
@@ -124,11 +125,10 @@ fn summary(a: &PublicArticle) -> PublicArticleSummary {
     }
 }
 
-#[derive(Debug, Serialize, ToSchema)]
-pub struct PublicArticlePage {
-    pub items: Vec<PublicArticleSummary>,
-    /// Pass as `cursor` for the next page; `null` on the last page.
-    pub next_cursor: Option<String>,
+pub type PublicArticlePage = Page<PublicArticleSummary>;
+
+impl Listed for PublicArticleSummary {
+    const PAGE: &'static str = "PublicArticlePage";
 }
 
 #[derive(Debug, Deserialize, IntoParams)]
@@ -168,17 +168,14 @@ pub async fn list_public_articles(
 ) -> Result<HttpResponse, ApiError> {
     let q = query.into_inner()?;
     let limit = pagination::limit(q.limit)?;
-    let after = q.cursor.as_deref().map(pagination::decode_time_cursor).transpose()?;
+    let after = q.cursor.as_deref().map(Cursor::decode::<(At, String)>).transpose()?.map(|(At(at), id)| (at, id));
     let query = PublicQuery { section: q.section, tag: q.tag, author: q.author, q: search_text(q.q)? };
     let cached = Cached::look_up(&req, &state).await?;
     if let Some(hit) = cached.hit() {
         return Ok(respond(&req, state.settings.public_max_age, None, hit));
     }
     let page = public::list(&state, query, after, limit).await?;
-    let body = PublicArticlePage {
-        items: page.items.iter().map(summary).collect(),
-        next_cursor: page.next.map(|(at, id)| pagination::encode_time_cursor(at, &id)),
-    };
+    let body = Page::new(page.items.iter().map(summary).collect(), page.next.map(|(at, id)| (At(at), id)))?;
     let rendered = render(&body)?;
     cached.keep(&state, page.until, &rendered);
     Ok(respond(&req, state.settings.public_max_age, None, &rendered))

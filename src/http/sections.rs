@@ -12,7 +12,8 @@ use crate::error::ApiError;
 use crate::http::caller::{Authenticated, Editors};
 use crate::http::conditional::{RequireIfMatch, public_json};
 use crate::http::extract::{ApiJson, ApiQuery};
-use crate::http::{non_null, nullable, pagination, time, versioned, with_location};
+use crate::http::pagination::{self, Cursor, Listed, Page};
+use crate::http::{non_null, nullable, time, versioned, with_location};
 use crate::service::sections::{self, Section, SectionPatch};
 use crate::state::AppState;
 
@@ -56,11 +57,10 @@ impl From<Section> for SectionResponse {
     }
 }
 
-#[derive(Debug, Serialize, ToSchema)]
-pub struct SectionPage {
-    pub items: Vec<SectionResponse>,
-    /// Pass as `cursor` for the next page; `null` on the last page.
-    pub next_cursor: Option<String>,
+pub type SectionPage = Page<SectionResponse>;
+
+impl Listed for SectionResponse {
+    const PAGE: &'static str = "SectionPage";
 }
 
 #[derive(Debug, Deserialize, IntoParams)]
@@ -117,13 +117,6 @@ pub struct UpdateSectionRequest {
     pub position: Option<i64>,
 }
 
-fn decode_section_cursor(cursor: &str) -> Result<(i64, String), ApiError> {
-    let key = pagination::decode_cursor(cursor)?;
-    key.split_once(':')
-        .and_then(|(p, id)| Some((p.parse::<i64>().ok()?, id.to_string())))
-        .ok_or_else(|| ApiError::invalid("cursor", "is not a cursor returned by this list"))
-}
-
 /// Lists sections in display order (position, then creation).
 #[utoipa::path(
     tag = "sections", operation_id = "listSections", params(ListSectionsQuery), security(("bearerAuth" = [])),
@@ -137,12 +130,10 @@ pub async fn list_sections(
 ) -> Result<web::Json<SectionPage>, ApiError> {
     let q = query.into_inner()?;
     let limit = pagination::limit(q.limit)?;
-    let after = q.cursor.as_deref().map(decode_section_cursor).transpose()?;
+    let after = q.cursor.as_deref().map(Cursor::decode).transpose()?;
     let (items, next) = sections::list(&state, q.parent, after, limit).await?;
-    Ok(web::Json(SectionPage {
-        items: items.into_iter().map(SectionResponse::from).collect(),
-        next_cursor: next.map(|(p, id)| pagination::encode_cursor(&format!("{p}:{id}"))),
-    }))
+    // The key: (position, id).
+    Ok(web::Json(Page::new(items.into_iter().map(SectionResponse::from).collect(), next)?))
 }
 
 /// Creates a section.

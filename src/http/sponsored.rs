@@ -13,7 +13,8 @@ use crate::error::ApiError;
 use crate::http::caller::{Authenticated, Commercial, SponsoredReaders};
 use crate::http::conditional::{RequireIfMatch, public_json_until};
 use crate::http::extract::{ApiJson, ApiQuery, client_ip};
-use crate::http::{non_null, nullable, pagination, time, versioned, with_location};
+use crate::http::pagination::{self, Cursor, Listed, Page};
+use crate::http::{non_null, nullable, time, versioned, with_location};
 use crate::service::sponsored::{self, PublicContext, Sponsored, SponsoredPatch};
 use crate::state::AppState;
 
@@ -123,11 +124,10 @@ impl From<&Sponsored> for PublicSponsored {
     }
 }
 
-#[derive(Debug, Serialize, ToSchema)]
-pub struct SponsoredPage {
-    pub items: Vec<SponsoredResponse>,
-    /// Pass as `cursor` for the next page; `null` on the last page.
-    pub next_cursor: Option<String>,
+pub type SponsoredPage = Page<SponsoredResponse>;
+
+impl Listed for SponsoredResponse {
+    const PAGE: &'static str = "SponsoredPage";
 }
 
 #[derive(Debug, Deserialize, IntoParams)]
@@ -238,12 +238,9 @@ pub async fn list_sponsored(
 ) -> Result<web::Json<SponsoredPage>, ApiError> {
     let q = query.into_inner()?;
     let limit = pagination::limit(q.limit)?;
-    let after = q.cursor.as_deref().map(pagination::decode_cursor).transpose()?;
+    let after = q.cursor.as_deref().map(Cursor::decode).transpose()?;
     let (items, next) = sponsored::list(&state, q.status, q.placement, after, limit).await?;
-    Ok(web::Json(SponsoredPage {
-        items: items.into_iter().map(SponsoredResponse::from).collect(),
-        next_cursor: next.as_deref().map(pagination::encode_cursor),
-    }))
+    Ok(web::Json(Page::new(items.into_iter().map(SponsoredResponse::from).collect(), next)?))
 }
 
 /// Creates a sponsored block (commercial users and admins).

@@ -10,7 +10,8 @@ use crate::domain::user::{NewUser, Role};
 use crate::error::ApiError;
 use crate::http::caller::{AdminOnly, Authenticated};
 use crate::http::extract::{ApiJson, ApiQuery};
-use crate::http::{non_null, pagination, time};
+use crate::http::pagination::{self, Cursor, Listed, Page};
+use crate::http::{non_null, time};
 use crate::service::users::{self, User, UserPatch};
 use crate::state::AppState;
 
@@ -47,12 +48,11 @@ impl From<User> for UserResponse {
     }
 }
 
-/// A page of users.
-#[derive(Debug, Serialize, ToSchema)]
-pub struct UserPage {
-    pub items: Vec<UserResponse>,
-    /// Pass as `cursor` for the next page; `null` on the last page.
-    pub next_cursor: Option<String>,
+pub type UserPage = Page<UserResponse>;
+
+impl Listed for UserResponse {
+    const PAGE: &'static str = "UserPage";
+    const PAGE_DESCRIPTION: Option<&'static str> = Some("A page of users.");
 }
 
 #[derive(Debug, Deserialize, IntoParams)]
@@ -133,13 +133,10 @@ pub async fn list_users(
 ) -> Result<web::Json<UserPage>, ApiError> {
     let q = query.into_inner()?;
     let limit = pagination::limit(q.limit)?;
-    let after = q.cursor.as_deref().map(pagination::decode_cursor).transpose()?;
+    let after = q.cursor.as_deref().map(Cursor::decode).transpose()?;
     let filter = UserFilter { role: q.role, active: q.active };
     let (items, next) = users::list(&state, filter, after, limit).await?;
-    Ok(web::Json(UserPage {
-        items: items.into_iter().map(UserResponse::from).collect(),
-        next_cursor: next.as_deref().map(pagination::encode_cursor),
-    }))
+    Ok(web::Json(Page::new(items.into_iter().map(UserResponse::from).collect(), next)?))
 }
 
 /// Creates a user.

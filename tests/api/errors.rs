@@ -94,6 +94,43 @@ async fn unknown_query_parameters_are_400_and_bad_values_422() {
 }
 
 #[actix_web::test]
+async fn every_list_refuses_a_cursor_it_did_not_make() {
+    use base64::Engine;
+    let app = TestApp::spawn().await;
+    let admin = app.admin_token().await;
+    let b64 = |raw: &str| base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(raw);
+    // Not base64, not JSON, the old text form, a key of another list's shape, an empty
+    // id, a NUL in an id.
+    let garbage = [
+        "%%%".to_string(),
+        b64("nope"),
+        b64("v1:0193"),
+        b64("{\"id\":\"x\"}"),
+        b64("[1.5,\"x\",\"y\",\"z\"]"),
+        b64("\"\""),
+        b64("[0,\"\"]"),
+        b64("\"a\\u0000b\""),
+        b64("[1,\"a\\u0000b\"]"),
+    ];
+    for list in [
+        "/api/v1/users",
+        "/api/v1/sections",
+        "/api/v1/articles",
+        "/api/v1/polls",
+        "/api/v1/offers",
+        "/api/v1/sponsored",
+        "/api/v1/public/articles",
+    ] {
+        for cursor in &garbage {
+            let res = app.get(&format!("{list}?cursor={cursor}"), Some(&admin)).await;
+            let problem = res.assert_problem(422, "validation_failed");
+            assert_eq!(problem["errors"][0]["field"], "cursor", "{list} {cursor}");
+            assert_eq!(problem["errors"][0]["message"], "is not a cursor returned by this list", "{list} {cursor}");
+        }
+    }
+}
+
+#[actix_web::test]
 async fn control_characters_are_rejected_and_unicode_round_trips() {
     let app = TestApp::spawn().await;
     let admin = app.admin_token().await;

@@ -302,8 +302,23 @@ async fn search_folds_case_beyond_ascii() {
 #[actix_web::test]
 async fn a_cursor_holding_a_time_out_of_range_is_422() {
     let app = TestApp::spawn().await;
-    let cursor = base64_cursor("v1:-6000000000000000000:x");
-    app.get(&format!("/api/v1/public/articles?cursor={cursor}"), None).await.assert_problem(422, "validation_failed");
+    // A cursor is the list's key as JSON, base64url: (time in microseconds, id) here.
+    // Times before 1970, after 9999 or past i64 are refused like any other bad cursor,
+    // and so is the old text form.
+    for raw in [
+        "[-6000000000000000000,\"x\"]",
+        "[-1,\"x\"]",
+        "[253402300800000000,\"x\"]",
+        "[99999999999999999999,\"x\"]",
+        "v1:-6000000000000000000:x",
+    ] {
+        let cursor = base64_cursor(raw);
+        let res = app.get(&format!("/api/v1/public/articles?cursor={cursor}"), None).await;
+        let problem = res.assert_problem(422, "validation_failed");
+        assert_eq!(problem["errors"][0]["field"], "cursor", "{raw}");
+    }
+    let in_range = base64_cursor("[253402300799999999,\"x\"]");
+    assert_eq!(app.get(&format!("/api/v1/public/articles?cursor={in_range}"), None).await.status, 200);
 }
 
 fn base64_cursor(raw: &str) -> String {

@@ -126,3 +126,34 @@ async fn a_trusted_proxys_forwarded_address_counts_the_same_with_or_without_a_po
         app.send_with(Method::POST, "/api/v1/auth/login", None, body(), &[("x-forwarded-for", "198.51.100.7")]).await;
     res.assert_problem(429, "rate_limited");
 }
+
+#[actix_web::test]
+async fn trusted_proxy_ranges_are_cidr_and_every_proxy_in_them_is_skipped() {
+    let app = TestApp::spawn_with(|s| {
+        s.login_max_failures_per_address = 2;
+        s.trusted_proxies = vec!["127.0.0.0/8".parse().unwrap(), "10.0.0.0/8".parse().unwrap()];
+    })
+    .await;
+    let attempt = |forwarded: &'static str, n: usize| {
+        let app = &app;
+        async move {
+            app.send_with(
+                Method::POST,
+                "/api/v1/auth/login",
+                None,
+                Some(json!({"email": format!("r{n}@example.org"), "password": "wrong-password-123"})),
+                &[("x-forwarded-for", forwarded)],
+            )
+            .await
+        }
+    };
+    // The peer (127.0.0.1) is in a range, and so is each inner proxy: the client is
+    // the right-most address outside them, however many hops it came through.
+    attempt("198.51.100.1, 10.1.2.3", 1).await.assert_problem(401, "invalid_credentials");
+    attempt("198.51.100.1, 10.200.0.9, 10.1.2.3", 2).await.assert_problem(401, "invalid_credentials");
+    attempt("198.51.100.1", 3).await.assert_problem(429, "rate_limited");
+    // An address just outside a range is the client, not a proxy to skip.
+    attempt("198.51.100.1, 11.0.0.1", 4).await.assert_problem(401, "invalid_credentials");
+    attempt("198.51.100.1, 11.0.0.1", 5).await.assert_problem(401, "invalid_credentials");
+    attempt("11.0.0.1", 6).await.assert_problem(429, "rate_limited");
+}
