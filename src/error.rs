@@ -9,7 +9,7 @@ use serde::Serialize;
 use utoipa::ToSchema;
 
 use crate::db::DbError;
-use crate::domain::version::{Stale, etag};
+use crate::domain::version::etag;
 use crate::service;
 
 pub use crate::domain::FieldError;
@@ -265,12 +265,6 @@ impl From<service::Error> for ApiError {
 impl From<DbError> for ApiError {
     fn from(err: DbError) -> Self {
         service::Error::from(err).into()
-    }
-}
-
-impl From<Stale> for ApiError {
-    fn from(stale: Stale) -> Self {
-        service::Error::from(stale).into()
     }
 }
 

@@ -73,7 +73,7 @@ fn main() -> ExitCode {
 
 /// Has glibc map every allocation of 1 MiB or more on its own, so that freeing it gives
 /// the memory back to the system. Left to itself, glibc raises that bound to the largest
-/// block freed so far (up to 32 MiB): once one password hash had freed Argon2's block,
+/// block freed so far (up to glibc's cap): once one password hash had freed Argon2's block,
 /// the next took its block from a thread's heap, where it stayed resident for the life of
 /// the process, and peak memory grew by a whole block after a few logins (the figures:
 /// docs/performance.md). Checked by bench/run: "RSS growth over 4 sign-ins".

@@ -59,22 +59,27 @@ pub struct RevisionRow {
 
 impl ArticleRow {
     /// The stored content, with the byline the caller loaded.
-    pub fn content(&self, author_ids: Vec<UserId>) -> Content {
+    pub fn into_content(self, author_ids: Vec<UserId>) -> Content {
         Content {
-            slug: self.slug.clone(),
-            headline: self.headline.clone(),
-            standfirst: self.standfirst.clone(),
-            dateline: self.dateline.clone(),
-            kicker: self.kicker.clone(),
-            hero_image: self.hero_image.clone().map(|j| j.0),
-            body: self.body.0.clone(),
-            section_id: self.section_id.clone(),
+            slug: self.slug,
+            headline: self.headline,
+            standfirst: self.standfirst,
+            dateline: self.dateline,
+            kicker: self.kicker,
+            hero_image: self.hero_image.map(|j| j.0),
+            body: self.body.0,
+            section_id: self.section_id,
             author_ids,
-            tags: self.tags.0.clone(),
+            tags: self.tags.0,
             access: self.access,
             preview_blocks: self.preview_blocks,
-            seo: self.seo.clone().map(|j| j.0),
+            seo: self.seo.map(|j| j.0),
         }
+    }
+
+    /// The stored content of a row still needed afterwards (writes).
+    pub fn content(&self, author_ids: Vec<UserId>) -> Content {
+        self.clone().into_content(author_ids)
     }
 
     /// Writes the content columns; search covers what readers may read, so a gated

@@ -59,52 +59,6 @@ impl<T: Serialize + DeserializeOwned> TextValue for Json<T> {
     }
 }
 
-/// Enums are stored under the names strum gives them (the same as their serde names).
-macro_rules! enum_text {
-    ($($t:ty),* $(,)?) => {$(
-        impl TextValue for $t {
-            fn to_text(&self) -> Result<Cow<'_, str>, Box<dyn StdError + Send + Sync>> {
-                Ok(Cow::Borrowed(<&'static str>::from(*self)))
-            }
-
-            fn from_text(text: String) -> Result<Self, Box<dyn StdError + Send + Sync>> {
-                text.parse::<$t>().map_err(|_| format!("unknown {} {text:?}", stringify!($t)).into())
-            }
-        }
-    )*};
-}
-
-enum_text!(
-    EmbedKind,
-    TargetKind,
-    Access,
-    Status,
-    Role,
-    QuestionKind,
-    ResultsVisibility,
-    Placement,
-    SponsoredStatus,
-    OfferStatus,
-    Period
-);
-
-/// Ids are stored as they are.
-macro_rules! id_text {
-    ($($t:ty),* $(,)?) => {$(
-        impl TextValue for $t {
-            fn to_text(&self) -> Result<Cow<'_, str>, Box<dyn StdError + Send + Sync>> {
-                Ok(Cow::Borrowed(self.as_str()))
-            }
-
-            fn from_text(text: String) -> Result<Self, Box<dyn StdError + Send + Sync>> {
-                Ok(<$t>::from(text))
-            }
-        }
-    )*};
-}
-
-id_text!(ArticleId, SectionId, UserId, PollId, SponsoredId, OfferId);
-
 /// The diesel impls that let a `TextValue` be a column value and a query parameter on
 /// both backends and on the connection that dispatches between them.
 macro_rules! text_sql {
@@ -160,13 +114,25 @@ macro_rules! text_sql {
     )*};
 }
 
-text_sql!(
-    ArticleId,
-    SectionId,
-    UserId,
-    PollId,
-    SponsoredId,
-    OfferId,
+/// Enums are stored under the names strum gives them (the same as their serde names);
+/// listing a type here also makes it a column value (`text_sql`).
+macro_rules! enum_text {
+    ($($t:ty),* $(,)?) => {$(
+        text_sql!($t);
+
+        impl TextValue for $t {
+            fn to_text(&self) -> Result<Cow<'_, str>, Box<dyn StdError + Send + Sync>> {
+                Ok(Cow::Borrowed(<&'static str>::from(*self)))
+            }
+
+            fn from_text(text: String) -> Result<Self, Box<dyn StdError + Send + Sync>> {
+                text.parse::<$t>().map_err(|_| format!("unknown {} {text:?}", stringify!($t)).into())
+            }
+        }
+    )*};
+}
+
+enum_text!(
     EmbedKind,
     TargetKind,
     Access,
@@ -177,7 +143,29 @@ text_sql!(
     Placement,
     SponsoredStatus,
     OfferStatus,
-    Period,
+    Period
+);
+
+/// Ids are stored as they are (and, listed here, are column values too).
+macro_rules! id_text {
+    ($($t:ty),* $(,)?) => {$(
+        text_sql!($t);
+
+        impl TextValue for $t {
+            fn to_text(&self) -> Result<Cow<'_, str>, Box<dyn StdError + Send + Sync>> {
+                Ok(Cow::Borrowed(self.as_str()))
+            }
+
+            fn from_text(text: String) -> Result<Self, Box<dyn StdError + Send + Sync>> {
+                Ok(<$t>::from(text))
+            }
+        }
+    )*};
+}
+
+id_text!(ArticleId, SectionId, UserId, PollId, SponsoredId, OfferId);
+
+text_sql!(
     Json<Vec<Block>>,
     Json<Vec<String>>,
     Json<Vec<SectionId>>,

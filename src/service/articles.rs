@@ -60,7 +60,7 @@ fn article_of(row: ArticleRow, authors: Vec<UserId>, now: DateTime<Utc>) -> Arti
     let status = row.effective_status(now);
     let publish_at = row.publish_at.map(db::from_db_time);
     Article {
-        content: row.content(authors),
+        id: row.id.clone(),
         status,
         publish_at,
         first_published_at: row.first_published(now),
@@ -69,7 +69,7 @@ fn article_of(row: ArticleRow, authors: Vec<UserId>, now: DateTime<Utc>) -> Arti
         updated_at: db::from_db_time(row.updated_at),
         trashed_at: row.trashed_at.map(db::from_db_time),
         version: row.version,
-        id: row.id,
+        content: row.into_content(authors),
     }
 }
 

@@ -44,10 +44,6 @@ impl Error {
         Self::NotFound { detail: format!("{what} not found") }
     }
 
-    pub fn unauthorized(code: &'static str, detail: impl Into<String>) -> Self {
-        Self::Unauthorized { code, detail: detail.into() }
-    }
-
     pub fn forbidden(detail: impl Into<String>) -> Self {
         Self::Forbidden { code: "forbidden", detail: detail.into() }
     }
@@ -69,12 +65,6 @@ impl Error {
 impl From<Stale> for Error {
     fn from(stale: Stale) -> Self {
         Self::Stale { current: stale.current }
-    }
-}
-
-impl From<Vec<FieldError>> for Error {
-    fn from(errors: Vec<FieldError>) -> Self {
-        Self::Invalid(errors)
     }
 }
 

@@ -45,10 +45,11 @@ pub async fn put_settings(state: &AppState, settings: PaywallSettings) -> Result
                 if before.default_preview_blocks != settings.default_preview_blocks {
                     // Search must keep covering exactly what readers may read.
                     for row in article_db::following_site_preview(c)? {
-                        let content = row.content(Vec::new());
+                        let id = row.id.clone();
+                        let content = row.into_content(Vec::new());
                         let text =
                             crate::domain::article::body_text(content.public_body(settings.default_preview_blocks));
-                        article_db::set_body_text(c, &row.id, &text)?;
+                        article_db::set_body_text(c, &id, &text)?;
                     }
                 }
                 let version = paywall_db::settings(c)?.map(|r| r.version + 1).unwrap_or(1);

@@ -117,7 +117,15 @@ pub fn to_public(
                 .filter(|(article, _, _)| *article == row.id)
                 .map(|(_, id, name)| Byline { id: id.clone(), display_name: name.clone() })
                 .collect();
-            let mut content = row.content(authors.iter().map(|a| a.id.clone()).collect());
+            let section = sections
+                .iter()
+                .find(|s| s.id == row.section_id)
+                .map(|s| SectionLink { id: s.id.clone(), slug: s.slug.clone(), name: s.name.clone() })
+                .ok_or_else(|| Error::internal(format!("article {} has no section", row.id)))?;
+            let published_at = row.publish_at.map(db::from_db_time).unwrap_or(now);
+            let first_published_at = row.first_published(now).unwrap_or(published_at);
+            let (id, updated_at) = (row.id.clone(), db::from_db_time(row.updated_at));
+            let mut content = row.into_content(authors.iter().map(|a| a.id.clone()).collect());
             let preview = gate(&mut content, body);
             let (poll_ids, sponsored_ids) = content.references();
             let live = sponsored::live_by_id(conn, &sponsored_ids, now)?;
@@ -133,21 +141,15 @@ pub fn to_public(
                     other => Some(PublicBlock::Content(other.clone())),
                 })
                 .collect();
-            let section = sections
-                .iter()
-                .find(|s| s.id == row.section_id)
-                .map(|s| SectionLink { id: s.id.clone(), slug: s.slug.clone(), name: s.name.clone() })
-                .ok_or_else(|| Error::internal(format!("article {} has no section", row.id)))?;
-            let published_at = row.publish_at.map(db::from_db_time).unwrap_or(now);
             Ok(PublicArticle {
-                id: row.id.clone(),
+                id,
                 section,
                 authors,
                 preview,
                 body,
                 published_at,
-                first_published_at: row.first_published(now).unwrap_or(published_at),
-                updated_at: db::from_db_time(row.updated_at),
+                first_published_at,
+                updated_at,
                 content,
             })
         })
