@@ -58,6 +58,43 @@ pub struct RevisionRow {
 }
 
 impl ArticleRow {
+    /// A new draft holding `content`, at version 1.
+    pub fn draft(
+        id: ArticleId,
+        content: &Content,
+        created_by: UserId,
+        at: NaiveDateTime,
+        default_preview: i64,
+    ) -> Self {
+        let mut row = ArticleRow {
+            id,
+            slug: String::new(),
+            headline: String::new(),
+            standfirst: None,
+            dateline: None,
+            kicker: None,
+            hero_image: None,
+            body: Json(Vec::new()),
+            body_text: String::new(),
+            section_id: SectionId::default(),
+            created_by,
+            tags: Json(Vec::new()),
+            access: Access::Free,
+            preview_blocks: None,
+            seo: None,
+            status: Status::Draft,
+            publish_at: None,
+            first_published_at: None,
+            created_at: at,
+            updated_at: at,
+            trashed_at: None,
+            trashed_status: None,
+            version: 1,
+        };
+        row.set_content(content, default_preview);
+        row
+    }
+
     /// The stored content, with the byline the caller loaded.
     pub fn into_content(self, author_ids: Vec<UserId>) -> Content {
         Content {

@@ -11,6 +11,7 @@ use utoipa::ToSchema;
 
 use super::FieldError;
 use super::id::{PollId, SectionId, SponsoredId, UserId};
+use super::patch::{non_null, nullable};
 use super::slug;
 use super::text::{Errors, line_problem};
 use super::user::Role;
@@ -478,22 +479,164 @@ pub fn body_text(body: &[Block]) -> String {
     out
 }
 
-/// The editable content of an article, as it will be stored.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+// The one definition of the content fields: stored, kept by revisions, and flattened
+// into every editorial answer. Requests name them in `NewArticle` and `ArticlePatch`,
+// next to it, so that a new field is an edit here, in the row mapping, and a migration.
+/// An article's content: its fields in editorial answers, and what a revision keeps.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[schema(as = RevisionContent)]
 pub struct Content {
     pub slug: String,
     pub headline: String,
+    /// The one-line summary under the headline (plain text).
+    pub standfirst: Option<String>,
+    /// Where the story was filed from, e.g. `TOKYO` (plain text).
+    pub dateline: Option<String>,
+    /// The small label above the headline (plain text).
+    pub kicker: Option<String>,
+    pub hero_image: Option<Image>,
+    pub body: Vec<Block>,
+    #[schema(value_type = String)]
+    pub section_id: SectionId,
+    /// Bylines in order; the creator is first unless changed.
+    #[schema(value_type = Vec<String>)]
+    pub author_ids: Vec<UserId>,
+    /// Lower-cased, unique.
+    pub tags: Vec<String>,
+    pub access: Access,
+    /// Blocks shown publicly for metered and premium articles (site default when null).
+    pub preview_blocks: Option<i64>,
+    pub seo: Option<Seo>,
+}
+
+/// A new article's content as a client sends it; absent fields take their defaults.
+#[derive(Debug, Clone, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+#[schema(as = CreateArticleRequest, example = json!({
+    "headline": "Tokyo stocks rally as yen weakens", "section_id": "0193a1b2-c3d4-7e5f-8a9b-0c1d2e3f4a5c",
+    "standfirst": "Exporters lead the Nikkei to a three-month high", "dateline": "TOKYO",
+    "body": [{"type": "paragraph", "text": "Shares in Tokyo rose on Monday."}], "tags": ["japan"]
+}))]
+pub struct NewArticle {
+    #[schema(min_length = 1, max_length = 300)]
+    pub headline: String,
+    #[schema(value_type = String)]
+    pub section_id: SectionId,
+    /// Defaults to one made from the headline (made unique with a number).
+    #[schema(max_length = 120, pattern = "^[a-z0-9]+(-[a-z0-9]+)*$")]
+    pub slug: Option<String>,
     pub standfirst: Option<String>,
     pub dateline: Option<String>,
     pub kicker: Option<String>,
     pub hero_image: Option<Image>,
+    #[serde(default)]
     pub body: Vec<Block>,
-    pub section_id: SectionId,
+    /// Further authors; the creator is always the first.
+    #[serde(default)]
+    #[schema(value_type = Vec<String>)]
     pub author_ids: Vec<UserId>,
+    #[serde(default)]
     pub tags: Vec<String>,
-    pub access: Access,
+    /// Defaults to `free`.
+    pub access: Option<Access>,
+    #[schema(minimum = 0, maximum = 50)]
     pub preview_blocks: Option<i64>,
     pub seo: Option<Seo>,
+}
+
+impl NewArticle {
+    /// The content to check and store, `creator` first in the byline, and whether the
+    /// slug is still to be made from the headline.
+    pub fn into_content(self, creator: UserId) -> (Content, bool) {
+        let make_slug = self.slug.is_none();
+        let mut author_ids = vec![creator];
+        author_ids.extend(self.author_ids);
+        let content = Content {
+            slug: self.slug.unwrap_or_default(),
+            headline: self.headline,
+            standfirst: self.standfirst,
+            dateline: self.dateline,
+            kicker: self.kicker,
+            hero_image: self.hero_image,
+            body: self.body,
+            section_id: self.section_id,
+            author_ids,
+            tags: self.tags,
+            access: self.access.unwrap_or(Access::Free),
+            preview_blocks: self.preview_blocks,
+            seo: self.seo,
+        };
+        (content, make_slug)
+    }
+}
+
+/// Fields to change; absent fields stay. Nullable fields accept `null` to clear them.
+#[derive(Debug, Clone, Default, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+#[schema(as = UpdateArticleRequest, example = json!({"headline": "Tokyo stocks extend rally", "tags": ["japan", "markets"]}))]
+pub struct ArticlePatch {
+    #[serde(default, deserialize_with = "non_null")]
+    #[schema(value_type = String, min_length = 1, max_length = 300)]
+    pub headline: Option<String>,
+    /// A new slug; the old one keeps answering on the public API with a redirect.
+    #[serde(default, deserialize_with = "non_null")]
+    #[schema(value_type = String, max_length = 120, pattern = "^[a-z0-9]+(-[a-z0-9]+)*$")]
+    pub slug: Option<String>,
+    #[serde(default, deserialize_with = "nullable")]
+    #[schema(value_type = Option<String>)]
+    pub standfirst: Option<Option<String>>,
+    #[serde(default, deserialize_with = "nullable")]
+    #[schema(value_type = Option<String>)]
+    pub dateline: Option<Option<String>>,
+    #[serde(default, deserialize_with = "nullable")]
+    #[schema(value_type = Option<String>)]
+    pub kicker: Option<Option<String>>,
+    #[serde(default, deserialize_with = "nullable")]
+    #[schema(value_type = Option<Image>)]
+    pub hero_image: Option<Option<Image>>,
+    #[serde(default, deserialize_with = "non_null")]
+    #[schema(value_type = Vec<Block>)]
+    pub body: Option<Vec<Block>>,
+    #[serde(default, deserialize_with = "non_null")]
+    #[schema(value_type = String)]
+    pub section_id: Option<SectionId>,
+    /// The whole byline list, in order.
+    #[serde(default, deserialize_with = "non_null")]
+    #[schema(value_type = Vec<String>)]
+    pub author_ids: Option<Vec<UserId>>,
+    #[serde(default, deserialize_with = "non_null")]
+    #[schema(value_type = Vec<String>)]
+    pub tags: Option<Vec<String>>,
+    #[serde(default, deserialize_with = "non_null")]
+    #[schema(value_type = Access)]
+    pub access: Option<Access>,
+    #[serde(default, deserialize_with = "nullable")]
+    #[schema(value_type = Option<i64>, minimum = 0, maximum = 50)]
+    pub preview_blocks: Option<Option<i64>>,
+    #[serde(default, deserialize_with = "nullable")]
+    #[schema(value_type = Option<Seo>)]
+    pub seo: Option<Option<Seo>>,
+}
+
+impl ArticlePatch {
+    /// `content` with the given fields replaced (not yet checked).
+    pub fn apply(self, c: Content) -> Content {
+        Content {
+            slug: self.slug.unwrap_or(c.slug),
+            headline: self.headline.unwrap_or(c.headline),
+            standfirst: self.standfirst.unwrap_or(c.standfirst),
+            dateline: self.dateline.unwrap_or(c.dateline),
+            kicker: self.kicker.unwrap_or(c.kicker),
+            hero_image: self.hero_image.unwrap_or(c.hero_image),
+            body: self.body.unwrap_or(c.body),
+            section_id: self.section_id.unwrap_or(c.section_id),
+            author_ids: self.author_ids.unwrap_or(c.author_ids),
+            tags: self.tags.unwrap_or(c.tags),
+            access: self.access.unwrap_or(c.access),
+            preview_blocks: self.preview_blocks.unwrap_or(c.preview_blocks),
+            seo: self.seo.unwrap_or(c.seo),
+        }
+    }
 }
 
 impl Content {

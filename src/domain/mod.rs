@@ -12,6 +12,24 @@ pub mod text;
 pub mod user;
 pub mod version;
 
+/// Deserialising partial updates: absent means "leave as is".
+pub mod patch {
+    use serde::{Deserialize, Deserializer};
+
+    /// For fields that cannot be cleared: `null` is refused (a 422), not read as absent.
+    pub fn non_null<'de, D, T>(deserializer: D) -> Result<Option<T>, D::Error>
+    where
+        D: Deserializer<'de>,
+        T: Deserialize<'de>,
+    {
+        T::deserialize(deserializer).map(Some)
+    }
+
+    /// For fields that may be cleared: absent is `None`, `null` is `Some(None)`
+    /// (with `#[serde(default, deserialize_with = "nullable")]`).
+    pub use serde_with::rust::double_option::deserialize as nullable;
+}
+
 use serde::Serialize;
 use utoipa::ToSchema;
 

@@ -8,15 +8,15 @@ use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
 use crate::db::articles::EditorialFilter;
-use crate::domain::article::{Access, Action, Block, Content, Image, Seo, Status, client_time};
+use crate::domain::article::{Action, ArticlePatch, Content, NewArticle, Status, client_time};
 use crate::domain::version::IfMatch;
 use crate::error::ApiError;
 use crate::http::caller::{Authenticated, Newsroom};
 use crate::http::conditional::{RequireIfMatch, etag};
 use crate::http::extract::{ApiJson, ApiQuery, OptionalJson};
 use crate::http::pagination::{self, Cursor, Listed, Page};
-use crate::http::{non_null, nullable, search_text, time, versioned, with_location};
-use crate::service::articles::{self, Article, ArticlePatch, NewArticle, Revision};
+use crate::http::{search_text, time, versioned, with_location};
+use crate::service::articles::{self, Article, Revision};
 use crate::state::AppState;
 
 /// An article, as editors see it.
@@ -33,25 +33,8 @@ use crate::state::AppState;
 }))]
 pub struct ArticleResponse {
     pub id: String,
-    pub slug: String,
-    pub headline: String,
-    /// The one-line summary under the headline (plain text).
-    pub standfirst: Option<String>,
-    /// Where the story was filed from, e.g. `TOKYO` (plain text).
-    pub dateline: Option<String>,
-    /// The small label above the headline (plain text).
-    pub kicker: Option<String>,
-    pub hero_image: Option<Image>,
-    pub body: Vec<Block>,
-    pub section_id: String,
-    /// Bylines in order; the creator is first unless changed.
-    pub author_ids: Vec<String>,
-    /// Lower-cased, unique.
-    pub tags: Vec<String>,
-    pub access: Access,
-    /// Blocks shown publicly for metered and premium articles (site default when null).
-    pub preview_blocks: Option<i64>,
-    pub seo: Option<Seo>,
+    #[serde(flatten)]
+    pub content: Content,
     /// `scheduled` turns into `published` by itself when `publish_at` passes.
     pub status: Status,
     #[serde(serialize_with = "time::rfc3339_opt")]
@@ -76,22 +59,9 @@ pub struct ArticleResponse {
 
 impl From<Article> for ArticleResponse {
     fn from(a: Article) -> Self {
-        let c = a.content;
         ArticleResponse {
             id: a.id.into(),
-            slug: c.slug,
-            headline: c.headline,
-            standfirst: c.standfirst,
-            dateline: c.dateline,
-            kicker: c.kicker,
-            hero_image: c.hero_image,
-            body: c.body,
-            section_id: c.section_id.into(),
-            author_ids: c.author_ids.into_iter().map(Into::into).collect(),
-            tags: c.tags,
-            access: c.access,
-            preview_blocks: c.preview_blocks,
-            seo: c.seo,
+            content: a.content,
             status: a.status,
             publish_at: a.publish_at,
             first_published_at: a.first_published_at,
@@ -137,86 +107,6 @@ pub struct ListArticlesQuery {
     pub cursor: Option<String>,
 }
 
-#[derive(Debug, Deserialize, ToSchema)]
-#[serde(deny_unknown_fields)]
-#[schema(example = json!({
-    "headline": "Tokyo stocks rally as yen weakens", "section_id": "0193a1b2-c3d4-7e5f-8a9b-0c1d2e3f4a5c",
-    "standfirst": "Exporters lead the Nikkei to a three-month high", "dateline": "TOKYO",
-    "body": [{"type": "paragraph", "text": "Shares in Tokyo rose on Monday."}], "tags": ["japan"]
-}))]
-pub struct CreateArticleRequest {
-    #[schema(min_length = 1, max_length = 300)]
-    pub headline: String,
-    pub section_id: String,
-    /// Defaults to one made from the headline (made unique with a number).
-    #[schema(max_length = 120, pattern = "^[a-z0-9]+(-[a-z0-9]+)*$")]
-    pub slug: Option<String>,
-    pub standfirst: Option<String>,
-    pub dateline: Option<String>,
-    pub kicker: Option<String>,
-    pub hero_image: Option<Image>,
-    #[serde(default)]
-    pub body: Vec<Block>,
-    /// Further authors; the creator is always the first.
-    #[serde(default)]
-    pub author_ids: Vec<String>,
-    #[serde(default)]
-    pub tags: Vec<String>,
-    /// Defaults to `free`.
-    pub access: Option<Access>,
-    #[schema(minimum = 0, maximum = 50)]
-    pub preview_blocks: Option<i64>,
-    pub seo: Option<Seo>,
-}
-
-/// Fields to change; absent fields stay. Nullable fields accept `null` to clear them.
-#[derive(Debug, Deserialize, ToSchema)]
-#[serde(deny_unknown_fields)]
-#[schema(example = json!({"headline": "Tokyo stocks extend rally", "tags": ["japan", "markets"]}))]
-pub struct UpdateArticleRequest {
-    #[serde(default, deserialize_with = "non_null")]
-    #[schema(value_type = String, min_length = 1, max_length = 300)]
-    pub headline: Option<String>,
-    /// A new slug; the old one keeps answering on the public API with a redirect.
-    #[serde(default, deserialize_with = "non_null")]
-    #[schema(value_type = String, max_length = 120, pattern = "^[a-z0-9]+(-[a-z0-9]+)*$")]
-    pub slug: Option<String>,
-    #[serde(default, deserialize_with = "nullable")]
-    #[schema(value_type = Option<String>)]
-    pub standfirst: Option<Option<String>>,
-    #[serde(default, deserialize_with = "nullable")]
-    #[schema(value_type = Option<String>)]
-    pub dateline: Option<Option<String>>,
-    #[serde(default, deserialize_with = "nullable")]
-    #[schema(value_type = Option<String>)]
-    pub kicker: Option<Option<String>>,
-    #[serde(default, deserialize_with = "nullable")]
-    #[schema(value_type = Option<Image>)]
-    pub hero_image: Option<Option<Image>>,
-    #[serde(default, deserialize_with = "non_null")]
-    #[schema(value_type = Vec<Block>)]
-    pub body: Option<Vec<Block>>,
-    #[serde(default, deserialize_with = "non_null")]
-    #[schema(value_type = String)]
-    pub section_id: Option<String>,
-    /// The whole byline list, in order.
-    #[serde(default, deserialize_with = "non_null")]
-    #[schema(value_type = Vec<String>)]
-    pub author_ids: Option<Vec<String>>,
-    #[serde(default, deserialize_with = "non_null")]
-    #[schema(value_type = Vec<String>)]
-    pub tags: Option<Vec<String>>,
-    #[serde(default, deserialize_with = "non_null")]
-    #[schema(value_type = Access)]
-    pub access: Option<Access>,
-    #[serde(default, deserialize_with = "nullable")]
-    #[schema(value_type = Option<i64>, minimum = 0, maximum = 50)]
-    pub preview_blocks: Option<Option<i64>>,
-    #[serde(default, deserialize_with = "nullable")]
-    #[schema(value_type = Option<Seo>)]
-    pub seo: Option<Option<Seo>>,
-}
-
 /// When to publish.
 #[derive(Debug, Default, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
@@ -257,7 +147,7 @@ pub async fn list_articles(
 
 /// Creates a draft.
 #[utoipa::path(
-    tag = "articles", operation_id = "createArticle", request_body = CreateArticleRequest, security(("bearerAuth" = [])),
+    tag = "articles", operation_id = "createArticle", request_body = NewArticle, security(("bearerAuth" = [])),
     responses(
         (status = 201, description = "Created, as a draft.", body = ArticleResponse, headers(
             ("Location" = String, description = "The new article's URL."),
@@ -270,24 +160,9 @@ pub async fn list_articles(
 pub async fn create_article(
     user: Authenticated<Newsroom>,
     state: web::Data<AppState>,
-    body: ApiJson<CreateArticleRequest>,
+    body: ApiJson<NewArticle>,
 ) -> Result<HttpResponse, ApiError> {
-    let b = body.into_inner()?;
-    let new = NewArticle {
-        slug: b.slug,
-        headline: b.headline,
-        standfirst: b.standfirst,
-        dateline: b.dateline,
-        kicker: b.kicker,
-        hero_image: b.hero_image,
-        body: b.body,
-        section_id: b.section_id.into(),
-        author_ids: b.author_ids.into_iter().map(Into::into).collect(),
-        tags: b.tags,
-        access: b.access.unwrap_or(Access::Free),
-        preview_blocks: b.preview_blocks,
-        seo: b.seo,
-    };
+    let new = body.into_inner()?;
     let article = articles::create(&state, &user, new).await?;
     let location = format!("/api/v1/articles/{}", article.id);
     with_location(article_response(StatusCode::CREATED, article), location)
@@ -319,7 +194,7 @@ pub async fn get_article(
         ("id" = String, Path, description = "The article's id."),
         ("If-Match" = String, Header, description = "The ETag of the version being changed."),
     ),
-    request_body = UpdateArticleRequest, security(("bearerAuth" = [])),
+    request_body = ArticlePatch, security(("bearerAuth" = [])),
     responses(
         (status = 200, description = "The changed article.", body = ArticleResponse, headers(("ETag" = String, description = "The new version."))),
         (status = 403, description = "Writers edit only their own drafts and articles in review."),
@@ -335,25 +210,10 @@ pub async fn update_article(
     state: web::Data<AppState>,
     id: web::Path<String>,
     if_match: RequireIfMatch,
-    body: ApiJson<UpdateArticleRequest>,
+    body: ApiJson<ArticlePatch>,
 ) -> Result<HttpResponse, ApiError> {
     let if_match = if_match.into_inner()?;
-    let b = body.into_inner()?;
-    let patch = ArticlePatch {
-        slug: b.slug,
-        headline: b.headline,
-        standfirst: b.standfirst,
-        dateline: b.dateline,
-        kicker: b.kicker,
-        hero_image: b.hero_image,
-        body: b.body,
-        section_id: b.section_id.map(Into::into),
-        author_ids: b.author_ids.map(|v| v.into_iter().map(Into::into).collect()),
-        tags: b.tags,
-        access: b.access,
-        preview_blocks: b.preview_blocks,
-        seo: b.seo,
-    };
+    let patch = body.into_inner()?;
     Ok(article_response(
         StatusCode::OK,
         articles::update(&state, &user, id.into_inner().into(), if_match, patch).await?,
@@ -568,50 +428,12 @@ pub struct RevisionSummary {
     pub note: String,
 }
 
-/// The content an article had at a revision.
-#[derive(Debug, Serialize, ToSchema)]
-pub struct RevisionContent {
-    pub slug: String,
-    pub headline: String,
-    pub standfirst: Option<String>,
-    pub dateline: Option<String>,
-    pub kicker: Option<String>,
-    pub hero_image: Option<Image>,
-    pub body: Vec<Block>,
-    pub section_id: String,
-    pub author_ids: Vec<String>,
-    pub tags: Vec<String>,
-    pub access: Access,
-    pub preview_blocks: Option<i64>,
-    pub seo: Option<Seo>,
-}
-
-impl From<Content> for RevisionContent {
-    fn from(c: Content) -> Self {
-        RevisionContent {
-            slug: c.slug,
-            headline: c.headline,
-            standfirst: c.standfirst,
-            dateline: c.dateline,
-            kicker: c.kicker,
-            hero_image: c.hero_image,
-            body: c.body,
-            section_id: c.section_id.into(),
-            author_ids: c.author_ids.into_iter().map(Into::into).collect(),
-            tags: c.tags,
-            access: c.access,
-            preview_blocks: c.preview_blocks,
-            seo: c.seo,
-        }
-    }
-}
-
 /// A revision with its content.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct RevisionResponse {
     #[serde(flatten)]
     pub summary: RevisionSummary,
-    pub content: RevisionContent,
+    pub content: Content,
 }
 
 fn summary(r: &Revision) -> RevisionSummary {
@@ -693,7 +515,7 @@ pub async fn get_revision(
     let (id, n) = path.into_inner();
     let n = revision_number(&n)?;
     let r = articles::revision(&state, &user, id.into(), n).await?;
-    Ok(web::Json(RevisionResponse { summary: summary(&r), content: r.content.into() }))
+    Ok(web::Json(RevisionResponse { summary: summary(&r), content: r.content }))
 }
 
 /// Puts a revision's content back, as a new save (and a new revision). Needs `If-Match`.

@@ -20,7 +20,6 @@ pub mod strict;
 pub mod users;
 
 use actix_web::dev::{ServiceFactory, ServiceRequest};
-use serde::{Deserialize, Deserializer};
 use utoipa_actix_web::{UtoipaApp, scope};
 
 /// Every documented route, listed once for all of its uses: `routes` (the app whose
@@ -140,14 +139,7 @@ pub fn openapi_json() -> String {
     json
 }
 
-/// For PATCH fields: absent means "leave as is", `null` is a 422 (not "clear it").
-pub fn non_null<'de, D, T>(deserializer: D) -> Result<Option<T>, D::Error>
-where
-    D: Deserializer<'de>,
-    T: Deserialize<'de>,
-{
-    T::deserialize(deserializer).map(Some)
-}
+pub use crate::domain::patch::{non_null, nullable};
 
 /// RFC 3339 UTC with `Z`, with fractional seconds only when there are any.
 pub mod time {
@@ -179,10 +171,6 @@ pub fn search_text(q: Option<String>) -> Result<Option<String>, crate::error::Ap
         _ => Ok(None),
     }
 }
-
-/// For PATCH fields that may be cleared: absent is `None`, `null` is `Some(None)`
-/// (with `#[serde(default, deserialize_with = "nullable")]`).
-pub use serde_with::rust::double_option::deserialize as nullable;
 
 /// Adds `Location` to a 201 (ids are ours, so the header is always valid).
 pub fn with_location(

@@ -46,6 +46,7 @@ pub fn finish(api: &mut OpenApiDoc) {
     api.servers = Some(vec![
         ServerBuilder::new().url("/").description(Some("The Masthead instance serving this document.")).build(),
     ]);
+    FlatObjects.modify(api);
     SecurityScheme_.modify(api);
     StandardErrors.modify(api);
     TaggedBlocks.modify(api);
@@ -61,6 +62,45 @@ pub(crate) fn operations(api: &mut OpenApiDoc) -> impl Iterator<Item = (&String,
             .flatten()
             .map(move |op| (path, op))
     })
+}
+
+/// serde's `flatten` is how one type reuses another's fields (an article's answer is its
+/// content and its state; a revision is its summary and content), and utoipa states
+/// it as `allOf`. Clients read one object, so such a schema is written as one object:
+/// the properties and required fields of its parts together, the outer description
+/// and examples kept. A part that is not a plain object leaves the schema as it is.
+struct FlatObjects;
+
+impl Modify for FlatObjects {
+    fn modify(&self, openapi: &mut OpenApiDoc) {
+        let Some(components) = openapi.components.as_mut() else { return };
+        let mut flat = Vec::new();
+        for (name, schema) in &components.schemas {
+            let RefOr::T(Schema::AllOf(all)) = schema else { continue };
+            let mut object = Object::with_type(Type::Object);
+            let merged = all.items.iter().all(|item| {
+                let part = match item {
+                    RefOr::Ref(r) => {
+                        r.ref_location.strip_prefix("#/components/schemas/").and_then(|n| components.schemas.get(n))
+                    }
+                    inline => Some(inline),
+                };
+                let Some(RefOr::T(Schema::Object(part))) = part else { return false };
+                object.properties.extend(part.properties.clone());
+                object.required.extend(part.required.iter().cloned());
+                true
+            });
+            if merged {
+                object.description.clone_from(&all.description);
+                object.example.clone_from(&all.example);
+                object.examples.clone_from(&all.examples);
+                flat.push((name.clone(), object));
+            }
+        }
+        for (name, object) in flat {
+            components.schemas.insert(name, RefOr::T(Schema::Object(object)));
+        }
+    }
 }
 
 #[allow(non_camel_case_types)]

@@ -11,8 +11,8 @@ use crate::db::{
     self, DbConnection, Json, polls as poll_db, sections as section_db, sponsored as sponsored_db, users as user_db,
 };
 use crate::domain::FieldError;
-use crate::domain::article::{self, Access, Action, Block, Content, Image, Seo, Status};
-use crate::domain::id::{ArticleId, SectionId, UserId};
+use crate::domain::article::{self, Action, ArticlePatch, Block, Content, NewArticle, Status};
+use crate::domain::id::{ArticleId, UserId};
 use crate::domain::user::Role;
 use crate::domain::version::IfMatch;
 use crate::service::auth::CurrentUser;
@@ -145,45 +145,10 @@ fn save_revision(
     Ok(())
 }
 
-/// The fields of a new article; `None` takes the default.
-#[derive(Debug, Clone)]
-pub struct NewArticle {
-    pub slug: Option<String>,
-    pub headline: String,
-    pub standfirst: Option<String>,
-    pub dateline: Option<String>,
-    pub kicker: Option<String>,
-    pub hero_image: Option<Image>,
-    pub body: Vec<Block>,
-    pub section_id: SectionId,
-    pub author_ids: Vec<UserId>,
-    pub tags: Vec<String>,
-    pub access: Access,
-    pub preview_blocks: Option<i64>,
-    pub seo: Option<Seo>,
-}
-
 /// Creates a draft; the creator is the first author. A slug made from the headline is
 /// made unique with a number; a slug given that is taken is a 409.
 pub async fn create(state: &AppState, user: &CurrentUser, new: NewArticle) -> Result<Article, Error> {
-    let make_slug = new.slug.is_none();
-    let mut authors = vec![user.id().clone()];
-    authors.extend(new.author_ids);
-    let content = Content {
-        slug: new.slug.unwrap_or_default(),
-        headline: new.headline,
-        standfirst: new.standfirst,
-        dateline: new.dateline,
-        kicker: new.kicker,
-        hero_image: new.hero_image,
-        body: new.body,
-        section_id: new.section_id,
-        author_ids: authors,
-        tags: new.tags,
-        access: new.access,
-        preview_blocks: new.preview_blocks,
-        seo: new.seo,
-    };
+    let (content, make_slug) = new.into_content(user.id().clone());
     let now = state.clock.now();
     let by = user.id().clone();
     let role = user.role();
@@ -211,34 +176,9 @@ pub async fn create(state: &AppState, user: &CurrentUser, new: NewArticle) -> Re
                     }
                     content.slug = free_slug(c, &content.slug)?;
                 }
-                let at = db::to_db_time(now);
-                let mut row = ArticleRow {
-                    id: ArticleId::generate(),
-                    slug: String::new(),
-                    headline: String::new(),
-                    standfirst: None,
-                    dateline: None,
-                    kicker: None,
-                    hero_image: None,
-                    body: Json(Vec::new()),
-                    body_text: String::new(),
-                    section_id: SectionId::default(),
-                    created_by: by.clone(),
-                    tags: Json(Vec::new()),
-                    access: Access::Free,
-                    preview_blocks: None,
-                    seo: None,
-                    status: Status::Draft,
-                    publish_at: None,
-                    first_published_at: None,
-                    created_at: at,
-                    updated_at: at,
-                    trashed_at: None,
-                    trashed_status: None,
-                    version: 1,
-                };
                 let preview = crate::db::paywall::load_settings(c)?.default_preview_blocks;
-                row.set_content(&content, preview);
+                let mut row =
+                    ArticleRow::draft(ArticleId::generate(), &content, by.clone(), db::to_db_time(now), preview);
                 insert_with_free_slug(c, &mut row, make_slug)?;
                 article_db::set_authors(c, &row.id, &content.author_ids)?;
                 article_db::set_tags(c, &row.id, &content.tags)?;
@@ -337,44 +277,6 @@ pub async fn list(
             Ok((articles, next))
         })
         .await
-}
-
-/// A partial update of the content; `Some(None)` clears a nullable field.
-#[derive(Debug, Clone, Default)]
-pub struct ArticlePatch {
-    pub slug: Option<String>,
-    pub headline: Option<String>,
-    pub standfirst: Option<Option<String>>,
-    pub dateline: Option<Option<String>>,
-    pub kicker: Option<Option<String>>,
-    pub hero_image: Option<Option<Image>>,
-    pub body: Option<Vec<Block>>,
-    pub section_id: Option<SectionId>,
-    pub author_ids: Option<Vec<UserId>>,
-    pub tags: Option<Vec<String>>,
-    pub access: Option<Access>,
-    pub preview_blocks: Option<Option<i64>>,
-    pub seo: Option<Option<Seo>>,
-}
-
-impl ArticlePatch {
-    fn apply(self, c: Content) -> Content {
-        Content {
-            slug: self.slug.unwrap_or(c.slug),
-            headline: self.headline.unwrap_or(c.headline),
-            standfirst: self.standfirst.unwrap_or(c.standfirst),
-            dateline: self.dateline.unwrap_or(c.dateline),
-            kicker: self.kicker.unwrap_or(c.kicker),
-            hero_image: self.hero_image.unwrap_or(c.hero_image),
-            body: self.body.unwrap_or(c.body),
-            section_id: self.section_id.unwrap_or(c.section_id),
-            author_ids: self.author_ids.unwrap_or(c.author_ids),
-            tags: self.tags.unwrap_or(c.tags),
-            access: self.access.unwrap_or(c.access),
-            preview_blocks: self.preview_blocks.unwrap_or(c.preview_blocks),
-            seo: self.seo.unwrap_or(c.seo),
-        }
-    }
 }
 
 fn trashed_conflict() -> Error {

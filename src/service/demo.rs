@@ -8,7 +8,7 @@ use chrono::Duration;
 use super::Error;
 use crate::auth::tokens;
 use crate::db::sections as section_db;
-use crate::domain::article::{Access, Action, Block, Image};
+use crate::domain::article::{Access, Action, Block, Image, NewArticle};
 use crate::domain::id::{PollId, SectionId, SponsoredId};
 use crate::domain::paywall::{Eligibility, OfferSpec, OfferStatus};
 use crate::domain::poll::{PollSpec, QuestionKind, QuestionSpec, ResultsVisibility};
@@ -16,7 +16,7 @@ use crate::domain::section::SectionFields;
 use crate::domain::sponsored::{Cta, Placement, SponsoredContent, SponsoredStatus};
 use crate::domain::user::{NewUser, Role};
 use crate::domain::version::IfMatch;
-use crate::service::articles::{self, NewArticle};
+use crate::service::articles;
 use crate::service::auth::CurrentUser;
 use crate::service::{paywall, polls, sections, sponsored, users};
 use crate::state::AppState;
@@ -427,7 +427,7 @@ pub async fn seed(state: &AppState) -> Result<Report, Error> {
             section_id: ids.get(story.section).cloned().unwrap_or_default(),
             author_ids: Vec::new(),
             tags: story.tags.iter().map(|t| t.to_string()).collect(),
-            access: story.access,
+            access: Some(story.access),
             preview_blocks: None,
             seo: None,
         };

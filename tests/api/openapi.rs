@@ -171,6 +171,20 @@ fn enumerations_are_enums_and_block_unions_are_discriminated() {
     }
 }
 
+#[test]
+fn every_object_is_one_flat_object() {
+    let spec = spec();
+    for (name, schema) in spec["components"]["schemas"].as_object().unwrap() {
+        assert!(schema.get("allOf").is_none(), "{name} is an allOf: clients read one object");
+    }
+    // The editorial answer is the content's fields and the article's state, side by side.
+    let article = &spec["components"]["schemas"]["ArticleResponse"];
+    for field in ["headline", "section_id", "author_ids", "status", "version"] {
+        assert!(article["properties"].get(field).is_some(), "ArticleResponse lacks {field}");
+        assert!(article["required"].as_array().unwrap().contains(&json!(field)), "{field} not required");
+    }
+}
+
 #[actix_web::test]
 async fn every_secured_operation_requires_a_token() {
     let app = TestApp::spawn().await;
