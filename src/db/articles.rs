@@ -168,9 +168,20 @@ pub fn find_by_slug(conn: &mut DbConnection, slug: &str) -> QueryResult<Option<A
     articles::table.filter(articles::slug.eq(slug)).first(conn).optional()
 }
 
-pub fn slug_taken(conn: &mut DbConnection, slug: &str, except_id: &ArticleId) -> QueryResult<bool> {
+/// Whether `slug` belongs to an article other than `except`: as its slug, or as a
+/// former slug that redirects to it (a redirect is its article's for good).
+pub fn slug_taken(conn: &mut DbConnection, slug: &str, except: Option<&ArticleId>) -> QueryResult<bool> {
+    let none = ArticleId::default();
+    let except = except.unwrap_or(&none);
+    let current = diesel::select(diesel::dsl::exists(
+        articles::table.filter(articles::slug.eq(slug)).filter(articles::id.ne(except)),
+    ))
+    .get_result(conn)?;
+    if current {
+        return Ok(true);
+    }
     diesel::select(diesel::dsl::exists(
-        articles::table.filter(articles::slug.eq(slug)).filter(articles::id.ne(except_id)),
+        article_slugs::table.filter(article_slugs::slug.eq(slug)).filter(article_slugs::article_id.ne(except)),
     ))
     .get_result(conn)
 }
@@ -184,10 +195,15 @@ pub fn find_by_old_slug(conn: &mut DbConnection, slug: &str) -> QueryResult<Opti
     article_slugs::table.find(slug).select(article_slugs::article_id).first(conn).optional()
 }
 
-/// Remembers `old` as a former slug of `article_id` (taking it over from any other
-/// article), and forgets `current` as a former slug (it is current again).
+/// Remembers `old` as a former slug of `article_id`, and forgets `current` as one of
+/// its former slugs (it is current again). The caller has checked that `current` is
+/// no other article's (`slug_taken`).
 pub fn remember_old_slug(conn: &mut DbConnection, article_id: &ArticleId, old: &str, current: &str) -> QueryResult<()> {
-    diesel::delete(article_slugs::table.filter(article_slugs::slug.eq_any([old, current]))).execute(conn)?;
+    diesel::delete(
+        article_slugs::table.filter(article_slugs::slug.eq(current)).filter(article_slugs::article_id.eq(article_id)),
+    )
+    .execute(conn)?;
+    diesel::delete(article_slugs::table.filter(article_slugs::slug.eq(old))).execute(conn)?;
     diesel::insert_into(article_slugs::table)
         .values((article_slugs::slug.eq(old), article_slugs::article_id.eq(article_id)))
         .execute(conn)
@@ -500,6 +516,31 @@ pub fn embedded_in(conn: &mut DbConnection, kind: EmbedKind, target_id: &str) ->
             .filter(articles::trashed_at.is_null()),
     ))
     .get_result(conn)
+}
+
+/// Whether what `target_id` names is part of unpublished work only: articles embed it,
+/// and none of them is live at `now`. (Embedded nowhere, it stands on its own.)
+pub fn only_in_unpublished(
+    conn: &mut DbConnection,
+    kind: EmbedKind,
+    target_id: &str,
+    now: NaiveDateTime,
+) -> QueryResult<bool> {
+    if !embedded_in(conn, kind, target_id)? {
+        return Ok(false);
+    }
+    let live = article_feed::table
+        .filter(article_feed::feed.eq(""))
+        .filter(article_feed::publish_at.le(now))
+        .select(article_feed::article_id);
+    let in_live: bool = diesel::select(diesel::dsl::exists(
+        article_embeds::table
+            .filter(article_embeds::kind.eq(kind))
+            .filter(article_embeds::target_id.eq(target_id))
+            .filter(article_embeds::article_id.eq_any(live)),
+    ))
+    .get_result(conn)?;
+    Ok(!in_live)
 }
 
 /// Gated articles that follow the site's preview length (no `preview_blocks` of their own).

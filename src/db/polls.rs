@@ -108,8 +108,9 @@ pub fn find_many(conn: &mut DbConnection, ids: &[PollId]) -> QueryResult<Vec<Pol
     polls::table.filter(polls::id.eq_any(ids)).load(conn)
 }
 
-/// Locks the poll row inside a transaction: shared for voters (they may run together),
-/// exclusive for editors (who wait for votes in flight, and make them wait). SQLite's
+/// Locks the poll row inside a transaction: shared for voters (they may run together)
+/// and for article saves that embed it, exclusive for editors' changes and deletes (who
+/// wait for those in flight, and make them wait). SQLite's
 /// immediate transactions are serial already. `false` when there is no such poll.
 pub fn lock(conn: &mut DbConnection, id: &PollId, exclusive: bool) -> QueryResult<bool> {
     let found: Option<String> = match conn {

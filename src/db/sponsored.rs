@@ -118,8 +118,18 @@ pub fn find(conn: &mut DbConnection, id: &SponsoredId) -> QueryResult<Option<Spo
     sponsored_blocks::table.find(id).first(conn).optional()
 }
 
-pub fn exists(conn: &mut DbConnection, id: &SponsoredId) -> QueryResult<bool> {
-    diesel::select(diesel::dsl::exists(sponsored_blocks::table.find(id))).get_result(conn)
+/// Locks the block's row inside a transaction: shared for an article save that embeds
+/// it, exclusive for a delete, so that the delete's "no article embeds it" and a save's
+/// "it exists" exclude each other. SQLite's immediate transactions are serial already.
+/// `false` when there is no such block.
+pub fn lock(conn: &mut DbConnection, id: &SponsoredId, exclusive: bool) -> QueryResult<bool> {
+    let table = sponsored_blocks::table.find(id).select(sponsored_blocks::id);
+    let found: Option<String> = match conn {
+        DbConnection::Postgres(c) if exclusive => table.for_update().first(c).optional()?,
+        DbConnection::Postgres(c) => table.for_share().first(c).optional()?,
+        DbConnection::Sqlite(c) => table.first(c).optional()?,
+    };
+    Ok(found.is_some())
 }
 
 /// One page, newest first (by id), optionally narrowed by status and placement.

@@ -153,7 +153,7 @@ pub async fn list_articles(
             ("Location" = String, description = "The new article's URL."),
             ("ETag" = String, description = "The article's version, `\"1\"`."))),
         (status = 403, description = "Commercial users cannot write articles."),
-        (status = 409, description = "The slug given is taken."),
+        (status = 409, description = "The slug given is taken: another article has it, or had it (its redirect)."),
     )
 )]
 #[post("/articles")]
@@ -199,7 +199,7 @@ pub async fn get_article(
         (status = 200, description = "The changed article.", body = ArticleResponse, headers(("ETag" = String, description = "The new version."))),
         (status = 403, description = "Writers edit only their own drafts and articles in review."),
         (status = 404, description = "No such article, or not yours to see."),
-        (status = 409, description = "The slug is taken, or the article is in the trash."),
+        (status = 409, description = "The slug is taken (another article has it, or had it: its redirect), or the article is in the trash."),
         (status = 412, description = "The article changed since that ETag; the response carries the current one."),
         (status = 428, description = "If-Match is missing."),
     )
@@ -463,14 +463,15 @@ pub struct PageQuery {
     pub cursor: Option<String>,
 }
 
-/// Lists an article's revisions, newest first.
+/// Lists an article's revisions, newest first. Only those who may edit the article now
+/// read them (they keep text removed before publication).
 #[utoipa::path(
     tag = "articles", operation_id = "listArticleRevisions",
     params(("id" = String, Path, description = "The article's id."), PageQuery),
     security(("bearerAuth" = [])),
     responses(
         (status = 200, description = "A page of revisions.", body = RevisionPage),
-        (status = 403, description = "Commercial users cannot read articles here."),
+        (status = 403, description = "Not one who may edit the article now: commercial users, and writers but for their own draft or piece in review."),
         (status = 404, description = "No such article, or not yours to see."),
     )
 )]
@@ -495,14 +496,14 @@ fn revision_number(raw: &str) -> Result<i64, ApiError> {
     raw.parse::<i64>().ok().filter(|_| canonical).ok_or_else(|| ApiError::not_found("Revision"))
 }
 
-/// Reads one revision with its content.
+/// Reads one revision with its content (those who may edit the article now).
 #[utoipa::path(
     tag = "articles", operation_id = "getArticleRevision",
     params(("id" = String, Path, description = "The article's id."), ("n" = i64, Path, description = "The revision number (from 1).")),
     security(("bearerAuth" = [])),
     responses(
         (status = 200, description = "The revision.", body = RevisionResponse),
-        (status = 403, description = "Commercial users cannot read articles here."),
+        (status = 403, description = "Not one who may edit the article now: commercial users, and writers but for their own draft or piece in review."),
         (status = 404, description = "No such article or revision."),
     )
 )]
@@ -530,11 +531,11 @@ pub async fn get_revision(
     security(("bearerAuth" = [])),
     responses(
         (status = 200, description = "The article with the revision's content.", body = ArticleResponse, headers(("ETag" = String, description = "The new version."))),
-        (status = 403, description = "Writers edit only their own drafts and articles in review."),
+        (status = 403, description = "Writers edit only their own drafts and articles in review, and place no sponsored block (the rules of PATCH)."),
         (status = 404, description = "No such article or revision."),
         (status = 409, description = "The revision's slug is taken now, or the article is in the trash."),
         (status = 412, description = "The article changed since that ETag."),
-        (status = 422, description = "A reference in the revision (section, author) no longer exists."),
+        (status = 422, description = "The revision's content does not pass the checks of PATCH now: a reference (section, author) no longer exists, or a writer's byline would lose them."),
         (status = 428, description = "If-Match is missing."),
     )
 )]

@@ -100,11 +100,13 @@ fn check_references(
     }
     for (i, block) in content.body.iter().enumerate() {
         match block {
-            Block::Poll { poll_id } if !old_polls.contains(poll_id) && !poll_db::exists(conn, poll_id)? => {
+            // Locked (shared) rather than only looked up: a delete of the poll or block
+            // waits for this save, and this save for a delete in flight.
+            Block::Poll { poll_id } if !old_polls.contains(poll_id) && !poll_db::lock(conn, poll_id, false)? => {
                 errors.push(FieldError::new(format!("body[{i}].poll_id"), "is not an existing poll"))
             }
             Block::Sponsored { block_id }
-                if !old_sponsored.contains(block_id) && !sponsored_db::exists(conn, block_id)? =>
+                if !old_sponsored.contains(block_id) && !sponsored_db::lock(conn, block_id, false)? =>
             {
                 errors.push(FieldError::new(format!("body[{i}].block_id"), "is not an existing sponsored block"))
             }
@@ -170,7 +172,7 @@ pub async fn create(state: &AppState, user: &CurrentUser, new: NewArticle) -> Re
             db::write_tx(conn, |c| {
                 check_references(c, &content, 1, None)?;
                 let mut content = content;
-                if article_db::find_by_slug(c, &content.slug)?.is_some() {
+                if article_db::slug_taken(c, &content.slug, None)? {
                     if !make_slug {
                         return Err(slug_taken());
                     }
@@ -216,7 +218,7 @@ fn insert_with_free_slug(conn: &mut DbConnection, row: &mut ArticleRow, make_slu
 fn free_slug(conn: &mut DbConnection, base: &str) -> Result<String, Error> {
     for n in 2..1000 {
         let candidate = format!("{base}-{n}");
-        if article_db::find_by_slug(conn, &candidate)?.is_none() {
+        if !article_db::slug_taken(conn, &candidate, None)? {
             return Ok(candidate);
         }
     }
@@ -296,7 +298,7 @@ fn save_content(
     let before = row.content(author_ids(conn, &row.id)?);
     check_references(conn, &content, 0, Some(&before))?;
     if content.slug != row.slug {
-        if article_db::slug_taken(conn, &content.slug, &row.id)? {
+        if article_db::slug_taken(conn, &content.slug, Some(&row.id))? {
             return Err(slug_taken());
         }
         article_db::remember_old_slug(conn, &row.id, &row.slug, &content.slug)?;
@@ -325,6 +327,22 @@ fn stale(conn: &mut DbConnection, id: &ArticleId) -> Result<Error, Error> {
 
 /// Loads an article the caller may change the content of, at the version they name:
 /// 404 unseen, 403 not theirs to edit, 412 stale, 409 in the trash.
+/// Checks that the caller may read the article's revisions: the people who may edit it
+/// now (404 when they may not see it at all, 403 when they may only read it). Revisions
+/// keep text removed before publication.
+fn load_revisable(
+    conn: &mut DbConnection,
+    user: &CurrentUser,
+    id: &ArticleId,
+    now: DateTime<Utc>,
+) -> Result<(), Error> {
+    let (row, is_author) = load_visible(conn, user, id, now)?;
+    if !article::can_edit(user.role(), is_author, row.status) {
+        return Err(Error::forbidden("Only the people who may edit an article read its revisions."));
+    }
+    Ok(())
+}
+
 fn load_editable(
     conn: &mut DbConnection,
     user: &CurrentUser,
@@ -343,6 +361,29 @@ fn load_editable(
     Ok(row)
 }
 
+/// Replaces `current` with `content` under the rules of an edit by `user`: the content
+/// is checked, writers place no new sponsored block and keep their own byline. Every
+/// change of content (an update, a restored revision) goes through here.
+fn edit(
+    conn: &mut DbConnection,
+    user: &CurrentUser,
+    row: ArticleRow,
+    current: &Content,
+    content: Content,
+    note: &str,
+    now: DateTime<Utc>,
+) -> Result<ArticleRow, Error> {
+    let content = content.validate(false).map_err(Error::Invalid)?;
+    let placed_before = current.references().1;
+    if !article::may_place_sponsored(user.role()) && content.references().1.iter().any(|b| !placed_before.contains(b)) {
+        return Err(sponsored_forbidden());
+    }
+    if user.role() == Role::Writer && !content.author_ids.iter().any(|a| a == user.id()) {
+        return Err(Error::invalid("author_ids", "must include you: writers keep their own bylines"));
+    }
+    save_content(conn, row, content, user.id(), note, now)
+}
+
 pub async fn update(
     state: &AppState,
     user: &CurrentUser,
@@ -358,16 +399,8 @@ pub async fn update(
             db::write_tx(conn, |c| {
                 let row = load_editable(c, &user, &id, &if_match, now)?;
                 let current = row.content(author_ids(c, &row.id)?);
-                let placed_before = current.references().1;
-                let content = patch.apply(current).validate(false).map_err(Error::Invalid)?;
-                let placed_now = content.references().1;
-                if !article::may_place_sponsored(user.role()) && placed_now.iter().any(|b| !placed_before.contains(b)) {
-                    return Err(sponsored_forbidden());
-                }
-                if user.role() == Role::Writer && !content.author_ids.iter().any(|a| a == user.id()) {
-                    return Err(Error::invalid("author_ids", "must include you: writers keep their own bylines"));
-                }
-                let row = save_content(c, row, content, user.id(), "edited", now)?;
+                let content = patch.apply(current.clone());
+                let row = edit(c, &user, row, &current, content, "edited", now)?;
                 to_article(c, row, now)
             })
         })
@@ -535,7 +568,7 @@ pub async fn revisions(
     state
         .db
         .run(move |conn| {
-            load_visible(conn, &user, &id, now)?;
+            load_revisable(conn, &user, &id, now)?;
             let rows = article_db::revisions(conn, &id, before, limit + 1)?;
             let (rows, next) = crate::service::split_page(rows, limit, |r| r.number);
             let out = rows.into_iter().map(|r| to_revision(conn, r)).collect::<Result<Vec<_>, _>>()?;
@@ -550,7 +583,7 @@ pub async fn revision(state: &AppState, user: &CurrentUser, id: ArticleId, numbe
     state
         .db
         .run(move |conn| {
-            load_visible(conn, &user, &id, now)?;
+            load_revisable(conn, &user, &id, now)?;
             let row = article_db::find_revision(conn, &id, number)?.ok_or_else(|| Error::not_found("Revision"))?;
             to_revision(conn, row)
         })
@@ -574,8 +607,9 @@ pub async fn restore_revision(
                 let row = load_editable(c, &user, &id, &if_match, now)?;
                 let revision =
                     article_db::find_revision(c, &id, number)?.ok_or_else(|| Error::not_found("Revision"))?;
-                let content = revision.snapshot.0;
-                let row = save_content(c, row, content, user.id(), &format!("restored revision {number}"), now)?;
+                let current = row.content(author_ids(c, &row.id)?);
+                let note = format!("restored revision {number}");
+                let row = edit(c, &user, row, &current, revision.snapshot.0, &note, now)?;
                 to_article(c, row, now)
             })
         })

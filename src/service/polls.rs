@@ -47,6 +47,16 @@ fn not_found() -> Error {
     Error::not_found("Poll")
 }
 
+/// A poll as readers may reach it by id: one embedded only in articles that are not
+/// live yet (drafts, scheduled, trashed) is unpublished work, and answers 404 until one
+/// of them goes live. A poll no article embeds stands on its own and is public.
+fn load_public(conn: &mut DbConnection, id: &PollId, now: DateTime<Utc>) -> Result<Poll, Error> {
+    if article_db::only_in_unpublished(conn, EmbedKind::Poll, id.as_str(), db::to_db_time(now))? {
+        return Err(not_found());
+    }
+    load_one(conn, id)
+}
+
 fn load_one(conn: &mut DbConnection, id: &PollId) -> Result<Poll, Error> {
     let row = poll_db::find(conn, id)?.ok_or_else(not_found)?;
     poll_db::load(conn, vec![row])?.pop().ok_or_else(not_found)
@@ -192,6 +202,10 @@ pub async fn delete(state: &AppState, id: PollId, if_match: IfMatch) -> Result<(
         .db
         .run(move |conn| {
             db::write_tx(conn, |c| {
+                // Exclusive: an article save embedding the poll waits, or is waited for.
+                if !poll_db::lock(c, &id, true)? {
+                    return Err(not_found());
+                }
                 let row = poll_db::find(c, &id)?.ok_or_else(not_found)?;
                 if_match.check(row.version)?;
                 if article_db::embedded_in(c, EmbedKind::Poll, id.as_str())? {
@@ -340,7 +354,7 @@ pub async fn public_get(state: &AppState, id: PollId, reader: Option<String>) ->
     state
         .db
         .run(move |conn| {
-            let poll = load_one(conn, &id)?;
+            let poll = load_public(conn, &id, now)?;
             public_view(conn, poll, reader.as_deref(), now)
         })
         .await
@@ -383,7 +397,7 @@ pub async fn respond(
                 if !poll_db::lock(c, &id, false)? {
                     return Err(not_found());
                 }
-                let poll = load_one(c, &id)?;
+                let poll = load_public(c, &id, now)?;
                 match poll.state(now) {
                     PollState::Upcoming => {
                         return Err(Error::conflict("poll_not_open", "The poll is not open yet."));

@@ -222,6 +222,10 @@ pub async fn delete(state: &AppState, id: SponsoredId, if_match: IfMatch) -> Res
         .db
         .run(move |conn| {
             db::write_tx(conn, |c| {
+                // Exclusive: an article save embedding the block waits, or is waited for.
+                if !sponsored_db::lock(c, &id, true)? {
+                    return Err(Error::not_found("Sponsored block"));
+                }
                 let row = sponsored_db::find(c, &id)?.ok_or_else(|| Error::not_found("Sponsored block"))?;
                 if_match.check(row.version)?;
                 if article_db::embedded_in(c, EmbedKind::Sponsored, id.as_str())? {

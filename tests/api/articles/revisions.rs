@@ -58,3 +58,71 @@ async fn revision_numbers_have_one_spelling() {
         app.get(&format!("{base}/{odd}"), Some(&editor)).await.assert_problem(404, "not_found");
     }
 }
+
+#[actix_web::test]
+async fn restoring_a_revision_obeys_the_rules_of_an_update() {
+    let app = TestApp::spawn().await;
+    let editor = app.user("editor").await.2;
+    let (writer_id, _, writer) = app.user("writer").await;
+    let commercial = app.user("commercial").await.2;
+    let section = app.section(&editor, json!({"name": "Business"})).await;
+    let block = app.post("/api/v1/sponsored", Some(&commercial), json!({
+        "title": "Ports", "sponsor_name": "Harbourline", "label": "Sponsored", "disclosure": "Paid for by Harbourline.",
+        "body": [{"type": "paragraph", "text": "Ports."}], "placement": "article_inline", "status": "active"
+    })).await.json();
+    let a = app.article(&writer, json!({"headline": "Shipping", "section_id": section})).await;
+    // The editor places a sponsored block (revision 2), then takes it out (revision 3).
+    let with_block = json!([{"type": "paragraph", "text": "Ships."}, {"type": "sponsored", "block_id": block["id"]}]);
+    let a = app.edit(&editor, &a, json!({"body": with_block})).await.json();
+    let a = app.edit(&editor, &a, json!({"body": [{"type": "paragraph", "text": "Ships."}]})).await.json();
+    let base = format!("/api/v1/articles/{}/revisions", id(&a));
+    let etag = format!("\"{}\"", a["version"]);
+
+    // The writer may not put it back by restoring: PATCH refuses that too.
+    let res =
+        app.send_with(Method::POST, &format!("{base}/2/restore"), Some(&writer), None, &[("if-match", &etag)]).await;
+    res.assert_problem(403, "forbidden");
+    let res = app.edit(&writer, &a, json!({"body": with_block})).await;
+    res.assert_problem(403, "forbidden");
+
+    // Nor drop their own byline by restoring a revision without it.
+    let other = app.user("writer").await.0;
+    let a = app.edit(&editor, &a, json!({"author_ids": [other]})).await.json();
+    let a = app.edit(&editor, &a, json!({"author_ids": [writer_id, other]})).await.json();
+    let etag = format!("\"{}\"", a["version"]);
+    let res =
+        app.send_with(Method::POST, &format!("{base}/4/restore"), Some(&writer), None, &[("if-match", &etag)]).await;
+    assert_eq!(res.assert_problem(422, "validation_failed")["errors"][0]["field"], "author_ids");
+    // What PATCH allows, restore allows.
+    let res =
+        app.send_with(Method::POST, &format!("{base}/1/restore"), Some(&writer), None, &[("if-match", &etag)]).await;
+    assert_eq!(res.status, 200, "{}", String::from_utf8_lossy(&res.body));
+}
+
+#[actix_web::test]
+async fn only_those_who_may_edit_an_article_read_its_revisions() {
+    let app = TestApp::spawn().await;
+    let editor = app.user("editor").await.2;
+    let author = app.user("writer").await.2;
+    let colleague = app.user("writer").await.2;
+    let section = app.section(&editor, json!({"name": "Politics"})).await;
+    let a = app.article(&author, json!({"headline": "Draft with a secret", "section_id": section})).await;
+    let a = app.edit(&author, &a, json!({"standfirst": "A source who must stay unnamed"})).await.json();
+    let a = app.edit(&author, &a, json!({"standfirst": null})).await.json();
+    let base = format!("/api/v1/articles/{}/revisions", id(&a));
+
+    // While it is the author's draft: the author and editors read the history.
+    assert_eq!(app.get(&base, Some(&author)).await.status, 200);
+    assert_eq!(app.get(&format!("{base}/2"), Some(&author)).await.status, 200);
+    app.get(&base, Some(&colleague)).await.assert_problem(404, "not_found");
+
+    // Published: other writers read the article, never what it said before.
+    let a = app.action(&editor, &a, "publish", None).await.json();
+    assert_eq!(app.get(&format!("/api/v1/articles/{}", id(&a)), Some(&colleague)).await.status, 200);
+    for who in [&colleague, &author] {
+        app.get(&base, Some(who)).await.assert_problem(403, "forbidden");
+        app.get(&format!("{base}/2"), Some(who)).await.assert_problem(403, "forbidden");
+    }
+    let second = app.get(&format!("{base}/2"), Some(&editor)).await.json();
+    assert_eq!(second["content"]["standfirst"], "A source who must stay unnamed");
+}

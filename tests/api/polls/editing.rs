@@ -196,3 +196,68 @@ async fn polls_embed_in_articles_and_an_embedded_poll_cannot_be_deleted() {
     let path = format!("/api/v1/polls/{}", lone["id"].as_str().unwrap());
     assert_eq!(app.send_with(Method::DELETE, &path, Some(&editor), None, &[("if-match", "\"1\"")]).await.status, 204);
 }
+
+#[actix_web::test]
+async fn a_poll_embedded_only_in_unpublished_articles_is_not_public() {
+    let app = TestApp::spawn().await;
+    let (_, _, editor) = app.user("editor").await;
+    let poll = create(&app, &editor, poll_body(json!({}))).await;
+    let public = format!("/api/v1/public/polls/{}", poll["id"].as_str().unwrap());
+    // On its own, a poll is public (a widget on the home page, say).
+    assert_eq!(app.get(&public, None).await.status, 200);
+
+    // Embedded in a draft, it is part of unpublished work: not shown, not answered.
+    let section = app.section(&editor, json!({"name": "Asia"})).await;
+    let body = json!([{"type": "poll", "poll_id": poll["id"]}]);
+    let draft = app.article(&editor, json!({"headline": "Coming soon", "section_id": section, "body": body})).await;
+    app.get(&public, None).await.assert_problem(404, "not_found");
+    vote(&app, &poll, &reader(), super::answers(&poll, 0, &[1])).await.assert_problem(404, "not_found");
+    // Scheduled for later is not live either.
+    let later = (Utc::now() + Duration::hours(2)).to_rfc3339();
+    let draft = app.action(&editor, &draft, "publish", Some(json!({"publish_at": later}))).await.json();
+    assert_eq!(draft["status"], "scheduled");
+    app.get(&public, None).await.assert_problem(404, "not_found");
+
+    // Once an article that embeds it is live, readers reach it by id too.
+    app.published(&editor, json!({"headline": "Vote now", "section_id": section, "body": body})).await;
+    assert_eq!(app.get(&public, None).await.status, 200);
+    assert_eq!(vote(&app, &poll, &reader(), super::answers(&poll, 0, &[1])).await.status, 201);
+}
+
+#[actix_web::test]
+async fn deleting_a_poll_or_sponsored_block_and_embedding_it_exclude_each_other() {
+    let app = TestApp::spawn().await;
+    let (_, _, editor) = app.user("editor").await;
+    let commercial = app.user("commercial").await.2;
+    let section = app.section(&editor, json!({"name": "Races"})).await;
+    for trial in 0..10 {
+        let article = app.article(&editor, json!({"headline": format!("Race {trial}"), "section_id": section})).await;
+        let (embed, target) = if trial % 2 == 0 {
+            let poll = create(&app, &editor, poll_body(json!({}))).await;
+            (json!({"type": "poll", "poll_id": poll["id"]}), format!("/api/v1/polls/{}", poll["id"].as_str().unwrap()))
+        } else {
+            let block = app.post("/api/v1/sponsored", Some(&commercial), json!({
+                "title": "Ports", "sponsor_name": "Harbourline", "label": "Sponsored", "disclosure": "Paid for by Harbourline.",
+                "body": [{"type": "paragraph", "text": "Ports."}], "placement": "article_inline", "status": "active"
+            })).await.json();
+            (
+                json!({"type": "sponsored", "block_id": block["id"]}),
+                format!("/api/v1/sponsored/{}", block["id"].as_str().unwrap()),
+            )
+        };
+        let deleter = if trial % 2 == 0 { &editor } else { &commercial };
+        let (saved, deleted) = futures_util::future::join(
+            app.edit(&editor, &article, json!({"body": [embed]})),
+            app.send_with(Method::DELETE, &target, Some(deleter), None, &[("if-match", "\"1\"")]),
+        )
+        .await;
+        assert!(
+            !(saved.status == 200 && deleted.status == 204),
+            "trial {trial}: the article embeds what was deleted ({} / {})",
+            saved.status,
+            deleted.status
+        );
+        assert!(saved.status == 200 || saved.status == 422, "{}", String::from_utf8_lossy(&saved.body));
+        assert!(deleted.status == 204 || deleted.status == 409, "{}", String::from_utf8_lossy(&deleted.body));
+    }
+}
