@@ -30,6 +30,14 @@ pub enum Command {
     Openapi,
     /// Load a small demo newsroom (sections, journalists, a dozen articles).
     SeedDemo,
+    /// Forget a user's failed sign-ins, so that a locked-out user may sign in at once.
+    Unlock(UnlockArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct UnlockArgs {
+    /// The user's email address.
+    pub email: String,
 }
 
 #[derive(Debug, Args)]
@@ -74,7 +82,7 @@ pub struct Options {
     /// Refresh-token lifetime in seconds.
     #[arg(long, env = "MASTHEAD_REFRESH_TOKEN_TTL", default_value_t = 30 * 24 * 3600, global = true)]
     pub refresh_token_ttl: u32,
-    /// Failed sign-ins allowed per account within the window.
+    /// Failed sign-ins allowed per account and client address within the window.
     #[arg(long, env = "MASTHEAD_LOGIN_MAX_FAILURES", default_value_t = 10, global = true)]
     pub login_max_failures: u32,
     /// Failed sign-ins allowed per client address within the window.

@@ -10,7 +10,7 @@ use clap::error::ErrorKind;
 
 use masthead::auth::jwt::JwtKeys;
 use masthead::clock::Clock;
-use masthead::config::{Cli, Command, CreateUserArgs, Settings};
+use masthead::config::{Cli, Command, CreateUserArgs, Settings, UnlockArgs};
 use masthead::db::Database;
 use masthead::domain::user::{NewUser, Role};
 use masthead::service::bootstrap::{self, FirstAdmin};
@@ -60,6 +60,7 @@ fn main() -> ExitCode {
         Command::Migrate => open_database(&settings).map(|_| ()),
         Command::CreateUser(args) => create_user(&settings, &args),
         Command::SeedDemo => seed_demo(settings),
+        Command::Unlock(args) => unlock(&settings, &args),
         Command::Openapi => Ok(()),
     });
     match result {
@@ -173,6 +174,20 @@ fn seed_demo(settings: Settings) -> Result<(), Failure> {
         println!("  {email:<40} {role:<8} {password}");
     }
     Ok(())
+}
+
+fn unlock(settings: &Settings, args: &UnlockArgs) -> Result<(), Failure> {
+    let db = open_database(settings)?;
+    let mut conn = db.get().map_err(|e| Failure(1, e.to_string()))?;
+    let email = masthead::domain::user::normalize_email(&args.email);
+    match masthead::service::auth::unlock_by_email(&mut conn, &email) {
+        Ok(()) => {
+            println!("Unlocked {email}: its failed sign-ins are forgotten.");
+            Ok(())
+        }
+        Err(masthead::service::Error::NotFound { .. }) => Err(bad_setting(format!("no user has the email '{email}'"))),
+        Err(e) => Err(Failure(1, e.to_string())),
+    }
 }
 
 fn create_user(settings: &Settings, args: &CreateUserArgs) -> Result<(), Failure> {

@@ -35,6 +35,14 @@ pub fn clear(conn: &mut DbConnection, scope: &str, subject: &str) -> QueryResult
         .map(|_| ())
 }
 
+/// Forgets every subject of `scope` that starts with `prefix`.
+pub fn clear_prefixed(conn: &mut DbConnection, scope: &str, prefix: &str) -> QueryResult<()> {
+    // The prefix is a hex digest and a slash: nothing in it is special to LIKE.
+    diesel::delete(dsl::login_failures.filter(dsl::scope.eq(scope)).filter(dsl::subject.like(format!("{prefix}%"))))
+        .execute(conn)
+        .map(|_| ())
+}
+
 /// Removes the given attempts (reserved before a password check that then passed).
 pub fn forget(conn: &mut DbConnection, ids: &[String]) -> QueryResult<()> {
     diesel::delete(dsl::login_failures.filter(dsl::id.eq_any(ids))).execute(conn).map(|_| ())

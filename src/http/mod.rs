@@ -52,6 +52,7 @@ macro_rules! all_routes {
                 .service(users::get_user)
                 .service(users::update_user)
                 .service(users::delete_user)
+                .service(users::unlock_user)
                 .service(sections::list_sections)
                 .service(sections::create_section)
                 .service(sections::get_section)

@@ -8,8 +8,9 @@ use utoipa::{IntoParams, ToSchema};
 use crate::db::users::UserFilter;
 use crate::domain::user::{NewUser, Role};
 use crate::error::ApiError;
+use crate::http::articles::EmptyRequest;
 use crate::http::caller::{AdminOnly, Authenticated};
-use crate::http::extract::{ApiJson, ApiQuery};
+use crate::http::extract::{ApiJson, ApiQuery, OptionalJson};
 use crate::http::pagination::{self, Cursor, Listed, Page};
 use crate::http::{non_null, time};
 use crate::service::users::{self, User, UserPatch};
@@ -229,5 +230,29 @@ pub async fn delete_user(
     id: web::Path<String>,
 ) -> Result<HttpResponse, ApiError> {
     users::deactivate(&state, id.into_inner().into()).await?;
+    Ok(HttpResponse::NoContent().finish())
+}
+
+/// Lets a locked-out user sign in again at once: forgets the account's failed sign-ins
+/// from every address (the throttle's window would otherwise run out by itself).
+#[utoipa::path(
+    tag = "users", operation_id = "unlockUser", params(("id" = String, Path, description = "The user's id.")),
+    request_body(content = Option<EmptyRequest>, description = "Optional; takes no fields."),
+    security(("bearerAuth" = [])),
+    responses(
+        (status = 204, description = "Unlocked: the account's failed sign-ins are forgotten."),
+        (status = 403, description = "Not an admin."),
+        (status = 404, description = "No such user."),
+    )
+)]
+#[post("/users/{id}/unlock")]
+pub async fn unlock_user(
+    _admin: Authenticated<AdminOnly>,
+    state: web::Data<AppState>,
+    id: web::Path<String>,
+    body: OptionalJson<EmptyRequest>,
+) -> Result<HttpResponse, ApiError> {
+    body.into_inner()?;
+    crate::service::auth::unlock(&state, id.into_inner().into()).await?;
     Ok(HttpResponse::NoContent().finish())
 }

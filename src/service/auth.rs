@@ -54,12 +54,26 @@ fn invalid_refresh_token() -> Error {
     }
 }
 
+// Failures count three ways. Per account and address pair, where the limit refuses
+// (429): a stranger who guesses an editor's password locks out only themselves. Per
+// address, across accounts (429): one client spraying many accounts. Per account,
+// from every address: past the limit each attempt on the account is slowed down, not
+// refused, so that the owner still signs in from an address that has not failed.
+const PAIR: &str = "pair";
 const ACCOUNT: &str = "account";
 const ADDRESS: &str = "address";
+
+/// How long each attempt on an account under attack from many addresses waits.
+pub const SLOWED_SIGN_IN: std::time::Duration = std::time::Duration::from_secs(1);
 
 /// The throttling keys: digests, so that any input is stored at a fixed size.
 fn account_key(email: &str) -> String {
     tokens::digest(&format!("account:{email}"))
+}
+
+/// The pair's key starts with the account's, so that unlocking an account finds them.
+fn pair_key(account: &str, address: Option<&str>) -> String {
+    format!("{account}/{}", address.unwrap_or("-"))
 }
 
 /// The unit a client address is counted in: an IPv4 address, or an IPv6 /64 (the
@@ -91,7 +105,8 @@ fn reserve_attempt(
     let window = Duration::seconds(state.settings.login_window_secs);
     db::tally_tx(conn, |c| {
         db::lock(c, "logins")?;
-        for (scope, key, max) in keys {
+        // A limit of 0 counts without refusing.
+        for (scope, key, max) in keys.iter().filter(|(_, _, max)| *max > 0) {
             let (count, oldest) = throttle::failures_since(c, scope, key, db::to_db_time(now - window))?;
             if count >= *max {
                 let retry_at = oldest.map(db::from_db_time).unwrap_or(now) + window;
@@ -163,23 +178,34 @@ fn issue_pair(
 }
 
 /// `POST /auth/login`. Wrong email, wrong password and a deactivated account answer
-/// the same 401; failures count per account and per client address (429 past the limit).
+/// the same 401; failures count per account and address pair and per address (429
+/// past a limit), and per account (slowed down past the limit, never refused).
 pub async fn login(
     state: &AppState,
     email: String,
     password: String,
     address: Option<IpAddr>,
 ) -> Result<TokenPair, Error> {
-    let state = state.clone();
     let email = user::normalize_email(&email);
+    let account = account_key(&email);
+    let (window, limit) = (Duration::seconds(state.settings.login_window_secs), state.settings.login_max_failures);
+    let since = db::to_db_time(state.clock.now() - window);
+    let key = account.clone();
+    let (failures, _) =
+        state.db.run(move |conn| Ok::<_, Error>(throttle::failures_since(conn, ACCOUNT, &key, since)?)).await?;
+    if failures >= limit {
+        tokio::time::sleep(SLOWED_SIGN_IN).await;
+    }
+    let state = state.clone();
     state
         .db
         .clone()
         .run(move |conn| {
             let now = state.clock.now();
-            let account = account_key(&email);
             let address = address.map(address_key);
-            let mut keys = vec![(ACCOUNT, account.as_str(), state.settings.login_max_failures)];
+            let pair = pair_key(&account, address.as_deref());
+            let mut keys =
+                vec![(PAIR, pair.as_str(), state.settings.login_max_failures), (ACCOUNT, account.as_str(), 0)];
             if let Some(address) = &address {
                 keys.push((ADDRESS, address.as_str(), state.settings.login_max_failures_per_address));
             }
@@ -198,6 +224,7 @@ pub async fn login(
                 Some(row) if accepted => {
                     db::tally_tx(conn, |c| {
                         throttle::forget(c, &reserved)?;
+                        throttle::clear(c, PAIR, &pair)?;
                         throttle::clear(c, ACCOUNT, &account)
                     })?;
                     open_session(conn, &state, row, now)
@@ -211,6 +238,34 @@ pub async fn login(
 enum Rotation {
     Rotated(TokenPair),
     Rejected,
+}
+
+/// Forgets an account's failed sign-ins, from every address: an admin's way to let a
+/// locked-out owner back in before the window passes. 404 for an unknown user.
+pub async fn unlock(state: &AppState, id: UserId) -> Result<(), Error> {
+    state
+        .db
+        .run(move |conn| {
+            let row = user_db::find(conn, &id)?.ok_or_else(|| Error::not_found("User"))?;
+            forget_failures(conn, &row.email)
+        })
+        .await
+}
+
+/// What `unlock` does, by email (for the command line). 404 for an unknown user.
+pub fn unlock_by_email(conn: &mut DbConnection, email: &str) -> Result<(), Error> {
+    let email = user::normalize_email(email);
+    let row = user_db::find_by_email(conn, &email)?.ok_or_else(|| Error::not_found("User"))?;
+    forget_failures(conn, &row.email)
+}
+
+fn forget_failures(conn: &mut DbConnection, email: &str) -> Result<(), Error> {
+    let account = account_key(&user::normalize_email(email));
+    db::tally_tx(conn, |c| {
+        throttle::clear(c, ACCOUNT, &account)?;
+        throttle::clear_prefixed(c, PAIR, &pair_key(&account, Some("")))?;
+        Ok(())
+    })
 }
 
 /// `POST /auth/refresh`: rotates the token. Presenting a token that was already

@@ -333,3 +333,24 @@ fn migrations_exist_for_both_backends_with_the_same_names() {
         }
     }
 }
+
+#[actix_web::test]
+async fn unlock_forgets_a_users_failed_sign_ins() {
+    let dir = tempfile::tempdir().unwrap();
+    let app = crate::common::TestApp::spawn().await;
+    let (_, email, _) = app.user("writer").await;
+    for _ in 0..10 {
+        app.login(&email, "wrong-password-123").await.assert_problem(401, "invalid_credentials");
+    }
+    app.login(&email, crate::common::PASSWORD).await.assert_problem(429, "rate_limited");
+    let url = app.database_url();
+    let (code, stdout, stderr) =
+        run(masthead(dir.path()).args(["unlock", &email.to_uppercase()]).env("MASTHEAD_DATABASE_URL", &url));
+    assert_eq!(code, 0, "{stderr}");
+    assert!(stdout.contains(&email), "{stdout}");
+    assert_eq!(app.login(&email, crate::common::PASSWORD).await.status, 200);
+    let (code, _, stderr) =
+        run(masthead(dir.path()).args(["unlock", "nobody@example.org"]).env("MASTHEAD_DATABASE_URL", &url));
+    assert_eq!(code, 2, "{stderr}");
+    assert_eq!(stderr.lines().count(), 1, "{stderr}");
+}

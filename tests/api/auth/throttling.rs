@@ -157,3 +157,43 @@ async fn trusted_proxy_ranges_are_cidr_and_every_proxy_in_them_is_skipped() {
     attempt("198.51.100.1, 11.0.0.1", 5).await.assert_problem(401, "invalid_credentials");
     attempt("11.0.0.1", 6).await.assert_problem(429, "rate_limited");
 }
+
+/// Signs in as `email` from `address` (the test server trusts 127.0.0.1 as a proxy).
+async fn login_from(app: &TestApp, address: &str, email: &str, password: &str) -> crate::common::Resp {
+    let body = Some(json!({"email": email, "password": password}));
+    app.send_with(Method::POST, "/api/v1/auth/login", None, body, &[("x-forwarded-for", address)]).await
+}
+
+#[actix_web::test]
+async fn a_stranger_who_guesses_a_password_locks_out_only_themselves() {
+    let app = TestApp::spawn_with(|s| s.trusted_proxies = vec!["127.0.0.1".parse().unwrap()]).await;
+    let (_, email, _) = app.user("editor").await;
+    for _ in 0..10 {
+        login_from(&app, "198.51.100.66", &email, "wrong-password-123")
+            .await
+            .assert_problem(401, "invalid_credentials");
+    }
+    // The guesser is refused, even with the right password...
+    login_from(&app, "198.51.100.66", &email, PASSWORD).await.assert_problem(429, "rate_limited");
+    // ...the owner, from an address that has not failed, is not (only slowed down).
+    assert_eq!(login_from(&app, "203.0.113.5", &email, PASSWORD).await.status, 200);
+    // Guessing from a second address starts its own count.
+    login_from(&app, "198.51.100.67", &email, "wrong-password-123").await.assert_problem(401, "invalid_credentials");
+}
+
+#[actix_web::test]
+async fn an_admin_unlocks_a_locked_out_account() {
+    let app = TestApp::spawn().await;
+    let admin = app.admin_token().await;
+    let (id, email, editor) = app.user("editor").await;
+    for _ in 0..10 {
+        app.login(&email, "wrong-password-123").await.assert_problem(401, "invalid_credentials");
+    }
+    app.login(&email, PASSWORD).await.assert_problem(429, "rate_limited");
+
+    let unlock = format!("/api/v1/users/{id}/unlock");
+    app.send(Method::POST, &unlock, Some(&editor), None).await.assert_problem(403, "forbidden");
+    app.send(Method::POST, "/api/v1/users/nobody/unlock", Some(&admin), None).await.assert_problem(404, "not_found");
+    assert_eq!(app.send(Method::POST, &unlock, Some(&admin), None).await.status, 204);
+    assert_eq!(app.login(&email, PASSWORD).await.status, 200);
+}

@@ -76,7 +76,7 @@ pub struct TestApp {
     handle: Option<actix_web::dev::ServerHandle>,
     thread: Option<std::thread::JoinHandle<()>>,
     // Declared last: dropped after the server has stopped.
-    _db: TestDb,
+    db: TestDb,
 }
 
 /// A response, fully read.
@@ -144,13 +144,21 @@ impl TestApp {
             });
         });
         let handle = rx.recv().expect("server started");
-        TestApp { base, clock, cache, handle: Some(handle), thread: Some(thread), _db: db }
+        TestApp { base, clock, cache, handle: Some(handle), thread: Some(thread), db }
+    }
+
+    /// The test database's URL, as the command line takes it.
+    pub fn database_url(&self) -> String {
+        match self.db.url() {
+            DatabaseUrl::Sqlite(p) => format!("sqlite://{p}"),
+            DatabaseUrl::Postgres(u) => u.clone(),
+        }
     }
 
     /// Runs SQL on the test database over a connection of its own, as another instance
     /// (or another program) writing to the same database would.
     pub fn sql_from_elsewhere(&self, sql: &str) {
-        let mut conn = match self._db.url() {
+        let mut conn = match self.db.url() {
             DatabaseUrl::Sqlite(path) => {
                 masthead::db::DbConnection::Sqlite(diesel::SqliteConnection::establish(path).expect("open"))
             }

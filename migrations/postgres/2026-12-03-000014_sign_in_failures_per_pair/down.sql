@@ -1,0 +1,3 @@
+DELETE FROM login_failures WHERE scope = 'pair';
+ALTER TABLE login_failures DROP CONSTRAINT login_failures_scope_check;
+ALTER TABLE login_failures ADD CONSTRAINT login_failures_scope_check CHECK (scope IN ('account', 'address'));
