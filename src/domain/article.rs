@@ -169,7 +169,7 @@ impl Access {
 /// The earliest and latest times accepted (`publish_at`, cursors): both backends store
 /// them exactly, and they sort as time on both.
 pub fn time_in_range(t: DateTime<Utc>) -> bool {
-    (1970..=9999).contains(&chrono::Datelike::year(&t))
+    (super::rules::MIN_YEAR..=super::rules::MAX_YEAR).contains(&chrono::Datelike::year(&t))
 }
 
 /// A client-given time, checked and cut to the microseconds both backends keep.
@@ -332,19 +332,10 @@ pub fn plain_text(html: &str) -> String {
     PLAIN.clean(html).to_string()
 }
 
-/// `http://` or `https://` (any case), then at least one character, none of them
-/// whitespace or a control character (`openapi_rules::HTTP_URL` says the same).
-fn is_http_url(url: &str) -> bool {
-    let rest = ["http://", "https://"].into_iter().find_map(|scheme| {
-        url.get(..scheme.len()).filter(|s| s.eq_ignore_ascii_case(scheme)).map(|_| &url[scheme.len()..])
-    });
-    rest.is_some_and(|rest| !rest.is_empty()) && !url.chars().any(|c| c.is_whitespace() || c.is_control())
-}
-
 fn check_url(errors: &mut Errors, field: &str, url: &str) {
     if url.chars().count() > MAX_URL_CHARS {
         errors.add(field, format!("must be at most {MAX_URL_CHARS} characters"));
-    } else if !is_http_url(url) {
+    } else if !super::rules::is_http_url(url) {
         errors.add(field, "must be an http(s) URL");
     }
 }

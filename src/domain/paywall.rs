@@ -200,7 +200,7 @@ impl OfferSpec {
         if !(0..=1_000_000_000).contains(&self.price_minor) {
             errors.add("price_minor", "must be between 0 and 1000000000");
         }
-        if self.currency.len() != 3 || !self.currency.bytes().all(|b| b.is_ascii_uppercase()) {
+        if !super::rules::is_currency(&self.currency) {
             errors.add("currency", "must be an ISO 4217 code such as USD");
         }
         if !(1..=120).contains(&self.duration_months) {

@@ -1,4 +1,5 @@
-//! URL slugs: lower-case ASCII letters, digits and single hyphens, 1..=120 characters.
+//! URL slugs: lower-case ASCII letters, digits and single hyphens (`rules::SLUG`),
+//! 1..=120 characters.
 
 pub const MAX_SLUG_CHARS: usize = 120;
 
@@ -7,8 +8,7 @@ pub fn problem(slug: &str) -> Option<&'static str> {
     if slug.is_empty() || slug.len() > MAX_SLUG_CHARS {
         return Some("must be 1 to 120 characters");
     }
-    let valid_chars = slug.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-');
-    if !valid_chars || slug.starts_with('-') || slug.ends_with('-') || slug.contains("--") {
+    if !super::rules::is_slug(slug) {
         return Some("must be lower-case letters, digits and single hyphens, e.g. 'asia-markets'");
     }
     None
@@ -51,5 +51,6 @@ mod tests {
         assert!(problem("-asia").is_some());
         assert!(problem("a--b").is_some());
         assert!(problem("").is_some());
+        assert_eq!(problem(""), Some(format!("must be 1 to {MAX_SLUG_CHARS} characters").as_str()));
     }
 }

@@ -32,49 +32,7 @@ use utoipa::openapi::path::{Operation, ParameterIn};
 use utoipa::openapi::schema::{AdditionalProperties, ArrayItems, Schema, SchemaType, Type};
 use utoipa::openapi::{OpenApi, RefOr};
 
-/// A string without control characters (what `char::is_control` refuses).
-pub const NO_CONTROL_CHARACTERS: &str = "^[^\\u0000-\\u001F\\u007F-\\u009F]*$";
-
-/// A string without control characters holding at least one character that is not
-/// whitespace (`char::is_whitespace`, what `str::trim` strips: U+0009..U+000D, U+0020,
-/// U+0085, U+00A0, U+1680, U+2000..U+200A, U+2028, U+2029, U+202F, U+205F, U+3000).
-pub const NOT_BLANK: &str = "^[^\\u0000-\\u001F\\u007F-\\u009F]*\
-[^\\u0000-\\u0020\\u007F-\\u00A0\\u1680\\u2000-\\u200A\\u2028\\u2029\\u202F\\u205F\\u3000]\
-[^\\u0000-\\u001F\\u007F-\\u009F]*$";
-
-/// An http(s) URL as `domain::article::check_http_url` takes it: `http://` or
-/// `https://` (any case), then at least one character, none of them whitespace or
-/// control characters.
-pub const HTTP_URL: &str = "^[Hh][Tt][Tt][Pp][Ss]?://\
-[^\\u0000-\\u0020\\u007F-\\u00A0\\u1680\\u2000-\\u200A\\u2028\\u2029\\u202F\\u205F\\u3000]+$";
-
-/// An email address as `domain::user::check_email` takes it, after trimming
-/// (whitespace around it is dropped): a local part and a domain around one `@`, the
-/// domain not starting or ending with a dot, no whitespace or control characters.
-pub const EMAIL: &str = "^[\\u0009-\\u000D\\u0020\\u0085\\u00A0\\u1680\\u2000-\\u200A\\u2028\\u2029\\u202F\\u205F\\u3000]*\
-[^@\\u0000-\\u0020\\u007F-\\u00A0\\u1680\\u2000-\\u200A\\u2028\\u2029\\u202F\\u205F\\u3000]+\
-@[^@.\\u0000-\\u0020\\u007F-\\u00A0\\u1680\\u2000-\\u200A\\u2028\\u2029\\u202F\\u205F\\u3000]\
-(?:[^@\\u0000-\\u0020\\u007F-\\u00A0\\u1680\\u2000-\\u200A\\u2028\\u2029\\u202F\\u205F\\u3000]*\
-[^@.\\u0000-\\u0020\\u007F-\\u00A0\\u1680\\u2000-\\u200A\\u2028\\u2029\\u202F\\u205F\\u3000])?\
-[\\u0009-\\u000D\\u0020\\u0085\\u00A0\\u1680\\u2000-\\u200A\\u2028\\u2029\\u202F\\u205F\\u3000]*$";
-
-/// An ISO 4217 currency code, as `domain::paywall::OfferSpec::validate` takes it.
-pub const CURRENCY: &str = "^[A-Z]{3}$";
-
-/// The range `domain::article::client_time` accepts, 1970-01-01 to 9999-12-31 (UTC), on
-/// the date as written: a year from 1970 to 9999; on the first and last day, only an
-/// offset that keeps the instant inside (`Z`, `-hh:mm` or `+00:00` on 1970-01-01; `Z`,
-/// `+hh:mm` or `-00:00` on 9999-12-31). The rest of the syntax is `format: date-time`.
-/// (The server takes the instant in UTC, so a few times on those two days with an
-/// offset, and on 1969-12-31 with a negative one, are accepted although this says no:
-/// the spec states less than the server takes, never more.)
-pub const DATE_TIME_RANGE: &str = "^(?:\
-(?:19[89][0-9]|197[1-9]|[2-8][0-9]{3}|9[0-8][0-9]{2}|99[0-8][0-9]|999[0-8])-\
-|1970-(?:0[2-9]|1[0-2]|01-(?:0[2-9]|[12][0-9]|3[01]))\
-|9999-(?:0[1-9]|1[01]|12-(?:[0-2][0-9]|30))\
-|1970-01-01[Tt][0-9:.]*(?:[Zz]|-[0-9]{2}:[0-9]{2}|\\+00:00)$\
-|9999-12-31[Tt][0-9:.]*(?:[Zz]|\\+[0-9]{2}:[0-9]{2}|-00:00)$\
-)";
+use crate::domain::rules::{CURRENCY, DATE_TIME_RANGE, EMAIL, HTTP_URL, NO_CONTROL_CHARACTERS, NOT_BLANK};
 
 /// Request arrays whose items the server checks as a line of text (not blank, at most
 /// so many characters): (schema, property, maximum characters).
