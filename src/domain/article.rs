@@ -10,7 +10,7 @@ use strum::{EnumString, IntoStaticStr, VariantArray};
 use utoipa::ToSchema;
 
 use super::FieldError;
-use super::id::{PollId, SectionId, SponsoredId, UserId};
+use super::id::{MAX_ID_CHARS, PollId, SectionId, SponsoredId, UserId};
 use super::slug;
 use super::text::{Errors, line_problem};
 use super::user::Role;
@@ -25,6 +25,8 @@ pub const MAX_AUTHORS: usize = 10;
 pub const MAX_URL_CHARS: usize = 2000;
 pub const MAX_LIST_ITEMS: usize = 200;
 pub const MAX_PREVIEW_BLOCKS: i64 = 50;
+pub const MIN_HEADING_LEVEL: i64 = 2;
+pub const MAX_HEADING_LEVEL: i64 = 4;
 /// Blocks a metered or premium article shows publicly when it names no number.
 pub const DEFAULT_PREVIEW_BLOCKS: i64 = 3;
 
@@ -64,11 +66,7 @@ pub enum Block {
     /// A paragraph (inline HTML: a[href], em, strong, br).
     Paragraph { text: String },
     /// A subheading, level 2 to 4.
-    Heading {
-        text: String,
-        #[schema(minimum = 2, maximum = 4)]
-        level: i64,
-    },
+    Heading { text: String, level: i64 },
     /// A photo with caption and credit.
     Image {
         url: String,
@@ -397,7 +395,7 @@ fn check_block(errors: &mut Errors, at: &str, block: &mut Block) {
         Block::Paragraph { text } => html_field(errors, &format!("{at}.text"), text, 1, MAX_BLOCK_TEXT_CHARS),
         Block::Heading { text, level } => {
             html_field(errors, &format!("{at}.text"), text, 1, MAX_SHORT_CHARS);
-            if !(2..=4).contains(level) {
+            if !(MIN_HEADING_LEVEL..=MAX_HEADING_LEVEL).contains(level) {
                 errors.add(&format!("{at}.level"), "must be 2, 3 or 4");
             }
         }
@@ -423,8 +421,8 @@ fn check_block(errors: &mut Errors, at: &str, block: &mut Block) {
             errors.line(&format!("{at}.provider"), provider, 1, 60);
             check_url(errors, &format!("{at}.url"), url);
         }
-        Block::Poll { poll_id } => errors.line(&format!("{at}.poll_id"), poll_id.as_str(), 1, 100),
-        Block::Sponsored { block_id } => errors.line(&format!("{at}.block_id"), block_id.as_str(), 1, 100),
+        Block::Poll { poll_id } => errors.line(&format!("{at}.poll_id"), poll_id.as_str(), 1, MAX_ID_CHARS),
+        Block::Sponsored { block_id } => errors.line(&format!("{at}.block_id"), block_id.as_str(), 1, MAX_ID_CHARS),
     }
 }
 
@@ -511,7 +509,7 @@ impl Content {
             check_image(&mut errors, "hero_image", image);
         }
         check_body(&mut errors, "body", &mut self.body);
-        errors.line("section_id", self.section_id.as_str(), 1, 100);
+        errors.line("section_id", self.section_id.as_str(), 1, MAX_ID_CHARS);
         if self.author_ids.is_empty() || self.author_ids.len() > MAX_AUTHORS {
             errors.add("author_ids", format!("must name 1 to {MAX_AUTHORS} authors"));
         }

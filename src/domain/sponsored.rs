@@ -8,7 +8,7 @@ use utoipa::ToSchema;
 
 use super::FieldError;
 use super::article::{self, Block};
-use super::id::{ArticleId, SectionId};
+use super::id::{ArticleId, MAX_ID_CHARS, SectionId};
 use super::text::Errors;
 
 pub const MAX_LABEL_CHARS: usize = 60;
@@ -114,7 +114,7 @@ fn check_targets<T: Clone + Eq + std::hash::Hash + AsRef<str>>(errors: &mut Erro
         errors.add(field, format!("must name at most {MAX_TARGETS}"));
     }
     for (i, id) in ids.iter().enumerate() {
-        errors.line(&format!("{field}[{i}]"), id.as_ref(), 1, 100);
+        errors.line(&format!("{field}[{i}]"), id.as_ref(), 1, MAX_ID_CHARS);
     }
 }
 

@@ -131,7 +131,7 @@ pub struct ListArticlesQuery {
     /// `true` lists the trash instead.
     pub trashed: Option<bool>,
     /// Page size, 1..=100 (default 20).
-    #[param(minimum = 1, maximum = 100, example = 20)]
+    #[param(example = 20)]
     pub limit: Option<i64>,
     /// The `next_cursor` of the previous page.
     pub cursor: Option<String>,
@@ -145,11 +145,9 @@ pub struct ListArticlesQuery {
     "body": [{"type": "paragraph", "text": "Shares in Tokyo rose on Monday."}], "tags": ["japan"]
 }))]
 pub struct CreateArticleRequest {
-    #[schema(min_length = 1, max_length = 300)]
     pub headline: String,
     pub section_id: String,
     /// Defaults to one made from the headline (made unique with a number).
-    #[schema(max_length = 120, pattern = "^[a-z0-9]+(-[a-z0-9]+)*$")]
     pub slug: Option<String>,
     pub standfirst: Option<String>,
     pub dateline: Option<String>,
@@ -164,7 +162,6 @@ pub struct CreateArticleRequest {
     pub tags: Vec<String>,
     /// Defaults to `free`.
     pub access: Option<Access>,
-    #[schema(minimum = 0, maximum = 50)]
     pub preview_blocks: Option<i64>,
     pub seo: Option<Seo>,
 }
@@ -175,11 +172,11 @@ pub struct CreateArticleRequest {
 #[schema(example = json!({"headline": "Tokyo stocks extend rally", "tags": ["japan", "markets"]}))]
 pub struct UpdateArticleRequest {
     #[serde(default, deserialize_with = "non_null")]
-    #[schema(value_type = String, min_length = 1, max_length = 300)]
+    #[schema(value_type = String)]
     pub headline: Option<String>,
     /// A new slug; the old one keeps answering on the public API with a redirect.
     #[serde(default, deserialize_with = "non_null")]
-    #[schema(value_type = String, max_length = 120, pattern = "^[a-z0-9]+(-[a-z0-9]+)*$")]
+    #[schema(value_type = String)]
     pub slug: Option<String>,
     #[serde(default, deserialize_with = "nullable")]
     #[schema(value_type = Option<String>)]
@@ -210,7 +207,7 @@ pub struct UpdateArticleRequest {
     #[schema(value_type = Access)]
     pub access: Option<Access>,
     #[serde(default, deserialize_with = "nullable")]
-    #[schema(value_type = Option<i64>, minimum = 0, maximum = 50)]
+    #[schema(value_type = Option<i64>)]
     pub preview_blocks: Option<Option<i64>>,
     #[serde(default, deserialize_with = "nullable")]
     #[schema(value_type = Option<Seo>)]
@@ -635,7 +632,7 @@ impl Listed for RevisionSummary {
 #[into_params(parameter_in = Query)]
 pub struct PageQuery {
     /// Page size, 1..=100 (default 20).
-    #[param(minimum = 1, maximum = 100, example = 20)]
+    #[param(example = 20)]
     pub limit: Option<i64>,
     /// The `next_cursor` of the previous page.
     pub cursor: Option<String>,
