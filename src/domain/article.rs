@@ -17,6 +17,10 @@ use super::user::Role;
 
 pub const MAX_HEADLINE_CHARS: usize = 300;
 pub const MAX_SHORT_CHARS: usize = 1000;
+pub const MAX_DATELINE_CHARS: usize = 100;
+pub const MAX_KICKER_CHARS: usize = 100;
+pub const MAX_SEO_TITLE_CHARS: usize = 300;
+pub const MAX_PROVIDER_CHARS: usize = 60;
 pub const MAX_BLOCK_TEXT_CHARS: usize = 20_000;
 pub const MAX_BLOCKS: usize = 500;
 pub const MAX_TAGS: usize = 30;
@@ -418,7 +422,7 @@ fn check_block(errors: &mut Errors, at: &str, block: &mut Block) {
             }
         }
         Block::Embed { provider, url } => {
-            errors.line(&format!("{at}.provider"), provider, 1, 60);
+            errors.line(&format!("{at}.provider"), provider, 1, MAX_PROVIDER_CHARS);
             check_url(errors, &format!("{at}.url"), url);
         }
         Block::Poll { poll_id } => errors.line(&format!("{at}.poll_id"), poll_id.as_str(), 1, MAX_ID_CHARS),
@@ -493,8 +497,8 @@ impl Content {
         self.headline = self.headline.trim().to_string();
         errors.line("headline", &self.headline, 1, MAX_HEADLINE_CHARS);
         optional_plain(&mut errors, "standfirst", &self.standfirst, MAX_SHORT_CHARS);
-        optional_plain(&mut errors, "dateline", &self.dateline, 100);
-        optional_plain(&mut errors, "kicker", &self.kicker, 100);
+        optional_plain(&mut errors, "dateline", &self.dateline, MAX_DATELINE_CHARS);
+        optional_plain(&mut errors, "kicker", &self.kicker, MAX_KICKER_CHARS);
         if make_slug {
             if errors.is_empty() {
                 match slug::from_title(&self.headline) {
@@ -537,7 +541,7 @@ impl Content {
             }
         }
         if let Some(seo) = &self.seo {
-            optional_plain(&mut errors, "seo.title", &seo.title, 300);
+            optional_plain(&mut errors, "seo.title", &seo.title, MAX_SEO_TITLE_CHARS);
             optional_plain(&mut errors, "seo.description", &seo.description, MAX_SHORT_CHARS);
             if let Some(url) = &seo.canonical_url {
                 check_url(&mut errors, "seo.canonical_url", url);

@@ -17,6 +17,10 @@ pub const MAX_QUOTA: i64 = 1000;
 pub const MAX_PRICE_MINOR: i64 = 1_000_000_000;
 /// The longest subscription an offer may sell.
 pub const MAX_DURATION_MONTHS: i64 = 120;
+/// The longest paywall message, offer display text and offer name.
+pub const MAX_MESSAGE_CHARS: usize = 300;
+pub const MAX_DISPLAY_TEXT_CHARS: usize = 300;
+pub const MAX_OFFER_NAME_CHARS: usize = 100;
 
 /// The paywall copy; `{n}` is the number of free articles left, `{quota}` the quota.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
@@ -115,7 +119,7 @@ impl PaywallSettings {
             ("messages.limit_reached", &m.limit_reached),
             ("messages.premium", &m.premium),
         ] {
-            errors.line(field, text, 1, 300);
+            errors.line(field, text, 1, MAX_MESSAGE_CHARS);
         }
         errors.finish()?;
         Ok(self)
@@ -207,8 +211,8 @@ impl OfferSpec {
     pub fn validate(mut self) -> Result<OfferSpec, Vec<FieldError>> {
         let mut errors = Errors::default();
         self.name = self.name.trim().to_string();
-        errors.line("name", &self.name, 1, 100);
-        errors.line("display_text", &self.display_text, 1, 300);
+        errors.line("name", &self.name, 1, MAX_OFFER_NAME_CHARS);
+        errors.line("display_text", &self.display_text, 1, MAX_DISPLAY_TEXT_CHARS);
         if !(0..=MAX_PRICE_MINOR).contains(&self.price_minor) {
             errors.add("price_minor", format!("must be between 0 and {MAX_PRICE_MINOR}"));
         }

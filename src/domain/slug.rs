@@ -2,6 +2,8 @@
 //! 1..=120 characters.
 
 pub const MAX_SLUG_CHARS: usize = 120;
+/// A slug made from a title is cut (at a word boundary) to at most this many characters.
+pub const MAX_MADE_CHARS: usize = 80;
 
 /// Why `slug` is not a valid slug, if it is not.
 pub fn problem(slug: &str) -> Option<&'static str> {
@@ -21,7 +23,7 @@ pub fn from_title(title: &str) -> Option<String> {
     let mut cut = String::new();
     for word in full.split('-').filter(|w| !w.is_empty()) {
         let extra = if cut.is_empty() { word.len() } else { word.len() + 1 };
-        if cut.len() + extra > 80 {
+        if cut.len() + extra > MAX_MADE_CHARS {
             break;
         }
         if !cut.is_empty() {
@@ -30,7 +32,7 @@ pub fn from_title(title: &str) -> Option<String> {
         cut.push_str(word);
     }
     if cut.is_empty() {
-        cut = full.chars().take(80).collect::<String>().trim_matches('-').to_string();
+        cut = full.chars().take(MAX_MADE_CHARS).collect::<String>().trim_matches('-').to_string();
     }
     (problem(&cut).is_none()).then_some(cut)
 }
