@@ -10,7 +10,7 @@ use strum::{EnumString, IntoStaticStr, VariantArray};
 use utoipa::ToSchema;
 
 use super::FieldError;
-use super::id::{PollId, SectionId, SponsoredId, UserId};
+use super::id::{MAX_ID_CHARS, PollId, SectionId, SponsoredId, UserId};
 use super::patch::{non_null, nullable};
 use super::slug;
 use super::text::{Errors, line_problem};
@@ -18,6 +18,10 @@ use super::user::Role;
 
 pub const MAX_HEADLINE_CHARS: usize = 300;
 pub const MAX_SHORT_CHARS: usize = 1000;
+pub const MAX_DATELINE_CHARS: usize = 100;
+pub const MAX_KICKER_CHARS: usize = 100;
+pub const MAX_SEO_TITLE_CHARS: usize = 300;
+pub const MAX_PROVIDER_CHARS: usize = 60;
 pub const MAX_BLOCK_TEXT_CHARS: usize = 20_000;
 pub const MAX_BLOCKS: usize = 500;
 pub const MAX_TAGS: usize = 30;
@@ -26,6 +30,8 @@ pub const MAX_AUTHORS: usize = 10;
 pub const MAX_URL_CHARS: usize = 2000;
 pub const MAX_LIST_ITEMS: usize = 200;
 pub const MAX_PREVIEW_BLOCKS: i64 = 50;
+pub const MIN_HEADING_LEVEL: i64 = 2;
+pub const MAX_HEADING_LEVEL: i64 = 4;
 /// Blocks a metered or premium article shows publicly when it names no number.
 pub const DEFAULT_PREVIEW_BLOCKS: i64 = 3;
 
@@ -65,11 +71,7 @@ pub enum Block {
     /// A paragraph (inline HTML: a[href], em, strong, br).
     Paragraph { text: String },
     /// A subheading, level 2 to 4.
-    Heading {
-        text: String,
-        #[schema(minimum = 2, maximum = 4)]
-        level: i64,
-    },
+    Heading { text: String, level: i64 },
     /// A photo with caption and credit.
     Image {
         url: String,
@@ -170,7 +172,7 @@ impl Access {
 /// The earliest and latest times accepted (`publish_at`, cursors): both backends store
 /// them exactly, and they sort as time on both.
 pub fn time_in_range(t: DateTime<Utc>) -> bool {
-    (1970..=9999).contains(&chrono::Datelike::year(&t))
+    (super::rules::MIN_YEAR..=super::rules::MAX_YEAR).contains(&chrono::Datelike::year(&t))
 }
 
 /// A client-given time, checked and cut to the microseconds both backends keep.
@@ -333,19 +335,10 @@ pub fn plain_text(html: &str) -> String {
     PLAIN.clean(html).to_string()
 }
 
-/// `http://` or `https://` (any case), then at least one character, none of them
-/// whitespace or a control character (`openapi_rules::HTTP_URL` says the same).
-fn is_http_url(url: &str) -> bool {
-    let rest = ["http://", "https://"].into_iter().find_map(|scheme| {
-        url.get(..scheme.len()).filter(|s| s.eq_ignore_ascii_case(scheme)).map(|_| &url[scheme.len()..])
-    });
-    rest.is_some_and(|rest| !rest.is_empty()) && !url.chars().any(|c| c.is_whitespace() || c.is_control())
-}
-
 fn check_url(errors: &mut Errors, field: &str, url: &str) {
     if url.chars().count() > MAX_URL_CHARS {
         errors.add(field, format!("must be at most {MAX_URL_CHARS} characters"));
-    } else if !is_http_url(url) {
+    } else if !super::rules::is_http_url(url) {
         errors.add(field, "must be an http(s) URL");
     }
 }
@@ -407,7 +400,7 @@ fn check_block(errors: &mut Errors, at: &str, block: &mut Block) {
         Block::Paragraph { text } => html_field(errors, &format!("{at}.text"), text, 1, MAX_BLOCK_TEXT_CHARS),
         Block::Heading { text, level } => {
             html_field(errors, &format!("{at}.text"), text, 1, MAX_SHORT_CHARS);
-            if !(2..=4).contains(level) {
+            if !(MIN_HEADING_LEVEL..=MAX_HEADING_LEVEL).contains(level) {
                 errors.add(&format!("{at}.level"), "must be 2, 3 or 4");
             }
         }
@@ -430,11 +423,11 @@ fn check_block(errors: &mut Errors, at: &str, block: &mut Block) {
             }
         }
         Block::Embed { provider, url } => {
-            errors.line(&format!("{at}.provider"), provider, 1, 60);
+            errors.line(&format!("{at}.provider"), provider, 1, MAX_PROVIDER_CHARS);
             check_url(errors, &format!("{at}.url"), url);
         }
-        Block::Poll { poll_id } => errors.line(&format!("{at}.poll_id"), poll_id.as_str(), 1, 100),
-        Block::Sponsored { block_id } => errors.line(&format!("{at}.block_id"), block_id.as_str(), 1, 100),
+        Block::Poll { poll_id } => errors.line(&format!("{at}.poll_id"), poll_id.as_str(), 1, MAX_ID_CHARS),
+        Block::Sponsored { block_id } => errors.line(&format!("{at}.block_id"), block_id.as_str(), 1, MAX_ID_CHARS),
     }
 }
 
@@ -518,12 +511,10 @@ pub struct Content {
     "body": [{"type": "paragraph", "text": "Shares in Tokyo rose on Monday."}], "tags": ["japan"]
 }))]
 pub struct NewArticle {
-    #[schema(min_length = 1, max_length = 300)]
     pub headline: String,
     #[schema(value_type = String)]
     pub section_id: SectionId,
     /// Defaults to one made from the headline (made unique with a number).
-    #[schema(max_length = 120, pattern = "^[a-z0-9]+(-[a-z0-9]+)*$")]
     pub slug: Option<String>,
     pub standfirst: Option<String>,
     pub dateline: Option<String>,
@@ -539,7 +530,6 @@ pub struct NewArticle {
     pub tags: Vec<String>,
     /// Defaults to `free`.
     pub access: Option<Access>,
-    #[schema(minimum = 0, maximum = 50)]
     pub preview_blocks: Option<i64>,
     pub seo: Option<Seo>,
 }
@@ -576,11 +566,11 @@ impl NewArticle {
 #[schema(as = UpdateArticleRequest, example = json!({"headline": "Tokyo stocks extend rally", "tags": ["japan", "markets"]}))]
 pub struct ArticlePatch {
     #[serde(default, deserialize_with = "non_null")]
-    #[schema(value_type = String, min_length = 1, max_length = 300)]
+    #[schema(value_type = String)]
     pub headline: Option<String>,
     /// A new slug; the old one keeps answering on the public API with a redirect.
     #[serde(default, deserialize_with = "non_null")]
-    #[schema(value_type = String, max_length = 120, pattern = "^[a-z0-9]+(-[a-z0-9]+)*$")]
+    #[schema(value_type = String)]
     pub slug: Option<String>,
     #[serde(default, deserialize_with = "nullable")]
     #[schema(value_type = Option<String>)]
@@ -611,7 +601,7 @@ pub struct ArticlePatch {
     #[schema(value_type = Access)]
     pub access: Option<Access>,
     #[serde(default, deserialize_with = "nullable")]
-    #[schema(value_type = Option<i64>, minimum = 0, maximum = 50)]
+    #[schema(value_type = Option<i64>)]
     pub preview_blocks: Option<Option<i64>>,
     #[serde(default, deserialize_with = "nullable")]
     #[schema(value_type = Option<Seo>)]
@@ -647,8 +637,8 @@ impl Content {
         self.headline = self.headline.trim().to_string();
         errors.line("headline", &self.headline, 1, MAX_HEADLINE_CHARS);
         optional_plain(&mut errors, "standfirst", &self.standfirst, MAX_SHORT_CHARS);
-        optional_plain(&mut errors, "dateline", &self.dateline, 100);
-        optional_plain(&mut errors, "kicker", &self.kicker, 100);
+        optional_plain(&mut errors, "dateline", &self.dateline, MAX_DATELINE_CHARS);
+        optional_plain(&mut errors, "kicker", &self.kicker, MAX_KICKER_CHARS);
         if make_slug {
             if errors.is_empty() {
                 match slug::from_title(&self.headline) {
@@ -663,7 +653,7 @@ impl Content {
             check_image(&mut errors, "hero_image", image);
         }
         check_body(&mut errors, "body", &mut self.body);
-        errors.line("section_id", self.section_id.as_str(), 1, 100);
+        errors.line("section_id", self.section_id.as_str(), 1, MAX_ID_CHARS);
         if self.author_ids.is_empty() || self.author_ids.len() > MAX_AUTHORS {
             errors.add("author_ids", format!("must name 1 to {MAX_AUTHORS} authors"));
         }
@@ -691,7 +681,7 @@ impl Content {
             }
         }
         if let Some(seo) = &self.seo {
-            optional_plain(&mut errors, "seo.title", &seo.title, 300);
+            optional_plain(&mut errors, "seo.title", &seo.title, MAX_SEO_TITLE_CHARS);
             optional_plain(&mut errors, "seo.description", &seo.description, MAX_SHORT_CHARS);
             if let Some(url) = &seo.canonical_url {
                 check_url(&mut errors, "seo.canonical_url", url);

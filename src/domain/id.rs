@@ -4,6 +4,10 @@
 
 use serde::{Deserialize, Serialize};
 
+/// The longest id a request may name (ids are checked as a line of text: not blank,
+/// no control characters, at most this many characters).
+pub const MAX_ID_CHARS: usize = 100;
+
 macro_rules! ids {
     ($($(#[$doc:meta])* $name:ident;)*) => {$(
         $(#[$doc])*

@@ -5,6 +5,7 @@ pub mod article;
 pub mod id;
 pub mod paywall;
 pub mod poll;
+pub mod rules;
 pub mod section;
 pub mod slug;
 pub mod sponsored;

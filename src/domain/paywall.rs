@@ -8,7 +8,19 @@ use utoipa::ToSchema;
 
 use super::FieldError;
 use super::article;
+use super::id::MAX_ID_CHARS;
 use super::text::Errors;
+
+/// The most free metered articles a period may give.
+pub const MAX_QUOTA: i64 = 1000;
+/// The highest price, in the currency's minor unit.
+pub const MAX_PRICE_MINOR: i64 = 1_000_000_000;
+/// The longest subscription an offer may sell.
+pub const MAX_DURATION_MONTHS: i64 = 120;
+/// The longest paywall message, offer display text and offer name.
+pub const MAX_MESSAGE_CHARS: usize = 300;
+pub const MAX_DISPLAY_TEXT_CHARS: usize = 300;
+pub const MAX_OFFER_NAME_CHARS: usize = 100;
 
 /// The paywall copy; `{n}` is the number of free articles left, `{quota}` the quota.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
@@ -88,15 +100,15 @@ impl Default for PaywallSettings {
 impl PaywallSettings {
     pub fn validate(self) -> Result<PaywallSettings, Vec<FieldError>> {
         let mut errors = Errors::default();
-        if !(0..=1000).contains(&self.quota) {
-            errors.add("quota", "must be between 0 and 1000");
+        if !(0..=MAX_QUOTA).contains(&self.quota) {
+            errors.add("quota", format!("must be between 0 and {MAX_QUOTA}"));
         }
         if !(0..=article::MAX_PREVIEW_BLOCKS).contains(&self.default_preview_blocks) {
             errors.add("default_preview_blocks", format!("must be between 0 and {}", article::MAX_PREVIEW_BLOCKS));
         }
         if let Some(ids) = &self.counted_section_ids {
             for (i, id) in ids.iter().enumerate() {
-                errors.line(&format!("counted_section_ids[{i}]"), id.as_str(), 1, 100);
+                errors.line(&format!("counted_section_ids[{i}]"), id.as_str(), 1, MAX_ID_CHARS);
             }
         }
         let m = &self.messages;
@@ -107,7 +119,7 @@ impl PaywallSettings {
             ("messages.limit_reached", &m.limit_reached),
             ("messages.premium", &m.premium),
         ] {
-            errors.line(field, text, 1, 300);
+            errors.line(field, text, 1, MAX_MESSAGE_CHARS);
         }
         errors.finish()?;
         Ok(self)
@@ -159,6 +171,10 @@ impl Eligibility {
     }
 }
 
+/// The public offers' `context`: one situation's name, or nothing (a test holds it to
+/// [`Eligibility`]'s names).
+pub const OFFER_CONTEXT: &str = "^(anonymous|metered_out|trial_expired|lapsed)?$";
+
 #[derive(
     Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema, IntoStaticStr, EnumString, VariantArray,
 )]
@@ -195,16 +211,16 @@ impl OfferSpec {
     pub fn validate(mut self) -> Result<OfferSpec, Vec<FieldError>> {
         let mut errors = Errors::default();
         self.name = self.name.trim().to_string();
-        errors.line("name", &self.name, 1, 100);
-        errors.line("display_text", &self.display_text, 1, 300);
-        if !(0..=1_000_000_000).contains(&self.price_minor) {
-            errors.add("price_minor", "must be between 0 and 1000000000");
+        errors.line("name", &self.name, 1, MAX_OFFER_NAME_CHARS);
+        errors.line("display_text", &self.display_text, 1, MAX_DISPLAY_TEXT_CHARS);
+        if !(0..=MAX_PRICE_MINOR).contains(&self.price_minor) {
+            errors.add("price_minor", format!("must be between 0 and {MAX_PRICE_MINOR}"));
         }
-        if self.currency.len() != 3 || !self.currency.bytes().all(|b| b.is_ascii_uppercase()) {
+        if !super::rules::is_currency(&self.currency) {
             errors.add("currency", "must be an ISO 4217 code such as USD");
         }
-        if !(1..=120).contains(&self.duration_months) {
-            errors.add("duration_months", "must be between 1 and 120");
+        if !(1..=MAX_DURATION_MONTHS).contains(&self.duration_months) {
+            errors.add("duration_months", format!("must be between 1 and {MAX_DURATION_MONTHS}"));
         }
         let mut seen = Vec::new();
         self.eligibility.retain(|e| {
@@ -250,6 +266,12 @@ mod tests {
         let (start, end) = period_bounds(t);
         assert_eq!(start, Utc.with_ymd_and_hms(2026, 12, 1, 0, 0, 0).single().expect("time"));
         assert_eq!(end, Utc.with_ymd_and_hms(2027, 1, 1, 0, 0, 0).single().expect("time"));
+    }
+
+    #[test]
+    fn the_offer_context_pattern_names_every_situation() {
+        let names: Vec<&str> = Eligibility::VARIANTS.iter().map(|e| e.as_str()).collect();
+        assert_eq!(OFFER_CONTEXT, format!("^({})?$", names.join("|")));
     }
 
     #[test]

@@ -13,7 +13,12 @@ use super::FieldError;
 use super::article;
 use super::text::Errors;
 
+pub const MAX_TITLE_CHARS: usize = 200;
+pub const MAX_INTRO_CHARS: usize = 1000;
+pub const MAX_PROMPT_CHARS: usize = 300;
+pub const MAX_OPTION_CHARS: usize = 200;
 pub const MAX_QUESTIONS: usize = 20;
+pub const MIN_OPTIONS: usize = 2;
 pub const MAX_OPTIONS: usize = 20;
 pub const DEFAULT_MAX_LENGTH: i64 = 500;
 pub const MAX_MAX_LENGTH: i64 = 5000;
@@ -127,9 +132,9 @@ impl PollSpec {
     pub fn validate(mut self) -> Result<PollSpec, Vec<FieldError>> {
         let mut errors = Errors::default();
         self.title = self.title.trim().to_string();
-        errors.line("title", &self.title, 1, 200);
+        errors.line("title", &self.title, 1, MAX_TITLE_CHARS);
         if let Some(intro) = &self.intro {
-            errors.line("intro", intro, 0, 1000);
+            errors.line("intro", intro, 0, MAX_INTRO_CHARS);
         }
         if self.questions.is_empty() || self.questions.len() > MAX_QUESTIONS {
             errors.add("questions", format!("must hold 1 to {MAX_QUESTIONS} questions"));
@@ -137,7 +142,7 @@ impl PollSpec {
         for (i, q) in self.questions.iter_mut().enumerate() {
             let at = format!("questions[{i}]");
             q.prompt = q.prompt.trim().to_string();
-            errors.line(&format!("{at}.prompt"), &q.prompt, 1, 300);
+            errors.line(&format!("{at}.prompt"), &q.prompt, 1, MAX_PROMPT_CHARS);
             match q.kind {
                 QuestionKind::FreeText => {
                     if !q.options.is_empty() {
@@ -155,13 +160,14 @@ impl PollSpec {
                     if q.max_length.is_some() {
                         errors.add(&format!("{at}.max_length"), "only free-text questions have a length limit");
                     }
-                    if !(2..=MAX_OPTIONS).contains(&q.options.len()) {
-                        errors.add(&format!("{at}.options"), format!("must hold 2 to {MAX_OPTIONS} options"));
+                    if !(MIN_OPTIONS..=MAX_OPTIONS).contains(&q.options.len()) {
+                        errors
+                            .add(&format!("{at}.options"), format!("must hold {MIN_OPTIONS} to {MAX_OPTIONS} options"));
                     }
                     let mut seen = HashSet::new();
                     for (j, label) in q.options.iter_mut().enumerate() {
                         *label = label.trim().to_string();
-                        errors.line(&format!("{at}.options[{j}]"), label, 1, 200);
+                        errors.line(&format!("{at}.options[{j}]"), label, 1, MAX_OPTION_CHARS);
                         if !seen.insert(label.to_lowercase()) {
                             errors.add(&format!("{at}.options[{j}]"), "repeats another option");
                         }

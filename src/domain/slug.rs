@@ -1,14 +1,16 @@
-//! URL slugs: lower-case ASCII letters, digits and single hyphens, 1..=120 characters.
+//! URL slugs: lower-case ASCII letters, digits and single hyphens (`rules::SLUG`),
+//! 1..=120 characters.
 
 pub const MAX_SLUG_CHARS: usize = 120;
+/// A slug made from a title is cut (at a word boundary) to at most this many characters.
+pub const MAX_MADE_CHARS: usize = 80;
 
 /// Why `slug` is not a valid slug, if it is not.
 pub fn problem(slug: &str) -> Option<&'static str> {
     if slug.is_empty() || slug.len() > MAX_SLUG_CHARS {
         return Some("must be 1 to 120 characters");
     }
-    let valid_chars = slug.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-');
-    if !valid_chars || slug.starts_with('-') || slug.ends_with('-') || slug.contains("--") {
+    if !super::rules::is_slug(slug) {
         return Some("must be lower-case letters, digits and single hyphens, e.g. 'asia-markets'");
     }
     None
@@ -21,7 +23,7 @@ pub fn from_title(title: &str) -> Option<String> {
     let mut cut = String::new();
     for word in full.split('-').filter(|w| !w.is_empty()) {
         let extra = if cut.is_empty() { word.len() } else { word.len() + 1 };
-        if cut.len() + extra > 80 {
+        if cut.len() + extra > MAX_MADE_CHARS {
             break;
         }
         if !cut.is_empty() {
@@ -30,7 +32,7 @@ pub fn from_title(title: &str) -> Option<String> {
         cut.push_str(word);
     }
     if cut.is_empty() {
-        cut = full.chars().take(80).collect::<String>().trim_matches('-').to_string();
+        cut = full.chars().take(MAX_MADE_CHARS).collect::<String>().trim_matches('-').to_string();
     }
     (problem(&cut).is_none()).then_some(cut)
 }
@@ -51,5 +53,6 @@ mod tests {
         assert!(problem("-asia").is_some());
         assert!(problem("a--b").is_some());
         assert!(problem("").is_some());
+        assert_eq!(problem(""), Some(format!("must be 1 to {MAX_SLUG_CHARS} characters").as_str()));
     }
 }

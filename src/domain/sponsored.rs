@@ -8,12 +8,15 @@ use utoipa::ToSchema;
 
 use super::FieldError;
 use super::article::{self, Block};
-use super::id::{ArticleId, SectionId};
+use super::id::{ArticleId, MAX_ID_CHARS, SectionId};
 use super::text::Errors;
 
+pub const MAX_TITLE_CHARS: usize = 200;
+pub const MAX_SPONSOR_NAME_CHARS: usize = 120;
 pub const MAX_LABEL_CHARS: usize = 60;
 pub const MAX_DISCLOSURE_CHARS: usize = 300;
 pub const MAX_TARGETS: usize = 100;
+pub const MAX_CTA_TEXT_CHARS: usize = 80;
 
 /// Where on a page a block runs.
 #[derive(
@@ -114,7 +117,7 @@ fn check_targets<T: Clone + Eq + std::hash::Hash + AsRef<str>>(errors: &mut Erro
         errors.add(field, format!("must name at most {MAX_TARGETS}"));
     }
     for (i, id) in ids.iter().enumerate() {
-        errors.line(&format!("{field}[{i}]"), id.as_ref(), 1, 100);
+        errors.line(&format!("{field}[{i}]"), id.as_ref(), 1, MAX_ID_CHARS);
     }
 }
 
@@ -130,8 +133,8 @@ fn visible(errors: &mut Errors, field: &str, value: &mut String, max: usize) {
 impl SponsoredContent {
     pub fn validate(mut self) -> Result<SponsoredContent, Vec<FieldError>> {
         let mut errors = Errors::default();
-        visible(&mut errors, "title", &mut self.title, 200);
-        visible(&mut errors, "sponsor_name", &mut self.sponsor_name, 120);
+        visible(&mut errors, "title", &mut self.title, MAX_TITLE_CHARS);
+        visible(&mut errors, "sponsor_name", &mut self.sponsor_name, MAX_SPONSOR_NAME_CHARS);
         visible(&mut errors, "label", &mut self.label, MAX_LABEL_CHARS);
         visible(&mut errors, "disclosure", &mut self.disclosure, MAX_DISCLOSURE_CHARS);
         article::check_body(&mut errors, "body", &mut self.body);
@@ -142,7 +145,7 @@ impl SponsoredContent {
             }
         }
         if let Some(cta) = &mut self.cta {
-            visible(&mut errors, "cta.text", &mut cta.text, 80);
+            visible(&mut errors, "cta.text", &mut cta.text, MAX_CTA_TEXT_CHARS);
             article::check_http_url(&mut errors, "cta.url", &cta.url);
         }
         if let Some(url) = &self.logo_url {

@@ -2,6 +2,7 @@
 //! (PostgreSQL rejects NUL, SQLite would store it), lengths counted in characters.
 
 use super::FieldError;
+use super::rules;
 
 /// Collects field errors so a request reports all of its problems at once.
 #[derive(Debug, Default)]
@@ -30,14 +31,18 @@ impl Errors {
     }
 }
 
-/// Why `value` is not an acceptable single-line text, if it is not.
+/// Why `value` is not an acceptable single-line text, if it is not: the spec's
+/// patterns (`rules::NO_CONTROL_CHARACTERS`, and `rules::NOT_BLANK` when it must not be
+/// blank), then the length in characters.
 pub fn line_problem(value: &str, min: usize, max: usize) -> Option<String> {
-    if value.chars().any(char::is_control) {
+    if !rules::has_no_control_characters(value) {
         return Some("must not contain control characters".into());
     }
-    let len = value.trim().chars().count();
-    if len < min {
-        return Some(if min == 1 { "must not be blank".into() } else { format!("must be at least {min} characters") });
+    if min == 1 && !rules::is_not_blank(value) {
+        return Some("must not be blank".into());
+    }
+    if value.trim().chars().count() < min {
+        return Some(format!("must be at least {min} characters"));
     }
     if value.chars().count() > max {
         return Some(format!("must be at most {max} characters"));

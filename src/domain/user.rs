@@ -60,24 +60,13 @@ pub fn normalize_email(email: &str) -> String {
     email.trim().to_lowercase()
 }
 
-/// Checks an (already normalised) email address.
+/// Checks an (already normalised) email address: its length, then `rules::EMAIL`.
 pub fn check_email(errors: &mut Errors, field: &str, email: &str) {
     if email.chars().count() > MAX_EMAIL_CHARS {
         errors.add(field, format!("must be at most {MAX_EMAIL_CHARS} characters"));
         return;
     }
-    let valid = match email.split_once('@') {
-        Some((local, domain)) => {
-            !local.is_empty()
-                && !domain.is_empty()
-                && !domain.contains('@')
-                && !domain.starts_with('.')
-                && !domain.ends_with('.')
-                && !email.chars().any(|c| c.is_whitespace() || c.is_control())
-        }
-        None => false,
-    };
-    if !valid {
+    if !super::rules::is_email(email) {
         errors.add(field, "must be a valid email address");
     }
 }

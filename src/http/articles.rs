@@ -101,7 +101,7 @@ pub struct ListArticlesQuery {
     /// `true` lists the trash instead.
     pub trashed: Option<bool>,
     /// Page size, 1..=100 (default 20).
-    #[param(minimum = 1, maximum = 100, example = 20)]
+    #[param(example = 20)]
     pub limit: Option<i64>,
     /// The `next_cursor` of the previous page.
     pub cursor: Option<String>,
@@ -457,7 +457,7 @@ impl Listed for RevisionSummary {
 #[into_params(parameter_in = Query)]
 pub struct PageQuery {
     /// Page size, 1..=100 (default 20).
-    #[param(minimum = 1, maximum = 100, example = 20)]
+    #[param(example = 20)]
     pub limit: Option<i64>,
     /// The `next_cursor` of the previous page.
     pub cursor: Option<String>,

@@ -35,7 +35,7 @@ pub struct ChangePasswordRequest {
     #[schema(write_only)]
     pub current_password: String,
     /// At least 12 characters.
-    #[schema(write_only, min_length = 12, max_length = 256)]
+    #[schema(write_only)]
     pub new_password: String,
 }
 

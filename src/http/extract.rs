@@ -13,6 +13,7 @@ use serde::de::DeserializeOwned;
 
 use crate::config::ProxyRange;
 use crate::error::{ApiError, FieldError};
+use crate::http::strict::{DataError, Query, Strict};
 use crate::state::AppState;
 
 /// A JSON request body. Its errors are held back until the handler asks for the value
@@ -115,9 +116,9 @@ pub fn parse_json<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
     if let Some(path) = nul_path(&value, String::new()) {
         return Err(ApiError::invalid(path, "must not contain control characters"));
     }
-    serde_path_to_error::deserialize(crate::http::strict::Strict(value)).map_err(|err| {
+    serde_path_to_error::deserialize(Strict(value)).map_err(|err| {
         let path = err.path().to_string();
-        let (field, message) = describe_data_error(&path, &err.into_inner().to_string());
+        let (field, message) = describe_data_error(&path, err.into_inner());
         ApiError::Validation(vec![FieldError::new(field, message)])
     })
 }
@@ -166,38 +167,36 @@ fn malformed(err: &serde_json::Error) -> ApiError {
     )
 }
 
-/// Turns serde's message into a field name and a message a person can act on.
-fn describe_data_error(path: &str, message: &str) -> (String, String) {
-    let message = strip_position(message);
+/// Turns a data error into a field name and a message a person can act on.
+fn describe_data_error(path: &str, error: DataError) -> (String, String) {
     let field = if path == "." { String::new() } else { path.to_string() };
     // serde_path_to_error's path usually ends at the unknown field already; inside an
     // internally tagged enum (body blocks) it stops at the block.
-    let at = |name: String| {
+    let at = |name: &str| {
         if field.is_empty() {
-            name
+            name.to_string()
         } else if field == name || field.ends_with(&format!(".{name}")) {
             field.clone()
         } else {
             format!("{field}.{name}")
         }
     };
-    if let Some(name) = quoted_after(&message, "unknown field `") {
-        return (at(name), "is not a known field".into());
+    match error {
+        DataError::UnknownField { name, .. } => (at(&name), "is not a known field".into()),
+        DataError::MissingField { name } => (at(name), "is required".into()),
+        DataError::UnknownVariant { variant, expected } => (field, not_one_of(&variant, expected)),
+        other => (if field.is_empty() { "body".to_string() } else { field }, other.to_string()),
     }
-    if let Some(name) = quoted_after(&message, "missing field `") {
-        return (at(name), "is required".into());
-    }
-    if let Some(variant) = quoted_after(&message, "unknown variant `") {
-        let expected = message.split_once(", expected ").map(|(_, e)| e.to_string()).unwrap_or_default();
-        return (field, format!("'{variant}' is not one of {expected}"));
-    }
-    let field = if field.is_empty() { "body".to_string() } else { field };
-    (field, message)
 }
 
-fn quoted_after(message: &str, prefix: &str) -> Option<String> {
-    let rest = message.strip_prefix(prefix)?;
-    rest.split_once('`').map(|(name, _)| name.to_string())
+/// "'x' is not one of `a`, `b`, `c`" ("'x' is not `a`" when there is one).
+fn not_one_of(variant: &str, expected: &[&str]) -> String {
+    let names: Vec<String> = expected.iter().map(|name| format!("`{name}`")).collect();
+    match names.as_slice() {
+        [] => format!("'{variant}' is not a known value"),
+        [one] => format!("'{variant}' is not {one}"),
+        _ => format!("'{variant}' is not one of {}", names.join(", ")),
+    }
 }
 
 fn strip_position(message: &str) -> String {
@@ -228,22 +227,20 @@ impl<T: DeserializeOwned + 'static> FromRequest for ApiQuery<T> {
 }
 
 pub fn parse_query<T: DeserializeOwned>(query: &str) -> Result<T, ApiError> {
-    let de = serde_urlencoded::Deserializer::new(form_urlencoded::parse(query.as_bytes()));
-    serde_path_to_error::deserialize(de).map_err(|err| {
+    serde_path_to_error::deserialize(Query::parse(query)).map_err(|err| {
         let path = err.path().to_string();
-        let message = err.into_inner().to_string();
-        if let Some(name) = quoted_after(&message, "unknown field `") {
-            return ApiError::BadRequest {
+        match err.into_inner() {
+            DataError::UnknownField { name, .. } => ApiError::BadRequest {
                 code: "unknown_query_parameter",
                 detail: format!("Unknown query parameter '{name}'."),
                 errors: vec![FieldError::new(name, "is not a known query parameter")],
-            };
+            },
+            DataError::DuplicateField { name } => ApiError::invalid(name, "is given more than once"),
+            other => {
+                let (field, message) = describe_data_error(&path, other);
+                ApiError::Validation(vec![FieldError::new(field, message)])
+            }
         }
-        if let Some(name) = quoted_after(&message, "duplicate field `") {
-            return ApiError::invalid(name, "is given more than once");
-        }
-        let (field, message) = describe_data_error(&path, &message);
-        ApiError::Validation(vec![FieldError::new(field, message)])
     })
 }
 

@@ -15,9 +15,11 @@
 //!   that whitespace alone is not text;
 //! - every `date-time` in a request is range-checked (`domain::article::client_time`):
 //!   it gets [`DATE_TIME_RANGE`];
-//! - the items and fields listed in [`ITEM_RULES`] and [`PATTERN_FIELDS`] get what the
-//!   server checks of them (utoipa cannot attach constraints to a `Vec<String>`'s items,
-//!   and a pattern is kept here once rather than as a literal per struct).
+//! - the properties and query parameters listed in [`SCHEMA_RULES`] and [`QUERY_RULES`]
+//!   get what the server checks of them: lengths, ranges, item counts and patterns,
+//!   taken from the domain's constants and `domain::rules`' patterns, the very ones the
+//!   validators use. No struct or parameter states a limit of its own (utoipa's
+//!   attributes take literals only, and `tests/api/architecture.rs` refuses them).
 //!
 //! - a sponsored block's body takes the article blocks but polls and sponsored blocks
 //!   (`domain::sponsored`): its request schemas name [`SPONSORED_BODY_BLOCK`], `Block`
@@ -32,74 +34,113 @@ use utoipa::openapi::path::{Operation, ParameterIn};
 use utoipa::openapi::schema::{AdditionalProperties, ArrayItems, Schema, SchemaType, Type};
 use utoipa::openapi::{OpenApi, RefOr};
 
-/// A string without control characters (what `char::is_control` refuses).
-pub const NO_CONTROL_CHARACTERS: &str = "^[^\\u0000-\\u001F\\u007F-\\u009F]*$";
+use crate::domain::rules::{self, CURRENCY, DATE_TIME_RANGE, EMAIL, HTTP_URL, NO_CONTROL_CHARACTERS, NOT_BLANK};
+use crate::domain::{article, id, paywall, poll, section, slug, sponsored, user};
+use crate::http::pagination;
 
-/// A string without control characters holding at least one character that is not
-/// whitespace (`char::is_whitespace`, what `str::trim` strips: U+0009..U+000D, U+0020,
-/// U+0085, U+00A0, U+1680, U+2000..U+200A, U+2028, U+2029, U+202F, U+205F, U+3000).
-pub const NOT_BLANK: &str = "^[^\\u0000-\\u001F\\u007F-\\u009F]*\
-[^\\u0000-\\u0020\\u007F-\\u00A0\\u1680\\u2000-\\u200A\\u2028\\u2029\\u202F\\u205F\\u3000]\
-[^\\u0000-\\u001F\\u007F-\\u009F]*$";
+/// What the server checks of one request property (or query parameter), stated in the
+/// spec from the domain's own constants. Bounds of 0 and 1 say "not negative" and "not
+/// empty"; every other number is a named constant the validator uses.
+#[derive(Debug, Clone, Copy)]
+pub enum Rule {
+    /// Text of at most `max` characters (`maxLength`).
+    Text { max: usize },
+    /// A line that must not be blank, at most `max` characters (`minLength: 1`, which
+    /// the request pass turns into [`NOT_BLANK`]).
+    Line { max: usize },
+    /// Between `min` and `max` characters.
+    Chars { min: usize, max: usize },
+    /// An integer from `min` to `max`.
+    Range { min: i64, max: i64 },
+    /// An array of at least `min` items, at most `max` when there is a limit.
+    Items { min: usize, max: Option<usize> },
+    /// An array of strings, each a line that must not be blank, of at most `max`
+    /// characters (utoipa cannot attach constraints to a `Vec<String>`'s items).
+    LineItems { max: usize },
+    /// A string matching the pattern.
+    Pattern(&'static str),
+    /// An http(s) URL: [`HTTP_URL`], at most [`article::MAX_URL_CHARS`] characters
+    /// (`domain::article::check_http_url`).
+    Url,
+}
 
-/// An http(s) URL as `domain::article::check_http_url` takes it: `http://` or
-/// `https://` (any case), then at least one character, none of them whitespace or
-/// control characters.
-pub const HTTP_URL: &str = "^[Hh][Tt][Tt][Pp][Ss]?://\
-[^\\u0000-\\u0020\\u007F-\\u00A0\\u1680\\u2000-\\u200A\\u2028\\u2029\\u202F\\u205F\\u3000]+$";
+use Rule::{Chars, Items, Line, LineItems, Pattern, Range, Text, Url};
 
-/// An email address as `domain::user::check_email` takes it, after trimming
-/// (whitespace around it is dropped): a local part and a domain around one `@`, the
-/// domain not starting or ending with a dot, no whitespace or control characters.
-pub const EMAIL: &str = "^[\\u0009-\\u000D\\u0020\\u0085\\u00A0\\u1680\\u2000-\\u200A\\u2028\\u2029\\u202F\\u205F\\u3000]*\
-[^@\\u0000-\\u0020\\u007F-\\u00A0\\u1680\\u2000-\\u200A\\u2028\\u2029\\u202F\\u205F\\u3000]+\
-@[^@.\\u0000-\\u0020\\u007F-\\u00A0\\u1680\\u2000-\\u200A\\u2028\\u2029\\u202F\\u205F\\u3000]\
-(?:[^@\\u0000-\\u0020\\u007F-\\u00A0\\u1680\\u2000-\\u200A\\u2028\\u2029\\u202F\\u205F\\u3000]*\
-[^@.\\u0000-\\u0020\\u007F-\\u00A0\\u1680\\u2000-\\u200A\\u2028\\u2029\\u202F\\u205F\\u3000])?\
-[\\u0009-\\u000D\\u0020\\u0085\\u00A0\\u1680\\u2000-\\u200A\\u2028\\u2029\\u202F\\u205F\\u3000]*$";
+const PASSWORD: Rule = Chars { min: user::MIN_PASSWORD_CHARS, max: user::MAX_PASSWORD_CHARS };
+const SLUG: &[Rule] = &[Text { max: slug::MAX_SLUG_CHARS }, Pattern(rules::SLUG)];
+const EMAIL_ADDRESS: &[Rule] = &[Text { max: user::MAX_EMAIL_CHARS }, Pattern(EMAIL)];
 
-/// An ISO 4217 currency code, as `domain::paywall::OfferSpec::validate` takes it.
-pub const CURRENCY: &str = "^[A-Z]{3}$";
-
-/// The range `domain::article::client_time` accepts, 1970-01-01 to 9999-12-31 (UTC), on
-/// the date as written: a year from 1970 to 9999; on the first and last day, only an
-/// offset that keeps the instant inside (`Z`, `-hh:mm` or `+00:00` on 1970-01-01; `Z`,
-/// `+hh:mm` or `-00:00` on 9999-12-31). The rest of the syntax is `format: date-time`.
-/// (The server takes the instant in UTC, so a few times on those two days with an
-/// offset, and on 1969-12-31 with a negative one, are accepted although this says no:
-/// the spec states less than the server takes, never more.)
-pub const DATE_TIME_RANGE: &str = "^(?:\
-(?:19[89][0-9]|197[1-9]|[2-8][0-9]{3}|9[0-8][0-9]{2}|99[0-8][0-9]|999[0-8])-\
-|1970-(?:0[2-9]|1[0-2]|01-(?:0[2-9]|[12][0-9]|3[01]))\
-|9999-(?:0[1-9]|1[01]|12-(?:[0-2][0-9]|30))\
-|1970-01-01[Tt][0-9:.]*(?:[Zz]|-[0-9]{2}:[0-9]{2}|\\+00:00)$\
-|9999-12-31[Tt][0-9:.]*(?:[Zz]|\\+[0-9]{2}:[0-9]{2}|-00:00)$\
-)";
-
-/// Request arrays whose items the server checks as a line of text (not blank, at most
-/// so many characters): (schema, property, maximum characters).
-const ITEM_RULES: &[(&str, &str, usize)] = &[
-    // `domain::article::Content::validate`: tags as written.
-    ("CreateArticleRequest", "tags", crate::domain::article::MAX_TAG_CHARS),
-    ("UpdateArticleRequest", "tags", crate::domain::article::MAX_TAG_CHARS),
-    // `domain::paywall::PaywallSettings::validate`.
-    ("PaywallBody", "counted_section_ids", 100),
+/// Request properties and what the server checks of them: (schema, property, rules).
+/// A schema name stays when its struct moves, so the rules are keyed by it; a test
+/// holds every entry to a property of the generated document.
+const SCHEMA_RULES: &[(&str, &str, &[Rule])] = &[
+    // `domain::article::Content::validate` and `check_block`; tags as written.
+    ("CreateArticleRequest", "headline", &[Line { max: article::MAX_HEADLINE_CHARS }]),
+    ("CreateArticleRequest", "slug", SLUG),
+    ("CreateArticleRequest", "tags", &[LineItems { max: article::MAX_TAG_CHARS }]),
+    ("CreateArticleRequest", "preview_blocks", &[Range { min: 0, max: article::MAX_PREVIEW_BLOCKS }]),
+    ("UpdateArticleRequest", "headline", &[Line { max: article::MAX_HEADLINE_CHARS }]),
+    ("UpdateArticleRequest", "slug", SLUG),
+    ("UpdateArticleRequest", "tags", &[LineItems { max: article::MAX_TAG_CHARS }]),
+    ("UpdateArticleRequest", "preview_blocks", &[Range { min: 0, max: article::MAX_PREVIEW_BLOCKS }]),
+    ("HeadingBlock", "level", &[Range { min: article::MIN_HEADING_LEVEL, max: article::MAX_HEADING_LEVEL }]),
+    ("Image", "url", &[Url]),
+    ("ImageBlock", "url", &[Url]),
+    ("EmbedBlock", "url", &[Url]),
+    ("Seo", "canonical_url", &[Url]),
+    // `domain::section::SectionFields::validate`.
+    ("CreateSectionRequest", "name", &[Line { max: section::MAX_NAME_CHARS }]),
+    ("CreateSectionRequest", "slug", SLUG),
+    ("CreateSectionRequest", "description", &[Text { max: section::MAX_DESCRIPTION_CHARS }]),
+    ("CreateSectionRequest", "position", &[Range { min: 0, max: section::MAX_POSITION }]),
+    ("UpdateSectionRequest", "name", &[Line { max: section::MAX_NAME_CHARS }]),
+    ("UpdateSectionRequest", "slug", SLUG),
+    ("UpdateSectionRequest", "description", &[Text { max: section::MAX_DESCRIPTION_CHARS }]),
+    ("UpdateSectionRequest", "position", &[Range { min: 0, max: section::MAX_POSITION }]),
+    // `domain::user`: the email is checked after trimming; a new user's display name
+    // may be left blank (it defaults to the email's local part).
+    ("CreateUserRequest", "email", EMAIL_ADDRESS),
+    ("CreateUserRequest", "display_name", &[Text { max: user::MAX_DISPLAY_NAME_CHARS }]),
+    ("CreateUserRequest", "password", &[PASSWORD]),
+    ("UpdateUserRequest", "email", EMAIL_ADDRESS),
+    ("UpdateUserRequest", "display_name", &[Line { max: user::MAX_DISPLAY_NAME_CHARS }]),
+    ("UpdateUserRequest", "password", &[PASSWORD]),
+    ("ChangePasswordRequest", "new_password", &[PASSWORD]),
+    // `domain::sponsored::SponsoredContent::validate`.
+    ("CreateSponsoredRequest", "label", &[Text { max: sponsored::MAX_LABEL_CHARS }]),
+    ("CreateSponsoredRequest", "disclosure", &[Text { max: sponsored::MAX_DISCLOSURE_CHARS }]),
+    ("CreateSponsoredRequest", "logo_url", &[Url]),
+    ("UpdateSponsoredRequest", "label", &[Text { max: sponsored::MAX_LABEL_CHARS }]),
+    ("UpdateSponsoredRequest", "disclosure", &[Text { max: sponsored::MAX_DISCLOSURE_CHARS }]),
+    ("UpdateSponsoredRequest", "logo_url", &[Url]),
+    ("Cta", "url", &[Url]),
+    // `domain::poll::PollSpec::validate`.
+    ("CreatePollRequest", "questions", &[Items { min: 1, max: Some(poll::MAX_QUESTIONS) }]),
+    ("UpdatePollRequest", "questions", &[Items { min: 1, max: Some(poll::MAX_QUESTIONS) }]),
+    ("QuestionInput", "max_length", &[Range { min: 1, max: poll::MAX_MAX_LENGTH }]),
+    // `domain::paywall::PaywallSettings::validate` and `OfferSpec::validate`.
+    ("PaywallBody", "quota", &[Range { min: 0, max: paywall::MAX_QUOTA }]),
+    ("PaywallBody", "default_preview_blocks", &[Range { min: 0, max: article::MAX_PREVIEW_BLOCKS }]),
+    ("PaywallBody", "counted_section_ids", &[LineItems { max: id::MAX_ID_CHARS }]),
+    ("CreateOfferRequest", "price_minor", &[Range { min: 0, max: paywall::MAX_PRICE_MINOR }]),
+    ("CreateOfferRequest", "currency", &[Pattern(CURRENCY)]),
+    ("CreateOfferRequest", "duration_months", &[Range { min: 1, max: paywall::MAX_DURATION_MONTHS }]),
+    ("CreateOfferRequest", "eligibility", &[Items { min: 1, max: None }]),
+    ("UpdateOfferRequest", "price_minor", &[Range { min: 0, max: paywall::MAX_PRICE_MINOR }]),
+    ("UpdateOfferRequest", "currency", &[Pattern(CURRENCY)]),
+    ("UpdateOfferRequest", "duration_months", &[Range { min: 1, max: paywall::MAX_DURATION_MONTHS }]),
+    ("UpdateOfferRequest", "eligibility", &[Items { min: 1, max: None }]),
 ];
 
-/// Request properties with a syntax of their own: (schema, property, pattern). URLs are
-/// checked by `domain::article::check_http_url` (which also limits their length).
-const PATTERN_FIELDS: &[(&str, &str, &str)] = &[
-    ("Image", "url", HTTP_URL),
-    ("ImageBlock", "url", HTTP_URL),
-    ("EmbedBlock", "url", HTTP_URL),
-    ("Seo", "canonical_url", HTTP_URL),
-    ("Cta", "url", HTTP_URL),
-    ("CreateSponsoredRequest", "logo_url", HTTP_URL),
-    ("UpdateSponsoredRequest", "logo_url", HTTP_URL),
-    ("CreateUserRequest", "email", EMAIL),
-    ("UpdateUserRequest", "email", EMAIL),
-    ("CreateOfferRequest", "currency", CURRENCY),
-    ("UpdateOfferRequest", "currency", CURRENCY),
+/// Every operation's query parameter of this name.
+const EVERY_OPERATION: &str = "*";
+
+/// Query parameters and what the server checks of them: (operation id or
+/// [`EVERY_OPERATION`], parameter, rules).
+const QUERY_RULES: &[(&str, &str, &[Rule])] = &[
+    // `http::pagination::limit`: every list's page size.
+    (EVERY_OPERATION, "limit", &[Range { min: 1, max: pagination::MAX_LIMIT }]),
+    ("listPublicOffers", "context", &[Pattern(paywall::OFFER_CONTEXT)]),
 ];
 
 const SCHEMA_REF: &str = "#/components/schemas/";
@@ -108,6 +149,17 @@ const SCHEMA_REF: &str = "#/components/schemas/";
 pub const SPONSORED_BODY_BLOCK: &str = "SponsoredBodyBlock";
 
 pub fn apply(api: &mut OpenApi) {
+    // The declared rules first: the request pass below leaves a property with a
+    // pattern alone, and gives a line that must not be blank [`NOT_BLANK`].
+    for (_, op) in super::openapi::operations(api) {
+        declared_query_rules(op);
+    }
+    if let Some(components) = api.components.as_mut() {
+        for (name, property, rules) in SCHEMA_RULES {
+            let at = format!("{name}.{property}");
+            rules.iter().for_each(|rule| rule.apply(property_of(components, name, property), &at));
+        }
+    }
     let mut roots: Vec<String> = Vec::new();
     for (_, op) in super::openapi::operations(api) {
         query_parameters(op);
@@ -122,32 +174,6 @@ pub fn apply(api: &mut OpenApi) {
     // Components reached from request bodies, transitively.
     let Some(components) = api.components.as_mut() else { return };
     sponsored_body(components);
-    for (name, property, max) in ITEM_RULES {
-        let item = match property_of(components, name, property) {
-            Schema::Array(array) => match &mut array.items {
-                ArrayItems::RefOrSchema(items) => match items.as_mut() {
-                    RefOr::T(Schema::Object(item)) => Some(item),
-                    _ => None,
-                },
-                ArrayItems::False => None,
-            },
-            _ => None,
-        };
-        let item = item.unwrap_or_else(|| panic!("openapi_rules: {name}.{property} is not an array of strings"));
-        item.min_length = Some(1);
-        item.max_length = Some(*max);
-    }
-    for (name, property, pattern) in PATTERN_FIELDS {
-        match property_of(components, name, property) {
-            Schema::Object(string) if has_type(&string.schema_type, Type::String) => {
-                string.pattern = Some((*pattern).to_string());
-                if *pattern == HTTP_URL {
-                    string.max_length = Some(crate::domain::article::MAX_URL_CHARS);
-                }
-            }
-            _ => panic!("openapi_rules: {name}.{property} is not a string"),
-        }
-    }
     let mut done = BTreeSet::new();
     while let Some(name) = roots.pop() {
         if !done.insert(name.clone()) {
@@ -155,6 +181,67 @@ pub fn apply(api: &mut OpenApi) {
         }
         if let Some(schema) = components.schemas.get_mut(&name) {
             request_schema(schema, &mut roots);
+        }
+    }
+}
+
+impl Rule {
+    /// Writes the rule into `schema`, the schema of `at`; a rule that does not fit the
+    /// schema's type is a bug, found by every test that builds the document.
+    fn apply(self, schema: &mut Schema, at: &str) {
+        match (self, schema) {
+            (Text { max }, Schema::Object(string)) if has_type(&string.schema_type, Type::String) => {
+                string.max_length = Some(max);
+            }
+            (Line { max }, Schema::Object(string)) if has_type(&string.schema_type, Type::String) => {
+                string.min_length = Some(1);
+                string.max_length = Some(max);
+            }
+            (Chars { min, max }, Schema::Object(string)) if has_type(&string.schema_type, Type::String) => {
+                string.min_length = Some(min);
+                string.max_length = Some(max);
+            }
+            (Pattern(pattern), Schema::Object(string)) if has_type(&string.schema_type, Type::String) => {
+                string.pattern = Some(pattern.to_string());
+            }
+            (Url, Schema::Object(string)) if has_type(&string.schema_type, Type::String) => {
+                string.pattern = Some(HTTP_URL.to_string());
+                string.max_length = Some(article::MAX_URL_CHARS);
+            }
+            (Range { min, max }, Schema::Object(number)) if has_type(&number.schema_type, Type::Integer) => {
+                number.minimum = Some(min.into());
+                number.maximum = Some(max.into());
+            }
+            (Items { min, max }, Schema::Array(array)) => {
+                array.min_items = Some(min);
+                array.max_items = max;
+            }
+            (LineItems { max }, Schema::Array(array)) => match &mut array.items {
+                ArrayItems::RefOrSchema(items) => match items.as_mut() {
+                    RefOr::T(item @ Schema::Object(_)) => Line { max }.apply(item, at),
+                    _ => panic!("openapi_rules: {at} is not an array of strings"),
+                },
+                ArrayItems::False => panic!("openapi_rules: {at} is not an array of strings"),
+            },
+            (rule, _) => panic!("openapi_rules: {at} cannot take {rule:?}"),
+        }
+    }
+}
+
+/// Applies [`QUERY_RULES`] to the query parameters of `op`.
+fn declared_query_rules(op: &mut Operation) {
+    let id = op.operation_id.clone().unwrap_or_default();
+    for parameter in op.parameters.iter_mut().flatten() {
+        let RefOr::T(parameter) = parameter else { continue };
+        if parameter.parameter_in != ParameterIn::Query {
+            continue;
+        }
+        let Some(RefOr::T(schema)) = parameter.schema.as_mut() else { continue };
+        for (operation, name, rules) in QUERY_RULES {
+            if (*operation == EVERY_OPERATION || *operation == id) && *name == parameter.name {
+                let at = format!("{id} query {name}");
+                rules.iter().for_each(|rule| rule.apply(schema, &at));
+            }
         }
     }
 }
@@ -202,7 +289,8 @@ fn sponsored_body(components: &mut utoipa::openapi::Components) {
 }
 
 /// The schema of `property` of component `name`, which the tables above name: a
-/// missing one is a bug, found by every test that builds the document.
+/// missing one is a bug, found by every test that builds the document (and named by
+/// the test below).
 fn property_of<'a>(components: &'a mut utoipa::openapi::Components, name: &str, property: &str) -> &'a mut Schema {
     let found = match components.schemas.get_mut(name) {
         Some(RefOr::T(Schema::Object(object))) => object.properties.get_mut(property),
@@ -274,5 +362,31 @@ fn has_type(schema_type: &SchemaType, wanted: Type) -> bool {
         SchemaType::Type(t) => *t == wanted,
         SchemaType::Array(types) => types.contains(&wanted),
         SchemaType::AnyValue => false,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A renamed schema, property or parameter cannot silently drop its rules.
+    #[test]
+    fn every_declared_rule_names_something_in_the_document() {
+        let spec: serde_json::Value = serde_json::from_str(&crate::http::openapi_json()).unwrap();
+        let schemas = &spec["components"]["schemas"];
+        for (name, property, _) in SCHEMA_RULES {
+            assert!(schemas[name]["properties"].get(property).is_some(), "no property {name}.{property}");
+        }
+        let operations: Vec<&serde_json::Value> =
+            spec["paths"].as_object().unwrap().values().flat_map(|item| item.as_object().unwrap().values()).collect();
+        for (operation, name, _) in QUERY_RULES {
+            let found = operations.iter().any(|op| {
+                (*operation == EVERY_OPERATION || op["operationId"] == *operation)
+                    && op["parameters"]
+                        .as_array()
+                        .is_some_and(|ps| ps.iter().any(|p| p["in"] == "query" && p["name"] == *name))
+            });
+            assert!(found, "no query parameter {name} in {operation}");
+        }
     }
 }

@@ -30,7 +30,6 @@ use crate::state::AppState;
 }))]
 pub struct PaywallBody {
     /// Free metered articles per period (0..=1000).
-    #[schema(minimum = 0, maximum = 1000)]
     pub quota: i64,
     /// Always `month`: a calendar month, UTC.
     pub period: Period,
@@ -38,7 +37,6 @@ pub struct PaywallBody {
     #[serde(default)]
     pub counted_section_ids: Option<Vec<String>>,
     /// Blocks shown publicly of gated articles that name no number.
-    #[schema(minimum = 0, maximum = 50)]
     pub default_preview_blocks: i64,
     /// Omitted: the defaults.
     #[serde(default)]
@@ -159,10 +157,8 @@ fn offer_response(status: StatusCode, offer: Offer) -> HttpResponse {
 pub struct CreateOfferRequest {
     pub name: String,
     pub display_text: String,
-    #[schema(minimum = 0, maximum = 1_000_000_000)]
     pub price_minor: i64,
     pub currency: String,
-    #[schema(minimum = 1, maximum = 120)]
     pub duration_months: i64,
     #[serde(default)]
     pub trial: bool,
@@ -171,7 +167,6 @@ pub struct CreateOfferRequest {
     #[schema(value_type = Option<String>, format = DateTime)]
     pub ends_at: Option<DateTime<Utc>>,
     /// At least one situation.
-    #[schema(min_items = 1)]
     pub eligibility: Vec<Eligibility>,
     /// Default `draft`.
     pub status: Option<OfferStatus>,
@@ -189,13 +184,13 @@ pub struct UpdateOfferRequest {
     #[schema(value_type = String)]
     pub display_text: Option<String>,
     #[serde(default, deserialize_with = "non_null")]
-    #[schema(value_type = i64, minimum = 0, maximum = 1_000_000_000)]
+    #[schema(value_type = i64)]
     pub price_minor: Option<i64>,
     #[serde(default, deserialize_with = "non_null")]
     #[schema(value_type = String)]
     pub currency: Option<String>,
     #[serde(default, deserialize_with = "non_null")]
-    #[schema(value_type = i64, minimum = 1, maximum = 120)]
+    #[schema(value_type = i64)]
     pub duration_months: Option<i64>,
     #[serde(default, deserialize_with = "non_null")]
     #[schema(value_type = bool)]
@@ -207,7 +202,7 @@ pub struct UpdateOfferRequest {
     #[schema(value_type = Option<String>, format = DateTime)]
     pub ends_at: Option<Option<DateTime<Utc>>>,
     #[serde(default, deserialize_with = "non_null")]
-    #[schema(value_type = Vec<Eligibility>, min_items = 1)]
+    #[schema(value_type = Vec<Eligibility>)]
     pub eligibility: Option<Vec<Eligibility>>,
     #[serde(default, deserialize_with = "non_null")]
     #[schema(value_type = OfferStatus)]
@@ -225,7 +220,7 @@ impl Listed for OfferResponse {
 #[into_params(parameter_in = Query)]
 pub struct OfferPageQuery {
     /// Page size, 1..=100 (default 20).
-    #[param(minimum = 1, maximum = 100, example = 20)]
+    #[param(example = 20)]
     pub limit: Option<i64>,
     /// The `next_cursor` of the previous page.
     pub cursor: Option<String>,
@@ -402,7 +397,6 @@ pub struct PublicOfferList {
 pub struct PublicOffersQuery {
     /// Only offers for this situation (`anonymous`, `metered_out`, `trial_expired`,
     /// `lapsed`); empty or absent: all.
-    #[param(pattern = "^(anonymous|metered_out|trial_expired|lapsed)?$")]
     pub context: Option<String>,
 }
 

@@ -135,7 +135,6 @@ pub struct QuestionInput {
     /// Multiple choice: at most this many (default: all). Single choice: 1.
     pub max_choices: Option<i64>,
     /// Free text: the longest answer in characters (default 500, at most 5000).
-    #[schema(minimum = 1, maximum = 5000)]
     pub max_length: Option<i64>,
     /// Default `true`.
     pub required: Option<bool>,
@@ -172,7 +171,6 @@ fn specs(qs: Vec<QuestionInput>) -> Vec<QuestionSpec> {
 pub struct CreatePollRequest {
     pub title: String,
     pub intro: Option<String>,
-    #[schema(min_items = 1, max_items = 20)]
     pub questions: Vec<QuestionInput>,
     #[schema(value_type = Option<String>, format = DateTime)]
     pub opens_at: Option<DateTime<Utc>>,
@@ -195,7 +193,7 @@ pub struct UpdatePollRequest {
     #[schema(value_type = Option<String>)]
     pub intro: Option<Option<String>>,
     #[serde(default, deserialize_with = "non_null")]
-    #[schema(value_type = Vec<QuestionInput>, min_items = 1, max_items = 20)]
+    #[schema(value_type = Vec<QuestionInput>)]
     pub questions: Option<Vec<QuestionInput>>,
     #[serde(default, deserialize_with = "nullable")]
     #[schema(value_type = Option<String>, format = DateTime)]
@@ -213,7 +211,7 @@ pub struct UpdatePollRequest {
 #[into_params(parameter_in = Query)]
 pub struct PollPageQuery {
     /// Page size, 1..=100 (default 20).
-    #[param(minimum = 1, maximum = 100, example = 20)]
+    #[param(example = 20)]
     pub limit: Option<i64>,
     /// The `next_cursor` of the previous page.
     pub cursor: Option<String>,
@@ -439,7 +437,7 @@ pub struct ResponsesQuery {
     /// Only answers to this question.
     pub question: Option<String>,
     /// Page size, 1..=100 (default 20); ignored for CSV, which exports them all.
-    #[param(minimum = 1, maximum = 100, example = 20)]
+    #[param(example = 20)]
     pub limit: Option<i64>,
     /// The `next_cursor` of the previous page.
     pub cursor: Option<String>,

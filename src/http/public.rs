@@ -144,7 +144,7 @@ pub struct PublicArticlesQuery {
     /// Words to find in the headline, standfirst or body.
     pub q: Option<String>,
     /// Page size, 1..=100 (default 20).
-    #[param(minimum = 1, maximum = 100, example = 20)]
+    #[param(example = 20)]
     pub limit: Option<i64>,
     /// The `next_cursor` of the previous page.
     pub cursor: Option<String>,

@@ -70,7 +70,7 @@ pub struct ListSectionsQuery {
     /// Only the direct children of this section id.
     pub parent: Option<String>,
     /// Page size, 1..=100 (default 20).
-    #[param(minimum = 1, maximum = 100, example = 20)]
+    #[param(example = 20)]
     pub limit: Option<i64>,
     /// The `next_cursor` of the previous page.
     pub cursor: Option<String>,
@@ -80,17 +80,13 @@ pub struct ListSectionsQuery {
 #[serde(deny_unknown_fields)]
 #[schema(example = json!({"name": "Asia", "slug": "asia", "description": "News from Asia", "position": 3}))]
 pub struct CreateSectionRequest {
-    #[schema(min_length = 1, max_length = 100)]
     pub name: String,
     /// Defaults to one made from the name; unique.
-    #[schema(max_length = 120, pattern = "^[a-z0-9]+(-[a-z0-9]+)*$")]
     pub slug: Option<String>,
-    #[schema(max_length = 1000)]
     pub description: Option<String>,
     /// The parent section; omit or `null` for a top-level section.
     pub parent_id: Option<String>,
     /// Order among siblings (default 0).
-    #[schema(minimum = 0, maximum = 1000000)]
     pub position: Option<i64>,
 }
 
@@ -100,20 +96,20 @@ pub struct CreateSectionRequest {
 #[schema(example = json!({"name": "Asia Pacific", "position": 2}))]
 pub struct UpdateSectionRequest {
     #[serde(default, deserialize_with = "non_null")]
-    #[schema(value_type = String, min_length = 1, max_length = 100)]
+    #[schema(value_type = String)]
     pub name: Option<String>,
     #[serde(default, deserialize_with = "non_null")]
-    #[schema(value_type = String, max_length = 120, pattern = "^[a-z0-9]+(-[a-z0-9]+)*$")]
+    #[schema(value_type = String)]
     pub slug: Option<String>,
     #[serde(default, deserialize_with = "nullable")]
-    #[schema(value_type = Option<String>, max_length = 1000)]
+    #[schema(value_type = Option<String>)]
     pub description: Option<Option<String>>,
     /// `null` moves the section to the top level.
     #[serde(default, deserialize_with = "nullable")]
     #[schema(value_type = Option<String>)]
     pub parent_id: Option<Option<String>>,
     #[serde(default, deserialize_with = "non_null")]
-    #[schema(value_type = i64, minimum = 0, maximum = 1000000)]
+    #[schema(value_type = i64)]
     pub position: Option<i64>,
 }
 

@@ -139,7 +139,7 @@ pub struct ListSponsoredQuery {
     /// Only blocks of this placement.
     pub placement: Option<Placement>,
     /// Page size, 1..=100 (default 20).
-    #[param(minimum = 1, maximum = 100, example = 20)]
+    #[param(example = 20)]
     pub limit: Option<i64>,
     /// The `next_cursor` of the previous page.
     pub cursor: Option<String>,
@@ -156,10 +156,8 @@ pub struct CreateSponsoredRequest {
     pub title: String,
     pub sponsor_name: String,
     /// Required, with visible text.
-    #[schema(max_length = 60)]
     pub label: String,
     /// Required, with visible text.
-    #[schema(max_length = 300)]
     pub disclosure: String,
     #[serde(default)]
     pub body: Vec<Block>,
@@ -191,10 +189,10 @@ pub struct UpdateSponsoredRequest {
     #[schema(value_type = String)]
     pub sponsor_name: Option<String>,
     #[serde(default, deserialize_with = "non_null")]
-    #[schema(value_type = String, max_length = 60)]
+    #[schema(value_type = String)]
     pub label: Option<String>,
     #[serde(default, deserialize_with = "non_null")]
-    #[schema(value_type = String, max_length = 300)]
+    #[schema(value_type = String)]
     pub disclosure: Option<String>,
     #[serde(default, deserialize_with = "non_null")]
     #[schema(value_type = Vec<Block>)]

@@ -65,7 +65,7 @@ pub struct ListUsersQuery {
     /// Only active (`true`) or deactivated (`false`) users.
     pub active: Option<bool>,
     /// Page size, 1..=100 (default 20).
-    #[param(minimum = 1, maximum = 100, example = 20)]
+    #[param(example = 20)]
     pub limit: Option<i64>,
     /// The `next_cursor` of the previous page.
     pub cursor: Option<String>,
@@ -76,14 +76,12 @@ pub struct ListUsersQuery {
 #[schema(example = json!({"email": "ann@example.org", "display_name": "Ann Lee", "role": "editor", "password": "a long passphrase"}))]
 pub struct CreateUserRequest {
     /// Unique, case-insensitively; stored lower-cased.
-    #[schema(max_length = 254)]
     pub email: String,
     /// Shown on bylines; defaults to the email's local part.
-    #[schema(max_length = 100)]
     pub display_name: Option<String>,
     pub role: Role,
     /// At least 12 characters.
-    #[schema(write_only, min_length = 12, max_length = 256)]
+    #[schema(write_only)]
     pub password: String,
     /// Defaults to `true`.
     #[serde(default = "yes")]
@@ -101,11 +99,11 @@ fn yes() -> bool {
 pub struct UpdateUserRequest {
     /// A new email address (unique, case-insensitively).
     #[serde(default, deserialize_with = "non_null")]
-    #[schema(value_type = String, max_length = 254)]
+    #[schema(value_type = String)]
     pub email: Option<String>,
     /// A new byline name.
     #[serde(default, deserialize_with = "non_null")]
-    #[schema(value_type = String, min_length = 1, max_length = 100)]
+    #[schema(value_type = String)]
     pub display_name: Option<String>,
     /// A new role; applies to the user's next request.
     #[serde(default, deserialize_with = "non_null")]
@@ -117,7 +115,7 @@ pub struct UpdateUserRequest {
     pub active: Option<bool>,
     /// Sets a new password (at least 12 characters); every session of the user ends.
     #[serde(default, deserialize_with = "non_null")]
-    #[schema(value_type = String, write_only, min_length = 12, max_length = 256)]
+    #[schema(value_type = String, write_only)]
     pub password: Option<String>,
 }
 

@@ -139,3 +139,80 @@ fn service_modules_import_each_other_one_way_only() {
         }
     }
 }
+
+/// The OpenAPI attributes (`#[schema(...)]`, `#[param(...)]`, `#[utoipa::path(...)]`,
+/// `#[into_params(...)]`) in `code`, each as the text between its brackets. Line
+/// comments are left out; strings are skipped when matching brackets.
+fn openapi_attributes(code: &str) -> Vec<String> {
+    let code: String = code.lines().filter(|l| !l.trim_start().starts_with("//")).collect::<Vec<_>>().join("\n");
+    let mut found = Vec::new();
+    let mut rest = code.as_str();
+    while let Some(at) = rest.find("#[") {
+        rest = &rest[at + 2..];
+        let name: String = rest.chars().take_while(|c| c.is_alphanumeric() || *c == '_' || *c == ':').collect();
+        if !["schema", "param", "utoipa::path", "into_params"].contains(&name.as_str()) {
+            continue;
+        }
+        let (mut depth, mut in_string, mut escaped, mut end) = (1, false, false, rest.len());
+        for (i, c) in rest.char_indices() {
+            match c {
+                _ if escaped => escaped = false,
+                '\\' if in_string => escaped = true,
+                '"' => in_string = !in_string,
+                '[' if !in_string => depth += 1,
+                ']' if !in_string => {
+                    depth -= 1;
+                    if depth == 0 {
+                        end = i;
+                        break;
+                    }
+                }
+                _ => {}
+            }
+        }
+        found.push(rest[..end].to_string());
+        rest = &rest[end..];
+    }
+    found
+}
+
+/// A constraint an OpenAPI attribute states by itself, if it has one.
+fn constraint_literal(attribute: &str) -> Option<String> {
+    let keys = "max_length|min_length|maximum|minimum|exclusive_maximum|exclusive_minimum|multiple_of|min_items|max_items|pattern";
+    let constraint = regex::Regex::new(&format!(r"\b({keys})\s*=")).unwrap();
+    constraint.find(attribute).map(|m| m.as_str().to_string())
+}
+
+/// Limits and patterns have one source: the domain's constants, which the validators
+/// use and `http::openapi_rules` writes into the spec. utoipa's attributes take only
+/// literals, so a limit stated in one would be a second copy that can drift.
+#[test]
+fn spec_constraints_come_from_the_domain_not_attribute_literals() {
+    assert_eq!(
+        openapi_attributes("#[schema(value_type = String, example = json!({\"a\": \"]\"}), max_length = 3)]")
+            .iter()
+            .filter_map(|a| constraint_literal(a))
+            .collect::<Vec<_>>(),
+        ["max_length ="]
+    );
+    assert!(openapi_attributes("#[param(\n    minimum = 1)]").iter().any(|a| constraint_literal(a).is_some()));
+    assert!(openapi_attributes("#[serde(default)]\n// #[schema(pattern = \"x\")]\n").is_empty());
+
+    let mut offences = Vec::new();
+    let mut attributes = 0;
+    for (path, _) in code_under(&src()) {
+        let text = std::fs::read_to_string(&path).unwrap();
+        for attribute in openapi_attributes(&text) {
+            attributes += 1;
+            if let Some(key) = constraint_literal(&attribute) {
+                offences.push(format!("{}: `{key}` in #[{attribute}]", path.display()));
+            }
+        }
+    }
+    assert!(attributes > 100, "the scan found only {attributes} OpenAPI attributes");
+    assert!(
+        offences.is_empty(),
+        "state limits and patterns in http::openapi_rules from the domain's constants:\n{}",
+        offences.join("\n")
+    );
+}

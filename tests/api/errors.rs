@@ -54,6 +54,89 @@ async fn unknown_fields_and_wrong_types_are_422_naming_the_field() {
     res.assert_problem(422, "validation_failed");
 }
 
+/// An unknown enum value names the allowed ones once ("one of" was doubled), in a body,
+/// in a body block and in a query string; with one allowed value, that value.
+#[actix_web::test]
+async fn unknown_enum_values_name_the_allowed_values_once() {
+    let app = TestApp::spawn().await;
+    let admin = app.admin_token().await;
+    let problem = |body: &serde_json::Value| (body["errors"][0]["field"].clone(), body["errors"][0]["message"].clone());
+
+    let res =
+        app.post("/api/v1/articles", Some(&admin), json!({"headline": "A", "section_id": "s", "access": "gold"})).await;
+    assert_eq!(
+        problem(&res.assert_problem(422, "validation_failed")),
+        (json!("access"), json!("'gold' is not one of `free`, `metered`, `premium`"))
+    );
+    let res = app.get("/api/v1/articles?status=gone", Some(&admin)).await;
+    assert_eq!(
+        problem(&res.assert_problem(422, "validation_failed")),
+        (json!("status"), json!("'gone' is not one of `draft`, `in_review`, `scheduled`, `published`, `archived`"))
+    );
+    let body = json!({"headline": "A", "section_id": "s", "body": [{"type": "list", "style": "dots", "items": ["a"]}]});
+    let res = app.post("/api/v1/articles", Some(&admin), body).await;
+    assert_eq!(
+        problem(&res.assert_problem(422, "validation_failed")),
+        (json!("body[0]"), json!("'dots' is not one of `bullet`, `number`"))
+    );
+    let body = json!({"headline": "A", "section_id": "s", "body": [{"type": "video"}]});
+    let res = app.post("/api/v1/articles", Some(&admin), body).await;
+    assert_eq!(
+        problem(&res.assert_problem(422, "validation_failed")),
+        (
+            json!("body[0].type"),
+            json!(
+                "'video' is not one of `paragraph`, `heading`, `image`, `quote`, `list`, `embed`, `poll`, `sponsored`"
+            )
+        )
+    );
+    let body = json!({"quota": 5, "period": "week", "default_preview_blocks": 3});
+    let res = app.send(Method::PUT, "/api/v1/paywall", Some(&admin), Some(body)).await;
+    assert_eq!(
+        problem(&res.assert_problem(422, "validation_failed")),
+        (json!("period"), json!("'week' is not `month`"))
+    );
+}
+
+/// Unknown, missing and repeated fields are told by their kind, with these messages.
+#[actix_web::test]
+async fn field_errors_say_what_is_wrong() {
+    let app = TestApp::spawn().await;
+    let admin = app.admin_token().await;
+    let problem = |body: &serde_json::Value| (body["errors"][0]["field"].clone(), body["errors"][0]["message"].clone());
+    let res = app.post("/api/v1/auth/login", None, json!({"email": "a@b.c", "password": "x", "remember": true})).await;
+    assert_eq!(
+        problem(&res.assert_problem(422, "validation_failed")),
+        (json!("remember"), json!("is not a known field"))
+    );
+    let res = app.post("/api/v1/auth/login", None, json!({"email": "a@b.c"})).await;
+    assert_eq!(problem(&res.assert_problem(422, "validation_failed")), (json!("password"), json!("is required")));
+    let body = json!({"headline": "A", "section_id": "s", "body": [{"type": "paragraph", "text": "a", "font": "x"}]});
+    let res = app.post("/api/v1/articles", Some(&admin), body).await;
+    assert_eq!(
+        problem(&res.assert_problem(422, "validation_failed")),
+        (json!("body[0].font"), json!("is not a known field"))
+    );
+    let body = json!({"headline": "A", "section_id": "s", "body": [{"text": "a"}]});
+    let res = app.post("/api/v1/articles", Some(&admin), body).await;
+    assert_eq!(problem(&res.assert_problem(422, "validation_failed")), (json!("body[0].type"), json!("is required")));
+    let res = app.post("/api/v1/auth/login", None, json!({"email": null, "password": "x"})).await;
+    assert_eq!(
+        problem(&res.assert_problem(422, "validation_failed")),
+        (json!("email"), json!("invalid type: null, expected a string"))
+    );
+    let res = app.get("/api/v1/users?limit=abc", Some(&admin)).await;
+    assert_eq!(
+        problem(&res.assert_problem(422, "validation_failed")),
+        (json!("limit"), json!("invalid digit found in string"))
+    );
+    let res = app.get("/api/v1/users?limit=5&limit=6", Some(&admin)).await;
+    assert_eq!(
+        problem(&res.assert_problem(422, "validation_failed")),
+        (json!("limit"), json!("is given more than once"))
+    );
+}
+
 #[actix_web::test]
 async fn wrong_content_type_is_415() {
     let app = TestApp::spawn().await;

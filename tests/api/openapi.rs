@@ -241,9 +241,9 @@ fn request_objects_are_closed_and_resolved_embeds_are_unambiguous() {
 #[actix_web::test]
 async fn control_characters_are_declared_where_they_are_refused() {
     let spec = spec();
-    let pattern = masthead::http::openapi_rules::NO_CONTROL_CHARACTERS;
+    let pattern = masthead::domain::rules::NO_CONTROL_CHARACTERS;
     let schemas = &spec["components"]["schemas"];
-    let not_blank = masthead::http::openapi_rules::NOT_BLANK;
+    let not_blank = masthead::domain::rules::NOT_BLANK;
     assert_eq!(schemas["CreateArticleRequest"]["properties"]["headline"]["pattern"], not_blank);
     assert_eq!(schemas["Answer"]["properties"]["text"]["pattern"], pattern);
     let params = spec["paths"]["/api/v1/public/articles"]["get"]["parameters"].as_array().unwrap();
@@ -303,7 +303,7 @@ fn matches(pattern: &str, value: &str) -> bool {
 /// characters as written are refused now, `http://x` is a URL.
 #[actix_web::test]
 async fn patterns_state_what_the_server_checks() {
-    use masthead::http::openapi_rules::{CURRENCY, DATE_TIME_RANGE, EMAIL, HTTP_URL, NOT_BLANK};
+    use masthead::domain::rules::{CURRENCY, DATE_TIME_RANGE, EMAIL, HTTP_URL, NOT_BLANK};
     let spec = spec();
     let schemas = &spec["components"]["schemas"];
     let prop = |schema: &str, name: &str| schemas[schema]["properties"][name].clone();
