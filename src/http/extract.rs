@@ -14,6 +14,7 @@ use serde::de::DeserializeOwned;
 use crate::config::ProxyRange;
 use crate::error::{ApiError, FieldError};
 use crate::http::strict::{DataError, Query, Strict};
+use crate::http::unique_keys::UniqueKeys;
 use crate::state::AppState;
 
 /// A JSON request body. Its errors are held back until the handler asks for the value
@@ -108,7 +109,7 @@ fn payload_error(err: &actix_web::Error, limit: usize) -> ApiError {
 /// scalars are refused (serde would read an array positionally, skipping field
 /// names), and so is a NUL anywhere in a string.
 pub fn parse_json<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
-    let mut value: serde_json::Value = serde_json::from_slice(bytes).map_err(|e| malformed(&e))?;
+    let mut value = serde_json::from_slice::<UniqueKeys>(bytes).map_err(|e| malformed(&e))?.0;
     integral_floats_as_integers(&mut value);
     if !value.is_object() {
         return Err(ApiError::invalid("body", "must be a JSON object"));
@@ -161,6 +162,13 @@ fn nul_path(value: &serde_json::Value, at: String) -> Option<String> {
 }
 
 fn malformed(err: &serde_json::Error) -> ApiError {
+    // Valid JSON syntax that reading refused: only a key given twice gets here.
+    if err.is_data() {
+        return ApiError::bad_request(
+            "duplicate_key",
+            format!("The request body is ambiguous: {}.", strip_position(&err.to_string())),
+        );
+    }
     ApiError::bad_request(
         "malformed_json",
         format!("The request body is not valid JSON: {}", strip_position(&err.to_string())),

@@ -17,6 +17,7 @@ pub mod routing;
 pub mod sections;
 pub mod sponsored;
 pub mod strict;
+pub mod unique_keys;
 pub mod users;
 
 use actix_web::dev::{ServiceFactory, ServiceRequest};

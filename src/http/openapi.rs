@@ -128,7 +128,12 @@ impl Modify for SecurityScheme_ {
 
 /// The shared error responses, by status: (component name, description, example code).
 const STANDARD: &[(&str, &str, &str, &str)] = &[
-    ("400", "BadRequest", "Malformed JSON or an unknown query parameter.", "malformed_json"),
+    (
+        "400",
+        "BadRequest",
+        "Malformed JSON, a key given twice in one object, or an unknown query parameter.",
+        "malformed_json",
+    ),
     ("401", "Unauthorized", "Missing, invalid, expired or revoked access token.", "invalid_token"),
     ("403", "Forbidden", "Signed in, but the role may not do this.", "forbidden"),
     ("404", "NotFound", "No such resource (or not visible to the caller).", "not_found"),

@@ -39,6 +39,24 @@ async fn malformed_json_is_400() {
 }
 
 #[actix_web::test]
+async fn a_key_given_twice_is_400_and_nothing_is_stored() {
+    let app = TestApp::spawn().await;
+    let admin = app.admin_token().await;
+    let body = br#"{"email": "dup@example.org", "display_name": "Dup", "password": "a long passphrase",
+        "role": "writer", "role": "admin"}"#;
+    let res = app.send_raw(Method::POST, "/api/v1/users", Some(&admin), "application/json", body.to_vec()).await;
+    let problem = res.assert_problem(400, "duplicate_key");
+    assert!(problem["detail"].as_str().unwrap().contains("'role'"), "{problem}");
+    let users = app.get("/api/v1/users?limit=100", Some(&admin)).await.json();
+    assert!(!users["items"].as_array().unwrap().iter().any(|u| u["email"] == "dup@example.org"));
+    // At any depth.
+    let nested =
+        br#"{"headline": "Twice", "section_id": "s", "body": [{"type": "paragraph", "text": "a", "text": "b"}]}"#;
+    let res = app.send_raw(Method::POST, "/api/v1/articles", Some(&admin), "application/json", nested.to_vec()).await;
+    res.assert_problem(400, "duplicate_key");
+}
+
+#[actix_web::test]
 async fn unknown_fields_and_wrong_types_are_422_naming_the_field() {
     let app = TestApp::spawn().await;
     let res = app.post("/api/v1/auth/login", None, json!({"email": "a@b.c", "password": "x", "remember": true})).await;
