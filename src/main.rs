@@ -54,7 +54,7 @@ fn main() -> ExitCode {
             }
         };
     }
-    telemetry::init();
+    telemetry::init(cli.options.log_format);
     let result = Settings::from_options(&cli.options).map_err(bad_setting).and_then(|settings| match command {
         Command::Serve => serve(settings),
         Command::Migrate => open_database(&settings).map(|_| ()),
@@ -122,6 +122,12 @@ fn serve(settings: Settings) -> Result<(), Failure> {
     let (admin_email, admin_password) = admin_from_environment()?;
     let listener = TcpListener::bind(settings.bind)
         .map_err(|e| bad_setting(format!("cannot listen on {} (--bind / MASTHEAD_BIND): {e}", settings.bind)))?;
+    let metrics_listener = match settings.metrics_bind {
+        Some(addr) => Some(TcpListener::bind(addr).map_err(|e| {
+            bad_setting(format!("cannot listen on {addr} (--metrics-bind / MASTHEAD_METRICS_BIND): {e}"))
+        })?),
+        None => None,
+    };
     let db = open_database(&settings)?;
     let clock = Clock::system();
     let secret = bootstrap::jwt_secret(&db, settings.jwt_secret.as_ref().map(|s| s.0.as_str()))
@@ -129,10 +135,22 @@ fn serve(settings: Settings) -> Result<(), Failure> {
     report_first_admin(bootstrap::ensure_first_admin(&db, &clock, admin_email, admin_password).map_err(bad_setting)?);
     let bind = settings.bind;
     let jwt = JwtKeys::new(&secret, settings.access_token_ttl_secs);
-    let state = AppState::new(db, jwt, settings, clock);
+    let mut state = AppState::new(db, jwt, settings, clock);
+    if metrics_listener.is_some() {
+        state = state.with_metrics();
+    }
+    let metrics = state.metrics.clone();
     tracing::info!("listening on http://{bind} (docs at http://{bind}/docs/)");
     actix_web::rt::System::new()
-        .block_on(async move { startup::serve(Shared::new(state), listener)?.await })
+        .block_on(async move {
+            if let (Some(metrics), Some(listener)) = (metrics, metrics_listener) {
+                let address = listener.local_addr()?;
+                // It stops with the process: the API's server below ends `block_on`.
+                actix_web::rt::spawn(masthead::metrics::serve(metrics, listener)?);
+                tracing::info!("metrics at http://{address}/metrics");
+            }
+            startup::serve(Shared::new(state), listener)?.await
+        })
         .map_err(|e| Failure(1, format!("server error: {e}")))
 }
 

@@ -217,6 +217,12 @@ impl Database {
         self.pool.max_size()
     }
 
+    /// The pool's connections now: (open, idle). Open ones that are not idle are in use.
+    pub fn pool_state(&self) -> (u32, u32) {
+        let state = self.pool.state();
+        (state.connections, state.idle_connections)
+    }
+
     /// A connection for synchronous work (CLI, start-up).
     pub fn get(&self) -> Result<r2d2::PooledConnection<ConnectionManager>, DbError> {
         Ok(self.pool.get()?)
