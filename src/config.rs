@@ -31,6 +31,23 @@ pub enum Command {
     Openapi,
     /// Load a small demo newsroom (sections, journalists, a dozen articles).
     SeedDemo,
+    /// Write a consistent copy of the SQLite database to PATH, also while it is served.
+    Backup(BackupArgs),
+    /// Set a new password for a user (MASTHEAD_PASSWORD, a terminal prompt, or one line
+    /// of standard input), end their sessions and clear their sign-in lock.
+    ResetPassword(ResetPasswordArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct BackupArgs {
+    /// Where to write the copy; an existing file is never overwritten.
+    pub path: std::path::PathBuf,
+}
+
+#[derive(Debug, Args)]
+pub struct ResetPasswordArgs {
+    /// The user's email address.
+    pub email: String,
 }
 
 #[derive(Debug, Args)]

@@ -1,4 +1,5 @@
-//! The `masthead` binary: `serve` (the default), `migrate`, `create-user`, `openapi`.
+//! The `masthead` binary: `serve` (the default), `migrate`, `create-user`, `openapi`,
+//! `seed-demo`, `backup`, `reset-password`.
 //! A bad setting is one line on standard error naming it, and exit code 2.
 
 use std::io::IsTerminal;
@@ -10,7 +11,7 @@ use clap::error::ErrorKind;
 
 use masthead::auth::jwt::JwtKeys;
 use masthead::clock::Clock;
-use masthead::config::{Cli, Command, CreateUserArgs, Settings};
+use masthead::config::{BackupArgs, Cli, Command, CreateUserArgs, ResetPasswordArgs, Settings};
 use masthead::db::Database;
 use masthead::domain::user::{NewUser, Role};
 use masthead::service::bootstrap::{self, FirstAdmin};
@@ -60,6 +61,8 @@ fn main() -> ExitCode {
         Command::Migrate => open_database(&settings).map(|_| ()),
         Command::CreateUser(args) => create_user(&settings, &args),
         Command::SeedDemo => seed_demo(settings),
+        Command::Backup(args) => backup(&settings, &args),
+        Command::ResetPassword(args) => reset_password(&settings, &args),
         Command::Openapi => Ok(()),
     });
     match result {
@@ -214,5 +217,80 @@ fn create_user(settings: &Settings, args: &CreateUserArgs) -> Result<(), Failure
     let mut conn = db.get().map_err(|e| Failure(1, e.to_string()))?;
     let user = users::create_user(&mut conn, &new, Clock::system().now()).map_err(|e| Failure(1, e.to_string()))?;
     println!("{} {} {}", user.id, user.email, user.role);
+    Ok(())
+}
+
+/// `masthead backup PATH`: SQLite's `VACUUM INTO`, a consistent copy of the database as
+/// one transaction saw it (WAL included), taken while servers go on reading and
+/// writing. Never overwrites a file. PostgreSQL has its own tools.
+fn backup(settings: &Settings, args: &BackupArgs) -> Result<(), Failure> {
+    let target = &args.path;
+    let masthead::db::DatabaseUrl::Sqlite(source) = &settings.database_url else {
+        return Err(bad_setting(
+            "backup copies SQLite databases; for PostgreSQL use pg_dump (see docs/operations.md#backups)",
+        ));
+    };
+    if target.exists() {
+        return Err(bad_setting(format!("backup: {} already exists; it is never overwritten", target.display())));
+    }
+    if !std::path::Path::new(source).is_file() {
+        return Err(bad_setting(format!("backup: no database at {source} (--database-url / MASTHEAD_DATABASE_URL)")));
+    }
+    let db = Database::connect(&settings.database_url, Some(1)).map_err(|e| {
+        bad_setting(format!("cannot open database {} (--database-url / MASTHEAD_DATABASE_URL): {e}", source))
+    })?;
+    let target_text = target.to_str().ok_or_else(|| bad_setting("backup: the path must be valid UTF-8"))?;
+    let bytes = db.backup_sqlite_into(target_text).map_err(|e| Failure(1, format!("backup failed: {e}")))?;
+    println!("Backed up {source} to {} ({bytes} bytes)", target.display());
+    Ok(())
+}
+
+/// The new password for `reset-password`: `MASTHEAD_PASSWORD`, else a prompt on a
+/// terminal (twice, without echo), else one line of standard input (for scripts).
+fn new_password() -> Result<String, Failure> {
+    if let Ok(p) = std::env::var("MASTHEAD_PASSWORD") {
+        if !p.is_empty() {
+            return Ok(p);
+        }
+    }
+    let unreadable = |e: std::io::Error| Failure(1, format!("cannot read the password: {e}"));
+    if std::io::stdin().is_terminal() {
+        let first = rpassword::prompt_password("New password: ").map_err(unreadable)?;
+        let again = rpassword::prompt_password("The same again: ").map_err(unreadable)?;
+        if first != again {
+            return Err(bad_setting("the two passwords differ"));
+        }
+        return Ok(first);
+    }
+    let mut line = String::new();
+    std::io::stdin().read_line(&mut line).map_err(unreadable)?;
+    Ok(line.strip_suffix('\n').map(|l| l.strip_suffix('\r').unwrap_or(l)).unwrap_or(&line).to_string())
+}
+
+/// `masthead reset-password EMAIL`: for a lost password (an admin's, say), without the
+/// old one. The same password rules as the API; every session of the user ends.
+fn reset_password(settings: &Settings, args: &ResetPasswordArgs) -> Result<(), Failure> {
+    let password = new_password()?;
+    let mut errors = masthead::domain::text::Errors::default();
+    masthead::domain::user::check_password(&mut errors, "password", &password);
+    errors.finish().map_err(|errors| {
+        let all = errors.iter().map(|e| format!("{} {}", e.field, e.message)).collect::<Vec<_>>().join("; ");
+        bad_setting(format!("invalid password: {all}"))
+    })?;
+    let db = open_database(settings)?;
+    let mut conn = db.get().map_err(|e| Failure(1, e.to_string()))?;
+    let reset = masthead::service::auth::reset_password(&mut conn, &args.email, &password, Clock::system().now())
+        .map_err(|e| match e {
+            masthead::service::Error::NotFound { .. } => Failure(1, format!("no user with the email {}", args.email)),
+            masthead::service::Error::Invalid(_) => bad_setting("invalid password"),
+            other => Failure(1, format!("resetting the password failed: {other}")),
+        })?;
+    println!(
+        "Password reset for {} ({}); {} session(s) ended.",
+        reset.user.email, reset.user.role, reset.sessions_ended
+    );
+    if !reset.user.active {
+        println!("The account is deactivated: it cannot sign in until an admin reactivates it.");
+    }
     Ok(())
 }

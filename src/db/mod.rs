@@ -245,6 +245,22 @@ impl Database {
         .map_err(|e| DbError::Blocking(e.to_string()))?
     }
 
+    /// Writes a consistent copy of this SQLite database to `target` with `VACUUM INTO`:
+    /// one read transaction, so the copy is the database as of one instant (what the
+    /// WAL holds included) while other connections go on writing. SQLite refuses a
+    /// target that exists. Returns the copy's size in bytes.
+    pub fn backup_sqlite_into(&self, target: &str) -> Result<u64, String> {
+        let mut conn = self.pool.get().map_err(|e| e.to_string())?;
+        let DbConnection::Sqlite(c) = &mut *conn else {
+            return Err("not a SQLite database".into());
+        };
+        diesel::sql_query("VACUUM INTO ?")
+            .bind::<diesel::sql_types::Text, _>(target)
+            .execute(c)
+            .map_err(|e| one_line(&e.to_string()))?;
+        std::fs::metadata(target).map(|m| m.len()).map_err(|e| e.to_string())
+    }
+
     /// Applies pending migrations for this backend; returns how many ran.
     pub fn migrate(&self) -> Result<usize, String> {
         let mut conn = self.pool.get().map_err(|e| e.to_string())?;

@@ -1,12 +1,14 @@
 //! Running Masthead: logs fit for a pipe (no colours, JSON on request), Prometheus
-//! metrics on their own listener.
+//! metrics on their own listener, `backup`, `reset-password`.
 
 use std::collections::HashMap;
+use std::io::Write;
+use std::process::Stdio;
 use std::time::{Duration, Instant};
 
 use serde_json::{Value, json};
 
-use crate::cli::{Server, assert_bad_setting, free_port, masthead, wait_healthy};
+use crate::cli::{Server, assert_bad_setting, free_port, masthead, run, wait_healthy};
 use crate::common::TestDb;
 
 const ADMIN: &str = "chief@example.org";
@@ -255,4 +257,135 @@ async fn metrics_are_served_on_their_own_address_only() {
     drop(server);
 
     assert_bad_setting(masthead(dir.path()).env("MASTHEAD_METRICS_BIND", "nowhere"), "MASTHEAD_METRICS_BIND");
+}
+
+#[actix_web::test]
+async fn backup_copies_a_live_sqlite_database_and_never_overwrites() {
+    // SQLite only: PostgreSQL has pg_dump (checked below).
+    let dir = tempfile::tempdir().unwrap();
+    let url = format!("sqlite://{}", dir.path().join("live.db").display());
+    let (server, base) = serve(dir.path(), &url, |_| {}).await;
+    let token = admin_token(&base).await;
+    let slug = publish(&base, &token, "Backed up while served").await;
+
+    let copy = dir.path().join("copy.db");
+    let backup = |target: &std::path::Path| {
+        run(masthead(dir.path()).arg("backup").arg(target).env("MASTHEAD_DATABASE_URL", &url))
+    };
+    let (code, stdout, stderr) = backup(&copy);
+    assert_eq!(code, 0, "{stderr}");
+    assert!(stdout.contains("copy.db"), "{stdout}");
+    // The server goes on writing after the copy; the copy does not see it.
+    let later = publish(&base, &token, "Written after the backup").await;
+
+    // A refused overwrite: one line, exit 2, the copy untouched.
+    let size = std::fs::metadata(&copy).unwrap().len();
+    let (code, _, stderr) = backup(&copy);
+    assert_eq!(code, 2, "{stderr}");
+    assert_eq!(stderr.lines().filter(|l| !l.trim().is_empty()).count(), 1, "{stderr}");
+    assert!(stderr.contains("already exists"), "{stderr}");
+    assert_eq!(std::fs::metadata(&copy).unwrap().len(), size);
+    drop(server);
+
+    // A server on the copy serves what was there at the backup.
+    let copy_url = format!("sqlite://{}", copy.display());
+    let (_server, base) = serve(dir.path(), &copy_url, |_| {}).await;
+    let (status, article) = call("GET", &format!("{base}/api/v1/public/articles/{slug}"), None, None, None).await;
+    assert_eq!(status, 200, "{article}");
+    assert_eq!(article["headline"], "Backed up while served");
+    assert_eq!(call("GET", &format!("{base}/api/v1/public/articles/{later}"), None, None, None).await.0, 404);
+    admin_token(&base).await;
+
+    // No database there: refused, nothing created.
+    let missing = dir.path().join("missing.db");
+    let (code, _, stderr) = run(masthead(dir.path())
+        .args(["backup", "elsewhere.db"])
+        .env("MASTHEAD_DATABASE_URL", format!("sqlite://{}", missing.display())));
+    assert_eq!(code, 2, "{stderr}");
+    assert!(!missing.exists() && !dir.path().join("elsewhere.db").exists());
+
+    // PostgreSQL: a clear pointer to pg_dump (no connection is even tried).
+    let (code, _, stderr) = run(masthead(dir.path())
+        .args(["backup", "pg.db"])
+        .env("MASTHEAD_DATABASE_URL", "postgres://nobody@127.0.0.1:1/none"));
+    assert_eq!(code, 2, "{stderr}");
+    assert_eq!(stderr.lines().count(), 1, "{stderr}");
+    assert!(stderr.contains("pg_dump"), "{stderr}");
+}
+
+/// `masthead reset-password EMAIL` with the password on standard input.
+fn reset_password(dir: &std::path::Path, url: &str, email: &str, stdin: &str) -> (i32, String, String) {
+    let mut child = masthead(dir)
+        .args(["reset-password", email])
+        .env("MASTHEAD_DATABASE_URL", url)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    child.stdin.take().unwrap().write_all(stdin.as_bytes()).unwrap();
+    let out = child.wait_with_output().unwrap();
+    (
+        out.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&out.stdout).into(),
+        String::from_utf8_lossy(&out.stderr).into(),
+    )
+}
+
+#[actix_web::test]
+async fn reset_password_replaces_a_lost_password_and_ends_every_session() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = TestDb::create();
+    let url = url_of(&db);
+    let (_server, base) = serve(dir.path(), &url, |c| {
+        c.env("MASTHEAD_LOGIN_MAX_FAILURES", "3");
+    })
+    .await;
+    let (status, session) = login(&base, ADMIN, ADMIN_PASSWORD).await;
+    assert_eq!(status, 200);
+    let access = session["access_token"].as_str().unwrap();
+    let refresh = session["refresh_token"].as_str().unwrap();
+    // The owner has forgotten it, and locked the account trying.
+    for _ in 0..3 {
+        assert_eq!(login(&base, ADMIN, "what-was-it-again").await.0, 401);
+    }
+    assert_eq!(login(&base, ADMIN, ADMIN_PASSWORD).await.0, 429, "locked");
+
+    // Refused: too short (exit 2, one line), and an unknown account.
+    let (code, _, stderr) = reset_password(dir.path(), &url, ADMIN, "short\n");
+    assert_eq!(code, 2, "{stderr}");
+    assert_eq!(stderr.lines().filter(|l| !l.trim().is_empty()).count(), 1, "{stderr}");
+    assert!(stderr.contains("at least 12 characters"), "{stderr}");
+    let (code, _, stderr) = run(masthead(dir.path())
+        .args(["reset-password", ADMIN])
+        .env("MASTHEAD_DATABASE_URL", &url)
+        .env("MASTHEAD_PASSWORD", "eleven char"));
+    assert_eq!(code, 2, "MASTHEAD_PASSWORD obeys the same rules: {stderr}");
+    let (code, _, stderr) = reset_password(dir.path(), &url, "nobody@example.org", "a brand new passphrase\n");
+    assert_eq!(code, 1, "{stderr}");
+    assert!(stderr.contains("no user with the email nobody@example.org"), "{stderr}");
+    assert_eq!(login(&base, ADMIN, ADMIN_PASSWORD).await.0, 429, "the refusals changed nothing");
+
+    // The email in any case; the password is one line of standard input.
+    let (code, stdout, stderr) = reset_password(dir.path(), &url, "Chief@Example.org", "a brand new passphrase\n");
+    assert_eq!(code, 0, "{stderr}");
+    assert!(stdout.contains(ADMIN) && stdout.contains("1 session(s) ended"), "{stdout}");
+
+    // The lock is gone with the old password: the new one signs in at once.
+    let (status, body) = login(&base, ADMIN, "a brand new passphrase").await;
+    assert_eq!(status, 200, "{body}");
+    assert_eq!(login(&base, ADMIN, ADMIN_PASSWORD).await.0, 401, "the old password stops working");
+    let (status, _) =
+        call("POST", &format!("{base}/api/v1/auth/refresh"), None, Some(json!({"refresh_token": refresh})), None).await;
+    assert_eq!(status, 401, "the old refresh token is revoked");
+    let (status, _) = call("GET", &format!("{base}/api/v1/auth/me"), Some(access), None, None).await;
+    assert_eq!(status, 401, "the old access token stops at once");
+
+    // MASTHEAD_PASSWORD works too (and wins over standard input).
+    let (code, _, stderr) = run(masthead(dir.path())
+        .args(["reset-password", ADMIN])
+        .env("MASTHEAD_DATABASE_URL", &url)
+        .env("MASTHEAD_PASSWORD", "yet another passphrase"));
+    assert_eq!(code, 0, "{stderr}");
+    assert_eq!(login(&base, ADMIN, "yet another passphrase").await.0, 200);
 }
