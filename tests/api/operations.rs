@@ -1,5 +1,6 @@
 //! Running Masthead: logs fit for a pipe (no colours, JSON on request), Prometheus
-//! metrics on their own listener, `backup`, `reset-password`.
+//! metrics on their own listener, `backup`, `reset-password`, and the systemd unit in
+//! docs/.
 
 use std::collections::HashMap;
 use std::io::Write;
@@ -8,7 +9,7 @@ use std::time::{Duration, Instant};
 
 use serde_json::{Value, json};
 
-use crate::cli::{Server, assert_bad_setting, free_port, masthead, run, wait_healthy};
+use crate::cli::{BIN, Server, assert_bad_setting, free_port, masthead, run, wait_healthy};
 use crate::common::TestDb;
 
 const ADMIN: &str = "chief@example.org";
@@ -388,4 +389,55 @@ async fn reset_password_replaces_a_lost_password_and_ends_every_session() {
         .env("MASTHEAD_PASSWORD", "yet another passphrase"));
     assert_eq!(code, 0, "{stderr}");
     assert_eq!(login(&base, ADMIN, "yet another passphrase").await.0, 200);
+}
+
+#[test]
+fn the_systemd_unit_is_complete_and_verifies() {
+    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/docs/masthead.service");
+    let unit = std::fs::read_to_string(path).unwrap();
+    // Sections, in order, and every setting inside one.
+    let mut sections: Vec<&str> = Vec::new();
+    let mut settings: Vec<(&str, &str, &str)> = Vec::new();
+    for line in unit.lines().map(str::trim).filter(|l| !l.is_empty() && !l.starts_with('#')) {
+        if let Some(name) = line.strip_prefix('[').and_then(|l| l.strip_suffix(']')) {
+            sections.push(name);
+        } else {
+            let (key, value) = line.split_once('=').unwrap_or_else(|| panic!("not key=value: {line}"));
+            let section = sections.last().unwrap_or_else(|| panic!("{line} outside a section"));
+            settings.push((section, key, value));
+        }
+    }
+    assert_eq!(sections, ["Unit", "Service", "Install"]);
+    let get = |section: &str, key: &str| {
+        settings.iter().filter(|(s, k, _)| *s == section && *k == key).map(|(_, _, v)| *v).collect::<Vec<_>>()
+    };
+    let exec = get("Service", "ExecStart");
+    assert_eq!(exec.len(), 1);
+    assert!(exec[0].starts_with('/') && exec[0].ends_with("masthead serve"), "{exec:?}");
+    for (key, expected) in [
+        ("NoNewPrivileges", "yes"),
+        ("ProtectSystem", "strict"),
+        ("ReadWritePaths", "/var/lib/masthead"),
+        ("Restart", "on-failure"),
+        ("EnvironmentFile", "-/etc/masthead/masthead.env"),
+        ("User", "masthead"),
+    ] {
+        assert_eq!(get("Service", key), [expected], "{key}");
+    }
+    assert!(get("Service", "Environment").contains(&"MASTHEAD_DATABASE_URL=sqlite:///var/lib/masthead/masthead.db"));
+    assert_eq!(get("Install", "WantedBy"), ["multi-user.target"]);
+
+    // systemd's own check, where systemd is installed: no warning at all (it exits 0 on
+    // unknown keys and bad values, and only says so). ExecStart must name a real binary.
+    let Ok(verify) = std::process::Command::new("systemd-analyze").arg("--version").output() else {
+        eprintln!("systemd-analyze not found: skipping `systemd-analyze verify`");
+        return;
+    };
+    assert!(verify.status.success());
+    let dir = tempfile::tempdir().unwrap();
+    let copy = dir.path().join("masthead.service");
+    std::fs::write(&copy, unit.replace("/usr/local/bin/masthead", BIN)).unwrap();
+    let out = std::process::Command::new("systemd-analyze").args(["verify", "--man=no"]).arg(&copy).output().unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success() && stderr.trim().is_empty(), "systemd-analyze verify: {stderr}");
 }
