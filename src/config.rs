@@ -7,6 +7,7 @@ use std::str::FromStr;
 use clap::{Args, Parser, Subcommand};
 
 use crate::db::DatabaseUrl;
+use crate::telemetry::LogFormat;
 
 /// Masthead: a headless CMS for newsrooms.
 #[derive(Debug, Parser)]
@@ -32,10 +33,27 @@ pub enum Command {
     SeedDemo,
     /// Forget a user's failed sign-ins, so that a locked-out user may sign in at once.
     Unlock(UnlockArgs),
+    /// Write a consistent copy of the SQLite database to PATH, also while it is served.
+    Backup(BackupArgs),
+    /// Set a new password for a user (MASTHEAD_PASSWORD, a terminal prompt, or one line
+    /// of standard input), end their sessions and clear their sign-in lock.
+    ResetPassword(ResetPasswordArgs),
 }
 
 #[derive(Debug, Args)]
 pub struct UnlockArgs {
+    /// The user's email address.
+    pub email: String,
+}
+
+#[derive(Debug, Args)]
+pub struct BackupArgs {
+    /// Where to write the copy; an existing file is never overwritten.
+    pub path: std::path::PathBuf,
+}
+
+#[derive(Debug, Args)]
+pub struct ResetPasswordArgs {
     /// The user's email address.
     pub email: String,
 }
@@ -111,6 +129,13 @@ pub struct Options {
     /// by other instances: the longest such a change is served stale here.
     #[arg(long, env = "MASTHEAD_PUBLIC_CACHE_SYNC_MS", default_value_t = 1000, global = true)]
     pub public_cache_sync_ms: u32,
+    /// Log lines as text (coloured only on a terminal) or as one JSON object a line.
+    #[arg(long, env = "MASTHEAD_LOG_FORMAT", value_enum, default_value_t = LogFormat::Text, global = true)]
+    pub log_format: LogFormat,
+    /// Address of a second listener that serves Prometheus metrics at /metrics (such as
+    /// 127.0.0.1:9100); no metrics when unset.
+    #[arg(long, env = "MASTHEAD_METRICS_BIND", global = true)]
+    pub metrics_bind: Option<String>,
     /// Sponsored impressions and clicks counted per client address and block per minute.
     #[arg(long, env = "MASTHEAD_TRACKING_LIMIT", default_value_t = 300, global = true)]
     pub tracking_limit: u32,
@@ -157,6 +182,7 @@ pub struct Settings {
     pub public_max_age: u32,
     pub public_cache_bytes: u64,
     pub public_cache_sync_ms: u64,
+    pub metrics_bind: Option<SocketAddr>,
     pub tracking_limit_per_minute: i64,
     pub vote_limit_per_minute: i64,
     pub db_pool_size: Option<u32>,
@@ -223,6 +249,12 @@ impl Settings {
         {
             return Err(format!("invalid MASTHEAD_CORS_ORIGINS: '{bad}' is not an http(s) origin"));
         }
+        let metrics_bind = match o.metrics_bind.as_deref().map(str::trim) {
+            None | Some("") => None,
+            Some(raw) => Some(
+                parse_bind(raw).map_err(|e| format!("invalid --metrics-bind / MASTHEAD_METRICS_BIND '{raw}': {e}"))?,
+            ),
+        };
         if o.workers == Some(0) {
             return Err("invalid MASTHEAD_WORKERS: must be greater than 0".into());
         }
@@ -261,6 +293,7 @@ impl Settings {
             public_max_age: o.public_max_age,
             public_cache_bytes: u64::from(o.public_cache_mb) * 1024 * 1024,
             public_cache_sync_ms: u64::from(o.public_cache_sync_ms),
+            metrics_bind,
             tracking_limit_per_minute: positive("MASTHEAD_TRACKING_LIMIT", o.tracking_limit)?,
             vote_limit_per_minute: positive("MASTHEAD_VOTE_LIMIT", o.vote_limit)?,
             db_pool_size: o.db_pool_size,
@@ -297,6 +330,8 @@ impl Options {
             public_max_age: 60,
             public_cache_mb: 32,
             public_cache_sync_ms: 1000,
+            log_format: LogFormat::Text,
+            metrics_bind: None,
             tracking_limit: 300,
             vote_limit: 600,
             db_pool_size: None,

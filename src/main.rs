@@ -1,4 +1,5 @@
-//! The `masthead` binary: `serve` (the default), `migrate`, `create-user`, `openapi`.
+//! The `masthead` binary: `serve` (the default), `migrate`, `create-user`, `openapi`,
+//! `seed-demo`, `backup`, `reset-password`.
 //! A bad setting is one line on standard error naming it, and exit code 2.
 
 use std::io::IsTerminal;
@@ -10,7 +11,7 @@ use clap::error::ErrorKind;
 
 use masthead::auth::jwt::JwtKeys;
 use masthead::clock::Clock;
-use masthead::config::{Cli, Command, CreateUserArgs, Settings, UnlockArgs};
+use masthead::config::{BackupArgs, Cli, Command, CreateUserArgs, ResetPasswordArgs, Settings, UnlockArgs};
 use masthead::db::Database;
 use masthead::domain::user::{NewUser, Role};
 use masthead::service::bootstrap::{self, FirstAdmin};
@@ -54,13 +55,15 @@ fn main() -> ExitCode {
             }
         };
     }
-    telemetry::init();
+    telemetry::init(cli.options.log_format);
     let result = Settings::from_options(&cli.options).map_err(bad_setting).and_then(|settings| match command {
         Command::Serve => serve(settings),
         Command::Migrate => open_database(&settings).map(|_| ()),
         Command::CreateUser(args) => create_user(&settings, &args),
         Command::SeedDemo => seed_demo(settings),
         Command::Unlock(args) => unlock(&settings, &args),
+        Command::Backup(args) => backup(&settings, &args),
+        Command::ResetPassword(args) => reset_password(&settings, &args),
         Command::Openapi => Ok(()),
     });
     match result {
@@ -123,6 +126,12 @@ fn serve(settings: Settings) -> Result<(), Failure> {
     let (admin_email, admin_password) = admin_from_environment()?;
     let listener = TcpListener::bind(settings.bind)
         .map_err(|e| bad_setting(format!("cannot listen on {} (--bind / MASTHEAD_BIND): {e}", settings.bind)))?;
+    let metrics_listener = match settings.metrics_bind {
+        Some(addr) => Some(TcpListener::bind(addr).map_err(|e| {
+            bad_setting(format!("cannot listen on {addr} (--metrics-bind / MASTHEAD_METRICS_BIND): {e}"))
+        })?),
+        None => None,
+    };
     let db = open_database(&settings)?;
     let clock = Clock::system();
     let secret = bootstrap::jwt_secret(&db, settings.jwt_secret.as_ref().map(|s| s.0.as_str()))
@@ -130,10 +139,22 @@ fn serve(settings: Settings) -> Result<(), Failure> {
     report_first_admin(bootstrap::ensure_first_admin(&db, &clock, admin_email, admin_password).map_err(bad_setting)?);
     let bind = settings.bind;
     let jwt = JwtKeys::new(&secret, settings.access_token_ttl_secs);
-    let state = AppState::new(db, jwt, settings, clock);
+    let mut state = AppState::new(db, jwt, settings, clock);
+    if metrics_listener.is_some() {
+        state = state.with_metrics();
+    }
+    let metrics = state.metrics.clone();
     tracing::info!("listening on http://{bind} (docs at http://{bind}/docs/)");
     actix_web::rt::System::new()
-        .block_on(async move { startup::serve(Shared::new(state), listener)?.await })
+        .block_on(async move {
+            if let (Some(metrics), Some(listener)) = (metrics, metrics_listener) {
+                let address = listener.local_addr()?;
+                // It stops with the process: the API's server below ends `block_on`.
+                actix_web::rt::spawn(masthead::metrics::serve(metrics, listener)?);
+                tracing::info!("metrics at http://{address}/metrics");
+            }
+            startup::serve(Shared::new(state), listener)?.await
+        })
         .map_err(|e| Failure(1, format!("server error: {e}")))
 }
 
@@ -211,5 +232,80 @@ fn create_user(settings: &Settings, args: &CreateUserArgs) -> Result<(), Failure
     let mut conn = db.get().map_err(|e| Failure(1, e.to_string()))?;
     let user = users::create_user(&mut conn, &new, Clock::system().now()).map_err(|e| Failure(1, e.to_string()))?;
     println!("{} {} {}", user.id, user.email, user.role);
+    Ok(())
+}
+
+/// `masthead backup PATH`: SQLite's `VACUUM INTO`, a consistent copy of the database as
+/// one transaction saw it (WAL included), taken while servers go on reading and
+/// writing. Never overwrites a file. PostgreSQL has its own tools.
+fn backup(settings: &Settings, args: &BackupArgs) -> Result<(), Failure> {
+    let target = &args.path;
+    let masthead::db::DatabaseUrl::Sqlite(source) = &settings.database_url else {
+        return Err(bad_setting(
+            "backup copies SQLite databases; for PostgreSQL use pg_dump (see docs/operations.md#backups)",
+        ));
+    };
+    if target.exists() {
+        return Err(bad_setting(format!("backup: {} already exists; it is never overwritten", target.display())));
+    }
+    if !std::path::Path::new(source).is_file() {
+        return Err(bad_setting(format!("backup: no database at {source} (--database-url / MASTHEAD_DATABASE_URL)")));
+    }
+    let db = Database::connect(&settings.database_url, Some(1)).map_err(|e| {
+        bad_setting(format!("cannot open database {} (--database-url / MASTHEAD_DATABASE_URL): {e}", source))
+    })?;
+    let target_text = target.to_str().ok_or_else(|| bad_setting("backup: the path must be valid UTF-8"))?;
+    let bytes = db.backup_sqlite_into(target_text).map_err(|e| Failure(1, format!("backup failed: {e}")))?;
+    println!("Backed up {source} to {} ({bytes} bytes)", target.display());
+    Ok(())
+}
+
+/// The new password for `reset-password`: `MASTHEAD_PASSWORD`, else a prompt on a
+/// terminal (twice, without echo), else one line of standard input (for scripts).
+fn new_password() -> Result<String, Failure> {
+    if let Ok(p) = std::env::var("MASTHEAD_PASSWORD") {
+        if !p.is_empty() {
+            return Ok(p);
+        }
+    }
+    let unreadable = |e: std::io::Error| Failure(1, format!("cannot read the password: {e}"));
+    if std::io::stdin().is_terminal() {
+        let first = rpassword::prompt_password("New password: ").map_err(unreadable)?;
+        let again = rpassword::prompt_password("The same again: ").map_err(unreadable)?;
+        if first != again {
+            return Err(bad_setting("the two passwords differ"));
+        }
+        return Ok(first);
+    }
+    let mut line = String::new();
+    std::io::stdin().read_line(&mut line).map_err(unreadable)?;
+    Ok(line.strip_suffix('\n').map(|l| l.strip_suffix('\r').unwrap_or(l)).unwrap_or(&line).to_string())
+}
+
+/// `masthead reset-password EMAIL`: for a lost password (an admin's, say), without the
+/// old one. The same password rules as the API; every session of the user ends.
+fn reset_password(settings: &Settings, args: &ResetPasswordArgs) -> Result<(), Failure> {
+    let password = new_password()?;
+    let mut errors = masthead::domain::text::Errors::default();
+    masthead::domain::user::check_password(&mut errors, "password", &password);
+    errors.finish().map_err(|errors| {
+        let all = errors.iter().map(|e| format!("{} {}", e.field, e.message)).collect::<Vec<_>>().join("; ");
+        bad_setting(format!("invalid password: {all}"))
+    })?;
+    let db = open_database(settings)?;
+    let mut conn = db.get().map_err(|e| Failure(1, e.to_string()))?;
+    let reset = masthead::service::auth::reset_password(&mut conn, &args.email, &password, Clock::system().now())
+        .map_err(|e| match e {
+            masthead::service::Error::NotFound { .. } => Failure(1, format!("no user with the email {}", args.email)),
+            masthead::service::Error::Invalid(_) => bad_setting("invalid password"),
+            other => Failure(1, format!("resetting the password failed: {other}")),
+        })?;
+    println!(
+        "Password reset for {} ({}); {} session(s) ended.",
+        reset.user.email, reset.user.role, reset.sessions_ended
+    );
+    if !reset.user.active {
+        println!("The account is deactivated: it cannot sign in until an admin reactivates it.");
+    }
     Ok(())
 }

@@ -84,6 +84,8 @@ pub struct PublicCache {
     sync_every_micros: i64,
     reading: Mutex<Reading>,
     hits: AtomicU64,
+    /// Lookups that found nothing to serve (while the cache is on).
+    misses: AtomicU64,
     /// The preset dictionary, once enough bodies were seen to make one.
     dictionary: OnceLock<Dictionary>,
     /// Its makings until then: the start of each of the first bodies kept.
@@ -105,6 +107,7 @@ impl PublicCache {
             sync_every_micros: i64::try_from(sync_every_ms.saturating_mul(1000)).unwrap_or(i64::MAX),
             reading: Mutex::new(Reading::default()),
             hits: AtomicU64::new(0),
+            misses: AtomicU64::new(0),
             dictionary: OnceLock::new(),
             sample: Mutex::new(Vec::new()),
         }
@@ -117,6 +120,27 @@ impl PublicCache {
     /// Answers served from the cache so far (for tests and diagnostics).
     pub fn hits(&self) -> u64 {
         self.hits.load(Ordering::Relaxed)
+    }
+
+    /// Lookups that found no answer to serve, while the cache was on.
+    pub fn misses(&self) -> u64 {
+        self.misses.load(Ordering::Relaxed)
+    }
+
+    /// What the entries weigh now, in bytes (the weight that `MASTHEAD_PUBLIC_CACHE_MB`
+    /// bounds: compressed bodies, keys and bookkeeping).
+    pub fn stored_bytes(&self) -> u64 {
+        self.entries.as_ref().map_or(0, |e| e.weight())
+    }
+
+    /// The most the entries may weigh, in bytes (0: no cache).
+    pub fn capacity_bytes(&self) -> u64 {
+        self.entries.as_ref().map_or(0, |e| e.capacity())
+    }
+
+    /// Answers held now.
+    pub fn entries(&self) -> usize {
+        self.entries.as_ref().map_or(0, |e| e.len())
     }
 
     fn reading(&self) -> MutexGuard<'_, Reading> {
@@ -151,6 +175,19 @@ impl PublicCache {
     /// The answer for `key`, if it was built at `generation` and is still true at `now`.
     pub fn get(&self, key: &str, generation: i64, now: DateTime<Utc>) -> Option<Rendered> {
         let entries = self.entries.as_ref()?;
+        let found = self.lookup(entries, key, generation, now);
+        let counter = if found.is_some() { &self.hits } else { &self.misses };
+        counter.fetch_add(1, Ordering::Relaxed);
+        found
+    }
+
+    fn lookup(
+        &self,
+        entries: &quick_cache::sync::Cache<String, Arc<Entry>, ByBytes>,
+        key: &str,
+        generation: i64,
+        now: DateTime<Utc>,
+    ) -> Option<Rendered> {
         let mut entry = entries.get(key)?;
         if let Held::SameAs(other) = &entry.held {
             if entry.generation != generation {
@@ -165,7 +202,6 @@ impl PublicCache {
         }
         let dictionary = if *primed { Some(self.dictionary.get()?) } else { None };
         let body = packed::unpack(body, dictionary)?;
-        self.hits.fetch_add(1, Ordering::Relaxed);
         Some(Rendered { etag: etag.clone(), body: body.into() })
     }
 
@@ -231,6 +267,9 @@ mod tests {
         assert!(cache.get("/b", 3, now + chrono::Duration::seconds(1)).is_none(), "at its end");
         assert!(cache.get("/c", 3, now).is_none());
         assert_eq!(cache.hits(), 2);
+        assert_eq!(cache.misses(), 3);
+        assert!(cache.stored_bytes() > 0 && cache.stored_bytes() <= cache.capacity_bytes());
+        assert_eq!(cache.entries(), 2);
     }
 
     /// 4,000 bytes that do not compress, different for each `seed`.
@@ -298,5 +337,6 @@ mod tests {
         assert!(!cache.enabled());
         cache.put("/a".into(), 1, None, rendered("a"));
         assert!(cache.get("/a", 1, Utc::now()).is_none());
+        assert_eq!((cache.misses(), cache.stored_bytes(), cache.capacity_bytes()), (0, 0, 0), "no cache, no misses");
     }
 }

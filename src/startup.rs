@@ -18,6 +18,7 @@ use utoipa_swagger_ui::SwaggerUi;
 use crate::config::Settings;
 use crate::error::ApiError;
 use crate::http::{self, routing::RouteTable};
+use crate::metrics::Metrics;
 use crate::state::AppState;
 
 /// What every worker shares: computed once at start.
@@ -56,6 +57,7 @@ pub fn build_app(
     let settings = &shared.state.settings;
     let routes = shared.routes.clone();
     let access_log = settings.access_log;
+    let metrics = shared.state.metrics.clone();
     let app = http::serve_routes(App::new());
     app.app_data(shared.state.clone())
         .app_data(web::PayloadConfig::new(settings.max_body_bytes))
@@ -63,7 +65,7 @@ pub fn build_app(
         .route("/openapi.json", web::get().to(openapi_json))
         .service(web::redirect("/docs", "/docs/"))
         .default_service(web::to(|| async { Err::<actix_web::HttpResponse, _>(ApiError::not_found("Resource")) }))
-        .wrap_fn(move |req, srv| front_door(req, srv, &routes, access_log))
+        .wrap_fn(move |req, srv| front_door(req, srv, &routes, access_log, metrics.clone()))
         // Outermost, so that every answer (errors included) carries the CORS headers.
         .wrap(Condition::new(!settings.cors_origins.is_empty(), cors(settings)))
 }
@@ -79,6 +81,7 @@ fn front_door<S, B>(
     srv: &S,
     routes: &RouteTable,
     access_log: bool,
+    metrics: Option<Arc<Metrics>>,
 ) -> LocalBoxFuture<'static, Result<ServiceResponse<BoxBody>, actix_web::Error>>
 where
     S: Service<ServiceRequest, Response = ServiceResponse<B>, Error = actix_web::Error>,
@@ -116,6 +119,9 @@ where
                 Err(err) => return Err(problem_for(&err).into()),
             },
         };
+        if let Some(metrics) = metrics {
+            metrics.observe(&method, res.request().match_pattern(), res.status(), started.elapsed());
+        }
         if access_log {
             tracing::info!(
                 method = %method, path = %path, status = res.status().as_u16(),

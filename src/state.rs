@@ -8,6 +8,7 @@ use crate::auth::jwt::JwtKeys;
 use crate::clock::Clock;
 use crate::config::Settings;
 use crate::db::Database;
+use crate::metrics::Metrics;
 use crate::public_cache::PublicCache;
 
 #[derive(Clone)]
@@ -17,12 +18,20 @@ pub struct AppState {
     pub settings: Arc<Settings>,
     pub clock: Clock,
     pub public_cache: Arc<PublicCache>,
+    /// What requests are counted into, when metrics are served (`MASTHEAD_METRICS_BIND`).
+    pub metrics: Option<Arc<Metrics>>,
 }
 
 impl AppState {
     /// The state for `settings`, with a public cache as they size it.
     pub fn new(db: Database, jwt: JwtKeys, settings: Settings, clock: Clock) -> AppState {
         let public_cache = Arc::new(PublicCache::new(settings.public_cache_bytes, settings.public_cache_sync_ms));
-        AppState { db, jwt: Arc::new(jwt), settings: Arc::new(settings), clock, public_cache }
+        AppState { db, jwt: Arc::new(jwt), settings: Arc::new(settings), clock, public_cache, metrics: None }
+    }
+
+    /// The same state, counting requests into new metrics over its pool and cache.
+    pub fn with_metrics(mut self) -> AppState {
+        self.metrics = Some(Arc::new(Metrics::new(self.db.clone(), self.public_cache.clone())));
+        self
     }
 }

@@ -217,6 +217,12 @@ impl Database {
         self.pool.max_size()
     }
 
+    /// The pool's connections now: (open, idle). Open ones that are not idle are in use.
+    pub fn pool_state(&self) -> (u32, u32) {
+        let state = self.pool.state();
+        (state.connections, state.idle_connections)
+    }
+
     /// A connection for synchronous work (CLI, start-up).
     pub fn get(&self) -> Result<r2d2::PooledConnection<ConnectionManager>, DbError> {
         Ok(self.pool.get()?)
@@ -237,6 +243,22 @@ impl Database {
         })
         .await
         .map_err(|e| DbError::Blocking(e.to_string()))?
+    }
+
+    /// Writes a consistent copy of this SQLite database to `target` with `VACUUM INTO`:
+    /// one read transaction, so the copy is the database as of one instant (what the
+    /// WAL holds included) while other connections go on writing. SQLite refuses a
+    /// target that exists. Returns the copy's size in bytes.
+    pub fn backup_sqlite_into(&self, target: &str) -> Result<u64, String> {
+        let mut conn = self.pool.get().map_err(|e| e.to_string())?;
+        let DbConnection::Sqlite(c) = &mut *conn else {
+            return Err("not a SQLite database".into());
+        };
+        diesel::sql_query("VACUUM INTO ?")
+            .bind::<diesel::sql_types::Text, _>(target)
+            .execute(c)
+            .map_err(|e| one_line(&e.to_string()))?;
+        std::fs::metadata(target).map(|m| m.len()).map_err(|e| e.to_string())
     }
 
     /// Applies pending migrations for this backend; returns how many ran.

@@ -55,11 +55,11 @@ pub fn revoke(conn: &mut DbConnection, session_id: &str, now: NaiveDateTime) -> 
         .map(|_| ())
 }
 
-pub fn revoke_all_for_user(conn: &mut DbConnection, user_id: &UserId, now: NaiveDateTime) -> QueryResult<()> {
+/// Revokes every open session of the user; returns how many were open.
+pub fn revoke_all_for_user(conn: &mut DbConnection, user_id: &UserId, now: NaiveDateTime) -> QueryResult<usize> {
     diesel::update(sessions::table.filter(sessions::user_id.eq(user_id)).filter(sessions::revoked_at.is_null()))
         .set(sessions::revoked_at.eq(now))
         .execute(conn)
-        .map(|_| ())
 }
 
 pub fn insert_refresh_token(conn: &mut DbConnection, row: &RefreshTokenRow) -> QueryResult<()> {

@@ -260,12 +260,15 @@ pub fn unlock_by_email(conn: &mut DbConnection, email: &str) -> Result<(), Error
 }
 
 fn forget_failures(conn: &mut DbConnection, email: &str) -> Result<(), Error> {
+    db::tally_tx(conn, |c| clear_failures(c, email))
+}
+
+/// Every failed sign-in of the account, from every address (inside a transaction).
+fn clear_failures(conn: &mut DbConnection, email: &str) -> Result<(), Error> {
     let account = account_key(&user::normalize_email(email));
-    db::tally_tx(conn, |c| {
-        throttle::clear(c, ACCOUNT, &account)?;
-        throttle::clear_prefixed(c, PAIR, &pair_key(&account, Some("")))?;
-        Ok(())
-    })
+    throttle::clear(conn, ACCOUNT, &account)?;
+    throttle::clear_prefixed(conn, PAIR, &pair_key(&account, Some("")))?;
+    Ok(())
 }
 
 /// `POST /auth/refresh`: rotates the token. Presenting a token that was already
@@ -389,4 +392,40 @@ pub async fn change_password(
             })
         })
         .await
+}
+
+/// What `reset_password` did.
+#[derive(Debug, Clone)]
+pub struct PasswordReset {
+    pub user: User,
+    /// Sessions that were still open and are now ended.
+    pub sessions_ended: usize,
+}
+
+/// The command line's `reset-password`, for a lost password: sets a new one for the
+/// account with this email (the same rules as the API), without the old one. As a
+/// password change does, it ends every session (refresh tokens stop working) and stops
+/// every access token; it also clears the account's failed sign-ins, so that a locked
+/// owner can sign in at once.
+pub fn reset_password(
+    conn: &mut DbConnection,
+    email: &str,
+    new_password: &str,
+    now: DateTime<Utc>,
+) -> Result<PasswordReset, Error> {
+    let mut errors = Errors::default();
+    user::check_password(&mut errors, "password", new_password);
+    errors.finish().map_err(Error::Invalid)?;
+    let email = user::normalize_email(email);
+    let hash = password::hash(new_password).map_err(Error::internal)?;
+    db::write_tx(conn, |c| {
+        let mut row = user_db::find_by_email(c, &email)?.ok_or_else(|| Error::not_found("User"))?;
+        row.password_hash = hash;
+        row.token_generation += 1;
+        row.updated_at = db::to_db_time(now);
+        user_db::update(c, &row)?;
+        let sessions_ended = sessions::revoke_all_for_user(c, &row.id, db::to_db_time(now))?;
+        clear_failures(c, &email)?;
+        Ok(PasswordReset { user: User::from(row), sessions_ended })
+    })
 }

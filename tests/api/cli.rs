@@ -12,9 +12,9 @@ use serde_json::json;
 
 use crate::common::TestDb;
 
-const BIN: &str = env!("CARGO_BIN_EXE_masthead");
+pub(crate) const BIN: &str = env!("CARGO_BIN_EXE_masthead");
 
-fn masthead(dir: &std::path::Path) -> Command {
+pub(crate) fn masthead(dir: &std::path::Path) -> Command {
     let mut cmd = Command::new(BIN);
     // Port 0 unless a test sets one: never collide with a server already running.
     cmd.env_clear()
@@ -26,7 +26,7 @@ fn masthead(dir: &std::path::Path) -> Command {
 }
 
 /// Runs to completion; returns (exit code, stdout, stderr).
-fn run(cmd: &mut Command) -> (i32, String, String) {
+pub(crate) fn run(cmd: &mut Command) -> (i32, String, String) {
     let out = cmd.output().unwrap();
     (
         out.status.code().unwrap_or(-1),
@@ -36,7 +36,7 @@ fn run(cmd: &mut Command) -> (i32, String, String) {
 }
 
 #[track_caller]
-fn assert_bad_setting(cmd: &mut Command, names: &str) {
+pub(crate) fn assert_bad_setting(cmd: &mut Command, names: &str) {
     let (code, _, stderr) = run(cmd);
     assert_eq!(code, 2, "stderr: {stderr}");
     let lines: Vec<&str> = stderr.lines().filter(|l| !l.trim().is_empty()).collect();
@@ -119,17 +119,17 @@ fn migrate_then_create_user_refuses_duplicates_bad_roles_and_bad_passwords() {
 }
 
 /// A free loopback port (released for the child to take).
-fn free_port() -> u16 {
+pub(crate) fn free_port() -> u16 {
     TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port()
 }
 
-struct Server {
+pub(crate) struct Server {
     child: Child,
-    lines: mpsc::Receiver<String>,
+    pub(crate) lines: mpsc::Receiver<String>,
 }
 
 impl Server {
-    fn start(cmd: &mut Command) -> Server {
+    pub(crate) fn start(cmd: &mut Command) -> Server {
         let mut child = cmd.stderr(Stdio::piped()).stdout(Stdio::null()).spawn().unwrap();
         let stderr = child.stderr.take().unwrap();
         let (tx, lines) = mpsc::channel();
@@ -144,7 +144,7 @@ impl Server {
     }
 
     /// Waits for a stderr line containing `needle`.
-    fn wait_for_line(&self, needle: &str) -> String {
+    pub(crate) fn wait_for_line(&self, needle: &str) -> String {
         let deadline = Instant::now() + Duration::from_secs(30);
         while Instant::now() < deadline {
             if let Ok(line) = self.lines.recv_timeout(Duration::from_millis(200)) {
@@ -164,7 +164,7 @@ impl Drop for Server {
     }
 }
 
-async fn wait_healthy(base: &str) {
+pub(crate) async fn wait_healthy(base: &str) {
     let client = awc::Client::default();
     for _ in 0..200 {
         if let Ok(res) = client.get(format!("{base}/healthz")).send().await {

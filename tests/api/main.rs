@@ -11,6 +11,7 @@ mod common;
 mod errors;
 mod health;
 mod openapi;
+mod operations;
 mod paywall;
 mod polls;
 mod public;
