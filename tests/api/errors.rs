@@ -317,3 +317,68 @@ async fn body_blocks_sent_as_arrays_are_422() {
     assert_eq!(res.status, 201, "{}", String::from_utf8_lossy(&res.body));
     assert_eq!(res.json()["body"][1], json!({"type": "heading", "text": "Sub", "level": 2}));
 }
+
+/// A date-time that does not parse says what is expected, with an example (it said
+/// "premature end of input"), and every bad one in a body is named, not the first.
+#[actix_web::test]
+async fn bad_date_times_say_what_is_expected_and_each_is_named() {
+    const EXPECTED: &str = "must be an RFC 3339 date-time, e.g. 2026-12-01T06:00:00Z";
+    let fields = |body: &serde_json::Value| -> Vec<(String, String)> {
+        let mut errors: Vec<(String, String)> = body["errors"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|e| (e["field"].as_str().unwrap().to_string(), e["message"].as_str().unwrap().to_string()))
+            .collect();
+        errors.sort();
+        errors
+    };
+    let both = |a: &str, b: &str| vec![(a.to_string(), EXPECTED.to_string()), (b.to_string(), EXPECTED.to_string())];
+    let app = TestApp::spawn().await;
+    let admin = app.admin_token().await;
+
+    let section = app.section(&admin, json!({"name": "Asia"})).await;
+    let article = app.article(&admin, json!({"headline": "Dates", "section_id": section})).await;
+    let res = app.action(&admin, &article, "publish", Some(json!({"publish_at": "2026-12"}))).await;
+    let body = res.assert_problem(422, "validation_failed");
+    assert_eq!(fields(&body), vec![("publish_at".to_string(), EXPECTED.to_string())]);
+
+    let poll = json!({"title": "When?", "questions": [{"prompt": "Why?", "kind": "free_text"}],
+        "opens_at": "2026-12", "closes_at": "tomorrow"});
+    let body = app.post("/api/v1/polls", Some(&admin), poll).await.assert_problem(422, "validation_failed");
+    assert_eq!(fields(&body), both("closes_at", "opens_at"));
+
+    let block = json!({"title": "Ports", "sponsor_name": "Northwind", "label": "Sponsored", "disclosure": "Paid for.",
+        "body": [{"type": "paragraph", "text": "Fast."}], "placement": "article_inline",
+        "starts_at": 5, "ends_at": "2026-12-01 06:00"});
+    let body = app.post("/api/v1/sponsored", Some(&admin), block).await.assert_problem(422, "validation_failed");
+    assert_eq!(fields(&body), both("ends_at", "starts_at"));
+
+    let offer = json!({"name": "Trial", "display_text": "Try it", "price_minor": 900, "currency": "USD",
+        "duration_months": 3, "eligibility": ["anonymous"]});
+    let res = app.post("/api/v1/offers", Some(&admin), offer).await;
+    assert_eq!(res.status, 201, "{}", String::from_utf8_lossy(&res.body));
+    let id = res.json()["id"].as_str().unwrap().to_string();
+    let res = app
+        .send_with(
+            Method::PATCH,
+            &format!("/api/v1/offers/{id}"),
+            Some(&admin),
+            Some(json!({"starts_at": "soon", "ends_at": {"at": "2026-12-01T06:00:00Z"}})),
+            &[("if-match", "\"1\"")],
+        )
+        .await;
+    assert_eq!(fields(&res.assert_problem(422, "validation_failed")), both("ends_at", "starts_at"));
+    // null still clears, and a good time is still taken.
+    let res = app
+        .send_with(
+            Method::PATCH,
+            &format!("/api/v1/offers/{id}"),
+            Some(&admin),
+            Some(json!({"starts_at": null, "ends_at": "2030-01-01T00:00:00+01:00"})),
+            &[("if-match", "\"1\"")],
+        )
+        .await;
+    assert_eq!(res.status, 200, "{}", String::from_utf8_lossy(&res.body));
+    assert_eq!(res.json()["ends_at"], "2029-12-31T23:00:00Z");
+}
