@@ -56,6 +56,7 @@ pub fn build_app(
     let settings = &shared.state.settings;
     let routes = shared.routes.clone();
     let access_log = settings.access_log;
+    let cors_enabled = !settings.cors_origins.is_empty();
     let app = http::serve_routes(App::new());
     app.app_data(shared.state.clone())
         .app_data(web::PayloadConfig::new(settings.max_body_bytes))
@@ -63,7 +64,7 @@ pub fn build_app(
         .route("/openapi.json", web::get().to(openapi_json))
         .service(web::redirect("/docs", "/docs/"))
         .default_service(web::to(|| async { Err::<actix_web::HttpResponse, _>(ApiError::not_found("Resource")) }))
-        .wrap_fn(move |req, srv| front_door(req, srv, &routes, access_log))
+        .wrap_fn(move |req, srv| front_door(req, srv, &routes, access_log, cors_enabled))
         // Outermost, so that every answer (errors included) carries the CORS headers.
         .wrap(Condition::new(!settings.cors_origins.is_empty(), cors(settings)))
 }
@@ -74,11 +75,15 @@ async fn openapi_json() -> actix_web::HttpResponse {
 
 /// The outermost layer: answers 405/400 from the route table before routing, turns
 /// every error (ours or actix's) into problem+json with `instance`, logs the request.
+/// A CORS preflight is the CORS layer's to answer; with no origins configured, it is
+/// answered 204 with no CORS headers (so the browser keeps the cross-origin request
+/// from being sent), not 404 as if the resource did not exist.
 fn front_door<S, B>(
     mut req: ServiceRequest,
     srv: &S,
     routes: &RouteTable,
     access_log: bool,
+    cors_enabled: bool,
 ) -> LocalBoxFuture<'static, Result<ServiceResponse<BoxBody>, actix_web::Error>>
 where
     S: Service<ServiceRequest, Response = ServiceResponse<B>, Error = actix_web::Error>,
@@ -95,16 +100,20 @@ where
     // What the router matches: percent-decoded (so /heal%74hz is /healthz here too).
     let decoded = req.match_info().as_str().to_string();
     let preflight = method == Method::OPTIONS && req.headers().contains_key(header::ORIGIN);
-    // A CORS preflight is the CORS layer's to answer.
-    let checked = if preflight {
+    let unanswered_preflight =
+        preflight && !cors_enabled && req.headers().contains_key(header::ACCESS_CONTROL_REQUEST_METHOD);
+    let checked = if preflight && cors_enabled {
         Ok(())
     } else if decoded.chars().any(char::is_control) {
         Err(ApiError::not_found("Resource"))
+    } else if unanswered_preflight {
+        Ok(())
     } else {
         routes.check(&method, &decoded, req.query_string())
     };
     let inner = match checked {
         Err(problem) => Err(req.into_response(problem.to_response(Some(&path)))),
+        Ok(()) if unanswered_preflight => Err(req.into_response(actix_web::HttpResponse::NoContent().finish())),
         Ok(()) => Ok(srv.call(req)),
     };
     Box::pin(async move {

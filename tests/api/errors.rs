@@ -318,6 +318,31 @@ async fn body_blocks_sent_as_arrays_are_422() {
     assert_eq!(res.json()["body"][1], json!({"type": "heading", "text": "Sub", "level": 2}));
 }
 
+/// With no CORS origins configured, a browser's preflight is answered (204, no CORS
+/// headers, so the browser does not send the cross-origin request), not 404 as if the
+/// resource did not exist. An OPTIONS that is not a preflight is still a 405.
+#[actix_web::test]
+async fn preflights_without_cors_origins_are_answered_without_cors_headers() {
+    let app = TestApp::spawn().await;
+    for path in ["/api/v1/articles", "/api/v1/public/articles", "/healthz"] {
+        let res = app
+            .send_with(
+                Method::OPTIONS,
+                path,
+                None,
+                None,
+                &[("origin", "https://app.example.com"), ("access-control-request-method", "GET")],
+            )
+            .await;
+        assert_eq!(res.status, 204, "{path}: {}", String::from_utf8_lossy(&res.body));
+        assert!(res.body.is_empty());
+        let cors: Vec<_> = res.headers.keys().filter(|k| k.as_str().starts_with("access-control-")).collect();
+        assert!(cors.is_empty(), "{path}: {cors:?}");
+    }
+    let res = app.send_with(Method::OPTIONS, "/healthz", None, None, &[("origin", "https://app.example.com")]).await;
+    res.assert_problem(405, "method_not_allowed");
+}
+
 /// A date-time that does not parse says what is expected, with an example (it said
 /// "premature end of input"), and every bad one in a body is named, not the first.
 #[actix_web::test]
