@@ -182,6 +182,7 @@ fn clone_error(err: &ApiError) -> ApiError {
             ApiError::BadRequest { code, detail: detail.clone(), errors: errors.clone() }
         }
         ApiError::Unauthorized { code, detail } => ApiError::Unauthorized { code, detail: detail.clone() },
+        ApiError::MissingToken => ApiError::MissingToken,
         ApiError::Forbidden { code, detail } => ApiError::Forbidden { code, detail: detail.clone() },
         ApiError::NotFound { detail } => ApiError::NotFound { detail: detail.clone() },
         ApiError::MethodNotAllowed { allow } => ApiError::MethodNotAllowed { allow: allow.clone() },

@@ -89,7 +89,12 @@ impl Modify for SecurityScheme_ {
 /// The shared error responses, by status: (component name, description, example code).
 const STANDARD: &[(&str, &str, &str, &str)] = &[
     ("400", "BadRequest", "Malformed JSON, an unknown query parameter or a malformed If-Match.", "malformed_json"),
-    ("401", "Unauthorized", "Missing, invalid, expired or revoked access token.", "invalid_token"),
+    (
+        "401",
+        "Unauthorized",
+        "No access token, or an unusable one: `invalid_token` (missing or not valid), `token_expired` (refresh it) or `token_revoked` (sign in again).",
+        "invalid_token",
+    ),
     ("403", "Forbidden", "Signed in, but the role may not do this.", "forbidden"),
     ("404", "NotFound", "No such resource (or not visible to the caller).", "not_found"),
     ("409", "Conflict", "The request conflicts with the current state.", "conflict"),
