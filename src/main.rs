@@ -132,7 +132,7 @@ fn serve(settings: Settings) -> Result<(), Failure> {
     let state = AppState::new(db, jwt, settings, clock);
     tracing::info!("listening on http://{bind} (docs at http://{bind}/docs/)");
     actix_web::rt::System::new()
-        .block_on(async move { startup::serve(Shared::new(state), listener)?.await })
+        .block_on(startup::run(Shared::new(state), listener))
         .map_err(|e| Failure(1, format!("server error: {e}")))
 }
 

@@ -12,9 +12,9 @@ use serde_json::json;
 
 use crate::common::TestDb;
 
-const BIN: &str = env!("CARGO_BIN_EXE_masthead");
+pub(crate) const BIN: &str = env!("CARGO_BIN_EXE_masthead");
 
-fn masthead(dir: &std::path::Path) -> Command {
+pub(crate) fn masthead(dir: &std::path::Path) -> Command {
     let mut cmd = Command::new(BIN);
     // Port 0 unless a test sets one: never collide with a server already running.
     cmd.env_clear()
@@ -119,17 +119,17 @@ fn migrate_then_create_user_refuses_duplicates_bad_roles_and_bad_passwords() {
 }
 
 /// A free loopback port (released for the child to take).
-fn free_port() -> u16 {
+pub(crate) fn free_port() -> u16 {
     TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port()
 }
 
-struct Server {
-    child: Child,
+pub(crate) struct Server {
+    pub(crate) child: Child,
     lines: mpsc::Receiver<String>,
 }
 
 impl Server {
-    fn start(cmd: &mut Command) -> Server {
+    pub(crate) fn start(cmd: &mut Command) -> Server {
         let mut child = cmd.stderr(Stdio::piped()).stdout(Stdio::null()).spawn().unwrap();
         let stderr = child.stderr.take().unwrap();
         let (tx, lines) = mpsc::channel();
@@ -144,7 +144,7 @@ impl Server {
     }
 
     /// Waits for a stderr line containing `needle`.
-    fn wait_for_line(&self, needle: &str) -> String {
+    pub(crate) fn wait_for_line(&self, needle: &str) -> String {
         let deadline = Instant::now() + Duration::from_secs(30);
         while Instant::now() < deadline {
             if let Ok(line) = self.lines.recv_timeout(Duration::from_millis(200)) {
