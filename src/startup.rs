@@ -8,15 +8,18 @@ use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
 use actix_cors::Cors;
+use actix_service::{IntoServiceFactory, ServiceFactoryExt, fn_service, map_config};
 use actix_web::body::{BoxBody, MessageBody};
+use actix_web::dev::AppConfig;
 use actix_web::dev::{Server, Service, ServiceFactory, ServiceRequest, ServiceResponse};
 use actix_web::http::{ConnectionType, KeepAlive, Method, header};
 use actix_web::middleware::Condition;
-use actix_web::{App, HttpServer, web};
+use actix_web::{App, web};
 use futures_util::future::LocalBoxFuture;
 use utoipa_swagger_ui::SwaggerUi;
 
 use crate::config::Settings;
+use crate::connection::ProblemIo;
 use crate::error::ApiError;
 use crate::http::{self, routing::RouteTable};
 use crate::state::AppState;
@@ -283,13 +286,29 @@ pub fn serve(shared: Shared, listener: TcpListener) -> std::io::Result<Server> {
         secs => KeepAlive::Timeout(Duration::from_secs(secs)),
     };
     let grace = settings.shutdown_grace_secs;
-    let server = HttpServer::new(move || build_app(shared.clone()))
+    let addr = listener.local_addr()?;
+    // What actix-web's HttpServer does, with each connection's socket wrapped so that
+    // the answers actix-http gives before the app are problem+json too.
+    let server = actix_server::Server::build()
         .workers(workers)
         .worker_max_blocking_threads(blocking)
-        .keep_alive(keep_alive)
         .shutdown_timeout(grace)
         .disable_signals()
-        .listen(listener)?;
+        .listen("masthead", listener, move || {
+            let host = addr.to_string();
+            let app = build_app(shared.clone()).into_factory().map_err(|err| err.error_response());
+            let http = actix_http::HttpService::build()
+                .keep_alive(keep_alive)
+                .client_request_timeout(Duration::from_secs(5))
+                .client_disconnect_timeout(Duration::from_secs(1))
+                .local_addr(addr)
+                .h1(map_config(app, move |_| AppConfig::__priv_test_new(false, host.clone(), addr)));
+            fn_service(|io: actix_web::rt::net::TcpStream| async move {
+                let peer = io.peer_addr().ok();
+                Ok::<_, actix_http::error::DispatchError>((ProblemIo::new(io), peer))
+            })
+            .and_then(http)
+        })?;
     Ok(server.run())
 }
 

@@ -407,3 +407,67 @@ async fn bad_date_times_say_what_is_expected_and_each_is_named() {
     assert_eq!(res.status, 200, "{}", String::from_utf8_lossy(&res.body));
     assert_eq!(res.json()["ends_at"], "2029-12-31T23:00:00Z");
 }
+
+/// Sends raw bytes on a new connection and reads until the server closes it.
+fn raw_exchange(base: &str, request: &[u8]) -> Vec<u8> {
+    use std::io::{Read, Write};
+    let mut stream = std::net::TcpStream::connect(base.trim_start_matches("http://")).unwrap();
+    stream.set_read_timeout(Some(std::time::Duration::from_secs(20))).unwrap();
+    stream.write_all(request).unwrap();
+    let mut answer = Vec::new();
+    stream.read_to_end(&mut answer).unwrap();
+    answer
+}
+
+/// Splits the first response off `raw`: (status, lower-cased head, body, rest).
+fn next_response(raw: &[u8]) -> (u16, String, Vec<u8>, Vec<u8>) {
+    let at = raw.windows(4).position(|w| w == b"\r\n\r\n").expect("a response head");
+    let head = String::from_utf8_lossy(&raw[..at]).to_ascii_lowercase();
+    let length: usize =
+        head.lines().find_map(|l| l.strip_prefix("content-length: ")).map_or(0, |v| v.trim().parse().unwrap());
+    let status = head.split_whitespace().nth(1).unwrap().parse().unwrap();
+    let body = raw[at + 4..at + 4 + length].to_vec();
+    (status, head, body, raw[at + 4 + length..].to_vec())
+}
+
+#[track_caller]
+fn assert_raw_problem(raw: &[u8], status: u16, code: &str) -> Vec<u8> {
+    let (got, head, body, rest) = next_response(raw);
+    assert_eq!(got, status, "{}", String::from_utf8_lossy(raw));
+    assert!(head.contains("\r\ncontent-type: application/problem+json"), "{head}");
+    assert!(head.contains("\r\nconnection: close"), "{head}");
+    let problem: serde_json::Value = serde_json::from_slice(&body).unwrap();
+    assert_eq!(problem["status"], status);
+    assert_eq!(problem["code"], code);
+    assert_eq!(problem["type"], format!("urn:masthead:problem:{code}"));
+    assert!(problem["detail"].is_string() && problem["errors"].is_array(), "{problem}");
+    rest
+}
+
+/// What actix-http answers on its own, before a request reaches the app (a request it
+/// cannot parse, too many or too large headers, a head that never completes), is
+/// problem+json too: it had an empty body. Checked over raw TCP.
+#[actix_web::test]
+async fn answers_made_before_the_app_are_problems_too() {
+    let app = TestApp::spawn().await;
+    let base = app.base.clone();
+    let checks = actix_web::rt::task::spawn_blocking(move || {
+        let rest = assert_raw_problem(&raw_exchange(&base, b"GARBAGE\r\n\r\n"), 400, "malformed_request");
+        assert!(rest.is_empty());
+        let bad_header = b"GET /healthz HTTP/1.1\r\nhost: x\r\nno colon here\r\n\r\n";
+        assert_raw_problem(&raw_exchange(&base, bad_header), 400, "malformed_request");
+        let long_uri = format!("GET /{} HTTP/1.1\r\nhost: x\r\n\r\n", "a".repeat(70_000));
+        assert_raw_problem(&raw_exchange(&base, long_uri.as_bytes()), 400, "malformed_request");
+        let many: String = (0..100).map(|i| format!("x-header-{i}: 1\r\n")).collect();
+        let many_headers = format!("GET /healthz HTTP/1.1\r\nhost: x\r\n{many}\r\n");
+        assert_raw_problem(&raw_exchange(&base, many_headers.as_bytes()), 431, "request_headers_too_large");
+        // A good request before a bad one on the same connection keeps its answer.
+        let raw = raw_exchange(&base, b"GET /healthz HTTP/1.1\r\nhost: x\r\n\r\nGARBAGE\r\n\r\n");
+        let (status, _, body, rest) = next_response(&raw);
+        assert_eq!((status, body.as_slice()), (200, &b"{\"status\":\"ok\"}"[..]), "{}", String::from_utf8_lossy(&raw));
+        assert_raw_problem(&rest, 400, "malformed_request");
+        // The request head never completes: 408 after 5 seconds.
+        assert_raw_problem(&raw_exchange(&base, b"GET /healthz HTTP/1.1\r\nhost: x\r\n"), 408, "request_timeout");
+    });
+    checks.await.unwrap();
+}
