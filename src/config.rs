@@ -152,6 +152,14 @@ pub struct Options {
     /// Log one line per request.
     #[arg(long, env = "MASTHEAD_ACCESS_LOG", default_value_t = true, action = clap::ArgAction::Set, global = true)]
     pub access_log: bool,
+    /// How long an idle connection is kept open for the client's next request, in
+    /// seconds (0: one request per connection).
+    #[arg(long, env = "MASTHEAD_KEEP_ALIVE_SECS", default_value_t = 75, global = true)]
+    pub keep_alive_secs: u32,
+    /// On SIGTERM, how long requests in flight may take to finish before their
+    /// connections are closed, in seconds.
+    #[arg(long, env = "MASTHEAD_SHUTDOWN_GRACE_SECS", default_value_t = 30, global = true)]
+    pub shutdown_grace_secs: u32,
 }
 
 /// A secret that prints as `***`.
@@ -188,6 +196,9 @@ pub struct Settings {
     pub db_pool_size: Option<u32>,
     pub workers: Option<usize>,
     pub access_log: bool,
+    /// 0 turns keep-alive off.
+    pub keep_alive_secs: u64,
+    pub shutdown_grace_secs: u64,
 }
 
 pub const MIN_JWT_SECRET_CHARS: usize = 32;
@@ -299,6 +310,8 @@ impl Settings {
             db_pool_size: o.db_pool_size,
             workers: o.workers,
             access_log: o.access_log,
+            keep_alive_secs: u64::from(o.keep_alive_secs),
+            shutdown_grace_secs: u64::from(o.shutdown_grace_secs),
         })
     }
 
@@ -337,6 +350,8 @@ impl Options {
             db_pool_size: None,
             workers: None,
             access_log: true,
+            keep_alive_secs: 75,
+            shutdown_grace_secs: 30,
         }
     }
 }

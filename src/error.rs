@@ -43,6 +43,11 @@ pub struct Problem {
     pub errors: Vec<FieldError>,
 }
 
+/// The codes of a 401 for an access token that was given but cannot be used: invalid
+/// (not ours), expired (refresh it) or revoked (sign in again).
+pub const ACCESS_TOKEN_CODES: [&str; 3] = ["invalid_token", "token_expired", "token_revoked"];
+const INVALID_TOKEN: &str = "Bearer realm=\"masthead\", error=\"invalid_token\"";
+
 /// Every failure the API answers with.
 #[derive(Debug, thiserror::Error)]
 pub enum ApiError {
@@ -50,6 +55,9 @@ pub enum ApiError {
     BadRequest { code: &'static str, detail: String, errors: Vec<FieldError> },
     #[error("{detail}")]
     Unauthorized { code: &'static str, detail: String },
+    /// No bearer token at all (401 without an RFC 6750 error in `WWW-Authenticate`).
+    #[error("no access token")]
+    MissingToken,
     #[error("{detail}")]
     Forbidden { code: &'static str, detail: String },
     #[error("{detail}")]
@@ -126,6 +134,8 @@ impl ApiError {
         match self {
             Self::BadRequest { code, .. } | Self::Unauthorized { code, .. } => code,
             Self::Forbidden { code, .. } | Self::Conflict { code, .. } => code,
+            // The code clients have always branched on for any unusable token.
+            Self::MissingToken => "invalid_token",
             Self::NotFound { .. } => "not_found",
             Self::MethodNotAllowed { .. } => "method_not_allowed",
             Self::PreconditionFailed { .. } => "precondition_failed",
@@ -148,6 +158,9 @@ impl ApiError {
             | Self::Conflict { detail, .. }
             | Self::UnsupportedMediaType { detail }
             | Self::TooManyRequests { detail, .. } => detail.clone(),
+            Self::MissingToken => {
+                "This request needs an access token: Authorization: Bearer <token from POST /api/v1/auth/login>.".into()
+            }
             Self::MethodNotAllowed { .. } => "This method is not allowed on this resource.".into(),
             Self::PreconditionFailed { .. } => {
                 "The resource has changed since you read it: fetch it again and retry with its current ETag.".into()
@@ -198,7 +211,14 @@ impl ApiError {
         builder.insert_header((header::CONTENT_TYPE, HeaderValue::from_static("application/problem+json")));
         builder.insert_header((header::CACHE_CONTROL, HeaderValue::from_static("no-store")));
         match self {
-            Self::Unauthorized { .. } => {
+            Self::Unauthorized { code, detail } if ACCESS_TOKEN_CODES.contains(code) => {
+                // RFC 6750 section 3.1: a token was given and is unusable.
+                let challenge =
+                    format!("Bearer realm=\"masthead\", error=\"invalid_token\", error_description=\"{detail}\"");
+                let value = HeaderValue::from_str(&challenge).unwrap_or(HeaderValue::from_static(INVALID_TOKEN));
+                builder.insert_header((header::WWW_AUTHENTICATE, value));
+            }
+            Self::Unauthorized { .. } | Self::MissingToken => {
                 builder.insert_header((header::WWW_AUTHENTICATE, "Bearer realm=\"masthead\""));
             }
             Self::MethodNotAllowed { allow } if !allow.is_empty() => {
@@ -224,7 +244,7 @@ impl ResponseError for ApiError {
     fn status_code(&self) -> StatusCode {
         match self {
             Self::BadRequest { .. } => StatusCode::BAD_REQUEST,
-            Self::Unauthorized { .. } => StatusCode::UNAUTHORIZED,
+            Self::Unauthorized { .. } | Self::MissingToken => StatusCode::UNAUTHORIZED,
             Self::Forbidden { .. } => StatusCode::FORBIDDEN,
             Self::NotFound { .. } => StatusCode::NOT_FOUND,
             Self::MethodNotAllowed { .. } => StatusCode::METHOD_NOT_ALLOWED,

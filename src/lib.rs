@@ -8,6 +8,7 @@
 pub mod auth;
 pub mod clock;
 pub mod config;
+pub mod connection;
 pub mod db;
 pub mod domain;
 pub mod error;

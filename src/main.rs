@@ -153,7 +153,7 @@ fn serve(settings: Settings) -> Result<(), Failure> {
                 actix_web::rt::spawn(masthead::metrics::serve(metrics, listener)?);
                 tracing::info!("metrics at http://{address}/metrics");
             }
-            startup::serve(Shared::new(state), listener)?.await
+            startup::run(Shared::new(state), listener).await
         })
         .map_err(|e| Failure(1, format!("server error: {e}")))
 }

@@ -1,6 +1,6 @@
 //! Access tokens: HS256 JWTs with `sub`, `role`, `exp`, `iat`, `jti`, `iss`, `aud`, plus
 //! `sid` (the sign-in session) and `gen` (the user's token generation). The verifier
-//! pins the algorithm, requires every claim, and allows 60 s of clock leeway.
+//! pins the algorithm, requires every claim, and allows `LEEWAY_SECS` of clock leeway.
 
 use chrono::{DateTime, Utc};
 use jsonwebtoken::{Algorithm, DecodingKey, EncodingKey, Header, Validation};
@@ -11,7 +11,9 @@ use crate::domain::user::Role;
 
 pub const ISSUER: &str = "masthead";
 pub const AUDIENCE: &str = "masthead-api";
-pub const LEEWAY_SECS: i64 = 60;
+/// Clock leeway on `exp` and `iat`, for instances whose clocks differ slightly (API.md
+/// allows at most 60 s): small, so that an expired token stops working within seconds.
+pub const LEEWAY_SECS: i64 = 5;
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct AccessClaims {
@@ -26,6 +28,15 @@ pub struct AccessClaims {
     /// The user's token generation (`gen`): bumped by password changes and deactivation.
     #[serde(rename = "gen")]
     pub generation: i64,
+}
+
+/// Why a token was refused.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Rejected {
+    /// Not a token of ours: bad signature, algorithm, kid or claims.
+    Invalid,
+    /// A genuine token whose `exp` (plus the leeway) has passed.
+    Expired,
 }
 
 /// What a verified token says; the caller still checks it against the database.
@@ -93,22 +104,27 @@ impl JwtKeys {
         jsonwebtoken::encode(&header, &claims, &self.encoding).map_err(|e| e.to_string())
     }
 
-    /// Checks signature, algorithm, kid and every claim; `None` for any failure.
-    pub fn verify(&self, token: &str, now: DateTime<Utc>) -> Option<VerifiedToken> {
-        let header = jsonwebtoken::decode_header(token).ok()?;
+    /// Checks signature, algorithm, kid and every claim. `Expired` only for a token that
+    /// is genuine in every other respect.
+    pub fn verify(&self, token: &str, now: DateTime<Utc>) -> Result<VerifiedToken, Rejected> {
+        let header = jsonwebtoken::decode_header(token).map_err(|_| Rejected::Invalid)?;
         if header.alg != Algorithm::HS256 || header.kid.as_deref().is_some_and(|kid| kid != self.kid) {
-            return None;
+            return Err(Rejected::Invalid);
         }
-        let data = jsonwebtoken::decode::<AccessClaims>(token, &self.decoding, &self.validation).ok()?;
+        let data = jsonwebtoken::decode::<AccessClaims>(token, &self.decoding, &self.validation)
+            .map_err(|_| Rejected::Invalid)?;
         let claims = data.claims;
         let now = now.timestamp();
-        if claims.exp <= now - LEEWAY_SECS || claims.iat > now + LEEWAY_SECS || claims.iat > claims.exp {
-            return None;
+        if claims.iat > now + LEEWAY_SECS || claims.iat > claims.exp {
+            return Err(Rejected::Invalid);
         }
         if claims.sub.is_empty() || claims.sid.is_empty() || claims.role.parse::<Role>().is_err() {
-            return None;
+            return Err(Rejected::Invalid);
         }
-        Some(VerifiedToken { user_id: claims.sub, session_id: claims.sid, generation: claims.generation })
+        if claims.exp <= now - LEEWAY_SECS {
+            return Err(Rejected::Expired);
+        }
+        Ok(VerifiedToken { user_id: claims.sub, session_id: claims.sid, generation: claims.generation })
     }
 }
 
@@ -126,9 +142,17 @@ mod tests {
         let token = keys.issue("u1", Role::Editor, "s1", 3, now).expect("issue");
         let verified = keys.verify(&token, now).expect("valid");
         assert_eq!(verified, VerifiedToken { user_id: "u1".into(), session_id: "s1".into(), generation: 3 });
-        assert!(keys.verify(&token, now + Duration::seconds(900 + 61)).is_none());
-        assert!(keys.verify(&token, now + Duration::seconds(900 + 30)).is_some(), "within leeway");
-        assert!(keys.verify(&token, now - Duration::seconds(120)).is_none(), "issued in the future");
-        assert!(JwtKeys::new(&"x".repeat(32), 900).verify(&token, now).is_none(), "wrong key");
+        assert_eq!(keys.verify(&token, now + Duration::seconds(900 + LEEWAY_SECS)), Err(Rejected::Expired));
+        assert!(keys.verify(&token, now + Duration::seconds(900 + LEEWAY_SECS - 1)).is_ok(), "within leeway");
+        assert_eq!(
+            keys.verify(&token, now - Duration::seconds(LEEWAY_SECS + 1)),
+            Err(Rejected::Invalid),
+            "from the future"
+        );
+        assert!(keys.verify(&token, now - Duration::seconds(LEEWAY_SECS)).is_ok(), "within leeway");
+        let wrong_key = JwtKeys::new(&"x".repeat(32), 900);
+        assert_eq!(wrong_key.verify(&token, now), Err(Rejected::Invalid), "wrong key");
+        let later = now + Duration::seconds(3600);
+        assert_eq!(wrong_key.verify(&token, later), Err(Rejected::Invalid), "expired is said of genuine tokens only");
     }
 }

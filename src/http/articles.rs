@@ -115,7 +115,7 @@ pub struct PublishRequest {
     /// In the future: scheduled, goes live by itself then. Absent or past: live now
     /// (a past time back-dates it).
     #[schema(value_type = Option<String>, format = DateTime)]
-    pub publish_at: Option<DateTime<Utc>>,
+    pub publish_at: Option<time::ClientTime>,
 }
 
 /// Lists articles newest first. Writers see their own work and what is published.
@@ -347,7 +347,10 @@ pub async fn publish_article(
 ) -> Result<HttpResponse, ApiError> {
     let if_match = if_match.into_inner()?;
     let body = body.into_inner()?.unwrap_or_default();
-    let publish_at = body.publish_at.map(|t| client_time("publish_at", t)).transpose().map_err(ApiError::Validation)?;
+    let mut times = time::ClientTimes::default();
+    let publish_at = times.take("publish_at", body.publish_at);
+    times.check()?;
+    let publish_at = publish_at.map(|t| client_time("publish_at", t)).transpose().map_err(ApiError::Validation)?;
     act(user, state, id.into_inner(), if_match, Action::Publish, publish_at).await
 }
 

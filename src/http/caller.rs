@@ -93,7 +93,7 @@ impl<P: RolePolicy + 'static> FromRequest for Authenticated<P> {
         let token = bearer_token(req);
         Box::pin(async move {
             let state = state.ok_or_else(|| ApiError::internal("application state missing"))?;
-            let token = token.ok_or_else(auth::invalid_access_token)?;
+            let token = token.ok_or(ApiError::MissingToken)?;
             let current = auth::authenticate(&state, &token).await?;
             if !P::ROLES.contains(&current.role()) {
                 return Err(ApiError::forbidden(format!("Only {} may do this.", P::DESCRIPTION)));

@@ -10,14 +10,22 @@ pub use crate::domain::version::{IfMatch, etag};
 use crate::error::ApiError;
 use crate::public_cache::Rendered;
 
-/// A required `If-Match` header: `into_inner` is 428 when it is absent. Held back until
-/// the handler asks, so that 401/403 answer first.
+/// A required `If-Match` header: `into_inner` is 428 when it is absent and 400 when it
+/// is not `*` or a list of entity tags. Held back until the handler asks, so that
+/// 401/403 answer first.
 #[derive(Debug, Clone)]
-pub struct RequireIfMatch(Option<IfMatch>);
+pub struct RequireIfMatch(Option<Option<IfMatch>>);
 
 impl RequireIfMatch {
     pub fn into_inner(self) -> Result<IfMatch, ApiError> {
-        self.0.ok_or(ApiError::PreconditionRequired)
+        match self.0 {
+            None => Err(ApiError::PreconditionRequired),
+            Some(None) => Err(ApiError::bad_request(
+                "malformed_if_match",
+                "If-Match must be * or a list of quoted entity tags, such as \"3\" (the ETag you read).",
+            )),
+            Some(Some(if_match)) => Ok(if_match),
+        }
     }
 }
 
@@ -31,18 +39,54 @@ impl FromRequest for RequireIfMatch {
     }
 }
 
-/// What a present `If-Match` asks for. Tags that are not quoted entity tags are
-/// skipped (actix's parser drops them), so a header of nothing else matches no
-/// version: 412, as a stale tag is. Weak tags never match (RFC 9110 compares strongly
-/// here), and neither do tags that are not a version number.
-fn if_match(req: &HttpRequest) -> IfMatch {
-    match header::IfMatch::parse(req) {
-        Ok(header::IfMatch::Any) => IfMatch::Any,
-        Ok(header::IfMatch::Items(tags)) => {
-            IfMatch::Versions(tags.iter().filter(|t| !t.weak).filter_map(|t| t.tag().parse().ok()).collect())
+/// What the `If-Match` header syntax accepts (RFC 9110: `*`, or a comma-separated list
+/// of entity tags, strong `"..."` or weak `W/"..."`, empty elements allowed), as the
+/// spec's pattern for the header. Tags hold visible ASCII other than `"`.
+pub const IF_MATCH_PATTERN: &str =
+    r#"^[\t ]*(\*|[\t ,]*((W/)?"[!#-~]*"[\t ]*(,[\t ,]*(W/)?"[!#-~]*"[\t ]*)*)?[\t ,]*)[\t ]*$"#;
+
+/// What a present `If-Match` asks for, or `None` when it is malformed (not `*` or a
+/// list of entity tags; several headers are one list). Well-formed tags that can never
+/// match (weak ones, since RFC 9110 compares strongly here, or ones that are not a
+/// version number) match no version: 412, as a stale tag is.
+fn if_match(req: &HttpRequest) -> Option<IfMatch> {
+    let mut values = Vec::new();
+    for value in req.headers().get_all(header::IF_MATCH) {
+        values.push(value.to_str().ok()?);
+    }
+    let joined = values.join(",");
+    if joined.trim_matches([' ', '\t']) == "*" {
+        return Some(IfMatch::Any);
+    }
+    let tags = entity_tags(&joined)?;
+    Some(IfMatch::Versions(tags.into_iter().filter(|(weak, _)| !weak).filter_map(|(_, t)| t.parse().ok()).collect()))
+}
+
+/// Parses `#entity-tag` (RFC 9110 section 8.8.3): (weak, opaque text) for each tag, or
+/// `None` when anything else is there.
+fn entity_tags(list: &str) -> Option<Vec<(bool, &str)>> {
+    let mut tags = Vec::new();
+    let mut rest = list;
+    loop {
+        rest = rest.trim_start_matches([' ', '\t', ',']);
+        if rest.is_empty() {
+            return Some(tags);
         }
-        // Not text at all.
-        Err(_) => IfMatch::Versions(Vec::new()),
+        let (weak, after) = match rest.strip_prefix("W/") {
+            Some(after) => (true, after),
+            None => (false, rest),
+        };
+        let body = after.strip_prefix('"')?;
+        let end = body.find('"')?;
+        let tag = &body[..end];
+        if !tag.bytes().all(|b| b == 0x21 || (0x23..=0x7e).contains(&b)) {
+            return None;
+        }
+        tags.push((weak, tag));
+        rest = body[end + 1..].trim_start_matches([' ', '\t']);
+        if !rest.is_empty() && !rest.starts_with(',') {
+            return None;
+        }
     }
 }
 
@@ -113,6 +157,10 @@ mod tests {
     use super::*;
 
     fn if_match_of(values: &[&str]) -> IfMatch {
+        try_if_match(values).unwrap_or_else(|| panic!("{values:?} is well-formed"))
+    }
+
+    fn try_if_match(values: &[&str]) -> Option<IfMatch> {
         let req = values.iter().fold(TestRequest::default(), |r, v| r.append_header((header::IF_MATCH, *v)));
         if_match(&req.to_http_request())
     }
@@ -129,13 +177,59 @@ mod tests {
         assert!(if_match_of(&["\"2\", \"3\""]).matches(3));
         assert!(if_match_of(&["\"2\"", "\"3\""]).matches(3), "repeated headers are one list");
         assert!(!if_match_of(&["W/\"3\""]).matches(3), "weak tags never match If-Match");
-        assert!(!if_match_of(&["3"]).matches(3));
         assert!(if_match_of(&["*"]).matches(9));
         assert!(if_match_of(&[" * "]).matches(9));
-        assert!(!if_match_of(&["garbage"]).matches(1));
         assert!(!if_match_of(&["\"abc\""]).matches(1));
-        assert!(!if_match_of(&[""]).matches(1));
-        assert!(if_match_of(&["garbage, \"4\""]).matches(4), "a malformed tag does not hide a good one");
+        assert!(!if_match_of(&[""]).matches(1), "an empty list matches nothing");
+        assert!(if_match_of(&[", \"4\" ,,\"5\","]).matches(5), "empty list elements are allowed");
+        assert!(if_match_of(&["\"a,b\", \"6\""]).matches(6), "a comma inside a tag is part of it");
+    }
+
+    #[test]
+    fn malformed_if_match_is_told_apart() {
+        for bad in [
+            &["3"][..],
+            &["garbage"],
+            &["garbage, \"4\""],
+            &["\"4\" garbage"],
+            &["\"4\"\"5\""],
+            &["\"4"],
+            &["w/\"4\""],
+            &["*, \"4\""],
+            &["*", "\"4\""],
+            &["\"a b\""],
+        ] {
+            assert!(try_if_match(bad).is_none(), "{bad:?}");
+        }
+    }
+
+    #[test]
+    fn the_pattern_is_what_the_parser_takes() {
+        let pattern = regex::Regex::new(IF_MATCH_PATTERN).expect("pattern");
+        for value in [
+            "\"3\"",
+            "W/\"3\"",
+            "*",
+            " * ",
+            "",
+            ",",
+            "\"1\", \"2\"",
+            ", \"4\" ,,\"5\",",
+            "\"a,b\"",
+            "\"\"",
+            "3",
+            "garbage",
+            "\"4\" x",
+            "\"4\"\"5\"",
+            "\"4",
+            "w/\"4\"",
+            "*, \"4\"",
+            "**",
+            "\"a b\"",
+            "\"a\tb\"",
+        ] {
+            assert_eq!(pattern.is_match(value), try_if_match(&[value]).is_some(), "{value:?}");
+        }
     }
 
     #[test]

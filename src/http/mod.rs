@@ -143,10 +143,56 @@ pub fn openapi_json() -> String {
 
 pub use crate::domain::patch::{non_null, nullable};
 
-/// RFC 3339 UTC with `Z`, with fractional seconds only when there are any.
+/// RFC 3339 UTC with `Z`, with fractional seconds only when there are any; and the
+/// date-times clients send.
 pub mod time {
-    use chrono::{DateTime, SecondsFormat, Utc};
-    use serde::Serializer;
+    use chrono::{DateTime, FixedOffset, SecondsFormat, Utc};
+    use serde::{Deserialize, Deserializer, Serializer};
+
+    use crate::domain::FieldError;
+    use crate::error::ApiError;
+
+    /// What a client's date-time must be: the message for every bad one.
+    pub const EXPECTED: &str = "must be an RFC 3339 date-time, e.g. 2026-12-01T06:00:00Z";
+
+    /// A date-time field of a request body as sent: RFC 3339 (what chrono's serde
+    /// takes), or something else. Reading one never fails, so that `ClientTimes` names
+    /// every bad field of a request rather than the first one serde stops at, and says
+    /// what is expected rather than the parser's words ("premature end of input").
+    #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+    pub struct ClientTime(Option<DateTime<Utc>>);
+
+    impl<'de> Deserialize<'de> for ClientTime {
+        fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+            let value = serde_json::Value::deserialize(deserializer)?;
+            let parsed = value.as_str().and_then(|s| s.parse::<DateTime<FixedOffset>>().ok());
+            Ok(ClientTime(parsed.map(|t| t.with_timezone(&Utc))))
+        }
+    }
+
+    /// The date-times of one request: `take` each, then `check` (422 naming every field
+    /// that was not a date-time) before using any.
+    #[derive(Debug, Default)]
+    pub struct ClientTimes(Vec<FieldError>);
+
+    impl ClientTimes {
+        pub fn take(&mut self, field: &str, time: Option<ClientTime>) -> Option<DateTime<Utc>> {
+            let ClientTime(parsed) = time?;
+            if parsed.is_none() {
+                self.0.push(FieldError::new(field, EXPECTED));
+            }
+            parsed
+        }
+
+        /// A PATCH field: absent, `null` (clear it) or a date-time.
+        pub fn take_patch(&mut self, field: &str, time: Option<Option<ClientTime>>) -> Option<Option<DateTime<Utc>>> {
+            time.map(|time| self.take(field, time))
+        }
+
+        pub fn check(self) -> Result<(), ApiError> {
+            if self.0.is_empty() { Ok(()) } else { Err(ApiError::Validation(self.0)) }
+        }
+    }
 
     pub fn rfc3339<S: Serializer>(t: &DateTime<Utc>, s: S) -> Result<S::Ok, S::Error> {
         s.serialize_str(&t.to_rfc3339_opts(SecondsFormat::AutoSi, true))

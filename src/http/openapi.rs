@@ -131,10 +131,15 @@ const STANDARD: &[(&str, &str, &str, &str)] = &[
     (
         "400",
         "BadRequest",
-        "Malformed JSON, a key given twice in one object, or an unknown query parameter.",
+        "Malformed JSON, a key given twice in one object, an unknown query parameter or a malformed If-Match.",
         "malformed_json",
     ),
-    ("401", "Unauthorized", "Missing, invalid, expired or revoked access token.", "invalid_token"),
+    (
+        "401",
+        "Unauthorized",
+        "No access token, or an unusable one: `invalid_token` (missing or not valid), `token_expired` (refresh it) or `token_revoked` (sign in again).",
+        "invalid_token",
+    ),
     ("403", "Forbidden", "Signed in, but the role may not do this.", "forbidden"),
     ("404", "NotFound", "No such resource (or not visible to the caller).", "not_found"),
     ("409", "Conflict", "The request conflicts with the current state.", "conflict"),
@@ -203,6 +208,20 @@ fn add_standard(op: &mut Operation, uses_db: bool) {
             .schema(Some(ObjectBuilder::new().schema_type(Type::String)))
             .build();
         op.parameters.get_or_insert_with(Vec::new).push(RefOr::T(parameter));
+    }
+    // If-Match takes `*` or entity tags; anything else is 400 `malformed_if_match`.
+    for parameter in op.parameters.iter_mut().flatten() {
+        if let RefOr::T(p) = parameter
+            && p.parameter_in == ParameterIn::Header
+            && p.name.eq_ignore_ascii_case("If-Match")
+        {
+            p.schema = Some(
+                ObjectBuilder::new()
+                    .schema_type(Type::String)
+                    .pattern(Some(crate::http::conditional::IF_MATCH_PATTERN))
+                    .into(),
+            );
+        }
     }
     for status in wanted {
         reference(op, status);

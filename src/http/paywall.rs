@@ -163,9 +163,9 @@ pub struct CreateOfferRequest {
     #[serde(default)]
     pub trial: bool,
     #[schema(value_type = Option<String>, format = DateTime)]
-    pub starts_at: Option<DateTime<Utc>>,
+    pub starts_at: Option<time::ClientTime>,
     #[schema(value_type = Option<String>, format = DateTime)]
-    pub ends_at: Option<DateTime<Utc>>,
+    pub ends_at: Option<time::ClientTime>,
     /// At least one situation.
     pub eligibility: Vec<Eligibility>,
     /// Default `draft`.
@@ -197,10 +197,10 @@ pub struct UpdateOfferRequest {
     pub trial: Option<bool>,
     #[serde(default, deserialize_with = "nullable")]
     #[schema(value_type = Option<String>, format = DateTime)]
-    pub starts_at: Option<Option<DateTime<Utc>>>,
+    pub starts_at: Option<Option<time::ClientTime>>,
     #[serde(default, deserialize_with = "nullable")]
     #[schema(value_type = Option<String>, format = DateTime)]
-    pub ends_at: Option<Option<DateTime<Utc>>>,
+    pub ends_at: Option<Option<time::ClientTime>>,
     #[serde(default, deserialize_with = "non_null")]
     #[schema(value_type = Vec<Eligibility>)]
     pub eligibility: Option<Vec<Eligibility>>,
@@ -260,6 +260,7 @@ pub async fn create_offer(
     body: ApiJson<CreateOfferRequest>,
 ) -> Result<HttpResponse, ApiError> {
     let b = body.into_inner()?;
+    let mut times = time::ClientTimes::default();
     let spec = OfferSpec {
         name: b.name,
         display_text: b.display_text,
@@ -267,11 +268,12 @@ pub async fn create_offer(
         currency: b.currency,
         duration_months: b.duration_months,
         trial: b.trial,
-        starts_at: b.starts_at,
-        ends_at: b.ends_at,
+        starts_at: times.take("starts_at", b.starts_at),
+        ends_at: times.take("ends_at", b.ends_at),
         eligibility: b.eligibility,
         status: b.status.unwrap_or(OfferStatus::Draft),
     };
+    times.check()?;
     let offer = paywall::create_offer(&state, spec).await?;
     let location = format!("/api/v1/offers/{}", offer.id);
     with_location(offer_response(StatusCode::CREATED, offer), location)
@@ -319,6 +321,7 @@ pub async fn update_offer(
 ) -> Result<HttpResponse, ApiError> {
     let if_match = if_match.into_inner()?;
     let b = body.into_inner()?;
+    let mut times = time::ClientTimes::default();
     let patch = OfferPatch {
         name: b.name,
         display_text: b.display_text,
@@ -326,11 +329,12 @@ pub async fn update_offer(
         currency: b.currency,
         duration_months: b.duration_months,
         trial: b.trial,
-        starts_at: b.starts_at,
-        ends_at: b.ends_at,
+        starts_at: times.take_patch("starts_at", b.starts_at),
+        ends_at: times.take_patch("ends_at", b.ends_at),
         eligibility: b.eligibility,
         status: b.status,
     };
+    times.check()?;
     Ok(offer_response(StatusCode::OK, paywall::update_offer(&state, id.into_inner().into(), if_match, patch).await?))
 }
 

@@ -173,9 +173,9 @@ pub struct CreatePollRequest {
     pub intro: Option<String>,
     pub questions: Vec<QuestionInput>,
     #[schema(value_type = Option<String>, format = DateTime)]
-    pub opens_at: Option<DateTime<Utc>>,
+    pub opens_at: Option<time::ClientTime>,
     #[schema(value_type = Option<String>, format = DateTime)]
-    pub closes_at: Option<DateTime<Utc>>,
+    pub closes_at: Option<time::ClientTime>,
     /// Default `always`.
     pub results_visibility: Option<ResultsVisibility>,
 }
@@ -197,10 +197,10 @@ pub struct UpdatePollRequest {
     pub questions: Option<Vec<QuestionInput>>,
     #[serde(default, deserialize_with = "nullable")]
     #[schema(value_type = Option<String>, format = DateTime)]
-    pub opens_at: Option<Option<DateTime<Utc>>>,
+    pub opens_at: Option<Option<time::ClientTime>>,
     #[serde(default, deserialize_with = "nullable")]
     #[schema(value_type = Option<String>, format = DateTime)]
-    pub closes_at: Option<Option<DateTime<Utc>>>,
+    pub closes_at: Option<Option<time::ClientTime>>,
     #[serde(default, deserialize_with = "non_null")]
     #[schema(value_type = ResultsVisibility)]
     pub results_visibility: Option<ResultsVisibility>,
@@ -252,14 +252,16 @@ pub async fn create_poll(
     body: ApiJson<CreatePollRequest>,
 ) -> Result<HttpResponse, ApiError> {
     let b = body.into_inner()?;
+    let mut times = time::ClientTimes::default();
     let spec = PollSpec {
         title: b.title,
         intro: b.intro,
         questions: specs(b.questions),
-        opens_at: b.opens_at,
-        closes_at: b.closes_at,
+        opens_at: times.take("opens_at", b.opens_at),
+        closes_at: times.take("closes_at", b.closes_at),
         results_visibility: b.results_visibility.unwrap_or(ResultsVisibility::Always),
     };
+    times.check()?;
     let poll = polls::create(&state, spec).await?;
     let location = format!("/api/v1/polls/{}", poll.id);
     with_location(poll_response(StatusCode::CREATED, poll), location)
@@ -308,14 +310,16 @@ pub async fn update_poll(
 ) -> Result<HttpResponse, ApiError> {
     let if_match = if_match.into_inner()?;
     let b = body.into_inner()?;
+    let mut times = time::ClientTimes::default();
     let patch = PollPatch {
         title: b.title,
         intro: b.intro,
         questions: b.questions.map(specs),
-        opens_at: b.opens_at,
-        closes_at: b.closes_at,
+        opens_at: times.take_patch("opens_at", b.opens_at),
+        closes_at: times.take_patch("closes_at", b.closes_at),
         results_visibility: b.results_visibility,
     };
+    times.check()?;
     Ok(poll_response(StatusCode::OK, polls::update(&state, id.into_inner().into(), if_match, patch).await?))
 }
 

@@ -169,9 +169,9 @@ pub struct CreateSponsoredRequest {
     #[serde(default)]
     pub article_ids: Vec<String>,
     #[schema(value_type = Option<String>, format = DateTime)]
-    pub starts_at: Option<DateTime<Utc>>,
+    pub starts_at: Option<time::ClientTime>,
     #[schema(value_type = Option<String>, format = DateTime)]
-    pub ends_at: Option<DateTime<Utc>>,
+    pub ends_at: Option<time::ClientTime>,
     /// Defaults to `draft`.
     pub status: Option<SponsoredStatus>,
 }
@@ -214,10 +214,10 @@ pub struct UpdateSponsoredRequest {
     pub article_ids: Option<Vec<String>>,
     #[serde(default, deserialize_with = "nullable")]
     #[schema(value_type = Option<String>, format = DateTime)]
-    pub starts_at: Option<Option<DateTime<Utc>>>,
+    pub starts_at: Option<Option<time::ClientTime>>,
     #[serde(default, deserialize_with = "nullable")]
     #[schema(value_type = Option<String>, format = DateTime)]
-    pub ends_at: Option<Option<DateTime<Utc>>>,
+    pub ends_at: Option<Option<time::ClientTime>>,
     #[serde(default, deserialize_with = "non_null")]
     #[schema(value_type = SponsoredStatus)]
     pub status: Option<SponsoredStatus>,
@@ -258,6 +258,7 @@ pub async fn create_sponsored(
     body: ApiJson<CreateSponsoredRequest>,
 ) -> Result<HttpResponse, ApiError> {
     let b = body.into_inner()?;
+    let mut times = time::ClientTimes::default();
     let content = SponsoredContent {
         title: b.title,
         sponsor_name: b.sponsor_name,
@@ -269,10 +270,11 @@ pub async fn create_sponsored(
         placement: b.placement,
         section_ids: b.section_ids.into_iter().map(Into::into).collect(),
         article_ids: b.article_ids.into_iter().map(Into::into).collect(),
-        starts_at: b.starts_at,
-        ends_at: b.ends_at,
+        starts_at: times.take("starts_at", b.starts_at),
+        ends_at: times.take("ends_at", b.ends_at),
         status: b.status.unwrap_or(SponsoredStatus::Draft),
     };
+    times.check()?;
     let block = sponsored::create(&state, &user, content).await?;
     let location = format!("/api/v1/sponsored/{}", block.id);
     with_location(block_response(StatusCode::CREATED, block), location)
@@ -320,6 +322,7 @@ pub async fn update_sponsored(
 ) -> Result<HttpResponse, ApiError> {
     let if_match = if_match.into_inner()?;
     let b = body.into_inner()?;
+    let mut times = time::ClientTimes::default();
     let patch = SponsoredPatch {
         title: b.title,
         sponsor_name: b.sponsor_name,
@@ -331,10 +334,11 @@ pub async fn update_sponsored(
         placement: b.placement,
         section_ids: b.section_ids.map(|v| v.into_iter().map(Into::into).collect()),
         article_ids: b.article_ids.map(|v| v.into_iter().map(Into::into).collect()),
-        starts_at: b.starts_at,
-        ends_at: b.ends_at,
+        starts_at: times.take_patch("starts_at", b.starts_at),
+        ends_at: times.take_patch("ends_at", b.ends_at),
         status: b.status,
     };
+    times.check()?;
     Ok(block_response(StatusCode::OK, sponsored::update(&state, &user, id.into_inner().into(), if_match, patch).await?))
 }
 

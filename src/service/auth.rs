@@ -7,7 +7,7 @@ use std::net::IpAddr;
 use chrono::{DateTime, Duration, Utc};
 
 use super::Error;
-use crate::auth::{password, tokens};
+use crate::auth::{jwt, password, tokens};
 use crate::db::sessions::{self, RefreshTokenRow};
 use crate::db::users as user_db;
 use crate::db::{self, DbConnection, throttle};
@@ -332,25 +332,48 @@ pub async fn logout(state: &AppState, refresh_token: String) -> Result<(), Error
 /// generation, session not revoked. The role is the one the database holds now.
 pub async fn authenticate(state: &AppState, bearer: &str) -> Result<CurrentUser, Error> {
     let now = state.clock.now();
-    let token = state.jwt.verify(bearer, now).ok_or_else(invalid_access_token)?;
+    let token = state.jwt.verify(bearer, now).map_err(|rejected| match rejected {
+        jwt::Rejected::Expired => expired_access_token(),
+        jwt::Rejected::Invalid => invalid_access_token(),
+    })?;
     state
         .db
         .run(move |conn| {
             let (row, revoked_at) =
                 sessions::find_user_with_session(conn, &UserId::from(token.user_id), &token.session_id)?
                     .ok_or_else(invalid_access_token)?;
-            if revoked_at.is_some() || !row.active || row.token_generation != token.generation {
+            // A generation from the future was never issued.
+            if row.token_generation < token.generation {
                 return Err(invalid_access_token());
+            }
+            if revoked_at.is_some() || !row.active || row.token_generation > token.generation {
+                return Err(revoked_access_token());
             }
             Ok(CurrentUser { user: User::from(row), session_id: token.session_id })
         })
         .await
 }
 
+/// A 401 for an access token that is not one of ours (or no token at all).
 pub fn invalid_access_token() -> Error {
+    Error::Unauthorized { code: "invalid_token", detail: "The access token is not valid.".into() }
+}
+
+/// A 401 for a genuine access token past its expiry: the client refreshes.
+pub fn expired_access_token() -> Error {
     Error::Unauthorized {
-        code: "invalid_token",
-        detail: "The access token is missing, invalid, expired or revoked.".into(),
+        code: "token_expired",
+        detail: "The access token has expired: get a new one from POST /api/v1/auth/refresh.".into(),
+    }
+}
+
+/// A 401 for a genuine access token whose session ended (sign-out, a reused refresh
+/// token, a password change, deactivation): refreshing cannot help, sign in again.
+pub fn revoked_access_token() -> Error {
+    Error::Unauthorized {
+        code: "token_revoked",
+        detail: "The access token was revoked (signed out, password changed or account deactivated): sign in again."
+            .into(),
     }
 }
 

@@ -124,7 +124,7 @@ pub(crate) fn free_port() -> u16 {
 }
 
 pub(crate) struct Server {
-    child: Child,
+    pub(crate) child: Child,
     pub(crate) lines: mpsc::Receiver<String>,
 }
 

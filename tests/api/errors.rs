@@ -418,3 +418,157 @@ async fn body_blocks_sent_as_arrays_are_422() {
     assert_eq!(res.status, 201, "{}", String::from_utf8_lossy(&res.body));
     assert_eq!(res.json()["body"][1], json!({"type": "heading", "text": "Sub", "level": 2}));
 }
+
+/// With no CORS origins configured, a browser's preflight is answered (204, no CORS
+/// headers, so the browser does not send the cross-origin request), not 404 as if the
+/// resource did not exist. An OPTIONS that is not a preflight is still a 405.
+#[actix_web::test]
+async fn preflights_without_cors_origins_are_answered_without_cors_headers() {
+    let app = TestApp::spawn().await;
+    for path in ["/api/v1/articles", "/api/v1/public/articles", "/healthz"] {
+        let res = app
+            .send_with(
+                Method::OPTIONS,
+                path,
+                None,
+                None,
+                &[("origin", "https://app.example.com"), ("access-control-request-method", "GET")],
+            )
+            .await;
+        assert_eq!(res.status, 204, "{path}: {}", String::from_utf8_lossy(&res.body));
+        assert!(res.body.is_empty());
+        let cors: Vec<_> = res.headers.keys().filter(|k| k.as_str().starts_with("access-control-")).collect();
+        assert!(cors.is_empty(), "{path}: {cors:?}");
+    }
+    let res = app.send_with(Method::OPTIONS, "/healthz", None, None, &[("origin", "https://app.example.com")]).await;
+    res.assert_problem(405, "method_not_allowed");
+}
+
+/// A date-time that does not parse says what is expected, with an example (it said
+/// "premature end of input"), and every bad one in a body is named, not the first.
+#[actix_web::test]
+async fn bad_date_times_say_what_is_expected_and_each_is_named() {
+    const EXPECTED: &str = "must be an RFC 3339 date-time, e.g. 2026-12-01T06:00:00Z";
+    let fields = |body: &serde_json::Value| -> Vec<(String, String)> {
+        let mut errors: Vec<(String, String)> = body["errors"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|e| (e["field"].as_str().unwrap().to_string(), e["message"].as_str().unwrap().to_string()))
+            .collect();
+        errors.sort();
+        errors
+    };
+    let both = |a: &str, b: &str| vec![(a.to_string(), EXPECTED.to_string()), (b.to_string(), EXPECTED.to_string())];
+    let app = TestApp::spawn().await;
+    let admin = app.admin_token().await;
+
+    let section = app.section(&admin, json!({"name": "Asia"})).await;
+    let article = app.article(&admin, json!({"headline": "Dates", "section_id": section})).await;
+    let res = app.action(&admin, &article, "publish", Some(json!({"publish_at": "2026-12"}))).await;
+    let body = res.assert_problem(422, "validation_failed");
+    assert_eq!(fields(&body), vec![("publish_at".to_string(), EXPECTED.to_string())]);
+
+    let poll = json!({"title": "When?", "questions": [{"prompt": "Why?", "kind": "free_text"}],
+        "opens_at": "2026-12", "closes_at": "tomorrow"});
+    let body = app.post("/api/v1/polls", Some(&admin), poll).await.assert_problem(422, "validation_failed");
+    assert_eq!(fields(&body), both("closes_at", "opens_at"));
+
+    let block = json!({"title": "Ports", "sponsor_name": "Northwind", "label": "Sponsored", "disclosure": "Paid for.",
+        "body": [{"type": "paragraph", "text": "Fast."}], "placement": "article_inline",
+        "starts_at": 5, "ends_at": "2026-12-01 06:00"});
+    let body = app.post("/api/v1/sponsored", Some(&admin), block).await.assert_problem(422, "validation_failed");
+    assert_eq!(fields(&body), both("ends_at", "starts_at"));
+
+    let offer = json!({"name": "Trial", "display_text": "Try it", "price_minor": 900, "currency": "USD",
+        "duration_months": 3, "eligibility": ["anonymous"]});
+    let res = app.post("/api/v1/offers", Some(&admin), offer).await;
+    assert_eq!(res.status, 201, "{}", String::from_utf8_lossy(&res.body));
+    let id = res.json()["id"].as_str().unwrap().to_string();
+    let res = app
+        .send_with(
+            Method::PATCH,
+            &format!("/api/v1/offers/{id}"),
+            Some(&admin),
+            Some(json!({"starts_at": "soon", "ends_at": {"at": "2026-12-01T06:00:00Z"}})),
+            &[("if-match", "\"1\"")],
+        )
+        .await;
+    assert_eq!(fields(&res.assert_problem(422, "validation_failed")), both("ends_at", "starts_at"));
+    // null still clears, and a good time is still taken.
+    let res = app
+        .send_with(
+            Method::PATCH,
+            &format!("/api/v1/offers/{id}"),
+            Some(&admin),
+            Some(json!({"starts_at": null, "ends_at": "2030-01-01T00:00:00+01:00"})),
+            &[("if-match", "\"1\"")],
+        )
+        .await;
+    assert_eq!(res.status, 200, "{}", String::from_utf8_lossy(&res.body));
+    assert_eq!(res.json()["ends_at"], "2029-12-31T23:00:00Z");
+}
+
+/// Sends raw bytes on a new connection and reads until the server closes it.
+fn raw_exchange(base: &str, request: &[u8]) -> Vec<u8> {
+    use std::io::{Read, Write};
+    let mut stream = std::net::TcpStream::connect(base.trim_start_matches("http://")).unwrap();
+    stream.set_read_timeout(Some(std::time::Duration::from_secs(20))).unwrap();
+    stream.write_all(request).unwrap();
+    let mut answer = Vec::new();
+    stream.read_to_end(&mut answer).unwrap();
+    answer
+}
+
+/// Splits the first response off `raw`: (status, lower-cased head, body, rest).
+fn next_response(raw: &[u8]) -> (u16, String, Vec<u8>, Vec<u8>) {
+    let at = raw.windows(4).position(|w| w == b"\r\n\r\n").expect("a response head");
+    let head = String::from_utf8_lossy(&raw[..at]).to_ascii_lowercase();
+    let length: usize =
+        head.lines().find_map(|l| l.strip_prefix("content-length: ")).map_or(0, |v| v.trim().parse().unwrap());
+    let status = head.split_whitespace().nth(1).unwrap().parse().unwrap();
+    let body = raw[at + 4..at + 4 + length].to_vec();
+    (status, head, body, raw[at + 4 + length..].to_vec())
+}
+
+#[track_caller]
+fn assert_raw_problem(raw: &[u8], status: u16, code: &str) -> Vec<u8> {
+    let (got, head, body, rest) = next_response(raw);
+    assert_eq!(got, status, "{}", String::from_utf8_lossy(raw));
+    assert!(head.contains("\r\ncontent-type: application/problem+json"), "{head}");
+    assert!(head.contains("\r\nconnection: close"), "{head}");
+    let problem: serde_json::Value = serde_json::from_slice(&body).unwrap();
+    assert_eq!(problem["status"], status);
+    assert_eq!(problem["code"], code);
+    assert_eq!(problem["type"], format!("urn:masthead:problem:{code}"));
+    assert!(problem["detail"].is_string() && problem["errors"].is_array(), "{problem}");
+    rest
+}
+
+/// What actix-http answers on its own, before a request reaches the app (a request it
+/// cannot parse, too many or too large headers, a head that never completes), is
+/// problem+json too: it had an empty body. Checked over raw TCP.
+#[actix_web::test]
+async fn answers_made_before_the_app_are_problems_too() {
+    let app = TestApp::spawn().await;
+    let base = app.base.clone();
+    let checks = actix_web::rt::task::spawn_blocking(move || {
+        let rest = assert_raw_problem(&raw_exchange(&base, b"GARBAGE\r\n\r\n"), 400, "malformed_request");
+        assert!(rest.is_empty());
+        let bad_header = b"GET /healthz HTTP/1.1\r\nhost: x\r\nno colon here\r\n\r\n";
+        assert_raw_problem(&raw_exchange(&base, bad_header), 400, "malformed_request");
+        let long_uri = format!("GET /{} HTTP/1.1\r\nhost: x\r\n\r\n", "a".repeat(70_000));
+        assert_raw_problem(&raw_exchange(&base, long_uri.as_bytes()), 400, "malformed_request");
+        let many: String = (0..100).map(|i| format!("x-header-{i}: 1\r\n")).collect();
+        let many_headers = format!("GET /healthz HTTP/1.1\r\nhost: x\r\n{many}\r\n");
+        assert_raw_problem(&raw_exchange(&base, many_headers.as_bytes()), 431, "request_headers_too_large");
+        // A good request before a bad one on the same connection keeps its answer.
+        let raw = raw_exchange(&base, b"GET /healthz HTTP/1.1\r\nhost: x\r\n\r\nGARBAGE\r\n\r\n");
+        let (status, _, body, rest) = next_response(&raw);
+        assert_eq!((status, body.as_slice()), (200, &b"{\"status\":\"ok\"}"[..]), "{}", String::from_utf8_lossy(&raw));
+        assert_raw_problem(&rest, 400, "malformed_request");
+        // The request head never completes: 408 after 5 seconds.
+        assert_raw_problem(&raw_exchange(&base, b"GET /healthz HTTP/1.1\r\nhost: x\r\n"), 408, "request_timeout");
+    });
+    checks.await.unwrap();
+}

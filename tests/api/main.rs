@@ -10,6 +10,7 @@ mod cli;
 mod common;
 mod errors;
 mod health;
+mod lifecycle;
 mod openapi;
 mod operations;
 mod paywall;

@@ -329,6 +329,24 @@ async fn patterns_state_what_the_server_checks() {
     {
         assert_eq!(prop(schema, name)["pattern"], HTTP_URL, "{schema}.{name}");
     }
+    // If-Match: `*` or entity tags (anything else is 400 malformed_if_match), on every
+    // operation that takes it; the server takes exactly what the pattern says
+    // (`the_pattern_is_what_the_parser_takes` in src/http/conditional.rs).
+    let mut conditional = 0;
+    for (path, method, op) in operations(&spec) {
+        let params = op["parameters"].as_array().cloned().unwrap_or_default();
+        let if_match = params.iter().find(|p| p["in"] == "header" && p["name"] == "If-Match");
+        assert_eq!(if_match.is_some(), op["responses"]["428"].is_object(), "{method} {path}");
+        if let Some(p) = if_match {
+            conditional += 1;
+            assert_eq!(p["schema"]["pattern"], masthead::http::conditional::IF_MATCH_PATTERN, "{method} {path}");
+            assert!(op["responses"]["400"].is_object(), "{method} {path}");
+        }
+    }
+    assert!(conditional >= 16, "{conditional} operations take If-Match");
+    for (value, valid) in [("\"3\"", true), ("W/\"3\"", true), ("*", true), ("3", false), ("garbage", false)] {
+        assert_eq!(matches(masthead::http::conditional::IF_MATCH_PATTERN, value), valid, "{value}");
+    }
 
     let app = TestApp::spawn().await;
     let admin = app.admin_token().await;

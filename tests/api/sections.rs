@@ -108,12 +108,20 @@ async fn if_match_is_required_and_checked() {
     assert_eq!(res.json()["version"], 2);
     assert_eq!(res.json()["name"], "Views");
     assert_eq!(res.json()["slug"], "opinion", "the slug stays when the name changes");
-    // Stale, weak and malformed tags are 412 carrying the current ETag.
-    for stale in ["\"1\"", "W/\"2\"", "2", "garbage"] {
+    // Stale and weak tags are 412 carrying the current ETag.
+    for stale in ["\"1\"", "W/\"2\"", "\"abc\""] {
         let res = patch(&app, &admin, id, Some(stale), json!({"name": "Lost"})).await;
         res.assert_problem(412, "precondition_failed");
         assert_eq!(res.header("etag").as_deref(), Some("\"2\""), "{stale}");
     }
+    // What is not an entity tag at all is malformed: 400, not "changed".
+    for malformed in ["2", "garbage", "\"2", "\"2\" x", "*, \"2\""] {
+        let res = patch(&app, &admin, id, Some(malformed), json!({"name": "Lost"})).await;
+        let body = res.assert_problem(400, "malformed_if_match");
+        assert!(body["detail"].as_str().unwrap().contains("entity tag"), "{malformed}: {body}");
+        assert_eq!(res.header("etag"), None, "{malformed}");
+    }
+    delete(&app, &admin, id, Some("2")).await.assert_problem(400, "malformed_if_match");
     delete(&app, &admin, id, Some("\"1\"")).await.assert_problem(412, "precondition_failed");
     assert_eq!(app.get(&format!("/api/v1/sections/{id}"), Some(&admin)).await.json()["name"], "Views");
     let res = patch(&app, &admin, id, Some("\"1\", \"2\""), json!({"position": 4})).await;

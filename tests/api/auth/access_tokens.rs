@@ -31,9 +31,16 @@ fn kid(token: &str) -> Option<String> {
 }
 
 async fn assert_rejected(app: &TestApp, token: &str, why: &str) {
+    assert_refused(app, token, "invalid_token", why).await;
+}
+
+/// A 401 with `code`, and the RFC 6750 challenge for a token that was given.
+async fn assert_refused(app: &TestApp, token: &str, code: &str, why: &str) {
     let res = app.get("/api/v1/auth/me", Some(token)).await;
     assert_eq!(res.status, 401, "{why}: {}", String::from_utf8_lossy(&res.body));
-    res.assert_problem(401, "invalid_token");
+    res.assert_problem(401, code);
+    let challenge = res.header("www-authenticate").unwrap();
+    assert!(challenge.starts_with("Bearer realm=\"masthead\", error=\"invalid_token\""), "{why}: {challenge}");
 }
 
 #[actix_web::test]
@@ -84,10 +91,6 @@ async fn forged_tokens_are_rejected() {
     c["exp"] = json!((now + 600).to_string());
     bad.push(("exp as a string", c));
     let mut c = claims.clone();
-    c["exp"] = json!(now - 3600);
-    c["iat"] = json!(now - 7200);
-    bad.push(("expired", c));
-    let mut c = claims.clone();
     c["iat"] = json!(now + 3600);
     c["exp"] = json!(now + 7200);
     bad.push(("issued in the future", c));
@@ -115,6 +118,15 @@ async fn forged_tokens_are_rejected() {
         assert_rejected(&app, &sign(&c, JWT_SECRET, Algorithm::HS256, kid.clone()), why).await;
     }
 
+    // Genuine but expired: told apart, so that the client knows to refresh.
+    let mut c = claims.clone();
+    c["exp"] = json!(now - 3600);
+    c["iat"] = json!(now - 7200);
+    assert_refused(&app, &sign(&c, JWT_SECRET, Algorithm::HS256, kid.clone()), "token_expired", "expired").await;
+    // Expired and forged is only invalid: "expired" is said of genuine tokens alone.
+    let forged = sign(&c, "another-secret-0123456789abcdefghij", Algorithm::HS256, kid.clone());
+    assert_rejected(&app, &forged, "expired, wrong key").await;
+
     // A kid that is not ours.
     assert_rejected(&app, &sign(&claims, JWT_SECRET, Algorithm::HS256, Some("other".into())), "foreign kid").await;
     // Garbage and other schemes.
@@ -123,16 +135,27 @@ async fn forged_tokens_are_rejected() {
         .send_with(Method::GET, "/api/v1/auth/me", None, None, &[("authorization", &format!("Basic {writer}"))])
         .await;
     res.assert_problem(401, "invalid_token");
+    // No bearer token was given: the challenge carries no error (RFC 6750 section 3.1).
+    assert_eq!(res.header("www-authenticate").as_deref(), Some("Bearer realm=\"masthead\""));
+    let res = app.get("/api/v1/auth/me", None).await;
+    res.assert_problem(401, "invalid_token");
+    assert_eq!(res.header("www-authenticate").as_deref(), Some("Bearer realm=\"masthead\""));
 }
 
+/// Five seconds of leeway (it was sixty): an expired token stops working within
+/// seconds, and says it expired, so that the client refreshes rather than signing in.
 #[actix_web::test]
-async fn expiry_uses_the_clock_with_sixty_seconds_leeway() {
+async fn expiry_uses_the_clock_with_five_seconds_leeway() {
     let app = TestApp::spawn().await;
-    let token = app.admin_token().await;
-    app.clock.advance(Duration::seconds(900 + 30));
-    assert_eq!(app.get("/api/v1/auth/me", Some(&token)).await.status, 200, "within leeway");
-    app.clock.advance(Duration::seconds(40));
-    assert_rejected(&app, &token, "expired").await;
+    let session = app.session(crate::common::ADMIN_EMAIL, crate::common::ADMIN_PASSWORD).await;
+    let token = session["access_token"].as_str().unwrap();
+    app.clock.advance(Duration::seconds(900 + 4));
+    assert_eq!(app.get("/api/v1/auth/me", Some(token)).await.status, 200, "within leeway");
+    app.clock.advance(Duration::seconds(2));
+    assert_refused(&app, token, "token_expired", "expired").await;
+    let res = app.post("/api/v1/auth/refresh", None, json!({"refresh_token": session["refresh_token"]})).await;
+    assert_eq!(res.status, 200, "an expired access token is refreshed");
+    assert_eq!(app.get("/api/v1/auth/me", res.json()["access_token"].as_str()).await.status, 200);
 }
 
 #[actix_web::test]
@@ -150,12 +173,12 @@ async fn demotion_and_deactivation_bite_on_the_next_request() {
 
     let res = app.send(Method::DELETE, &format!("/api/v1/users/{id}"), Some(&admin), None).await;
     assert_eq!(res.status, 204);
-    assert_rejected(&app, &other_admin, "deactivated").await;
+    assert_refused(&app, &other_admin, "token_revoked", "deactivated").await;
 
     // Reactivation does not revive old tokens.
     let res = app.patch(&format!("/api/v1/users/{id}"), Some(&admin), json!({"active": true})).await;
     assert_eq!(res.status, 200);
-    assert_rejected(&app, &other_admin, "issued before deactivation").await;
+    assert_refused(&app, &other_admin, "token_revoked", "issued before deactivation").await;
 }
 
 #[actix_web::test]
@@ -165,6 +188,6 @@ async fn admin_password_reset_ends_the_users_sessions() {
     let (id, email, token) = app.user("editor").await;
     let res = app.patch(&format!("/api/v1/users/{id}"), Some(&admin), json!({"password": "reset-by-the-admin"})).await;
     assert_eq!(res.status, 200);
-    assert_rejected(&app, &token, "password reset").await;
+    assert_refused(&app, &token, "token_revoked", "password reset").await;
     assert_eq!(app.login(&email, "reset-by-the-admin").await.status, 200);
 }

@@ -83,8 +83,8 @@ async fn refresh_rotates_and_replay_revokes_the_family() {
     app.post("/api/v1/auth/refresh", None, json!({"refresh_token": r2}))
         .await
         .assert_problem(401, "invalid_refresh_token");
-    app.get("/api/v1/auth/me", second["access_token"].as_str()).await.assert_problem(401, "invalid_token");
-    app.get("/api/v1/auth/me", first["access_token"].as_str()).await.assert_problem(401, "invalid_token");
+    app.get("/api/v1/auth/me", second["access_token"].as_str()).await.assert_problem(401, "token_revoked");
+    app.get("/api/v1/auth/me", first["access_token"].as_str()).await.assert_problem(401, "token_revoked");
 
     // Another session of the same user is untouched.
     let other = app.session(ADMIN_EMAIL, ADMIN_PASSWORD).await;
@@ -131,7 +131,7 @@ async fn logout_ends_the_session_and_its_access_tokens() {
     let res = app.post("/api/v1/auth/logout", None, json!({"refresh_token": session["refresh_token"]})).await;
     assert_eq!(res.status, 204);
     assert!(res.body.is_empty());
-    app.get("/api/v1/auth/me", session["access_token"].as_str()).await.assert_problem(401, "invalid_token");
+    app.get("/api/v1/auth/me", session["access_token"].as_str()).await.assert_problem(401, "token_revoked");
     app.post("/api/v1/auth/refresh", None, json!({"refresh_token": session["refresh_token"]}))
         .await
         .assert_problem(401, "invalid_refresh_token");
@@ -178,7 +178,7 @@ async fn password_change_ends_every_session() {
         .await;
     assert_eq!(res.status, 204);
     for session in [&a, &b] {
-        app.get("/api/v1/auth/me", session["access_token"].as_str()).await.assert_problem(401, "invalid_token");
+        app.get("/api/v1/auth/me", session["access_token"].as_str()).await.assert_problem(401, "token_revoked");
         app.post("/api/v1/auth/refresh", None, json!({"refresh_token": session["refresh_token"]}))
             .await
             .assert_problem(401, "invalid_refresh_token");
