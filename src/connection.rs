@@ -152,7 +152,9 @@ fn rewrite(buf: &[u8]) -> Option<Vec<u8>> {
         out.extend_from_slice(b"connection: close\r\n");
     }
     out.extend_from_slice(format!("content-length: {}\r\n", body.len()).as_bytes());
-    out.extend_from_slice(b"content-type: application/problem+json\r\ncache-control: no-store\r\n\r\n");
+    out.extend_from_slice(
+        b"content-type: application/problem+json\r\ncache-control: no-store\r\nx-content-type-options: nosniff\r\n\r\n",
+    );
     out.extend_from_slice(&body);
     Some(out)
 }

@@ -13,7 +13,7 @@ use actix_web::body::{BoxBody, MessageBody};
 use actix_web::dev::AppConfig;
 use actix_web::dev::{Server, Service, ServiceFactory, ServiceRequest, ServiceResponse};
 use actix_web::http::{ConnectionType, KeepAlive, Method, header};
-use actix_web::middleware::Condition;
+use actix_web::middleware::{Condition, DefaultHeaders};
 use actix_web::{App, web};
 use futures_util::future::LocalBoxFuture;
 use utoipa_swagger_ui::SwaggerUi;
@@ -110,6 +110,9 @@ pub fn build_app(
         .wrap_fn(move |req, srv| front_door(req, srv, &routes, &drain, access_log, metrics.clone(), cors_enabled))
         // Outermost, so that every answer (errors included) carries the CORS headers.
         .wrap(Condition::new(!settings.cors_origins.is_empty(), cors(settings)))
+        // Browsers must take every answer as the type it says (JSON, problem+json,
+        // CSV), never sniff it into HTML.
+        .wrap(DefaultHeaders::new().add((header::X_CONTENT_TYPE_OPTIONS, "nosniff")))
 }
 
 async fn openapi_json() -> actix_web::HttpResponse {

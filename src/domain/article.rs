@@ -339,7 +339,7 @@ fn check_url(errors: &mut Errors, field: &str, url: &str) {
     if url.chars().count() > MAX_URL_CHARS {
         errors.add(field, format!("must be at most {MAX_URL_CHARS} characters"));
     } else if !super::rules::is_http_url(url) {
-        errors.add(field, "must be an http(s) URL");
+        errors.add(field, "must be an absolute http(s) URL without whitespace, quotes or angle brackets");
     }
 }
 

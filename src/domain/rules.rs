@@ -20,11 +20,13 @@ pub const NOT_BLANK: &str = "^[^\\u0000-\\u001F\\u007F-\\u009F]*\
 [^\\u0000-\\u0020\\u007F-\\u00A0\\u1680\\u2000-\\u200A\\u2028\\u2029\\u202F\\u205F\\u3000]\
 [^\\u0000-\\u001F\\u007F-\\u009F]*$";
 
-/// An http(s) URL: `http://` or `https://` (any case), then at least one character,
-/// none of them whitespace or control characters. (`article::check_http_url` also
-/// limits the length.)
+/// An absolute http(s) URL: `http://` or `https://` (any case), then a host (a first
+/// character that is not `/`, `?` or `#`), with no whitespace, control characters,
+/// `"`, `<` or `>` anywhere, so that no URL can break out of an HTML attribute a
+/// frontend writes it into. (`article::check_http_url` also limits the length.)
 pub const HTTP_URL: &str = "^[Hh][Tt][Tt][Pp][Ss]?://\
-[^\\u0000-\\u0020\\u007F-\\u00A0\\u1680\\u2000-\\u200A\\u2028\\u2029\\u202F\\u205F\\u3000]+$";
+[^/?#\"<>\\u0000-\\u0020\\u007F-\\u00A0\\u1680\\u2000-\\u200A\\u2028\\u2029\\u202F\\u205F\\u3000]\
+[^\"<>\\u0000-\\u0020\\u007F-\\u00A0\\u1680\\u2000-\\u200A\\u2028\\u2029\\u202F\\u205F\\u3000]*$";
 
 /// An email address (`user::check_email`): a local part and a domain around one `@`,
 /// the domain not starting or ending with a dot, no whitespace or control characters.

@@ -572,3 +572,50 @@ async fn answers_made_before_the_app_are_problems_too() {
     });
     checks.await.unwrap();
 }
+
+#[actix_web::test]
+async fn urls_are_absolute_http_urls_that_cannot_leave_an_attribute() {
+    let app = TestApp::spawn().await;
+    let admin = app.admin_token().await;
+    let section = app.section(&admin, json!({"name": "Links"})).await;
+    for bad in [
+        "https://e.org/\"onmouseover=\"alert(1)",
+        "https://e.org/<script>",
+        "https://e.org/a>b",
+        "https://e.org/a b",
+        "http:///no-host",
+        "https://",
+        "javascript:alert(1)",
+        "/relative/path",
+    ] {
+        let body = json!({"headline": "Links", "section_id": section, "hero_image": {"url": bad},
+            "seo": {"canonical_url": bad}, "body": [{"type": "embed", "provider": "x", "url": bad}]});
+        let res = app.post("/api/v1/articles", Some(&admin), body).await;
+        let problem = res.assert_problem(422, "validation_failed");
+        let fields: Vec<&str> =
+            problem["errors"].as_array().unwrap().iter().map(|e| e["field"].as_str().unwrap()).collect();
+        assert_eq!(fields, ["hero_image.url", "body[0].url", "seo.canonical_url"], "{bad}: {problem}");
+    }
+    let good =
+        json!({"headline": "Links", "section_id": section, "hero_image": {"url": "HTTPS://e.org/a?b=c&d=%22#x"}});
+    assert_eq!(app.post("/api/v1/articles", Some(&admin), good).await.status, 201);
+}
+
+#[actix_web::test]
+async fn every_answer_says_nosniff() {
+    let app = TestApp::spawn().await;
+    let admin = app.admin_token().await;
+    let answers = [
+        app.get("/api/v1/auth/me", Some(&admin)).await,
+        app.get("/api/v1/articles/none", Some(&admin)).await,
+        app.get("/api/v1/public/articles", None).await,
+        app.get("/api/v1/nowhere", None).await,
+        app.get("/healthz", None).await,
+        app.get("/openapi.json", None).await,
+        app.send(Method::PUT, "/api/v1/users", None, None).await,
+        app.send_raw(Method::POST, "/api/v1/auth/login", None, "application/json", b"{".to_vec()).await,
+    ];
+    for res in answers {
+        assert_eq!(res.header("x-content-type-options").as_deref(), Some("nosniff"), "status {}", res.status);
+    }
+}
