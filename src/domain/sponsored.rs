@@ -1,7 +1,10 @@
 //! Sponsored content: the disclosure rules (a label and a disclosure with visible
 //! text, always), flight dates, placement and targeting.
 
+use std::sync::LazyLock;
+
 use chrono::{DateTime, Utc};
+use regex::Regex;
 use serde::{Deserialize, Serialize};
 use strum::{EnumString, IntoStaticStr, VariantArray};
 use utoipa::ToSchema;
@@ -69,9 +72,11 @@ pub struct Cta {
     pub url: String,
 }
 
-/// Whether a reader would see words: at least one letter or digit, in any script.
-/// (A list of invisible characters can never be complete: braille blanks, variation
-/// selectors, combining marks, private-use characters... A disclosure needs words.)
+/// Whether a reader would see words: at least one letter or digit, in any script,
+/// that renders (Unicode's Default_Ignorable_Code_Point covers the letters that do not:
+/// the Hangul fillers U+115F, U+1160, U+3164, U+FFA0 and the like). A list of
+/// invisible characters of our own can never be complete: braille blanks, variation
+/// selectors, combining marks, private-use characters... A disclosure needs words.
 /// Tags (`<b></b>`) and character references (`&nbsp;`) do not count: a frontend that
 /// renders the label as HTML would show nothing of them.
 pub fn has_visible_text(s: &str) -> bool {
@@ -83,12 +88,22 @@ pub fn has_visible_text(s: &str) -> bool {
             '>' if in_tag => in_tag = false,
             '&' if !in_tag => in_entity = true,
             ';' if in_entity => in_entity = false,
-            c if !in_tag && !in_entity && c.is_alphanumeric() => return true,
+            c if !in_tag && !in_entity && renders_as_word(c) => return true,
             c if in_entity && !(c.is_ascii_alphanumeric() || c == '#') => in_entity = false,
             _ => {}
         }
     }
     false
+}
+
+/// A letter or digit (`\p{L}`, `\p{N}`) that is not default-ignorable.
+fn renders_as_word(c: char) -> bool {
+    static WORD: LazyLock<Regex> = LazyLock::new(|| {
+        Regex::new(r"^[\p{L}\p{N}--\p{Default_Ignorable_Code_Point}]$")
+            .unwrap_or_else(|e| panic!("domain::sponsored: the word-character class does not compile: {e}"))
+    });
+    let mut buf = [0; 4];
+    WORD.is_match(c.encode_utf8(&mut buf))
 }
 
 /// The editable fields of a sponsored block, as they will be stored.

@@ -333,20 +333,34 @@ async fn concurrent_saves_of_a_sponsored_block_with_one_etag_give_one_success() 
 }
 
 #[actix_web::test]
-async fn a_disclosure_needs_letters_or_digits() {
+async fn a_disclosure_needs_letters_or_digits_that_render() {
     let app = TestApp::spawn().await;
     let (_, _, commercial) = app.user("commercial").await;
-    for invisible in
-        ["\u{2800}\u{2800}", "\u{0301}", "\u{E000}", "\u{FFFC}", "\u{E0100}", "\u{1D173}", "<b></b>", "..."]
-    {
+    for invisible in [
+        "\u{2800}\u{2800}",
+        "\u{0301}",
+        "\u{E000}",
+        "\u{FFFC}",
+        "\u{E0100}",
+        "\u{1D173}",
+        "<b></b>",
+        "...",
+        // Hangul fillers: letters to Unicode, blank on screen.
+        "\u{3164}",
+        "\u{115F}\u{1160}",
+        "\u{FFA0}\u{3164}",
+    ] {
         let res =
             app.post("/api/v1/sponsored", Some(&commercial), minimal_block(json!({"disclosure": invisible}))).await;
         assert_eq!(res.assert_problem(422, "validation_failed")["errors"][0]["field"], "disclosure", "{invisible:?}");
     }
-    assert_eq!(
-        app.post("/api/v1/sponsored", Some(&commercial), minimal_block(json!({"label": "広告"}))).await.status,
-        201
-    );
+    for words in ["広告", "광고", "Anzeige", "إعلان", "2026"] {
+        let res = app.post("/api/v1/sponsored", Some(&commercial), minimal_block(json!({"label": words}))).await;
+        assert_eq!(res.status, 201, "{words}");
+    }
+    let label = json!({"label": "\u{3164}"});
+    let res = app.post("/api/v1/sponsored", Some(&commercial), minimal_block(label)).await;
+    assert_eq!(res.assert_problem(422, "validation_failed")["errors"][0]["field"], "label");
 }
 
 #[actix_web::test]
