@@ -142,6 +142,10 @@ pub struct Options {
     /// Poll responses accepted per client address per minute.
     #[arg(long, env = "MASTHEAD_VOTE_LIMIT", default_value_t = 600, global = true)]
     pub vote_limit: u32,
+    /// Metered articles opened per client address per day (UTC), whatever reader ids
+    /// it sends; past it, the meter denies new reads from that address.
+    #[arg(long, env = "MASTHEAD_METER_ADDRESS_LIMIT", default_value_t = 100, global = true)]
+    pub meter_address_limit: u32,
     /// Database connections in the pool (default one per core, at least 2, on SQLite;
     /// 10 on PostgreSQL).
     #[arg(long, env = "MASTHEAD_DB_POOL_SIZE", global = true)]
@@ -193,6 +197,7 @@ pub struct Settings {
     pub metrics_bind: Option<SocketAddr>,
     pub tracking_limit_per_minute: i64,
     pub vote_limit_per_minute: i64,
+    pub meter_reads_per_address_per_day: i64,
     pub db_pool_size: Option<u32>,
     pub workers: Option<usize>,
     pub access_log: bool,
@@ -307,6 +312,7 @@ impl Settings {
             metrics_bind,
             tracking_limit_per_minute: positive("MASTHEAD_TRACKING_LIMIT", o.tracking_limit)?,
             vote_limit_per_minute: positive("MASTHEAD_VOTE_LIMIT", o.vote_limit)?,
+            meter_reads_per_address_per_day: positive("MASTHEAD_METER_ADDRESS_LIMIT", o.meter_address_limit)?,
             db_pool_size: o.db_pool_size,
             workers: o.workers,
             access_log: o.access_log,
@@ -347,6 +353,7 @@ impl Options {
             metrics_bind: None,
             tracking_limit: 300,
             vote_limit: 600,
+            meter_address_limit: 100,
             db_pool_size: None,
             workers: None,
             access_log: true,

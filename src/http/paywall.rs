@@ -12,7 +12,7 @@ use crate::domain::paywall::{Eligibility, Messages, OfferSpec, OfferStatus, Payw
 use crate::error::ApiError;
 use crate::http::caller::{AdminOnly, Authenticated, Commercial};
 use crate::http::conditional::{RequireIfMatch, public_json_until};
-use crate::http::extract::{ApiJson, ApiQuery, reader_id};
+use crate::http::extract::{ApiJson, ApiQuery, client_ip, reader_id};
 use crate::http::pagination::{self, Cursor, Listed, Page};
 use crate::http::public::{PublicArticleResponse, public_article_response};
 use crate::http::{non_null, nullable, time, versioned, with_location};
@@ -464,6 +464,8 @@ pub struct AccessResponse {
 }
 
 /// Asks the meter whether this reader may read the article, and shows what they may.
+/// New metered reads also count per client address and day: past the allowance the
+/// answer is `denied`, whatever reader id is sent.
 #[utoipa::path(
     tag = "public", operation_id = "requestArticleAccess",
     params(
@@ -491,7 +493,8 @@ pub async fn request_access(
         .and_then(|v| v.trim().split_once(' '))
         .filter(|(scheme, _)| scheme.eq_ignore_ascii_case("bearer"))
         .map(|(_, t)| t.trim().to_string());
-    let outcome = paywall::access(&state, slug.into_inner(), reader, token).await?;
+    let address = client_ip(&req, &state.settings.trusted_proxies);
+    let outcome = paywall::access(&state, slug.into_inner(), reader, token, address).await?;
     let body = AccessResponse {
         decision: match outcome.decision {
             Decision::Granted => AccessDecision::Granted,

@@ -2,13 +2,15 @@
 //! count per reader, article and month, exact under concurrency), subscriber tokens
 //! from the publisher's own system, and offers (admins and commercial users).
 
-use chrono::{DateTime, Utc};
+use std::net::IpAddr;
+
+use chrono::{DateTime, DurationRound, Utc};
 use jsonwebtoken::{Algorithm, DecodingKey, Validation};
 use serde::Deserialize;
 
 use super::Error;
 use crate::db::paywall::{self as paywall_db, OfferRow, SettingsRow};
-use crate::db::{self, DbConnection, Json, articles as article_db, sections as section_db};
+use crate::db::{self, DbConnection, Json, articles as article_db, rate_limits, sections as section_db};
 use crate::domain::FieldError;
 use crate::domain::article::Access;
 use crate::domain::id::{OfferId, SectionId};
@@ -152,8 +154,11 @@ pub async fn access(
     slug: String,
     reader: String,
     token: Option<String>,
+    address: Option<IpAddr>,
 ) -> Result<AccessOutcome, Error> {
     let now = state.clock.now();
+    let address_limit = state.settings.meter_reads_per_address_per_day;
+    let address = address.map(crate::service::auth::address_bucket).unwrap_or_default();
     let claims =
         reader_claims(state.settings.reader_token_secret.as_ref().map(|s| s.0.as_str()), token.as_deref(), now);
     let entitlements = claims.as_ref().map(|c| c.entitlements.clone().unwrap_or_default());
@@ -208,7 +213,11 @@ pub async fn access(
                         };
                         return Ok((Decision::Metered, left, Some(message), Some(situation)));
                     }
-                    if used < quota {
+                    // A new read also counts against the reader's address, so that a new
+                    // reader id on every request does not read for free without end.
+                    let day = db::to_db_time(now.duration_trunc(chrono::Duration::days(1)).unwrap_or(now));
+                    let address_spent = used < quota && rate_limits::hit(c, "meter", &address, day)? > address_limit;
+                    if used < quota && !address_spent {
                         paywall_db::record_read(c, &reader, period, &row.id, at)?;
                         let left = quota - used - 1;
                         let message = paywall::metered_message(&settings.messages, left, quota);

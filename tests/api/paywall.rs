@@ -378,3 +378,40 @@ async fn reader_token_times_are_exact_and_messages_fit_the_moment() {
     assert_eq!(again["message"], "limit of 1 reached", "'last one' belongs to the read that used it");
     assert_eq!(app.get("/api/v1/public/offers?context=", None).await.json()["items"].as_array().unwrap().len(), 1);
 }
+
+#[actix_web::test]
+async fn rotating_reader_ids_does_not_give_one_address_unlimited_reads() {
+    let app = TestApp::spawn_with(|s| {
+        s.meter_reads_per_address_per_day = 3;
+        s.trusted_proxies = vec!["127.0.0.1".parse().unwrap()];
+    })
+    .await;
+    let editor = app.user("editor").await.2;
+    let section = app.section(&editor, json!({"name": "Markets"})).await;
+    set_quota(&app, 5).await;
+    let slug = metered(&app, &editor, &section, 1).await.remove(0);
+    let from = |address: &'static str, reader: String| {
+        let app = &app;
+        let slug = slug.clone();
+        async move {
+            let headers = [("x-reader-id", reader.as_str()), ("x-forwarded-for", address)];
+            let path = format!("/api/v1/public/articles/{slug}/access");
+            app.send_with(Method::POST, &path, None, None, &headers).await.json()
+        }
+    };
+    // A new reader id on every request: three new reads from the address, then no more.
+    let first = reader();
+    assert_eq!(from("198.51.100.8", first.clone()).await["decision"], "metered");
+    for _ in 0..2 {
+        assert_eq!(from("198.51.100.8", reader()).await["decision"], "metered");
+    }
+    let refused = from("198.51.100.8", reader()).await;
+    assert_eq!(refused["decision"], "denied");
+    assert!(refused["body"].is_null(), "{refused}");
+    // A reader who already opened it reads it again; another address has its own allowance.
+    assert_eq!(from("198.51.100.8", first).await["decision"], "metered");
+    assert_eq!(from("203.0.113.20", reader()).await["decision"], "metered");
+    // The allowance is per day.
+    app.clock.advance(chrono::Duration::days(1));
+    assert_eq!(from("198.51.100.8", reader()).await["decision"], "metered");
+}
