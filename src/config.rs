@@ -139,6 +139,12 @@ pub struct Options {
     /// Sponsored impressions and clicks counted per client address and block per minute.
     #[arg(long, env = "MASTHEAD_TRACKING_LIMIT", default_value_t = 300, global = true)]
     pub tracking_limit: u32,
+    /// Seconds a request body may take to arrive (408 after).
+    #[arg(long, env = "MASTHEAD_BODY_TIMEOUT", default_value_t = 15, global = true)]
+    pub body_timeout: u32,
+    /// MiB that all request bodies being read may hold together (503 past it).
+    #[arg(long, env = "MASTHEAD_BODY_MEMORY_MB", default_value_t = 64, global = true)]
+    pub body_memory_mb: u32,
     /// Poll responses accepted per client address per minute.
     #[arg(long, env = "MASTHEAD_VOTE_LIMIT", default_value_t = 600, global = true)]
     pub vote_limit: u32,
@@ -198,6 +204,8 @@ pub struct Settings {
     pub tracking_limit_per_minute: i64,
     pub vote_limit_per_minute: i64,
     pub meter_reads_per_address_per_day: i64,
+    pub body_timeout_secs: u64,
+    pub body_memory_bytes: usize,
     pub db_pool_size: Option<u32>,
     pub workers: Option<usize>,
     pub access_log: bool,
@@ -313,6 +321,8 @@ impl Settings {
             tracking_limit_per_minute: positive("MASTHEAD_TRACKING_LIMIT", o.tracking_limit)?,
             vote_limit_per_minute: positive("MASTHEAD_VOTE_LIMIT", o.vote_limit)?,
             meter_reads_per_address_per_day: positive("MASTHEAD_METER_ADDRESS_LIMIT", o.meter_address_limit)?,
+            body_timeout_secs: u64::from(o.body_timeout.max(1)),
+            body_memory_bytes: usize::try_from(o.body_memory_mb.max(1)).unwrap_or(64) * 1024 * 1024,
             db_pool_size: o.db_pool_size,
             workers: o.workers,
             access_log: o.access_log,
@@ -354,6 +364,8 @@ impl Options {
             tracking_limit: 300,
             vote_limit: 600,
             meter_address_limit: 100,
+            body_timeout: 15,
+            body_memory_mb: 64,
             db_pool_size: None,
             workers: None,
             access_log: true,

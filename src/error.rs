@@ -72,6 +72,12 @@ pub enum ApiError {
     PreconditionRequired,
     #[error("payload too large")]
     PayloadTooLarge { limit: usize },
+    /// The body did not arrive within the body timeout.
+    #[error("request timeout")]
+    RequestTimeout { secs: u64 },
+    /// The memory for bodies in flight on this instance is used up.
+    #[error("overloaded")]
+    Overloaded,
     #[error("unsupported media type")]
     UnsupportedMediaType { detail: String },
     #[error("validation failed")]
@@ -141,6 +147,8 @@ impl ApiError {
             Self::PreconditionFailed { .. } => "precondition_failed",
             Self::PreconditionRequired => "precondition_required",
             Self::PayloadTooLarge { .. } => "payload_too_large",
+            Self::RequestTimeout { .. } => "request_timeout",
+            Self::Overloaded => "overloaded",
             Self::UnsupportedMediaType { .. } => "unsupported_media_type",
             Self::Validation(_) => "validation_failed",
             Self::TooManyRequests { .. } => "rate_limited",
@@ -170,6 +178,8 @@ impl ApiError {
             }
             Self::PayloadTooLarge { limit: 0 } => "The request body is too large.".into(),
             Self::PayloadTooLarge { limit } => format!("The request body is larger than {limit} bytes."),
+            Self::RequestTimeout { secs } => format!("The request body did not arrive within {secs} seconds."),
+            Self::Overloaded => "The server is receiving too many request bodies at once; try again shortly.".into(),
             Self::Validation(errors) => match errors.len() {
                 1 => "The request has 1 invalid field.".into(),
                 n => format!("The request has {n} invalid fields."),
@@ -230,8 +240,12 @@ impl ApiError {
             Self::TooManyRequests { retry_after_secs, .. } => {
                 builder.insert_header((header::RETRY_AFTER, retry_after_secs.to_string()));
             }
-            Self::Unavailable(_) => {
+            Self::Unavailable(_) | Self::Overloaded => {
                 builder.insert_header((header::RETRY_AFTER, "1"));
+            }
+            // The rest of the body may still be on its way: this connection is done.
+            Self::RequestTimeout { .. } => {
+                builder.force_close();
             }
             _ => {}
         }
@@ -252,6 +266,8 @@ impl ResponseError for ApiError {
             Self::PreconditionFailed { .. } => StatusCode::PRECONDITION_FAILED,
             Self::PreconditionRequired => StatusCode::PRECONDITION_REQUIRED,
             Self::PayloadTooLarge { .. } => StatusCode::PAYLOAD_TOO_LARGE,
+            Self::RequestTimeout { .. } => StatusCode::REQUEST_TIMEOUT,
+            Self::Overloaded => StatusCode::SERVICE_UNAVAILABLE,
             Self::UnsupportedMediaType { .. } => StatusCode::UNSUPPORTED_MEDIA_TYPE,
             Self::Validation(_) => StatusCode::UNPROCESSABLE_ENTITY,
             Self::TooManyRequests { .. } => StatusCode::TOO_MANY_REQUESTS,

@@ -94,6 +94,29 @@ fn return_large_allocations_when_freed() {
 #[cfg(not(all(target_os = "linux", target_env = "gnu")))]
 fn return_large_allocations_when_freed() {}
 
+/// Every connection is a file descriptor, and a soft limit as low as 256 (some service
+/// managers' default) let a few hundred slow clients starve health checks and sign-ins.
+/// The soft limit is raised to the hard one the system allows.
+#[cfg(unix)]
+#[allow(unsafe_code)]
+fn raise_open_file_limit() {
+    let mut limit = libc::rlimit { rlim_cur: 0, rlim_max: 0 };
+    // SAFETY: both calls only read or write the `rlimit` passed by reference.
+    let raised = unsafe {
+        libc::getrlimit(libc::RLIMIT_NOFILE, &mut limit) == 0 && limit.rlim_cur < limit.rlim_max && {
+            let was = limit.rlim_cur;
+            limit.rlim_cur = limit.rlim_max;
+            libc::setrlimit(libc::RLIMIT_NOFILE, &limit) == 0 && was < limit.rlim_cur
+        }
+    };
+    if raised {
+        tracing::info!(open_files = limit.rlim_cur, "raised the open-file limit");
+    }
+}
+
+#[cfg(not(unix))]
+fn raise_open_file_limit() {}
+
 /// Connects (exit 2 when the URL is bad or the server unreachable) and migrates.
 fn open_database(settings: &Settings) -> Result<Database, Failure> {
     let url = &settings.database_url;
@@ -124,6 +147,7 @@ fn admin_from_environment() -> Result<(Option<String>, Option<String>), Failure>
 
 fn serve(settings: Settings) -> Result<(), Failure> {
     let (admin_email, admin_password) = admin_from_environment()?;
+    raise_open_file_limit();
     let listener = TcpListener::bind(settings.bind)
         .map_err(|e| bad_setting(format!("cannot listen on {} (--bind / MASTHEAD_BIND): {e}", settings.bind)))?;
     let metrics_listener = match settings.metrics_bind {

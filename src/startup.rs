@@ -248,6 +248,8 @@ fn clone_error(err: &ApiError) -> ApiError {
         }
         ApiError::PreconditionRequired => ApiError::PreconditionRequired,
         ApiError::PayloadTooLarge { limit } => ApiError::PayloadTooLarge { limit: *limit },
+        ApiError::RequestTimeout { secs } => ApiError::RequestTimeout { secs: *secs },
+        ApiError::Overloaded => ApiError::Overloaded,
         ApiError::UnsupportedMediaType { detail } => ApiError::UnsupportedMediaType { detail: detail.clone() },
         ApiError::Validation(errors) => ApiError::Validation(errors.clone()),
         ApiError::TooManyRequests { detail, retry_after_secs } => {

@@ -20,13 +20,23 @@ pub struct AppState {
     pub public_cache: Arc<PublicCache>,
     /// What requests are counted into, when metrics are served (`MASTHEAD_METRICS_BIND`).
     pub metrics: Option<Arc<Metrics>>,
+    /// Bytes held by request bodies being read (`http::body`), bounded by the settings.
+    pub bodies_in_flight: Arc<std::sync::atomic::AtomicUsize>,
 }
 
 impl AppState {
     /// The state for `settings`, with a public cache as they size it.
     pub fn new(db: Database, jwt: JwtKeys, settings: Settings, clock: Clock) -> AppState {
         let public_cache = Arc::new(PublicCache::new(settings.public_cache_bytes, settings.public_cache_sync_ms));
-        AppState { db, jwt: Arc::new(jwt), settings: Arc::new(settings), clock, public_cache, metrics: None }
+        AppState {
+            db,
+            jwt: Arc::new(jwt),
+            settings: Arc::new(settings),
+            clock,
+            public_cache,
+            metrics: None,
+            bodies_in_flight: Arc::default(),
+        }
     }
 
     /// The same state, counting requests into new metrics over its pool and cache.

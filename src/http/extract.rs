@@ -6,16 +6,15 @@ use std::net::IpAddr;
 
 use actix_web::dev::Payload;
 use actix_web::http::header;
-use actix_web::web::Bytes;
 use actix_web::{FromRequest, HttpRequest};
 use futures_util::future::LocalBoxFuture;
 use serde::de::DeserializeOwned;
 
 use crate::config::ProxyRange;
 use crate::error::{ApiError, FieldError};
+use crate::http::body;
 use crate::http::strict::{DataError, Query, Strict};
 use crate::http::unique_keys::UniqueKeys;
-use crate::state::AppState;
 
 /// A JSON request body. Its errors are held back until the handler asks for the value
 /// (`into_inner`), after the caller has been authenticated: actix resolves extractors
@@ -35,11 +34,10 @@ impl<T: DeserializeOwned + 'static> FromRequest for ApiJson<T> {
 
     fn from_request(req: &HttpRequest, payload: &mut Payload) -> Self::Future {
         let content_type_ok = is_json_content_type(req);
-        let bytes = Bytes::from_request(req, payload);
-        let limit = req.app_data::<actix_web::web::Data<AppState>>().map(|s| s.settings.max_body_bytes);
+        let bytes = body::read(body::declared_length(req), payload.take(), body::Limits::of(req));
         Box::pin(async move {
             let parsed = async {
-                let bytes = bytes.await.map_err(|e| payload_error(&e, limit.unwrap_or(0)))?;
+                let bytes = bytes.await?;
                 if !content_type_ok {
                     return Err(ApiError::UnsupportedMediaType {
                         detail: "The request body must be JSON, sent with Content-Type: application/json.".into(),
@@ -68,11 +66,10 @@ impl<T: DeserializeOwned + 'static> FromRequest for OptionalJson<T> {
 
     fn from_request(req: &HttpRequest, payload: &mut Payload) -> Self::Future {
         let content_type_ok = is_json_content_type(req);
-        let bytes = Bytes::from_request(req, payload);
-        let limit = req.app_data::<actix_web::web::Data<AppState>>().map(|s| s.settings.max_body_bytes);
+        let bytes = body::read(body::declared_length(req), payload.take(), body::Limits::of(req));
         Box::pin(async move {
             let parsed = async {
-                let bytes = bytes.await.map_err(|e| payload_error(&e, limit.unwrap_or(0)))?;
+                let bytes = bytes.await?;
                 if bytes.is_empty() || bytes.trim_ascii() == b"null" {
                     return Ok(None);
                 }
@@ -94,15 +91,6 @@ fn is_json_content_type(req: &HttpRequest) -> bool {
     };
     let mime = value.split(';').next().unwrap_or_default().trim().to_ascii_lowercase();
     mime == "application/json" || (mime.starts_with("application/") && mime.ends_with("+json"))
-}
-
-fn payload_error(err: &actix_web::Error, limit: usize) -> ApiError {
-    let overflow = err.as_response_error().status_code() == actix_web::http::StatusCode::PAYLOAD_TOO_LARGE;
-    if overflow {
-        ApiError::PayloadTooLarge { limit }
-    } else {
-        ApiError::bad_request("unreadable_body", "The request body could not be read.")
-    }
 }
 
 /// Parses a JSON object into `T`, naming the offending field on failure. Arrays and

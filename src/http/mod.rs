@@ -3,6 +3,7 @@
 
 pub mod articles;
 pub mod auth;
+pub mod body;
 pub mod caller;
 pub mod conditional;
 pub mod extract;

@@ -142,6 +142,12 @@ const STANDARD: &[(&str, &str, &str, &str)] = &[
     ),
     ("403", "Forbidden", "Signed in, but the role may not do this.", "forbidden"),
     ("404", "NotFound", "No such resource (or not visible to the caller).", "not_found"),
+    (
+        "408",
+        "RequestTimeout",
+        "The request body did not arrive within the body timeout; the connection is closed.",
+        "request_timeout",
+    ),
     ("409", "Conflict", "The request conflicts with the current state.", "conflict"),
     ("412", "PreconditionFailed", "If-Match does not match the current ETag.", "precondition_failed"),
     ("413", "PayloadTooLarge", "The request body is over the size limit.", "payload_too_large"),
@@ -150,12 +156,17 @@ const STANDARD: &[(&str, &str, &str, &str)] = &[
     ("428", "PreconditionRequired", "The request needs an If-Match header.", "precondition_required"),
     ("429", "TooManyRequests", "Rate limited; see Retry-After.", "rate_limited"),
     ("500", "InternalError", "An unexpected error; the body carries no internals.", "internal_error"),
-    ("503", "ServiceUnavailable", "The database is unreachable or busy; retry shortly.", "service_unavailable"),
+    (
+        "503",
+        "ServiceUnavailable",
+        "The database is unreachable or busy, or too many request bodies are being read at once (`overloaded`); retry shortly.",
+        "service_unavailable",
+    ),
 ];
 
 /// Adds the shared problem responses to `components.responses`, and to each operation
 /// the ones it can give by construction: 400 and 500 always, 503 where the database is
-/// used, 401 where a token is required, 413/415/422 where a body is read, 422 where
+/// used, 401 where a token is required, 408/413/415/422/503 where a body is read, 422 where
 /// query parameters are parsed. Handlers list the rest (403, 404, 409, 429...) themselves.
 struct StandardErrors;
 
@@ -193,7 +204,7 @@ fn add_standard(op: &mut Operation, uses_db: bool) {
         wanted.push("401");
     }
     if op.request_body.is_some() {
-        wanted.extend(["413", "415", "422"]);
+        wanted.extend(["408", "413", "415", "422", "503"]);
     }
     if has_query || has_header(op, "X-Reader-Id") {
         wanted.push("422");

@@ -354,3 +354,31 @@ async fn unlock_forgets_a_users_failed_sign_ins() {
     assert_eq!(code, 2, "{stderr}");
     assert_eq!(stderr.lines().count(), 1, "{stderr}");
 }
+
+/// A low soft limit on open files (256 under some service managers) is raised to the
+/// hard limit at start, so that a few hundred connections cannot starve the server.
+#[actix_web::test]
+async fn serve_raises_a_low_open_file_limit() {
+    let hard: u64 = {
+        let out = Command::new("sh").args(["-c", "ulimit -Hn"]).output().unwrap();
+        String::from_utf8_lossy(&out.stdout).trim().parse().unwrap_or(u64::MAX)
+    };
+    if hard <= 256 {
+        return; // Nothing to raise to on this machine.
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let port = free_port();
+    let mut cmd = Command::new("sh");
+    cmd.args(["-c", &format!("ulimit -Sn 256 && exec {BIN} serve")])
+        .env_clear()
+        .env("PATH", std::env::var("PATH").unwrap_or_default())
+        .current_dir(dir.path())
+        .env("MASTHEAD_LOG", "warn")
+        .env("MASTHEAD_BIND", format!("127.0.0.1:{port}"));
+    let server = Server::start(&mut cmd);
+    wait_healthy(&format!("http://127.0.0.1:{port}")).await;
+    let limits = std::fs::read_to_string(format!("/proc/{}/limits", server.child.id())).unwrap();
+    let line = limits.lines().find(|l| l.starts_with("Max open files")).unwrap();
+    let soft: u64 = line.split_whitespace().nth(3).unwrap().parse().unwrap();
+    assert!(soft > 256, "{line}");
+}

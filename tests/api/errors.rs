@@ -619,3 +619,45 @@ async fn every_answer_says_nosniff() {
         assert_eq!(res.header("x-content-type-options").as_deref(), Some("nosniff"), "status {}", res.status);
     }
 }
+
+/// A body sent a byte now and then is cut off after the body timeout with a 408, and
+/// the connection is closed: it cannot hold the server's memory or a socket for ever.
+#[actix_web::test]
+async fn a_body_that_arrives_too_slowly_is_408_and_the_connection_closes() {
+    let app = TestApp::spawn_with(|s| s.body_timeout_secs = 1).await;
+    let base = app.base.clone();
+    let raw = actix_web::rt::task::spawn_blocking(move || {
+        use std::io::{Read, Write};
+        let mut stream = std::net::TcpStream::connect(base.trim_start_matches("http://")).unwrap();
+        stream.set_read_timeout(Some(std::time::Duration::from_secs(20))).unwrap();
+        let head = "POST /api/v1/auth/login HTTP/1.1\r\nhost: x\r\ncontent-type: application/json\r\ncontent-length: 100\r\n\r\n";
+        stream.write_all(head.as_bytes()).unwrap();
+        // A byte, then silence longer than the timeout.
+        stream.write_all(b"{").unwrap();
+        let mut answer = Vec::new();
+        stream.read_to_end(&mut answer).unwrap();
+        answer
+    })
+    .await
+    .unwrap();
+    assert_raw_problem(&raw, 408, "request_timeout");
+    // The server itself is fine.
+    assert_eq!(app.get("/healthz", None).await.status, 200);
+}
+
+#[actix_web::test]
+async fn bodies_in_flight_share_a_bounded_memory_budget() {
+    let app = TestApp::spawn_with(|s| s.body_memory_bytes = 4096).await;
+    let small = json!({"email": "a@example.org", "password": "wrong-password-123"}).to_string().into_bytes();
+    let res = app.send_raw(Method::POST, "/api/v1/auth/login", None, "application/json", small).await;
+    res.assert_problem(401, "invalid_credentials");
+    // One body larger than the whole budget (but under the body size limit) is refused.
+    let large = format!(r#"{{"email": "a@example.org", "password": "{}"}}"#, "x".repeat(8000)).into_bytes();
+    let res = app.send_raw(Method::POST, "/api/v1/auth/login", None, "application/json", large).await;
+    res.assert_problem(503, "overloaded");
+    assert_eq!(res.header("retry-after").as_deref(), Some("1"));
+    // What a refused body held is given back: the next small one is read.
+    let small = json!({"email": "a@example.org", "password": "wrong-password-123"}).to_string().into_bytes();
+    let res = app.send_raw(Method::POST, "/api/v1/auth/login", None, "application/json", small).await;
+    res.assert_problem(401, "invalid_credentials");
+}
