@@ -86,6 +86,8 @@ pub enum ApiError {
     TooManyRequests { detail: String, retry_after_secs: u64 },
     #[error("service unavailable: {0}")]
     Unavailable(String),
+    #[error("storage unavailable: {0}")]
+    StorageUnavailable(String),
     #[error("internal error: {0}")]
     Internal(String),
 }
@@ -153,6 +155,7 @@ impl ApiError {
             Self::Validation(_) => "validation_failed",
             Self::TooManyRequests { .. } => "rate_limited",
             Self::Unavailable(_) => "service_unavailable",
+            Self::StorageUnavailable(_) => "storage_unavailable",
             Self::Internal(_) => "internal_error",
         }
     }
@@ -185,6 +188,9 @@ impl ApiError {
                 n => format!("The request has {n} invalid fields."),
             },
             Self::Unavailable(_) => "The service is temporarily unavailable; try again shortly.".into(),
+            Self::StorageUnavailable(_) => {
+                "The database cannot store changes now (its disk is full or it is read-only); reading may still work. Try again later.".into()
+            }
             Self::Internal(_) => "An unexpected error occurred.".into(),
         }
     }
@@ -211,7 +217,7 @@ impl ApiError {
     /// The full response for this error, at `instance`.
     pub fn to_response(&self, instance: Option<&str>) -> HttpResponse {
         // An empty cause is a re-render of an error already logged.
-        if let Self::Internal(cause) | Self::Unavailable(cause) = self
+        if let Self::Internal(cause) | Self::Unavailable(cause) | Self::StorageUnavailable(cause) = self
             && !cause.is_empty()
         {
             tracing::error!(cause = %cause, instance = instance.unwrap_or(""), "request failed");
@@ -243,6 +249,9 @@ impl ApiError {
             Self::Unavailable(_) | Self::Overloaded => {
                 builder.insert_header((header::RETRY_AFTER, "1"));
             }
+            Self::StorageUnavailable(_) => {
+                builder.insert_header((header::RETRY_AFTER, "30"));
+            }
             // The rest of the body may still be on its way: this connection is done.
             Self::RequestTimeout { .. } => {
                 builder.force_close();
@@ -271,7 +280,7 @@ impl ResponseError for ApiError {
             Self::UnsupportedMediaType { .. } => StatusCode::UNSUPPORTED_MEDIA_TYPE,
             Self::Validation(_) => StatusCode::UNPROCESSABLE_ENTITY,
             Self::TooManyRequests { .. } => StatusCode::TOO_MANY_REQUESTS,
-            Self::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
+            Self::Unavailable(_) | Self::StorageUnavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
             Self::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
@@ -293,6 +302,7 @@ impl From<service::Error> for ApiError {
             E::Invalid(errors) => Self::Validation(errors),
             E::RateLimited { detail, retry_after_secs } => Self::TooManyRequests { detail, retry_after_secs },
             E::Unavailable(cause) => Self::Unavailable(cause),
+            E::StorageUnavailable(cause) => Self::StorageUnavailable(cause),
             E::Internal(cause) => Self::Internal(cause),
         }
     }

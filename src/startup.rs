@@ -257,6 +257,7 @@ fn clone_error(err: &ApiError) -> ApiError {
         }
         // Already logged when first rendered.
         ApiError::Unavailable(_) => ApiError::Unavailable(String::new()),
+        ApiError::StorageUnavailable(_) => ApiError::StorageUnavailable(String::new()),
         ApiError::Internal(_) => ApiError::Internal(String::new()),
     }
 }

@@ -20,7 +20,10 @@ pub fn hit(conn: &mut DbConnection, scope: &str, subject: &str, window_start: Na
     })
 }
 
-/// Forgets windows that ended before `before`.
-pub fn prune(conn: &mut DbConnection, before: NaiveDateTime) -> QueryResult<()> {
-    diesel::delete(dsl::rate_limits.filter(dsl::window_start.lt(before))).execute(conn).map(|_| ())
+/// Forgets the counts of `scope` in windows that started before `before` (each scope
+/// has windows of its own length: a minute for votes, a day for the meter).
+pub fn prune(conn: &mut DbConnection, scope: &str, before: NaiveDateTime) -> QueryResult<()> {
+    diesel::delete(dsl::rate_limits.filter(dsl::scope.eq(scope)).filter(dsl::window_start.lt(before)))
+        .execute(conn)
+        .map(|_| ())
 }

@@ -1,7 +1,6 @@
 //! `/healthz` (the process is up) and `/readyz` (the database answers).
 
 use actix_web::{HttpResponse, get, web};
-use diesel::connection::SimpleConnection;
 use serde::Serialize;
 use utoipa::ToSchema;
 
@@ -22,13 +21,13 @@ pub async fn healthz() -> HttpResponse {
     HttpResponse::Ok().insert_header(("cache-control", "no-store")).json(HealthResponse { status: "ok" })
 }
 
-/// Readiness: answers 200 when the database answers, 503 otherwise.
-#[utoipa::path(tag = "operations", operation_id = "readyz", responses((status = 200, description = "The database is reachable.", body = HealthResponse, example = json!({"status": "ready"}))))]
+/// Readiness: answers 200 when the database answers and can store; 503 otherwise,
+/// `storage_unavailable` when it cannot store (disk full, read-only).
+#[utoipa::path(tag = "operations", operation_id = "readyz", responses(
+    (status = 200, description = "The database is reachable and takes writes.", body = HealthResponse, example = json!({"status": "ready"})),
+))]
 #[get("/readyz")]
 pub async fn readyz(state: web::Data<AppState>) -> Result<HttpResponse, ApiError> {
-    state
-        .db
-        .run(|conn| conn.batch_execute("SELECT 1").map_err(|e| ApiError::Unavailable(format!("database: {e}"))))
-        .await?;
+    crate::service::ready(&state).await?;
     Ok(HttpResponse::Ok().insert_header(("cache-control", "no-store")).json(HealthResponse { status: "ready" }))
 }

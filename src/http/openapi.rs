@@ -159,7 +159,7 @@ const STANDARD: &[(&str, &str, &str, &str)] = &[
     (
         "503",
         "ServiceUnavailable",
-        "The database is unreachable or busy, or too many request bodies are being read at once (`overloaded`); retry shortly.",
+        "The database is unreachable or busy, or cannot store anything (`storage_unavailable`: disk full, read-only), or too many request bodies are being read at once (`overloaded`); retry shortly.",
         "service_unavailable",
     ),
 ];

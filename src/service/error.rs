@@ -32,6 +32,10 @@ pub enum Error {
     /// Something the service depends on is busy or down; retrying may work.
     #[error("unavailable: {0}")]
     Unavailable(String),
+    /// The database cannot store anything now (disk full, read-only, I/O errors):
+    /// an operator must act; reads may still work.
+    #[error("storage unavailable: {0}")]
+    StorageUnavailable(String),
     /// A fault of ours; the cause is for the log only.
     #[error("internal: {0}")]
     Internal(String),
@@ -86,9 +90,31 @@ impl From<diesel::result::Error> for Error {
             Diesel::DatabaseError(_, ref info) if is_busy(info.message()) => {
                 Self::Unavailable(format!("database busy: {}", info.message()))
             }
+            Diesel::DatabaseError(DatabaseErrorKind::ReadOnlyTransaction, info) => {
+                Self::StorageUnavailable(format!("read-only: {}", info.message()))
+            }
+            Diesel::DatabaseError(_, ref info) if is_storage_fault(info.message()) => {
+                Self::StorageUnavailable(info.message().to_string())
+            }
             other => Self::Internal(format!("database: {other}")),
         }
     }
+}
+
+/// SQLite's and PostgreSQL's words for a database that cannot store anything (diesel
+/// passes SQLite's result codes on as text): SQLITE_FULL, SQLITE_READONLY, SQLITE_IOERR;
+/// PostgreSQL's disk_full (53100) and read-only transactions.
+fn is_storage_fault(message: &str) -> bool {
+    [
+        "database or disk is full",
+        "attempt to write a readonly database",
+        "disk I/O error",
+        "No space left on device",
+        "could not extend file",
+        "read-only transaction",
+    ]
+    .iter()
+    .any(|words| message.contains(words))
 }
 
 fn is_busy(message: &str) -> bool {
@@ -102,5 +128,41 @@ impl From<DbError> for Error {
             DbError::Pool(e) => Self::Unavailable(format!("connection pool: {e}")),
             DbError::Blocking(e) => Self::Internal(format!("blocking task: {e}")),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use diesel::connection::SimpleConnection;
+    use diesel::{Connection, RunQueryDsl, SqliteConnection};
+
+    use super::Error;
+
+    /// Real SQLite errors, from a real database file: a write on a read-only connection,
+    /// and a write past the largest size the database may take (as on a full disk).
+    #[test]
+    fn storage_faults_are_storage_unavailable() {
+        let dir = tempfile::tempdir().expect("temporary directory");
+        let path = dir.path().join("faults.db");
+        let mut conn = SqliteConnection::establish(path.to_str().expect("a path")).expect("open");
+        conn.batch_execute("CREATE TABLE t (x TEXT); INSERT INTO t VALUES ('a');").expect("set up");
+
+        conn.batch_execute("PRAGMA query_only = ON").expect("read-only");
+        let err = diesel::sql_query("INSERT INTO t VALUES ('b')").execute(&mut conn).expect_err("read-only");
+        assert!(matches!(Error::from(err), Error::StorageUnavailable(_)));
+        conn.batch_execute("PRAGMA query_only = OFF").expect("writable");
+
+        let pages: i64 = diesel::select(diesel::dsl::sql::<diesel::sql_types::BigInt>(
+            "(SELECT page_count FROM pragma_page_count())",
+        ))
+        .get_result(&mut conn)
+        .expect("pages");
+        conn.batch_execute(&format!("PRAGMA max_page_count = {pages}")).expect("cap");
+        let big = "x".repeat(100_000);
+        let err = diesel::sql_query(format!("INSERT INTO t VALUES ('{big}')")).execute(&mut conn).expect_err("full");
+        assert!(matches!(Error::from(err), Error::StorageUnavailable(_)), "full");
+
+        let err = diesel::sql_query("INSERT INTO nowhere VALUES (1)").execute(&mut conn).expect_err("no table");
+        assert!(matches!(Error::from(err), Error::Internal(_)));
     }
 }

@@ -23,3 +23,24 @@ pub fn split_page<T, K>(mut rows: Vec<T>, limit: i64, key: impl Fn(&T) -> K) -> 
     let next = if more { rows.last().map(key) } else { None };
     (rows, next)
 }
+
+/// Readiness: the database answers and can store. The write is a real one (a counter
+/// row per minute, pruned with the others), so that a full disk or a read-only database
+/// is reported here, not first by an editor's lost save.
+pub async fn ready(state: &crate::state::AppState) -> Result<(), Error> {
+    use chrono::DurationRound;
+    let now = state.clock.now();
+    let minute = crate::db::to_db_time(now.duration_trunc(chrono::Duration::minutes(1)).unwrap_or(now));
+    state
+        .db
+        .run(move |conn| {
+            crate::db::tally_tx(conn, |c| {
+                if crate::db::rate_limits::hit(c, "readyz", "", minute)? == 1 {
+                    crate::db::rate_limits::prune(c, "readyz", minute - chrono::Duration::minutes(10))?;
+                }
+                Ok::<_, diesel::result::Error>(())
+            })?;
+            Ok(())
+        })
+        .await
+}

@@ -216,7 +216,11 @@ pub async fn access(
                     // A new read also counts against the reader's address, so that a new
                     // reader id on every request does not read for free without end.
                     let day = db::to_db_time(now.duration_trunc(chrono::Duration::days(1)).unwrap_or(now));
-                    let address_spent = used < quota && rate_limits::hit(c, "meter", &address, day)? > address_limit;
+                    let spent = if used < quota { rate_limits::hit(c, "meter", &address, day)? } else { 0 };
+                    if spent == 1 {
+                        rate_limits::prune(c, "meter", day - chrono::Duration::days(2))?;
+                    }
+                    let address_spent = spent > address_limit;
                     if used < quota && !address_spent {
                         paywall_db::record_read(c, &reader, period, &row.id, at)?;
                         let left = quota - used - 1;

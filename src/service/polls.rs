@@ -418,7 +418,11 @@ pub async fn respond(
                     })
                     .collect();
                 let choices = poll::check_answers(&questions, &answers).map_err(Error::Invalid)?;
-                if rate_limits::hit(c, "votes", &subject, db::to_db_time(window))? > limit {
+                let hits = rate_limits::hit(c, "votes", &subject, db::to_db_time(window))?;
+                if hits == 1 {
+                    rate_limits::prune(c, "votes", db::to_db_time(window - Duration::minutes(10)))?;
+                }
+                if hits > limit {
                     let retry = (window + Duration::minutes(1) - now).num_seconds().max(1);
                     return Err(Error::RateLimited {
                         detail: "Too many responses from this address; try again shortly.".into(),

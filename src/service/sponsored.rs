@@ -375,7 +375,7 @@ pub async fn track(state: &AppState, id: SponsoredId, click: bool, address: Opti
                 }
                 sponsored_db::count(c, &id, &now.format("%Y-%m-%d").to_string(), click)?;
                 if hits == 1 {
-                    rate_limits::prune(c, db::to_db_time(window - Duration::minutes(10)))?;
+                    rate_limits::prune(c, "sponsored", db::to_db_time(window - Duration::minutes(10)))?;
                 }
                 Ok(())
             })

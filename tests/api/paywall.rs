@@ -408,6 +408,16 @@ async fn rotating_reader_ids_does_not_give_one_address_unlimited_reads() {
     let refused = from("198.51.100.8", reader()).await;
     assert_eq!(refused["decision"], "denied");
     assert!(refused["body"].is_null(), "{refused}");
+    // Other counters' upkeep (a sponsored impression prunes its own minute windows)
+    // leaves the day's count alone.
+    let commercial = app.user("commercial").await.2;
+    let block = app.post("/api/v1/sponsored", Some(&commercial), json!({
+        "title": "Ports", "sponsor_name": "Harbourline", "label": "Sponsored", "disclosure": "Paid for by Harbourline.",
+        "body": [{"type": "paragraph", "text": "Ports."}], "placement": "sidebar", "status": "active"
+    })).await.json();
+    let impression = format!("/api/v1/public/sponsored/{}/impressions", block["id"].as_str().unwrap());
+    assert_eq!(app.send(Method::POST, &impression, None, None).await.status, 204);
+    assert_eq!(from("198.51.100.8", reader()).await["decision"], "denied");
     // A reader who already opened it reads it again; another address has its own allowance.
     assert_eq!(from("198.51.100.8", first).await["decision"], "metered");
     assert_eq!(from("203.0.113.20", reader()).await["decision"], "metered");
