@@ -106,6 +106,7 @@ pub fn build_app(
         .service(SwaggerUi::new("/docs/{_:.*}").config(utoipa_swagger_ui::Config::from("/openapi.json")))
         .route("/openapi.json", web::get().to(openapi_json))
         .service(web::redirect("/docs", "/docs/"))
+        .configure(http::admin::mount)
         .default_service(web::to(|| async { Err::<actix_web::HttpResponse, _>(ApiError::not_found("Resource")) }))
         .wrap_fn(move |req, srv| front_door(req, srv, &routes, &drain, access_log, metrics.clone(), cors_enabled))
         // Outermost, so that every answer (errors included) carries the CORS headers.

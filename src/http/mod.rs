@@ -1,6 +1,7 @@
 //! The HTTP surface: one file of handlers and DTOs per resource, the extractors, the
 //! route table and the OpenAPI document. `routes` is the only place routes are mounted.
 
+pub mod admin;
 pub mod articles;
 pub mod auth;
 pub mod body;
@@ -47,6 +48,9 @@ macro_rules! all_routes {
                 .service(auth::login)
                 .service(auth::refresh)
                 .service(auth::logout)
+                .service(auth::create_session)
+                .service(auth::refresh_session)
+                .service(auth::delete_session)
                 .service(auth::me)
                 .service(auth::change_password)
                 .service(users::list_users)

@@ -7,7 +7,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use serde_json::{Value, json};
 use utoipa::openapi::path::{Operation, ParameterBuilder, ParameterIn};
 use utoipa::openapi::schema::{AdditionalProperties, Discriminator, Object, ObjectBuilder, OneOfBuilder, Schema, Type};
-use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
+use utoipa::openapi::security::{ApiKey, ApiKeyValue, HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::openapi::server::ServerBuilder;
 use utoipa::openapi::{ContentBuilder, OpenApi as OpenApiDoc, Ref, RefOr, Required, ResponseBuilder};
 use utoipa::{Modify, OpenApi};
@@ -15,6 +15,7 @@ use utoipa::{Modify, OpenApi};
 use crate::error::{FieldError, Problem};
 
 pub const BEARER: &str = "bearerAuth";
+pub const REFRESH_COOKIE_SCHEME: &str = "refreshCookie";
 
 #[derive(OpenApi)]
 #[openapi(
@@ -123,6 +124,13 @@ impl Modify for SecurityScheme_ {
                     .build(),
             ),
         );
+        components.add_security_scheme(
+            REFRESH_COOKIE_SCHEME,
+            SecurityScheme::ApiKey(ApiKey::Cookie(ApiKeyValue::with_description(
+                crate::http::auth::REFRESH_COOKIE,
+                "A browser session's refresh token, set by POST /api/v1/auth/session as an HttpOnly, SameSite=Strict cookie sent only to /api/v1/auth/session.",
+            ))),
+        );
     }
 }
 
@@ -193,7 +201,11 @@ impl Modify for StandardErrors {
 }
 
 fn add_standard(op: &mut Operation, uses_db: bool) {
-    let secured = op.security.as_ref().is_some_and(|s| !s.is_empty());
+    // A credential is needed when every alternative names one (`{}` is "none needed").
+    let secured = op
+        .security
+        .as_ref()
+        .is_some_and(|s| !s.is_empty() && !s.contains(&utoipa::openapi::security::SecurityRequirement::default()));
     let has_query =
         op.parameters.iter().flatten().any(|p| matches!(p, RefOr::T(p) if p.parameter_in == ParameterIn::Query));
     let mut wanted = vec!["400", "500"];

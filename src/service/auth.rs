@@ -47,7 +47,7 @@ fn invalid_credentials() -> Error {
     Error::Unauthorized { code: "invalid_credentials", detail: "The email or password is incorrect.".into() }
 }
 
-fn invalid_refresh_token() -> Error {
+pub fn invalid_refresh_token() -> Error {
     Error::Unauthorized {
         code: "invalid_refresh_token",
         detail: "The refresh token is invalid, expired or revoked: sign in again.".into(),

@@ -13,7 +13,8 @@ async fn unknown_route_is_404_problem_with_instance() {
     let res = app.get("/api/v1/nothing-here", None).await;
     let body = res.assert_problem(404, "not_found");
     assert_eq!(body["instance"], "/api/v1/nothing-here");
-    app.get("/", None).await.assert_problem(404, "not_found");
+    // Outside the API too (`/` and `/admin` are the admin client's).
+    app.get("/nothing-here", None).await.assert_problem(404, "not_found");
 }
 
 #[actix_web::test]

@@ -3,6 +3,7 @@
 //! (or folder) per resource or feature; memory and timing are the benchmark's (bench/).
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+mod admin_client;
 mod architecture;
 mod articles;
 mod auth;

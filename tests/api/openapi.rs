@@ -71,7 +71,16 @@ fn every_operation_is_fully_described() {
         let public = path.starts_with("/api/v1/public/")
             || ["/healthz", "/readyz", "/api/v1/auth/login", "/api/v1/auth/refresh", "/api/v1/auth/logout"]
                 .contains(&path.as_str());
-        if public {
+        // Browser sessions: the refresh cookie, where one is needed.
+        let cookie = json!({"refreshCookie": []});
+        if path.starts_with("/api/v1/auth/session") {
+            let wanted = match (path.as_str(), method.as_str()) {
+                ("/api/v1/auth/session", "post") => vec![],
+                ("/api/v1/auth/session", "delete") => vec![json!({}), cookie],
+                _ => vec![cookie],
+            };
+            assert_eq!(security, &wanted, "{at}: the session's security");
+        } else if public {
             assert!(security.is_empty(), "{at}: a public operation declares security");
         } else {
             assert_eq!(security, &vec![json!({"bearerAuth": []})], "{at}: not secured by the bearer token");
@@ -191,7 +200,8 @@ async fn every_secured_operation_requires_a_token() {
     let spec = spec();
     let mut checked = 0;
     for (path, method, op) in operations(&spec) {
-        let secured = op.get("security").and_then(Value::as_array).is_some_and(|s| !s.is_empty());
+        let bearer = json!({"bearerAuth": []});
+        let secured = op.get("security").and_then(Value::as_array).is_some_and(|s| s.contains(&bearer));
         if !secured {
             continue;
         }

@@ -1,0 +1,204 @@
+// The client of /api/v1. The access token lives in this module's memory only; the
+// refresh token is an HttpOnly cookie that scripts cannot read, sent by the browser
+// only to /api/v1/auth/session. A reload renews the session from that cookie.
+
+/** @typedef {import('masthead-api').components['schemas']} Schemas */
+/** @typedef {Schemas['UserResponse']} User */
+/** @typedef {Schemas['SessionResponse']} Session */
+/** @typedef {Schemas['Problem']} Problem */
+/** @typedef {Schemas['FieldError']} FieldError */
+
+/** A problem+json answer, as an exception. */
+export class ApiError extends Error {
+  /**
+   * @param {number} status
+   * @param {Partial<Problem> | null} problem
+   */
+  constructor(status, problem) {
+    super(problem?.detail || problem?.title || `The server answered ${status}.`);
+    this.status = status;
+    this.code = problem?.code ?? '';
+    /** @type {FieldError[]} */
+    this.errors = problem?.errors ?? [];
+  }
+}
+
+/** @type {string | null} */
+let accessToken = null;
+/** @type {User | null} */
+let user = null;
+/** @type {ReturnType<typeof setTimeout> | undefined} */
+let renewTimer;
+/** @type {Promise<void> | null} */
+let renewing = null;
+/** @type {Set<(user: User | null) => void>} */
+const listeners = new Set();
+
+/** The signed-in user, or null. */
+export function currentUser() {
+  return user;
+}
+
+/** @param {(user: User | null) => void} fn */
+export function onSessionChange(fn) {
+  listeners.add(fn);
+}
+
+// Whether this browser signed in and has not signed out: a hint (never a token) that
+// spares a fresh page the refresh call, and its 401, when there is no session.
+const HINT = 'masthead:session';
+
+/** @param {Session | null} session */
+function adopt(session) {
+  clearTimeout(renewTimer);
+  if (session) localStorage.setItem(HINT, '1');
+  else localStorage.removeItem(HINT);
+  accessToken = session?.access_token ?? null;
+  user = session?.user ?? null;
+  if (session) {
+    // Renew a minute before the access token runs out, so a long edit never meets a 401.
+    const ms = Math.max(10, session.expires_in - 60) * 1000;
+    renewTimer = setTimeout(() => renew().catch(() => end()), ms);
+  }
+  for (const fn of listeners) fn(user);
+}
+
+function end() {
+  adopt(null);
+}
+
+/**
+ * One request, answered as parsed JSON (or null for 204), the ETag and the status.
+ * @param {string} method
+ * @param {string} path
+ * @param {{body?: unknown, ifMatch?: string | null, auth?: boolean}} [options]
+ * @returns {Promise<{data: any, etag: string | null, status: number}>}
+ */
+async function send(method, path, options = {}) {
+  /** @type {Record<string, string>} */
+  const headers = { Accept: 'application/json' };
+  if (options.body !== undefined) headers['Content-Type'] = 'application/json';
+  if (options.ifMatch) headers['If-Match'] = options.ifMatch;
+  if (options.auth !== false && accessToken) headers.Authorization = `Bearer ${accessToken}`;
+  let res;
+  try {
+    res = await fetch(path, {
+      method,
+      headers,
+      body: options.body === undefined ? undefined : JSON.stringify(options.body),
+      credentials: 'same-origin',
+      cache: 'no-store',
+    });
+  } catch {
+    throw new ApiError(0, { title: 'Network error', detail: 'The server could not be reached. Check the connection and try again.' });
+  }
+  const type = res.headers.get('content-type') ?? '';
+  const data = res.status === 204 || !type.includes('json') ? null : await res.json().catch(() => null);
+  if (!res.ok) throw new ApiError(res.status, data);
+  return { data, etag: res.headers.get('etag'), status: res.status };
+}
+
+/**
+ * Calls the API as the signed-in user. An expired access token is renewed once and the
+ * call repeated; a session that has ended signs the client out.
+ * @param {string} method
+ * @param {string} path
+ * @param {{body?: unknown, ifMatch?: string | null}} [options]
+ */
+export async function api(method, path, options = {}) {
+  try {
+    return await send(method, path, options);
+  } catch (e) {
+    if (!(e instanceof ApiError) || e.status !== 401) throw e;
+    if (e.code === 'token_expired' || e.code === 'invalid_token') {
+      try {
+        await renew();
+      } catch {
+        end();
+        throw e;
+      }
+      return send(method, path, options);
+    }
+    end();
+    throw e;
+  }
+}
+
+/**
+ * GETs every page of a list (for pickers: sections, polls, blocks).
+ * @param {string} path
+ * @param {number} [max] at most this many items
+ */
+export async function all(path, max = 1000) {
+  /** @type {any[]} */
+  const items = [];
+  let cursor = null;
+  do {
+    const sep = path.includes('?') ? '&' : '?';
+    /** @type {{items: any[], next_cursor?: string | null}} */
+    const page = (await api('GET', `${path}${sep}limit=100${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`)).data;
+    items.push(...page.items);
+    cursor = page.next_cursor;
+  } while (cursor && items.length < max);
+  return items;
+}
+
+/**
+ * Signs in; the refresh token arrives as the HttpOnly cookie.
+ * @param {string} email
+ * @param {string} password
+ */
+export async function signIn(email, password) {
+  const { data } = await send('POST', '/api/v1/auth/session', { body: { email, password }, auth: false });
+  adopt(data);
+}
+
+/**
+ * Renews the session from the cookie. One renewal at a time across all tabs: two tabs
+ * presenting the same refresh token would look like a stolen token and end the session.
+ */
+function renew() {
+  renewing ??= withLock(async () => {
+    const { data } = await send('POST', '/api/v1/auth/session/refresh', { auth: false });
+    adopt(data);
+  }).finally(() => {
+    renewing = null;
+  });
+  return renewing;
+}
+
+/**
+ * @param {() => Promise<void>} fn
+ * @returns {Promise<void>}
+ */
+function withLock(fn) {
+  return navigator.locks ? navigator.locks.request('masthead-session', fn).then(() => {}) : fn();
+}
+
+/** Picks up the session a reload left behind; false when there is none. */
+export async function resume() {
+  if (!localStorage.getItem(HINT)) return false;
+  try {
+    await renew();
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** Signs out: the session ends on the server and the cookie is cleared. */
+export async function signOut() {
+  try {
+    await send('DELETE', '/api/v1/auth/session', { auth: false });
+  } finally {
+    end();
+  }
+}
+
+/**
+ * The ETag a versioned resource answers with.
+ * @param {{version: number}} resource
+ */
+export function etagOf(resource) {
+  return `"${resource.version}"`;
+}

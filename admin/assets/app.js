@@ -1,0 +1,179 @@
+// The admin client's entry: the shell (header, navigation), the router over
+// /admin/... paths, and the session. Each screen is a module under views/ that renders
+// into <main>; links within /admin are followed without reloading the page.
+
+import { currentUser, onSessionChange, resume, signOut } from './api.js';
+import { h, replace, toast } from './dom.js';
+import { can } from './roles.js';
+import { loginView } from './views/login.js';
+import { homeView } from './views/home.js';
+import { articlesView } from './views/articles.js';
+import { editorView } from './views/editor.js';
+import { accountView } from './views/account.js';
+
+/** @typedef {import('./api.js').User} User */
+/**
+ * A screen: renders into `main`, given the path's captures and the query.
+ * @typedef {(main: HTMLElement, params: string[], query: URLSearchParams) => Promise<void> | void} View
+ */
+
+/** @type {Array<[RegExp, View, boolean]>} path, view, whether it needs a session */
+const routes = [
+  [/^\/admin\/login$/, loginView, false],
+  [/^\/admin\/?$/, homeView, true],
+  [/^\/admin\/articles$/, articlesView, true],
+  [/^\/admin\/articles\/new$/, (main, _params, query) => editorView(main, [], query), true],
+  [/^\/admin\/articles\/([^/]+)$/, editorView, true],
+  [/^\/admin\/account$/, accountView, true],
+];
+
+const root = /** @type {HTMLElement} */ (document.getElementById('app'));
+/** Set by a screen with unsaved work: asked before the page is left. */
+let leaveGuard = /** @type {(() => boolean) | null} */ (null);
+
+/** @param {(() => boolean) | null} guard returns true when leaving is fine */
+export function guardLeaving(guard) {
+  leaveGuard = guard;
+}
+
+/**
+ * Goes to another admin page without reloading.
+ * @param {string} url
+ * @param {{replace?: boolean}} [options]
+ */
+export function navigate(url, options = {}) {
+  if (leaveGuard && !leaveGuard()) return;
+  leaveGuard = null;
+  if (options.replace) history.replaceState(null, '', url);
+  else history.pushState(null, '', url);
+  render();
+}
+
+async function render() {
+  const path = location.pathname;
+  const query = new URLSearchParams(location.search);
+  const match = routes.map(([re, view, auth]) => ({ m: re.exec(path), view, auth })).find((r) => r.m);
+  const user = currentUser();
+  if (!match) {
+    shell(user, (main) => replace(main, h('h1', null, 'Not found'), h('p', null, h('a', { href: '/admin/' }, 'Go to the home page'))));
+    return;
+  }
+  if (match.auth && !user) {
+    const next = path + location.search;
+    history.replaceState(null, '', `/admin/login?next=${encodeURIComponent(next)}`);
+    shell(null, (main) => loginView(main, [], new URLSearchParams({ next })));
+    return;
+  }
+  const params = /** @type {RegExpExecArray} */ (match.m).slice(1).map(decodeURIComponent);
+  shell(match.auth ? user : null, (main) => match.view(main, params, query));
+}
+
+/**
+ * Draws the frame (header and navigation for a signed-in user) and the screen in it.
+ * @param {User | null} user
+ * @param {(main: HTMLElement) => Promise<void> | void} draw
+ */
+function shell(user, draw) {
+  const main = h('main', { id: 'main', tabindex: '-1' });
+  replace(root, user ? header(user) : null, main);
+  document.title = 'Masthead';
+  Promise.resolve()
+    .then(() => draw(main))
+    .catch((e) => {
+      replace(main, h('h1', null, 'Something went wrong'), h('p', { role: 'alert' }, String(e?.message ?? e)));
+    })
+    .finally(() => {
+      const heading = main.querySelector('h1');
+      if (heading) document.title = `${heading.textContent} · Masthead`;
+    });
+}
+
+/** @param {User} user */
+function header(user) {
+  /** @type {Array<[string, string, boolean]>} */
+  const links = [
+    ['/admin/', 'Home', true],
+    ['/admin/articles', 'Articles', can(user, 'edit_articles')],
+    ['/admin/account', 'Account', true],
+  ];
+  const here = location.pathname;
+  return h(
+    'header',
+    { class: 'top' },
+    h('a', { class: 'brand', href: '/admin/' }, 'Masthead'),
+    h(
+      'nav',
+      { 'aria-label': 'Main' },
+      h(
+        'ul',
+        null,
+        links
+          .filter(([, , shown]) => shown)
+          .map(([href, label]) =>
+            h('li', null, h('a', { href, 'aria-current': isCurrent(here, href) ? 'page' : null }, label)),
+          ),
+      ),
+    ),
+    h(
+      'div',
+      { class: 'who' },
+      h('span', { class: 'name' }, user.display_name, h('span', { class: 'role' }, ` (${user.role})`)),
+      h('button', { type: 'button', class: 'quiet', onclick: onSignOut }, 'Sign out'),
+    ),
+  );
+}
+
+/**
+ * @param {string} here
+ * @param {string} href
+ */
+function isCurrent(here, href) {
+  return href === '/admin/' ? here === '/admin/' || here === '/admin' : here.startsWith(href);
+}
+
+async function onSignOut() {
+  if (leaveGuard && !leaveGuard()) return;
+  leaveGuard = null;
+  try {
+    await signOut();
+  } catch {
+    toast('The server could not be told; this browser is signed out anyway.', 'error');
+  }
+  forgetLocalDrafts();
+  navigate('/admin/login', { replace: true });
+}
+
+/** Unsaved drafts kept in this browser go with the session that wrote them. */
+function forgetLocalDrafts() {
+  for (const key of Object.keys(localStorage)) {
+    if (key.startsWith('masthead:')) localStorage.removeItem(key);
+  }
+}
+
+document.addEventListener('click', (event) => {
+  const link = event.target instanceof Element ? event.target.closest('a') : null;
+  if (!link || event.defaultPrevented || event.button !== 0) return;
+  if (event.metaKey || event.ctrlKey || event.shiftKey || event.altKey || link.target) return;
+  const url = new URL(link.href, location.href);
+  if (url.origin !== location.origin || !url.pathname.startsWith('/admin')) return;
+  event.preventDefault();
+  navigate(url.pathname + url.search);
+});
+
+window.addEventListener('popstate', () => render());
+window.addEventListener('beforeunload', (event) => {
+  if (leaveGuard && !leaveGuard.call(null)) event.preventDefault();
+});
+
+let signedIn = false;
+onSessionChange((user) => {
+  // A session that ends elsewhere (signed out in another tab, revoked) leads to sign-in.
+  if (signedIn && !user && !location.pathname.startsWith('/admin/login')) {
+    toast('Your session has ended; sign in again.', 'error');
+    render();
+  }
+  signedIn = Boolean(user);
+});
+
+await resume();
+render();

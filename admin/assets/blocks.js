@@ -1,0 +1,319 @@
+// The block editor: an article body as a list of cards, one per block, each with the
+// fields of its type; add, move up and down, delete. Text blocks edit inline HTML
+// (bold, italic, links) through inline.js.
+
+import { field, h } from './dom.js';
+import { getInline, setInline, allowedHref } from './inline.js';
+
+/** @typedef {import('./api.js').Schemas['Block']} Block */
+/** @typedef {{polls: Array<{id: string, title: string}>, sponsored: Array<{id: string, title: string, sponsor_name: string}>, mayEmbed: boolean}} Pickers */
+
+/** @type {Array<[Block['type'], string]>} */
+export const BLOCK_TYPES = [
+  ['paragraph', 'Paragraph'],
+  ['heading', 'Heading'],
+  ['image', 'Image'],
+  ['quote', 'Quote'],
+  ['list', 'List'],
+  ['embed', 'Embed'],
+  ['poll', 'Poll'],
+  ['sponsored', 'Sponsored block'],
+];
+
+/**
+ * An empty block of a type.
+ * @param {Block['type']} type
+ * @returns {Block}
+ */
+export function emptyBlock(type) {
+  switch (type) {
+    case 'heading':
+      return { type, text: '', level: 2 };
+    case 'image':
+      return { type, url: '', alt: null, caption: null, credit: null };
+    case 'quote':
+      return { type, text: '', attribution: null };
+    case 'list':
+      return { type, style: 'bullet', items: [] };
+    case 'embed':
+      return { type, provider: '', url: '' };
+    case 'poll':
+      return { type, poll_id: '' };
+    case 'sponsored':
+      return { type, block_id: '' };
+    default:
+      return { type: 'paragraph', text: '' };
+  }
+}
+
+/**
+ * The body editor. `read()` gives the blocks as they stand; `onChange` is called on
+ * every edit.
+ * @param {Block[]} initial
+ * @param {Pickers} pickers
+ * @param {() => void} onChange
+ */
+export function blockEditor(initial, pickers, onChange) {
+  const list = h('ol', { class: 'blocks', 'aria-label': 'Body blocks' });
+  /** @type {Array<{read: () => Block, card: HTMLElement}>} */
+  let cards = [];
+
+  /** @param {Block} block @param {number} at */
+  function insert(block, at) {
+    const card = blockCard(block, pickers, onChange, {
+      up: () => move(card, -1),
+      down: () => move(card, 1),
+      remove: () => {
+        const i = indexOf(card);
+        cards.splice(i, 1);
+        card.remove();
+        renumber();
+        onChange();
+        (cards[i] ?? cards[i - 1])?.card.querySelector('button')?.focus();
+      },
+      after: (/** @type {Block} */ next) => {
+        insert(next, indexOf(card) + 1);
+        onChange();
+      },
+    });
+    const entry = { read: card.read, card };
+    cards.splice(at, 0, entry);
+    list.insertBefore(card, list.children[at] ?? null);
+    renumber();
+    return card;
+  }
+
+  /** @param {HTMLElement} card */
+  function indexOf(card) {
+    return cards.findIndex((c) => c.card === card);
+  }
+
+  /** @param {HTMLElement} card @param {number} by */
+  function move(card, by) {
+    const i = indexOf(card);
+    const j = i + by;
+    if (j < 0 || j >= cards.length) return;
+    const [entry] = cards.splice(i, 1);
+    cards.splice(j, 0, /** @type {typeof cards[number]} */ (entry));
+    list.insertBefore(card, by < 0 ? list.children[j] ?? null : list.children[j + 1] ?? null);
+    renumber();
+    onChange();
+    /** @type {HTMLButtonElement | null} */ (card.querySelector(by < 0 ? '[data-move=up]' : '[data-move=down]'))?.focus();
+  }
+
+  function renumber() {
+    cards.forEach((c, i) => {
+      c.card.setAttribute('aria-label', `Block ${i + 1} of ${cards.length}`);
+    });
+  }
+
+  initial.forEach((b, i) => insert(b, i));
+
+  const type = h(
+    'select',
+    { 'aria-label': 'Type of block to add' },
+    BLOCK_TYPES.filter(([t]) => pickers.mayEmbed || (t !== 'poll' && t !== 'sponsored')).map(([t, label]) =>
+      h('option', { value: t }, label),
+    ),
+  );
+  const add = h('div', { class: 'add-block' }, type, h('button', {
+    type: 'button',
+    onclick: () => {
+      const card = insert(emptyBlock(/** @type {Block['type']} */ (type.value)), cards.length);
+      onChange();
+      /** @type {HTMLElement | null} */ (card.querySelector('[contenteditable], input, select, textarea'))?.focus();
+    },
+  }, 'Add block'));
+
+  return {
+    element: h('div', { class: 'body-editor' }, list, add),
+    /** @returns {Block[]} */
+    read: () => cards.map((c) => c.read()),
+  };
+}
+
+/**
+ * @typedef {HTMLElement & {read: () => Block}} Card
+ * @param {Block} block
+ * @param {Pickers} pickers
+ * @param {() => void} onChange
+ * @param {{up: () => void, down: () => void, remove: () => void, after: (b: Block) => void}} ops
+ * @returns {Card}
+ */
+function blockCard(block, pickers, onChange, ops) {
+  const label = BLOCK_TYPES.find(([t]) => t === block.type)?.[1] ?? block.type;
+  /** @type {() => Block} */
+  let read;
+  /** @type {import('./dom.js').Child[]} */
+  let fields;
+  switch (block.type) {
+    case 'paragraph': {
+      const text = richText(block.text, `${label} text`, onChange, () => ops.after(emptyBlock('paragraph')));
+      fields = [text.element];
+      read = () => ({ type: 'paragraph', text: text.read() });
+      break;
+    }
+    case 'heading': {
+      const text = h('input', { type: 'text', value: plainOf(block.text), 'aria-label': 'Heading text' });
+      const level = h('select', { 'aria-label': 'Heading level' }, [2, 3, 4].map((l) => h('option', { value: String(l), selected: l === block.level }, `Level ${l}`)));
+      fields = [h('div', { class: 'row' }, text, level)];
+      read = () => ({ type: 'heading', text: escapeText(text.value), level: Number(level.value) });
+      break;
+    }
+    case 'image': {
+      const url = h('input', { type: 'url', value: block.url });
+      const alt = h('input', { type: 'text', value: block.alt ?? '' });
+      const caption = richText(block.caption ?? '', 'Caption', onChange);
+      const credit = h('input', { type: 'text', value: plainOf(block.credit ?? '') });
+      fields = [field('Image URL', url), field('Alt text', alt, { hint: 'What the image shows, for readers who cannot see it.' }), h('div', { class: 'field' }, h('span', { class: 'label' }, 'Caption'), caption.element), field('Credit', credit)];
+      read = () => ({
+        type: 'image',
+        url: url.value.trim(),
+        alt: alt.value.trim() || null,
+        caption: caption.read() || null,
+        credit: escapeText(credit.value.trim()) || null,
+      });
+      break;
+    }
+    case 'quote': {
+      const text = richText(block.text, 'Quote text', onChange);
+      const attribution = h('input', { type: 'text', value: plainOf(block.attribution ?? '') });
+      fields = [text.element, field('Attribution', attribution)];
+      read = () => ({ type: 'quote', text: text.read(), attribution: escapeText(attribution.value.trim()) || null });
+      break;
+    }
+    case 'list': {
+      const style = h('select', null, h('option', { value: 'bullet', selected: block.style === 'bullet' }, 'Bullets'), h('option', { value: 'number', selected: block.style === 'number' }, 'Numbers'));
+      const items = h('textarea', { rows: 4, value: block.items.map(plainOf).join('\n') });
+      fields = [field('List style', style), field('Items', items, { hint: 'One item per line.' })];
+      read = () => ({
+        type: 'list',
+        style: style.value === 'number' ? 'number' : 'bullet',
+        items: items.value.split('\n').map((s) => s.trim()).filter(Boolean).map(escapeText),
+      });
+      break;
+    }
+    case 'embed': {
+      const provider = h('input', { type: 'text', value: block.provider, placeholder: 'youtube' });
+      const url = h('input', { type: 'url', value: block.url });
+      fields = [h('div', { class: 'row' }, field('Provider', provider), field('Embed URL', url))];
+      read = () => ({ type: 'embed', provider: provider.value.trim(), url: url.value.trim() });
+      break;
+    }
+    case 'poll': {
+      const pick = picker('Poll', block.poll_id, pickers.polls.map((p) => [p.id, p.title]), !pickers.mayEmbed);
+      fields = [pick];
+      read = () => ({ type: 'poll', poll_id: /** @type {HTMLSelectElement} */ (pick.querySelector('select')).value });
+      break;
+    }
+    case 'sponsored': {
+      const pick = picker('Sponsored block', block.block_id, pickers.sponsored.map((s) => [s.id, `${s.title} (${s.sponsor_name})`]), !pickers.mayEmbed);
+      fields = [pick];
+      read = () => ({ type: 'sponsored', block_id: /** @type {HTMLSelectElement} */ (pick.querySelector('select')).value });
+      break;
+    }
+  }
+  const card = /** @type {Card} */ (/** @type {unknown} */ (
+    h(
+      'li',
+      { class: `block ${block.type}` },
+      h(
+        'div',
+        { class: 'block-bar' },
+        h('span', { class: 'block-type' }, label),
+        h('button', { type: 'button', class: 'quiet', 'data-move': 'up', onclick: ops.up, 'aria-label': `Move ${label.toLowerCase()} up` }, '↑'),
+        h('button', { type: 'button', class: 'quiet', 'data-move': 'down', onclick: ops.down, 'aria-label': `Move ${label.toLowerCase()} down` }, '↓'),
+        h('button', { type: 'button', class: 'quiet danger', onclick: ops.remove, 'aria-label': `Delete ${label.toLowerCase()}` }, 'Delete'),
+      ),
+      fields,
+    )
+  ));
+  card.dataset.type = block.type;
+  card.read = read;
+  card.addEventListener('input', onChange);
+  card.addEventListener('change', onChange);
+  return card;
+}
+
+/**
+ * @param {string} label
+ * @param {string} current
+ * @param {Array<[string, string]>} options
+ * @param {boolean} readOnly
+ */
+function picker(label, current, options, readOnly) {
+  const known = options.some(([id]) => id === current);
+  const select = h(
+    'select',
+    { disabled: readOnly },
+    h('option', { value: '' }, `Choose a ${label.toLowerCase()}`),
+    known || !current ? null : h('option', { value: current, selected: true }, `(${current})`),
+    options.map(([id, text]) => h('option', { value: id, selected: id === current }, text)),
+  );
+  return field(label, select, { hint: readOnly ? 'Only editors choose embeds.' : '' });
+}
+
+/**
+ * A contenteditable line of inline text with bold, italic and link buttons.
+ * @param {string} html
+ * @param {string} label
+ * @param {() => void} onChange
+ * @param {() => void} [onEnter] Enter starts a new block (Shift+Enter breaks the line)
+ */
+export function richText(html, label, onChange, onEnter) {
+  const area = h('div', { class: 'rich', contenteditable: 'true', role: 'textbox', 'aria-multiline': 'true', 'aria-label': label, spellcheck: 'true' });
+  setInline(area, html);
+  /** @param {string} command @param {string} [value] */
+  const exec = (command, value) => {
+    area.focus();
+    document.execCommand(command, false, value);
+    onChange();
+  };
+  const link = () => {
+    const url = prompt('Link to (https://…)');
+    if (url === null) return;
+    if (!allowedHref(url)) {
+      alert('Links must start with http://, https:// or mailto:.');
+      return;
+    }
+    exec('createLink', url.trim());
+  };
+  area.addEventListener('keydown', (event) => {
+    if (event.key === 'Enter' && !event.shiftKey && onEnter) {
+      event.preventDefault();
+      onEnter();
+    } else if (event.key === 'Enter' && event.shiftKey) {
+      event.preventDefault();
+      exec('insertLineBreak');
+    } else if ((event.ctrlKey || event.metaKey) && event.key.toLowerCase() === 'k') {
+      event.preventDefault();
+      link();
+    }
+  });
+  // Pasted text arrives as text: styles and markup from other pages stay behind.
+  area.addEventListener('paste', (event) => {
+    event.preventDefault();
+    const text = event.clipboardData?.getData('text/plain') ?? '';
+    document.execCommand('insertText', false, text);
+  });
+  const tools = h(
+    'div',
+    { class: 'tools', role: 'toolbar', 'aria-label': `${label} formatting` },
+    h('button', { type: 'button', class: 'quiet', onclick: () => exec('bold'), title: 'Bold (Ctrl+B)' }, h('strong', null, 'B')),
+    h('button', { type: 'button', class: 'quiet', onclick: () => exec('italic'), title: 'Italic (Ctrl+I)' }, h('em', null, 'I')),
+    h('button', { type: 'button', class: 'quiet', onclick: link, title: 'Link (Ctrl+K)' }, 'Link'),
+  );
+  return { element: h('div', { class: 'rich-wrap' }, tools, area), read: () => getInline(area) };
+}
+
+/** Inline HTML as the plain text a plain input shows. @param {string} html */
+function plainOf(html) {
+  const div = document.createElement('div');
+  setInline(div, html);
+  return div.textContent ?? '';
+}
+
+/** Plain text as inline HTML. @param {string} text */
+function escapeText(text) {
+  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+}

@@ -1,0 +1,119 @@
+// DOM building from plain values. Strings always become text nodes, never markup, so
+// whatever a user typed is shown escaped; the only HTML the client ever parses is an
+// article's inline text, and that goes through `inline.js`.
+
+/** @typedef {Node | string | number | null | undefined | false | any[]} Child a node, text, or a list of children */
+
+/**
+ * An element with attributes, properties, listeners (`onclick`...) and children.
+ * @template {keyof HTMLElementTagNameMap} K
+ * @param {K} tag
+ * @param {Record<string, unknown> | null} [attrs]
+ * @param {...Child} children
+ * @returns {HTMLElementTagNameMap[K]}
+ */
+export function h(tag, attrs, ...children) {
+  const el = document.createElement(tag);
+  for (const [key, value] of Object.entries(attrs ?? {})) {
+    if (value === null || value === undefined || value === false) continue;
+    if (key.startsWith('on') && typeof value === 'function') {
+      el.addEventListener(key.slice(2), /** @type {EventListener} */ (value));
+    } else if (key === 'class') {
+      el.className = String(value);
+    } else if (key === 'value' || key === 'checked' || key === 'selected' || key === 'disabled') {
+      /** @type {any} */ (el)[key] = value;
+    } else {
+      el.setAttribute(key, value === true ? '' : String(value));
+    }
+  }
+  append(el, children);
+  return el;
+}
+
+/**
+ * @param {Node} parent
+ * @param {Child[]} children
+ */
+export function append(parent, children) {
+  for (const child of children) {
+    if (child === null || child === undefined || child === false) continue;
+    if (Array.isArray(child)) append(parent, child);
+    else if (child instanceof Node) parent.appendChild(child);
+    else parent.appendChild(document.createTextNode(String(child)));
+  }
+}
+
+/**
+ * Replaces an element's children.
+ * @param {Element} el
+ * @param {...Child} children
+ */
+export function replace(el, ...children) {
+  el.replaceChildren();
+  append(el, children);
+}
+
+/**
+ * A labelled form field: the label names the control (for screen readers and for
+ * tests), a hint and an error are tied to it with aria-describedby.
+ * @param {string} label
+ * @param {HTMLInputElement | HTMLSelectElement | HTMLTextAreaElement | HTMLElement} control
+ * @param {{hint?: string, name?: string}} [options]
+ */
+export function field(label, control, options = {}) {
+  const id = control.id || `f-${++fieldCount}`;
+  control.id = id;
+  const hintId = `${id}-hint`;
+  const errorId = `${id}-error`;
+  control.setAttribute('aria-describedby', `${hintId} ${errorId}`);
+  if (options.name) control.dataset.field = options.name;
+  return h(
+    'div',
+    { class: 'field' },
+    h('label', { for: id }, label),
+    control,
+    h('small', { id: hintId, class: 'hint' }, options.hint ?? ''),
+    h('small', { id: errorId, class: 'error', 'data-error-for': options.name ?? '' }),
+  );
+}
+let fieldCount = 0;
+
+/**
+ * A date-time for people: the browser's locale, with the time zone.
+ * @param {string | null | undefined} iso
+ */
+export function when(iso) {
+  if (!iso) return '';
+  const d = new Date(iso);
+  return d.toLocaleString(undefined, { dateStyle: 'medium', timeStyle: 'short' });
+}
+
+/**
+ * A link only to http(s); anything else (javascript:, data:) is not a link.
+ * @param {string | null | undefined} url
+ */
+export function safeHref(url) {
+  if (!url) return null;
+  try {
+    const u = new URL(url, location.origin);
+    return u.protocol === 'http:' || u.protocol === 'https:' ? u.href : null;
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * Shows a short message to screen readers and sighted users alike.
+ * @param {string} text
+ * @param {'info' | 'error'} [kind]
+ */
+export function toast(text, kind = 'info') {
+  let box = document.getElementById('toasts');
+  if (!box) {
+    box = h('div', { id: 'toasts', class: 'toasts', role: 'status', 'aria-live': 'polite' });
+    document.body.appendChild(box);
+  }
+  const item = h('p', { class: `toast ${kind}` }, text);
+  box.appendChild(item);
+  setTimeout(() => item.remove(), 5000);
+}

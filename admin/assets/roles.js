@@ -1,0 +1,62 @@
+// What each role may do, to show only the actions a user may take. The server still
+// checks every one; this only keeps buttons that would answer 403 off the screen.
+
+/** @typedef {import('./api.js').User} User */
+/** @typedef {import('./api.js').Schemas['ArticleResponse']} Article */
+
+/** @type {Record<string, Array<User['role']>>} */
+const RULES = {
+  edit_articles: ['admin', 'editor', 'writer'],
+  publish: ['admin', 'editor'],
+  edit_sections: ['admin', 'editor'],
+  edit_polls: ['admin', 'editor'],
+  read_polls: ['admin', 'editor', 'writer'],
+  embed: ['admin', 'editor'],
+  edit_sponsored: ['admin', 'commercial'],
+  read_sponsored: ['admin', 'editor', 'commercial'],
+  edit_offers: ['admin', 'commercial'],
+  manage_users: ['admin'],
+  paywall: ['admin'],
+};
+
+/**
+ * @param {User | null} user
+ * @param {keyof typeof RULES} action
+ */
+export function can(user, action) {
+  return Boolean(user && RULES[action]?.includes(user.role));
+}
+
+/**
+ * Whether the user may change this article now (writers: their own, before review ends).
+ * @param {User} user
+ * @param {Article} article
+ */
+export function mayEdit(user, article) {
+  if (can(user, 'publish')) return true;
+  return (
+    user.role === 'writer' && article.author_ids.includes(user.id) && ['draft', 'in_review'].includes(article.status)
+  );
+}
+
+/**
+ * The workflow actions open to this user on this article, in the order shown.
+ * @param {User} user
+ * @param {Article} article
+ * @param {boolean} trashed
+ * @returns {Array<'submit' | 'publish' | 'schedule' | 'unpublish' | 'archive' | 'trash' | 'restore'>}
+ */
+export function actions(user, article, trashed) {
+  const editor = can(user, 'publish');
+  const own = article.author_ids.includes(user.id);
+  if (trashed) return editor || (own && article.status === 'draft') ? ['restore'] : [];
+  /** @type {ReturnType<typeof actions>} */
+  const out = [];
+  const s = article.status;
+  if (s === 'draft' && (editor || own)) out.push('submit');
+  if (editor && s !== 'published') out.push('publish', 'schedule');
+  if (editor && s !== 'draft') out.push('unpublish');
+  if (editor && s === 'published') out.push('archive');
+  if (editor || (own && s === 'draft')) out.push('trash');
+  return out;
+}

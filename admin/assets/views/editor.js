@@ -1,0 +1,546 @@
+// The article editor: every field, the body's blocks, saving with If-Match (a 412 opens
+// a dialog that shows what the other person changed), the workflow buttons the role and
+// state allow, and a copy of unsaved work in this browser's storage as a backstop.
+
+import { ApiError, all, api, currentUser, etagOf } from '../api.js';
+import { field, h, replace, toast, when } from '../dom.js';
+import { actions, can, mayEdit } from '../roles.js';
+import { blockEditor } from '../blocks.js';
+import { plainText } from '../inline.js';
+import { sectionTree } from './articles.js';
+import { guardLeaving, navigate } from '../app.js';
+
+/** @typedef {import('../api.js').Schemas} Schemas */
+/** @typedef {Schemas['ArticleResponse']} Article */
+/** @typedef {Schemas['UpdateArticleRequest']} Patch */
+/**
+ * The content fields the form edits, as the API spells them.
+ * @typedef {{headline: string, slug?: string, kicker: string | null, standfirst: string | null, dateline: string | null,
+ *   section_id: string, tags: string[], access: Schemas['Access'], preview_blocks: number | null,
+ *   hero_image: Schemas['Image'] | null, seo: Schemas['Seo'] | null, body: Schemas['Block'][]}} Content
+ */
+
+/** @type {Array<keyof Content>} */
+const FIELDS = ['headline', 'slug', 'kicker', 'standfirst', 'dateline', 'section_id', 'tags', 'access', 'preview_blocks', 'hero_image', 'seo', 'body'];
+/** @type {Record<keyof Content, string>} */
+const FIELD_NAMES = {
+  headline: 'Headline', slug: 'Slug', kicker: 'Kicker', standfirst: 'Standfirst', dateline: 'Dateline',
+  section_id: 'Section', tags: 'Tags', access: 'Access', preview_blocks: 'Preview blocks', hero_image: 'Hero image', seo: 'SEO', body: 'Body',
+};
+const ACTION_LABELS = {
+  submit: 'Submit for review', publish: 'Publish now', schedule: 'Schedule…', unpublish: 'Back to draft',
+  archive: 'Archive', trash: 'Move to trash', restore: 'Restore from trash',
+};
+
+/** @param {Article} a @returns {Content} */
+function contentOf(a) {
+  return {
+    headline: a.headline, slug: a.slug, kicker: a.kicker ?? null, standfirst: a.standfirst ?? null,
+    dateline: a.dateline ?? null, section_id: a.section_id, tags: a.tags, access: a.access,
+    preview_blocks: a.preview_blocks ?? null, hero_image: a.hero_image ?? null, seo: a.seo ?? null, body: a.body,
+  };
+}
+
+/** @param {unknown} a @param {unknown} b */
+const same = (a, b) => JSON.stringify(a) === JSON.stringify(b);
+
+/**
+ * The fields where `next` differs from `base`.
+ * @param {Content} base
+ * @param {Content} next
+ */
+function changed(base, next) {
+  return FIELDS.filter((f) => !same(base[f], next[f]));
+}
+
+/** @type {import('../app.js').View} */
+export async function editorView(main, params) {
+  const user = /** @type {import('../api.js').User} */ (currentUser());
+  const id = params[0];
+  const [sections, polls, sponsored] = await Promise.all([
+    all('/api/v1/sections'),
+    can(user, 'read_polls') ? all('/api/v1/polls').catch(() => []) : [],
+    can(user, 'read_sponsored') ? all('/api/v1/sponsored').catch(() => []) : [],
+  ]);
+  /** @type {Article | null} */
+  let article = id ? (await api('GET', `/api/v1/articles/${encodeURIComponent(id)}`)).data : null;
+  const storageKey = `masthead:draft:${id ?? 'new'}`;
+  /** @type {Content} */
+  let base = article
+    ? contentOf(article)
+    : { headline: '', kicker: null, standfirst: null, dateline: null, section_id: '', tags: [], access: 'free', preview_blocks: null, hero_image: null, seo: null, body: [] };
+  const editable = !article || (mayEdit(user, article) && !article.trashed_at);
+
+  // --- the form -----------------------------------------------------------------
+  const headline = h('input', { type: 'text', required: true, maxlength: 300, class: 'headline' });
+  const slug = h('input', { type: 'text', pattern: '[a-z0-9]+(-[a-z0-9]+)*', maxlength: 120 });
+  const kicker = h('input', { type: 'text' });
+  const standfirst = h('textarea', { rows: 2 });
+  const dateline = h('input', { type: 'text' });
+  const section = h('select', { required: true }, h('option', { value: '' }, 'Choose a section'), sectionTree(sections).map(([sid, name]) => h('option', { value: sid }, name)));
+  const tags = h('input', { type: 'text' });
+  const access = h('select', null, ['free', 'metered', 'premium'].map((v) => h('option', { value: v }, v)));
+  const previewBlocks = h('input', { type: 'number', min: 0, step: 1 });
+  const heroUrl = h('input', { type: 'url' });
+  const heroAlt = h('input', { type: 'text' });
+  const heroCaption = h('input', { type: 'text' });
+  const heroCredit = h('input', { type: 'text' });
+  const seoTitle = h('input', { type: 'text' });
+  const seoDescription = h('textarea', { rows: 2 });
+  const seoCanonical = h('input', { type: 'url' });
+  const bodyHolder = h('div');
+  /** @type {ReturnType<typeof blockEditor>} */
+  let body;
+
+  /** @param {Content} c */
+  function fill(c) {
+    headline.value = c.headline;
+    slug.value = c.slug ?? '';
+    kicker.value = c.kicker ?? '';
+    standfirst.value = c.standfirst ?? '';
+    dateline.value = c.dateline ?? '';
+    section.value = c.section_id;
+    tags.value = c.tags.join(', ');
+    access.value = c.access;
+    previewBlocks.value = c.preview_blocks === null ? '' : String(c.preview_blocks);
+    heroUrl.value = c.hero_image?.url ?? '';
+    heroAlt.value = c.hero_image?.alt ?? '';
+    heroCaption.value = plainText(c.hero_image?.caption);
+    heroCredit.value = plainText(c.hero_image?.credit);
+    seoTitle.value = c.seo?.title ?? '';
+    seoDescription.value = c.seo?.description ?? '';
+    seoCanonical.value = c.seo?.canonical_url ?? '';
+    body = blockEditor(c.body, { polls, sponsored, mayEmbed: can(user, 'embed') }, onEdit);
+    replace(bodyHolder, body.element);
+  }
+
+  /** @returns {Content} */
+  function read() {
+    const text = (/** @type {HTMLInputElement | HTMLTextAreaElement} */ el) => el.value.trim() || null;
+    const hero = heroUrl.value.trim()
+      ? { url: heroUrl.value.trim(), alt: text(heroAlt), caption: escapeText(text(heroCaption)), credit: escapeText(text(heroCredit)) }
+      : null;
+    const seo = text(seoTitle) || text(seoDescription) || text(seoCanonical)
+      ? { title: text(seoTitle), description: text(seoDescription), canonical_url: text(seoCanonical) }
+      : null;
+    /** @type {Content} */
+    const c = {
+      headline: headline.value.trim(),
+      kicker: text(kicker),
+      standfirst: text(standfirst),
+      dateline: text(dateline),
+      section_id: section.value,
+      tags: [...new Set(tags.value.split(',').map((t) => t.trim()).filter(Boolean))],
+      access: /** @type {Content['access']} */ (access.value),
+      preview_blocks: previewBlocks.value === '' ? null : Number(previewBlocks.value),
+      hero_image: hero,
+      seo,
+      body: body.read(),
+    };
+    if (slug.value.trim() || base.slug) c.slug = slug.value.trim();
+    return c;
+  }
+  /** Keeps fields the form shows as plain text equal to what was loaded when untouched. */
+  function normalised() {
+    const c = read();
+    if (base.hero_image && c.hero_image) {
+      if (plainText(base.hero_image.caption) === heroCaption.value.trim()) c.hero_image.caption = base.hero_image.caption ?? null;
+      if (plainText(base.hero_image.credit) === heroCredit.value.trim()) c.hero_image.credit = base.hero_image.credit ?? null;
+    }
+    return c;
+  }
+
+  const status = h('p', { class: 'status-line', 'aria-live': 'polite' });
+  const saveButton = h('button', { type: 'submit', class: 'primary' }, article ? 'Save' : 'Create draft');
+  const actionBar = h('div', { class: 'actions' });
+  const restoreBanner = h('div', { class: 'banner', hidden: true, role: 'region', 'aria-label': 'Unsaved changes' });
+  const formError = h('div', { class: 'form-error', role: 'alert' });
+
+  const form = h(
+    'form',
+    { class: 'editor', novalidate: true },
+    restoreBanner,
+    h(
+      'div',
+      { class: 'editor-main' },
+      field('Headline', headline, { name: 'headline' }),
+      field('Standfirst', standfirst, { name: 'standfirst', hint: 'The summary under the headline.' }),
+      h('h2', { class: 'sub' }, 'Body'),
+      bodyHolder,
+    ),
+    h(
+      'div',
+      { class: 'editor-side' },
+      h('div', { class: 'card' }, status, formError, h('div', { class: 'buttons' }, saveButton), actionBar),
+      h(
+        'fieldset',
+        { class: 'card' },
+        h('legend', null, 'Placement'),
+        field('Section', section, { name: 'section_id' }),
+        field('Slug', slug, { name: 'slug', hint: article ? 'Changing it keeps the old address redirecting.' : 'Made from the headline when empty.' }),
+        field('Kicker', kicker, { name: 'kicker' }),
+        field('Dateline', dateline, { name: 'dateline' }),
+        field('Tags', tags, { name: 'tags', hint: 'Separated by commas.' }),
+      ),
+      h(
+        'fieldset',
+        { class: 'card' },
+        h('legend', null, 'Access'),
+        field('Who may read it', access, { name: 'access' }),
+        field('Preview blocks', previewBlocks, { name: 'preview_blocks', hint: 'Blocks shown before the paywall; empty for the site default.' }),
+      ),
+      h(
+        'fieldset',
+        { class: 'card' },
+        h('legend', null, 'Hero image'),
+        field('Hero image URL', heroUrl, { name: 'hero_image.url' }),
+        field('Hero alt text', heroAlt, { name: 'hero_image.alt' }),
+        field('Hero caption', heroCaption, { name: 'hero_image.caption' }),
+        field('Hero credit', heroCredit, { name: 'hero_image.credit' }),
+      ),
+      h(
+        'fieldset',
+        { class: 'card' },
+        h('legend', null, 'Search engines'),
+        field('SEO title', seoTitle, { name: 'seo.title' }),
+        field('SEO description', seoDescription, { name: 'seo.description' }),
+        field('Canonical URL', seoCanonical, { name: 'seo.canonical_url' }),
+      ),
+    ),
+  );
+  for (const el of form.querySelectorAll('input, select, textarea')) {
+    if (!editable) /** @type {HTMLInputElement} */ (el).disabled = true;
+  }
+
+  fill(base);
+  if (!editable) {
+    for (const el of bodyHolder.querySelectorAll('input, select, textarea, button')) /** @type {HTMLInputElement} */ (el).disabled = true;
+    for (const el of bodyHolder.querySelectorAll('[contenteditable]')) el.setAttribute('contenteditable', 'false');
+    saveButton.hidden = true;
+  }
+  showStatus();
+  drawActions();
+  offerLocalCopy();
+
+  replace(main, h('div', { class: 'title-row' }, h('h1', null, article ? 'Edit article' : 'New article'), article ? h('a', { href: `/admin/articles/${encodeURIComponent(article.id)}/revisions`, hidden: true }, 'Revisions') : null), form);
+  headline.focus();
+
+  // --- local copy ----------------------------------------------------------------
+  /** @type {ReturnType<typeof setTimeout> | undefined} */
+  let timer;
+  function onEdit() {
+    clearTimeout(timer);
+    timer = setTimeout(() => {
+      const now = normalised();
+      if (changed(base, now).length) {
+        localStorage.setItem(storageKey, JSON.stringify({ version: article?.version ?? 0, at: new Date().toISOString(), content: now }));
+      } else {
+        localStorage.removeItem(storageKey);
+      }
+      showStatus();
+    }, 600);
+  }
+  form.addEventListener('input', onEdit);
+  form.addEventListener('change', onEdit);
+  guardLeaving(() => !editable || changed(base, normalised()).length === 0 || confirm('Leave without saving? Your changes stay in this browser.'));
+
+  function offerLocalCopy() {
+    const raw = localStorage.getItem(storageKey);
+    if (!raw || !editable) return;
+    /** @type {{version: number, at: string, content: Content}} */
+    let saved;
+    try {
+      saved = JSON.parse(raw);
+    } catch {
+      localStorage.removeItem(storageKey);
+      return;
+    }
+    if (changed(base, saved.content).length === 0) {
+      localStorage.removeItem(storageKey);
+      return;
+    }
+    restoreBanner.hidden = false;
+    replace(
+      restoreBanner,
+      h('p', null, `This browser kept unsaved changes from ${when(saved.at)}${article && saved.version !== article.version ? ', made to an older version' : ''}.`),
+      h('button', { type: 'button', onclick: () => { fill({ ...base, ...saved.content }); restoreBanner.hidden = true; showStatus(); } }, 'Restore them'),
+      h('button', { type: 'button', class: 'quiet', onclick: () => { localStorage.removeItem(storageKey); restoreBanner.hidden = true; } }, 'Discard them'),
+    );
+  }
+
+  function showStatus() {
+    if (!article) {
+      replace(status, 'Not saved yet.');
+      return;
+    }
+    const dirty = editable && changed(base, normalised()).length > 0;
+    replace(
+      status,
+      h('span', { class: `badge ${article.status}` }, article.trashed_at ? 'in trash' : article.status.replace('_', ' ')),
+      article.status === 'scheduled' && article.publish_at ? ` for ${when(article.publish_at)}` : '',
+      ` · version ${article.version}`,
+      dirty ? ' · unsaved changes' : ' · saved',
+    );
+  }
+
+  // --- saving --------------------------------------------------------------------
+  form.addEventListener('submit', async (event) => {
+    event.preventDefault();
+    await save();
+  });
+
+  /**
+   * Saves what changed. Returns false when nothing was saved (an error is on screen).
+   * @param {{force?: boolean}} [options]
+   */
+  async function save(options = {}) {
+    clearErrors();
+    const now = normalised();
+    saveButton.disabled = true;
+    try {
+      if (!article) {
+        /** @type {Record<string, unknown>} */
+        const create = {};
+        for (const f of FIELDS) {
+          const v = now[f];
+          if (v !== null && v !== '' && !(Array.isArray(v) && v.length === 0)) create[f] = v;
+        }
+        const { data } = await api('POST', '/api/v1/articles', { body: create });
+        localStorage.removeItem(storageKey);
+        guardLeaving(null);
+        toast('Draft created.');
+        navigate(`/admin/articles/${encodeURIComponent(data.id)}`, { replace: true });
+        return true;
+      }
+      const fields = changed(base, now);
+      if (fields.length === 0 && !options.force) {
+        showStatus();
+        return true;
+      }
+      /** @type {Record<string, unknown>} */
+      const patch = {};
+      for (const f of fields) patch[f] = now[f];
+      const { data } = await api('PATCH', `/api/v1/articles/${encodeURIComponent(article.id)}`, { body: patch, ifMatch: etagOf(article) });
+      adopt(data);
+      localStorage.removeItem(storageKey);
+      toast('Saved.');
+      return true;
+    } catch (e) {
+      if (e instanceof ApiError && e.status === 412 && article) {
+        await conflict(now);
+      } else {
+        showError(e);
+      }
+      return false;
+    } finally {
+      saveButton.disabled = false;
+    }
+  }
+
+  /** @param {Article} fresh */
+  function adopt(fresh) {
+    article = fresh;
+    base = contentOf(fresh);
+    // The server may have tidied what was sent (sanitised text, a made slug).
+    fill(base);
+    showStatus();
+    drawActions();
+  }
+
+  /**
+   * Someone saved since this page loaded: show what they changed next to what I
+   * changed, and let me take theirs or keep mine on the fields I changed.
+   * @param {Content} mine
+   */
+  async function conflict(mine) {
+    if (!article) return;
+    /** @type {Article} */
+    const current = (await api('GET', `/api/v1/articles/${encodeURIComponent(article.id)}`)).data;
+    const theirs = contentOf(current);
+    const mineChanged = changed(base, mine);
+    const theirsChanged = changed(base, theirs);
+    const rows = [...new Set([...theirsChanged, ...mineChanged])].map((f) =>
+      h('tr', null, h('th', { scope: 'row' }, FIELD_NAMES[f]), h('td', null, show(theirs[f])), h('td', null, show(mine[f]))),
+    );
+    const dialog = h(
+      'dialog',
+      { class: 'conflict', 'aria-labelledby': 'conflict-title' },
+      h('h2', { id: 'conflict-title' }, 'Someone else saved this article'),
+      h('p', null, `Version ${current.version} was saved at ${when(current.updated_at)} while you were editing version ${article.version}.`),
+      h('div', { class: 'table-wrap' }, h('table', null, h('thead', null, h('tr', null, h('th', { scope: 'col' }, 'Field'), h('th', { scope: 'col' }, 'Their version'), h('th', { scope: 'col' }, 'Your version'))), h('tbody', null, rows))),
+      h('p', { class: 'muted' }, 'Keeping yours saves the fields you changed over theirs; their other changes stay.'),
+      h(
+        'div',
+        { class: 'buttons' },
+        h('button', { type: 'button', value: 'theirs', onclick: () => dialog.close('theirs') }, 'Load their version'),
+        h('button', { type: 'button', class: 'primary', value: 'mine', onclick: () => dialog.close('mine') }, 'Keep my changes'),
+        h('button', { type: 'button', class: 'quiet', onclick: () => dialog.close('cancel') }, 'Cancel'),
+      ),
+    );
+    document.body.append(dialog);
+    dialog.showModal();
+    const choice = await new Promise((resolve) => dialog.addEventListener('close', () => resolve(dialog.returnValue), { once: true }));
+    dialog.remove();
+    if (choice === 'theirs') {
+      localStorage.removeItem(storageKey);
+      adopt(current);
+      toast('Loaded their version.');
+    } else if (choice === 'mine') {
+      article = current;
+      base = theirs;
+      const merged = { ...theirs };
+      for (const f of mineChanged) /** @type {any} */ (merged)[f] = mine[f];
+      fill(merged);
+      await save();
+    }
+  }
+
+  // --- workflow --------------------------------------------------------------------
+  function drawActions() {
+    if (!article) {
+      replace(actionBar);
+      return;
+    }
+    const open = actions(user, article, Boolean(article.trashed_at));
+    replace(
+      actionBar,
+      open.map((a) => h('button', { type: 'button', class: a === 'trash' ? 'danger' : '', onclick: () => act(a) }, ACTION_LABELS[a])),
+    );
+  }
+
+  /** @param {ReturnType<typeof actions>[number]} action */
+  async function act(action) {
+    if (!article) return;
+    clearErrors();
+    if (action !== 'trash' && action !== 'restore' && editable && changed(base, normalised()).length) {
+      if (!(await save())) return;
+    }
+    const path = `/api/v1/articles/${encodeURIComponent(article.id)}`;
+    try {
+      if (action === 'trash') {
+        if (!confirm('Move this article to the trash?')) return;
+        await api('DELETE', path, { ifMatch: etagOf(article) });
+        localStorage.removeItem(storageKey);
+        guardLeaving(null);
+        toast('Moved to the trash.');
+        navigate('/admin/articles', { replace: true });
+        return;
+      }
+      if (action === 'schedule') {
+        const at = await askWhen();
+        if (!at) return;
+        const { data } = await api('POST', `${path}/publish`, { body: { publish_at: at }, ifMatch: etagOf(article) });
+        adopt(data);
+        toast(`Scheduled for ${when(at)}.`);
+        return;
+      }
+      const verb = action === 'restore' ? 'restore' : action;
+      const { data } = await api('POST', `${path}/${verb}`, { ifMatch: etagOf(article) });
+      adopt(data);
+      toast(`${ACTION_LABELS[action].replace('…', '')}: done.`);
+    } catch (e) {
+      if (e instanceof ApiError && e.status === 412) {
+        toast('Someone changed this article; it has been reloaded. Try again.', 'error');
+        adopt((await api('GET', path)).data);
+      } else {
+        showError(e);
+      }
+    }
+  }
+
+  // --- errors ----------------------------------------------------------------------
+  function clearErrors() {
+    replace(formError);
+    for (const el of form.querySelectorAll('[data-error-for]')) replace(el);
+    for (const el of form.querySelectorAll('[aria-invalid]')) el.removeAttribute('aria-invalid');
+  }
+
+  /** @param {unknown} e */
+  function showError(e) {
+    if (!(e instanceof ApiError)) {
+      replace(formError, String(e instanceof Error ? e.message : e));
+      return;
+    }
+    const unplaced = [];
+    for (const err of e.errors) {
+      const name = err.field.replace(/^body\./, '');
+      const slot = [...form.querySelectorAll('[data-error-for]')].find((el) => el.getAttribute('data-error-for') === name || (name.startsWith(`${el.getAttribute('data-error-for')}.`) && el.getAttribute('data-error-for') !== ''));
+      if (slot) {
+        replace(slot, err.message);
+        form.querySelector(`[data-field="${CSS.escape(slot.getAttribute('data-error-for') ?? '')}"]`)?.setAttribute('aria-invalid', 'true');
+      } else {
+        unplaced.push(`${err.field.replace(/^body\./, '')}: ${err.message}`);
+      }
+    }
+    replace(formError, h('p', null, e.message), unplaced.length ? h('ul', null, unplaced.map((u) => h('li', null, u))) : null);
+  }
+}
+
+/**
+ * Asks for a publication time in a chosen time zone; the answer is an RFC 3339 instant.
+ * @returns {Promise<string | null>}
+ */
+function askWhen() {
+  const zones = typeof Intl.supportedValuesOf === 'function' ? Intl.supportedValuesOf('timeZone') : ['UTC'];
+  const local = Intl.DateTimeFormat().resolvedOptions().timeZone;
+  const input = h('input', { type: 'datetime-local', required: true });
+  const zone = h('select', null, zones.map((z) => h('option', { value: z, selected: z === local }, z)));
+  const error = h('p', { class: 'form-error', role: 'alert' });
+  const dialog = h(
+    'dialog',
+    { 'aria-labelledby': 'schedule-title' },
+    h('form', { method: 'dialog' },
+      h('h2', { id: 'schedule-title' }, 'Schedule publication'),
+      field('Publish at', input),
+      field('Time zone', zone),
+      error,
+      h('div', { class: 'buttons' }, h('button', { type: 'submit', class: 'primary', value: 'ok' }, 'Schedule'), h('button', { type: 'submit', class: 'quiet', value: 'cancel', formnovalidate: true }, 'Cancel')),
+    ),
+  );
+  document.body.append(dialog);
+  dialog.showModal();
+  return new Promise((resolve) => {
+    dialog.addEventListener('close', () => {
+      dialog.remove();
+      if (dialog.returnValue !== 'ok' || !input.value) return resolve(null);
+      resolve(zonedToUtc(input.value, zone.value));
+    }, { once: true });
+  });
+}
+
+/**
+ * A wall-clock time in a time zone, as a UTC instant. The zone's offset at that moment
+ * comes from Intl (twice, for times near a change of offset).
+ * @param {string} local `YYYY-MM-DDTHH:MM`
+ * @param {string} zone
+ */
+export function zonedToUtc(local, zone) {
+  const [date, time] = local.split('T');
+  const [y, mo, d] = (date ?? '').split('-').map(Number);
+  const [hh, mm] = (time ?? '').split(':').map(Number);
+  const wall = Date.UTC(y ?? 1970, (mo ?? 1) - 1, d ?? 1, hh ?? 0, mm ?? 0);
+  const offset = (/** @type {number} */ at) => {
+    const parts = new Intl.DateTimeFormat('en-US', { timeZone: zone, hourCycle: 'h23', year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', second: '2-digit' }).formatToParts(new Date(at));
+    const get = (/** @type {string} */ t) => Number(parts.find((p) => p.type === t)?.value);
+    return Date.UTC(get('year'), get('month') - 1, get('day'), get('hour'), get('minute'), get('second')) - at;
+  };
+  let at = wall - offset(wall);
+  at = wall - offset(at);
+  return new Date(at).toISOString().replace(/\.\d{3}Z$/, 'Z');
+}
+
+/** @param {unknown} value */
+function show(value) {
+  if (value === null || value === undefined || value === '') return h('em', { class: 'muted' }, '(empty)');
+  if (Array.isArray(value) && value.every((v) => typeof v === 'string')) return value.join(', ');
+  if (Array.isArray(value)) {
+    return h('ol', { class: 'diff-blocks' }, value.map((/** @type {any} */ b) => h('li', null, `${b.type}: ${plainText(b.text ?? b.url ?? b.poll_id ?? b.block_id ?? (b.items ?? []).join(' / '))}`)));
+  }
+  if (typeof value === 'object') return Object.entries(/** @type {object} */ (value)).filter(([, v]) => v).map(([k, v]) => `${k}: ${plainText(String(v))}`).join(' · ');
+  return String(value);
+}
+
+/** @param {string | null} text */
+function escapeText(text) {
+  return text === null ? null : text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+}

@@ -1,0 +1,53 @@
+// Home: my drafts, the review queue, what is scheduled and what went live lately.
+
+import { api, currentUser } from '../api.js';
+import { h, replace, when } from '../dom.js';
+import { can } from '../roles.js';
+
+/** @typedef {import('../api.js').Schemas['ArticleResponse']} Article */
+
+/** @type {import('../app.js').View} */
+export async function homeView(main) {
+  const user = /** @type {import('../api.js').User} */ (currentUser());
+  replace(main, h('h1', null, 'Home'), h('p', { class: 'lead' }, `Signed in as ${user.display_name}.`));
+  if (!can(user, 'edit_articles')) {
+    main.append(h('p', null, 'Your role has no editorial lists; use the navigation above.'));
+    return;
+  }
+  const lists = [
+    { title: 'My drafts', query: `status=draft&author=${encodeURIComponent(user.id)}`, empty: 'No drafts.' },
+    { title: 'Review queue', query: 'status=in_review', empty: 'Nothing is waiting for review.' },
+    { title: 'Scheduled', query: 'status=scheduled', empty: 'Nothing is scheduled.' },
+    { title: 'Published recently', query: 'status=published', empty: 'Nothing published yet.' },
+  ];
+  const grid = h('div', { class: 'grid' });
+  main.append(h('p', null, h('a', { class: 'button primary', href: '/admin/articles/new' }, 'New article')), grid);
+  await Promise.all(
+    lists.map(async ({ title, query, empty }) => {
+      const body = h('div', null, h('p', { class: 'muted' }, 'Loading…'));
+      grid.append(
+        h('section', { class: 'card', 'aria-label': title }, h('h2', null, title), body, h('a', { href: `/admin/articles?${query}` }, 'See all')),
+      );
+      const page = (await api('GET', `/api/v1/articles?${query}&limit=5`)).data;
+      /** @type {Article[]} */
+      const items = page.items;
+      replace(body, items.length ? articleLinks(items) : h('p', { class: 'muted' }, empty));
+    }),
+  );
+}
+
+/** @param {Article[]} items */
+export function articleLinks(items) {
+  return h(
+    'ul',
+    { class: 'plain' },
+    items.map((a) =>
+      h(
+        'li',
+        null,
+        h('a', { href: `/admin/articles/${encodeURIComponent(a.id)}` }, a.headline),
+        h('small', { class: 'muted' }, ` · ${a.status.replace('_', ' ')} · ${when(a.publish_at ?? a.updated_at)}`),
+      ),
+    ),
+  );
+}
