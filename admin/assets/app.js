@@ -28,12 +28,17 @@ const routes = [
 ];
 
 const root = /** @type {HTMLElement} */ (document.getElementById('app'));
-/** Set by a screen with unsaved work: asked before the page is left. */
-let leaveGuard = /** @type {(() => boolean) | null} */ (null);
+/** Set by a screen that may hold unsaved work: says whether it does now. */
+let unsaved = /** @type {(() => boolean) | null} */ (null);
 
-/** @param {(() => boolean) | null} guard returns true when leaving is fine */
-export function guardLeaving(guard) {
-  leaveGuard = guard;
+/** @param {(() => boolean) | null} check true while there is unsaved work */
+export function guardLeaving(check) {
+  unsaved = check;
+}
+
+/** Whether the screen may be left: nothing unsaved, or the user says so. */
+function mayLeave() {
+  return !unsaved || !unsaved() || confirm('Leave without saving? Your changes stay in this browser.');
 }
 
 /**
@@ -42,8 +47,8 @@ export function guardLeaving(guard) {
  * @param {{replace?: boolean}} [options]
  */
 export function navigate(url, options = {}) {
-  if (leaveGuard && !leaveGuard()) return;
-  leaveGuard = null;
+  if (!mayLeave()) return;
+  unsaved = null;
   if (options.replace) history.replaceState(null, '', url);
   else history.pushState(null, '', url);
   render();
@@ -132,8 +137,8 @@ function isCurrent(here, href) {
 }
 
 async function onSignOut() {
-  if (leaveGuard && !leaveGuard()) return;
-  leaveGuard = null;
+  if (!mayLeave()) return;
+  unsaved = null;
   try {
     await signOut();
   } catch {
@@ -161,8 +166,9 @@ document.addEventListener('click', (event) => {
 });
 
 window.addEventListener('popstate', () => render());
+// The browser asks by itself here (a page may not open dialogs while it unloads).
 window.addEventListener('beforeunload', (event) => {
-  if (leaveGuard && !leaveGuard.call(null)) event.preventDefault();
+  if (unsaved && unsaved()) event.preventDefault();
 });
 
 let signedIn = false;

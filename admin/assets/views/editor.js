@@ -42,7 +42,26 @@ function contentOf(a) {
 }
 
 /** @param {unknown} a @param {unknown} b */
-const same = (a, b) => JSON.stringify(a) === JSON.stringify(b);
+const same = (a, b) => JSON.stringify(canonical(a)) === JSON.stringify(canonical(b));
+
+/**
+ * A value as compared for changes: object keys in order, and an absent field the same
+ * as a null one (the server leaves some nulls out).
+ * @param {unknown} value
+ * @returns {unknown}
+ */
+function canonical(value) {
+  if (Array.isArray(value)) return value.map(canonical);
+  if (value && typeof value === 'object') {
+    return Object.fromEntries(
+      Object.entries(value)
+        .filter(([, v]) => v !== null && v !== undefined)
+        .sort(([a], [b]) => (a < b ? -1 : 1))
+        .map(([k, v]) => [k, canonical(v)]),
+    );
+  }
+  return value;
+}
 
 /**
  * The fields where `next` differs from `base`.
@@ -242,7 +261,7 @@ export async function editorView(main, params) {
   }
   form.addEventListener('input', onEdit);
   form.addEventListener('change', onEdit);
-  guardLeaving(() => !editable || changed(base, normalised()).length === 0 || confirm('Leave without saving? Your changes stay in this browser.'));
+  guardLeaving(() => editable && changed(base, normalised()).length > 0);
 
   function offerLocalCopy() {
     const raw = localStorage.getItem(storageKey);
@@ -360,7 +379,13 @@ export async function editorView(main, params) {
     const mineChanged = changed(base, mine);
     const theirsChanged = changed(base, theirs);
     const rows = [...new Set([...theirsChanged, ...mineChanged])].map((f) =>
-      h('tr', null, h('th', { scope: 'row' }, FIELD_NAMES[f]), h('td', null, show(theirs[f])), h('td', null, show(mine[f]))),
+      h(
+        'tr',
+        null,
+        h('th', { scope: 'row' }, FIELD_NAMES[f]),
+        h('td', null, show(theirs[f]), theirsChanged.includes(f) ? null : h('small', { class: 'muted' }, ' (unchanged)')),
+        h('td', null, show(mine[f]), mineChanged.includes(f) ? null : h('small', { class: 'muted' }, ' (unchanged)')),
+      ),
     );
     const dialog = h(
       'dialog',

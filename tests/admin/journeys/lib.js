@@ -258,12 +258,13 @@ export async function signIn(page, email, password) {
  * A JSON request to the API; fails on any status but `expect`.
  * @param {string} method
  * @param {string} apiPath  e.g. /api/v1/users
- * @param {{token?: string, body?: unknown, expect?: number}} [options]
+ * @param {{token?: string, body?: unknown, expect?: number, ifMatch?: string}} [options]
  */
-export async function api(method, apiPath, { token, body, expect = 200 } = {}) {
+export async function api(method, apiPath, { token, body, expect = 200, ifMatch } = {}) {
   /** @type {Record<string, string>} */
   const headers = { accept: 'application/json' };
   if (token) headers.authorization = `Bearer ${token}`;
+  if (ifMatch) headers['if-match'] = ifMatch;
   if (body !== undefined) headers['content-type'] = 'application/json';
   const response = await fetch(baseUrl + apiPath, {
     method,
