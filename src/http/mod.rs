@@ -54,6 +54,7 @@ macro_rules! all_routes {
                 .service(auth::me)
                 .service(auth::change_password)
                 .service(users::list_users)
+                .service(users::list_people)
                 .service(users::create_user)
                 .service(users::get_user)
                 .service(users::update_user)

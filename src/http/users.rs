@@ -119,6 +119,63 @@ pub struct UpdateUserRequest {
     pub password: Option<String>,
 }
 
+/// A colleague as every signed-in user may see them: the name a byline shows, and
+/// whether the account is active. No email and no role (those stay with `/users`).
+#[derive(Debug, Serialize, ToSchema)]
+#[schema(example = json!({"id": "0193a1b2-c3d4-7e5f-8a9b-0c1d2e3f4a5b", "display_name": "Ann Lee", "active": true}))]
+pub struct Person {
+    pub id: String,
+    pub display_name: String,
+    /// `false` for a deactivated account (its bylines stay).
+    pub active: bool,
+}
+
+impl From<User> for Person {
+    fn from(u: User) -> Self {
+        Person { id: u.id.to_string(), display_name: u.display_name, active: u.active }
+    }
+}
+
+pub type PersonPage = Page<Person>;
+
+impl Listed for Person {
+    const PAGE: &'static str = "PersonPage";
+    const PAGE_DESCRIPTION: Option<&'static str> = Some("A page of people.");
+}
+
+#[derive(Debug, Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
+pub struct ListPeopleQuery {
+    /// Only active (`true`) or deactivated (`false`) accounts.
+    pub active: Option<bool>,
+    /// Page size, 1..=100 (default 20).
+    #[param(example = 20)]
+    pub limit: Option<i64>,
+    /// The `next_cursor` of the previous page.
+    pub cursor: Option<String>,
+}
+
+/// Lists the newsroom's people by name for bylines and author filters, in creation
+/// order: any signed-in user may read it.
+#[utoipa::path(
+    tag = "users", operation_id = "listPeople", params(ListPeopleQuery), security(("bearerAuth" = [])),
+    responses((status = 200, description = "A page of people.", body = PersonPage))
+)]
+#[get("/people")]
+pub async fn list_people(
+    _user: Authenticated,
+    state: web::Data<AppState>,
+    query: ApiQuery<ListPeopleQuery>,
+) -> Result<web::Json<PersonPage>, ApiError> {
+    let q = query.into_inner()?;
+    let limit = pagination::limit(q.limit)?;
+    let after = q.cursor.as_deref().map(Cursor::decode).transpose()?;
+    let filter = UserFilter { role: None, active: q.active };
+    let (items, next) = users::list(&state, filter, after, limit).await?;
+    Ok(web::Json(Page::new(items.into_iter().map(Person::from).collect(), next)?))
+}
+
 /// Lists users in creation order.
 #[utoipa::path(
     tag = "users", operation_id = "listUsers", params(ListUsersQuery), security(("bearerAuth" = [])),

@@ -296,3 +296,36 @@ async fn a_password_with_control_characters_is_422() {
         .await;
     assert_eq!(res.assert_problem(422, "validation_failed")["errors"][0]["field"], "password");
 }
+
+#[actix_web::test]
+async fn every_signed_in_user_reads_people_by_name_without_emails_or_roles() {
+    let app = TestApp::spawn().await;
+    let admin = app.admin_token().await;
+    let (writer_id, _, writer) = app.user("writer").await;
+    let (gone_id, _, _) = app.user("editor").await;
+    let (_, _, commercial) = app.user("commercial").await;
+    assert_eq!(app.send(Method::DELETE, &format!("/api/v1/users/{gone_id}"), Some(&admin), None).await.status, 204);
+
+    for token in [&writer, &commercial, &admin] {
+        let res = app.get("/api/v1/people?limit=100", Some(token)).await;
+        assert_eq!(res.status, 200, "{}", String::from_utf8_lossy(&res.body));
+        let items = res.json()["items"].as_array().cloned().expect("items");
+        assert_eq!(items.len(), 4);
+        for person in &items {
+            let keys: Vec<&str> = person.as_object().expect("object").keys().map(String::as_str).collect();
+            assert_eq!(keys, ["active", "display_name", "id"], "{person}");
+        }
+        let writer_entry = items.iter().find(|p| p["id"] == writer_id.as_str()).expect("the writer");
+        assert_eq!(writer_entry["active"], true);
+    }
+    let active = app.get("/api/v1/people?active=false", Some(&writer)).await.json();
+    assert_eq!(active["items"].as_array().map(|a| a.len()), Some(1));
+    assert_eq!(active["items"][0]["id"], gone_id.as_str());
+    // Paging goes through everyone once.
+    let first = app.get("/api/v1/people?limit=3", Some(&writer)).await.json();
+    let cursor = first["next_cursor"].as_str().expect("a second page").to_string();
+    let second = app.get(&format!("/api/v1/people?limit=3&cursor={cursor}"), Some(&writer)).await.json();
+    assert_eq!(second["items"].as_array().map(|a| a.len()), Some(1));
+    assert!(second["next_cursor"].is_null());
+    app.get("/api/v1/people", None).await.assert_problem(401, "invalid_token");
+}

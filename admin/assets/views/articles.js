@@ -3,7 +3,6 @@
 
 import { all, api, currentUser } from '../api.js';
 import { field, h, replace, when } from '../dom.js';
-import { can } from '../roles.js';
 import { navigate } from '../app.js';
 
 /** @typedef {import('../api.js').Schemas['ArticleResponse']} Article */
@@ -142,12 +141,10 @@ export function sectionTree(sections) {
 }
 
 /**
- * Who may appear as an author: the users list for admins; for others only themselves
- * (the users list is an admin's).
- * @param {import('../api.js').User} user
- * @returns {Promise<Array<{id: string, display_name: string}>>}
+ * The newsroom's people, for bylines and the author filter.
+ * @param {import('../api.js').User} _user
+ * @returns {Promise<Array<import('../api.js').Schemas['Person']>>}
  */
-export async function authors(user) {
-  if (!can(user, 'manage_users')) return [{ id: user.id, display_name: user.display_name }];
-  return all('/api/v1/users');
+export async function authors(_user) {
+  return all('/api/v1/people');
 }

@@ -7,7 +7,7 @@ import { field, h, replace, toast, when } from '../dom.js';
 import { actions, can, mayEdit } from '../roles.js';
 import { blockEditor } from '../blocks.js';
 import { plainText } from '../inline.js';
-import { sectionTree } from './articles.js';
+import { authors, sectionTree } from './articles.js';
 import { guardLeaving, navigate } from '../app.js';
 
 /** @typedef {import('../api.js').Schemas} Schemas */
@@ -16,16 +16,16 @@ import { guardLeaving, navigate } from '../app.js';
 /**
  * The content fields the form edits, as the API spells them.
  * @typedef {{headline: string, slug?: string, kicker: string | null, standfirst: string | null, dateline: string | null,
- *   section_id: string, tags: string[], access: Schemas['Access'], preview_blocks: number | null,
+ *   section_id: string, author_ids?: string[], tags: string[], access: Schemas['Access'], preview_blocks: number | null,
  *   hero_image: Schemas['Image'] | null, seo: Schemas['Seo'] | null, body: Schemas['Block'][]}} Content
  */
 
 /** @type {Array<keyof Content>} */
-const FIELDS = ['headline', 'slug', 'kicker', 'standfirst', 'dateline', 'section_id', 'tags', 'access', 'preview_blocks', 'hero_image', 'seo', 'body'];
+const FIELDS = ['headline', 'slug', 'kicker', 'standfirst', 'dateline', 'section_id', 'author_ids', 'tags', 'access', 'preview_blocks', 'hero_image', 'seo', 'body'];
 /** @type {Record<keyof Content, string>} */
 const FIELD_NAMES = {
   headline: 'Headline', slug: 'Slug', kicker: 'Kicker', standfirst: 'Standfirst', dateline: 'Dateline',
-  section_id: 'Section', tags: 'Tags', access: 'Access', preview_blocks: 'Preview blocks', hero_image: 'Hero image', seo: 'SEO', body: 'Body',
+  section_id: 'Section', author_ids: 'Authors', tags: 'Tags', access: 'Access', preview_blocks: 'Preview blocks', hero_image: 'Hero image', seo: 'SEO', body: 'Body',
 };
 const ACTION_LABELS = {
   submit: 'Submit for review', publish: 'Publish now', schedule: 'Schedule…', unpublish: 'Back to draft',
@@ -36,7 +36,7 @@ const ACTION_LABELS = {
 function contentOf(a) {
   return {
     headline: a.headline, slug: a.slug, kicker: a.kicker ?? null, standfirst: a.standfirst ?? null,
-    dateline: a.dateline ?? null, section_id: a.section_id, tags: a.tags, access: a.access,
+    dateline: a.dateline ?? null, section_id: a.section_id, author_ids: a.author_ids, tags: a.tags, access: a.access,
     preview_blocks: a.preview_blocks ?? null, hero_image: a.hero_image ?? null, seo: a.seo ?? null, body: a.body,
   };
 }
@@ -76,8 +76,9 @@ function changed(base, next) {
 export async function editorView(main, params) {
   const user = /** @type {import('../api.js').User} */ (currentUser());
   const id = params[0];
-  const [sections, polls, sponsored] = await Promise.all([
+  const [sections, people, polls, sponsored] = await Promise.all([
     all('/api/v1/sections'),
+    authors(user),
     can(user, 'read_polls') ? all('/api/v1/polls').catch(() => []) : [],
     can(user, 'read_sponsored') ? all('/api/v1/sponsored').catch(() => []) : [],
   ]);
@@ -98,6 +99,7 @@ export async function editorView(main, params) {
   const dateline = h('input', { type: 'text' });
   const section = h('select', { required: true }, h('option', { value: '' }, 'Choose a section'), sectionTree(sections).map(([sid, name]) => h('option', { value: sid }, name)));
   const tags = h('input', { type: 'text' });
+  const bylines = bylineEditor(people, onEdit);
   const access = h('select', null, ['free', 'metered', 'premium'].map((v) => h('option', { value: v }, v)));
   const previewBlocks = h('input', { type: 'number', min: 0, step: 1 });
   const heroUrl = h('input', { type: 'url' });
@@ -120,6 +122,7 @@ export async function editorView(main, params) {
     dateline.value = c.dateline ?? '';
     section.value = c.section_id;
     tags.value = c.tags.join(', ');
+    bylines.set(c.author_ids ?? [user.id]);
     access.value = c.access;
     previewBlocks.value = c.preview_blocks === null ? '' : String(c.preview_blocks);
     heroUrl.value = c.hero_image?.url ?? '';
@@ -149,6 +152,7 @@ export async function editorView(main, params) {
       standfirst: text(standfirst),
       dateline: text(dateline),
       section_id: section.value,
+      author_ids: bylines.read(),
       tags: [...new Set(tags.value.split(',').map((t) => t.trim()).filter(Boolean))],
       access: /** @type {Content['access']} */ (access.value),
       preview_blocks: previewBlocks.value === '' ? null : Number(previewBlocks.value),
@@ -200,6 +204,7 @@ export async function editorView(main, params) {
         field('Kicker', kicker, { name: 'kicker' }),
         field('Dateline', dateline, { name: 'dateline' }),
         field('Tags', tags, { name: 'tags', hint: 'Separated by commas.' }),
+        bylines.element,
       ),
       h(
         'fieldset',
@@ -233,7 +238,9 @@ export async function editorView(main, params) {
 
   fill(base);
   if (!editable) {
-    for (const el of bodyHolder.querySelectorAll('input, select, textarea, button')) /** @type {HTMLInputElement} */ (el).disabled = true;
+    for (const el of [...bodyHolder.querySelectorAll('input, select, textarea, button'), ...bylines.element.querySelectorAll('button')]) {
+      /** @type {HTMLInputElement} */ (el).disabled = true;
+    }
     for (const el of bodyHolder.querySelectorAll('[contenteditable]')) el.setAttribute('contenteditable', 'false');
     saveButton.hidden = true;
   }
@@ -320,6 +327,8 @@ export async function editorView(main, params) {
       if (!article) {
         /** @type {Record<string, unknown>} */
         const create = {};
+        // The creator is always the first author: send only the others.
+        now.author_ids = (now.author_ids ?? []).filter((a) => a !== user.id);
         for (const f of FIELDS) {
           const v = now[f];
           if (v !== null && v !== '' && !(Array.isArray(v) && v.length === 0)) create[f] = v;
@@ -568,4 +577,47 @@ function show(value) {
 /** @param {string | null} text */
 function escapeText(text) {
   return text === null ? null : text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+}
+
+/**
+ * The byline: people in order, added from a list, moved and removed by buttons.
+ * @param {Array<import('../api.js').Schemas['Person']>} people
+ * @param {() => void} onChange
+ */
+function bylineEditor(people, onChange) {
+  /** @type {string[]} */
+  let ids = [];
+  const names = new Map(people.map((p) => [p.id, p.display_name]));
+  const list = h('ol', { class: 'bylines' });
+  const pick = h('select', null);
+  const add = h('button', { type: 'button', onclick: () => {
+    if (!pick.value) return;
+    ids.push(pick.value);
+    draw();
+    onChange();
+  } }, 'Add author');
+  function draw() {
+    replace(
+      list,
+      ids.map((id, i) =>
+        h(
+          'li',
+          null,
+          h('span', null, names.get(id) ?? 'someone'),
+          h('button', { type: 'button', class: 'quiet', disabled: i === 0, 'aria-label': `Move ${names.get(id) ?? 'author'} up`, onclick: () => { ids.splice(i - 1, 0, ...ids.splice(i, 1)); draw(); onChange(); } }, '↑'),
+          h('button', { type: 'button', class: 'quiet danger', disabled: ids.length === 1, 'aria-label': `Remove ${names.get(id) ?? 'author'}`, onclick: () => { ids.splice(i, 1); draw(); onChange(); } }, 'Remove'),
+        ),
+      ),
+    );
+    replace(pick, h('option', { value: '' }, 'Choose a person'), people.filter((p) => p.active && !ids.includes(p.id)).map((p) => h('option', { value: p.id }, p.display_name)));
+  }
+  return {
+    element: h('div', { class: 'field' }, h('span', { class: 'label', id: 'bylines-label' }, 'Authors'), list, h('div', { class: 'add-block' }, field('Add an author', pick), add)),
+    read: () => [...ids],
+    /** @param {string[]} next */
+    set: (next) => {
+      ids = [...next];
+      draw();
+    },
+  };
 }

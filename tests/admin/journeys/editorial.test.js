@@ -109,6 +109,8 @@ test('writer drafts with several block types and submits', { timeout: 180_000 },
     assert.equal(saved.body[0].text, 'The storm is <strong>strengthening</strong> fast.');
     assert.deepEqual(saved.body[2].items, ['Stay inside', 'Charge phones']);
     assert.deepEqual(saved.tags, ['weather', 'typhoon']);
+    assert.deepEqual(saved.author_ids, [writer.id]);
+    await visible(page.locator('ol.bylines').getByText(writer.display_name), 'the writer in the byline');
   });
 
   await journey.step('only the workflow a writer may use', async () => {
