@@ -10,6 +10,7 @@ import { homeView } from './views/home.js';
 import { articlesView } from './views/articles.js';
 import { editorView } from './views/editor.js';
 import { accountView } from './views/account.js';
+import { revisionsView } from './views/revisions.js';
 
 /** @typedef {import('./api.js').User} User */
 /**
@@ -24,6 +25,7 @@ const routes = [
   [/^\/admin\/articles$/, articlesView, true],
   [/^\/admin\/articles\/new$/, (main, _params, query) => editorView(main, [], query), true],
   [/^\/admin\/articles\/([^/]+)$/, editorView, true],
+  [/^\/admin\/articles\/([^/]+)\/revisions$/, revisionsView, true],
   [/^\/admin\/account$/, accountView, true],
 ];
 

@@ -7,6 +7,7 @@ import { field, h, replace, toast, when } from '../dom.js';
 import { actions, can, mayEdit } from '../roles.js';
 import { blockEditor } from '../blocks.js';
 import { plainText } from '../inline.js';
+import { renderPreview } from '../preview.js';
 import { authors, sectionTree } from './articles.js';
 import { guardLeaving, navigate } from '../app.js';
 
@@ -175,6 +176,7 @@ export async function editorView(main, params) {
 
   const status = h('p', { class: 'status-line', 'aria-live': 'polite' });
   const saveButton = h('button', { type: 'submit', class: 'primary' }, article ? 'Save' : 'Create draft');
+  const previewButton = h('button', { type: 'button', onclick: preview }, 'Preview');
   const actionBar = h('div', { class: 'actions' });
   const restoreBanner = h('div', { class: 'banner', hidden: true, role: 'region', 'aria-label': 'Unsaved changes' });
   const formError = h('div', { class: 'form-error', role: 'alert' });
@@ -194,7 +196,7 @@ export async function editorView(main, params) {
     h(
       'div',
       { class: 'editor-side' },
-      h('div', { class: 'card' }, status, formError, h('div', { class: 'buttons' }, saveButton), actionBar),
+      h('div', { class: 'card' }, status, formError, h('div', { class: 'buttons' }, saveButton, previewButton), actionBar),
       h(
         'fieldset',
         { class: 'card' },
@@ -248,7 +250,7 @@ export async function editorView(main, params) {
   drawActions();
   offerLocalCopy();
 
-  replace(main, h('div', { class: 'title-row' }, h('h1', null, article ? 'Edit article' : 'New article'), article ? h('a', { href: `/admin/articles/${encodeURIComponent(article.id)}/revisions`, hidden: true }, 'Revisions') : null), form);
+  replace(main, h('div', { class: 'title-row' }, h('h1', null, article ? 'Edit article' : 'New article'), article ? h('a', { href: `/admin/articles/${encodeURIComponent(article.id)}/revisions` }, 'Revisions') : null), form);
   headline.focus();
 
   // --- local copy ----------------------------------------------------------------
@@ -427,6 +429,26 @@ export async function editorView(main, params) {
       fill(merged);
       await save();
     }
+  }
+
+  /** Shows what readers will get from the text as it is now, saved or not. */
+  function preview() {
+    const names = new Map(people.map((p) => [p.id, p.display_name]));
+    const refs = {
+      section: sections.find((/** @type {Schemas['SectionResponse']} */ s) => s.id === section.value)?.name ?? '',
+      names,
+      polls: new Map(polls.map((/** @type {Schemas['PollResponse']} */ p) => [p.id, p.title])),
+      sponsored: new Map(sponsored.map((/** @type {Schemas['SponsoredResponse']} */ s) => [s.id, `${s.title} (${s.sponsor_name})`])),
+    };
+    const dialog = h(
+      'dialog',
+      { class: 'preview', 'aria-label': 'Preview' },
+      h('div', { class: 'buttons preview-bar' }, h('strong', null, 'Preview'), h('button', { type: 'button', onclick: () => dialog.close() }, 'Close preview')),
+      renderPreview(normalised(), refs),
+    );
+    dialog.addEventListener('close', () => dialog.remove());
+    document.body.append(dialog);
+    dialog.showModal();
   }
 
   // --- workflow --------------------------------------------------------------------

@@ -292,3 +292,64 @@ test('unsaved work survives a reload; the editor fits a phone', { timeout: 180_0
     assert.equal(await page.getByText('This browser kept unsaved changes').count(), 0);
   });
 });
+
+test('preview, then a revision compared and restored', { timeout: 180_000 }, async (t) => {
+  const s = await section();
+  const editor = await createUser({ role: 'editor' });
+  const token = await login(editor.email, editor.password);
+  const created = await api('POST', '/api/v1/articles', {
+    token,
+    body: {
+      headline: 'Bridge closes for repairs',
+      section_id: s.id,
+      access: 'metered',
+      preview_blocks: 1,
+      body: [
+        { type: 'paragraph', text: 'Traffic is <strong>diverted</strong> from Monday.' },
+        { type: 'paragraph', text: 'Work lasts six weeks.' },
+      ],
+    },
+    expect: 201,
+  });
+  await api('PATCH', `/api/v1/articles/${created.id}`, {
+    token,
+    ifMatch: `"${created.version}"`,
+    body: { headline: 'Bridge closes for six weeks of repairs', body: [{ type: 'paragraph', text: 'Traffic is diverted.' }] },
+  });
+  const journey = await openJourney('revisions-preview');
+  t.after(() => journey.close());
+  const { page } = journey;
+
+  await journey.step('the preview shows what readers get', async () => {
+    await page.goto(`/admin/articles/${created.id}`);
+    await signIn(page, editor.email, editor.password);
+    await page.getByLabel('Headline').fill('Bridge shuts for six weeks');
+    await page.getByRole('button', { name: 'Preview' }).click();
+    const dialog = page.getByRole('dialog', { name: 'Preview' });
+    await visible(dialog.getByRole('heading', { level: 1, name: 'Bridge shuts for six weeks' }), 'the unsaved headline');
+    await visible(dialog.getByText(editor.display_name), 'the byline');
+  });
+
+  await journey.step('revisions: the first compared with now', async () => {
+    await page.getByRole('button', { name: 'Close preview' }).click();
+    await page.getByLabel('Headline').fill('Bridge closes for six weeks of repairs');
+    await page.getByRole('link', { name: 'Revisions' }).click();
+    await visible(page.getByRole('heading', { level: 1, name: 'Revisions' }), 'the revisions page');
+    await page.getByRole('link', { name: 'Revision 1', exact: true }).click();
+    const differences = page.getByRole('list', { name: 'Differences' });
+    await visible(differences.locator('del', { hasText: 'Headline: Bridge closes for repairs' }), 'the old headline, removed');
+    await visible(differences.locator('ins', { hasText: 'Headline: Bridge closes for six weeks of repairs' }), 'the new headline, added');
+    await visible(differences.locator('del', { hasText: 'Work lasts six weeks.' }), 'the dropped paragraph');
+  });
+
+  await journey.step('restored', async () => {
+    page.once('dialog', (d) => d.accept());
+    await page.getByRole('button', { name: 'Restore revision 1' }).click();
+    await visible(page.getByRole('heading', { level: 1, name: 'Edit article' }), 'back in the editor');
+    assert.equal(await page.getByLabel('Headline').inputValue(), 'Bridge closes for repairs');
+    const saved = await article(created.id);
+    assert.equal(saved.headline, 'Bridge closes for repairs');
+    assert.equal(saved.body.length, 2);
+    assert.equal(saved.version, 3);
+  });
+});
