@@ -10,6 +10,9 @@ import { homeView } from './views/home.js';
 import { articlesView } from './views/articles.js';
 import { editorView } from './views/editor.js';
 import { accountView } from './views/account.js';
+import { newUserView, userView, usersView } from './views/users.js';
+import { paywallView } from './views/paywall.js';
+import { sectionView, sectionsView } from './views/sections.js';
 
 /** @typedef {import('./api.js').User} User */
 /**
@@ -25,6 +28,13 @@ const routes = [
   [/^\/admin\/articles\/new$/, (main, _params, query) => editorView(main, [], query), true],
   [/^\/admin\/articles\/([^/]+)$/, editorView, true],
   [/^\/admin\/account$/, accountView, true],
+  [/^\/admin\/users$/, usersView, true],
+  [/^\/admin\/users\/new$/, newUserView, true],
+  [/^\/admin\/users\/([^/]+)$/, userView, true],
+  [/^\/admin\/paywall$/, paywallView, true],
+  [/^\/admin\/sections$/, sectionsView, true],
+  [/^\/admin\/sections\/new$/, (main, _params, query) => sectionView(main, [], query), true],
+  [/^\/admin\/sections\/([^/]+)$/, sectionView, true],
 ];
 
 const root = /** @type {HTMLElement} */ (document.getElementById('app'));
@@ -94,6 +104,9 @@ function header(user) {
   const links = [
     ['/admin/', 'Home', true],
     ['/admin/articles', 'Articles', can(user, 'edit_articles')],
+    ['/admin/sections', 'Sections', true],
+    ['/admin/users', 'Users', can(user, 'manage_users')],
+    ['/admin/paywall', 'Paywall', can(user, 'paywall')],
     ['/admin/account', 'Account', true],
   ];
   const here = location.pathname;
