@@ -11,6 +11,9 @@ import { articlesView } from './views/articles.js';
 import { editorView } from './views/editor.js';
 import { accountView } from './views/account.js';
 import { revisionsView } from './views/revisions.js';
+import { newUserView, userView, usersView } from './views/users.js';
+import { paywallView } from './views/paywall.js';
+import { sectionView, sectionsView } from './views/sections.js';
 
 /** @typedef {import('./api.js').User} User */
 /**
@@ -27,6 +30,13 @@ const routes = [
   [/^\/admin\/articles\/([^/]+)$/, editorView, true],
   [/^\/admin\/articles\/([^/]+)\/revisions$/, revisionsView, true],
   [/^\/admin\/account$/, accountView, true],
+  [/^\/admin\/users$/, usersView, true],
+  [/^\/admin\/users\/new$/, newUserView, true],
+  [/^\/admin\/users\/([^/]+)$/, userView, true],
+  [/^\/admin\/paywall$/, paywallView, true],
+  [/^\/admin\/sections$/, sectionsView, true],
+  [/^\/admin\/sections\/new$/, (main, _params, query) => sectionView(main, [], query), true],
+  [/^\/admin\/sections\/([^/]+)$/, sectionView, true],
 ];
 
 const root = /** @type {HTMLElement} */ (document.getElementById('app'));
@@ -101,6 +111,9 @@ function header(user) {
   const links = [
     ['/admin/', 'Home', true],
     ['/admin/articles', 'Articles', can(user, 'edit_articles')],
+    ['/admin/sections', 'Sections', true],
+    ['/admin/users', 'Users', can(user, 'manage_users')],
+    ['/admin/paywall', 'Paywall', can(user, 'paywall')],
     ['/admin/account', 'Account', true],
   ];
   const here = location.pathname;
