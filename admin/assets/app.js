@@ -10,6 +10,8 @@ import { homeView } from './views/home.js';
 import { articlesView } from './views/articles.js';
 import { editorView } from './views/editor.js';
 import { accountView } from './views/account.js';
+import { sponsoredEditorView, sponsoredListView } from './views/sponsored.js';
+import { offerEditorView, offersListView } from './views/offers.js';
 
 /** @typedef {import('./api.js').User} User */
 /**
@@ -25,6 +27,12 @@ const routes = [
   [/^\/admin\/articles\/new$/, (main, _params, query) => editorView(main, [], query), true],
   [/^\/admin\/articles\/([^/]+)$/, editorView, true],
   [/^\/admin\/account$/, accountView, true],
+  [/^\/admin\/sponsored$/, sponsoredListView, true],
+  [/^\/admin\/sponsored\/new$/, (main, _params, query) => sponsoredEditorView(main, [], query), true],
+  [/^\/admin\/sponsored\/([^/]+)$/, sponsoredEditorView, true],
+  [/^\/admin\/offers$/, offersListView, true],
+  [/^\/admin\/offers\/new$/, (main, _params, query) => offerEditorView(main, [], query), true],
+  [/^\/admin\/offers\/([^/]+)$/, offerEditorView, true],
 ];
 
 const root = /** @type {HTMLElement} */ (document.getElementById('app'));
@@ -94,6 +102,8 @@ function header(user) {
   const links = [
     ['/admin/', 'Home', true],
     ['/admin/articles', 'Articles', can(user, 'edit_articles')],
+    ['/admin/sponsored', 'Sponsored', can(user, 'read_sponsored')],
+    ['/admin/offers', 'Offers', can(user, 'edit_offers')],
     ['/admin/account', 'Account', true],
   ];
   const here = location.pathname;
