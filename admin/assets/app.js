@@ -14,6 +14,8 @@ import { revisionsView } from './views/revisions.js';
 import { newUserView, userView, usersView } from './views/users.js';
 import { paywallView } from './views/paywall.js';
 import { sectionView, sectionsView } from './views/sections.js';
+import { sponsoredEditorView, sponsoredListView } from './views/sponsored.js';
+import { offerEditorView, offersListView } from './views/offers.js';
 
 /** @typedef {import('./api.js').User} User */
 /**
@@ -37,6 +39,12 @@ const routes = [
   [/^\/admin\/sections$/, sectionsView, true],
   [/^\/admin\/sections\/new$/, (main, _params, query) => sectionView(main, [], query), true],
   [/^\/admin\/sections\/([^/]+)$/, sectionView, true],
+  [/^\/admin\/sponsored$/, sponsoredListView, true],
+  [/^\/admin\/sponsored\/new$/, (main, _params, query) => sponsoredEditorView(main, [], query), true],
+  [/^\/admin\/sponsored\/([^/]+)$/, sponsoredEditorView, true],
+  [/^\/admin\/offers$/, offersListView, true],
+  [/^\/admin\/offers\/new$/, (main, _params, query) => offerEditorView(main, [], query), true],
+  [/^\/admin\/offers\/([^/]+)$/, offerEditorView, true],
 ];
 
 const root = /** @type {HTMLElement} */ (document.getElementById('app'));
@@ -114,6 +122,8 @@ function header(user) {
     ['/admin/sections', 'Sections', true],
     ['/admin/users', 'Users', can(user, 'manage_users')],
     ['/admin/paywall', 'Paywall', can(user, 'paywall')],
+    ['/admin/sponsored', 'Sponsored', can(user, 'read_sponsored')],
+    ['/admin/offers', 'Offers', can(user, 'edit_offers')],
     ['/admin/account', 'Account', true],
   ];
   const here = location.pathname;

@@ -3,6 +3,7 @@
 import { api, currentUser } from '../api.js';
 import { h, replace, when } from '../dom.js';
 import { can } from '../roles.js';
+import { commercialHome } from './commercial-home.js';
 
 /** @typedef {import('../api.js').Schemas['ArticleResponse']} Article */
 
@@ -11,7 +12,7 @@ export async function homeView(main) {
   const user = /** @type {import('../api.js').User} */ (currentUser());
   replace(main, h('h1', null, 'Home'), h('p', { class: 'lead' }, `Signed in as ${user.display_name}.`));
   if (!can(user, 'edit_articles')) {
-    main.append(h('p', null, 'Your role has no editorial lists; use the navigation above.'));
+    await commercialHome(main, user);
     return;
   }
   const lists = [
