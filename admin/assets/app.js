@@ -10,6 +10,8 @@ import { homeView } from './views/home.js';
 import { articlesView } from './views/articles.js';
 import { editorView } from './views/editor.js';
 import { accountView } from './views/account.js';
+import { pollsView } from './views/polls.js';
+import { pollView } from './views/poll.js';
 
 /** @typedef {import('./api.js').User} User */
 /**
@@ -24,6 +26,9 @@ const routes = [
   [/^\/admin\/articles$/, articlesView, true],
   [/^\/admin\/articles\/new$/, (main, _params, query) => editorView(main, [], query), true],
   [/^\/admin\/articles\/([^/]+)$/, editorView, true],
+  [/^\/admin\/polls$/, pollsView, true],
+  [/^\/admin\/polls\/new$/, (main, _params, query) => pollView(main, [], query), true],
+  [/^\/admin\/polls\/([^/]+)$/, pollView, true],
   [/^\/admin\/account$/, accountView, true],
 ];
 
@@ -94,6 +99,7 @@ function header(user) {
   const links = [
     ['/admin/', 'Home', true],
     ['/admin/articles', 'Articles', can(user, 'edit_articles')],
+    ['/admin/polls', 'Polls', can(user, 'read_polls')],
     ['/admin/account', 'Account', true],
   ];
   const here = location.pathname;
