@@ -71,12 +71,12 @@ function end() {
  * One request, answered as parsed JSON (or null for 204), the ETag and the status.
  * @param {string} method
  * @param {string} path
- * @param {{body?: unknown, ifMatch?: string | null, auth?: boolean}} [options]
+ * @param {{body?: unknown, ifMatch?: string | null, auth?: boolean, accept?: string}} [options]
  * @returns {Promise<{data: any, etag: string | null, status: number}>}
  */
 async function send(method, path, options = {}) {
   /** @type {Record<string, string>} */
-  const headers = { Accept: 'application/json' };
+  const headers = { Accept: options.accept ?? 'application/json' };
   if (options.body !== undefined) headers['Content-Type'] = 'application/json';
   if (options.ifMatch) headers['If-Match'] = options.ifMatch;
   if (options.auth !== false && accessToken) headers.Authorization = `Bearer ${accessToken}`;
@@ -93,7 +93,9 @@ async function send(method, path, options = {}) {
     throw new ApiError(0, { title: 'Network error', detail: 'The server could not be reached. Check the connection and try again.' });
   }
   const type = res.headers.get('content-type') ?? '';
-  const data = res.status === 204 || !type.includes('json') ? null : await res.json().catch(() => null);
+  let data = null;
+  if (res.status !== 204 && type.includes('json')) data = await res.json().catch(() => null);
+  else if (res.ok && options.accept) data = await res.blob();
   if (!res.ok) throw new ApiError(res.status, data);
   return { data, etag: res.headers.get('etag'), status: res.status };
 }
@@ -103,7 +105,7 @@ async function send(method, path, options = {}) {
  * call repeated; a session that has ended signs the client out.
  * @param {string} method
  * @param {string} path
- * @param {{body?: unknown, ifMatch?: string | null}} [options]
+ * @param {{body?: unknown, ifMatch?: string | null, accept?: string}} [options]
  */
 export async function api(method, path, options = {}) {
   try {
@@ -141,6 +143,17 @@ export async function all(path, max = 1000) {
     cursor = page.next_cursor;
   } while (cursor && items.length < max);
   return items;
+}
+
+/**
+ * GETs a file the API makes (a CSV export) as a Blob. The access token lives only in
+ * this module, so a plain link could not carry it: fetch here, then save the Blob.
+ * @param {string} path
+ * @param {string} accept the file's media type, e.g. text/csv
+ * @returns {Promise<Blob>}
+ */
+export async function download(path, accept) {
+  return (await api('GET', path, { accept })).data;
 }
 
 /**

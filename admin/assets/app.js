@@ -16,6 +16,8 @@ import { paywallView } from './views/paywall.js';
 import { sectionView, sectionsView } from './views/sections.js';
 import { sponsoredEditorView, sponsoredListView } from './views/sponsored.js';
 import { offerEditorView, offersListView } from './views/offers.js';
+import { pollsView } from './views/polls.js';
+import { pollView } from './views/poll.js';
 
 /** @typedef {import('./api.js').User} User */
 /**
@@ -31,6 +33,9 @@ const routes = [
   [/^\/admin\/articles\/new$/, (main, _params, query) => editorView(main, [], query), true],
   [/^\/admin\/articles\/([^/]+)$/, editorView, true],
   [/^\/admin\/articles\/([^/]+)\/revisions$/, revisionsView, true],
+  [/^\/admin\/polls$/, pollsView, true],
+  [/^\/admin\/polls\/new$/, (main, _params, query) => pollView(main, [], query), true],
+  [/^\/admin\/polls\/([^/]+)$/, pollView, true],
   [/^\/admin\/account$/, accountView, true],
   [/^\/admin\/users$/, usersView, true],
   [/^\/admin\/users\/new$/, newUserView, true],
@@ -51,14 +56,17 @@ const root = /** @type {HTMLElement} */ (document.getElementById('app'));
 /** Set by a screen that may hold unsaved work: says whether it does now. */
 let unsaved = /** @type {(() => boolean) | null} */ (null);
 
-/** @param {(() => boolean) | null} check true while there is unsaved work */
-export function guardLeaving(check) {
-  unsaved = check;
+/**
+ * A screen that may hold unsaved work says how to tell; leaving it then asks first.
+ * @param {(() => boolean) | null} isUnsaved true while there is unsaved work
+ */
+export function watchUnsaved(isUnsaved) {
+  unsaved = isUnsaved;
 }
 
 /** Whether the screen may be left: nothing unsaved, or the user says so. */
 function mayLeave() {
-  return !unsaved || !unsaved() || confirm('Leave without saving? Your changes stay in this browser.');
+  return !unsaved || !unsaved() || confirm('Leave without saving your changes?');
 }
 
 /**
@@ -119,6 +127,7 @@ function header(user) {
   const links = [
     ['/admin/', 'Home', true],
     ['/admin/articles', 'Articles', can(user, 'edit_articles')],
+    ['/admin/polls', 'Polls', can(user, 'read_polls')],
     ['/admin/sections', 'Sections', true],
     ['/admin/users', 'Users', can(user, 'manage_users')],
     ['/admin/paywall', 'Paywall', can(user, 'paywall')],

@@ -9,7 +9,7 @@ import { blockEditor } from '../blocks.js';
 import { plainText } from '../inline.js';
 import { renderPreview } from '../preview.js';
 import { authors, sectionTree } from './articles.js';
-import { guardLeaving, navigate } from '../app.js';
+import { watchUnsaved, navigate } from '../app.js';
 
 /** @typedef {import('../api.js').Schemas} Schemas */
 /** @typedef {Schemas['ArticleResponse']} Article */
@@ -270,7 +270,7 @@ export async function editorView(main, params) {
   }
   form.addEventListener('input', onEdit);
   form.addEventListener('change', onEdit);
-  guardLeaving(() => editable && changed(base, normalised()).length > 0);
+  watchUnsaved(() => editable && changed(base, normalised()).length > 0);
 
   function offerLocalCopy() {
     const raw = localStorage.getItem(storageKey);
@@ -337,7 +337,7 @@ export async function editorView(main, params) {
         }
         const { data } = await api('POST', '/api/v1/articles', { body: create });
         localStorage.removeItem(storageKey);
-        guardLeaving(null);
+        watchUnsaved(null);
         toast('Draft created.');
         navigate(`/admin/articles/${encodeURIComponent(data.id)}`, { replace: true });
         return true;
@@ -477,7 +477,7 @@ export async function editorView(main, params) {
         if (!confirm('Move this article to the trash?')) return;
         await api('DELETE', path, { ifMatch: etagOf(article) });
         localStorage.removeItem(storageKey);
-        guardLeaving(null);
+        watchUnsaved(null);
         toast('Moved to the trash.');
         navigate('/admin/articles', { replace: true });
         return;

@@ -4,7 +4,7 @@
 import { ApiError, api, currentUser, etagOf } from '../api.js';
 import { field, h, replace, toast, when } from '../dom.js';
 import { can } from '../roles.js';
-import { guardLeaving, navigate } from '../app.js';
+import { watchUnsaved, navigate } from '../app.js';
 import { clearErrors, fromLocalInput, localZone, runState, showErrors, toLocalInput, windowText } from '../form-kit.js';
 
 /** @typedef {import('../api.js').Schemas} Schemas */
@@ -253,7 +253,7 @@ export async function offerEditorView(main, params) {
   if (!offer) name.focus();
   form.addEventListener('input', showStatus);
   form.addEventListener('change', showStatus);
-  guardLeaving(() => !dirty() || confirm('Leave without saving your changes to this offer?'));
+  watchUnsaved(dirty);
 
   function dirty() {
     return !same(base, read());
@@ -293,7 +293,7 @@ export async function offerEditorView(main, params) {
         /** @type {CreateOffer} */
         const create = now;
         const { data } = await api('POST', '/api/v1/offers', { body: create });
-        guardLeaving(null);
+        watchUnsaved(null);
         toast('Offer created.');
         navigate(`/admin/offers/${encodeURIComponent(data.id)}`, { replace: true });
         return;
@@ -338,7 +338,7 @@ export async function offerEditorView(main, params) {
     clearErrors(form, formError);
     try {
       await api('DELETE', path, { ifMatch: etagOf(offer) });
-      guardLeaving(null);
+      watchUnsaved(null);
       toast('Offer deleted.');
       navigate('/admin/offers', { replace: true });
     } catch (e) {

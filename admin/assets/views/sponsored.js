@@ -8,7 +8,7 @@ import { field, h, replace, toast, when } from '../dom.js';
 import { can } from '../roles.js';
 import { blockEditor } from '../blocks.js';
 import { sectionTree } from './articles.js';
-import { guardLeaving, navigate } from '../app.js';
+import { watchUnsaved, navigate } from '../app.js';
 import { clearErrors, fromLocalInput, localZone, runState, showErrors, toLocalInput, windowText } from '../form-kit.js';
 import { statsChart } from '../chart.js';
 
@@ -338,7 +338,7 @@ export async function sponsoredEditorView(main, params) {
   }
   form.addEventListener('input', onEdit);
   form.addEventListener('change', onEdit);
-  guardLeaving(() => !dirty() || confirm('Leave without saving your changes to this sponsored block?'));
+  watchUnsaved(dirty);
 
   function dirty() {
     return editable && !same(base, read());
@@ -365,7 +365,7 @@ export async function sponsoredEditorView(main, params) {
         /** @type {CreateSponsored} */
         const create = now;
         const { data } = await api('POST', '/api/v1/sponsored', { body: create });
-        guardLeaving(null);
+        watchUnsaved(null);
         toast('Sponsored block created.');
         navigate(`/admin/sponsored/${encodeURIComponent(data.id)}`, { replace: true });
         return;
@@ -425,7 +425,7 @@ export async function sponsoredEditorView(main, params) {
     clearErrors(form, formError);
     try {
       await api('DELETE', path, { ifMatch: etagOf(block) });
-      guardLeaving(null);
+      watchUnsaved(null);
       toast('Sponsored block deleted.');
       navigate('/admin/sponsored', { replace: true });
     } catch (e) {
