@@ -215,3 +215,38 @@ export async function signOut() {
 export function etagOf(resource) {
   return `"${resource.version}"`;
 }
+
+/**
+ * Whether two values are the same data: object keys in any order, and an absent field
+ * the same as a null one (the server leaves some nulls out).
+ * @param {unknown} a
+ * @param {unknown} b
+ */
+export function same(a, b) {
+  return JSON.stringify(canonical(a)) === JSON.stringify(canonical(b));
+}
+
+/** @param {unknown} value @returns {unknown} */
+function canonical(value) {
+  if (Array.isArray(value)) return value.map(canonical);
+  if (value && typeof value === 'object') {
+    return Object.fromEntries(
+      Object.entries(value)
+        .filter(([, v]) => v !== null && v !== undefined)
+        .sort(([a], [b]) => (a < b ? -1 : 1))
+        .map(([k, v]) => [k, canonical(v)]),
+    );
+  }
+  return value;
+}
+
+/**
+ * The fields where `next` differs from `base`: what a save with If-Match sends.
+ * @template T
+ * @param {Array<keyof T>} fields
+ * @param {T} base
+ * @param {T} next
+ */
+export function changedFields(fields, base, next) {
+  return fields.filter((f) => !same(base[f], next[f]));
+}

@@ -2,8 +2,9 @@
 // /admin/... paths, and the session. Each screen is a module under views/ that renders
 // into <main>; links within /admin are followed without reloading the page.
 
-import { currentUser, onSessionChange, resume, signOut } from './api.js';
+import { api, currentUser, etagOf, onSessionChange, resume, signOut } from './api.js';
 import { h, replace, toast } from './dom.js';
+import { messageOf } from './problems.js';
 import { can } from './roles.js';
 import { loginView } from './views/login.js';
 import { homeView } from './views/home.js';
@@ -82,6 +83,25 @@ export function navigate(url, options = {}) {
   render();
 }
 
+/**
+ * Deletes a versioned item once the user says so (with If-Match: a change made
+ * meanwhile is not deleted unseen), then goes to its list without asking about unsaved
+ * work, which went with it. False when the user said no; refusals are thrown.
+ * @param {string} question
+ * @param {string} path
+ * @param {{version: number}} item
+ * @param {string} done the toast once deleted
+ * @param {string} list
+ */
+export async function deleteAndLeave(question, path, item, done, list) {
+  if (!confirm(question)) return false;
+  await api('DELETE', path, { ifMatch: etagOf(item) });
+  unsaved = null;
+  toast(done);
+  navigate(list, { replace: true });
+  return true;
+}
+
 async function render() {
   const path = location.pathname;
   const query = new URLSearchParams(location.search);
@@ -113,7 +133,7 @@ function shell(user, draw) {
   Promise.resolve()
     .then(() => draw(main))
     .catch((e) => {
-      replace(main, h('h1', null, 'Something went wrong'), h('p', { role: 'alert' }, String(e?.message ?? e)));
+      replace(main, h('h1', null, 'Something went wrong'), h('p', { role: 'alert' }, messageOf(e)));
     })
     .finally(() => {
       const heading = main.querySelector('h1');

@@ -3,7 +3,7 @@
 // (bold, italic, links) through inline.js.
 
 import { field, h } from './dom.js';
-import { getInline, setInline, allowedHref } from './inline.js';
+import { allowedHref, escapeText, getInline, plainText, setInline } from './inline.js';
 
 /** @typedef {import('./api.js').Schemas['Block']} Block */
 /** @typedef {{polls: Array<{id: string, title: string}>, sponsored: Array<{id: string, title: string, sponsor_name: string}>, mayEmbed: boolean}} Pickers */
@@ -154,7 +154,7 @@ function blockCard(block, pickers, onChange, ops) {
       break;
     }
     case 'heading': {
-      const text = h('input', { type: 'text', value: plainOf(block.text), 'aria-label': 'Heading text' });
+      const text = h('input', { type: 'text', value: plainText(block.text), 'aria-label': 'Heading text' });
       const level = h('select', { 'aria-label': 'Heading level' }, [2, 3, 4].map((l) => h('option', { value: String(l), selected: l === block.level }, `Level ${l}`)));
       fields = [h('div', { class: 'row' }, text, level)];
       read = () => ({ type: 'heading', text: escapeText(text.value), level: Number(level.value) });
@@ -164,7 +164,7 @@ function blockCard(block, pickers, onChange, ops) {
       const url = h('input', { type: 'url', value: block.url });
       const alt = h('input', { type: 'text', value: block.alt ?? '' });
       const caption = richText(block.caption ?? '', 'Caption', onChange);
-      const credit = h('input', { type: 'text', value: plainOf(block.credit ?? '') });
+      const credit = h('input', { type: 'text', value: plainText(block.credit) });
       fields = [field('Image URL', url), field('Alt text', alt, { hint: 'What the image shows, for readers who cannot see it.' }), h('div', { class: 'field' }, h('span', { class: 'label' }, 'Caption'), caption.element), field('Credit', credit)];
       read = () => ({
         type: 'image',
@@ -177,14 +177,15 @@ function blockCard(block, pickers, onChange, ops) {
     }
     case 'quote': {
       const text = richText(block.text, 'Quote text', onChange);
-      const attribution = h('input', { type: 'text', value: plainOf(block.attribution ?? '') });
+      const attribution = h('input', { type: 'text', value: plainText(block.attribution) });
       fields = [text.element, field('Attribution', attribution)];
       read = () => ({ type: 'quote', text: text.read(), attribution: escapeText(attribution.value.trim()) || null });
       break;
     }
     case 'list': {
       const style = h('select', null, h('option', { value: 'bullet', selected: block.style === 'bullet' }, 'Bullets'), h('option', { value: 'number', selected: block.style === 'number' }, 'Numbers'));
-      const items = h('textarea', { rows: 4, value: block.items.map(plainOf).join('\n') });
+      // One item a line: a line break inside an item would split it in two.
+      const items = h('textarea', { rows: 4, value: block.items.map((item) => plainText(item).replace(/\n/g, '')).join('\n') });
       fields = [field('List style', style), field('Items', items, { hint: 'One item per line.' })];
       read = () => ({
         type: 'list',
@@ -304,16 +305,4 @@ export function richText(html, label, onChange, onEnter) {
     h('button', { type: 'button', class: 'quiet', onclick: link, title: 'Link (Ctrl+K)' }, 'Link'),
   );
   return { element: h('div', { class: 'rich-wrap' }, tools, area), read: () => getInline(area) };
-}
-
-/** Inline HTML as the plain text a plain input shows. @param {string} html */
-function plainOf(html) {
-  const div = document.createElement('div');
-  setInline(div, html);
-  return div.textContent ?? '';
-}
-
-/** Plain text as inline HTML. @param {string} text */
-function escapeText(text) {
-  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 }

@@ -79,13 +79,13 @@ export function field(label, control, options = {}) {
 let fieldCount = 0;
 
 /**
- * A date-time for people: the browser's locale, with the time zone.
- * @param {string | null | undefined} iso
+ * A state (an article's status, a poll's or a campaign's state) as a badge; app.css
+ * colours it by the state's class.
+ * @param {string} state
+ * @param {string} [text] the words shown, when they are not the state's own
  */
-export function when(iso) {
-  if (!iso) return '';
-  const d = new Date(iso);
-  return d.toLocaleString(undefined, { dateStyle: 'medium', timeStyle: 'short' });
+export function badge(state, text = state) {
+  return h('span', { class: `badge ${state}` }, text);
 }
 
 /**

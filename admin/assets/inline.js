@@ -77,13 +77,26 @@ export function getInline(el) {
   return out.replace(/(<br>)+$/, '');
 }
 
-/** @param {string} text */
-function escape(text) {
-  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/\u00a0/g, ' ');
+/**
+ * Plain text (what a plain input holds) as inline HTML.
+ * @param {string} text
+ */
+export function escapeText(text) {
+  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 }
 
 /**
- * The plain text of inline HTML (for lists and diffs).
+ * Text taken from the editable DOM: safe in an attribute too, and the no-break spaces
+ * a browser puts in edited text made plain.
+ * @param {string} text
+ */
+function escape(text) {
+  return escapeText(text).replace(/"/g, '&quot;').replace(/\u00a0/g, ' ');
+}
+
+/**
+ * The plain text of inline HTML (for lists, diffs and plain inputs), each line break a
+ * newline.
  * @param {string | null | undefined} html
  */
 export function plainText(html) {

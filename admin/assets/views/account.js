@@ -1,7 +1,8 @@
 // My account: change password (which signs every session out, this one too).
 
-import { ApiError, api, currentUser, signOut } from '../api.js';
+import { api, currentUser, signOut } from '../api.js';
 import { field, h, replace, toast } from '../dom.js';
+import { clearErrors, showErrors } from '../problems.js';
 import { navigate } from '../app.js';
 
 /** @type {import('../app.js').View} */
@@ -10,23 +11,23 @@ export function accountView(main) {
   const current = h('input', { type: 'password', autocomplete: 'current-password', required: true });
   const next = h('input', { type: 'password', autocomplete: 'new-password', required: true, minlength: 12 });
   const again = h('input', { type: 'password', autocomplete: 'new-password', required: true, minlength: 12 });
-  const message = h('p', { class: 'form-error', role: 'alert' });
+  const message = h('div', { class: 'form-error', role: 'alert' });
   const button = h('button', { type: 'submit', class: 'primary' }, 'Change password');
   const form = h(
     'form',
     { class: 'card narrow' },
     h('h2', null, 'Change password'),
-    field('Current password', current),
-    field('New password', next, { hint: 'At least 12 characters.' }),
+    field('Current password', current, { name: 'current_password' }),
+    field('New password', next, { name: 'new_password', hint: 'At least 12 characters.' }),
     field('New password again', again),
     message,
     button,
   );
   form.addEventListener('submit', async (event) => {
     event.preventDefault();
-    replace(message);
+    clearErrors(form, message);
     if (next.value !== again.value) {
-      replace(message, 'The two new passwords differ.');
+      showErrors(form, message, new Error('The two new passwords differ.'));
       return;
     }
     button.disabled = true;
@@ -38,7 +39,7 @@ export function accountView(main) {
       toast('Password changed. Sign in with the new one.');
       navigate('/admin/login', { replace: true });
     } catch (e) {
-      replace(message, e instanceof ApiError && e.errors.length ? e.errors.map((x) => x.message).join(' ') : String(e instanceof Error ? e.message : e));
+      showErrors(form, message, e);
     } finally {
       button.disabled = false;
     }

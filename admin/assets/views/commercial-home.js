@@ -2,9 +2,10 @@
 // running now and those about to start, and the offers readers can see today.
 
 import { all } from '../api.js';
-import { h, replace, when } from '../dom.js';
+import { h } from '../dom.js';
+import { runState, windowText } from '../dates.js';
 import { can } from '../roles.js';
-import { runState, windowText } from '../form-kit.js';
+import { homeCard } from './home.js';
 import { placementName } from './sponsored.js';
 import { offerTerms } from './offers.js';
 
@@ -33,22 +34,6 @@ export async function commercialHome(main, user) {
     grid,
   );
 
-  /**
-   * A card that fills in when its list arrives.
-   * @param {string} title
-   * @param {string} href
-   * @param {() => Promise<HTMLElement>} load
-   */
-  const card = async (title, href, load) => {
-    const body = h('div', null, h('p', { class: 'muted' }, 'Loading…'));
-    grid.append(h('section', { class: 'card', 'aria-label': title }, h('h2', null, title), body, h('a', { href }, 'See all')));
-    try {
-      replace(body, await load());
-    } catch (e) {
-      replace(body, h('p', { class: 'form-error' }, String(e instanceof Error ? e.message : e)));
-    }
-  };
-
   /** @type {Promise<Sponsored[]> | null} */
   const active = sponsored ? all('/api/v1/sponsored?status=active', 500) : null;
   /** @param {Sponsored[]} items @param {string} empty */
@@ -62,7 +47,7 @@ export async function commercialHome(main, user) {
               'li',
               null,
               h('a', { href: `/admin/sponsored/${encodeURIComponent(b.id)}` }, b.title),
-              h('small', { class: 'muted' }, ` · ${b.sponsor_name} · ${placementName(b.placement)} · ${windowText(b.starts_at, b.ends_at, when)}`),
+              h('small', { class: 'muted' }, ` · ${b.sponsor_name} · ${placementName(b.placement)} · ${windowText(b.starts_at, b.ends_at)}`),
             ),
           ),
         )
@@ -70,18 +55,18 @@ export async function commercialHome(main, user) {
 
   await Promise.all([
     active &&
-      card('Sponsored: live now', '/admin/sponsored?status=active', async () =>
+      homeCard(grid, 'Sponsored: live now', '/admin/sponsored?status=active', async () =>
         blockList((await active).filter((b) => runState(b) === 'live'), 'No sponsored block is running.'),
       ),
     active &&
-      card('Sponsored: starting soon', '/admin/sponsored?status=active', async () =>
+      homeCard(grid, 'Sponsored: starting soon', '/admin/sponsored?status=active', async () =>
         blockList(
           (await active).filter((b) => runState(b) === 'upcoming').sort((a, b) => Date.parse(a.starts_at ?? '') - Date.parse(b.starts_at ?? '')),
           'Nothing is scheduled to start.',
         ),
       ),
     offers &&
-      card('Offers readers see now', '/admin/offers', async () => {
+      homeCard(grid, 'Offers readers see now', '/admin/offers', async () => {
         /** @type {Offer[]} */
         const items = (await all('/api/v1/offers', 500)).filter((o) => runState(o) === 'live');
         return items.length

@@ -2,14 +2,17 @@
 // a dialog that shows what the other person changed), the workflow buttons the role and
 // state allow, and a copy of unsaved work in this browser's storage as a backstop.
 
-import { ApiError, all, api, currentUser, etagOf } from '../api.js';
-import { field, h, replace, toast, when } from '../dom.js';
+import { ApiError, all, api, changedFields, currentUser, etagOf } from '../api.js';
+import { badge, field, h, replace, toast } from '../dom.js';
+import { localZone, when, zonedToUtc } from '../dates.js';
 import { actions, can, mayEdit } from '../roles.js';
 import { blockEditor } from '../blocks.js';
-import { plainText } from '../inline.js';
+import { escapeText, plainText } from '../inline.js';
 import { renderPreview } from '../preview.js';
-import { authors, sectionTree } from './articles.js';
-import { watchUnsaved, navigate } from '../app.js';
+import { clearErrors, showErrors } from '../problems.js';
+import { authors } from './articles.js';
+import { sectionTree } from './sections.js';
+import { deleteAndLeave, watchUnsaved, navigate } from '../app.js';
 
 /** @typedef {import('../api.js').Schemas} Schemas */
 /** @typedef {Schemas['ArticleResponse']} Article */
@@ -42,36 +45,12 @@ function contentOf(a) {
   };
 }
 
-/** @param {unknown} a @param {unknown} b */
-const same = (a, b) => JSON.stringify(canonical(a)) === JSON.stringify(canonical(b));
-
-/**
- * A value as compared for changes: object keys in order, and an absent field the same
- * as a null one (the server leaves some nulls out).
- * @param {unknown} value
- * @returns {unknown}
- */
-function canonical(value) {
-  if (Array.isArray(value)) return value.map(canonical);
-  if (value && typeof value === 'object') {
-    return Object.fromEntries(
-      Object.entries(value)
-        .filter(([, v]) => v !== null && v !== undefined)
-        .sort(([a], [b]) => (a < b ? -1 : 1))
-        .map(([k, v]) => [k, canonical(v)]),
-    );
-  }
-  return value;
-}
-
 /**
  * The fields where `next` differs from `base`.
  * @param {Content} base
  * @param {Content} next
  */
-function changed(base, next) {
-  return FIELDS.filter((f) => !same(base[f], next[f]));
-}
+const changed = (base, next) => changedFields(FIELDS, base, next);
 
 /** @type {import('../app.js').View} */
 export async function editorView(main, params) {
@@ -140,8 +119,9 @@ export async function editorView(main, params) {
   /** @returns {Content} */
   function read() {
     const text = (/** @type {HTMLInputElement | HTMLTextAreaElement} */ el) => el.value.trim() || null;
+    const inline = (/** @type {HTMLInputElement} */ el) => el.value.trim() ? escapeText(el.value.trim()) : null;
     const hero = heroUrl.value.trim()
-      ? { url: heroUrl.value.trim(), alt: text(heroAlt), caption: escapeText(text(heroCaption)), credit: escapeText(text(heroCredit)) }
+      ? { url: heroUrl.value.trim(), alt: text(heroAlt), caption: inline(heroCaption), credit: inline(heroCredit) }
       : null;
     const seo = text(seoTitle) || text(seoDescription) || text(seoCanonical)
       ? { title: text(seoTitle), description: text(seoDescription), canonical_url: text(seoCanonical) }
@@ -304,7 +284,7 @@ export async function editorView(main, params) {
     const dirty = editable && changed(base, normalised()).length > 0;
     replace(
       status,
-      h('span', { class: `badge ${article.status}` }, article.trashed_at ? 'in trash' : article.status.replace('_', ' ')),
+      badge(article.status, article.trashed_at ? 'in trash' : article.status.replace('_', ' ')),
       article.status === 'scheduled' && article.publish_at ? ` for ${when(article.publish_at)}` : '',
       ` · version ${article.version}`,
       dirty ? ' · unsaved changes' : ' · saved',
@@ -322,7 +302,7 @@ export async function editorView(main, params) {
    * @param {{force?: boolean}} [options]
    */
   async function save(options = {}) {
-    clearErrors();
+    clearErrors(form, formError);
     const now = normalised();
     saveButton.disabled = true;
     try {
@@ -359,7 +339,7 @@ export async function editorView(main, params) {
       if (e instanceof ApiError && e.status === 412 && article) {
         await conflict(now);
       } else {
-        showError(e);
+        showErrors(form, formError, e, FIELD_NAMES);
       }
       return false;
     } finally {
@@ -467,19 +447,14 @@ export async function editorView(main, params) {
   /** @param {ReturnType<typeof actions>[number]} action */
   async function act(action) {
     if (!article) return;
-    clearErrors();
+    clearErrors(form, formError);
     if (action !== 'trash' && action !== 'restore' && editable && changed(base, normalised()).length) {
       if (!(await save())) return;
     }
     const path = `/api/v1/articles/${encodeURIComponent(article.id)}`;
     try {
       if (action === 'trash') {
-        if (!confirm('Move this article to the trash?')) return;
-        await api('DELETE', path, { ifMatch: etagOf(article) });
-        localStorage.removeItem(storageKey);
-        watchUnsaved(null);
-        toast('Moved to the trash.');
-        navigate('/admin/articles', { replace: true });
+        if (await deleteAndLeave('Move this article to the trash?', path, article, 'Moved to the trash.', '/admin/articles')) localStorage.removeItem(storageKey);
         return;
       }
       if (action === 'schedule') {
@@ -499,36 +474,9 @@ export async function editorView(main, params) {
         toast('Someone changed this article; it has been reloaded. Try again.', 'error');
         adopt((await api('GET', path)).data);
       } else {
-        showError(e);
+        showErrors(form, formError, e, FIELD_NAMES);
       }
     }
-  }
-
-  // --- errors ----------------------------------------------------------------------
-  function clearErrors() {
-    replace(formError);
-    for (const el of form.querySelectorAll('[data-error-for]')) replace(el);
-    for (const el of form.querySelectorAll('[aria-invalid]')) el.removeAttribute('aria-invalid');
-  }
-
-  /** @param {unknown} e */
-  function showError(e) {
-    if (!(e instanceof ApiError)) {
-      replace(formError, String(e instanceof Error ? e.message : e));
-      return;
-    }
-    const unplaced = [];
-    for (const err of e.errors) {
-      const name = err.field.replace(/^body\./, '');
-      const slot = [...form.querySelectorAll('[data-error-for]')].find((el) => el.getAttribute('data-error-for') === name || (name.startsWith(`${el.getAttribute('data-error-for')}.`) && el.getAttribute('data-error-for') !== ''));
-      if (slot) {
-        replace(slot, err.message);
-        form.querySelector(`[data-field="${CSS.escape(slot.getAttribute('data-error-for') ?? '')}"]`)?.setAttribute('aria-invalid', 'true');
-      } else {
-        unplaced.push(`${err.field.replace(/^body\./, '')}: ${err.message}`);
-      }
-    }
-    replace(formError, h('p', null, e.message), unplaced.length ? h('ul', null, unplaced.map((u) => h('li', null, u))) : null);
   }
 }
 
@@ -538,10 +486,8 @@ export async function editorView(main, params) {
  */
 function askWhen() {
   const zones = typeof Intl.supportedValuesOf === 'function' ? Intl.supportedValuesOf('timeZone') : ['UTC'];
-  const local = Intl.DateTimeFormat().resolvedOptions().timeZone;
   const input = h('input', { type: 'datetime-local', required: true });
-  const zone = h('select', null, zones.map((z) => h('option', { value: z, selected: z === local }, z)));
-  const error = h('p', { class: 'form-error', role: 'alert' });
+  const zone = h('select', null, zones.map((z) => h('option', { value: z, selected: z === localZone }, z)));
   const dialog = h(
     'dialog',
     { 'aria-labelledby': 'schedule-title' },
@@ -549,7 +495,6 @@ function askWhen() {
       h('h2', { id: 'schedule-title' }, 'Schedule publication'),
       field('Publish at', input),
       field('Time zone', zone),
-      error,
       h('div', { class: 'buttons' }, h('button', { type: 'submit', class: 'primary', value: 'ok' }, 'Schedule'), h('button', { type: 'submit', class: 'quiet', value: 'cancel', formnovalidate: true }, 'Cancel')),
     ),
   );
@@ -564,27 +509,6 @@ function askWhen() {
   });
 }
 
-/**
- * A wall-clock time in a time zone, as a UTC instant. The zone's offset at that moment
- * comes from Intl (twice, for times near a change of offset).
- * @param {string} local `YYYY-MM-DDTHH:MM`
- * @param {string} zone
- */
-export function zonedToUtc(local, zone) {
-  const [date, time] = local.split('T');
-  const [y, mo, d] = (date ?? '').split('-').map(Number);
-  const [hh, mm] = (time ?? '').split(':').map(Number);
-  const wall = Date.UTC(y ?? 1970, (mo ?? 1) - 1, d ?? 1, hh ?? 0, mm ?? 0);
-  const offset = (/** @type {number} */ at) => {
-    const parts = new Intl.DateTimeFormat('en-US', { timeZone: zone, hourCycle: 'h23', year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', second: '2-digit' }).formatToParts(new Date(at));
-    const get = (/** @type {string} */ t) => Number(parts.find((p) => p.type === t)?.value);
-    return Date.UTC(get('year'), get('month') - 1, get('day'), get('hour'), get('minute'), get('second')) - at;
-  };
-  let at = wall - offset(wall);
-  at = wall - offset(at);
-  return new Date(at).toISOString().replace(/\.\d{3}Z$/, 'Z');
-}
-
 /** @param {unknown} value */
 function show(value) {
   if (value === null || value === undefined || value === '') return h('em', { class: 'muted' }, '(empty)');
@@ -594,11 +518,6 @@ function show(value) {
   }
   if (typeof value === 'object') return Object.entries(/** @type {object} */ (value)).filter(([, v]) => v).map(([k, v]) => `${k}: ${plainText(String(v))}`).join(' · ');
   return String(value);
-}
-
-/** @param {string | null} text */
-function escapeText(text) {
-  return text === null ? null : text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 }
 
 /**

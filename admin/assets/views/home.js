@@ -1,7 +1,9 @@
 // Home: my drafts, the review queue, what is scheduled and what went live lately.
 
 import { api, currentUser } from '../api.js';
-import { h, replace, when } from '../dom.js';
+import { h, replace } from '../dom.js';
+import { when } from '../dates.js';
+import { messageOf } from '../problems.js';
 import { can } from '../roles.js';
 import { commercialHome } from './commercial-home.js';
 
@@ -24,17 +26,31 @@ export async function homeView(main) {
   const grid = h('div', { class: 'grid' });
   main.append(h('p', null, h('a', { class: 'button primary', href: '/admin/articles/new' }, 'New article')), grid);
   await Promise.all(
-    lists.map(async ({ title, query, empty }) => {
-      const body = h('div', null, h('p', { class: 'muted' }, 'Loading…'));
-      grid.append(
-        h('section', { class: 'card', 'aria-label': title }, h('h2', null, title), body, h('a', { href: `/admin/articles?${query}` }, 'See all')),
-      );
-      const page = (await api('GET', `/api/v1/articles?${query}&limit=5`)).data;
-      /** @type {Article[]} */
-      const items = page.items;
-      replace(body, items.length ? articleLinks(items) : h('p', { class: 'muted' }, empty));
-    }),
+    lists.map(({ title, query, empty }) =>
+      homeCard(grid, title, `/admin/articles?${query}`, async () => {
+        /** @type {Article[]} */
+        const items = (await api('GET', `/api/v1/articles?${query}&limit=5`)).data.items;
+        return items.length ? articleLinks(items) : h('p', { class: 'muted' }, empty);
+      }),
+    ),
   );
+}
+
+/**
+ * A card of the home page that fills in when its list arrives.
+ * @param {HTMLElement} grid
+ * @param {string} title
+ * @param {string} href the whole list
+ * @param {() => Promise<HTMLElement>} load
+ */
+export async function homeCard(grid, title, href, load) {
+  const body = h('div', null, h('p', { class: 'muted' }, 'Loading…'));
+  grid.append(h('section', { class: 'card', 'aria-label': title }, h('h2', null, title), body, h('a', { href }, 'See all')));
+  try {
+    replace(body, await load());
+  } catch (e) {
+    replace(body, h('p', { class: 'form-error' }, messageOf(e)));
+  }
 }
 
 /** @param {Article[]} items */

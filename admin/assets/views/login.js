@@ -3,27 +3,28 @@
 
 import { ApiError, signIn } from '../api.js';
 import { field, h, replace } from '../dom.js';
+import { clearErrors, showErrors } from '../problems.js';
 import { navigate } from '../app.js';
 
 /** @type {import('../app.js').View} */
 export function loginView(main, _params, query) {
   const email = h('input', { type: 'email', name: 'email', autocomplete: 'username', required: true });
   const password = h('input', { type: 'password', name: 'password', autocomplete: 'current-password', required: true });
-  const message = h('p', { class: 'form-error', role: 'alert' });
+  const message = h('div', { class: 'form-error', role: 'alert' });
   const button = h('button', { type: 'submit', class: 'primary' }, 'Sign in');
   const form = h(
     'form',
     { class: 'card narrow', 'aria-labelledby': 'login-title' },
     h('h1', { id: 'login-title' }, 'Sign in to Masthead'),
-    field('Email', email),
-    field('Password', password),
+    field('Email', email, { name: 'email' }),
+    field('Password', password, { name: 'password' }),
     message,
     button,
   );
   form.addEventListener('submit', async (event) => {
     event.preventDefault();
     button.disabled = true;
-    replace(message);
+    clearErrors(form, message);
     try {
       await signIn(email.value.trim(), password.value);
       const next = query.get('next');
@@ -32,13 +33,7 @@ export function loginView(main, _params, query) {
         replace: true,
       });
     } catch (e) {
-      const text =
-        e instanceof ApiError && e.status === 401
-          ? 'The email or password is not right.'
-          : e instanceof Error
-            ? e.message
-            : String(e);
-      replace(message, text);
+      showErrors(form, message, e instanceof ApiError && e.status === 401 ? new Error('The email or password is not right.') : e);
       password.select();
     } finally {
       button.disabled = false;

@@ -1,11 +1,13 @@
 // Offers, what the paywall proposes: the list (keyset paging) and the editor (every
 // field, saving with If-Match). Admins and the commercial team.
 
-import { ApiError, api, currentUser, etagOf } from '../api.js';
-import { field, h, replace, toast, when } from '../dom.js';
+import { ApiError, api, changedFields, currentUser, etagOf, same } from '../api.js';
+import { badge, field, h, replace, toast } from '../dom.js';
+import { fromLocalInput, localZone, runState, toLocalInput, windowText } from '../dates.js';
+import { pager } from '../lists.js';
+import { clearErrors, notAllowed, showConflict, showErrors } from '../problems.js';
 import { can } from '../roles.js';
-import { watchUnsaved, navigate } from '../app.js';
-import { clearErrors, fromLocalInput, localZone, runState, showErrors, toLocalInput, windowText } from '../form-kit.js';
+import { deleteAndLeave, watchUnsaved, navigate } from '../app.js';
 
 /** @typedef {import('../api.js').Schemas} Schemas */
 /** @typedef {Schemas['OfferResponse']} Offer */
@@ -31,9 +33,6 @@ const FIELD_NAMES = {
   trial: 'Trial', eligibility: 'Shown to', starts_at: 'Starts', ends_at: 'Ends', status: 'Status',
 };
 const FIELDS = /** @type {Array<keyof Content>} */ (Object.keys(FIELD_NAMES));
-
-/** @param {unknown} a @param {unknown} b */
-const same = (a, b) => JSON.stringify(a) === JSON.stringify(b);
 
 /** How many digits the currency's minor unit has (2 for USD, 0 for JPY). @param {string} currency */
 function minorDigits(currency) {
@@ -64,9 +63,7 @@ export function offerTerms(o) {
 }
 
 /** @param {HTMLElement} main */
-function refused(main) {
-  replace(main, h('h1', null, 'Offers'), h('p', null, 'Offers are for admins and the commercial team.'));
-}
+const refused = (main) => notAllowed(main, 'Offers', 'Offers are for admins and the commercial team.');
 
 // --- The list ----------------------------------------------------------------------
 
@@ -75,13 +72,36 @@ export async function offersListView(main) {
   const user = /** @type {import('../api.js').User} */ (currentUser());
   if (!can(user, 'edit_offers')) return refused(main);
   const rows = h('tbody');
-  const more = h('button', { type: 'button', hidden: true }, 'More');
-  const count = h('p', { class: 'muted', 'aria-live': 'polite' });
+  const list = pager(
+    async (cursor) => {
+      const params = new URLSearchParams({ limit: '25' });
+      if (cursor) params.set('cursor', cursor);
+      /** @type {Schemas['OfferPage']} */
+      const page = (await api('GET', `/api/v1/offers?${params}`)).data;
+      return page;
+    },
+    (items) => {
+      for (const o of items) {
+        rows.append(
+          h(
+            'tr',
+            null,
+            h('td', null, h('a', { href: `/admin/offers/${encodeURIComponent(o.id)}` }, o.name), h('div', { class: 'muted small' }, o.display_text)),
+            h('td', null, badge(runState(o))),
+            h('td', null, offerTerms(o)),
+            h('td', null, o.eligibility.map((e) => ELIGIBILITY.find(([k]) => k === e)?.[1] ?? e).join('; ')),
+            h('td', null, windowText(o.starts_at, o.ends_at)),
+          ),
+        );
+      }
+    },
+    { one: 'offer', none: 'No offers yet.' },
+  );
   replace(
     main,
     h('div', { class: 'title-row' }, h('h1', null, 'Offers'), h('a', { class: 'button primary', href: '/admin/offers/new' }, 'New offer')),
     h('p', { class: 'lead' }, 'What the paywall proposes to readers. An offer shows while it is active and inside its dates.'),
-    count,
+    list.count,
     h(
       'div',
       { class: 'table-wrap' },
@@ -92,36 +112,9 @@ export async function offersListView(main) {
         rows,
       ),
     ),
-    more,
+    list.more,
   );
-  let shown = 0;
-  /** @param {string | null} cursor */
-  async function load(cursor) {
-    const params = new URLSearchParams({ limit: '25' });
-    if (cursor) params.set('cursor', cursor);
-    more.disabled = true;
-    const page = (await api('GET', `/api/v1/offers?${params}`)).data;
-    for (const /** @type {Offer} */ o of page.items) {
-      const state = runState(o);
-      rows.append(
-        h(
-          'tr',
-          null,
-          h('td', null, h('a', { href: `/admin/offers/${encodeURIComponent(o.id)}` }, o.name), h('div', { class: 'muted small' }, o.display_text)),
-          h('td', null, h('span', { class: `badge ${state}` }, state)),
-          h('td', null, offerTerms(o)),
-          h('td', null, o.eligibility.map((/** @type {Schemas['Eligibility']} */ e) => ELIGIBILITY.find(([k]) => k === e)?.[1] ?? e).join('; ')),
-          h('td', null, windowText(o.starts_at, o.ends_at, when)),
-        ),
-      );
-    }
-    shown += page.items.length;
-    replace(count, shown === 0 ? 'No offers yet.' : `${shown} offer${shown === 1 ? '' : 's'} shown.`);
-    more.hidden = !page.next_cursor;
-    more.disabled = false;
-    more.onclick = () => load(page.next_cursor);
-  }
-  await load(null);
+  await list.load(null);
 }
 
 // --- The editor ----------------------------------------------------------------------
@@ -264,8 +257,7 @@ export async function offerEditorView(main, params) {
       replace(statusLine, 'Not saved yet.');
       return;
     }
-    const state = runState(offer);
-    replace(statusLine, h('span', { class: `badge ${state}` }, state), ` · version ${offer.version}`, dirty() ? ' · unsaved changes' : ' · saved');
+    replace(statusLine, badge(runState(offer)), ` · version ${offer.version}`, dirty() ? ' · unsaved changes' : ' · saved');
   }
 
   /** @param {Offer} fresh */
@@ -298,7 +290,7 @@ export async function offerEditorView(main, params) {
         navigate(`/admin/offers/${encodeURIComponent(data.id)}`, { replace: true });
         return;
       }
-      const fields = FIELDS.filter((f) => !same(base[f], now[f]));
+      const fields = changedFields(FIELDS, base, now);
       if (fields.length === 0) {
         toast('Nothing to save.');
         return;
@@ -312,7 +304,7 @@ export async function offerEditorView(main, params) {
       toast('Saved.');
     } catch (e) {
       if (e instanceof ApiError && e.status === 412 && offer) {
-        await reloadAfterConflict(FIELDS.filter((f) => !same(base[f], now[f])).map((f) => FIELD_NAMES[f]));
+        await reloadAfterConflict(changedFields(FIELDS, base, now).map((f) => FIELD_NAMES[f]));
       } else {
         showErrors(form, formError, e, FIELD_NAMES);
       }
@@ -326,21 +318,14 @@ export async function offerEditorView(main, params) {
     /** @type {Offer} */
     const current = (await api('GET', path)).data;
     adopt(current);
-    replace(
-      formError,
-      h('p', null, `Someone else saved this offer (now version ${current.version}, ${when(current.updated_at)}) while you were editing. It has been reloaded with their changes.`),
-      lost.length ? h('p', null, `Your changes to ${lost.join(', ')} were not saved: make them again, then save.`) : null,
-    );
+    showConflict(formError, 'this offer', current, lost);
   }
 
   async function remove() {
-    if (!offer || !confirm(`Delete the offer “${offer.name}”? This cannot be undone.`)) return;
+    if (!offer) return;
     clearErrors(form, formError);
     try {
-      await api('DELETE', path, { ifMatch: etagOf(offer) });
-      watchUnsaved(null);
-      toast('Offer deleted.');
-      navigate('/admin/offers', { replace: true });
+      await deleteAndLeave(`Delete the offer “${offer.name}”? This cannot be undone.`, path, offer, 'Offer deleted.', '/admin/offers');
     } catch (e) {
       if (e instanceof ApiError && e.status === 412) await reloadAfterConflict([]);
       else showErrors(form, formError, e, FIELD_NAMES);

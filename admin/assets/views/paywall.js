@@ -6,9 +6,9 @@
 
 import { ApiError, all, api, currentUser } from '../api.js';
 import { field, h, replace, toast } from '../dom.js';
+import { clearErrors, notAllowed, showErrors } from '../problems.js';
 import { can } from '../roles.js';
-import { clearProblem, notAllowed, showProblem } from '../problems.js';
-import { sectionTree } from './articles.js';
+import { sectionTree } from './sections.js';
 
 /** @typedef {import('../api.js').Schemas} Schemas */
 /** @typedef {Schemas['PaywallBody']} Paywall */
@@ -146,7 +146,7 @@ export async function paywallView(main) {
   );
   form.addEventListener('submit', async (event) => {
     event.preventDefault();
-    clearProblem(form, alert);
+    clearErrors(form, alert);
     const body = read();
     // What JSON cannot carry (an empty number) or what is surely a slip (counting no
     // section at all) is caught here; the API checks the rest.
@@ -156,7 +156,7 @@ export async function paywallView(main) {
     if (!Number.isInteger(body.default_preview_blocks)) errors.push({ field: 'default_preview_blocks', message: 'must be a whole number' });
     if (body.counted_section_ids?.length === 0) errors.push({ field: 'counted_section_ids', message: 'choose at least one section, or count all sections' });
     if (errors.length) {
-      showProblem(form, alert, new ApiError(422, { detail: 'Some fields need a change.', errors }));
+      showErrors(form, alert, new ApiError(422, { detail: 'Some fields need a change.', errors }));
       return;
     }
     button.disabled = true;
@@ -164,7 +164,7 @@ export async function paywallView(main) {
       fill((await api('PUT', '/api/v1/paywall', { body })).data);
       toast('Paywall saved.');
     } catch (e) {
-      showProblem(form, alert, e);
+      showErrors(form, alert, e);
     } finally {
       button.disabled = false;
     }

@@ -4,10 +4,12 @@
 // since the server refuses any change to them once readers have answered.
 
 import { ApiError, api, currentUser, download, etagOf } from '../api.js';
-import { field, h, replace, toast, when } from '../dom.js';
+import { badge, field, h, replace, toast } from '../dom.js';
+import { fromLocalInput, localZone, pollState, toLocalInput, when } from '../dates.js';
+import { pager } from '../lists.js';
+import { clearErrors, messageOf, notAllowed, showConflict, showErrors } from '../problems.js';
 import { can } from '../roles.js';
-import { watchUnsaved, navigate } from '../app.js';
-import { pollState } from './polls.js';
+import { deleteAndLeave, watchUnsaved, navigate } from '../app.js';
 
 /** @typedef {import('../api.js').Schemas} Schemas */
 /** @typedef {Schemas['PollResponse']} Poll */
@@ -51,8 +53,8 @@ function contentOf(p) {
   return {
     title: p.title,
     intro: p.intro ?? '',
-    opens_at: localInput(p.opens_at),
-    closes_at: localInput(p.closes_at),
+    opens_at: toLocalInput(p.opens_at),
+    closes_at: toLocalInput(p.closes_at),
     results_visibility: p.results_visibility,
     questions: p.questions.map((q) => ({
       prompt: q.prompt,
@@ -115,36 +117,12 @@ function questionInput(q) {
   return out;
 }
 
-/**
- * An instant as the local wall-clock value of a datetime-local input.
- * @param {string | null | undefined} iso
- */
-function localInput(iso) {
-  if (!iso) return '';
-  const d = new Date(iso);
-  const pad = (/** @type {number} */ n) => String(n).padStart(2, '0');
-  return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}T${pad(d.getHours())}:${pad(d.getMinutes())}`;
-}
-
-/**
- * A datetime-local value (this browser's time zone) as an RFC 3339 instant.
- * @param {string} local
- */
-function instant(local) {
-  if (!local) return null;
-  const d = new Date(local);
-  return Number.isNaN(d.getTime()) ? local : d.toISOString().replace(/\.\d{3}Z$/, 'Z');
-}
-
 /** @type {import('../app.js').View} */
 export async function pollView(main, params) {
   const user = /** @type {import('../api.js').User} */ (currentUser());
   const id = params[0];
   const editor = can(user, 'edit_polls');
-  if (!id && !editor) {
-    replace(main, h('h1', null, 'New poll'), h('p', null, 'Only editors and admins create polls.'), h('p', null, h('a', { href: '/admin/polls' }, 'All polls')));
-    return;
-  }
+  if (!id && !editor) return notAllowed(main, 'New poll', 'Only editors and admins create polls.');
   /** @type {Poll | null} */
   let poll = id ? (await api('GET', `/api/v1/polls/${encodeURIComponent(id)}`)).data : null;
   if (poll && !editor) {
@@ -156,7 +134,6 @@ export async function pollView(main, params) {
   let base = poll ? contentOf(poll) : { title: '', intro: '', opens_at: '', closes_at: '', results_visibility: 'always', questions: [emptyQuestion()] };
   /** Readers have answered: the questions are fixed (the server answers 409 otherwise). */
   let locked = false;
-  const zone = Intl.DateTimeFormat().resolvedOptions().timeZone;
 
   // --- the form -----------------------------------------------------------------
   const title = h('input', { type: 'text', required: true, maxlength: 200, class: 'headline' });
@@ -183,7 +160,7 @@ export async function pollView(main, params) {
     'fieldset',
     { class: 'card' },
     h('legend', null, 'Schedule and visibility'),
-    field('Opens at', opensAt, { name: 'opens_at', hint: `Your time (${zone}). Empty: open at once.` }),
+    field('Opens at', opensAt, { name: 'opens_at', hint: `Your time (${localZone}). Empty: open at once.` }),
     field('Closes at', closesAt, { name: 'closes_at', hint: 'Empty: never closes.' }),
     field('Results shown to readers', visibility, { name: 'results_visibility', hint: 'Editors always see them here.' }),
   );
@@ -363,7 +340,7 @@ export async function pollView(main, params) {
     }
     const state = pollState(poll);
     const dirty = changed(base, read()).length > 0;
-    replace(status, h('span', { class: `badge poll-${state}` }, state), ` · version ${poll.version}`, dirty ? ' · unsaved changes' : ' · saved');
+    replace(status, badge(state), ` · version ${poll.version}`, dirty ? ' · unsaved changes' : ' · saved');
   }
 
   // --- saving ----------------------------------------------------------------------
@@ -373,7 +350,7 @@ export async function pollView(main, params) {
   });
 
   async function save() {
-    clearErrors();
+    clearErrors(form, formError);
     const now = read();
     saveButton.disabled = true;
     try {
@@ -381,8 +358,8 @@ export async function pollView(main, params) {
         /** @type {Schemas['CreatePollRequest']} */
         const create = { title: now.title, questions: now.questions.map(questionInput), results_visibility: now.results_visibility };
         if (now.intro.trim()) create.intro = now.intro;
-        if (now.opens_at) create.opens_at = instant(now.opens_at);
-        if (now.closes_at) create.closes_at = instant(now.closes_at);
+        if (now.opens_at) create.opens_at = fromLocalInput(now.opens_at);
+        if (now.closes_at) create.closes_at = fromLocalInput(now.closes_at);
         const { data } = await api('POST', '/api/v1/polls', { body: create });
         watchUnsaved(null);
         toast('Poll created.');
@@ -399,8 +376,8 @@ export async function pollView(main, params) {
       for (const f of fields) {
         if (f === 'title') patch.title = now.title;
         else if (f === 'intro') patch.intro = now.intro.trim() ? now.intro : null;
-        else if (f === 'opens_at') patch.opens_at = instant(now.opens_at);
-        else if (f === 'closes_at') patch.closes_at = instant(now.closes_at);
+        else if (f === 'opens_at') patch.opens_at = fromLocalInput(now.opens_at);
+        else if (f === 'closes_at') patch.closes_at = fromLocalInput(now.closes_at);
         else if (f === 'results_visibility') patch.results_visibility = now.results_visibility;
         else patch.questions = now.questions.map(questionInput);
       }
@@ -412,7 +389,7 @@ export async function pollView(main, params) {
         await reloadAfterConflict(changed(base, now));
       } else {
         if (e instanceof ApiError && e.code === 'poll_has_responses') setLocked(true);
-        showError(e);
+        showErrors(form, formError, e, FIELD_NAMES);
       }
     } finally {
       saveButton.disabled = false;
@@ -446,63 +423,19 @@ export async function pollView(main, params) {
     if (!poll) return;
     const { data } = await api('GET', `/api/v1/polls/${encodeURIComponent(poll.id)}`);
     adopt(data);
-    replace(
-      formError,
-      h('p', null, `Someone else saved this poll (now version ${data.version}, ${when(data.updated_at)}) while you were editing. It has been reloaded with their changes.`),
-      lost.length ? h('p', null, `Not saved: your changes to ${lost.map((f) => FIELD_NAMES[f]).join(', ')}. Make them again, then save.`) : null,
-    );
+    showConflict(formError, 'this poll', data, lost.map((f) => FIELD_NAMES[f]));
     toast('Someone else saved this poll: reloaded.', 'error');
   }
 
   async function onDelete() {
     if (!poll) return;
-    clearErrors();
-    if (!confirm(`Delete the poll “${poll.title}” and every answer readers gave?`)) return;
+    clearErrors(form, formError);
     try {
-      await api('DELETE', `/api/v1/polls/${encodeURIComponent(poll.id)}`, { ifMatch: etagOf(poll) });
-      watchUnsaved(null);
-      toast('Poll deleted.');
-      navigate('/admin/polls', { replace: true });
+      await deleteAndLeave(`Delete the poll “${poll.title}” and every answer readers gave?`, `/api/v1/polls/${encodeURIComponent(poll.id)}`, poll, 'Poll deleted.', '/admin/polls');
     } catch (e) {
       if (e instanceof ApiError && e.status === 412) await reloadAfterConflict([]);
-      else showError(e);
+      else showErrors(form, formError, e, FIELD_NAMES);
     }
-  }
-
-  // --- errors ----------------------------------------------------------------------
-  function clearErrors() {
-    replace(formError);
-    for (const el of form.querySelectorAll('[data-error-for]')) replace(el);
-    for (const el of form.querySelectorAll('[aria-invalid]')) el.removeAttribute('aria-invalid');
-  }
-
-  /**
-   * The problem's message on top; each field error next to its field (or the nearest
-   * enclosing one: `questions[0].options[1]` falls back to `questions[0].options`).
-   * @param {unknown} e
-   */
-  function showError(e) {
-    if (!(e instanceof ApiError)) {
-      replace(formError, String(e instanceof Error ? e.message : e));
-      return;
-    }
-    const slots = [...form.querySelectorAll('[data-error-for]')].filter((el) => el.getAttribute('data-error-for'));
-    const unplaced = [];
-    for (const err of e.errors) {
-      let name = err.field;
-      let slot;
-      while (!(slot = slots.find((el) => el.getAttribute('data-error-for') === name)) && /[.[]/.test(name)) {
-        name = name.replace(/(\.[^.[\]]*|\[\d+\])$/, '');
-      }
-      if (slot) {
-        slot.append(slot.textContent ? ` ${err.message}` : err.message);
-        form.querySelector(`[data-field="${CSS.escape(name)}"]`)?.setAttribute('aria-invalid', 'true');
-      } else {
-        unplaced.push(`${err.field}: ${err.message}`);
-      }
-    }
-    replace(formError, h('p', null, e.message), unplaced.length ? h('ul', null, unplaced.map((u) => h('li', null, u))) : null);
-    /** @type {HTMLElement | null} */ (form.querySelector('[aria-invalid="true"]'))?.focus();
   }
 
   // --- results and answers ----------------------------------------------------------
@@ -550,7 +483,7 @@ function liveResults(main, currentPoll, onTotal) {
         onTotal(data.total_responses);
       }
     } catch (e) {
-      replace(updated, h('span', { class: 'error' }, `Results could not be refreshed: ${e instanceof Error ? e.message : e}`));
+      replace(updated, h('span', { class: 'error' }, `Results could not be refreshed: ${messageOf(e)}`));
     } finally {
       busy = false;
     }
@@ -606,21 +539,39 @@ function liveResults(main, currentPoll, onTotal) {
  */
 function freeTextAnswers(currentPoll) {
   const list = h('ol', { class: 'poll-answer-list' });
-  const more = h('button', { type: 'button', hidden: true }, 'More answers');
-  const count = h('p', { class: 'muted', 'aria-live': 'polite' });
   const which = h('select');
   const exportButton = h('button', { type: 'button', onclick: exportCsv }, 'Download CSV');
+  let pages = 0;
+  const answers = pager(
+    async (cursor) => {
+      const params = new URLSearchParams({ limit: '20' });
+      if (which.value) params.set('question', which.value);
+      if (cursor) params.set('cursor', cursor);
+      /** @type {AnswerPage} */
+      const page = (await api('GET', `/api/v1/polls/${encodeURIComponent(currentPoll().id)}/responses?${params}`)).data;
+      return page;
+    },
+    (items, first) => {
+      if (first) replace(list);
+      pages = first ? 1 : pages + 1;
+      const prompts = new Map(currentPoll().questions.map((q) => [q.id, q.prompt]));
+      list.append(
+        ...items.map((a) =>
+          h('li', null, h('p', { class: 'answer-text' }, a.text), h('p', { class: 'muted small' }, `${prompts.get(a.question_id) ?? 'A question since replaced'} · ${when(a.created_at)}`)),
+        ),
+      );
+    },
+    { label: 'More answers', one: 'answer', none: 'No written answers yet.' },
+  );
   const section = h(
     'section',
     { class: 'card poll-answers', 'aria-labelledby': 'answers-title' },
-    h('div', { class: 'title-row' }, h('h2', { id: 'answers-title' }, 'Free-text answers'), h('div', { class: 'buttons' }, h('button', { type: 'button', onclick: () => load(null) }, 'Reload'), exportButton)),
+    h('div', { class: 'title-row' }, h('h2', { id: 'answers-title' }, 'Free-text answers'), h('div', { class: 'buttons' }, h('button', { type: 'button', onclick: reload }, 'Reload'), exportButton)),
     field('Question', which),
-    count,
+    answers.count,
     list,
-    more,
+    answers.more,
   );
-  let pages = 0;
-  let shown = 0;
 
   function questions() {
     return currentPoll().questions.filter((q) => q.kind === 'free_text');
@@ -633,40 +584,13 @@ function freeTextAnswers(currentPoll) {
     section.hidden = qs.length === 0;
     /** @type {HTMLElement} */ (which.parentElement).hidden = qs.length < 2;
   }
-  which.addEventListener('change', () => load(null));
+  which.addEventListener('change', reload);
 
-  /** @param {string | null} cursor */
-  async function load(cursor) {
+  /** The first page again, of the question chosen. */
+  function reload() {
     drawChoices();
     if (section.hidden) return;
-    const poll = currentPoll();
-    const params = new URLSearchParams({ limit: '20' });
-    if (which.value) params.set('question', which.value);
-    if (cursor) params.set('cursor', cursor);
-    more.disabled = true;
-    try {
-      /** @type {AnswerPage} */
-      const page = (await api('GET', `/api/v1/polls/${encodeURIComponent(poll.id)}/responses?${params}`)).data;
-      if (!cursor) {
-        replace(list);
-        pages = shown = 0;
-      }
-      pages += 1;
-      shown += page.items.length;
-      const prompts = new Map(poll.questions.map((q) => [q.id, q.prompt]));
-      list.append(
-        ...page.items.map((a) =>
-          h('li', null, h('p', { class: 'answer-text' }, a.text), h('p', { class: 'muted small' }, `${prompts.get(a.question_id) ?? 'A question since replaced'} · ${when(a.created_at)}`)),
-        ),
-      );
-      replace(count, shown === 0 ? 'No written answers yet.' : `${shown} answer${shown === 1 ? '' : 's'} shown.`);
-      more.hidden = !page.next_cursor;
-      more.onclick = () => load(page.next_cursor ?? null);
-    } catch (e) {
-      replace(count, h('span', { class: 'error' }, e instanceof Error ? e.message : String(e)));
-    } finally {
-      more.disabled = false;
-    }
+    answers.load(null).catch((e) => replace(answers.count, h('span', { class: 'error' }, messageOf(e))));
   }
 
   // The access token is only in memory: fetch with it, then hand the file over as a Blob URL.
@@ -685,18 +609,18 @@ function freeTextAnswers(currentPoll) {
       link.remove();
       setTimeout(() => URL.revokeObjectURL(url), 60_000);
     } catch (e) {
-      toast(`The CSV could not be made: ${e instanceof Error ? e.message : e}`, 'error');
+      toast(`The CSV could not be made: ${messageOf(e)}`, 'error');
     } finally {
       exportButton.disabled = false;
     }
   }
 
-  load(null);
+  reload();
   return {
     element: section,
     /** New answers arrived: show them, unless the reader has paged further. */
     reloadIfFirstPage: () => {
-      if (pages <= 1) load(null);
+      if (pages <= 1) reload();
     },
   };
 }
@@ -715,7 +639,7 @@ function readOnlyView(main, poll) {
     h(
       'dl',
       { class: 'facts card' },
-      h('dt', null, 'State'), h('dd', null, h('span', { class: `badge poll-${state}` }, state)),
+      h('dt', null, 'State'), h('dd', null, badge(state)),
       h('dt', null, 'Opens'), h('dd', null, poll.opens_at ? when(poll.opens_at) : 'At once'),
       h('dt', null, 'Closes'), h('dd', null, poll.closes_at ? when(poll.closes_at) : 'Never'),
       h('dt', null, 'Results shown to readers'), h('dd', null, VISIBILITY.find(([v]) => v === poll.results_visibility)?.[1] ?? poll.results_visibility),

@@ -3,7 +3,10 @@
 // an edit).
 
 import { ApiError, api, currentUser, etagOf } from '../api.js';
-import { h, replace, toast, when } from '../dom.js';
+import { h, replace, toast } from '../dom.js';
+import { when } from '../dates.js';
+import { pager } from '../lists.js';
+import { messageOf } from '../problems.js';
 import { mayEdit } from '../roles.js';
 import { plainText } from '../inline.js';
 import { navigate } from '../app.js';
@@ -20,7 +23,26 @@ export async function revisionsView(main, params, query) {
   /** @type {Article} */
   const article = (await api('GET', path)).data;
   const list = h('ol', { class: 'plain revisions' });
-  const more = h('button', { type: 'button', hidden: true }, 'Older revisions');
+  const revisions = pager(
+    async (cursor) => {
+      /** @type {Schemas['RevisionPage']} */
+      const page = (await api('GET', `${path}/revisions?limit=50${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`)).data;
+      return page;
+    },
+    (items) => {
+      for (const r of items) {
+        list.append(
+          h(
+            'li',
+            null,
+            h('a', { href: `/admin/articles/${encodeURIComponent(id)}/revisions?n=${r.number}`, onclick: (/** @type {Event} */ e) => { e.preventDefault(); history.replaceState(null, '', `?n=${r.number}`); show(r.number); } }, `Revision ${r.number}`),
+            h('small', { class: 'muted' }, ` · ${r.note} · ${r.created_by.display_name} · ${when(r.created_at)}`),
+          ),
+        );
+      }
+    },
+    { label: 'Older revisions' },
+  );
   const detail = h('section', { class: 'card', 'aria-label': 'Revision' }, h('p', { class: 'muted' }, 'Choose a revision to compare it with the current text.'));
   const wanted = Number(query.get('n') || 0);
 
@@ -28,25 +50,8 @@ export async function revisionsView(main, params, query) {
     main,
     h('div', { class: 'title-row' }, h('h1', null, 'Revisions'), h('a', { href: `/admin/articles/${encodeURIComponent(id)}` }, 'Back to the article')),
     h('p', { class: 'lead' }, article.headline),
-    h('div', { class: 'split' }, h('section', { class: 'card', 'aria-label': 'All revisions' }, list, more), detail),
+    h('div', { class: 'split' }, h('section', { class: 'card', 'aria-label': 'All revisions' }, list, revisions.more), detail),
   );
-
-  /** @param {string | null} cursor */
-  async function load(cursor) {
-    const page = (await api('GET', `${path}/revisions?limit=50${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`)).data;
-    for (const /** @type {Schemas['RevisionSummary']} */ r of page.items) {
-      list.append(
-        h(
-          'li',
-          null,
-          h('a', { href: `/admin/articles/${encodeURIComponent(id)}/revisions?n=${r.number}`, onclick: (/** @type {Event} */ e) => { e.preventDefault(); history.replaceState(null, '', `?n=${r.number}`); show(r.number); } }, `Revision ${r.number}`),
-          h('small', { class: 'muted' }, ` · ${r.note} · ${r.created_by.display_name} · ${when(r.created_at)}`),
-        ),
-      );
-    }
-    more.hidden = !page.next_cursor;
-    more.onclick = () => load(page.next_cursor);
-  }
 
   /** @param {number} n */
   async function show(n) {
@@ -80,11 +85,11 @@ export async function revisionsView(main, params, query) {
       toast(`Revision ${n} restored.`);
       navigate(`/admin/articles/${encodeURIComponent(id)}`);
     } catch (e) {
-      toast(e instanceof ApiError && e.status === 412 ? 'The article changed meanwhile; reload and try again.' : String(e instanceof Error ? e.message : e), 'error');
+      toast(e instanceof ApiError && e.status === 412 ? 'The article changed meanwhile; reload and try again.' : messageOf(e), 'error');
     }
   }
 
-  await load(null);
+  await revisions.load(null);
   if (wanted) await show(wanted);
 }
 

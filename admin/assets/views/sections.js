@@ -5,10 +5,11 @@
 // the API's 409 message says which.
 
 import { ApiError, all, api, currentUser, etagOf } from '../api.js';
-import { field, h, replace, toast, when } from '../dom.js';
+import { field, h, replace, toast } from '../dom.js';
+import { when } from '../dates.js';
+import { clearErrors, messageOf, notAllowed, showErrors } from '../problems.js';
 import { can } from '../roles.js';
-import { clearProblem, notAllowed, showProblem } from '../problems.js';
-import { navigate } from '../app.js';
+import { deleteAndLeave, navigate } from '../app.js';
 
 /** @typedef {import('../api.js').Schemas} Schemas */
 /** @typedef {Schemas['SectionResponse']} Section */
@@ -24,6 +25,28 @@ function childrenOf(sections, parent) {
   return sections
     .filter((s) => (s.parent_id ?? null) === parent)
     .sort((a, b) => a.position - b.position || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+}
+
+/**
+ * Sections in tree order for pickers, each name indented by its depth.
+ * @param {Section[]} sections
+ * @param {string} [leaveOut] a section to leave out, with everything under it
+ * @returns {Array<[string, string]>}
+ */
+export function sectionTree(sections, leaveOut) {
+  /** @type {Array<[string, string]>} */
+  const out = [];
+  /** @param {string | null} parent @param {number} depth */
+  const walk = (parent, depth) => {
+    for (const s of childrenOf(sections, parent)) {
+      if (s.id === leaveOut) continue;
+      out.push([s.id, `${'\u2003'.repeat(depth)}${s.name}`]);
+      // Sections nest 8 deep at most: deeper is a loop in the data.
+      if (depth < 20) walk(s.id, depth + 1);
+    }
+  };
+  walk(null, 0);
+  return out;
 }
 
 /** @param {string} id */
@@ -144,7 +167,7 @@ export async function sectionsView(main) {
       moved = true;
     } catch (e) {
       const stale = e instanceof ApiError && e.status === 412;
-      toast(stale ? 'Someone else changed the sections meanwhile; the list has been reloaded. Try again.' : String(e instanceof Error ? e.message : e), 'error');
+      toast(stale ? 'Someone else changed the sections meanwhile; the list has been reloaded. Try again.' : messageOf(e), 'error');
       sections = await all('/api/v1/sections');
     }
     draw({ id: s.id, dir });
@@ -174,33 +197,7 @@ export async function sectionView(main, params, query) {
 
   /** Parents this section may take: not itself nor anything under it (a cycle). */
   function fillParents() {
-    /** @type {Set<string>} */
-    const own = new Set();
-    if (section) {
-      own.add(section.id);
-      let grew = true;
-      while (grew) {
-        grew = false;
-        for (const s of sections) {
-          if (s.parent_id && own.has(s.parent_id) && !own.has(s.id)) {
-            own.add(s.id);
-            grew = true;
-          }
-        }
-      }
-    }
-    /** @type {Array<[string, string]>} */
-    const options = [];
-    /** @param {string | null} p @param {number} depth */
-    const walk = (p, depth) => {
-      for (const s of childrenOf(sections, p)) {
-        if (own.has(s.id)) continue;
-        options.push([s.id, `${'\u2003'.repeat(depth)}${s.name}`]);
-        if (depth < 8) walk(s.id, depth + 1);
-      }
-    };
-    walk(null, 0);
-    replace(parent, h('option', { value: '' }, 'None: a top-level section'), options.map(([value, label]) => h('option', { value }, label)));
+    replace(parent, h('option', { value: '' }, 'None: a top-level section'), sectionTree(sections, section?.id).map(([value, label]) => h('option', { value }, label)));
   }
 
   function fill() {
@@ -244,15 +241,15 @@ export async function sectionView(main, params, query) {
   async function refused(e) {
     if (e instanceof ApiError && e.status === 412) {
       await reload();
-      showProblem(form, alert, new Error(STALE));
+      showErrors(form, alert, new Error(STALE));
     } else {
-      showProblem(form, alert, e);
+      showErrors(form, alert, e);
     }
   }
 
   form.addEventListener('submit', async (event) => {
     event.preventDefault();
-    clearProblem(form, alert);
+    clearErrors(form, alert);
     const desc = description.value.trim() || null;
     const parentId = parent.value || null;
     save.disabled = true;
@@ -280,7 +277,7 @@ export async function sectionView(main, params, query) {
         return;
       }
       if (Number.isNaN(patch.position)) {
-        showProblem(form, alert, new ApiError(422, { detail: 'Some fields need a change.', errors: [{ field: 'position', message: 'must be a whole number' }] }));
+        showErrors(form, alert, new ApiError(422, { detail: 'Some fields need a change.', errors: [{ field: 'position', message: 'must be a whole number' }] }));
         return;
       }
       section = (await api('PATCH', sectionPath(section.id), { body: patch, ifMatch: etagOf(section) })).data;
@@ -296,13 +293,10 @@ export async function sectionView(main, params, query) {
 
   remove.addEventListener('click', async () => {
     if (!section) return;
-    clearProblem(form, alert);
-    if (!confirm(`Delete the section ${section.name}?`)) return;
+    clearErrors(form, alert);
     remove.disabled = true;
     try {
-      await api('DELETE', sectionPath(section.id), { ifMatch: etagOf(section) });
-      toast(`Section ${section.name} deleted.`);
-      navigate('/admin/sections', { replace: true });
+      await deleteAndLeave(`Delete the section ${section.name}?`, sectionPath(section.id), section, `Section ${section.name} deleted.`, '/admin/sections');
     } catch (e) {
       await refused(e);
     } finally {

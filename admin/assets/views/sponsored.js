@@ -3,13 +3,15 @@
 // section and article; saving with If-Match), with the block's revisions and its daily
 // impressions and clicks. Commercial users and admins edit; editors read.
 
-import { ApiError, all, api, currentUser, etagOf } from '../api.js';
-import { field, h, replace, toast, when } from '../dom.js';
+import { ApiError, all, api, changedFields, currentUser, etagOf, same } from '../api.js';
+import { badge, field, h, replace, toast } from '../dom.js';
+import { fromLocalInput, localZone, runState, toLocalInput, when, windowText } from '../dates.js';
+import { filterSelect, filters, pager } from '../lists.js';
+import { clearErrors, messageOf, notAllowed, showConflict, showErrors } from '../problems.js';
 import { can } from '../roles.js';
 import { blockEditor } from '../blocks.js';
-import { sectionTree } from './articles.js';
-import { watchUnsaved, navigate } from '../app.js';
-import { clearErrors, fromLocalInput, localZone, runState, showErrors, toLocalInput, windowText } from '../form-kit.js';
+import { sectionTree } from './sections.js';
+import { deleteAndLeave, watchUnsaved, navigate } from '../app.js';
 import { statsChart } from '../chart.js';
 
 /** @typedef {import('../api.js').Schemas} Schemas */
@@ -50,13 +52,8 @@ const FIELDS = /** @type {Array<keyof Content>} */ (Object.keys(FIELD_NAMES));
 /** @param {string} value */
 export const placementName = (value) => PLACEMENTS.find(([p]) => p === value)?.[1] ?? value;
 
-/** @param {unknown} a @param {unknown} b */
-const same = (a, b) => JSON.stringify(a) === JSON.stringify(b);
-
 /** @param {HTMLElement} main */
-function refused(main) {
-  replace(main, h('h1', null, 'Sponsored blocks'), h('p', null, 'Your role does not see sponsored blocks.'));
-}
+const refused = (main) => notAllowed(main, 'Sponsored blocks', 'Your role does not see sponsored blocks.');
 
 // --- The list ----------------------------------------------------------------------
 
@@ -66,26 +63,38 @@ export async function sponsoredListView(main, _params, query) {
   if (!can(user, 'read_sponsored')) return refused(main);
   /** @type {Map<string, string>} */
   const sectionNames = new Map((await all('/api/v1/sections')).map((/** @type {Schemas['SectionResponse']} */ x) => [x.id, x.name]));
-  const status = h('select', { name: 'status' }, h('option', { value: '' }, 'Any status'), STATUSES.map(([v]) => h('option', { value: v, selected: query.get('status') === v }, v)));
-  const placement = h('select', { name: 'placement' }, h('option', { value: '' }, 'Any placement'), PLACEMENTS.map(([v, label]) => h('option', { value: v, selected: query.get('placement') === v }, label)));
-  const form = h(
-    'form',
-    { class: 'filters', role: 'search', 'aria-label': 'Filter sponsored blocks' },
-    field('Status', status),
-    field('Placement', placement),
-    h('div', { class: 'field' }, h('button', { type: 'submit' }, 'Filter')),
-  );
-  form.addEventListener('submit', (event) => {
-    event.preventDefault();
-    const next = new URLSearchParams();
-    if (status.value) next.set('status', status.value);
-    if (placement.value) next.set('placement', placement.value);
-    navigate(`/admin/sponsored${next.size ? `?${next}` : ''}`);
-  });
+  const filter = filters('Filter sponsored blocks', '/admin/sponsored', query, [
+    filterSelect('Status', 'status', [['', 'Any status'], ...STATUSES.map(([v]) => /** @type {[string, string]} */ ([v, v]))], query),
+    filterSelect('Placement', 'placement', [['', 'Any placement'], ...PLACEMENTS], query),
+  ]);
 
   const rows = h('tbody');
-  const more = h('button', { type: 'button', hidden: true }, 'More');
-  const count = h('p', { class: 'muted', 'aria-live': 'polite' });
+  const list = pager(
+    async (cursor) => {
+      const params = new URLSearchParams(filter.current);
+      params.set('limit', '25');
+      if (cursor) params.set('cursor', cursor);
+      /** @type {Schemas['SponsoredPage']} */
+      const page = (await api('GET', `/api/v1/sponsored?${params}`)).data;
+      return page;
+    },
+    (items) => {
+      for (const b of items) {
+        rows.append(
+          h(
+            'tr',
+            null,
+            h('td', null, h('a', { href: `/admin/sponsored/${encodeURIComponent(b.id)}` }, b.title), h('div', { class: 'muted small' }, b.sponsor_name)),
+            h('td', null, badge(runState(b))),
+            h('td', null, placementName(b.placement)),
+            h('td', null, windowText(b.starts_at, b.ends_at)),
+            h('td', null, targetsText(b, sectionNames)),
+          ),
+        );
+      }
+    },
+    { one: 'sponsored block', none: 'No sponsored blocks match.' },
+  );
   replace(
     main,
     h(
@@ -94,8 +103,8 @@ export async function sponsoredListView(main, _params, query) {
       h('h1', null, 'Sponsored blocks'),
       can(user, 'edit_sponsored') ? h('a', { class: 'button primary', href: '/admin/sponsored/new' }, 'New sponsored block') : null,
     ),
-    form,
-    count,
+    filter.form,
+    list.count,
     h(
       'div',
       { class: 'table-wrap' },
@@ -106,43 +115,9 @@ export async function sponsoredListView(main, _params, query) {
         rows,
       ),
     ),
-    more,
+    list.more,
   );
-
-  const filter = new URLSearchParams();
-  for (const name of ['status', 'placement']) {
-    const v = query.get(name);
-    if (v) filter.set(name, v);
-  }
-  let shown = 0;
-  /** @param {string | null} cursor */
-  async function load(cursor) {
-    const params = new URLSearchParams(filter);
-    params.set('limit', '25');
-    if (cursor) params.set('cursor', cursor);
-    more.disabled = true;
-    const page = (await api('GET', `/api/v1/sponsored?${params}`)).data;
-    for (const /** @type {Sponsored} */ b of page.items) {
-      const state = runState(b);
-      rows.append(
-        h(
-          'tr',
-          null,
-          h('td', null, h('a', { href: `/admin/sponsored/${encodeURIComponent(b.id)}` }, b.title), h('div', { class: 'muted small' }, b.sponsor_name)),
-          h('td', null, h('span', { class: `badge ${state}` }, state)),
-          h('td', null, placementName(b.placement)),
-          h('td', null, windowText(b.starts_at, b.ends_at, when)),
-          h('td', null, targetsText(b, sectionNames)),
-        ),
-      );
-    }
-    shown += page.items.length;
-    replace(count, shown === 0 ? 'No sponsored blocks match.' : `${shown} sponsored block${shown === 1 ? '' : 's'} shown.`);
-    more.hidden = !page.next_cursor;
-    more.disabled = false;
-    more.onclick = () => load(page.next_cursor);
-  }
-  await load(null);
+  await list.load(null);
 }
 
 /**
@@ -164,10 +139,7 @@ export async function sponsoredEditorView(main, params) {
   if (!can(user, 'read_sponsored')) return refused(main);
   const id = params[0];
   const editable = can(user, 'edit_sponsored');
-  if (!id && !editable) {
-    replace(main, h('h1', null, 'New sponsored block'), h('p', null, 'Only the commercial team and admins create sponsored blocks.'));
-    return;
-  }
+  if (!id && !editable) return notAllowed(main, 'New sponsored block', 'Only the commercial team and admins create sponsored blocks.');
   const path = id ? `/api/v1/sponsored/${encodeURIComponent(id)}` : '';
   const [sections, loaded] = await Promise.all([all('/api/v1/sections'), id ? api('GET', path) : null]);
   /** @type {Sponsored | null} */
@@ -349,8 +321,7 @@ export async function sponsoredEditorView(main, params) {
       replace(statusLine, 'Not saved yet.');
       return;
     }
-    const state = runState(block);
-    replace(statusLine, h('span', { class: `badge ${state}` }, state), ` · version ${block.version}`, dirty() ? ' · unsaved changes' : ' · saved');
+    replace(statusLine, badge(runState(block)), ` · version ${block.version}`, dirty() ? ' · unsaved changes' : ' · saved');
   }
 
   // --- saving ---
@@ -370,7 +341,7 @@ export async function sponsoredEditorView(main, params) {
         navigate(`/admin/sponsored/${encodeURIComponent(data.id)}`, { replace: true });
         return;
       }
-      const fields = FIELDS.filter((f) => !same(base[f], now[f]));
+      const fields = changedFields(FIELDS, base, now);
       if (fields.length === 0) {
         toast('Nothing to save.');
         return;
@@ -386,8 +357,7 @@ export async function sponsoredEditorView(main, params) {
       loadRevisions();
     } catch (e) {
       if (e instanceof ApiError && e.status === 412 && block) {
-        const lost = FIELDS.filter((f) => !same(base[f], now[f])).map((f) => FIELD_NAMES[f]);
-        await reloadAfterConflict(lost);
+        await reloadAfterConflict(changedFields(FIELDS, base, now).map((f) => FIELD_NAMES[f]));
       } else {
         showErrors(form, formError, e, FIELD_NAMES);
       }
@@ -412,22 +382,15 @@ export async function sponsoredEditorView(main, params) {
     /** @type {Sponsored} */
     const current = (await api('GET', path)).data;
     adopt(current);
-    replace(
-      formError,
-      h('p', null, `Someone else saved this block (now version ${current.version}, ${when(current.updated_at)}) while you were editing. It has been reloaded with their changes.`),
-      lost.length ? h('p', null, `Your changes to ${lost.join(', ')} were not saved: make them again, then save.`) : null,
-    );
+    showConflict(formError, 'this block', current, lost);
     loadRevisions();
   }
 
   async function remove() {
-    if (!block || !confirm(`Delete “${block.title}”? This cannot be undone.`)) return;
+    if (!block) return;
     clearErrors(form, formError);
     try {
-      await api('DELETE', path, { ifMatch: etagOf(block) });
-      watchUnsaved(null);
-      toast('Sponsored block deleted.');
-      navigate('/admin/sponsored', { replace: true });
+      await deleteAndLeave(`Delete “${block.title}”? This cannot be undone.`, path, block, 'Sponsored block deleted.', '/admin/sponsored');
     } catch (e) {
       if (e instanceof ApiError && e.status === 412) {
         await reloadAfterConflict([]);
@@ -448,7 +411,7 @@ export async function sponsoredEditorView(main, params) {
       const { data } = await api('GET', `${path}/stats`);
       replace(stats, head, statsChart(data));
     } catch (e) {
-      replace(stats, head, h('p', { class: 'form-error' }, String(e instanceof Error ? e.message : e)));
+      replace(stats, head, h('p', { class: 'form-error' }, messageOf(e)));
     }
   }
 
@@ -497,7 +460,7 @@ export async function sponsoredEditorView(main, params) {
         ),
       );
     } catch (e) {
-      replace(revisions, head, h('p', { class: 'form-error' }, String(e instanceof Error ? e.message : e)));
+      replace(revisions, head, h('p', { class: 'form-error' }, messageOf(e)));
     }
   }
 }
@@ -599,7 +562,7 @@ function articlePicker(user) {
         ),
       );
     } catch (e) {
-      replace(found, String(e instanceof Error ? e.message : e));
+      replace(found, messageOf(e));
     } finally {
       button.disabled = false;
     }

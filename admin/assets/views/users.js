@@ -5,9 +5,11 @@
 // last active admin (409), and that message is shown as it comes.
 
 import { api, currentUser, signOut } from '../api.js';
-import { field, h, replace, toast, when } from '../dom.js';
+import { badge, field, h, replace, toast } from '../dom.js';
+import { when } from '../dates.js';
+import { filterSelect, filters, pager } from '../lists.js';
+import { clearErrors, notAllowed, showErrors } from '../problems.js';
 import { can } from '../roles.js';
-import { clearProblem, notAllowed, showProblem } from '../problems.js';
 import { navigate } from '../app.js';
 
 /** @typedef {import('../api.js').Schemas} Schemas */
@@ -42,92 +44,58 @@ function roleField(select) {
 }
 
 /** @param {User} u */
-function statusBadge(u) {
-  return h('span', { class: `badge ${u.active ? 'active' : 'inactive'}` }, u.active ? 'active' : 'deactivated');
-}
+const statusBadge = (u) => (u.active ? badge('active') : badge('inactive', 'deactivated'));
 
 /** @type {import('../app.js').View} */
 export async function usersView(main, _params, query) {
   if (!can(currentUser(), 'manage_users')) return notAllowed(main, 'Users');
-  const role = h(
-    'select',
-    { name: 'role' },
-    h('option', { value: '' }, 'Any role'),
-    ROLES.map((r) => h('option', { value: r, selected: query.get('role') === r }, r)),
-  );
-  const active = h(
-    'select',
-    { name: 'active' },
-    [['', 'Any status'], ['true', 'Active'], ['false', 'Deactivated']].map(([value, label]) =>
-      h('option', { value, selected: (query.get('active') ?? '') === value }, label),
-    ),
-  );
-  const filters = h(
-    'form',
-    { class: 'filters', role: 'search', 'aria-label': 'Filter users' },
-    field('Role', role),
-    field('Status', active),
-    h('div', { class: 'field' }, h('button', { type: 'submit' }, 'Filter')),
-  );
-  filters.addEventListener('submit', (event) => {
-    event.preventDefault();
-    const next = new URLSearchParams();
-    if (role.value) next.set('role', role.value);
-    if (active.value) next.set('active', active.value);
-    navigate(`/admin/users${next.size ? `?${next}` : ''}`);
-  });
+  const filter = filters('Filter users', '/admin/users', query, [
+    filterSelect('Role', 'role', [['', 'Any role'], ...ROLES.map((r) => /** @type {[string, string]} */ ([r, r]))], query),
+    filterSelect('Status', 'active', [['', 'Any status'], ['true', 'Active'], ['false', 'Deactivated']], query),
+  ]);
 
   const rows = h('tbody');
-  const count = h('p', { class: 'muted', 'aria-live': 'polite' });
-  const more = h('button', { type: 'button', hidden: true }, 'More users');
   const headings = ['Name', 'Email', 'Role', 'Status', 'Created'];
+  const list = pager(
+    async (cursor) => {
+      const params = new URLSearchParams(filter.current);
+      params.set('limit', '25');
+      if (cursor) params.set('cursor', cursor);
+      /** @type {Schemas['UserPage']} */
+      const page = (await api('GET', `/api/v1/users?${params}`)).data;
+      return page;
+    },
+    (items) => {
+      for (const u of items) {
+        // data-label names each cell where a phone shows rows as cards (app.css).
+        rows.append(
+          h(
+            'tr',
+            null,
+            h('td', { 'data-label': headings[0] }, h('a', { href: `/admin/users/${encodeURIComponent(u.id)}` }, u.display_name)),
+            h('td', { 'data-label': headings[1], class: 'break' }, u.email),
+            h('td', { 'data-label': headings[2] }, u.role),
+            h('td', { 'data-label': headings[3] }, statusBadge(u)),
+            h('td', { 'data-label': headings[4] }, when(u.created_at)),
+          ),
+        );
+      }
+    },
+    { label: 'More users', one: 'user', none: 'No users match.' },
+  );
   replace(
     main,
     h('div', { class: 'title-row' }, h('h1', null, 'Users'), h('a', { class: 'button primary', href: '/admin/users/new' }, 'New user')),
-    filters,
-    count,
+    filter.form,
+    list.count,
     h(
       'div',
       { class: 'table-wrap' },
       h('table', { class: 'stack' }, h('thead', null, h('tr', null, headings.map((t) => h('th', { scope: 'col' }, t)))), rows),
     ),
-    more,
+    list.more,
   );
-
-  const params = new URLSearchParams();
-  for (const name of ['role', 'active']) {
-    const v = query.get(name);
-    if (v) params.set(name, v);
-  }
-  params.set('limit', '25');
-  let shown = 0;
-  /** @param {string | null} cursor */
-  async function load(cursor) {
-    if (cursor) params.set('cursor', cursor);
-    more.disabled = true;
-    /** @type {Schemas['UserPage']} */
-    const page = (await api('GET', `/api/v1/users?${params}`)).data;
-    more.disabled = false;
-    for (const u of page.items) {
-      // data-label names each cell where a phone shows rows as cards (app.css).
-      rows.append(
-        h(
-          'tr',
-          null,
-          h('td', { 'data-label': headings[0] }, h('a', { href: `/admin/users/${encodeURIComponent(u.id)}` }, u.display_name)),
-          h('td', { 'data-label': headings[1], class: 'break' }, u.email),
-          h('td', { 'data-label': headings[2] }, u.role),
-          h('td', { 'data-label': headings[3] }, statusBadge(u)),
-          h('td', { 'data-label': headings[4] }, when(u.created_at)),
-        ),
-      );
-    }
-    shown += page.items.length;
-    replace(count, shown === 0 ? 'No users match.' : `${shown} user${shown === 1 ? '' : 's'} shown.`);
-    more.hidden = !page.next_cursor;
-    more.onclick = () => load(page.next_cursor ?? null);
-  }
-  await load(null);
+  await list.load(null);
 }
 
 /** @type {import('../app.js').View} */
@@ -151,7 +119,7 @@ export function newUserView(main) {
   );
   form.addEventListener('submit', async (event) => {
     event.preventDefault();
-    clearProblem(form, alert);
+    clearErrors(form, alert);
     button.disabled = true;
     try {
       /** @type {Schemas['CreateUserRequest']} */
@@ -162,7 +130,7 @@ export function newUserView(main) {
       toast(`${created.display_name} can now sign in as ${created.role}.`);
       navigate(`/admin/users/${encodeURIComponent(created.id)}`, { replace: true });
     } catch (e) {
-      showProblem(form, alert, e);
+      showErrors(form, alert, e);
     } finally {
       button.disabled = false;
     }
@@ -253,14 +221,14 @@ export async function userView(main, params) {
    * @param {Element} alert
    */
   async function change(patch, form, alert) {
-    clearProblem(form, alert);
+    clearErrors(form, alert);
     try {
       user = (await api('PATCH', path, { body: patch })).data;
       // Only the details form's own answer resets it: unsaved edits there survive the others.
       fill(form === details);
       return true;
     } catch (e) {
-      showProblem(form, alert, e);
+      showErrors(form, alert, e);
       return false;
     }
   }
@@ -288,7 +256,7 @@ export async function userView(main, params) {
   });
 
   toggle.addEventListener('click', async () => {
-    clearProblem(access, accessAlert);
+    clearErrors(access, accessAlert);
     toggle.disabled = true;
     try {
       if (user.active) {
@@ -305,20 +273,20 @@ export async function userView(main, params) {
         toast(`${user.display_name} is active again.`);
       }
     } catch (e) {
-      showProblem(access, accessAlert, e);
+      showErrors(access, accessAlert, e);
     } finally {
       toggle.disabled = false;
     }
   });
 
   unlock.addEventListener('click', async () => {
-    clearProblem(access, accessAlert);
+    clearErrors(access, accessAlert);
     unlock.disabled = true;
     try {
       await api('POST', `${path}/unlock`);
       toast(`Unlocked: ${user.display_name} can sign in again now.`);
     } catch (e) {
-      showProblem(access, accessAlert, e);
+      showErrors(access, accessAlert, e);
     } finally {
       unlock.disabled = false;
     }
