@@ -2,9 +2,9 @@
 // /admin/... paths, and the session. Each screen is a module under views/ that renders
 // into <main>; links within /admin are followed without reloading the page.
 
-import { api, currentUser, etagOf, onSessionChange, resume, signOut } from './api.js';
-import { h, replace, toast } from './dom.js';
-import { messageOf } from './problems.js';
+import { ApiError, api, currentUser, etagOf, onSessionChange, resume, signOut } from './api.js';
+import { h, replace, toast, toastRegion } from './dom.js';
+import { messageOf, notAllowed } from './problems.js';
 import { can } from './roles.js';
 import { loginView } from './views/login.js';
 import { homeView } from './views/home.js';
@@ -103,6 +103,7 @@ export async function deleteAndLeave(question, path, item, done, list) {
 }
 
 async function render() {
+  drawn = location.pathname + location.search;
   const path = location.pathname;
   const query = new URLSearchParams(location.search);
   const match = routes.map(([re, view, auth]) => ({ m: re.exec(path), view, auth })).find((r) => r.m);
@@ -133,11 +134,19 @@ function shell(user, draw) {
   Promise.resolve()
     .then(() => draw(main))
     .catch((e) => {
-      replace(main, h('h1', null, 'Something went wrong'), h('p', { role: 'alert' }, messageOf(e)));
+      if (e instanceof ApiError && e.status === 403) notAllowed(main, 'Not for your role');
+      else if (e instanceof ApiError && e.status === 404) replace(main, h('h1', null, 'Not found'), h('p', { role: 'alert' }, messageOf(e)), h('p', null, h('a', { href: '/admin/' }, 'Go to the home page')));
+      else replace(main, h('h1', null, 'Something went wrong'), h('p', { role: 'alert' }, messageOf(e)));
     })
     .finally(() => {
       const heading = main.querySelector('h1');
       if (heading) document.title = `${heading.textContent} · Masthead`;
+      // A new screen is announced by its heading, unless the screen put the focus
+      // somewhere itself (the first field of a form).
+      if (heading && (document.activeElement === document.body || !document.activeElement)) {
+        heading.setAttribute('tabindex', '-1');
+        heading.focus();
+      }
     });
 }
 
@@ -193,19 +202,26 @@ function isCurrent(here, href) {
 async function onSignOut() {
   if (!mayLeave()) return;
   unsaved = null;
+  const who = currentUser();
+  // Signing out is not a session that ended by itself: nothing to say at sign-in.
+  signedIn = null;
   try {
     await signOut();
   } catch {
     toast('The server could not be told; this browser is signed out anyway.', 'error');
   }
-  forgetLocalDrafts();
+  if (who) forgetLocalDrafts(who.id);
   navigate('/admin/login', { replace: true });
 }
 
-/** Unsaved drafts kept in this browser go with the session that wrote them. */
-function forgetLocalDrafts() {
+/**
+ * Unsaved drafts kept in this browser go when their author signs out (a session that
+ * merely ended keeps them, for when the author signs in again).
+ * @param {string} userId
+ */
+function forgetLocalDrafts(userId) {
   for (const key of Object.keys(localStorage)) {
-    if (key.startsWith('masthead:')) localStorage.removeItem(key);
+    if (key.startsWith(`masthead:draft:${userId}:`)) localStorage.removeItem(key);
   }
 }
 
@@ -215,25 +231,51 @@ document.addEventListener('click', (event) => {
   if (event.metaKey || event.ctrlKey || event.shiftKey || event.altKey || link.target) return;
   const url = new URL(link.href, location.href);
   if (url.origin !== location.origin || !url.pathname.startsWith('/admin')) return;
+  // A link within this screen (skip to content, to a section of the page) is the
+  // browser's to follow.
+  if (url.hash && url.pathname === location.pathname && url.search === location.search) return;
   event.preventDefault();
   navigate(url.pathname + url.search);
 });
 
-window.addEventListener('popstate', () => render());
+/** Where the router last drew, so that Back away from unsaved work can be undone. */
+let drawn = location.pathname + location.search;
+window.addEventListener('popstate', () => {
+  if (unsaved && unsaved() && !confirm('Leave without saving your changes?')) {
+    history.pushState(null, '', drawn);
+    return;
+  }
+  unsaved = null;
+  render();
+});
 // The browser asks by itself here (a page may not open dialogs while it unloads).
 window.addEventListener('beforeunload', (event) => {
   if (unsaved && unsaved()) event.preventDefault();
 });
 
-let signedIn = false;
+/** @type {User | null} */
+let signedIn = null;
+/** @type {string | null} the email of a session that ended by itself, for the sign-in page */
+let endedFor = null;
+
+/** The email of a session that just ended (once), so the sign-in page can say so. */
+export function takeEndedSession() {
+  const email = endedFor;
+  endedFor = null;
+  return email;
+}
 onSessionChange((user) => {
   // A session that ends elsewhere (signed out in another tab, revoked) leads to sign-in.
   if (signedIn && !user && !location.pathname.startsWith('/admin/login')) {
-    toast('Your session has ended; sign in again.', 'error');
+    // Unsaved work stays in this browser's storage, under its author: signing in again
+    // offers it back, so there is nothing here to ask about.
+    unsaved = null;
+    endedFor = signedIn.email;
     render();
   }
-  signedIn = Boolean(user);
+  signedIn = user;
 });
 
+toastRegion();
 await resume();
 render();

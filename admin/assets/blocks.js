@@ -72,8 +72,9 @@ export function blockEditor(initial, pickers, onChange) {
         (cards[i] ?? cards[i - 1])?.card.querySelector('button')?.focus();
       },
       after: (/** @type {Block} */ next) => {
-        insert(next, indexOf(card) + 1);
+        const added = insert(next, indexOf(card) + 1);
         onChange();
+        /** @type {HTMLElement | null} */ (added.querySelector('[contenteditable]'))?.focus();
       },
     });
     const entry = { read: card.read, card };
@@ -101,9 +102,14 @@ export function blockEditor(initial, pickers, onChange) {
     /** @type {HTMLButtonElement | null} */ (card.querySelector(by < 0 ? '[data-move=up]' : '[data-move=down]'))?.focus();
   }
 
+  // Names carry the block's place ("Paragraph text, block 3") so that twenty paragraphs
+  // do not read as twenty identical controls, and errors about `body[2]` find block 3.
   function renumber() {
     cards.forEach((c, i) => {
       c.card.setAttribute('aria-label', `Block ${i + 1} of ${cards.length}`);
+      for (const el of c.card.querySelectorAll('[data-name]')) el.setAttribute('aria-label', `${el.getAttribute('data-name')}, block ${i + 1}`);
+      c.card.querySelector('[data-error-for]')?.setAttribute('data-error-for', `body[${i}]`);
+      c.card.querySelector('[data-field]')?.setAttribute('data-field', `body[${i}]`);
     });
   }
 
@@ -127,8 +133,8 @@ export function blockEditor(initial, pickers, onChange) {
 
   return {
     element: h('div', { class: 'body-editor' }, list, add),
-    /** @returns {Block[]} */
-    read: () => cards.map((c) => c.read()),
+    /** @returns {Block[]} An empty paragraph is no block (as in Ghost's editor): Enter at the end of one makes one. */
+    read: () => cards.map((c) => c.read()).filter((b) => !(b.type === 'paragraph' && !b.text.trim())),
   };
 }
 
@@ -148,14 +154,14 @@ function blockCard(block, pickers, onChange, ops) {
   let fields;
   switch (block.type) {
     case 'paragraph': {
-      const text = richText(block.text, `${label} text`, onChange, () => ops.after(emptyBlock('paragraph')));
+      const text = richText(block.text, `${label} text`, onChange, (rest) => ops.after({ type: 'paragraph', text: rest }));
       fields = [text.element];
       read = () => ({ type: 'paragraph', text: text.read() });
       break;
     }
     case 'heading': {
-      const text = h('input', { type: 'text', value: plainText(block.text), 'aria-label': 'Heading text' });
-      const level = h('select', { 'aria-label': 'Heading level' }, [2, 3, 4].map((l) => h('option', { value: String(l), selected: l === block.level }, `Level ${l}`)));
+      const text = h('input', { type: 'text', value: plainText(block.text), 'data-name': 'Heading text' });
+      const level = h('select', { 'data-name': 'Heading level' }, [2, 3, 4].map((l) => h('option', { value: String(l), selected: l === block.level }, `Level ${l}`)));
       fields = [h('div', { class: 'row' }, text, level)];
       read = () => ({ type: 'heading', text: escapeText(text.value), level: Number(level.value) });
       break;
@@ -222,14 +228,16 @@ function blockCard(block, pickers, onChange, ops) {
         'div',
         { class: 'block-bar' },
         h('span', { class: 'block-type' }, label),
-        h('button', { type: 'button', class: 'quiet', 'data-move': 'up', onclick: ops.up, 'aria-label': `Move ${label.toLowerCase()} up` }, '↑'),
-        h('button', { type: 'button', class: 'quiet', 'data-move': 'down', onclick: ops.down, 'aria-label': `Move ${label.toLowerCase()} down` }, '↓'),
-        h('button', { type: 'button', class: 'quiet danger', onclick: ops.remove, 'aria-label': `Delete ${label.toLowerCase()}` }, 'Delete'),
+        h('button', { type: 'button', class: 'quiet', 'data-move': 'up', onclick: ops.up, 'data-name': `Move ${label.toLowerCase()} up` }, '↑'),
+        h('button', { type: 'button', class: 'quiet', 'data-move': 'down', onclick: ops.down, 'data-name': `Move ${label.toLowerCase()} down` }, '↓'),
+        h('button', { type: 'button', class: 'quiet danger', onclick: ops.remove, 'data-name': `Delete ${label.toLowerCase()}` }, 'Delete'),
       ),
       fields,
+      h('small', { class: 'error', 'data-error-for': 'body[0]' }),
     )
   ));
   card.dataset.type = block.type;
+  card.querySelector('[contenteditable], input, select, textarea')?.setAttribute('data-field', 'body[0]');
   card.read = read;
   card.addEventListener('input', onChange);
   card.addEventListener('change', onChange);
@@ -259,10 +267,11 @@ function picker(label, current, options, readOnly) {
  * @param {string} html
  * @param {string} label
  * @param {() => void} onChange
- * @param {() => void} [onEnter] Enter starts a new block (Shift+Enter breaks the line)
+ * @param {(rest: string) => void} [onEnter] Enter splits the text at the caret and starts a new
+ *   block with what followed it (Shift+Enter breaks the line)
  */
 export function richText(html, label, onChange, onEnter) {
-  const area = h('div', { class: 'rich', contenteditable: 'true', role: 'textbox', 'aria-multiline': 'true', 'aria-label': label, spellcheck: 'true' });
+  const area = h('div', { class: 'rich', contenteditable: 'true', role: 'textbox', 'aria-multiline': 'true', 'data-name': label, 'aria-label': label, spellcheck: 'true' });
   setInline(area, html);
   /** @param {string} command @param {string} [value] */
   const exec = (command, value) => {
@@ -282,8 +291,9 @@ export function richText(html, label, onChange, onEnter) {
   area.addEventListener('keydown', (event) => {
     if (event.key === 'Enter' && !event.shiftKey && onEnter) {
       event.preventDefault();
-      onEnter();
-    } else if (event.key === 'Enter' && event.shiftKey) {
+      onEnter(cutAfterCaret(area));
+      onChange();
+    } else if (event.key === 'Enter') {
       event.preventDefault();
       exec('insertLineBreak');
     } else if ((event.ctrlKey || event.metaKey) && event.key.toLowerCase() === 'k') {
@@ -294,15 +304,36 @@ export function richText(html, label, onChange, onEnter) {
   // Pasted text arrives as text: styles and markup from other pages stay behind.
   area.addEventListener('paste', (event) => {
     event.preventDefault();
-    const text = event.clipboardData?.getData('text/plain') ?? '';
-    document.execCommand('insertText', false, text);
+    const lines = (event.clipboardData?.getData('text/plain') ?? '').split(/\r?\n/);
+    lines.forEach((line, i) => {
+      if (i > 0) document.execCommand('insertLineBreak');
+      if (line) document.execCommand('insertText', false, line);
+    });
   });
   const tools = h(
     'div',
     { class: 'tools', role: 'toolbar', 'aria-label': `${label} formatting` },
-    h('button', { type: 'button', class: 'quiet', onclick: () => exec('bold'), title: 'Bold (Ctrl+B)' }, h('strong', null, 'B')),
-    h('button', { type: 'button', class: 'quiet', onclick: () => exec('italic'), title: 'Italic (Ctrl+I)' }, h('em', null, 'I')),
-    h('button', { type: 'button', class: 'quiet', onclick: link, title: 'Link (Ctrl+K)' }, 'Link'),
+    h('button', { type: 'button', class: 'quiet', onclick: () => exec('bold'), title: 'Bold (Ctrl+B)', 'aria-label': 'Bold' }, h('strong', null, 'B')),
+    h('button', { type: 'button', class: 'quiet', onclick: () => exec('italic'), title: 'Italic (Ctrl+I)', 'aria-label': 'Italic' }, h('em', null, 'I')),
+    h('button', { type: 'button', class: 'quiet', onclick: link, title: 'Link (Ctrl+K)', 'aria-label': 'Link' }, 'Link'),
   );
   return { element: h('div', { class: 'rich-wrap' }, tools, area), read: () => getInline(area) };
+}
+
+/**
+ * Removes what follows the caret (or the selection) in `area` and returns it as
+ * inline HTML: Enter in the middle of a paragraph splits it there.
+ * @param {HTMLElement} area
+ */
+function cutAfterCaret(area) {
+  const selection = getSelection();
+  if (!selection || selection.rangeCount === 0 || !area.contains(selection.anchorNode)) return '';
+  const range = selection.getRangeAt(0);
+  range.deleteContents();
+  const tail = document.createRange();
+  tail.setStart(range.endContainer, range.endOffset);
+  tail.setEnd(area, area.childNodes.length);
+  const holder = document.createElement('div');
+  holder.append(tail.extractContents());
+  return getInline(holder);
 }

@@ -108,12 +108,21 @@ export function safeHref(url) {
  * @param {'info' | 'error'} [kind]
  */
 export function toast(text, kind = 'info') {
+  const item = h('p', { class: `toast ${kind}` }, text);
+  const box = toastRegion();
+  box.appendChild(item);
+  setTimeout(() => item.remove(), 5000);
+}
+
+/**
+ * The live region toasts are spoken from. Made when the page starts: a screen reader
+ * only announces changes to a region that was already there.
+ */
+export function toastRegion() {
   let box = document.getElementById('toasts');
   if (!box) {
     box = h('div', { id: 'toasts', class: 'toasts', role: 'status', 'aria-live': 'polite' });
     document.body.appendChild(box);
   }
-  const item = h('p', { class: `toast ${kind}` }, text);
-  box.appendChild(item);
-  setTimeout(() => item.remove(), 5000);
+  return box;
 }

@@ -31,6 +31,10 @@ const FIELD_NAMES = {
   headline: 'Headline', slug: 'Slug', kicker: 'Kicker', standfirst: 'Standfirst', dateline: 'Dateline',
   section_id: 'Section', author_ids: 'Authors', tags: 'Tags', access: 'Access', preview_blocks: 'Preview blocks', hero_image: 'Hero image', seo: 'SEO', body: 'Body',
 };
+const DONE = {
+  submit: 'Submitted for review.', publish: 'Published.', schedule: 'Scheduled.', unpublish: 'Back to draft.',
+  archive: 'Archived.', trash: 'Moved to the trash.', restore: 'Restored from the trash.',
+};
 const ACTION_LABELS = {
   submit: 'Submit for review', publish: 'Publish now', schedule: 'Schedule…', unpublish: 'Back to draft',
   archive: 'Archive', trash: 'Move to trash', restore: 'Restore from trash',
@@ -64,7 +68,8 @@ export async function editorView(main, params) {
   ]);
   /** @type {Article | null} */
   let article = id ? (await api('GET', `/api/v1/articles/${encodeURIComponent(id)}`)).data : null;
-  const storageKey = `masthead:draft:${id ?? 'new'}`;
+  // Per user: a colleague signing in on this browser never sees my unsaved work.
+  const storageKey = `masthead:draft:${user.id}:${id ?? 'new'}`;
   /** @type {Content} */
   let base = article
     ? contentOf(article)
@@ -92,6 +97,13 @@ export async function editorView(main, params) {
   const bodyHolder = h('div');
   /** @type {ReturnType<typeof blockEditor>} */
   let body;
+  /**
+   * What the form reads right after it was filled from the server: unsaved changes are
+   * the differences from this, not from the server's copy, which the server writes in
+   * its own canonical way (attribute order, entities, `rel` on links).
+   * @type {Content}
+   */
+  let pristine;
 
   /** @param {Content} c */
   function fill(c) {
@@ -114,6 +126,12 @@ export async function editorView(main, params) {
     seoCanonical.value = c.seo?.canonical_url ?? '';
     body = blockEditor(c.body, { polls, sponsored, mayEmbed: can(user, 'embed') }, onEdit);
     replace(bodyHolder, body.element);
+  }
+
+  /** Fills the form from the server's copy and takes that as the unchanged state. */
+  function load(/** @type {Content} */ c) {
+    fill(c);
+    pristine = read();
   }
 
   /** @returns {Content} */
@@ -144,17 +162,12 @@ export async function editorView(main, params) {
     if (slug.value.trim() || base.slug) c.slug = slug.value.trim();
     return c;
   }
-  /** Keeps fields the form shows as plain text equal to what was loaded when untouched. */
-  function normalised() {
-    const c = read();
-    if (base.hero_image && c.hero_image) {
-      if (plainText(base.hero_image.caption) === heroCaption.value.trim()) c.hero_image.caption = base.hero_image.caption ?? null;
-      if (plainText(base.hero_image.credit) === heroCredit.value.trim()) c.hero_image.credit = base.hero_image.credit ?? null;
-    }
-    return c;
-  }
+  /** The fields changed since the form was filled from the server. */
+  const unsavedFields = () => (editable ? changed(pristine, read()) : []);
 
-  const status = h('p', { class: 'status-line', 'aria-live': 'polite' });
+  // Not a live region: it would speak after every pause in typing. Actions move the
+  // focus here instead, so their outcome is read once.
+  const status = h('p', { class: 'status-line', tabindex: '-1' });
   const saveButton = h('button', { type: 'submit', class: 'primary' }, article ? 'Save' : 'Create draft');
   const previewButton = h('button', { type: 'button', onclick: preview }, 'Preview');
   const actionBar = h('div', { class: 'actions' });
@@ -218,7 +231,7 @@ export async function editorView(main, params) {
     if (!editable) /** @type {HTMLInputElement} */ (el).disabled = true;
   }
 
-  fill(base);
+  load(base);
   if (!editable) {
     for (const el of [...bodyHolder.querySelectorAll('input, select, textarea, button'), ...bylines.element.querySelectorAll('button')]) {
       /** @type {HTMLInputElement} */ (el).disabled = true;
@@ -230,8 +243,16 @@ export async function editorView(main, params) {
   drawActions();
   offerLocalCopy();
 
-  replace(main, h('div', { class: 'title-row' }, h('h1', null, article ? 'Edit article' : 'New article'), article ? h('a', { href: `/admin/articles/${encodeURIComponent(article.id)}/revisions` }, 'Revisions') : null), form);
-  headline.focus();
+  const readOnly = article && !editable
+    ? h('p', { class: 'banner', role: 'note' }, article.trashed_at ? 'This article is in the trash: restore it to change it.' : 'You may read this article but not change it.')
+    : null;
+  replace(
+    main,
+    h('div', { class: 'title-row' }, h('h1', null, !article ? 'New article' : editable ? 'Edit article' : 'Article'), article ? h('a', { href: `/admin/articles/${encodeURIComponent(article.id)}/revisions` }, 'Revisions') : null),
+    readOnly,
+    form,
+  );
+  if (editable) headline.focus();
 
   // --- local copy ----------------------------------------------------------------
   /** @type {ReturnType<typeof setTimeout> | undefined} */
@@ -239,8 +260,8 @@ export async function editorView(main, params) {
   function onEdit() {
     clearTimeout(timer);
     timer = setTimeout(() => {
-      const now = normalised();
-      if (changed(base, now).length) {
+      const now = read();
+      if (changed(pristine, now).length) {
         localStorage.setItem(storageKey, JSON.stringify({ version: article?.version ?? 0, at: new Date().toISOString(), content: now }));
       } else {
         localStorage.removeItem(storageKey);
@@ -250,7 +271,7 @@ export async function editorView(main, params) {
   }
   form.addEventListener('input', onEdit);
   form.addEventListener('change', onEdit);
-  watchUnsaved(() => editable && changed(base, normalised()).length > 0);
+  watchUnsaved(() => unsavedFields().length > 0);
 
   function offerLocalCopy() {
     const raw = localStorage.getItem(storageKey);
@@ -263,7 +284,7 @@ export async function editorView(main, params) {
       localStorage.removeItem(storageKey);
       return;
     }
-    if (changed(base, saved.content).length === 0) {
+    if (changed(pristine, saved.content).length === 0) {
       localStorage.removeItem(storageKey);
       return;
     }
@@ -281,7 +302,7 @@ export async function editorView(main, params) {
       replace(status, 'Not saved yet.');
       return;
     }
-    const dirty = editable && changed(base, normalised()).length > 0;
+    const dirty = unsavedFields().length > 0;
     replace(
       status,
       badge(article.status, article.trashed_at ? 'in trash' : article.status.replace('_', ' ')),
@@ -303,7 +324,7 @@ export async function editorView(main, params) {
    */
   async function save(options = {}) {
     clearErrors(form, formError);
-    const now = normalised();
+    const now = read();
     saveButton.disabled = true;
     try {
       if (!article) {
@@ -322,7 +343,7 @@ export async function editorView(main, params) {
         navigate(`/admin/articles/${encodeURIComponent(data.id)}`, { replace: true });
         return true;
       }
-      const fields = changed(base, now);
+      const fields = changed(pristine, now);
       if (fields.length === 0 && !options.force) {
         showStatus();
         return true;
@@ -352,7 +373,7 @@ export async function editorView(main, params) {
     article = fresh;
     base = contentOf(fresh);
     // The server may have tidied what was sent (sanitised text, a made slug).
-    fill(base);
+    load(base);
     showStatus();
     drawActions();
   }
@@ -367,7 +388,7 @@ export async function editorView(main, params) {
     /** @type {Article} */
     const current = (await api('GET', `/api/v1/articles/${encodeURIComponent(article.id)}`)).data;
     const theirs = contentOf(current);
-    const mineChanged = changed(base, mine);
+    const mineChanged = changed(pristine, mine);
     const theirsChanged = changed(base, theirs);
     const rows = [...new Set([...theirsChanged, ...mineChanged])].map((f) =>
       h(
@@ -404,7 +425,8 @@ export async function editorView(main, params) {
     } else if (choice === 'mine') {
       article = current;
       base = theirs;
-      const merged = { ...theirs };
+      load(theirs);
+      const merged = { ...pristine };
       for (const f of mineChanged) /** @type {any} */ (merged)[f] = mine[f];
       fill(merged);
       await save();
@@ -424,7 +446,7 @@ export async function editorView(main, params) {
       'dialog',
       { class: 'preview', 'aria-label': 'Preview' },
       h('div', { class: 'buttons preview-bar' }, h('strong', null, 'Preview'), h('button', { type: 'button', onclick: () => dialog.close() }, 'Close preview')),
-      renderPreview(normalised(), refs),
+      renderPreview(read(), refs),
     );
     dialog.addEventListener('close', () => dialog.remove());
     document.body.append(dialog);
@@ -448,7 +470,7 @@ export async function editorView(main, params) {
   async function act(action) {
     if (!article) return;
     clearErrors(form, formError);
-    if (action !== 'trash' && action !== 'restore' && editable && changed(base, normalised()).length) {
+    if (action !== 'trash' && action !== 'restore' && unsavedFields().length) {
       if (!(await save())) return;
     }
     const path = `/api/v1/articles/${encodeURIComponent(article.id)}`;
@@ -463,12 +485,14 @@ export async function editorView(main, params) {
         const { data } = await api('POST', `${path}/publish`, { body: { publish_at: at }, ifMatch: etagOf(article) });
         adopt(data);
         toast(`Scheduled for ${when(at)}.`);
+        status.focus();
         return;
       }
       const verb = action === 'restore' ? 'restore' : action;
       const { data } = await api('POST', `${path}/${verb}`, { ifMatch: etagOf(article) });
       adopt(data);
-      toast(`${ACTION_LABELS[action].replace('…', '')}: done.`);
+      toast(DONE[action]);
+      status.focus();
     } catch (e) {
       if (e instanceof ApiError && e.status === 412) {
         toast('Someone changed this article; it has been reloaded. Try again.', 'error');
@@ -485,9 +509,13 @@ export async function editorView(main, params) {
  * @returns {Promise<string | null>}
  */
 function askWhen() {
-  const zones = typeof Intl.supportedValuesOf === 'function' ? Intl.supportedValuesOf('timeZone') : ['UTC'];
+  const known = typeof Intl.supportedValuesOf === 'function' ? Intl.supportedValuesOf('timeZone') : [];
+  // Chromium's list leaves out UTC itself, which newsrooms use.
+  const zones = ['UTC', ...known.filter((z) => z !== 'UTC')];
+  const preferred = zones.includes(localZone) ? localZone : 'UTC';
   const input = h('input', { type: 'datetime-local', required: true });
-  const zone = h('select', null, zones.map((z) => h('option', { value: z, selected: z === localZone }, z)));
+  const zone = h('select', null, zones.map((z) => h('option', { value: z, selected: z === preferred }, z)));
+  const error = h('p', { class: 'form-error', role: 'alert' });
   const dialog = h(
     'dialog',
     { 'aria-labelledby': 'schedule-title' },
@@ -495,9 +523,20 @@ function askWhen() {
       h('h2', { id: 'schedule-title' }, 'Schedule publication'),
       field('Publish at', input),
       field('Time zone', zone),
+      error,
       h('div', { class: 'buttons' }, h('button', { type: 'submit', class: 'primary', value: 'ok' }, 'Schedule'), h('button', { type: 'submit', class: 'quiet', value: 'cancel', formnovalidate: true }, 'Cancel')),
     ),
   );
+  // A time already past would publish at once, back-dated: that is "Publish now".
+  dialog.querySelector('form')?.addEventListener('submit', (event) => {
+    if (/** @type {SubmitEvent} */ (event).submitter?.getAttribute('value') !== 'ok' || !input.value) return;
+    if (Date.parse(zonedToUtc(input.value, zone.value)) <= Date.now()) {
+      event.preventDefault();
+      replace(error, 'Choose a time in the future (to publish now, use “Publish now”).');
+      input.setAttribute('aria-invalid', 'true');
+      input.focus();
+    }
+  });
   document.body.append(dialog);
   dialog.showModal();
   return new Promise((resolve) => {

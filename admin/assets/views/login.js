@@ -4,11 +4,12 @@
 import { ApiError, signIn } from '../api.js';
 import { field, h, replace } from '../dom.js';
 import { clearErrors, showErrors } from '../problems.js';
-import { navigate } from '../app.js';
+import { navigate, takeEndedSession } from '../app.js';
 
 /** @type {import('../app.js').View} */
 export function loginView(main, _params, query) {
-  const email = h('input', { type: 'email', name: 'email', autocomplete: 'username', required: true });
+  const ended = takeEndedSession();
+  const email = h('input', { type: 'email', name: 'email', autocomplete: 'username', required: true, value: ended ?? '' });
   const password = h('input', { type: 'password', name: 'password', autocomplete: 'current-password', required: true });
   const message = h('div', { class: 'form-error', role: 'alert' });
   const button = h('button', { type: 'submit', class: 'primary' }, 'Sign in');
@@ -16,6 +17,7 @@ export function loginView(main, _params, query) {
     'form',
     { class: 'card narrow', 'aria-labelledby': 'login-title' },
     h('h1', { id: 'login-title' }, 'Sign in to Masthead'),
+    ended ? h('p', { class: 'banner', role: 'status' }, 'Your session has ended. Sign in again to go on: unsaved changes are kept in this browser.') : null,
     field('Email', email, { name: 'email' }),
     field('Password', password, { name: 'password' }),
     message,
@@ -40,5 +42,5 @@ export function loginView(main, _params, query) {
     }
   });
   replace(main, form);
-  email.focus();
+  (ended ? password : email).focus();
 }
