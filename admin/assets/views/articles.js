@@ -1,19 +1,24 @@
 // The article list: filters (status, section, author, tag, words, trash) kept in the
-// address so a filtered list can be bookmarked and shared; keyset paging ("More").
+// address so a filtered list can be bookmarked and shared; keyset paging ("More"). On a
+// phone its rows stack as cards (app.css, table.stack), each cell named by data-label.
 
 import { all, api, currentUser } from '../api.js';
 import { badge, field, h, replace } from '../dom.js';
 import { when } from '../dates.js';
 import { filterSelect, filters, pager } from '../lists.js';
+import { notAllowed } from '../problems.js';
+import { can } from '../roles.js';
 import { sectionTree } from './sections.js';
 
 /** @typedef {import('../api.js').Schemas['SectionResponse']} Section */
 
 const STATUSES = ['draft', 'in_review', 'scheduled', 'published', 'archived'];
+const HEADINGS = ['Headline', 'Status', 'Section', 'Authors', 'Updated'];
 
 /** @type {import('../app.js').View} */
 export async function articlesView(main, _params, query) {
   const user = /** @type {import('../api.js').User} */ (currentUser());
+  if (!can(user, 'edit_articles')) return notAllowed(main, 'Articles', 'Articles are for the newsroom: admins, editors and writers.');
   const [sections, people] = await Promise.all([all('/api/v1/sections'), authors(user)]);
   /** @type {Map<string, string>} */
   const sectionNames = new Map(sections.map((/** @type {Section} */ s) => [s.id, s.name]));
@@ -45,11 +50,12 @@ export async function articlesView(main, _params, query) {
           h(
             'tr',
             null,
+            // The headline has no data-label: on a phone it heads the card.
             h('td', null, h('a', { href: `/admin/articles/${encodeURIComponent(a.id)}` }, a.headline), h('div', { class: 'muted small' }, a.slug)),
-            h('td', null, badge(a.status, a.status.replace('_', ' '))),
-            h('td', null, sectionNames.get(a.section_id) ?? ''),
-            h('td', null, a.author_ids.map((id) => peopleNames.get(id) ?? 'someone').join(', ')),
-            h('td', null, when(a.updated_at)),
+            h('td', { 'data-label': HEADINGS[1] }, h('span', null, badge(a.status, a.status.replace('_', ' ')))),
+            h('td', { 'data-label': HEADINGS[2] }, sectionNames.get(a.section_id) ?? ''),
+            h('td', { 'data-label': HEADINGS[3] }, a.author_ids.map((id) => peopleNames.get(id) ?? 'someone').join(', ')),
+            h('td', { 'data-label': HEADINGS[4] }, when(a.updated_at)),
           ),
         );
       }
@@ -66,8 +72,8 @@ export async function articlesView(main, _params, query) {
       { class: 'table-wrap' },
       h(
         'table',
-        null,
-        h('thead', null, h('tr', null, ['Headline', 'Status', 'Section', 'Authors', 'Updated'].map((t) => h('th', { scope: 'col' }, t)))),
+        { class: 'stack' },
+        h('thead', null, h('tr', null, HEADINGS.map((t) => h('th', { scope: 'col' }, t)))),
         rows,
       ),
     ),

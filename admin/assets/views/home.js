@@ -8,6 +8,7 @@ import { can } from '../roles.js';
 import { commercialHome } from './commercial-home.js';
 
 /** @typedef {import('../api.js').Schemas['ArticleResponse']} Article */
+/** @typedef {import('../api.js').Schemas['PublicArticleSummary']} PublicSummary */
 
 /** @type {import('../app.js').View} */
 export async function homeView(main) {
@@ -21,17 +22,43 @@ export async function homeView(main) {
     { title: 'My drafts', query: `status=draft&author=${encodeURIComponent(user.id)}`, empty: 'No drafts.' },
     { title: 'Review queue', query: 'status=in_review', empty: 'Nothing is waiting for review.' },
     { title: 'Scheduled', query: 'status=scheduled', empty: 'Nothing is scheduled.' },
-    { title: 'Published recently', query: 'status=published', empty: 'Nothing published yet.' },
   ];
   const grid = h('div', { class: 'grid' });
   main.append(h('p', null, h('a', { class: 'button primary', href: '/admin/articles/new' }, 'New article')), grid);
-  await Promise.all(
-    lists.map(({ title, query, empty }) =>
+  await Promise.all([
+    ...lists.map(({ title, query, empty }) =>
       homeCard(grid, title, `/admin/articles?${query}`, async () => {
         /** @type {Article[]} */
         const items = (await api('GET', `/api/v1/articles?${query}&limit=5`)).data.items;
         return items.length ? articleLinks(items) : h('p', { class: 'muted' }, empty);
       }),
+    ),
+    // The editorial list is ordered by creation, so an old draft published today would
+    // not be among its first five; the public list is ordered by when articles went
+    // live, newest first, and holds exactly the live (published) articles.
+    homeCard(grid, 'Published recently', '/admin/articles?status=published', async () => {
+      /** @type {PublicSummary[]} */
+      const items = (await api('GET', '/api/v1/public/articles?limit=5')).data.items;
+      return items.length ? publishedLinks(items) : h('p', { class: 'muted' }, 'Nothing published yet.');
+    }),
+  ]);
+}
+
+/**
+ * Live articles, newest first, each with when it went live.
+ * @param {PublicSummary[]} items
+ */
+function publishedLinks(items) {
+  return h(
+    'ul',
+    { class: 'plain' },
+    items.map((a) =>
+      h(
+        'li',
+        null,
+        h('a', { href: `/admin/articles/${encodeURIComponent(a.id)}` }, a.headline),
+        h('small', { class: 'muted' }, ' · published · ', h('time', { datetime: a.published_at }, when(a.published_at))),
+      ),
     ),
   );
 }

@@ -67,6 +67,8 @@ const refused = (main) => notAllowed(main, 'Offers', 'Offers are for admins and 
 
 // --- The list ----------------------------------------------------------------------
 
+const LIST_HEADINGS = ['Offer', 'Now', 'Terms', 'Shown to', 'Dates'];
+
 /** @type {import('../app.js').View} */
 export async function offersListView(main) {
   const user = /** @type {import('../api.js').User} */ (currentUser());
@@ -87,10 +89,11 @@ export async function offersListView(main) {
             'tr',
             null,
             h('td', null, h('a', { href: `/admin/offers/${encodeURIComponent(o.id)}` }, o.name), h('div', { class: 'muted small' }, o.display_text)),
-            h('td', null, badge(runState(o))),
-            h('td', null, offerTerms(o)),
-            h('td', null, o.eligibility.map((e) => ELIGIBILITY.find(([k]) => k === e)?.[1] ?? e).join('; ')),
-            h('td', null, windowText(o.starts_at, o.ends_at)),
+            // data-label names each cell where a phone stacks the rows as cards (app.css).
+            h('td', { 'data-label': LIST_HEADINGS[1] }, h('span', null, badge(runState(o)))),
+            h('td', { 'data-label': LIST_HEADINGS[2] }, offerTerms(o)),
+            h('td', { 'data-label': LIST_HEADINGS[3] }, o.eligibility.map((e) => ELIGIBILITY.find(([k]) => k === e)?.[1] ?? e).join('; ')),
+            h('td', { 'data-label': LIST_HEADINGS[4] }, windowText(o.starts_at, o.ends_at)),
           ),
         );
       }
@@ -107,8 +110,8 @@ export async function offersListView(main) {
       { class: 'table-wrap' },
       h(
         'table',
-        null,
-        h('thead', null, h('tr', null, ['Offer', 'Now', 'Terms', 'Shown to', 'Dates'].map((t) => h('th', { scope: 'col' }, t)))),
+        { class: 'stack' },
+        h('thead', null, h('tr', null, LIST_HEADINGS.map((t) => h('th', { scope: 'col' }, t)))),
         rows,
       ),
     ),

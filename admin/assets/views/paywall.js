@@ -4,11 +4,12 @@
 // that name no preview length show `default_preview_blocks` blocks; the copy is shown
 // to readers with {n} and {quota} filled in.
 
-import { ApiError, all, api, currentUser } from '../api.js';
+import { ApiError, all, api, currentUser, same } from '../api.js';
 import { field, h, replace, toast } from '../dom.js';
 import { clearErrors, notAllowed, showErrors } from '../problems.js';
 import { can } from '../roles.js';
 import { sectionTree } from './sections.js';
+import { watchUnsaved } from '../app.js';
 
 /** @typedef {import('../api.js').Schemas} Schemas */
 /** @typedef {Schemas['PaywallBody']} Paywall */
@@ -109,7 +110,11 @@ export async function paywallView(main) {
     syncBoxes();
     for (const [key] of MESSAGES) /** @type {HTMLInputElement} */ (texts[key]).value = p.messages?.[key] ?? '';
     showSamples();
+    saved = read();
   }
+  /** What the form showed when filled: anything else is unsaved. */
+  /** @type {Paywall | null} */
+  let saved = null;
 
   /** @returns {Paywall} */
   function read() {
@@ -171,6 +176,7 @@ export async function paywallView(main) {
   });
 
   fill(settings);
+  watchUnsaved(() => !same(read(), saved));
   replace(
     main,
     h('h1', null, 'Paywall'),

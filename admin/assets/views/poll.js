@@ -122,6 +122,7 @@ export async function pollView(main, params) {
   const user = /** @type {import('../api.js').User} */ (currentUser());
   const id = params[0];
   const editor = can(user, 'edit_polls');
+  if (!can(user, 'read_polls')) return notAllowed(main, 'Poll', 'Polls are for the newsroom: admins, editors and writers.');
   if (!id && !editor) return notAllowed(main, 'New poll', 'Only editors and admins create polls.');
   /** @type {Poll | null} */
   let poll = id ? (await api('GET', `/api/v1/polls/${encodeURIComponent(id)}`)).data : null;

@@ -5,11 +5,13 @@ import { api, currentUser } from '../api.js';
 import { badge, h, replace } from '../dom.js';
 import { pollState, when, windowText } from '../dates.js';
 import { pager } from '../lists.js';
+import { notAllowed } from '../problems.js';
 import { can } from '../roles.js';
 
 /** @type {import('../app.js').View} */
 export async function pollsView(main) {
   const user = /** @type {import('../api.js').User} */ (currentUser());
+  if (!can(user, 'read_polls')) return notAllowed(main, 'Polls', 'Polls are for the newsroom: admins, editors and writers.');
   const rows = h('tbody');
   const list = pager(
     async (cursor) => {

@@ -4,12 +4,12 @@
 // and says so. A section that still holds articles or sub-sections cannot be deleted:
 // the API's 409 message says which.
 
-import { ApiError, all, api, currentUser, etagOf } from '../api.js';
+import { ApiError, all, api, currentUser, etagOf, same } from '../api.js';
 import { field, h, replace, toast } from '../dom.js';
 import { when } from '../dates.js';
 import { clearErrors, messageOf, notAllowed, showErrors } from '../problems.js';
 import { can } from '../roles.js';
-import { deleteAndLeave, navigate } from '../app.js';
+import { deleteAndLeave, navigate, watchUnsaved } from '../app.js';
 
 /** @typedef {import('../api.js').Schemas} Schemas */
 /** @typedef {Schemas['SectionResponse']} Section */
@@ -208,7 +208,14 @@ export async function sectionView(main, params, query) {
     parent.value = section ? section.parent_id ?? '' : query.get('parent') ?? '';
     position.value = section ? String(section.position) : '';
     replace(facts, section ? `Version ${section.version} · changed ${when(section.updated_at)}` : '');
+    shown = values();
   }
+
+  /** What the form holds now; unsaved work is any difference from what `fill` showed. */
+  const values = () => [name.value, slug.value, description.value, parent.value, position.value];
+  /** @type {string[]} */
+  let shown = [];
+  if (editor) watchUnsaved(() => !same(values(), shown));
 
   const form = h(
     'form',
@@ -261,6 +268,7 @@ export async function sectionView(main, params, query) {
         body.position = position.value.trim() === '' ? nextPosition(sections, parentId) : Number(position.value);
         /** @type {Section} */
         const created = (await api('POST', '/api/v1/sections', { body })).data;
+        watchUnsaved(null);
         toast(`Section ${created.name} created.`);
         navigate('/admin/sections', { replace: true });
         return;

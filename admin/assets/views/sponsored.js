@@ -57,6 +57,8 @@ const refused = (main) => notAllowed(main, 'Sponsored blocks', 'Your role does n
 
 // --- The list ----------------------------------------------------------------------
 
+const LIST_HEADINGS = ['Title', 'Now', 'Placement', 'Flight', 'Runs on'];
+
 /** @type {import('../app.js').View} */
 export async function sponsoredListView(main, _params, query) {
   const user = /** @type {User} */ (currentUser());
@@ -85,10 +87,11 @@ export async function sponsoredListView(main, _params, query) {
             'tr',
             null,
             h('td', null, h('a', { href: `/admin/sponsored/${encodeURIComponent(b.id)}` }, b.title), h('div', { class: 'muted small' }, b.sponsor_name)),
-            h('td', null, badge(runState(b))),
-            h('td', null, placementName(b.placement)),
-            h('td', null, windowText(b.starts_at, b.ends_at)),
-            h('td', null, targetsText(b, sectionNames)),
+            // data-label names each cell where a phone stacks the rows as cards (app.css).
+            h('td', { 'data-label': LIST_HEADINGS[1] }, h('span', null, badge(runState(b)))),
+            h('td', { 'data-label': LIST_HEADINGS[2] }, placementName(b.placement)),
+            h('td', { 'data-label': LIST_HEADINGS[3] }, windowText(b.starts_at, b.ends_at)),
+            h('td', { 'data-label': LIST_HEADINGS[4] }, targetsText(b, sectionNames)),
           ),
         );
       }
@@ -110,8 +113,8 @@ export async function sponsoredListView(main, _params, query) {
       { class: 'table-wrap' },
       h(
         'table',
-        null,
-        h('thead', null, h('tr', null, ['Title', 'Now', 'Placement', 'Flight', 'Runs on'].map((t) => h('th', { scope: 'col' }, t)))),
+        { class: 'stack' },
+        h('thead', null, h('tr', null, LIST_HEADINGS.map((t) => h('th', { scope: 'col' }, t)))),
         rows,
       ),
     ),
@@ -139,6 +142,9 @@ export async function sponsoredEditorView(main, params) {
   if (!can(user, 'read_sponsored')) return refused(main);
   const id = params[0];
   const editable = can(user, 'edit_sponsored');
+  // The API gives impressions and clicks to the roles that edit blocks (admins and the
+  // commercial team); an editor reading a block would only meet a 403.
+  const mayReadStats = editable;
   if (!id && !editable) return notAllowed(main, 'New sponsored block', 'Only the commercial team and admins create sponsored blocks.');
   const path = id ? `/api/v1/sponsored/${encodeURIComponent(id)}` : '';
   const [sections, loaded] = await Promise.all([all('/api/v1/sections'), id ? api('GET', path) : null]);
@@ -292,7 +298,7 @@ export async function sponsoredEditorView(main, params) {
     h('div', { class: 'title-row' }, heading),
     !editable ? h('p', { class: 'banner' }, 'You can read this block; the commercial team and admins change it.') : null,
     form,
-    block && can(user, 'edit_sponsored') ? stats : null,
+    block && mayReadStats ? stats : null,
     block ? revisions : null,
   );
   fill(block);
@@ -300,7 +306,7 @@ export async function sponsoredEditorView(main, params) {
   let base = read();
   showStatus();
   if (block) {
-    loadStats();
+    if (mayReadStats) loadStats();
     loadRevisions();
   }
   if (!block) title.focus();

@@ -10,7 +10,7 @@ import { when } from '../dates.js';
 import { filterSelect, filters, pager } from '../lists.js';
 import { clearErrors, notAllowed, showErrors } from '../problems.js';
 import { can } from '../roles.js';
-import { navigate } from '../app.js';
+import { navigate, watchUnsaved } from '../app.js';
 
 /** @typedef {import('../api.js').Schemas} Schemas */
 /** @typedef {Schemas['UserResponse']} User */
@@ -117,6 +117,7 @@ export function newUserView(main) {
     alert,
     h('div', { class: 'buttons' }, button, h('a', { class: 'button', href: '/admin/users' }, 'Cancel')),
   );
+  watchUnsaved(() => Boolean(name.value.trim() || email.value.trim() || password.value) || role.value !== 'writer');
   form.addEventListener('submit', async (event) => {
     event.preventDefault();
     clearErrors(form, alert);
@@ -127,6 +128,7 @@ export function newUserView(main) {
       if (name.value.trim()) body.display_name = name.value.trim();
       /** @type {User} */
       const created = (await api('POST', '/api/v1/users', { body })).data;
+      watchUnsaved(null);
       toast(`${created.display_name} can now sign in as ${created.role}.`);
       navigate(`/admin/users/${encodeURIComponent(created.id)}`, { replace: true });
     } catch (e) {
@@ -310,6 +312,15 @@ export async function userView(main, params) {
   });
 
   fill();
+  // Unsaved work: details that differ from the user as stored, or a password typed and
+  // not set. Each successful change refills from the answer, which clears it.
+  watchUnsaved(
+    () =>
+      name.value.trim() !== user.display_name ||
+      email.value.trim().toLowerCase() !== user.email ||
+      role.value !== user.role ||
+      password.value !== '',
+  );
   replace(
     main,
     h('p', { class: 'crumbs' }, h('a', { href: '/admin/users' }, 'Users')),

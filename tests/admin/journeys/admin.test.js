@@ -11,7 +11,9 @@
 //     "Deactivate" / "Reactivate" (deactivating asks first) and "Unlock sign-in";
 //     what the API refuses (the last admin's demotion: 409) is shown with role=alert;
 //   - /admin/paywall has "Free articles per period" and a button "Save paywall", and
-//     what it saves is what the public meter then answers.
+//     what it saves is what the public meter then answers;
+//   - leaving a user's page or the paywall with unsaved changes asks first (a confirm
+//     dialog), and staying keeps them.
 
 import assert from 'node:assert/strict';
 import { randomBytes, randomUUID } from 'node:crypto';
@@ -33,6 +35,31 @@ async function versioned(method, path, { token, ifMatch, body, expect = 200 }) {
   const text = await response.text();
   assert.equal(response.status, expect, `${method} ${path}: ${text.slice(0, 300)}`);
   return text ? JSON.parse(text) : undefined;
+}
+
+/**
+ * Clicks a link with unsaved changes on the page: the client must ask, and is told to
+ * stay. Returns what it asked.
+ * @param {import('playwright-core').Page} page
+ * @param {import('playwright-core').Locator} link
+ */
+async function leaveButStay(page, link) {
+  /** @type {string[]} */
+  const asked = [];
+  /** @param {import('playwright-core').Dialog} dialog */
+  const stay = (dialog) => {
+    asked.push(dialog.message());
+    dialog.dismiss();
+  };
+  page.on('dialog', stay);
+  try {
+    await link.click();
+    await page.waitForTimeout(200);
+  } finally {
+    page.off('dialog', stay);
+  }
+  assert.equal(asked.length, 1, 'leaving with unsaved changes did not ask');
+  return asked[0] ?? '';
 }
 
 /** The sign-in throttle's status for an account: 401 for a wrong password, 429 when locked. */
@@ -118,6 +145,14 @@ test('admin: users and the paywall', { timeout: 300_000 }, async (t) => {
     await visible(page.locator('dl.facts dd', { hasText: /^editor$/ }), 'the role "editor" among the facts');
   });
 
+  await journey.step('an unsaved name asks before leaving', async () => {
+    await page.getByLabel('Display name', { exact: true }).fill(`${writer.name} (not saved)`);
+    assert.match(await leaveButStay(page, nav.getByRole('link', { name: 'Users', exact: true })), /without saving/);
+    await visible(page.getByRole('heading', { level: 1, name: writer.name }), 'the user\'s page, still');
+    assert.equal(await page.getByLabel('Display name', { exact: true }).inputValue(), `${writer.name} (not saved)`);
+    await page.getByLabel('Display name', { exact: true }).fill(writer.name);
+  });
+
   await journey.step('deactivated', async () => {
     page.once('dialog', (dialog) => dialog.accept());
     await page.getByRole('button', { name: 'Deactivate' }).click();
@@ -169,6 +204,8 @@ test('admin: users and the paywall', { timeout: 300_000 }, async (t) => {
     await page.getByRole('button', { name: 'Save changes' }).click();
     await visible(alert.getByText('This is the last active admin'), 'the 409 message');
     assert.equal((await api('GET', `/api/v1/users/${me.id}`, { token })).role, 'admin');
+    // Refused, the choice is still unsaved: put it back before leaving.
+    await page.getByLabel('Role', { exact: true }).selectOption('admin');
   });
 
   const quota = paywallBefore.quota === 7 ? 8 : 7;
@@ -185,6 +222,12 @@ test('admin: users and the paywall', { timeout: 300_000 }, async (t) => {
     const slot = page.locator('[data-error-for="quota"]');
     assert.ok((await slot.innerText()).trim().length > 0, 'no error next to the quota');
     assert.equal((await api('GET', '/api/v1/paywall', { token })).quota, paywallBefore.quota);
+  });
+
+  await journey.step('the refused quota, unsaved, asks before leaving', async () => {
+    assert.match(await leaveButStay(page, nav.getByRole('link', { name: 'Home', exact: true })), /without saving/);
+    await visible(page.getByRole('heading', { level: 1, name: 'Paywall' }), 'the paywall, still');
+    assert.equal(await page.getByLabel('Free articles per period', { exact: true }).inputValue(), '5000');
   });
 
   await journey.step('the paywall changes the meter', async () => {

@@ -17,7 +17,11 @@
 //   - articles are targeted from "Find an article" (Enter searches), "Add <headline>"
 //     in the list "Articles found", and shown by headline in "Chosen articles";
 //   - an editor reads a block (heading "Sponsored block", fields disabled, no "Save",
-//     no counts) and has no "Offers" link;
+//     no counts, and no request for them, which the API would refuse) and has no
+//     "Offers" link;
+//   - a commercial user who opens an editorial screen by its address (/admin/articles,
+//     /admin/polls) is told their role may not use it (role=alert), not that something
+//     went wrong;
 //   - at 390 px the sponsored editor needs no sideways scrolling.
 
 import assert from 'node:assert/strict';
@@ -96,6 +100,8 @@ test('commercial: sponsored blocks, their stats, and offers (1280x800)', { timeo
   const { page } = journey;
   const nav = page.getByRole('navigation', { name: 'Main' });
   const title = `Harbour futures ${randomBytes(3).toString('hex')}`;
+  // Names of their own, so that the journey can run again on the same database.
+  const offerName = `Autumn trial ${randomBytes(3).toString('hex')}`;
   /** @type {string} */
   let blockId = '';
 
@@ -206,7 +212,7 @@ test('commercial: sponsored blocks, their stats, and offers (1280x800)', { timeo
     await nav.getByRole('link', { name: 'Offers', exact: true }).click();
     await visible(page.getByRole('heading', { level: 1, name: 'Offers' }), 'the heading "Offers"');
     await page.getByRole('link', { name: 'New offer' }).click();
-    await page.getByLabel('Name').fill('Autumn trial');
+    await page.getByLabel('Name').fill(offerName);
     await page.getByLabel('Text readers see').fill('Try 3 months for $9');
     await page.getByLabel('Currency').selectOption('USD');
     await page.getByLabel('Price').fill('9.00');
@@ -223,7 +229,7 @@ test('commercial: sponsored blocks, their stats, and offers (1280x800)', { timeo
 
   await journey.step('the offer is in the list', async () => {
     await nav.getByRole('link', { name: 'Offers', exact: true }).click();
-    const row = page.getByRole('row').filter({ has: page.getByRole('link', { name: 'Autumn trial' }) });
+    const row = page.getByRole('row').filter({ has: page.getByRole('link', { name: offerName }) });
     await visible(row, 'a row for the offer');
     assert.match(await row.innerText(), /\$9\.00 for 3 months, trial/);
   });
@@ -231,7 +237,16 @@ test('commercial: sponsored blocks, their stats, and offers (1280x800)', { timeo
   await journey.step('home lists the live block and the offer', async () => {
     await nav.getByRole('link', { name: 'Home', exact: true }).click();
     await visible(page.getByRole('region', { name: 'Sponsored: live now' }).getByRole('link', { name: title }), 'the live block on the home page');
-    await visible(page.getByRole('region', { name: 'Offers readers see now' }).getByRole('link', { name: 'Autumn trial' }), 'the offer on the home page');
+    await visible(page.getByRole('region', { name: 'Offers readers see now' }).getByRole('link', { name: offerName }), 'the offer on the home page');
+  });
+
+  await journey.step('editorial screens say the role may not use them', async () => {
+    for (const [path, heading] of [['/admin/articles', 'Articles'], ['/admin/polls', 'Polls']]) {
+      await page.goto(path);
+      await visible(page.getByRole('heading', { level: 1, name: heading }), `the heading "${heading}"`);
+      await visible(page.getByRole('alert').filter({ hasText: 'admins, editors and writers' }), `the refusal on ${path}`);
+      assert.equal(await page.getByRole('heading', { name: 'Something went wrong' }).count(), 0, `${path} says something went wrong`);
+    }
   });
 
   journey.assertNoProblems();
@@ -241,14 +256,20 @@ test('commercial-editor: editors read sponsored blocks, without changing them', 
   const owner = await createUser({ role: 'commercial' });
   const editor = await createUser({ role: 'editor' });
   const token = await login(owner.email, owner.password);
+  const readOnly = `Read-only check ${randomBytes(3).toString('hex')}`;
   const block = await api('POST', '/api/v1/sponsored', {
     token,
     expect: 201,
-    body: { title: 'Read-only check', sponsor_name: 'Harbourline', label: 'Sponsored', disclosure: 'Paid for by Harbourline.', placement: 'sidebar' },
+    body: { title: readOnly, sponsor_name: 'Harbourline', label: 'Sponsored', disclosure: 'Paid for by Harbourline.', placement: 'sidebar' },
   });
   const journey = await openJourney('commercial-editor', desktop);
   t.after(() => journey.close());
   const { page } = journey;
+  /** @type {string[]} */
+  const statsRequests = [];
+  page.on('request', (request) => {
+    if (/\/api\/v1\/sponsored\/[^/]+\/stats/.test(new URL(request.url()).pathname)) statsRequests.push(request.url());
+  });
 
   await journey.step('an editor sees the block, read only', async () => {
     await page.goto('/admin/');
@@ -257,12 +278,13 @@ test('commercial-editor: editors read sponsored blocks, without changing them', 
     await nav.getByRole('link', { name: 'Sponsored', exact: true }).click();
     assert.equal(await nav.getByRole('link', { name: 'Offers', exact: true }).count(), 0, 'an editor is shown "Offers"');
     assert.equal(await page.getByRole('link', { name: 'New sponsored block' }).count(), 0, 'an editor is offered "New sponsored block"');
-    await page.getByRole('link', { name: 'Read-only check' }).click();
+    await page.getByRole('link', { name: readOnly }).click();
     await visible(page.getByRole('heading', { level: 1, name: 'Sponsored block' }), 'the heading "Sponsored block"');
     assert.equal(await page.getByLabel('Disclosure').isDisabled(), true, 'an editor may change the disclosure');
     assert.equal(await page.getByRole('button', { name: 'Save' }).count(), 0, 'an editor is offered "Save"');
     assert.equal(await page.getByRole('region', { name: 'Impressions and clicks' }).count(), 0, 'an editor is shown the counts');
     await visible(page.getByRole('region', { name: 'Revisions' }).getByRole('table'), 'the revisions');
+    assert.deepEqual(statsRequests, [], 'the counts were asked for (the API refuses them to editors)');
   });
 
   journey.assertNoProblems();

@@ -9,7 +9,9 @@
 //   - a section's form has "Name", "Slug", "Description", "Parent section",
 //     "Position", and "Create section" or "Save changes" and "Delete section" (which
 //     asks first);
-//   - a stale edit (412) and a refused delete (409) say why with role=alert.
+//   - a stale edit (412) and a refused delete (409) say why with role=alert;
+//   - leaving a section's form with unsaved changes asks first (a confirm dialog),
+//     and staying keeps them; once saved, or as loaded, it leaves without asking.
 
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
@@ -109,6 +111,35 @@ test('sections: an editor builds, reorders, renames and prunes a tree', { timeou
     const europe = (await byName()).get(names.europe);
     assert.ok(europe, 'the new name is not on the server');
     assert.equal(europe.slug, `europe-${suffix}`, 'the slug changed with the name');
+  });
+
+  await journey.step('unsaved changes ask before leaving', async () => {
+    /** @type {string[]} */
+    const asked = [];
+    /** @param {import('playwright-core').Dialog} dialog */
+    const stay = (dialog) => {
+      asked.push(dialog.message());
+      dialog.dismiss();
+    };
+    page.on('dialog', stay);
+    try {
+      await page.getByLabel('Description', { exact: true }).fill('Not saved yet');
+      await nav.getByRole('link', { name: 'Home', exact: true }).click();
+      await page.waitForTimeout(200);
+      assert.equal(asked.length, 1, 'leaving did not ask');
+      assert.match(asked[0] ?? '', /without saving/);
+      await visible(page.getByRole('heading', { level: 1, name: 'Edit section' }), 'the form, still');
+      assert.equal(await page.getByLabel('Description', { exact: true }).inputValue(), 'Not saved yet', 'the change was lost');
+      // Back as it was loaded: nothing is unsaved, and leaving does not ask.
+      await page.getByLabel('Description', { exact: true }).fill('');
+      await nav.getByRole('link', { name: 'Sections', exact: true }).click();
+      await visible(page.getByRole('heading', { level: 1, name: 'Sections' }), 'the list');
+      assert.equal(asked.length, 1, 'leaving an unchanged form asked');
+    } finally {
+      page.off('dialog', stay);
+    }
+    await link(names.europe).click();
+    await visible(page.getByRole('heading', { level: 1, name: 'Edit section' }), 'the heading "Edit section"');
   });
 
   await journey.step('a stale edit is reloaded', async () => {
