@@ -123,7 +123,8 @@ test('phone: header, article cards, a save bar that stays (390x844)', { timeout:
     // A change at the very end of the form is saved from right there.
     await page.getByLabel('SEO title').fill(`Council budget night ${suffix}`);
     await save.click();
-    await visible(page.locator('.status-line', { hasText: 'saved' }).filter({ hasNotText: 'unsaved' }), 'the status "saved"');
+    // The new version, not "saved": the line said "saved" before the change too.
+    await visible(page.locator('.status-line', { hasText: `version ${article.version + 1}` }), 'the saved new version');
     const saved = await api('GET', `/api/v1/articles/${article.id}`, { token });
     assert.equal(saved.seo?.title, `Council budget night ${suffix}`);
   });
