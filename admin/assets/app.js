@@ -2,7 +2,7 @@
 // /admin/... paths, and the session. Each screen is a module under views/ that renders
 // into <main>; links within /admin are followed without reloading the page.
 
-import { ApiError, api, currentUser, etagOf, onSessionChange, resume, signOut } from './api.js';
+import { ApiError, api, changedFields, currentUser, etagOf, onSessionChange, resume, signOut } from './api.js';
 import { h, replace, toast, toastRegion } from './dom.js';
 import { messageOf, notAllowed } from './problems.js';
 import { can } from './roles.js';
@@ -100,6 +100,32 @@ export async function deleteAndLeave(question, path, item, done, list) {
   toast(done);
   navigate(list, { replace: true });
   return true;
+}
+
+/**
+ * Saves an editor's form for a versioned item: creates it (and opens its page), or
+ * sends only the fields that changed since `base`, with If-Match. Refusals are thrown.
+ * @param {{collection: string, page: string, item: {id: string, version: number} | null, fields: string[],
+ *   base: object, now: object, created: string}} o
+ * @returns {Promise<any>} the saved item; null when it was created (the page moves on) or nothing changed
+ */
+export async function saveItem(o) {
+  if (!o.item) {
+    const { data } = await api('POST', o.collection, { body: o.now });
+    unsaved = null;
+    toast(o.created);
+    navigate(`${o.page}/${encodeURIComponent(data.id)}`, { replace: true });
+    return null;
+  }
+  const fields = changedFields(o.fields, /** @type {Record<string, unknown>} */ (o.base), /** @type {Record<string, unknown>} */ (o.now));
+  if (fields.length === 0) {
+    toast('Nothing to save.');
+    return null;
+  }
+  const patch = Object.fromEntries(fields.map((f) => [f, /** @type {Record<string, unknown>} */ (o.now)[f]]));
+  const { data } = await api('PATCH', `${o.collection}/${encodeURIComponent(o.item.id)}`, { body: patch, ifMatch: etagOf(o.item) });
+  toast('Saved.');
+  return data;
 }
 
 async function render() {

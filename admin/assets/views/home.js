@@ -30,7 +30,7 @@ export async function homeView(main) {
       homeCard(grid, title, `/admin/articles?${query}`, async () => {
         /** @type {Article[]} */
         const items = (await api('GET', `/api/v1/articles?${query}&limit=5`)).data.items;
-        return items.length ? articleLinks(items) : h('p', { class: 'muted' }, empty);
+        return items.length ? articleLinks(items, (/** @type {Article} */ a) => [` · ${a.status.replace('_', ' ')} · ${when(a.publish_at ?? a.updated_at)}`]) : h('p', { class: 'muted' }, empty);
       }),
     ),
     // The editorial list is ordered by creation, so an old draft published today would
@@ -39,28 +39,9 @@ export async function homeView(main) {
     homeCard(grid, 'Published recently', '/admin/articles?status=published', async () => {
       /** @type {PublicSummary[]} */
       const items = (await api('GET', '/api/v1/public/articles?limit=5')).data.items;
-      return items.length ? publishedLinks(items) : h('p', { class: 'muted' }, 'Nothing published yet.');
+      return items.length ? articleLinks(items, (/** @type {PublicSummary} */ a) => [' · published · ', h('time', { datetime: a.published_at }, when(a.published_at))]) : h('p', { class: 'muted' }, 'Nothing published yet.');
     }),
   ]);
-}
-
-/**
- * Live articles, newest first, each with when it went live.
- * @param {PublicSummary[]} items
- */
-function publishedLinks(items) {
-  return h(
-    'ul',
-    { class: 'plain' },
-    items.map((a) =>
-      h(
-        'li',
-        null,
-        h('a', { href: `/admin/articles/${encodeURIComponent(a.id)}` }, a.headline),
-        h('small', { class: 'muted' }, ' · published · ', h('time', { datetime: a.published_at }, when(a.published_at))),
-      ),
-    ),
-  );
 }
 
 /**
@@ -80,18 +61,17 @@ export async function homeCard(grid, title, href, load) {
   }
 }
 
-/** @param {Article[]} items */
-export function articleLinks(items) {
+/**
+ * Articles as links to their editor, each with a word on its state and a time.
+ * @param {Array<{id: string, headline: string}>} items
+ * @param {(a: any) => import('../dom.js').Child[]} meta
+ */
+export function articleLinks(items, meta) {
   return h(
     'ul',
     { class: 'plain' },
     items.map((a) =>
-      h(
-        'li',
-        null,
-        h('a', { href: `/admin/articles/${encodeURIComponent(a.id)}` }, a.headline),
-        h('small', { class: 'muted' }, ` · ${a.status.replace('_', ' ')} · ${when(a.publish_at ?? a.updated_at)}`),
-      ),
+      h('li', null, h('a', { href: `/admin/articles/${encodeURIComponent(a.id)}` }, a.headline), h('small', { class: 'muted' }, ...meta(a))),
     ),
   );
 }

@@ -1,13 +1,13 @@
 // Offers, what the paywall proposes: the list (keyset paging) and the editor (every
 // field, saving with If-Match). Admins and the commercial team.
 
-import { ApiError, api, changedFields, currentUser, etagOf, same } from '../api.js';
-import { badge, field, h, replace, toast } from '../dom.js';
+import { ApiError, api, changedFields, currentUser, same } from '../api.js';
+import { badge, field, h, replace } from '../dom.js';
 import { fromLocalInput, localZone, runState, toLocalInput, windowText } from '../dates.js';
 import { pager } from '../lists.js';
 import { clearErrors, notAllowed, showConflict, showErrors } from '../problems.js';
 import { can } from '../roles.js';
-import { deleteAndLeave, watchUnsaved, navigate } from '../app.js';
+import { deleteAndLeave, saveItem, watchUnsaved } from '../app.js';
 
 /** @typedef {import('../api.js').Schemas} Schemas */
 /** @typedef {Schemas['OfferResponse']} Offer */
@@ -284,27 +284,11 @@ export async function offerEditorView(main, params) {
     }
     saveButton.disabled = true;
     try {
-      if (!offer) {
-        /** @type {CreateOffer} */
-        const create = now;
-        const { data } = await api('POST', '/api/v1/offers', { body: create });
-        watchUnsaved(null);
-        toast('Offer created.');
-        navigate(`/admin/offers/${encodeURIComponent(data.id)}`, { replace: true });
-        return;
-      }
-      const fields = changedFields(FIELDS, base, now);
-      if (fields.length === 0) {
-        toast('Nothing to save.');
-        return;
-      }
-      /** @type {Partial<Content>} */
-      const changes = {};
-      for (const f of fields) Object.assign(changes, { [f]: now[f] });
-      /** @type {UpdateOffer} */
-      const patch = changes;
-      adopt((await api('PATCH', path, { body: patch, ifMatch: etagOf(offer) })).data);
-      toast('Saved.');
+      // Typed here so that the form's fields are checked against the contract.
+      /** @type {CreateOffer & UpdateOffer} */
+      const body = now;
+      const saved = await saveItem({ collection: '/api/v1/offers', page: '/admin/offers', item: offer, fields: FIELDS, base, now: body, created: 'Offer created.' });
+      if (saved) adopt(saved);
     } catch (e) {
       if (e instanceof ApiError && e.status === 412 && offer) {
         await reloadAfterConflict(changedFields(FIELDS, base, now).map((f) => FIELD_NAMES[f]));

@@ -3,15 +3,15 @@
 // section and article; saving with If-Match), with the block's revisions and its daily
 // impressions and clicks. Commercial users and admins edit; editors read.
 
-import { ApiError, all, api, changedFields, currentUser, etagOf, same } from '../api.js';
-import { badge, field, h, replace, toast } from '../dom.js';
+import { ApiError, all, api, changedFields, currentUser, same } from '../api.js';
+import { badge, field, h, replace } from '../dom.js';
 import { fromLocalInput, localZone, runState, toLocalInput, when, windowText } from '../dates.js';
 import { filterSelect, filters, pager } from '../lists.js';
 import { clearErrors, messageOf, notAllowed, showConflict, showErrors } from '../problems.js';
 import { can } from '../roles.js';
 import { blockEditor } from '../blocks.js';
 import { sectionTree } from './sections.js';
-import { deleteAndLeave, watchUnsaved, navigate } from '../app.js';
+import { deleteAndLeave, saveItem, watchUnsaved } from '../app.js';
 import { statsChart } from '../chart.js';
 
 /** @typedef {import('../api.js').Schemas} Schemas */
@@ -338,29 +338,14 @@ export async function sponsoredEditorView(main, params) {
     const now = read();
     saveButton.disabled = true;
     try {
-      if (!block) {
-        /** @type {CreateSponsored} */
-        const create = now;
-        const { data } = await api('POST', '/api/v1/sponsored', { body: create });
-        watchUnsaved(null);
-        toast('Sponsored block created.');
-        navigate(`/admin/sponsored/${encodeURIComponent(data.id)}`, { replace: true });
-        return;
+      // Typed here so that the form's fields are checked against the contract.
+      /** @type {CreateSponsored & UpdateSponsored} */
+      const body = now;
+      const saved = await saveItem({ collection: '/api/v1/sponsored', page: '/admin/sponsored', item: block, fields: FIELDS, base, now: body, created: 'Sponsored block created.' });
+      if (saved) {
+        adopt(saved);
+        loadRevisions();
       }
-      const fields = changedFields(FIELDS, base, now);
-      if (fields.length === 0) {
-        toast('Nothing to save.');
-        return;
-      }
-      /** @type {Partial<Content>} */
-      const changes = {};
-      for (const f of fields) Object.assign(changes, { [f]: now[f] });
-      /** @type {UpdateSponsored} */
-      const patch = changes;
-      const { data } = await api('PATCH', path, { body: patch, ifMatch: etagOf(block) });
-      adopt(data);
-      toast('Saved.');
-      loadRevisions();
     } catch (e) {
       if (e instanceof ApiError && e.status === 412 && block) {
         await reloadAfterConflict(changedFields(FIELDS, base, now).map((f) => FIELD_NAMES[f]));

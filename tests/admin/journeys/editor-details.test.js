@@ -5,22 +5,17 @@
 
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { admin, api, createUser, login, openJourney, signIn, visible } from './lib.js';
+import { admin, api, createArticle, createSection, createUser, login, openJourney, signIn, visible } from './lib.js';
 
 /** @typedef {import('playwright-core').Page} Page */
 
 let adminToken = '';
-async function section() {
-  adminToken ||= await login(admin.email, admin.password);
-  const slug = `details-${Math.random().toString(16).slice(2, 8)}`;
-  return api('POST', '/api/v1/sections', { token: adminToken, body: { slug, name: `Details ${slug.slice(8)}` }, expect: 201 });
-}
 
 /** @param {Page} page @param {string} text */
 const status = (page, text) => visible(page.locator('.status-line', { hasText: text }), `the status "${text}"`);
 
 test('editing text: quotes and links, Enter, Shift+Enter, schedule, Back, skip link', { timeout: 180_000 }, async (t) => {
-  const s = await section();
+  const s = await createSection('Details');
   const editor = await createUser({ role: 'editor' });
   const token = await login(editor.email, editor.password);
   const created = await api('POST', '/api/v1/articles', {
@@ -109,7 +104,7 @@ test('editing text: quotes and links, Enter, Shift+Enter, schedule, Back, skip l
 });
 
 test('unsaved work in this browser belongs to its author', { timeout: 180_000 }, async (t) => {
-  await section();
+  await createSection('Details');
   const writer = await createUser({ role: 'writer' });
   const editor = await createUser({ role: 'editor' });
   const journey = await openJourney('drafts-per-user');

@@ -5,17 +5,12 @@
 
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { admin, api, createUser, login, openJourney, phone, signIn, visible } from './lib.js';
+import { admin, api, createArticle, createSection, createUser, login, openJourney, phone, signIn, visible } from './lib.js';
 
 /** @typedef {import('playwright-core').Page} Page */
 
 let adminToken = '';
 /** A section for the journeys' articles, made once. */
-async function section() {
-  adminToken ||= await login(admin.email, admin.password);
-  const slug = `world-${Math.random().toString(16).slice(2, 8)}`;
-  return api('POST', '/api/v1/sections', { token: adminToken, body: { slug, name: `World ${slug.slice(6)}` }, expect: 201 });
-}
 
 /** @param {string} id */
 async function article(id) {
@@ -42,7 +37,7 @@ async function status(page, text) {
 }
 
 test('writer drafts with several block types and submits', { timeout: 180_000 }, async (t) => {
-  const s = await section();
+  const s = await createSection('World');
   const writer = await createUser({ role: 'writer' });
   const journey = await openJourney('writer-drafts');
   t.after(() => journey.close());
@@ -133,15 +128,11 @@ test('writer drafts with several block types and submits', { timeout: 180_000 },
 });
 
 test('editor schedules in a time zone, then publishes', { timeout: 180_000 }, async (t) => {
-  const s = await section();
+  const s = await createSection('World');
   const editor = await createUser({ role: 'editor' });
   const writer = await createUser({ role: 'writer' });
   const writerToken = await login(writer.email, writer.password);
-  const draft = await api('POST', '/api/v1/articles', {
-    token: writerToken,
-    body: { headline: 'Council approves the budget', section_id: s.id, body: [{ type: 'paragraph', text: 'It passed.' }] },
-    expect: 201,
-  });
+  const draft = await createArticle(writerToken, { headline: 'Council approves the budget', section_id: s.id, body: [{ type: 'paragraph', text: 'It passed.' }] });
   await api('POST', `/api/v1/articles/${draft.id}/submit`, { token: writerToken, ifMatch: `"${draft.version}"` });
   const journey = await openJourney('editor-publishes');
   t.after(() => journey.close());
@@ -184,7 +175,7 @@ test('editor schedules in a time zone, then publishes', { timeout: 180_000 }, as
 });
 
 test('two editors edit one article: the second gets the conflict dialog', { timeout: 180_000 }, async (t) => {
-  const s = await section();
+  const s = await createSection('World');
   const first = await createUser({ role: 'editor', display_name: 'First Editor' });
   const second = await createUser({ role: 'editor', display_name: 'Second Editor' });
   const token = await login(first.email, first.password);
@@ -245,7 +236,7 @@ test('two editors edit one article: the second gets the conflict dialog', { time
 });
 
 test('unsaved work survives a reload; the editor fits a phone', { timeout: 180_000 }, async (t) => {
-  const s = await section();
+  const s = await createSection('World');
   const editor = await createUser({ role: 'editor' });
   const token = await login(editor.email, editor.password);
   const created = await api('POST', '/api/v1/articles', {
@@ -294,7 +285,7 @@ test('unsaved work survives a reload; the editor fits a phone', { timeout: 180_0
 });
 
 test('preview, then a revision compared and restored', { timeout: 180_000 }, async (t) => {
-  const s = await section();
+  const s = await createSection('World');
   const editor = await createUser({ role: 'editor' });
   const token = await login(editor.email, editor.password);
   const created = await api('POST', '/api/v1/articles', {

@@ -307,6 +307,26 @@ export async function createUser(user = {}) {
   return { ...created, email, display_name, role, password };
 }
 
+/**
+ * A section for a journey's articles, made by the admin, with a unique slug.
+ * @param {string} [name]
+ */
+export async function createSection(name = 'Desk') {
+  adminToken ??= login(admin.email, admin.password);
+  const suffix = randomBytes(3).toString('hex');
+  const slug = `${name.toLowerCase().replace(/[^a-z0-9]+/g, '-')}-${suffix}`;
+  return api('POST', '/api/v1/sections', { token: await adminToken, body: { slug, name: `${name} ${suffix}` }, expect: 201 });
+}
+
+/**
+ * An article made through the API by the holder of `token`.
+ * @param {string} token
+ * @param {Record<string, unknown>} body at least headline and section_id
+ */
+export function createArticle(token, body) {
+  return api('POST', '/api/v1/articles', { token, body, expect: 201 });
+}
+
 // --- Checks on what the server sends -------------------------------------------------------
 
 /**
