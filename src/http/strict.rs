@@ -16,7 +16,7 @@
 use std::fmt;
 
 use serde::de::{self, DeserializeSeed, IntoDeserializer, Unexpected, Visitor};
-use serde_json::{Map, Value};
+use serde_json::Value;
 
 /// Why request data does not fit the type asked of it.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -208,12 +208,38 @@ impl<'de> de::SeqAccess<'de> for Seq {
     }
 }
 
-struct Entries {
-    iter: <Map<String, Value> as IntoIterator>::IntoIter,
-    value: Option<Value>,
+/// A map's entries: a JSON object's (values read strictly) or a query string's (values
+/// read as text).
+struct Entries<I, T> {
+    iter: I,
+    value: Option<T>,
 }
 
-impl<'de> de::MapAccess<'de> for Entries {
+/// How an entry's value is read.
+trait EntryValue {
+    type De: for<'de> de::Deserializer<'de, Error = DataError>;
+    fn reader(self) -> Self::De;
+}
+
+impl EntryValue for Value {
+    type De = Strict;
+    fn reader(self) -> Strict {
+        Strict(self)
+    }
+}
+
+impl EntryValue for String {
+    type De = Text;
+    fn reader(self) -> Text {
+        Text(self)
+    }
+}
+
+impl<'de, I, T> de::MapAccess<'de> for Entries<I, T>
+where
+    I: ExactSizeIterator<Item = (String, T)>,
+    T: EntryValue,
+{
     type Error = DataError;
 
     fn next_key_seed<K: DeserializeSeed<'de>>(&mut self, seed: K) -> Result<Option<K::Value>, DataError> {
@@ -228,7 +254,7 @@ impl<'de> de::MapAccess<'de> for Entries {
 
     fn next_value_seed<V: DeserializeSeed<'de>>(&mut self, seed: V) -> Result<V::Value, DataError> {
         let value = self.value.take().ok_or_else(|| de::Error::custom("value without a key"))?;
-        seed.deserialize(Strict(value))
+        seed.deserialize(value.reader())
     }
 
     fn size_hint(&self) -> Option<usize> {
@@ -302,41 +328,13 @@ impl<'de> de::Deserializer<'de> for Query {
     type Error = DataError;
 
     fn deserialize_any<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, DataError> {
-        visitor.visit_map(Params { iter: self.0.into_iter(), value: None })
+        visitor.visit_map(Entries { iter: self.0.into_iter(), value: None })
     }
 
     serde::forward_to_deserialize_any! {
         bool i8 i16 i32 i64 i128 u8 u16 u32 u64 u128 f32 f64 char str string bytes byte_buf
         option unit unit_struct newtype_struct seq tuple tuple_struct map struct enum
         identifier ignored_any
-    }
-}
-
-struct Params {
-    iter: std::vec::IntoIter<(String, String)>,
-    value: Option<String>,
-}
-
-impl<'de> de::MapAccess<'de> for Params {
-    type Error = DataError;
-
-    fn next_key_seed<K: DeserializeSeed<'de>>(&mut self, seed: K) -> Result<Option<K::Value>, DataError> {
-        match self.iter.next() {
-            Some((key, value)) => {
-                self.value = Some(value);
-                seed.deserialize(key.into_deserializer()).map(Some)
-            }
-            None => Ok(None),
-        }
-    }
-
-    fn next_value_seed<V: DeserializeSeed<'de>>(&mut self, seed: V) -> Result<V::Value, DataError> {
-        let value = self.value.take().ok_or_else(|| de::Error::custom("value without a key"))?;
-        seed.deserialize(Text(value))
-    }
-
-    fn size_hint(&self) -> Option<usize> {
-        Some(self.iter.len())
     }
 }
 
