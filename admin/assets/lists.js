@@ -1,6 +1,7 @@
 // What the list screens share: filters kept in the address, so that a filtered list
 // can be bookmarked and shared, and keyset paging behind a "More" button.
 
+import { api } from './api.js';
 import { field, h, replace, toast } from './dom.js';
 import { messageOf } from './problems.js';
 import { navigate } from './app.js';
@@ -76,3 +77,23 @@ export function pager(fetchPage, show, words = {}) {
   }
   return { count, more, load };
 }
+
+/**
+ * A pager's `fetchPage` for a list of the API: its parameters (read at each call, so a
+ * filter changed on screen applies), the page size and the cursor. The caller names
+ * the page's type, e.g. `@type {PageOf<Schemas['ArticlePage']>}`.
+ * @param {string} path e.g. /api/v1/articles
+ * @param {() => URLSearchParams | Record<string, string>} [params]
+ * @param {number} [limit]
+ * @returns {(cursor: string | null) => Promise<any>}
+ */
+export function apiPages(path, params = () => ({}), limit = 25) {
+  return async (cursor) => {
+    const query = new URLSearchParams(params());
+    query.set('limit', String(limit));
+    if (cursor) query.set('cursor', cursor);
+    return (await api('GET', `${path}?${query}`)).data;
+  };
+}
+
+/** @template P @typedef {(cursor: string | null) => Promise<P>} PageOf */

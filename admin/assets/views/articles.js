@@ -2,10 +2,10 @@
 // address so a filtered list can be bookmarked and shared; keyset paging ("More"). On a
 // phone its rows stack as cards (app.css, table.stack), each cell named by data-label.
 
-import { all, api, currentUser } from '../api.js';
+import { all, currentUser } from '../api.js';
 import { badge, field, h, replace } from '../dom.js';
 import { when } from '../dates.js';
-import { filterSelect, filters, pager } from '../lists.js';
+import { apiPages, filterSelect, filters, pager } from '../lists.js';
 import { notAllowed } from '../problems.js';
 import { can } from '../roles.js';
 import { sectionTree } from './sections.js';
@@ -36,14 +36,7 @@ export async function articlesView(main, _params, query) {
 
   const rows = h('tbody');
   const list = pager(
-    async (cursor) => {
-      const params = new URLSearchParams(filter.current);
-      params.set('limit', '25');
-      if (cursor) params.set('cursor', cursor);
-      /** @type {import('../api.js').Schemas['ArticlePage']} */
-      const page = (await api('GET', `/api/v1/articles?${params}`)).data;
-      return page;
-    },
+    /** @type {import('../lists.js').PageOf<import('../api.js').Schemas['ArticlePage']>} */ (apiPages('/api/v1/articles', () => filter.current)),
     (items) => {
       for (const a of items) {
         rows.append(

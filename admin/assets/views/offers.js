@@ -4,7 +4,7 @@
 import { ApiError, api, changedFields, currentUser, same } from '../api.js';
 import { badge, field, h, replace } from '../dom.js';
 import { fromLocalInput, localZone, runState, toLocalInput, windowText } from '../dates.js';
-import { pager } from '../lists.js';
+import { apiPages, pager } from '../lists.js';
 import { clearErrors, notAllowed, showConflict, showErrors } from '../problems.js';
 import { can } from '../roles.js';
 import { deleteAndLeave, saveItem, watchUnsaved } from '../app.js';
@@ -75,13 +75,7 @@ export async function offersListView(main) {
   if (!can(user, 'edit_offers')) return refused(main);
   const rows = h('tbody');
   const list = pager(
-    async (cursor) => {
-      const params = new URLSearchParams({ limit: '25' });
-      if (cursor) params.set('cursor', cursor);
-      /** @type {Schemas['OfferPage']} */
-      const page = (await api('GET', `/api/v1/offers?${params}`)).data;
-      return page;
-    },
+    /** @type {import('../lists.js').PageOf<Schemas['OfferPage']>} */ (apiPages('/api/v1/offers')),
     (items) => {
       for (const o of items) {
         rows.append(

@@ -6,7 +6,7 @@
 import { ApiError, api, currentUser, download, etagOf } from '../api.js';
 import { badge, field, h, replace, toast } from '../dom.js';
 import { fromLocalInput, localZone, pollState, toLocalInput, when } from '../dates.js';
-import { pager } from '../lists.js';
+import { apiPages, pager } from '../lists.js';
 import { clearErrors, messageOf, notAllowed, showConflict, showErrors } from '../problems.js';
 import { can } from '../roles.js';
 import { deleteAndLeave, watchUnsaved, navigate } from '../app.js';
@@ -544,14 +544,11 @@ function freeTextAnswers(currentPoll) {
   const exportButton = h('button', { type: 'button', onclick: exportCsv }, 'Download CSV');
   let pages = 0;
   const answers = pager(
-    async (cursor) => {
-      const params = new URLSearchParams({ limit: '20' });
-      if (which.value) params.set('question', which.value);
-      if (cursor) params.set('cursor', cursor);
-      /** @type {AnswerPage} */
-      const page = (await api('GET', `/api/v1/polls/${encodeURIComponent(currentPoll().id)}/responses?${params}`)).data;
-      return page;
-    },
+    // The poll (and the chosen question) as they are when a page is asked for.
+    (cursor) =>
+      /** @type {Promise<AnswerPage>} */ (
+        apiPages(`/api/v1/polls/${encodeURIComponent(currentPoll().id)}/responses`, () => new URLSearchParams(which.value ? { question: which.value } : undefined), 20)(cursor)
+      ),
     (items, first) => {
       if (first) replace(list);
       pages = first ? 1 : pages + 1;

@@ -1,10 +1,10 @@
 // The polls list: newest first, keyset paging ("More"). Writers read it (to know what
 // they may embed); only editors and admins see "New poll".
 
-import { api, currentUser } from '../api.js';
+import { currentUser } from '../api.js';
 import { badge, h, replace } from '../dom.js';
 import { pollState, when, windowText } from '../dates.js';
-import { pager } from '../lists.js';
+import { apiPages, pager } from '../lists.js';
 import { notAllowed } from '../problems.js';
 import { can } from '../roles.js';
 
@@ -14,13 +14,7 @@ export async function pollsView(main) {
   if (!can(user, 'read_polls')) return notAllowed(main, 'Polls', 'Polls are for the newsroom: admins, editors and writers.');
   const rows = h('tbody');
   const list = pager(
-    async (cursor) => {
-      const params = new URLSearchParams({ limit: '25' });
-      if (cursor) params.set('cursor', cursor);
-      /** @type {import('../api.js').Schemas['PollPage']} */
-      const page = (await api('GET', `/api/v1/polls?${params}`)).data;
-      return page;
-    },
+    /** @type {import('../lists.js').PageOf<import('../api.js').Schemas['PollPage']>} */ (apiPages('/api/v1/polls')),
     (items) => {
       for (const p of items) {
         rows.append(

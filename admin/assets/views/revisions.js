@@ -5,7 +5,7 @@
 import { ApiError, api, currentUser, etagOf } from '../api.js';
 import { h, replace, toast } from '../dom.js';
 import { when } from '../dates.js';
-import { pager } from '../lists.js';
+import { apiPages, pager } from '../lists.js';
 import { messageOf } from '../problems.js';
 import { mayEdit } from '../roles.js';
 import { plainText } from '../inline.js';
@@ -24,11 +24,7 @@ export async function revisionsView(main, params, query) {
   const article = (await api('GET', path)).data;
   const list = h('ol', { class: 'plain revisions' });
   const revisions = pager(
-    async (cursor) => {
-      /** @type {Schemas['RevisionPage']} */
-      const page = (await api('GET', `${path}/revisions?limit=50${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`)).data;
-      return page;
-    },
+    /** @type {import('../lists.js').PageOf<Schemas['RevisionPage']>} */ (apiPages(`${path}/revisions`, undefined, 50)),
     (items) => {
       for (const r of items) {
         list.append(

@@ -6,7 +6,7 @@
 import { ApiError, all, api, changedFields, currentUser, same } from '../api.js';
 import { badge, field, h, replace } from '../dom.js';
 import { fromLocalInput, localZone, runState, toLocalInput, when, windowText } from '../dates.js';
-import { filterSelect, filters, pager } from '../lists.js';
+import { apiPages, filterSelect, filters, pager } from '../lists.js';
 import { clearErrors, messageOf, notAllowed, showConflict, showErrors } from '../problems.js';
 import { can } from '../roles.js';
 import { blockEditor } from '../blocks.js';
@@ -72,14 +72,7 @@ export async function sponsoredListView(main, _params, query) {
 
   const rows = h('tbody');
   const list = pager(
-    async (cursor) => {
-      const params = new URLSearchParams(filter.current);
-      params.set('limit', '25');
-      if (cursor) params.set('cursor', cursor);
-      /** @type {Schemas['SponsoredPage']} */
-      const page = (await api('GET', `/api/v1/sponsored?${params}`)).data;
-      return page;
-    },
+    /** @type {import('../lists.js').PageOf<Schemas['SponsoredPage']>} */ (apiPages('/api/v1/sponsored', () => filter.current)),
     (items) => {
       for (const b of items) {
         rows.append(

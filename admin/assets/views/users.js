@@ -7,7 +7,7 @@
 import { api, currentUser, signOut } from '../api.js';
 import { badge, field, h, replace, toast } from '../dom.js';
 import { when } from '../dates.js';
-import { filterSelect, filters, pager } from '../lists.js';
+import { apiPages, filterSelect, filters, pager } from '../lists.js';
 import { clearErrors, notAllowed, showErrors } from '../problems.js';
 import { can } from '../roles.js';
 import { navigate, watchUnsaved } from '../app.js';
@@ -57,14 +57,7 @@ export async function usersView(main, _params, query) {
   const rows = h('tbody');
   const headings = ['Name', 'Email', 'Role', 'Status', 'Created'];
   const list = pager(
-    async (cursor) => {
-      const params = new URLSearchParams(filter.current);
-      params.set('limit', '25');
-      if (cursor) params.set('cursor', cursor);
-      /** @type {Schemas['UserPage']} */
-      const page = (await api('GET', `/api/v1/users?${params}`)).data;
-      return page;
-    },
+    /** @type {import('../lists.js').PageOf<Schemas['UserPage']>} */ (apiPages('/api/v1/users', () => filter.current)),
     (items) => {
       for (const u of items) {
         // data-label names each cell where a phone shows rows as cards (app.css).
