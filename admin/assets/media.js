@@ -106,15 +106,19 @@ export function renditionUrl(rendition, width = 320) {
 // A rendition is decoded on its first request, and a server past its decoding queue
 // answers 503: a grid of new images asks for a few at a time, not all at once.
 const MAX_LOADING = 3;
-/** @type {Array<{img: HTMLImageElement, src: string, tries: number}>} */
+/** @type {Array<{img: HTMLImageElement, src: string, tries: number, waits: number}>} */
 const waiting = [];
 let loading = 0;
 
 function pump() {
   while (loading < MAX_LOADING && waiting.length) {
     const job = /** @type {(typeof waiting)[number]} */ (waiting.shift());
-    // Gone from the page (another screen, a new search): nothing to load.
-    if (!job.img.isConnected) continue;
+    if (!job.img.isConnected) {
+      // Not on the page yet (a form still being built), or gone from it (another
+      // screen, a new search): look again a little later, for a while.
+      if (job.waits++ < 10) setTimeout(() => { waiting.push(job); pump(); }, 300);
+      continue;
+    }
     loading += 1;
     const done = () => {
       loading -= 1;
@@ -155,7 +159,7 @@ export function thumbnail(asset, options = {}) {
     decoding: 'async',
     class: 'thumb',
   });
-  waiting.push({ img, src: renditionUrl(options.rendition ?? asset.renditions, options.width ?? 320), tries: 0 });
+  waiting.push({ img, src: renditionUrl(options.rendition ?? asset.renditions, options.width ?? 320), tries: 0, waits: 0 });
   setTimeout(pump);
   return img;
 }
@@ -334,7 +338,8 @@ export function pickAsset() {
  * the picker) or a URL, or both (the contract allows either). Choosing an asset clears
  * the URL: the library's image replaces the one typed before.
  * @param {{urlLabel: string, url: string | null | undefined, assetId: string | null | undefined, onChange: () => void,
- *   onAsset?: (asset: Asset | null) => void, urlName?: string}} o
+ *   onAsset?: (asset: Asset | null) => void, urlName?: string, errorName?: string}} o
+ *   urlName, errorName: where the API's field errors about the URL and the rest of the image go
  */
 export function imageSource(o) {
   let assetId = o.assetId ?? null;
@@ -360,6 +365,11 @@ export function imageSource(o) {
   function draw() {
     remove.hidden = !assetId;
     replace(choose, assetId ? 'Change…' : 'Choose from the library…');
+    // The name holds the words shown; in a block, the block's number follows them.
+    const name = assetId ? 'Change the image' : 'Choose from the library';
+    const suffix = (choose.getAttribute('aria-label') ?? '').slice((choose.dataset.name ?? '').length);
+    choose.dataset.name = name;
+    choose.setAttribute('aria-label', name + suffix);
     if (!assetId) {
       replace(shown);
       o.onAsset?.(null);
@@ -394,6 +404,7 @@ export function imageSource(o) {
     { class: 'image-source' },
     shown,
     h('div', { class: 'buttons' }, choose, remove),
+    o.errorName ? h('small', { class: 'error', 'data-error-for': o.errorName }) : null,
     field(o.urlLabel, url, { name: o.urlName, hint: 'Or the address of an image hosted elsewhere.' }),
   );
   return {

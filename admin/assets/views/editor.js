@@ -97,6 +97,8 @@ export async function editorView(main, params) {
     url: null,
     assetId: null,
     urlName: 'hero_image.url',
+    // An unknown asset, or neither URL nor asset: said next to the chooser.
+    errorName: 'hero_image',
     onChange: () => onEdit(),
     // The article's own alt text wins; the library's fills it when left empty.
     onAsset: (asset) => { heroAlt.placeholder = asset?.alt ? `From the library: ${asset.alt}` : ''; },

@@ -203,7 +203,7 @@ export async function assetView(main, params) {
     h(
       'div',
       { class: 'editor-main' },
-      h('figure', { class: 'focal' }, frame, h('figcaption', { class: 'hint' }, editable ? 'Click the image where crops should centre: its focal point.' : 'The cross marks the focal point crops centre on.')),
+      h('figure', { class: 'focal' }, frame, h('figcaption', { class: 'hint' }, editable ? 'Click the image where crops should centre: its focal point.' : 'The ring marks the focal point: crops centre on it.')),
       h(
         'div',
         { class: 'row focal-fields', 'data-field': 'focal_point' },

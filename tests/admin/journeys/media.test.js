@@ -2,7 +2,8 @@
 // refusal of a file that is not an image, finds an image by searching, gives it alt
 // text and a focal point, uses images from the library in an article (the hero, and an
 // image block with an image uploaded from the picker), deletes an unused image and is
-// told why a used one is not deleted; then the library at phone width.
+// told why a used one is not deleted; then the library at phone width, and a writer
+// who may read an editor's image but not change it.
 //
 // The UI contract this journey holds the client to:
 //   - the navigation link "Media" leads to the heading "Media", a drop zone with the
@@ -109,8 +110,9 @@ test('media: upload, search, describe, focus, use in an article, delete', { time
     await visible(page.getByRole('heading', { level: 1, name: 'Media' }), 'the heading "Media"');
   });
 
+  const harbourBytes = png(640, 400, randomBytes(6));
   await journey.step('uploaded with the file button', async () => {
-    await page.getByLabel('Choose files…').setInputFiles({ name: names.harbour, mimeType: 'image/png', buffer: png(640, 400, randomBytes(6)) });
+    await page.getByLabel('Choose files…').setInputFiles({ name: names.harbour, mimeType: 'image/png', buffer: harbourBytes });
     await visible(upload(names.harbour).getByText('Uploaded'), 'the upload done');
     assert.equal(await upload(names.harbour).locator('progress').evaluate((p) => /** @type {HTMLProgressElement} */ (p).value), 100);
     await visible(tile(names.harbour), 'the image in the grid');
@@ -144,6 +146,13 @@ test('media: upload, search, describe, focus, use in an article, delete', { time
     }, names.ferry);
     await visible(upload(names.ferry).getByText('Uploaded'), 'the dropped file uploaded');
     await visible(tile(names.ferry), 'the dropped image in the grid');
+  });
+
+  await journey.step('the same bytes again: already in the library', async () => {
+    await page.getByLabel('Choose files…').setInputFiles({ name: `again-${suffix}.png`, mimeType: 'image/png', buffer: harbourBytes });
+    await visible(upload(`again-${suffix}.png`).getByText('Already in the library'), 'the duplicate found');
+    assert.equal(await tile(names.harbour).count(), 1, 'the harbour is shown twice');
+    assert.equal(await tile(`again-${suffix}.png`).count(), 0, 'a second asset for the same bytes');
   });
 
   await journey.step('a text file is refused: not an image', async () => {
@@ -218,6 +227,7 @@ test('media: upload, search, describe, focus, use in an article, delete', { time
     const hero = page.locator('fieldset', { has: page.getByText('Hero image', { exact: true }) });
     await visible(hero.getByText(names.harbour), 'the chosen file in the hero');
     await visible(hero.locator('.chosen-image img'), 'its thumbnail');
+    await visible(hero.getByRole('button', { name: 'Change the image', exact: true }), 'the button "Change…"');
   });
 
   await journey.step('an image block with an image uploaded in the picker', async () => {
@@ -233,6 +243,7 @@ test('media: upload, search, describe, focus, use in an article, delete', { time
     const block = page.locator('li.block.image');
     await visible(block.getByText(names.kite), 'the chosen file in the block');
     await visible(block.locator('.chosen-image img'), 'its thumbnail');
+    await visible(block.getByRole('button', { name: 'Change the image, block 1', exact: true }), 'the block\'s "Change…"');
     await page.getByLabel('Alt text', { exact: true }).fill('A kite over the harbour');
   });
 
@@ -283,12 +294,40 @@ test('media: upload, search, describe, focus, use in an article, delete', { time
     assert.ok(width <= phone.width, `the page is ${width} px wide at ${phone.width}`);
   });
 
+  await journey.step('the picker fits a phone', async () => {
+    await page.goto(`/admin/articles/${article.id}`);
+    await visible(page.getByRole('heading', { level: 1, name: 'Edit article' }), 'the editor');
+    await page.getByRole('button', { name: 'Change the image', exact: true }).click();
+    const dialog = page.getByRole('dialog', { name: 'Choose an image' });
+    await visible(dialog.getByRole('button', { name: names.harbour }), 'the harbour in the picker');
+    const fits = await dialog.evaluate((d) => d.getBoundingClientRect().right <= window.innerWidth && d.scrollWidth <= d.clientWidth);
+    assert.ok(fits, 'the picker is wider than the phone');
+    await shot(page, 'the picker open on a phone');
+    await dialog.getByRole('button', { name: 'Cancel' }).click();
+    await page.getByRole('dialog').waitFor({ state: 'detached' });
+    await page.goto('/admin/media');
+  });
+
   await journey.step('an image\'s page on a phone', async () => {
     await tile(names.kite).click();
     await visible(page.getByRole('heading', { level: 1, name: 'Edit image' }), 'the image\'s page');
     await visible(page.getByRole('button', { name: 'Save', exact: true }), 'Save');
     const width = await page.evaluate(() => document.documentElement.scrollWidth);
     assert.ok(width <= phone.width, `the page is ${width} px wide at ${phone.width}`);
+  });
+
+  await journey.step('a writer reads an editor\'s image but does not change it', async () => {
+    const writer = await createUser({ role: 'writer' });
+    const harbour = await assetNamed(names.harbour);
+    await page.getByRole('button', { name: 'Sign out' }).click();
+    await visible(page.getByLabel('Email'), 'the sign-in form');
+    await page.goto(`/admin/media/${harbour.id}`);
+    await signIn(page, writer.email, writer.password);
+    await visible(page.getByRole('heading', { level: 1, name: 'Image', exact: true }), 'the read-only page');
+    await visible(page.getByRole('note').getByText('Only its uploader, editors and admins'), 'why it is read-only');
+    assert.equal(await page.getByRole('button', { name: 'Save', exact: true }).isVisible(), false, 'a writer sees "Save"');
+    assert.equal(await page.getByRole('button', { name: 'Delete image' }).isVisible(), false, 'a writer sees "Delete image"');
+    assert.equal(await page.getByLabel('Alt text', { exact: true }).isDisabled(), true, 'the alt text is editable');
   });
 
   journey.assertNoProblems();
