@@ -201,6 +201,19 @@ export function uploader(o) {
     add([...(event.dataTransfer?.files ?? [])]);
   });
   list.hidden = true;
+  // A file dropped beside the zone would otherwise be opened by the browser in place
+  // of the admin, leaving the page; while the zone is shown such a drop does nothing.
+  /** @param {DragEvent} event */
+  const missed = (event) => {
+    if (!zone.isConnected) {
+      document.removeEventListener('dragover', missed);
+      document.removeEventListener('drop', missed);
+      return;
+    }
+    if (event.dataTransfer?.types.includes('Files') && !zone.contains(/** @type {Node} */ (event.target))) event.preventDefault();
+  };
+  document.addEventListener('dragover', missed);
+  document.addEventListener('drop', missed);
 
   /** @type {Array<() => Promise<void>>} */
   const queue = [];
