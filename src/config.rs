@@ -7,6 +7,9 @@ use std::str::FromStr;
 use clap::{Args, Parser, Subcommand};
 
 use crate::db::DatabaseUrl;
+use crate::domain::media::{Aspect, RenditionRules};
+use crate::imaging::DecodeLimits;
+use crate::storage::StoreLocation;
 use crate::telemetry::LogFormat;
 
 /// Masthead: a headless CMS for newsrooms.
@@ -159,6 +162,43 @@ pub struct Options {
     /// HTTP worker threads (default: one per core).
     #[arg(long, env = "MASTHEAD_WORKERS", global = true)]
     pub workers: Option<usize>,
+    /// Directory for uploaded images and their renditions (default: next to the SQLite
+    /// file, `<file>.media`; `masthead-media` in the working directory for PostgreSQL).
+    #[arg(long, env = "MASTHEAD_MEDIA_DIR", global = true)]
+    pub media_dir: Option<std::path::PathBuf>,
+    /// s3://BUCKET[/PREFIX]: keep media in S3-compatible storage instead of a directory
+    /// (credentials, region and endpoint from the standard AWS_* variables).
+    #[arg(long, env = "MASTHEAD_MEDIA_STORE", global = true)]
+    pub media_store: Option<String>,
+    /// Largest image upload in bytes (413 past it).
+    #[arg(long, env = "MASTHEAD_MEDIA_MAX_BYTES", default_value_t = 25 * 1024 * 1024, global = true)]
+    pub media_max_bytes: u32,
+    /// Widest or tallest image accepted, in pixels (422 past it, before decoding).
+    #[arg(long, env = "MASTHEAD_MEDIA_MAX_SIDE", default_value_t = 16_384, global = true)]
+    pub media_max_side: u32,
+    /// Most pixels an image may have (422 past it, before decoding).
+    #[arg(long, env = "MASTHEAD_MEDIA_MAX_PIXELS", default_value_t = 80_000_000, global = true)]
+    pub media_max_pixels: u64,
+    /// Comma-separated rendition widths in pixels.
+    #[arg(long, env = "MASTHEAD_MEDIA_WIDTHS", default_value = "320,640,960,1280,1920,2560", global = true)]
+    pub media_widths: String,
+    /// Comma-separated aspect ratios renditions may be cropped to.
+    #[arg(long, env = "MASTHEAD_MEDIA_ASPECTS", default_value = "16:9,3:2,4:3,1:1", global = true)]
+    pub media_aspects: String,
+    /// Images decoded at once, uploads and renditions together (default: one per core).
+    #[arg(long, env = "MASTHEAD_MEDIA_WORKERS", global = true)]
+    pub media_workers: Option<usize>,
+    /// Image jobs that may wait for a worker; past that the answer is 503.
+    #[arg(long, env = "MASTHEAD_MEDIA_QUEUE", default_value_t = 16, global = true)]
+    pub media_queue: usize,
+    /// Keep uploads' EXIF, XMP and IPTC metadata (camera, GPS position) instead of
+    /// stripping it.
+    #[arg(long, env = "MASTHEAD_MEDIA_KEEP_METADATA", default_value_t = false, action = clap::ArgAction::Set, global = true)]
+    pub media_keep_metadata: bool,
+    /// Origin (or CDN URL) put before image rendition paths in answers, such as
+    /// https://cms.example.com; root-relative paths when empty.
+    #[arg(long, env = "MASTHEAD_MEDIA_BASE_URL", default_value = "", global = true)]
+    pub media_base_url: String,
     /// Log one line per request.
     #[arg(long, env = "MASTHEAD_ACCESS_LOG", default_value_t = true, action = clap::ArgAction::Set, global = true)]
     pub access_log: bool,
@@ -212,6 +252,89 @@ pub struct Settings {
     /// 0 turns keep-alive off.
     pub keep_alive_secs: u64,
     pub shutdown_grace_secs: u64,
+    pub media: MediaSettings,
+}
+
+/// The media library's settings.
+#[derive(Debug, Clone)]
+pub struct MediaSettings {
+    pub store: StoreLocation,
+    pub max_bytes: usize,
+    pub limits: DecodeLimits,
+    pub renditions: RenditionRules,
+    pub workers: usize,
+    pub queue: usize,
+    pub keep_metadata: bool,
+    /// Put before rendition paths in answers (a CDN or the API's public origin);
+    /// empty for root-relative URLs.
+    pub base_url: String,
+}
+
+impl MediaSettings {
+    fn from_options(o: &Options, database_url: &DatabaseUrl) -> Result<MediaSettings, String> {
+        let store = match (o.media_store.as_deref().map(str::trim), &o.media_dir) {
+            (Some(url), _) if !url.is_empty() => {
+                StoreLocation::parse_s3(url).map_err(|e| format!("invalid MASTHEAD_MEDIA_STORE '{url}': {e}"))?
+            }
+            (_, Some(dir)) => StoreLocation::Directory(dir.clone()),
+            (_, None) => StoreLocation::Directory(default_media_dir(database_url)),
+        };
+        let mut widths = split_list(&o.media_widths)
+            .map(|w| match w.parse::<u32>() {
+                Ok(n) if (16..=8192).contains(&n) => Ok(n),
+                _ => Err(format!("invalid MASTHEAD_MEDIA_WIDTHS: '{w}' is not a width from 16 to 8192")),
+            })
+            .collect::<Result<Vec<_>, _>>()?;
+        widths.sort_unstable();
+        widths.dedup();
+        if widths.is_empty() {
+            return Err("invalid MASTHEAD_MEDIA_WIDTHS: names no width".into());
+        }
+        let mut aspects = Vec::new();
+        for a in split_list(&o.media_aspects) {
+            let aspect = Aspect::parse(a, ':')
+                .ok_or_else(|| format!("invalid MASTHEAD_MEDIA_ASPECTS: '{a}' is not a ratio such as 16:9"))?;
+            if !aspects.contains(&aspect) {
+                aspects.push(aspect);
+            }
+        }
+        if o.media_max_side == 0 || o.media_max_pixels == 0 || o.media_max_bytes == 0 {
+            return Err("invalid MASTHEAD_MEDIA_MAX_*: must be greater than 0".into());
+        }
+        if o.media_workers == Some(0) {
+            return Err("invalid MASTHEAD_MEDIA_WORKERS: must be greater than 0".into());
+        }
+        let base_url = o.media_base_url.trim().trim_end_matches('/').to_string();
+        if !base_url.is_empty() && !crate::domain::rules::is_http_url(&base_url) {
+            return Err(format!("invalid MASTHEAD_MEDIA_BASE_URL '{base_url}': must be an http(s) URL"));
+        }
+        let cores = std::thread::available_parallelism().map_or(1, std::num::NonZero::get);
+        Ok(MediaSettings {
+            store,
+            max_bytes: usize::try_from(o.media_max_bytes).unwrap_or(usize::MAX),
+            limits: DecodeLimits { max_side: o.media_max_side, max_pixels: o.media_max_pixels },
+            renditions: RenditionRules { widths, aspects },
+            workers: o.media_workers.unwrap_or(cores),
+            queue: o.media_queue,
+            keep_metadata: o.media_keep_metadata,
+            base_url,
+        })
+    }
+}
+
+/// Next to the SQLite file; in the working directory for PostgreSQL or a database in memory.
+fn default_media_dir(database_url: &DatabaseUrl) -> std::path::PathBuf {
+    match database_url {
+        DatabaseUrl::Sqlite(path) => {
+            let file = path.split('?').next().unwrap_or(path);
+            if file.is_empty() || file.contains(":memory:") || file.starts_with("file:") {
+                "masthead-media".into()
+            } else {
+                format!("{file}.media").into()
+            }
+        }
+        DatabaseUrl::Postgres(_) => "masthead-media".into(),
+    }
 }
 
 pub const MIN_JWT_SECRET_CHARS: usize = 32;
@@ -297,7 +420,9 @@ impl Settings {
         if reader_token_secret.is_some() && reader_token_secret == jwt_secret {
             return Err("invalid MASTHEAD_READER_TOKEN_SECRET: must differ from MASTHEAD_JWT_SECRET".into());
         }
+        let media = MediaSettings::from_options(o, &database_url)?;
         Ok(Settings {
+            media,
             bind,
             database_url,
             jwt_secret,
@@ -335,6 +460,7 @@ impl Settings {
     pub fn for_database(database_url: DatabaseUrl) -> Settings {
         let options = Options::parse_from_defaults();
         let mut settings = Settings::from_options(&options).unwrap_or_else(|_| unreachable!("defaults are valid"));
+        settings.media.store = StoreLocation::Directory(default_media_dir(&database_url));
         settings.database_url = database_url;
         settings
     }
@@ -368,6 +494,17 @@ impl Options {
             body_memory_mb: 64,
             db_pool_size: None,
             workers: None,
+            media_dir: None,
+            media_store: None,
+            media_max_bytes: 25 * 1024 * 1024,
+            media_max_side: 16_384,
+            media_max_pixels: 80_000_000,
+            media_widths: "320,640,960,1280,1920,2560".into(),
+            media_aspects: "16:9,3:2,4:3,1:1".into(),
+            media_workers: None,
+            media_queue: 16,
+            media_keep_metadata: false,
+            media_base_url: String::new(),
             access_log: true,
             keep_alive_secs: 75,
             shutdown_grace_secs: 30,

@@ -82,6 +82,12 @@ pub enum ApiError {
     UnsupportedMediaType { detail: String },
     #[error("validation failed")]
     Validation(Vec<FieldError>),
+    /// Well-formed content that cannot be used (422 with its own code).
+    #[error("{detail}")]
+    Unprocessable { code: &'static str, detail: String },
+    /// Busy with as much of some work as this instance takes (503, retry soon).
+    #[error("{detail}")]
+    Busy { detail: String },
     #[error("{detail}")]
     TooManyRequests { detail: String, retry_after_secs: u64 },
     #[error("service unavailable: {0}")]
@@ -142,6 +148,8 @@ impl ApiError {
         match self {
             Self::BadRequest { code, .. } | Self::Unauthorized { code, .. } => code,
             Self::Forbidden { code, .. } | Self::Conflict { code, .. } => code,
+            Self::Unprocessable { code, .. } => code,
+            Self::Busy { .. } => "busy",
             // The code clients have always branched on for any unusable token.
             Self::MissingToken => "invalid_token",
             Self::NotFound { .. } => "not_found",
@@ -168,6 +176,8 @@ impl ApiError {
             | Self::NotFound { detail }
             | Self::Conflict { detail, .. }
             | Self::UnsupportedMediaType { detail }
+            | Self::Unprocessable { detail, .. }
+            | Self::Busy { detail }
             | Self::TooManyRequests { detail, .. } => detail.clone(),
             Self::MissingToken => {
                 "This request needs an access token: Authorization: Bearer <token from POST /api/v1/auth/login>.".into()
@@ -246,7 +256,7 @@ impl ApiError {
             Self::TooManyRequests { retry_after_secs, .. } => {
                 builder.insert_header((header::RETRY_AFTER, retry_after_secs.to_string()));
             }
-            Self::Unavailable(_) | Self::Overloaded => {
+            Self::Unavailable(_) | Self::Overloaded | Self::Busy { .. } => {
                 builder.insert_header((header::RETRY_AFTER, "1"));
             }
             Self::StorageUnavailable(_) => {
@@ -278,7 +288,8 @@ impl ResponseError for ApiError {
             Self::RequestTimeout { .. } => StatusCode::REQUEST_TIMEOUT,
             Self::Overloaded => StatusCode::SERVICE_UNAVAILABLE,
             Self::UnsupportedMediaType { .. } => StatusCode::UNSUPPORTED_MEDIA_TYPE,
-            Self::Validation(_) => StatusCode::UNPROCESSABLE_ENTITY,
+            Self::Validation(_) | Self::Unprocessable { .. } => StatusCode::UNPROCESSABLE_ENTITY,
+            Self::Busy { .. } => StatusCode::SERVICE_UNAVAILABLE,
             Self::TooManyRequests { .. } => StatusCode::TOO_MANY_REQUESTS,
             Self::Unavailable(_) | Self::StorageUnavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
             Self::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
@@ -300,6 +311,9 @@ impl From<service::Error> for ApiError {
             E::Conflict { code, detail } => Self::Conflict { code, detail },
             E::Stale { current } => Self::PreconditionFailed { current_etag: etag(current) },
             E::Invalid(errors) => Self::Validation(errors),
+            E::UnsupportedMedia { detail } => Self::UnsupportedMediaType { detail },
+            E::Unprocessable { code, detail } => Self::Unprocessable { code, detail },
+            E::Busy { detail } => Self::Busy { detail },
             E::RateLimited { detail, retry_after_secs } => Self::TooManyRequests { detail, retry_after_secs },
             E::Unavailable(cause) => Self::Unavailable(cause),
             E::StorageUnavailable(cause) => Self::StorageUnavailable(cause),

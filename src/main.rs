@@ -163,7 +163,11 @@ fn serve(settings: Settings) -> Result<(), Failure> {
     report_first_admin(bootstrap::ensure_first_admin(&db, &clock, admin_email, admin_password).map_err(bad_setting)?);
     let bind = settings.bind;
     let jwt = JwtKeys::new(&secret, settings.access_token_ttl_secs);
-    let mut state = AppState::new(db, jwt, settings, clock);
+    let media = settings.media.store.describe();
+    let mut state = AppState::new(db, jwt, settings, clock).map_err(|e| {
+        bad_setting(format!("cannot open the media store (MASTHEAD_MEDIA_DIR / MASTHEAD_MEDIA_STORE): {e}"))
+    })?;
+    tracing::info!(store = %media, "media");
     if metrics_listener.is_some() {
         state = state.with_metrics();
     }
@@ -202,7 +206,9 @@ fn seed_demo(settings: Settings) -> Result<(), Failure> {
     let secret = bootstrap::jwt_secret(&db, settings.jwt_secret.as_ref().map(|s| s.0.as_str()))
         .map_err(|e| Failure(1, format!("cannot set up the JWT secret: {e}")))?;
     let jwt = JwtKeys::new(&secret, settings.access_token_ttl_secs);
-    let state = AppState::new(db, jwt, settings, Clock::system());
+    let state = AppState::new(db, jwt, settings, Clock::system()).map_err(|e| {
+        bad_setting(format!("cannot open the media store (MASTHEAD_MEDIA_DIR / MASTHEAD_MEDIA_STORE): {e}"))
+    })?;
     let report = actix_web::rt::System::new()
         .block_on(async move { masthead::service::demo::seed(&state).await })
         .map_err(|e| Failure(1, format!("seeding failed: {e}")))?;

@@ -253,6 +253,8 @@ fn clone_error(err: &ApiError) -> ApiError {
         ApiError::Overloaded => ApiError::Overloaded,
         ApiError::UnsupportedMediaType { detail } => ApiError::UnsupportedMediaType { detail: detail.clone() },
         ApiError::Validation(errors) => ApiError::Validation(errors.clone()),
+        ApiError::Unprocessable { code, detail } => ApiError::Unprocessable { code, detail: detail.clone() },
+        ApiError::Busy { detail } => ApiError::Busy { detail: detail.clone() },
         ApiError::TooManyRequests { detail, retry_after_secs } => {
             ApiError::TooManyRequests { detail: detail.clone(), retry_after_secs: *retry_after_secs }
         }

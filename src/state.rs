@@ -8,8 +8,10 @@ use crate::auth::jwt::JwtKeys;
 use crate::clock::Clock;
 use crate::config::Settings;
 use crate::db::Database;
+use crate::imaging::Workers;
 use crate::metrics::Metrics;
 use crate::public_cache::PublicCache;
+use crate::storage::MediaStore;
 
 #[derive(Clone)]
 pub struct AppState {
@@ -22,13 +24,22 @@ pub struct AppState {
     pub metrics: Option<Arc<Metrics>>,
     /// Bytes held by request bodies being read (`http::body`), bounded by the settings.
     pub bodies_in_flight: Arc<std::sync::atomic::AtomicUsize>,
+    /// Where uploaded images and their renditions are kept.
+    pub media: Arc<MediaStore>,
+    /// What bounds image decoding on this instance.
+    pub image_workers: Arc<Workers>,
 }
 
 impl AppState {
-    /// The state for `settings`, with a public cache as they size it.
-    pub fn new(db: Database, jwt: JwtKeys, settings: Settings, clock: Clock) -> AppState {
+    /// The state for `settings`, with a public cache as they size it; an error when the
+    /// media store cannot be opened.
+    pub fn new(db: Database, jwt: JwtKeys, settings: Settings, clock: Clock) -> Result<AppState, String> {
         let public_cache = Arc::new(PublicCache::new(settings.public_cache_bytes, settings.public_cache_sync_ms));
-        AppState {
+        let media = Arc::new(MediaStore::open(&settings.media.store)?);
+        let image_workers = Arc::new(Workers::new(settings.media.workers, settings.media.queue));
+        Ok(AppState {
+            media,
+            image_workers,
             db,
             jwt: Arc::new(jwt),
             settings: Arc::new(settings),
@@ -36,7 +47,7 @@ impl AppState {
             public_cache,
             metrics: None,
             bodies_in_flight: Arc::default(),
-        }
+        })
     }
 
     /// The same state, counting requests into new metrics over its pool and cache.

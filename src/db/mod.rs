@@ -3,6 +3,7 @@
 //! SQL lives in one file per resource beside this one.
 
 pub mod articles;
+pub mod media;
 pub mod paywall;
 pub mod polls;
 pub mod public_generation;

@@ -43,6 +43,7 @@ pub const PUBLIC_SOURCE_TABLES: &[PublicSource] = &[
         only_column: Some("display_name"),
     },
     source("paywall_settings", "the site's preview length cuts gated bodies"),
+    source("media_assets", "images in articles carry the asset's size, alt text, caption and credit"),
 ];
 
 /// Every other table, with the reason public answers are never built from it.
@@ -71,6 +72,8 @@ pub const NEVER_PUBLIC_TABLES: &[(&str, &str)] = &[
     ("poll_tallies", "running counts of readers' answers"),
     ("meter_reads", "the paywall meter, per reader"),
     ("offers", "subscription offers, served uncached"),
+    ("article_media", "editorial bookkeeping of which articles use an asset"),
+    ("sponsored_media", "commercial bookkeeping of which sponsored blocks use an asset"),
 ];
 
 /// The counter as committed now.

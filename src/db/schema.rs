@@ -332,6 +332,44 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    media_assets (id) {
+        id -> Text,
+        sha256 -> Text,
+        file_name -> Text,
+        media_type -> Text,
+        bytes -> BigInt,
+        width -> BigInt,
+        height -> BigInt,
+        alt -> Nullable<Text>,
+        caption -> Nullable<Text>,
+        credit -> Nullable<Text>,
+        focal_x -> BigInt,
+        focal_y -> BigInt,
+        uploaded_by -> Text,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+        version -> BigInt,
+    }
+}
+
+diesel::table! {
+    article_media (article_id, asset_id) {
+        article_id -> Text,
+        asset_id -> Text,
+    }
+}
+
+diesel::table! {
+    sponsored_media (block_id, asset_id) {
+        block_id -> Text,
+        asset_id -> Text,
+    }
+}
+
+diesel::joinable!(media_assets -> users (uploaded_by));
+diesel::joinable!(article_media -> articles (article_id));
+diesel::joinable!(sponsored_media -> sponsored_blocks (block_id));
 diesel::joinable!(article_slugs -> articles (article_id));
 diesel::joinable!(article_revisions -> articles (article_id));
 diesel::joinable!(sessions -> users (user_id));
@@ -367,4 +405,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     offers,
     public_generation,
     poll_tallies,
+    media_assets,
+    article_media,
+    sponsored_media,
 );

@@ -16,7 +16,8 @@ use serde::de::DeserializeOwned;
 
 use super::MultiBackend;
 use crate::domain::article::{Access, Block, Content, Image, Seo, Status};
-use crate::domain::id::{ArticleId, OfferId, PollId, SectionId, SponsoredId, UserId};
+use crate::domain::id::{ArticleId, AssetId, OfferId, PollId, SectionId, SponsoredId, UserId};
+use crate::domain::media::MediaType;
 use crate::domain::paywall::{Eligibility, Messages, OfferStatus, Period};
 use crate::domain::poll::{QuestionKind, ResultsVisibility};
 use crate::domain::sponsored::{Cta, Placement, SponsoredContent, SponsoredStatus};
@@ -143,7 +144,8 @@ enum_text!(
     Placement,
     SponsoredStatus,
     OfferStatus,
-    Period
+    Period,
+    MediaType
 );
 
 /// Ids are stored as they are (and, listed here, are column values too).
@@ -163,7 +165,7 @@ macro_rules! id_text {
     )*};
 }
 
-id_text!(ArticleId, SectionId, UserId, PollId, SponsoredId, OfferId);
+id_text!(ArticleId, SectionId, UserId, PollId, SponsoredId, OfferId, AssetId);
 
 text_sql!(
     Json<Vec<Block>>,

@@ -48,6 +48,11 @@ pub fn find(conn: &mut DbConnection, id: &UserId) -> QueryResult<Option<UserRow>
     dsl::users.find(id).first(conn).optional()
 }
 
+/// The display names of the users among `ids` (names are public, as bylines).
+pub fn display_names(conn: &mut DbConnection, ids: &[UserId]) -> QueryResult<Vec<(UserId, String)>> {
+    dsl::users.filter(dsl::id.eq_any(ids)).select((dsl::id, dsl::display_name)).load(conn)
+}
+
 pub fn find_by_email(conn: &mut DbConnection, email: &str) -> QueryResult<Option<UserRow>> {
     dsl::users.filter(dsl::email.eq(email)).first(conn).optional()
 }

@@ -10,7 +10,7 @@ use strum::{EnumString, IntoStaticStr, VariantArray};
 use utoipa::ToSchema;
 
 use super::FieldError;
-use super::id::{MAX_ID_CHARS, PollId, SectionId, SponsoredId, UserId};
+use super::id::{AssetId, MAX_ID_CHARS, PollId, SectionId, SponsoredId, UserId};
 use super::patch::{non_null, nullable};
 use super::slug;
 use super::text::{Errors, line_problem};
@@ -35,13 +35,19 @@ pub const MAX_HEADING_LEVEL: i64 = 4;
 /// Blocks a metered or premium article shows publicly when it names no number.
 pub const DEFAULT_PREVIEW_BLOCKS: i64 = 3;
 
-/// An image: hero image or image block.
+/// An image: hero image or image block. It names a media library asset
+/// (`asset_id`), an http(s) URL, or both; at least one.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Image {
-    /// http(s) URL of the image.
+    /// http(s) URL of the image (optional when `asset_id` names one from the library).
+    #[serde(default)]
     #[schema(example = "https://images.example.org/seoul.jpg")]
-    pub url: String,
+    pub url: Option<String>,
+    /// A media library asset: public answers then carry its size and renditions.
+    #[serde(default)]
+    #[schema(value_type = Option<String>)]
+    pub asset_id: Option<AssetId>,
     /// The caption under the photo (inline HTML: a, em, strong, br).
     #[serde(default)]
     pub caption: Option<String>,
@@ -72,9 +78,14 @@ pub enum Block {
     Paragraph { text: String },
     /// A subheading, level 2 to 4.
     Heading { text: String, level: i64 },
-    /// A photo with caption and credit.
+    /// A photo with caption and credit: a media library asset (`asset_id`), an http(s)
+    /// URL, or both.
     Image {
-        url: String,
+        #[serde(default)]
+        url: Option<String>,
+        #[serde(default)]
+        #[schema(value_type = Option<String>)]
+        asset_id: Option<AssetId>,
         #[serde(default)]
         caption: Option<String>,
         #[serde(default)]
@@ -375,20 +386,30 @@ fn html_field(errors: &mut Errors, field: &str, text: &mut String, min: usize, m
     *text = clean;
 }
 
-fn optional_html(errors: &mut Errors, field: &str, text: &mut Option<String>, max: usize) {
+pub(crate) fn optional_html(errors: &mut Errors, field: &str, text: &mut Option<String>, max: usize) {
     if let Some(t) = text {
         html_field(errors, field, t, 0, max);
     }
 }
 
-fn optional_plain(errors: &mut Errors, field: &str, text: &Option<String>, max: usize) {
+pub(crate) fn optional_plain(errors: &mut Errors, field: &str, text: &Option<String>, max: usize) {
     if let Some(t) = text {
         errors.line(field, t, 0, max);
     }
 }
 
 fn check_image(errors: &mut Errors, at: &str, image: &mut Image) {
-    check_url(errors, &format!("{at}.url"), &image.url);
+    match (&image.url, &image.asset_id) {
+        (None, None) => errors.add(&format!("{at}.url"), "is required unless asset_id names a library image"),
+        (url, asset_id) => {
+            if let Some(url) = url {
+                check_url(errors, &format!("{at}.url"), url);
+            }
+            if let Some(id) = asset_id {
+                errors.line(&format!("{at}.asset_id"), id.as_str(), 1, MAX_ID_CHARS);
+            }
+        }
+    }
     optional_html(errors, &format!("{at}.caption"), &mut image.caption, MAX_SHORT_CHARS);
     optional_html(errors, &format!("{at}.credit"), &mut image.credit, MAX_SHORT_CHARS);
     optional_plain(errors, &format!("{at}.alt"), &image.alt, MAX_SHORT_CHARS);
@@ -404,9 +425,14 @@ fn check_block(errors: &mut Errors, at: &str, block: &mut Block) {
                 errors.add(&format!("{at}.level"), "must be 2, 3 or 4");
             }
         }
-        Block::Image { url, caption, credit, alt } => {
-            let mut image =
-                Image { url: url.clone(), caption: caption.clone(), credit: credit.clone(), alt: alt.clone() };
+        Block::Image { url, asset_id, caption, credit, alt } => {
+            let mut image = Image {
+                url: url.clone(),
+                asset_id: asset_id.clone(),
+                caption: caption.clone(),
+                credit: credit.clone(),
+                alt: alt.clone(),
+            };
             check_image(errors, at, &mut image);
             (*caption, *credit) = (image.caption, image.credit);
         }
@@ -470,6 +496,17 @@ pub fn body_text(body: &[Block]) -> String {
         }
     }
     out
+}
+
+/// Media library assets that image blocks use.
+pub fn block_assets(blocks: &[Block]) -> Vec<AssetId> {
+    blocks
+        .iter()
+        .filter_map(|b| match b {
+            Block::Image { asset_id: Some(id), .. } => Some(id.clone()),
+            _ => None,
+        })
+        .collect()
 }
 
 // The one definition of the content fields: stored, kept by revisions, and flattened
@@ -699,6 +736,13 @@ impl Content {
         }
         let keep = usize::try_from(self.preview_blocks.unwrap_or(default_preview)).unwrap_or(0);
         &self.body[..keep.min(self.body.len())]
+    }
+
+    /// Media library assets the hero image and the body's image blocks use.
+    pub fn assets(&self) -> Vec<AssetId> {
+        let mut ids: Vec<AssetId> = self.hero_image.iter().filter_map(|i| i.asset_id.clone()).collect();
+        ids.extend(block_assets(&self.body));
+        ids
     }
 
     /// Ids of polls and sponsored blocks the body refers to.

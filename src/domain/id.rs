@@ -81,4 +81,6 @@ ids! {
     SponsoredId;
     /// A subscription offer's id.
     OfferId;
+    /// A media asset's id.
+    AssetId;
 }

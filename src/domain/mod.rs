@@ -3,6 +3,7 @@
 
 pub mod article;
 pub mod id;
+pub mod media;
 pub mod paywall;
 pub mod poll;
 pub mod rules;

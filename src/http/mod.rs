@@ -9,6 +9,7 @@ pub mod caller;
 pub mod conditional;
 pub mod extract;
 pub mod health;
+pub mod media;
 pub mod openapi;
 pub mod openapi_rules;
 pub mod pagination;
@@ -45,6 +46,7 @@ macro_rules! all_routes {
                 .service(polls::respond)
                 .service(paywall::public_offers)
                 .service(paywall::request_access)
+                .service(media::media_rendition)
                 .service(auth::login)
                 .service(auth::refresh)
                 .service(auth::logout)
@@ -98,7 +100,12 @@ macro_rules! all_routes {
                 .service(paywall::create_offer)
                 .service(paywall::get_offer)
                 .service(paywall::update_offer)
-                .service(paywall::delete_offer),
+                .service(paywall::delete_offer)
+                .service(media::list_media)
+                .service(media::upload_media)
+                .service(media::get_media)
+                .service(media::update_media)
+                .service(media::delete_media),
         )
     };
 }

@@ -35,7 +35,7 @@ use utoipa::openapi::schema::{AdditionalProperties, ArrayItems, Schema, SchemaTy
 use utoipa::openapi::{OpenApi, RefOr};
 
 use crate::domain::rules::{self, CURRENCY, DATE_TIME_RANGE, EMAIL, HTTP_URL, NO_CONTROL_CHARACTERS, NOT_BLANK};
-use crate::domain::{article, id, paywall, poll, section, slug, sponsored, user};
+use crate::domain::{article, id, media, paywall, poll, section, slug, sponsored, user};
 use crate::http::pagination;
 
 /// What the server checks of one request property (or query parameter), stated in the
@@ -52,6 +52,8 @@ pub enum Rule {
     Chars { min: usize, max: usize },
     /// An integer from `min` to `max`.
     Range { min: i64, max: i64 },
+    /// A number from 0 to 1 (a fraction of a width or height).
+    Fraction,
     /// An array of at least `min` items, at most `max` when there is a limit.
     Items { min: usize, max: Option<usize> },
     /// An array of strings, each a line that must not be blank, of at most `max`
@@ -64,7 +66,7 @@ pub enum Rule {
     Url,
 }
 
-use Rule::{Chars, Items, Line, LineItems, Pattern, Range, Text, Url};
+use Rule::{Chars, Fraction, Items, Line, LineItems, Pattern, Range, Text, Url};
 
 const PASSWORD: Rule = Chars { min: user::MIN_PASSWORD_CHARS, max: user::MAX_PASSWORD_CHARS };
 const SLUG: &[Rule] = &[Text { max: slug::MAX_SLUG_CHARS }, Pattern(rules::SLUG)];
@@ -130,6 +132,16 @@ const SCHEMA_RULES: &[(&str, &str, &[Rule])] = &[
     ("UpdateOfferRequest", "currency", &[Pattern(CURRENCY)]),
     ("UpdateOfferRequest", "duration_months", &[Range { min: 1, max: paywall::MAX_DURATION_MONTHS }]),
     ("UpdateOfferRequest", "eligibility", &[Items { min: 1, max: None }]),
+    // `domain::media::AssetMeta::validate` and `FocalPoint::from_fractions`.
+    ("UpdateMediaRequest", "file_name", &[Line { max: media::MAX_FILE_NAME_CHARS }]),
+    ("UpdateMediaRequest", "alt", &[Text { max: article::MAX_SHORT_CHARS }]),
+    ("UpdateMediaRequest", "caption", &[Text { max: article::MAX_SHORT_CHARS }]),
+    ("UpdateMediaRequest", "credit", &[Text { max: article::MAX_SHORT_CHARS }]),
+    ("UploadForm", "alt", &[Text { max: article::MAX_SHORT_CHARS }]),
+    ("UploadForm", "caption", &[Text { max: article::MAX_SHORT_CHARS }]),
+    ("UploadForm", "credit", &[Text { max: article::MAX_SHORT_CHARS }]),
+    ("FocalPointBody", "x", &[Fraction]),
+    ("FocalPointBody", "y", &[Fraction]),
 ];
 
 /// Every operation's query parameter of this name.
@@ -211,6 +223,10 @@ impl Rule {
             (Range { min, max }, Schema::Object(number)) if has_type(&number.schema_type, Type::Integer) => {
                 number.minimum = Some(min.into());
                 number.maximum = Some(max.into());
+            }
+            (Fraction, Schema::Object(number)) if has_type(&number.schema_type, Type::Number) => {
+                number.minimum = Some(0.into());
+                number.maximum = Some(1.into());
             }
             (Items { min, max }, Schema::Array(array)) => {
                 array.min_items = Some(min);

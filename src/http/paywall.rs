@@ -505,7 +505,7 @@ pub async fn request_access(
         quota: outcome.quota,
         period_ends_at: outcome.period_ends_at,
         message: outcome.message,
-        body: outcome.article.map(|a| public_article_response(&a, state.clock.now()).0),
+        body: outcome.article.map(|a| public_article_response(&a, state.clock.now(), &state.settings.media).0),
         offer: outcome.offer.as_ref().map(PublicOffer::from),
     };
     Ok(HttpResponse::Ok().insert_header((header::CACHE_CONTROL, "private, no-store")).json(body))

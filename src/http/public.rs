@@ -7,10 +7,12 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
-use crate::domain::article::{Access, Block, Image, Seo};
+use crate::config::MediaSettings;
+use crate::domain::article::{Access, Block, Seo};
 use crate::error::ApiError;
 use crate::http::conditional::{render, respond};
 use crate::http::extract::ApiQuery;
+use crate::http::media::{PublicImage, PublicImageBlock};
 use crate::http::pagination::{self, At, Cursor, Listed, Page};
 use crate::http::polls::PublicPollResponse;
 use crate::http::sections::SectionRef;
@@ -44,7 +46,7 @@ pub struct PublicArticleSummary {
     pub standfirst: Option<String>,
     pub dateline: Option<String>,
     pub kicker: Option<String>,
-    pub hero_image: Option<Image>,
+    pub hero_image: Option<PublicImage>,
     pub section: SectionRef,
     pub authors: Vec<PublicAuthor>,
     pub tags: Vec<String>,
@@ -82,6 +84,7 @@ pub struct ResolvedPollBlock {
 #[derive(Debug, Serialize, ToSchema)]
 #[serde(untagged)]
 pub enum PublicBodyBlock {
+    Image(PublicImageBlock),
     Content(Block),
     Sponsored(ResolvedSponsoredBlock),
     Poll(ResolvedPollBlock),
@@ -98,7 +101,7 @@ pub struct PublicArticleResponse {
     pub first_published_at: DateTime<Utc>,
 }
 
-fn summary(a: &PublicArticle) -> PublicArticleSummary {
+fn summary(a: &PublicArticle, media: &MediaSettings) -> PublicArticleSummary {
     let c = &a.content;
     PublicArticleSummary {
         id: a.id.clone().into(),
@@ -107,7 +110,7 @@ fn summary(a: &PublicArticle) -> PublicArticleSummary {
         standfirst: c.standfirst.clone(),
         dateline: c.dateline.clone(),
         kicker: c.kicker.clone(),
-        hero_image: c.hero_image.clone(),
+        hero_image: a.hero_image.as_ref().map(|i| PublicImage::new(i, media)),
         section: SectionRef {
             id: a.section.id.clone().into(),
             slug: a.section.slug.clone(),
@@ -175,7 +178,9 @@ pub async fn list_public_articles(
         return Ok(respond(&req, state.settings.public_max_age, None, hit));
     }
     let page = public::list(&state, query, after, limit).await?;
-    let body = Page::new(page.items.iter().map(summary).collect(), page.next.map(|(at, id)| (At(at), id)))?;
+    let media = &state.settings.media;
+    let items = page.items.iter().map(|a| summary(a, media)).collect();
+    let body = Page::new(items, page.next.map(|(at, id)| (At(at), id)))?;
     let rendered = render(&body)?;
     cached.keep(&state, page.until, &rendered);
     Ok(respond(&req, state.settings.public_max_age, None, &rendered))
@@ -211,7 +216,7 @@ pub async fn get_public_article(
             .insert_header((header::CACHE_CONTROL, format!("public, max-age={}", state.settings.public_max_age)))
             .finish()),
         Lookup::Found(article) => {
-            let (body, expires_in) = public_article_response(&article, state.clock.now());
+            let (body, expires_in) = public_article_response(&article, state.clock.now(), &state.settings.media);
             let rendered = render(&body)?;
             if !article.changes_by_itself() {
                 cached.keep_article(&state, &article, &rendered);
@@ -274,7 +279,11 @@ impl Cached {
 
 /// The public representation of an article, and, when it carries sponsored blocks,
 /// the seconds until the first of them ends (no cache may keep it longer).
-pub fn public_article_response(article: &PublicArticle, now: DateTime<Utc>) -> (PublicArticleResponse, Option<i64>) {
+pub fn public_article_response(
+    article: &PublicArticle,
+    now: DateTime<Utc>,
+    media: &MediaSettings,
+) -> (PublicArticleResponse, Option<i64>) {
     let sponsored_ends: Vec<Option<i64>> = article
         .body
         .iter()
@@ -289,12 +298,15 @@ pub fn public_article_response(article: &PublicArticle, now: DateTime<Utc>) -> (
         Some(sponsored_ends.into_iter().flatten().min().unwrap_or(i64::MAX))
     };
     let body = PublicArticleResponse {
-        summary: summary(article),
+        summary: summary(article, media),
         body: article
             .body
             .iter()
             .map(|b| match b {
                 PublicBlock::Content(block) => PublicBodyBlock::Content(block.clone()),
+                PublicBlock::Image(image) => {
+                    PublicBodyBlock::Image(PublicImageBlock { kind: "image", image: PublicImage::new(image, media) })
+                }
                 PublicBlock::Sponsored(s) => PublicBodyBlock::Sponsored(ResolvedSponsoredBlock {
                     kind: "sponsored",
                     block_id: s.id.clone().into(),

@@ -86,6 +86,7 @@ fn check_references(
     before: Option<&Content>,
 ) -> Result<(), Error> {
     let (old_polls, old_sponsored) = before.map(Content::references).unwrap_or_default();
+    let old_assets = before.map(Content::assets).unwrap_or_default();
     let mut errors = Vec::new();
     if section_db::find(conn, &content.section_id)?.is_none() {
         errors.push(FieldError::new("section_id", "is not an existing section"));
@@ -111,6 +112,18 @@ fn check_references(
                 errors.push(FieldError::new(format!("body[{i}].block_id"), "is not an existing sponsored block"))
             }
             _ => {}
+        }
+    }
+    // Images from the library: locked (shared) as embeds are, against a delete in flight.
+    let hero =
+        content.hero_image.iter().filter_map(|i| i.asset_id.clone()).map(|id| ("hero_image.asset_id".to_string(), id));
+    let blocks = content.body.iter().enumerate().filter_map(|(i, b)| match b {
+        Block::Image { asset_id: Some(id), .. } => Some((format!("body[{i}].asset_id"), id.clone())),
+        _ => None,
+    });
+    for (field, id) in hero.chain(blocks) {
+        if !old_assets.contains(&id) && !crate::db::media::lock(conn, &id, false)? {
+            errors.push(FieldError::new(field, "is not an image in the media library"));
         }
     }
     if errors.is_empty() { Ok(()) } else { Err(Error::Invalid(errors)) }
@@ -186,6 +199,7 @@ pub async fn create(state: &AppState, user: &CurrentUser, new: NewArticle) -> Re
                 article_db::set_tags(c, &row.id, &content.tags)?;
                 article_db::set_embeds(c, &row.id, EmbedKind::Sponsored, &content.references().1)?;
                 article_db::set_embeds(c, &row.id, EmbedKind::Poll, &content.references().0)?;
+                crate::db::media::set_article_uses(c, &row.id, &content.assets())?;
                 article_db::refresh_feed(c, &row)?;
                 content.slug = row.slug.clone();
                 save_revision(c, &row, &content, &by, "created")?;
@@ -315,6 +329,7 @@ fn save_content(
     article_db::set_tags(conn, &row.id, &content.tags)?;
     article_db::set_embeds(conn, &row.id, EmbedKind::Sponsored, &content.references().1)?;
     article_db::set_embeds(conn, &row.id, EmbedKind::Poll, &content.references().0)?;
+    crate::db::media::set_article_uses(conn, &row.id, &content.assets())?;
     article_db::refresh_feed(conn, &row)?;
     save_revision(conn, &row, &content, by, note)?;
     Ok(row)

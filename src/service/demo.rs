@@ -44,7 +44,8 @@ fn h(text: &str) -> Block {
 
 fn image(name: &str, caption: &str, credit: &str) -> Image {
     Image {
-        url: format!("https://images.masthead.example/demo/{name}.jpg"),
+        url: Some(format!("https://images.masthead.example/demo/{name}.jpg")),
+        asset_id: None,
         caption: Some(caption.into()),
         credit: Some(credit.into()),
         alt: Some(caption.into()),

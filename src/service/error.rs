@@ -26,6 +26,16 @@ pub enum Error {
     /// Fields that fail validation, each with what is wrong.
     #[error("{} invalid field(s)", .0.len())]
     Invalid(Vec<FieldError>),
+    /// The content is of a type this does not take (an upload that is no image).
+    #[error("{detail}")]
+    UnsupportedMedia { detail: String },
+    /// The content is of the right type but cannot be used (an image too large to
+    /// decode, or damaged).
+    #[error("{detail}")]
+    Unprocessable { code: &'static str, detail: String },
+    /// This instance has as much of this work in hand as it takes; retrying soon works.
+    #[error("{detail}")]
+    Busy { detail: String },
     /// Too many attempts; the caller may try again after `retry_after_secs`.
     #[error("{detail}")]
     RateLimited { detail: String, retry_after_secs: u64 },

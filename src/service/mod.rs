@@ -6,6 +6,7 @@ pub mod auth;
 pub mod bootstrap;
 pub mod demo;
 pub mod error;
+pub mod media;
 pub mod paywall;
 pub mod polls;
 pub mod public;

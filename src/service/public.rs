@@ -6,8 +6,9 @@ use chrono::{DateTime, Utc};
 use super::Error;
 use crate::db::articles::{self as article_db, ArticleRow, PublicFilter};
 use crate::db::{self, DbConnection, public_generation, sections as section_db};
-use crate::domain::article::{Access, Block, Content};
-use crate::domain::id::{ArticleId, SectionId, UserId};
+use crate::domain::article::{self, Access, Block, Content, Image};
+use crate::domain::id::{ArticleId, AssetId, SectionId, UserId};
+use crate::domain::media::{self, ResolvedImage};
 use crate::service::polls::{self, PublicPoll};
 use crate::service::sponsored::{self, Sponsored};
 use crate::state::AppState;
@@ -29,6 +30,8 @@ pub struct SectionLink {
 #[derive(Debug, Clone)]
 pub enum PublicBlock {
     Content(Block),
+    /// An image, with the library asset it names.
+    Image(Box<ResolvedImage>),
     /// A live sponsored block, with its label and disclosure.
     Sponsored(Box<Sponsored>),
     /// A poll in its current public state.
@@ -42,6 +45,7 @@ pub struct PublicArticle {
     pub content: Content,
     pub section: SectionLink,
     pub authors: Vec<Byline>,
+    pub hero_image: Option<ResolvedImage>,
     /// Whether the body was cut to the preview.
     pub preview: bool,
     /// The (previewed) body with embeds resolved; embeds not live now are left out.
@@ -104,6 +108,15 @@ pub fn to_public(
 ) -> Result<Vec<PublicArticle>, Error> {
     let ids: Vec<ArticleId> = rows.iter().map(|r| r.id.clone()).collect();
     let bylines = article_db::authors_of(conn, &ids)?;
+    // The library images of every row, in one query (none when no row uses one).
+    let asset_ids: Vec<AssetId> = rows
+        .iter()
+        .flat_map(|r| {
+            let hero = r.hero_image.as_ref().and_then(|j| j.0.asset_id.clone());
+            hero.into_iter().chain(article::block_assets(&r.body.0))
+        })
+        .collect();
+    let assets = if asset_ids.is_empty() { Vec::new() } else { crate::service::media::assets(conn, &asset_ids)? };
     let mut sections: Vec<section_db::SectionRow> = Vec::new();
     for row in &rows {
         if !sections.iter().any(|s| s.id == row.section_id) {
@@ -138,13 +151,25 @@ pub fn to_public(
                         live.get(block_id).map(|b| PublicBlock::Sponsored(Box::new(b.clone())))
                     }
                     Block::Poll { poll_id } => polls.get(poll_id).map(|p| PublicBlock::Poll(Box::new(p.clone()))),
+                    Block::Image { url, asset_id, caption, credit, alt } => {
+                        let image = Image {
+                            url: url.clone(),
+                            asset_id: asset_id.clone(),
+                            caption: caption.clone(),
+                            credit: credit.clone(),
+                            alt: alt.clone(),
+                        };
+                        media::resolve(&image, &assets).map(|r| PublicBlock::Image(Box::new(r)))
+                    }
                     other => Some(PublicBlock::Content(other.clone())),
                 })
                 .collect();
+            let hero_image = content.hero_image.as_ref().and_then(|i| media::resolve(i, &assets));
             Ok(PublicArticle {
                 id,
                 section,
                 authors,
+                hero_image,
                 preview,
                 body,
                 published_at,

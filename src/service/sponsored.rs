@@ -25,9 +25,17 @@ fn load_one(conn: &mut DbConnection, id: &SponsoredId) -> Result<Sponsored, Erro
     sponsored_db::load(conn, vec![row])?.pop().ok_or_else(|| Error::not_found("Sponsored block"))
 }
 
-/// 422 unless every targeted section and article exists.
+/// 422 unless every targeted section and article, and every library image the body
+/// uses, exists.
 fn check_targets(conn: &mut DbConnection, c: &SponsoredContent) -> Result<(), Error> {
     let mut errors = Vec::new();
+    for (i, block) in c.body.iter().enumerate() {
+        if let Block::Image { asset_id: Some(id), .. } = block
+            && !crate::db::media::lock(conn, id, false)?
+        {
+            errors.push(FieldError::new(format!("body[{i}].asset_id"), "is not an image in the media library"));
+        }
+    }
     for (i, id) in c.section_ids.iter().enumerate() {
         if section_db::find(conn, id)?.is_none() {
             errors.push(FieldError::new(format!("section_ids[{i}]"), "is not an existing section"));
@@ -43,6 +51,7 @@ fn check_targets(conn: &mut DbConnection, c: &SponsoredContent) -> Result<(), Er
 
 fn save(conn: &mut DbConnection, row: &SponsoredRow, c: &SponsoredContent, by: &str, note: &str) -> Result<(), Error> {
     sponsored_db::set_targets(conn, &row.id, &c.section_ids, &c.article_ids)?;
+    crate::db::media::set_sponsored_uses(conn, &row.id, &crate::domain::article::block_assets(&c.body))?;
     let number = sponsored_db::next_revision_number(conn, &row.id)?;
     sponsored_db::insert_revision(
         conn,

@@ -57,6 +57,16 @@ pub async fn get(state: &AppState, id: UserId) -> Result<User, Error> {
     state.db.run(move |conn| user_db::find(conn, &id)?.map(User::from).ok_or_else(|| Error::not_found("User"))).await
 }
 
+/// The display names of these users, by id.
+pub async fn display_names(
+    state: &AppState,
+    mut ids: Vec<UserId>,
+) -> Result<std::collections::HashMap<UserId, String>, Error> {
+    ids.sort();
+    ids.dedup();
+    state.db.run(move |conn| Ok(user_db::display_names(conn, &ids)?.into_iter().collect())).await
+}
+
 /// One page of users and the id to continue after, if there are more.
 pub async fn list(
     state: &AppState,

@@ -12,6 +12,7 @@ mod common;
 mod errors;
 mod health;
 mod lifecycle;
+mod media;
 mod openapi;
 mod operations;
 mod paywall;

@@ -90,7 +90,13 @@ fn every_operation_is_fully_described() {
             for status in ["413", "415", "422"] {
                 assert!(responses.contains_key(status), "{at}: {status} undocumented");
             }
-            let content = &op["requestBody"]["content"]["application/json"];
+            // JSON, or a form for uploads.
+            let bodies = &op["requestBody"]["content"];
+            let content = if bodies.get("multipart/form-data").is_some() {
+                &bodies["multipart/form-data"]
+            } else {
+                &bodies["application/json"]
+            };
             assert!(content.get("schema").is_some(), "{at}: request body without schema");
             assert!(content["example"].is_object(), "{at}: request body without an example");
         }

@@ -452,6 +452,16 @@ fn every_write_to_a_public_source_table_moves_the_generation() {
                  VALUES (1, 3, 'month', 2, '{{}}', {T})"
             ),
         ),
+        (
+            "media_assets",
+            format!(
+                "INSERT INTO media_assets (id, sha256, file_name, media_type, bytes, width, height, focal_x, focal_y, \
+                 uploaded_by, created_at, updated_at, version) VALUES ('m1', 'h', 'a.jpg', 'jpeg', 1, 1, 1, 500, 500, \
+                 'u1', {T}, {T}, 1)"
+            ),
+        ),
+        ("media_assets", "UPDATE media_assets SET alt = 'A' WHERE id = 'm1'".into()),
+        ("media_assets", "DELETE FROM media_assets WHERE id = 'm1'".into()),
         ("users", "UPDATE users SET display_name = 'Ann B' WHERE id = 'u1'".into()),
         ("sections", "UPDATE sections SET name = 'S2' WHERE id = 's1'".into()),
         ("articles", "UPDATE articles SET headline = 'H2' WHERE id = 'a1'".into()),

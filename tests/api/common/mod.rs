@@ -19,6 +19,7 @@ use masthead::public_cache::PublicCache;
 use masthead::service::bootstrap;
 use masthead::startup::{self, Shared};
 use masthead::state::AppState;
+use masthead::storage::StoreLocation;
 
 pub const JWT_SECRET: &str = "test-secret-0123456789abcdef0123456789";
 pub const ADMIN_EMAIL: &str = "admin@example.org";
@@ -75,7 +76,10 @@ pub struct TestApp {
     pub cache: Arc<PublicCache>,
     handle: Option<actix_web::dev::ServerHandle>,
     thread: Option<std::thread::JoinHandle<()>>,
+    /// Where this app keeps media, when in a directory (`MASTHEAD_TEST_S3_URL` unset).
+    pub media_dir: Option<std::path::PathBuf>,
     // Declared last: dropped after the server has stopped.
+    _media: Option<tempfile::TempDir>,
     db: TestDb,
 }
 
@@ -110,6 +114,25 @@ impl Resp {
     }
 }
 
+/// Media for one test app: a prefix of its own in the S3-compatible bucket that
+/// `MASTHEAD_TEST_S3_URL` names (with the `AWS_*` variables), else a temporary directory.
+fn test_media_store(settings: &mut Settings) -> (Option<tempfile::TempDir>, Option<std::path::PathBuf>) {
+    match std::env::var("MASTHEAD_TEST_S3_URL").ok().filter(|u| !u.is_empty()) {
+        Some(url) => {
+            let prefixed = format!("{}/test-{}", url.trim_end_matches('/'), uuid::Uuid::now_v7());
+            settings.media.store =
+                StoreLocation::parse_s3(&prefixed).expect("MASTHEAD_TEST_S3_URL is s3://bucket[/prefix]");
+            (None, None)
+        }
+        None => {
+            let dir = tempfile::tempdir().expect("media dir");
+            let path = dir.path().to_path_buf();
+            settings.media.store = StoreLocation::Directory(path.clone());
+            (Some(dir), Some(path))
+        }
+    }
+}
+
 impl TestApp {
     pub async fn spawn() -> TestApp {
         Self::spawn_with(|_| {}).await
@@ -122,6 +145,7 @@ impl TestApp {
         settings.workers = Some(2);
         settings.access_log = false;
         settings.db_pool_size = Some(6);
+        let (media, media_dir) = test_media_store(&mut settings);
         adjust(&mut settings);
         let database = Database::connect(db.url(), settings.db_pool_size).expect("connect");
         database.migrate().expect("migrate");
@@ -130,7 +154,7 @@ impl TestApp {
         bootstrap::ensure_first_admin(&database, &clock, Some(ADMIN_EMAIL.into()), Some(ADMIN_PASSWORD.into()))
             .expect("first admin");
         let jwt = JwtKeys::new(&secret, settings.access_token_ttl_secs);
-        let state = AppState::new(database, jwt, settings, clock.clone());
+        let state = AppState::new(database, jwt, settings, clock.clone()).expect("state");
         let cache = state.public_cache.clone();
         let listener = TcpListener::bind("127.0.0.1:0").expect("bind");
         let base = format!("http://{}", listener.local_addr().expect("addr"));
@@ -144,7 +168,7 @@ impl TestApp {
             });
         });
         let handle = rx.recv().expect("server started");
-        TestApp { base, clock, cache, handle: Some(handle), thread: Some(thread), db }
+        TestApp { base, clock, cache, handle: Some(handle), thread: Some(thread), media_dir, _media: media, db }
     }
 
     /// The test database's URL, as the command line takes it.
@@ -226,6 +250,11 @@ impl TestApp {
 
     pub async fn get(&self, path: &str, token: Option<&str>) -> Resp {
         self.send(Method::GET, path, token, None).await
+    }
+
+    /// An anonymous GET of a path the caller no longer needs (for requests sent at once).
+    pub async fn get_owned(&self, path: String) -> Resp {
+        self.get(&path, None).await
     }
 
     pub async fn post(&self, path: &str, token: Option<&str>, body: Value) -> Resp {

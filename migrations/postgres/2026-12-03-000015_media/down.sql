@@ -1,0 +1,3 @@
+DROP TABLE sponsored_media;
+DROP TABLE article_media;
+DROP TABLE media_assets;
