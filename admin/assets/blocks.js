@@ -172,7 +172,7 @@ function blockCard(block, pickers, onChange, ops) {
       const source = imageSource({
         urlLabel: 'Image URL',
         url: block.url,
-        assetId: /** @type {import('./media.js').ImageRef} */ (block).asset_id,
+        assetId: block.asset_id,
         onChange,
         // The block's own alt text wins; the library's fills it when left empty.
         onAsset: (asset) => { alt.placeholder = asset?.alt ? `From the library: ${asset.alt}` : ''; },
@@ -180,7 +180,7 @@ function blockCard(block, pickers, onChange, ops) {
       const caption = richText(block.caption ?? '', 'Caption', onChange);
       const credit = h('input', { type: 'text', value: plainText(block.credit) });
       fields = [source.element, field('Alt text', alt, { hint: 'What the image shows, for readers who cannot see it.' }), h('div', { class: 'field' }, h('span', { class: 'label' }, 'Caption'), caption.element), field('Credit', credit)];
-      read = () => /** @type {Block} */ ({
+      read = () => ({
         type: 'image',
         ...sourceFields(source.read()),
         alt: alt.value.trim() || null,

@@ -8,22 +8,13 @@ import { apiPages, pager } from './lists.js';
 import { messageOf, uploadMessage } from './problems.js';
 import { can } from './roles.js';
 
-/** @typedef {{x: number, y: number}} Point */
-/** @typedef {{type: string, srcset: string}} Source */
-/** @typedef {{url: string, sources: Source[]}} Rendition */
-/**
- * An asset of the library, as docs/media.md has it.
- * @typedef {{id: string, file_name: string, content_type: string, bytes: number, width: number, height: number,
- *   sha256: string, alt: string | null, caption: string | null, credit: string | null, focal_point: Point,
- *   uploaded_by: {id: string, display_name: string}, created_at: string, updated_at: string, version: number,
- *   renditions: Rendition & {crops: Record<string, Rendition>}}} Asset
- */
-/** @typedef {{items: Asset[], next_cursor?: string | null}} AssetPage */
-/**
- * An image of an article (the hero, an image block): a URL, an asset of the library,
- * or both.
- * @typedef {{url?: string | null, asset_id?: string | null, alt?: string | null, caption?: string | null, credit?: string | null}} ImageRef
- */
+/** @typedef {import('./api.js').Schemas} Schemas */
+/** @typedef {Schemas['AssetResponse']} Asset */
+/** @typedef {Schemas['AssetPage']} AssetPage */
+/** @typedef {Schemas['RenditionGroup']} Rendition */
+/** @typedef {Schemas['FocalPointBody']} Point */
+/** An image of an article (the hero, an image block): a URL, an asset of the library, or both. */
+/** @typedef {Schemas['Image']} ImageRef */
 
 /**
  * The fields that say where an image comes from, leaving out the one not given (the
@@ -151,6 +142,9 @@ function pump() {
  * @param {{width?: number, alt?: string, rendition?: Rendition}} [options] alt: empty when text beside it names the image
  */
 export function thumbnail(asset, options = {}) {
+  const rendition = options.rendition ?? asset.renditions;
+  // The API may have no rendition to offer for an asset.
+  if (!rendition) return h('span', { class: 'no-preview' }, 'No preview');
   // A crop has its own proportions: the original's would hold the wrong box until it loads.
   const img = h('img', {
     alt: options.alt ?? asset.alt ?? '',
@@ -159,7 +153,7 @@ export function thumbnail(asset, options = {}) {
     decoding: 'async',
     class: 'thumb',
   });
-  waiting.push({ img, src: renditionUrl(options.rendition ?? asset.renditions, options.width ?? 320), tries: 0, waits: 0 });
+  waiting.push({ img, src: renditionUrl(rendition, options.width ?? 320), tries: 0, waits: 0 });
   setTimeout(pump);
   return img;
 }

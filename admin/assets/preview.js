@@ -48,7 +48,7 @@ function figure(img) {
   const asset = knownAsset(img.asset_id);
   const caption = h('figcaption', null);
   setInline(caption, [img.caption || asset?.caption, img.credit || asset?.credit].filter(Boolean).join(' · '));
-  const src = asset ? renditionUrl(asset.renditions, 1280) : img.url;
+  const src = asset?.renditions ? renditionUrl(asset.renditions, 1280) : img.url;
   return h('figure', null, h('img', { src, alt: img.alt || asset?.alt || '', loading: 'lazy', referrerpolicy: 'no-referrer' }), caption);
 }
 

@@ -113,6 +113,7 @@ export async function assetView(main, params) {
   const marker = h('span', { class: 'focal-marker', 'aria-hidden': 'true' });
   const frame = h('div', { class: `focal-frame${editable ? ' editable' : ''}` }, preview, marker);
   const crops = h('div', { class: 'crops' });
+  const noPreview = h('p', { class: 'banner', hidden: true }, 'The server offers no preview of this image.');
   const facts = h('dl', { class: 'facts' });
 
   /** @param {Point} p */
@@ -150,9 +151,12 @@ export async function assetView(main, params) {
     replace(captionHolder, h('span', { class: 'label' }, 'Caption'), caption.element);
     credit.value = plainText(a.credit);
     setPoint(a.focal_point ?? { x: 0.5, y: 0.5 });
-    const webp = a.renditions.sources.find((s) => s.type === 'image/webp');
+    const r = a.renditions;
+    frame.hidden = !r;
+    noPreview.hidden = Boolean(r);
+    const webp = r?.sources.find((s) => s.type === 'image/webp');
     if (webp) preview.srcset = webp.srcset;
-    preview.src = a.renditions.url;
+    if (r) preview.src = r.url;
     preview.alt = a.alt ?? '';
     preview.width = a.width;
     preview.height = a.height;
@@ -169,12 +173,12 @@ export async function assetView(main, params) {
         ['Uploaded', when(a.created_at)],
         ['Changed', when(a.updated_at)],
       ].map(([k, v]) => [h('dt', null, k), h('dd', null, v)]),
-      h('dt', null, 'Full size'),
-      h('dd', null, h('a', { href: a.renditions.url, target: '_blank', rel: 'noopener' }, 'Open the image')),
+      r ? [h('dt', null, 'Full size'), h('dd', null, h('a', { href: r.url, target: '_blank', rel: 'noopener' }, `Open the image (${r.width} × ${r.height})`))] : null,
     );
     replace(
       crops,
-      Object.entries(a.renditions.crops ?? {}).map(([ratio, rendition]) =>
+      // Widest first, as 16:9, 3:2, 4:3, 1:1, rather than in the order of their names.
+      Object.entries(r?.crops ?? {}).sort(([, p], [, q]) => q.width / q.height - p.width / p.height).map(([ratio, rendition]) =>
         h('figure', { class: 'crop' }, h('a', { href: renditionUrl(rendition, 960), target: '_blank', rel: 'noopener' }, thumbnail(a, { rendition, alt: `Cropped to ${ratio}` })), h('figcaption', null, ratio)),
       ),
     );
@@ -203,6 +207,7 @@ export async function assetView(main, params) {
     h(
       'div',
       { class: 'editor-main' },
+      noPreview,
       h('figure', { class: 'focal' }, frame, h('figcaption', { class: 'hint' }, editable ? 'Click the image where crops should centre: its focal point.' : 'The ring marks the focal point: crops centre on it.')),
       h(
         'div',
@@ -304,7 +309,7 @@ export async function assetView(main, params) {
     } catch (e) {
       if (e instanceof ApiError && e.status === 409) {
         // The problem names what uses it, so the reader knows where to change it.
-        replace(formError, h('p', null, h('strong', null, 'This image is in use, so it was not deleted.')), h('p', null, e.message));
+        replace(formError, h('p', null, h('strong', null, 'Not deleted. '), e.message));
         formError.setAttribute('tabindex', '-1');
         formError.focus();
       } else if (e instanceof ApiError && e.status === 412) {
