@@ -1,5 +1,5 @@
 // The media library: an editor uploads images (the file button and a drop), meets the
-// refusal of a file that is not an image, finds an image by searching, gives it alt
+// refusals of a file that is not an image and of one too large to decode, finds an image by searching, gives it alt
 // text and a focal point, uses images from the library in an article (the hero, and an
 // image block with an image uploaded from the picker), deletes an unused image and is
 // told why a used one is not deleted; then the library at phone width, and a writer
@@ -10,7 +10,8 @@
 //     file input "Choose files…", a search form ("Search", "Uploaded by", the button
 //     "Search") and a grid of images, each a link named by its file name;
 //   - each upload is a line with a progress bar and its outcome: "Uploaded", or a
-//     role=alert saying why not (415: "not an image the library takes");
+//     role=alert saying why not (415: "not an image the library takes"; 422: "The
+//     image could not be used");
 //   - an image's page (heading "Edit image") has "Alt text", "Caption", "Credit",
 //     "File name", the focal point set by clicking the preview (shown in "Focal point
 //     across (%)" and "Focal point down (%)"), "Save" and "Delete image" (which asks
@@ -158,6 +159,15 @@ test('media: upload, search, describe, focus, use in an article, delete', { time
   await journey.step('a text file is refused: not an image', async () => {
     await page.getByLabel('Choose files…').setInputFiles({ name: `notes-${suffix}.txt`, mimeType: 'text/plain', buffer: Buffer.from('Not a picture at all.\n') });
     await visible(upload(`notes-${suffix}.txt`).getByRole('alert').getByText(/not an image the library takes/), 'the 415 problem');
+  });
+
+  await journey.step('an image wider than the server takes is refused', async () => {
+    // Only the header counts: the server refuses it before decoding a pixel.
+    const header = png(1, 1, randomBytes(6));
+    header.writeUInt32BE(20_000, 16);
+    header.writeUInt32BE(crc32(header.subarray(12, 29)), 29);
+    await page.getByLabel('Choose files…').setInputFiles({ name: `vast-${suffix}.png`, mimeType: 'image/png', buffer: header });
+    await visible(upload(`vast-${suffix}.png`).getByRole('alert').getByText(/The image could not be used/), 'the 422 problem');
   });
 
   await journey.step('found by searching', async () => {
