@@ -1,9 +1,10 @@
 // The media library: an editor uploads images (the file button and a drop), meets the
-// refusals of a file that is not an image and of one too large to decode, finds an image by searching, gives it alt
-// text and a focal point, uses images from the library in an article (the hero, and an
-// image block with an image uploaded from the picker), deletes an unused image and is
-// told why a used one is not deleted; then the library at phone width, and a writer
-// who may read an editor's image but not change it.
+// refusals of a file that is not an image and of one too large to decode, finds an
+// image by searching, gives it alt text and a focal point, uses images from the
+// library in an article (the hero, and an image block with an image uploaded from the
+// picker), deletes an unused image and is told why a used one is not deleted; then
+// the library at phone width, and a writer who may read an editor's image but not
+// change it.
 //
 // The UI contract this journey holds the client to:
 //   - the navigation link "Media" leads to the heading "Media", a drop zone with the
@@ -13,8 +14,8 @@
 //     role=alert saying why not (415: "not an image the library takes"; 422: "The
 //     image could not be used");
 //   - an image's page (heading "Edit image") has "Alt text", "Caption", "Credit",
-//     "File name", the focal point set by clicking the preview (shown in "Focal point
-//     across (%)" and "Focal point down (%)"), "Save" and "Delete image" (which asks
+//     "File name", the focal point set by clicking the preview (shown in the group
+//     "Focal point" as "Across (%)" and "Down (%)"), "Save" and "Delete image" (which asks
 //     first; a 409 says "Not deleted." with the server's detail, naming the articles);
 //   - the article editor's hero and image blocks have "Choose from the library" (in a
 //     block: "Choose from the library, block N"), which opens the dialog "Choose an
@@ -208,8 +209,9 @@ test('media: upload, search, describe, focus, use in an article, delete', { time
     await page.waitForFunction((el) => /** @type {HTMLImageElement} */ (el).complete && /** @type {HTMLImageElement} */ (el).naturalWidth > 0, await preview.elementHandle());
     const box = /** @type {{width: number, height: number, x: number, y: number}} */ (await preview.boundingBox());
     await preview.click({ position: { x: box.width * 0.25, y: box.height * 0.75 } });
-    assert.ok(Math.abs(Number(await page.getByLabel('Focal point across (%)').inputValue()) - 25) <= 1);
-    assert.ok(Math.abs(Number(await page.getByLabel('Focal point down (%)').inputValue()) - 75) <= 1);
+    const focal = page.getByRole('group', { name: 'Focal point' });
+    assert.ok(Math.abs(Number(await focal.getByLabel('Across (%)').inputValue()) - 25) <= 1);
+    assert.ok(Math.abs(Number(await focal.getByLabel('Down (%)').inputValue()) - 75) <= 1);
     // The marker is drawn where the click was.
     const marker = /** @type {{width: number, height: number, x: number, y: number}} */ (await page.locator('.focal-marker').boundingBox());
     assert.ok(Math.abs(marker.x + marker.width / 2 - (box.x + box.width * 0.25)) <= 3, 'the marker is not where the click was (across)');
@@ -269,6 +271,20 @@ test('media: upload, search, describe, focus, use in an article, delete', { time
     assert.equal(image?.alt, 'A kite over the harbour');
     // After the save, the form shows the assets again from what the server stored.
     await visible(page.locator('li.block.image .chosen-image img'), 'the block\'s thumbnail after saving');
+  });
+
+  await journey.step('the preview shows the library\'s images', async () => {
+    await page.getByRole('button', { name: 'Preview', exact: true }).click();
+    const preview = page.getByRole('dialog', { name: 'Preview' });
+    const images = preview.locator('figure img');
+    await visible(images, 'the images in the preview');
+    assert.equal(await images.count(), 2);
+    for (const src of await images.evaluateAll((all) => all.map((img) => /** @type {HTMLImageElement} */ (img).getAttribute('src')))) {
+      assert.match(src ?? '', /^\/api\/v1\/public\/media\//);
+    }
+    await page.waitForFunction((all) => all.every((img) => /** @type {HTMLImageElement} */ (img).complete && /** @type {HTMLImageElement} */ (img).naturalWidth > 0), await images.elementHandles());
+    await shot(page, 'the preview');
+    await preview.getByRole('button', { name: 'Close preview' }).click();
   });
 
   await journey.step('an unused image is deleted', async () => {
