@@ -160,6 +160,28 @@ export function thumbnail(asset, options = {}) {
 
 // --- Uploading -------------------------------------------------------------------------
 
+const BUSY_TRIES = 4;
+
+/**
+ * Uploads a file, trying again when the server is busy decoding other images (503):
+ * after the wait it asks for, a few times, as a person would, before giving up.
+ * @param {FormData} form
+ * @param {(sent: number, total: number) => void} onProgress
+ * @param {(seconds: number) => void} onWait
+ */
+async function uploadPatiently(form, onProgress, onWait) {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await upload('/api/v1/media', form, onProgress);
+    } catch (e) {
+      if (!(e instanceof ApiError) || e.status !== 503 || attempt >= BUSY_TRIES) throw e;
+      const seconds = Math.min(30, e.retryAfter ?? 2 * attempt);
+      onWait(seconds);
+      await new Promise((resolve) => setTimeout(resolve, seconds * 1000));
+    }
+  }
+}
+
 /**
  * Where files are uploaded: a drop zone with a file button, and under it a line per file
  * with its progress and outcome. Two uploads at a time; the rest wait their turn.
@@ -227,9 +249,12 @@ export function uploader(o) {
         form.append('file', file, file.name);
         replace(note, 'Uploading…');
         try {
-          const { data, status } = await upload('/api/v1/media', form, (sent, total) => {
+          const { data, status } = await uploadPatiently(form, (sent, total) => {
             bar.value = Math.round((sent / total) * 100);
             replace(note, `${bar.value}%`);
+          }, (seconds) => {
+            bar.value = 0;
+            replace(note, `Server busy: trying again in ${seconds} s…`);
           });
           const asset = remember(data);
           bar.value = 100;

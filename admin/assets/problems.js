@@ -31,7 +31,7 @@ export function uploadMessage(e) {
     case 422:
       return `The image could not be used. ${detail || 'It may be damaged, or have too many pixels.'}`;
     case 503:
-      return `The server is busy making images. Try again ${e.retryAfter ? `in ${e.retryAfter} seconds` : 'in a moment'}.`;
+      return `The server is busy making images. Try again ${e.retryAfter ? `in ${e.retryAfter} second${e.retryAfter === 1 ? '' : 's'}` : 'in a moment'}.`;
     default:
       return e.message;
   }
