@@ -299,8 +299,17 @@ export function pickAsset() {
   const error = h('p', { class: 'form-error', role: 'alert' });
   /** @type {Asset | null} */
   let chosen = null;
+  /** @type {import('./lists.js').PageOf<AssetPage>} */
+  const fetchPage = apiPages('/api/v1/media', () => new URLSearchParams(search.value.trim() ? { q: search.value.trim() } : {}), 24);
+  // A search sent while the list before it is still on its way: the older answer may
+  // come last, and must not replace the newer one, so it is never delivered.
+  let asked = 0;
   const list = pager(
-    /** @type {import('./lists.js').PageOf<AssetPage>} */ (apiPages('/api/v1/media', () => new URLSearchParams(search.value.trim() ? { q: search.value.trim() } : {}), 24)),
+    async (cursor) => {
+      const mine = cursor ? asked : ++asked;
+      const page = await fetchPage(cursor);
+      return mine === asked ? page : new Promise(() => {});
+    },
     (items, first) => {
       if (first) replace(grid);
       grid.append(...items.map(tile));

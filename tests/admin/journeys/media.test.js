@@ -231,6 +231,8 @@ test('media: upload, search, describe, focus, use in an article, delete', { time
     await visible(dialog, 'the picker');
     await dialog.getByLabel('Search the library').fill(names.harbour);
     await dialog.getByRole('button', { name: 'Search', exact: true }).click();
+    // The whole library is listed first; then only what the search finds.
+    await visible(dialog.getByText('1 image shown.'), 'the search\'s count');
     await visible(dialog.getByRole('button', { name: names.harbour }), 'the harbour in the picker');
     assert.equal(await dialog.locator('.media-grid li').count(), 1, 'the search found more than the harbour');
     await shot(page, 'the picker');
