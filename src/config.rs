@@ -195,6 +195,10 @@ pub struct Options {
     /// stripping it.
     #[arg(long, env = "MASTHEAD_MEDIA_KEEP_METADATA", default_value_t = false, action = clap::ArgAction::Set, global = true)]
     pub media_keep_metadata: bool,
+    /// Memory for image renditions served lately, in MiB (0 turns it off; they are
+    /// read from the media store then). Needs the public cache on.
+    #[arg(long, env = "MASTHEAD_MEDIA_CACHE_MB", default_value_t = 16, global = true)]
+    pub media_cache_mb: u32,
     /// Origin (or CDN URL) put before image rendition paths in answers, such as
     /// https://cms.example.com; root-relative paths when empty.
     #[arg(long, env = "MASTHEAD_MEDIA_BASE_URL", default_value = "", global = true)]
@@ -265,6 +269,8 @@ pub struct MediaSettings {
     pub workers: usize,
     pub queue: usize,
     pub keep_metadata: bool,
+    /// Memory for renditions served lately, in bytes.
+    pub cache_bytes: u64,
     /// Put before rendition paths in answers (a CDN or the API's public origin);
     /// empty for root-relative URLs.
     pub base_url: String,
@@ -317,6 +323,7 @@ impl MediaSettings {
             workers: o.media_workers.unwrap_or(cores),
             queue: o.media_queue,
             keep_metadata: o.media_keep_metadata,
+            cache_bytes: u64::from(o.media_cache_mb) * 1024 * 1024,
             base_url,
         })
     }
@@ -505,6 +512,7 @@ impl Options {
             media_queue: 16,
             media_keep_metadata: false,
             media_base_url: String::new(),
+            media_cache_mb: 16,
             access_log: true,
             keep_alive_secs: 75,
             shutdown_grace_secs: 30,

@@ -11,6 +11,7 @@ use crate::db::Database;
 use crate::imaging::Workers;
 use crate::metrics::Metrics;
 use crate::public_cache::PublicCache;
+use crate::service::media::RenditionCache;
 use crate::storage::MediaStore;
 
 #[derive(Clone)]
@@ -28,6 +29,8 @@ pub struct AppState {
     pub media: Arc<MediaStore>,
     /// What bounds image decoding on this instance.
     pub image_workers: Arc<Workers>,
+    /// Renditions served lately, kept in memory.
+    pub renditions: Arc<RenditionCache>,
 }
 
 impl AppState {
@@ -37,7 +40,9 @@ impl AppState {
         let public_cache = Arc::new(PublicCache::new(settings.public_cache_bytes, settings.public_cache_sync_ms));
         let media = Arc::new(MediaStore::open(&settings.media.store)?);
         let image_workers = Arc::new(Workers::new(settings.media.workers, settings.media.queue));
+        let renditions = Arc::new(RenditionCache::new(settings.media.cache_bytes));
         Ok(AppState {
+            renditions,
             media,
             image_workers,
             db,

@@ -577,16 +577,14 @@ pub async fn media_rendition(
     path: web::Path<(String, String)>,
 ) -> Result<HttpResponse, ApiError> {
     let (id, name) = path.into_inner();
-    let not_found = || ApiError::not_found("Image");
     let etag = format!("\"{name}\"");
-    let Some(found) = media::find_rendition(&state, AssetId::from(id), &name).await? else {
-        return Err(not_found());
+    let Some((bytes, mime)) = media::rendition(&state, AssetId::from(id), name).await? else {
+        return Err(ApiError::not_found("Image"));
     };
     let cache = (header::CACHE_CONTROL, "public, max-age=31536000, immutable");
     if none_match(&req, &etag) {
         return Ok(HttpResponse::NotModified().insert_header((header::ETAG, etag)).insert_header(cache).finish());
     }
-    let (bytes, mime) = media::rendition_bytes(&state, found).await?;
     Ok(HttpResponse::Ok()
         .insert_header((header::ETAG, etag))
         .insert_header(cache)

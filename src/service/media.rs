@@ -303,12 +303,37 @@ pub async fn find_rendition(state: &AppState, id: AssetId, name: &str) -> Result
     Ok(state.settings.media.renditions.parse(name, &asset).map(|r| (asset, r)))
 }
 
-/// A rendition's bytes and type: from storage when it was made before, else made now
-/// (under a worker permit) and stored.
-pub async fn rendition_bytes(
-    state: &AppState,
-    (asset, rendition): (Asset, Rendition),
-) -> Result<(Bytes, &'static str), Error> {
+/// A rendition's bytes and type, `None` when the asset does not exist or does not
+/// offer it. From this instance's memory when it holds them and nothing has been
+/// written to the database since it last checked the asset (a deleted asset stops
+/// being served within the public cache's sync interval); else from storage, or made
+/// now (under a worker permit) and stored.
+pub async fn rendition(state: &AppState, id: AssetId, name: String) -> Result<Option<(Bytes, &'static str)>, Error> {
+    let generation = state.public_cache.generation(&state.db, state.clock.now()).await?;
+    let key = format!("{id}/{name}");
+    let held = state.renditions.get(&key);
+    if let (Some(held), Some(generation)) = (&held, generation)
+        && held.checked_at == generation
+    {
+        return Ok(Some((held.bytes.clone(), held.mime)));
+    }
+    let Some((asset, rendition)) = find_rendition(state, id, &name).await? else {
+        if held.is_some() {
+            state.renditions.remove(&key);
+        }
+        return Ok(None);
+    };
+    let (bytes, mime) = match held {
+        Some(held) => (held.bytes.clone(), held.mime),
+        None => stored_or_made(state, asset, rendition).await?,
+    };
+    if let Some(generation) = generation {
+        state.renditions.insert(key, Held { bytes: bytes.clone(), mime, checked_at: generation });
+    }
+    Ok(Some((bytes, mime)))
+}
+
+async fn stored_or_made(state: &AppState, asset: Asset, rendition: Rendition) -> Result<(Bytes, &'static str), Error> {
     let (id, name, mime) = (asset.id.clone(), rendition.name(&asset), rendition.mime(&asset));
     if let Some(bytes) = state.media.rendition(&id, &name).await.map_err(storage)? {
         return Ok((bytes, mime));
@@ -324,6 +349,54 @@ pub async fn rendition_bytes(
     let bytes = make(state, original, asset, rendition).await?;
     state.media.put_rendition(&id, &name, bytes.clone()).await.map_err(storage)?;
     Ok((bytes, mime))
+}
+
+/// Renditions this instance has served, bounded in bytes. Their content never changes
+/// (a URL names the asset, size, crop and format); only whether the asset still exists
+/// does, checked again after any write to the database.
+pub struct RenditionCache(Option<quick_cache::sync::Cache<String, Held, ByBytes>>);
+
+#[derive(Clone)]
+pub struct Held {
+    bytes: Bytes,
+    mime: &'static str,
+    /// The public generation at which the asset was last seen to exist.
+    checked_at: i64,
+}
+
+#[derive(Clone)]
+pub struct ByBytes;
+
+impl quick_cache::Weighter<String, Held> for ByBytes {
+    fn weight(&self, key: &String, held: &Held) -> u64 {
+        (key.len() + held.bytes.len() + 64) as u64
+    }
+}
+
+impl RenditionCache {
+    /// Holding up to `bytes` (none at all when 0).
+    pub fn new(bytes: u64) -> RenditionCache {
+        RenditionCache(
+            (bytes > 0)
+                .then(|| quick_cache::sync::Cache::with_weighter((bytes / 32_768).max(16) as usize, bytes, ByBytes)),
+        )
+    }
+
+    fn get(&self, key: &str) -> Option<Held> {
+        self.0.as_ref()?.get(key)
+    }
+
+    fn insert(&self, key: String, held: Held) {
+        if let Some(cache) = &self.0 {
+            cache.insert(key, held);
+        }
+    }
+
+    fn remove(&self, key: &str) {
+        if let Some(cache) = &self.0 {
+            cache.remove(key);
+        }
+    }
 }
 
 async fn make(state: &AppState, original: Bytes, asset: Asset, rendition: Rendition) -> Result<Bytes, Error> {

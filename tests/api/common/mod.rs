@@ -76,8 +76,9 @@ pub struct TestApp {
     pub cache: Arc<PublicCache>,
     handle: Option<actix_web::dev::ServerHandle>,
     thread: Option<std::thread::JoinHandle<()>>,
-    /// Where this app keeps media, when in a directory (`MASTHEAD_TEST_S3_URL` unset).
-    pub media_dir: Option<std::path::PathBuf>,
+    /// Where this app keeps media: a temporary directory, or a prefix of its own in
+    /// the bucket `MASTHEAD_TEST_S3_URL` names.
+    pub media_store: StoreLocation,
     // Declared last: dropped after the server has stopped.
     _media: Option<tempfile::TempDir>,
     db: TestDb,
@@ -116,19 +117,18 @@ impl Resp {
 
 /// Media for one test app: a prefix of its own in the S3-compatible bucket that
 /// `MASTHEAD_TEST_S3_URL` names (with the `AWS_*` variables), else a temporary directory.
-fn test_media_store(settings: &mut Settings) -> (Option<tempfile::TempDir>, Option<std::path::PathBuf>) {
+fn test_media_store(settings: &mut Settings) -> Option<tempfile::TempDir> {
     match std::env::var("MASTHEAD_TEST_S3_URL").ok().filter(|u| !u.is_empty()) {
         Some(url) => {
             let prefixed = format!("{}/test-{}", url.trim_end_matches('/'), uuid::Uuid::now_v7());
             settings.media.store =
                 StoreLocation::parse_s3(&prefixed).expect("MASTHEAD_TEST_S3_URL is s3://bucket[/prefix]");
-            (None, None)
+            None
         }
         None => {
             let dir = tempfile::tempdir().expect("media dir");
-            let path = dir.path().to_path_buf();
-            settings.media.store = StoreLocation::Directory(path.clone());
-            (Some(dir), Some(path))
+            settings.media.store = StoreLocation::Directory(dir.path().to_path_buf());
+            Some(dir)
         }
     }
 }
@@ -145,8 +145,9 @@ impl TestApp {
         settings.workers = Some(2);
         settings.access_log = false;
         settings.db_pool_size = Some(6);
-        let (media, media_dir) = test_media_store(&mut settings);
+        let media = test_media_store(&mut settings);
         adjust(&mut settings);
+        let media_store = settings.media.store.clone();
         let database = Database::connect(db.url(), settings.db_pool_size).expect("connect");
         database.migrate().expect("migrate");
         let clock = Clock::system();
@@ -168,7 +169,7 @@ impl TestApp {
             });
         });
         let handle = rx.recv().expect("server started");
-        TestApp { base, clock, cache, handle: Some(handle), thread: Some(thread), media_dir, _media: media, db }
+        TestApp { base, clock, cache, handle: Some(handle), thread: Some(thread), media_store, _media: media, db }
     }
 
     /// The test database's URL, as the command line takes it.

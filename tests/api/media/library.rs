@@ -149,25 +149,22 @@ async fn location_metadata_is_stripped_and_orientation_applied() {
     let upright = with_exif(&jpeg(40, 20, 5), 1);
     let asset = uploaded(&app, &writer, &upright, "upright.jpg").await;
     assert_eq!((asset["width"].as_u64(), asset["height"].as_u64()), (Some(40), Some(20)));
-    if let Some(file) = stored(&app, &format!("originals/{}", asset["id"].as_str().unwrap())) {
-        assert!(!file.windows(4).any(|w| w == b"Exif"), "EXIF is gone");
-        assert_eq!(file.len(), jpeg(40, 20, 5).len(), "nothing else changed");
-    }
+    let file = stored(&app, asset["id"].as_str().unwrap(), None).await.unwrap();
+    assert!(!file.windows(4).any(|w| w == b"Exif"), "EXIF is gone");
+    assert_eq!(file, jpeg(40, 20, 5), "nothing else changed");
     // Turned: stored turned, so that every viewer shows it the same way.
     let turned = with_exif(&jpeg(40, 20, 6), 6);
     let asset = uploaded(&app, &writer, &turned, "turned.jpg").await;
     assert_eq!((asset["width"].as_u64(), asset["height"].as_u64()), (Some(20), Some(40)));
-    if let Some(file) = stored(&app, &format!("originals/{}", asset["id"].as_str().unwrap())) {
-        assert!(!file.windows(4).any(|w| w == b"Exif"));
-        assert_eq!(decoded(&file).1, 20);
-    }
+    let file = stored(&app, asset["id"].as_str().unwrap(), None).await.unwrap();
+    assert!(!file.windows(4).any(|w| w == b"Exif"));
+    assert_eq!(decoded(&file).1, 20);
 
     let keeping = TestApp::spawn_with(|s| s.media.keep_metadata = true).await;
     let (_, _, writer) = keeping.user("writer").await;
     let asset = uploaded(&keeping, &writer, &upright, "upright.jpg").await;
-    if let Some(file) = stored(&keeping, &format!("originals/{}", asset["id"].as_str().unwrap())) {
-        assert_eq!(file, upright, "kept as uploaded when asked to");
-    }
+    let file = stored(&keeping, asset["id"].as_str().unwrap(), None).await.unwrap();
+    assert_eq!(file, upright, "kept as uploaded when asked to");
 }
 
 #[actix_rt::test]
@@ -291,13 +288,12 @@ async fn deleting_an_asset_removes_its_files_unless_something_uses_it() {
     let path = format!("/api/v1/media/{id}");
     let rendition = format!("/api/v1/public/media/{id}/w320.webp");
     assert_eq!(app.get(&rendition, None).await.status, 200);
+    assert!(stored(&app, id, Some("w320.webp")).await.is_some(), "made and stored");
     app.send(Method::DELETE, &path, Some(&editor), None).await.assert_problem(428, "precondition_required");
     let res = app.send_with(Method::DELETE, &path, Some(&editor), None, &[("if-match", "\"1\"")]).await;
     assert_eq!(res.status, 204);
     app.get(&path, Some(&editor)).await.assert_problem(404, "not_found");
     app.get(&rendition, None).await.assert_problem(404, "not_found");
-    if let Some(dir) = &app.media_dir {
-        assert!(!dir.join(format!("originals/{id}")).exists());
-        assert!(!dir.join(format!("renditions/{id}/w320.webp")).exists());
-    }
+    assert_eq!(stored(&app, id, None).await, None, "the original is gone");
+    assert_eq!(stored(&app, id, Some("w320.webp")).await, None, "and its renditions");
 }

@@ -12,6 +12,9 @@ use std::io::Cursor;
 use image::{DynamicImage, ImageFormat, Rgb, RgbImage};
 use serde_json::Value;
 
+use masthead::domain::id::AssetId;
+use masthead::storage::MediaStore;
+
 use crate::common::{Resp, TestApp};
 
 /// A JPEG of `w` x `h` whose pixels depend on `seed` (so that uploads differ).
@@ -93,9 +96,16 @@ pub async fn uploaded(app: &TestApp, token: &str, bytes: &[u8], file_name: &str)
     res.json()
 }
 
-/// The file the store keeps for an asset, when it is a local directory.
-pub fn stored(app: &TestApp, path: &str) -> Option<Vec<u8>> {
-    app.media_dir.as_ref().map(|dir| std::fs::read(dir.join(path)).unwrap_or_default())
+/// What the app's store (directory or bucket) holds for an asset: its original, or a
+/// rendition when `rendition` names one.
+pub async fn stored(app: &TestApp, asset_id: &str, rendition: Option<&str>) -> Option<Vec<u8>> {
+    let store = MediaStore::open(&app.media_store).unwrap();
+    let id = AssetId::from(asset_id);
+    let found = match rendition {
+        None => store.original(&id).await,
+        Some(name) => store.rendition(&id, name).await,
+    };
+    found.unwrap().map(|b| b.to_vec())
 }
 
 /// Decodes an image answer: its format and size.

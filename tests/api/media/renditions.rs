@@ -41,9 +41,8 @@ async fn an_asset_lists_its_renditions_and_each_one_is_served_immutable() {
     let again = app.send_with(Method::GET, &format!("{base}/w320.webp"), None, None, &[("if-none-match", &etag)]).await;
     assert_eq!(again.status, 304);
     assert!(again.body.is_empty());
-    if let Some(file) = stored(&app, &format!("renditions/{id}/w320.webp")) {
-        assert_eq!(file, webp.body, "made once, then served from storage");
-    }
+    let file = stored(&app, id, Some("w320.webp")).await;
+    assert_eq!(file.as_ref(), Some(&webp.body), "made once and stored");
     let second = app.get(&format!("{base}/w320.webp"), None).await;
     assert_eq!(second.body, webp.body);
 
