@@ -13,8 +13,10 @@ import { can } from './roles.js';
 /** @typedef {Schemas['AssetPage']} AssetPage */
 /** @typedef {Schemas['RenditionGroup']} Rendition */
 /** @typedef {Schemas['FocalPointBody']} Point */
-/** An image of an article (the hero, an image block): a URL, an asset of the library, or both. */
-/** @typedef {Schemas['Image']} ImageRef */
+/**
+ * An image of an article (the hero, an image block): a URL, an asset of the library, or both.
+ * @typedef {Schemas['Image']} ImageRef
+ */
 
 /**
  * The fields that say where an image comes from, leaving out the one not given (the
@@ -57,6 +59,11 @@ const known = new Map();
 export function remember(asset) {
   known.set(asset.id, asset);
   return asset;
+}
+
+/** Forgets a deleted asset. @param {string} id */
+export function forget(id) {
+  known.delete(id);
 }
 
 /** An asset already read, if any. @param {string | null | undefined} id @returns {Asset | undefined} */

@@ -10,7 +10,7 @@ import { escapeText, plainText } from '../inline.js';
 import { richText } from '../blocks.js';
 import { apiPages, filterSelect, filters, pager } from '../lists.js';
 import { clearErrors, showConflict, showErrors } from '../problems.js';
-import { dimensions, mayEditAsset, remember, renditionUrl, sizeText, thumbnail, uploader } from '../media.js';
+import { dimensions, forget, mayEditAsset, remember, renditionUrl, sizeText, thumbnail, uploader } from '../media.js';
 import { deleteAndLeave, saveItem, watchUnsaved } from '../app.js';
 
 /** @typedef {import('../media.js').Asset} Asset */
@@ -306,7 +306,7 @@ export async function assetView(main, params) {
   async function remove() {
     clearErrors(form, formError);
     try {
-      await deleteAndLeave(`Delete the image “${asset.file_name}”? This cannot be undone.`, path, asset, 'Image deleted.', '/admin/media');
+      if (await deleteAndLeave(`Delete the image “${asset.file_name}”? This cannot be undone.`, path, asset, 'Image deleted.', '/admin/media')) forget(asset.id);
     } catch (e) {
       if (e instanceof ApiError && e.status === 409) {
         // The problem names what uses it, so the reader knows where to change it.
