@@ -205,12 +205,14 @@ pub fn render(
     let ((x, y, cw, ch), (w, h)) = rendition.geometry(asset);
     // Decoded dimensions are the stored ones; clamp in case they ever disagree.
     let (cw, ch) = (cw.min(img.width().saturating_sub(x)).max(1), ch.min(img.height().saturating_sub(y)).max(1));
-    let cropped = if (x, y, cw, ch) == (0, 0, img.width(), img.height()) { img } else { img.crop_imm(x, y, cw, ch) };
-    let scaled = if (w, h) == (cropped.width(), cropped.height()) {
-        cropped
-    } else {
-        cropped.resize_exact(w, h, image::imageops::FilterType::CatmullRom)
-    };
+    // A view, not a copy, of the crop; scaled by area averaging, which needs no buffer
+    // beyond its output (a separable filter's intermediate for a 24-megapixel photo is
+    // larger than the photo) and is what a good filter does when shrinking anyway.
+    let view = image::imageops::crop_imm(&img, x, y, cw, ch);
+    let scaled = if (w, h) == (cw, ch) { view.to_image() } else { image::imageops::thumbnail(&*view, w, h) };
+    let scaled = DynamicImage::ImageRgba8(scaled);
+    // An opaque photo stays without an alpha channel (smaller WebP, and JPEG has none).
+    let scaled = if img.color().has_alpha() { scaled } else { DynamicImage::ImageRgb8(scaled.to_rgb8()) };
     match rendition.format {
         RenditionFormat::Webp => Ok(encode_webp(&scaled, QUALITY_RENDITION)),
         RenditionFormat::Original => encode(&scaled, asset.media_type, QUALITY_RENDITION),
