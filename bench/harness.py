@@ -4,8 +4,9 @@
 Builds (or takes MASTHEAD_BIN), generates the news-read-v1 dataset with the vendored
 bench/workload/gen.py, loads it through the HTTP API into a fresh database, checks it,
 measures start-up, memory, the read requests with wrk (bench/workload/rotate.lua) and
-the writes (bench/writes.lua), then prints a markdown table and PASS/FAIL per target
-of issue 8. A report, not a test: it exits 0 when the measurements ran, whatever they
+the writes (bench/writes.lua), then the media library (concurrent uploads, one
+rendition under wrk), then prints a markdown table and PASS/FAIL per target of issue 8
+and of the media library. The media images need Pillow, installed into a venv. A report, not a test: it exits 0 when the measurements ran, whatever they
 showed, and non-zero only when it could not measure. See bench/README.md.
 """
 import argparse
@@ -142,11 +143,12 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def rss_bytes(pid: int) -> int | None:
+def rss_bytes(pid: int, field: str = "VmRSS") -> int | None:
+    """VmRSS (or another /proc status field in kB, e.g. VmHWM, the peak RSS) in bytes."""
     try:
         with open(f"/proc/{pid}/status") as f:
             for line in f:
-                if line.startswith("VmRSS:"):
+                if line.startswith(f"{field}:"):
                     return int(line.split()[1]) * 1024
     except OSError:
         return None
@@ -227,10 +229,8 @@ class Api:
             self.conn.close()
 
 
-def login(port: int) -> str:
-    _, _, body = Api(port).call(
-        "POST", "/api/v1/auth/login", {"email": ADMIN_EMAIL, "password": ADMIN_PASSWORD}, expect=200
-    )
+def login(port: int, email: str = ADMIN_EMAIL, password: str = ADMIN_PASSWORD) -> str:
+    _, _, body = Api(port).call("POST", "/api/v1/auth/login", {"email": email, "password": password}, expect=200)
     return body["access_token"]
 
 
@@ -271,7 +271,8 @@ def logging_level() -> str:
 def server_env(db_url: str, port: int) -> dict:
     env = {k: v for k, v in os.environ.items() if not k.startswith("MASTHEAD_")}
     # Settings a run may vary on purpose; every other MASTHEAD_* is the harness's own.
-    for name in ("MASTHEAD_LOG", "MASTHEAD_PUBLIC_CACHE_MB", "MASTHEAD_PUBLIC_CACHE_SYNC_MS", "MASTHEAD_DB_POOL_SIZE"):
+    for name in ("MASTHEAD_LOG", "MASTHEAD_PUBLIC_CACHE_MB", "MASTHEAD_PUBLIC_CACHE_SYNC_MS", "MASTHEAD_DB_POOL_SIZE",
+                 "MASTHEAD_MEDIA_WORKERS", "MASTHEAD_MEDIA_QUEUE"):
         if os.environ.get(name):
             env[name] = os.environ[name]
     env.update(
@@ -288,8 +289,9 @@ def server_env(db_url: str, port: int) -> dict:
 
 
 class Server:
-    def __init__(self, binary: Path, db_url: str, name: str):
+    def __init__(self, binary: Path, db_url: str, name: str, extra_env: dict | None = None):
         self.binary, self.db_url, self.name = binary, db_url, name
+        self.extra_env = extra_env or {}
         self.port = free_port()
         self.proc = None
         self.log = None
@@ -301,7 +303,7 @@ class Server:
         log = self.log = open(OUT.dir / f"server-{self.name}.log", "a")
         log.write(f"--- start {self.starts} at {datetime.now(timezone.utc).isoformat()}\n")
         log.flush()
-        env = server_env(self.db_url, self.port)
+        env = dict(server_env(self.db_url, self.port), **self.extra_env)
         t0 = time.perf_counter()
         self.proc = spawn(
             [str(self.binary), "serve"], env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True
@@ -777,6 +779,263 @@ def measure_creations(server: Server, dataset: Path, seconds: float) -> dict:
 
 
 # ---------------------------------------------------------------------------------------
+# The media library (docs/media.md): concurrent uploads of camera-sized JPEGs, then one
+# rendition served under wrk. Reported against the media targets, which are not among
+# issue 8's.
+
+MEDIA_UPLOADS = 20
+MEDIA_RSS_TARGET = 256 * MIB
+MEDIA_RATIO_TARGET = 0.50
+RENDITION = "w640.webp"
+EDITOR_EMAIL = "bench-editor@example.org"
+EDITOR_PASSWORD = "bench editor passphrase"
+BENCH_VENV = ROOT / "target" / "bench-venv"
+S3_PORT = "25905"
+
+
+def bench_python() -> Path:
+    """The python of target/bench-venv, with bench/requirements.txt (Pillow) installed."""
+    py = BENCH_VENV / "bin" / "python"
+    req = BENCH / "requirements.txt"
+    stamp = BENCH_VENV / ".requirements"
+    if not py.exists():
+        say(f"   python3 -m venv {BENCH_VENV}")
+        if subprocess.run([sys.executable, "-m", "venv", str(BENCH_VENV)]).returncode != 0:
+            raise CannotMeasure(f"python3 -m venv {BENCH_VENV} failed (on Debian: apt-get install python3-venv)")
+    # pip takes seconds even with nothing to do: skip it while the pins are unchanged.
+    if not stamp.exists() or stamp.read_bytes() != req.read_bytes():
+        say("   pip install -r bench/requirements.txt")
+        cmd = [str(py), "-m", "pip", "install", "--quiet", "--disable-pip-version-check", "-r", str(req)]
+        if subprocess.run(cmd).returncode != 0:
+            raise CannotMeasure("pip install -r bench/requirements.txt failed")
+        shutil.copyfile(req, stamp)
+    return py
+
+
+def media_images(work: Path) -> list[Path]:
+    """The upload images, made once by bench/media_images.py and kept in work/."""
+    directory = work / "media-images"
+    marker = directory / "complete.json"
+    want = {"n": MEDIA_UPLOADS, "gen_sha256": sha256(BENCH / "media_images.py"),
+            "requirements_sha256": sha256(BENCH / "requirements.txt")}
+    paths = [directory / f"photo-{i:02d}.jpg" for i in range(MEDIA_UPLOADS)]
+    if marker.exists() and json.loads(marker.read_text()) == want and all(p.exists() for p in paths):
+        say(f"   reusing the {MEDIA_UPLOADS} test images in {directory}")
+        return paths
+    shutil.rmtree(directory, ignore_errors=True)
+    t0 = time.time()
+    py = bench_python()
+    if subprocess.run([str(py), str(BENCH / "media_images.py"), str(directory), str(MEDIA_UPLOADS)]).returncode != 0:
+        raise CannotMeasure("bench/media_images.py failed")
+    marker.write_text(json.dumps(want))
+    size = statistics.mean(p.stat().st_size for p in paths)
+    say(f"   made {MEDIA_UPLOADS} 6000x4000 JPEGs of {size / MIB:.1f} MiB each in {directory} "
+        f"({time.time() - t0:.1f} s)")
+    return paths
+
+
+def multipart(fields: list[tuple[str, str | None, str | None, bytes]]) -> tuple[bytes, str]:
+    """multipart/form-data from (name, file name or None, content type or None, bytes)."""
+    boundary = f"masthead-bench-{random.getrandbits(64):016x}"
+    chunks = []
+    for name, filename, ctype, data in fields:
+        disposition = f'form-data; name="{name}"' + (f'; filename="{filename}"' if filename else "")
+        head = f"--{boundary}\r\nContent-Disposition: {disposition}\r\n"
+        head += (f"Content-Type: {ctype}\r\n" if ctype else "") + "\r\n"
+        chunks += [head.encode(), data, b"\r\n"]
+    chunks.append(f"--{boundary}--\r\n".encode())
+    return b"".join(chunks), f"multipart/form-data; boundary={boundary}"
+
+
+def upload(port: int, token: str, body: bytes, ctype: str, barrier: threading.Barrier) -> dict:
+    """POST /api/v1/media once all uploads are connected; a 503 (the decode queue is full)
+    is retried after its Retry-After, as a client would, and counted."""
+    retries, t0 = 0, None
+    while True:
+        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=300)
+        conn.connect()
+        if t0 is None:
+            barrier.wait(timeout=120)
+            t0 = time.perf_counter()
+        try:
+            conn.request("POST", "/api/v1/media", body=body, headers={
+                "authorization": f"Bearer {token}", "content-type": ctype, "accept": "application/json"})
+            res = conn.getresponse()
+            raw = res.read()
+        finally:
+            conn.close()
+        if res.status == 503 and retries < 20:
+            retries += 1
+            try:
+                wait = float(res.getheader("retry-after") or 1)
+            except ValueError:
+                wait = 1.0
+            time.sleep(min(max(wait, 0.1), 30))
+            continue
+        parsed = json.loads(raw) if raw and "json" in (res.getheader("content-type") or "") else None
+        return {"status": res.status, "seconds": time.perf_counter() - t0, "retries": retries, "body": parsed,
+                "raw": raw[:300]}
+
+
+def http_get(port: int, path: str) -> tuple[int, http.client.HTTPResponse, bytes, float]:
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=120)
+    t0 = time.perf_counter()
+    try:
+        conn.request("GET", path)
+        res = conn.getresponse()
+        raw = res.read()
+    finally:
+        conn.close()
+    return res.status, res, raw, (time.perf_counter() - t0) * 1000
+
+
+def image_size(path: Path) -> str:
+    res = subprocess.run(
+        [str(bench_python()), "-c", "import sys; from PIL import Image; im = Image.open(sys.argv[1]); "
+         "print(f'{im.format} {im.width}x{im.height}')", str(path)],
+        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    return res.stdout.strip().splitlines()[-1] if res.stdout.strip() else "unreadable"
+
+
+def measure_media(binary: Path, work: Path, tag: str, runs: int, warmup: float, duration: float,
+                  store_env: dict | None = None) -> dict | None:
+    """(a) MEDIA_UPLOADS concurrent uploads as an editor on a fresh server: the server's
+    peak RSS; (b) one rendition, made once, then served under wrk: req/s as a ratio of
+    /healthz in the same run. None when the binary has no media library."""
+    images = media_images(work)
+    db = work / f"{tag}.db"
+    for suffix in ("", "-wal", "-shm"):
+        Path(f"{db}{suffix}").unlink(missing_ok=True)
+    store = work / f"{tag}-store"
+    shutil.rmtree(store, ignore_errors=True)
+    server = Server(binary, f"sqlite://{db}", tag, store_env or {"MASTHEAD_MEDIA_DIR": str(store)})
+    try:
+        server.start()
+        admin = Api(server.port, login(server.port))
+        admin.call("POST", "/api/v1/users", {"email": EDITOR_EMAIL, "display_name": "Bench Editor", "role": "editor",
+                                             "password": EDITOR_PASSWORD}, expect=201)
+        admin.close()
+        token = login(server.port, EDITOR_EMAIL, EDITOR_PASSWORD)
+        editor = Api(server.port, token)
+        status, _, _ = editor.call("GET", "/api/v1/media?limit=1")
+        if status in (404, 405):
+            say(f"   this server has no media library (GET /api/v1/media answers {status}): skipped")
+            return None
+        if status != 200:
+            raise CannotMeasure(f"GET /api/v1/media answered {status}")
+
+        bodies = [multipart([("file", p.name, "image/jpeg", p.read_bytes()),
+                             ("alt", None, None, f"Benchmark photo {i}".encode())]) for i, p in enumerate(images)]
+        # The sign-ins' Argon2 block goes back to the system within a second or so.
+        time.sleep(2)
+        before = rss_bytes(server.pid)
+        barrier = threading.Barrier(len(bodies))
+        t0 = time.perf_counter()
+        # Every 50 ms: a decoded 24-megapixel image lives for well under a second.
+        with RssSampler(server.pid, every=0.05) as sampler:
+            with concurrent.futures.ThreadPoolExecutor(len(bodies)) as pool:
+                results = list(pool.map(lambda b: upload(server.port, token, b[0], b[1], barrier), bodies))
+        wall = time.perf_counter() - t0
+        hwm = rss_bytes(server.pid, "VmHWM")
+        time.sleep(2)
+        after = rss_bytes(server.pid)
+        statuses: dict[str, int] = {}
+        for r in results:
+            statuses[str(r["status"])] = statuses.get(str(r["status"]), 0) + 1
+        created = [r["body"] for r in results if r["status"] == 201 and r["body"]]
+        distinct = len({a["id"] for a in created})
+        failed = [r for r in results if r["status"] != 201]
+        for r in failed[:3]:
+            say(f"   upload answered {r['status']}: {r['raw']!r}")
+        secs = sorted(r["seconds"] for r in results)
+        uploads = {
+            "n": len(bodies), "mean_bytes": statistics.mean(len(b[0]) for b in bodies), "statuses": statuses,
+            "distinct_assets": distinct, "retries_503": sum(r["retries"] for r in results), "wall_s": wall,
+            "median_s": statistics.median(secs), "max_s": secs[-1], "rss_before": before,
+            "peak_rss": sampler.peak, "vm_hwm": hwm, "rss_after": after,
+        }
+        say(f"   {len(bodies)} concurrent uploads: {statuses} ({distinct} distinct assets, "
+            f"{uploads['retries_503']} retries after 503) in {wall:.1f} s; each {uploads['median_s']:.1f} s median, "
+            f"{uploads['max_s']:.1f} s max")
+        say(f"   server RSS {mib(before)} before, peak {mib(sampler.peak)} sampled every 50 ms, VmHWM {mib(hwm)}, "
+            f"{mib(after)} 2 s after")
+        out = {"store": "S3 (moto)" if store_env else "local directory", "uploads": uploads}
+        if not created:
+            say("   no upload was stored: no rendition to serve")
+            return out
+
+        asset = created[0]
+        path = f"/api/v1/public/media/{asset['id']}/{RENDITION}"
+        listed = path in json.dumps(asset.get("renditions"))
+        status, res, raw, made_ms = http_get(server.port, path)
+        if status != 200:
+            raise CannotMeasure(f"GET {path} answered {status}: {raw[:300]!r}")
+        saved = OUT.dir / f"{tag}-{RENDITION}"
+        saved.write_bytes(raw)
+        size = image_size(saved)
+        _, res2, raw2, served_ms = http_get(server.port, path)
+        same = raw2 == raw and res2.getheader("etag") == res.getheader("etag")
+        say(f"   {path}: made in {made_ms:.0f} ms ({len(raw)} bytes, {res.getheader('content-type')}, {size}, "
+            f"listed in the asset's renditions: {listed}), then served in {served_ms:.1f} ms "
+            f"(same bytes and ETag: {same}; Cache-Control: {res2.getheader('cache-control')})")
+        each = []
+        for r in range(1, runs + 1):
+            run = {}
+            for key, p in (("healthz", "/healthz"), ("rendition", path)):
+                env = {"WRK_PATH_TEMPLATE": p}
+                if warmup > 0:
+                    run_wrk(server.port, f"{tag}-run{r}-{key}-warmup", warmup, ROTATE, dict(env, WRK_START="2500"))
+                text, peak = run_wrk(server.port, f"{tag}-run{r}-{key}", duration, ROTATE, dict(env, WRK_START="0"),
+                                     server.pid)
+                run[key] = dict(parse_wrk(text), peak_rss=peak)
+            ratio = run["rendition"]["rps"] / run["healthz"]["rps"]
+            each.append(dict(run, ratio=ratio))
+            say(f"   run {r}: /healthz {run['healthz']['rps']:.0f} req/s, {RENDITION} {run['rendition']['rps']:.0f} "
+                f"req/s = {ratio:.2f} of /healthz, p99 {run['rendition']['p99_ms']:.2f} ms, non-2xx "
+                f"{run['rendition']['non2xx']}, socket errors {run['rendition']['socket_errors']}, "
+                f"peak RSS {mib(run['rendition']['peak_rss'])}")
+        out["rendition"] = {
+            "path": path, "bytes": len(raw), "image": size, "made_ms": made_ms, "served_ms": served_ms,
+            "listed": listed, "same": same,
+            "healthz_rps": statistics.median(e["healthz"]["rps"] for e in each),
+            "rps": statistics.median(e["rendition"]["rps"] for e in each),
+            "ratio": statistics.median(e["ratio"] for e in each),
+            "p99_ms": statistics.median(e["rendition"]["p99_ms"] for e in each),
+            "errors": sum(e["rendition"]["non2xx"] + e["rendition"]["socket_errors"] for e in each),
+            "peak_rss": max(e["rendition"]["peak_rss"] or 0 for e in each),
+            "each_ratio": [e["ratio"] for e in each],
+        }
+        return out
+    finally:
+        server.stop()
+
+
+class S3:
+    """scripts/s3-test-server on 127.0.0.1:S3_PORT, for the media parts with --media-s3."""
+
+    def __init__(self):
+        self.started = False
+        self.script = ROOT / "scripts" / "s3-test-server"
+        self.env = dict(os.environ, S3PORT=S3_PORT)
+
+    def start(self) -> dict:
+        self.started = True
+        res = subprocess.run([str(self.script), "start"], env=self.env, stdout=subprocess.PIPE, text=True)
+        if res.returncode != 0:
+            raise CannotMeasure("scripts/s3-test-server start failed")
+        url = res.stdout.strip().splitlines()[-1]
+        lines = subprocess.run([str(self.script), "env"], env=self.env, stdout=subprocess.PIPE, text=True,
+                               check=True).stdout.splitlines()
+        store = dict(line.removeprefix("export ").split("=", 1) for line in lines if line.startswith("export "))
+        return dict(store, MASTHEAD_MEDIA_STORE=f"{url}/bench")
+
+    def stop(self):
+        if self.started:
+            subprocess.run([str(self.script), "stop"], env=self.env, check=False)
+            self.started = False
+
+
+# ---------------------------------------------------------------------------------------
 # PostgreSQL (a throwaway server on port 25435).
 
 PG_PORT = "25435"
@@ -939,6 +1198,42 @@ def targets(res: dict) -> list[tuple[str, bool | None, str]]:
     return out
 
 
+def media_lines(res: dict) -> list[str]:
+    """The media library's measures and its two targets, for each store measured."""
+    lines = []
+    for tag in ("media", "media_s3"):
+        m = res.get(tag)
+        if not m:
+            continue
+        u, r = m["uploads"], m.get("rendition")
+        rss_ok = u["peak_rss"] is not None and max(u["peak_rss"], u["vm_hwm"] or 0) <= MEDIA_RSS_TARGET
+        lines += [
+            f"**Media library, store: {m['store']}** (docs/media.md; its own targets, reported, not issue 8's)",
+            "",
+            "| measure | value | target | |",
+            "|---|---|---|---|",
+            f"| {u['n']} concurrent uploads, 6000x4000 JPEGs of {u['mean_bytes'] / MIB:.1f} MiB, as an editor | "
+            f"{', '.join(f'{n} x {s}' for s, n in sorted(u['statuses'].items()))} ({u['distinct_assets']} distinct "
+            f"assets; {u['retries_503']} retries after 503) in {u['wall_s']:.1f} s; each {u['median_s']:.1f} s median, "
+            f"{u['max_s']:.1f} s max | | |",
+            f"| server's peak RSS during the uploads: sampled every 50 ms / VmHWM | {mib(u['peak_rss'])} / "
+            f"{mib(u['vm_hwm'])} (before {mib(u['rss_before'])}, 2 s after {mib(u['rss_after'])}) | "
+            f"<= {MEDIA_RSS_TARGET // MIB} MiB | {verdict(rss_ok if u['peak_rss'] is not None else None)} |",
+        ]
+        if r:
+            lines += [
+                f"| `{RENDITION}` of one upload: first request (makes it), then one served | {r['made_ms']:.0f} ms, "
+                f"then {r['served_ms']:.1f} ms ({r['bytes']} bytes, {r['image']}) | | |",
+                f"| `{RENDITION}` served under wrk: req/s, ratio to /healthz in the same run (median) | "
+                f"{r['rps']:.0f} / {r['healthz_rps']:.0f} = {r['ratio']:.2f} "
+                f"({', '.join(f'{v:.2f}' for v in r['each_ratio'])}); p99 {r['p99_ms']:.2f} ms; non-2xx and socket "
+                f"errors {r['errors']}; peak RSS {mib(r['peak_rss'])} | >= {MEDIA_RATIO_TARGET:.2f} | "
+                f"{verdict(r['ratio'] >= MEDIA_RATIO_TARGET)} |",
+            ]
+        lines.append("")
+    return lines
+
+
 def report(res: dict, meta: dict) -> str:
     lines = [f"## Masthead benchmark ({meta['started']})", ""]
     if meta.get("note"):
@@ -954,6 +1249,7 @@ def report(res: dict, meta: dict) -> str:
         lines += read_table(f"1,000,000 articles on SQLite: medians of {meta['runs']} run(s)", res["million"],
                             res.get("sqlite"))
         lines.append("")
+    lines += media_lines(res)
     lines += ["| measure | value |", "|---|---|"]
     if "sqlite" in res:
         peak = max(m["peak_rss"] for m in res["sqlite"].values())
@@ -982,17 +1278,19 @@ def report(res: dict, meta: dict) -> str:
         f"| load average at start / end | {meta['load_start']} / {meta.get('load_end', 'n/a')} |",
         f"| logging | {meta['logging']}, access log off |",
         f"| server | {meta['binary']} |",
-        f"| requests | (a) {READS[1][1]}, (b) {READS[2][1]}, (c) {meta.get('c_path')} |",
+    ]
+    if meta.get("media"):
+        lines.append(f"| media library | {meta['media']} |")
+    if "sqlite" in res or "postgres" in res or "million" in res:
+        lines.append(f"| requests | (a) {READS[1][1]}, (b) {READS[2][1]}, (c) {meta.get('c_path')} |")
+    lines += [
         f"| wrk | -t{WRK_THREADS} -c{WRK_CONNECTIONS} -d{meta['duration']:g}s --latency --timeout 10s, "
         f"warm-up {meta['warmup']:g} s |",
-        "",
-        "**Targets (issue 8)**",
-        "",
-        "| target | measured | |",
-        "|---|---|---|",
     ]
-    for name, ok, measured in targets(res):
-        lines.append(f"| {name} | {measured} | {verdict(ok)} |")
+    rows = targets(res)
+    if rows:
+        lines += ["", "**Targets (issue 8)**", "", "| target | measured | |", "|---|---|---|"]
+        lines += [f"| {name} | {measured} | {verdict(ok)} |" for name, ok, measured in rows]
     return "\n".join(lines)
 
 
@@ -1006,7 +1304,16 @@ def main() -> int:
     ap.add_argument("--million", action="store_true", help="also (a) and (b) at 1,000,000 articles on SQLite")
     ap.add_argument("--quick", action="store_true", help="short runs for development: 1 s warm-up, 3 s measurements")
     ap.add_argument("--no-writes", action="store_true", help="skip the poll-vote and article-creation measurements")
+    ap.add_argument("--only", choices=["reads", "media"],
+                    help="reads: everything but the media library; media: only the media library")
+    ap.add_argument("--no-media", action="store_true", help="skip the media library's uploads and rendition")
+    ap.add_argument("--media-s3", action="store_true",
+                    help="also the media library with its store on a throwaway S3 (moto)")
     args = ap.parse_args()
+    if args.only == "media" and (args.postgres or args.million):
+        ap.error("--postgres and --million measure the reads: not with --only media")
+    do_reads = args.only != "media"
+    do_media = args.only != "reads" and not args.no_media
     runs = args.runs or (1 if args.quick else 3)
     warmup, duration, write_seconds = (1, 3, 3) if args.quick else (5, 15, 10)
 
@@ -1033,6 +1340,7 @@ def main() -> int:
     say(f"machine: {meta['machine']}; load average {meta['load_start']}")
     res: dict = {}
     pg = Postgres()
+    s3 = S3()
     servers: list[Server] = []
 
     def on_signal(signum, _frame):
@@ -1045,7 +1353,7 @@ def main() -> int:
         ensure_wrk()
         binary = build_binary()
         meta["binary"] = str(binary)
-        dataset = make_dataset(work / "news-read-v1")
+        dataset = make_dataset(work / "news-read-v1") if do_reads else None
         keys = [k for k, _, _ in READS]
 
         def backend(tag: str, db_url: str, name: str, writes: bool):
@@ -1070,13 +1378,27 @@ def main() -> int:
                 res["creations"] = measure_creations(server, dataset, write_seconds)
             server.stop()
 
-        db = work / "read.db"
-        for suffix in ("", "-wal", "-shm"):
-            Path(f"{db}{suffix}").unlink(missing_ok=True)
-        backend("sqlite", f"sqlite://{db}", "SQLite", not args.no_writes)
+        if do_reads:
+            db = work / "read.db"
+            for suffix in ("", "-wal", "-shm"):
+                Path(f"{db}{suffix}").unlink(missing_ok=True)
+            backend("sqlite", f"sqlite://{db}", "SQLite", not args.no_writes)
 
-        say("== SQLite: memory given back after sign-ins (a fresh server)")
-        res["logins"] = measure_login_growth(binary, work)
+            say("== SQLite: memory given back after sign-ins (a fresh server)")
+            res["logins"] = measure_login_growth(binary, work)
+
+        if do_media:
+            say(f"== media library (local directory): {MEDIA_UPLOADS} concurrent uploads, then {RENDITION} under wrk")
+            media = measure_media(binary, work, "media", runs, warmup, duration)
+            if media:
+                res["media"] = media
+            else:
+                meta["media"] = "skipped: the server has no /api/v1/media"
+            if args.media_s3 and media:
+                say(f"== media library (S3: moto on 127.0.0.1:{S3_PORT}): the same")
+                store_env = s3.start()
+                res["media_s3"] = measure_media(binary, work, "media-s3", runs, warmup, duration, store_env)
+                s3.stop()
 
         if args.postgres:
             say(f"== PostgreSQL: throwaway server on 127.0.0.1:{PG_PORT}")
@@ -1116,6 +1438,7 @@ def main() -> int:
             server.stop()
         stop_all()
         pg.stop()
+        s3.stop()
 
     meta["load_end"] = loadavg()
     meta.setdefault("binary", "n/a")
