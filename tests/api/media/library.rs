@@ -117,7 +117,12 @@ async fn size_limits_are_413_and_oversized_or_damaged_images_are_422() {
     upload(&app, &writer, &png_claiming(100_000, 100_000), "bomb.png").await.assert_problem(422, "image_too_large");
     // Cut short, or a JPEG signature in front of nothing that decodes.
     let whole = png(200, 200, 4);
-    upload(&app, &writer, &whole[..whole.len() / 2], "cut.png").await.assert_problem(422, "undecodable_image");
+    let body =
+        upload(&app, &writer, &whole[..whole.len() / 2], "cut.png").await.assert_problem(422, "undecodable_image");
+    assert_eq!(
+        body["detail"], "The file looks like a PNG image but could not be decoded: it is damaged or incomplete.",
+        "the decoder's internals stay in the log"
+    );
     let mut junk = b"\xff\xd8\xff\xe0".to_vec();
     junk.extend([0x5a; 300]);
     upload(&app, &writer, &junk, "junk.jpg").await.assert_problem(422, "undecodable_image");
