@@ -58,6 +58,17 @@ async fn the_same_bytes_uploaded_twice_are_one_asset() {
     assert_eq!(again.status, 200);
     assert_eq!(again.json()["id"], first["id"]);
     assert_eq!(again.json()["file_name"], "a.png");
+    // The metadata sent is not applied, but still checked: invalid is invalid either way.
+    let long_alt = "a".repeat(1001);
+    upload_form(&app, Some(&commercial), &[("file", Some("c.png"), &bytes), ("alt", None, long_alt.as_bytes())])
+        .await
+        .assert_problem(422, "validation_failed");
+    // A blank part is an empty field, but a blank of control characters is no text.
+    let blank = upload_form(&app, Some(&commercial), &[("file", Some("c.png"), &bytes), ("alt", None, b" ")]).await;
+    assert_eq!(blank.status, 200);
+    upload_form(&app, Some(&commercial), &[("file", Some("c.png"), &bytes), ("alt", None, b"\t")])
+        .await
+        .assert_problem(422, "validation_failed");
     let list = app.get("/api/v1/media", Some(&editor)).await.json();
     assert_eq!(list["items"].as_array().unwrap().len(), 1);
 }
