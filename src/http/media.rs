@@ -274,10 +274,13 @@ pub struct UploadForm {
     #[schema(value_type = String, format = Binary, content_media_type = "application/octet-stream")]
     file: Vec<u8>,
     /// Alternative text (plain text).
+    #[schema(nullable = false)]
     alt: Option<String>,
     /// Inline HTML (a, em, strong, br).
+    #[schema(nullable = false)]
     caption: Option<String>,
     /// Inline HTML (a, em, strong, br).
+    #[schema(nullable = false)]
     credit: Option<String>,
 }
 
