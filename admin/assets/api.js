@@ -108,15 +108,15 @@ async function send(method, path, options = {}) {
 }
 
 /**
- * Calls the API as the signed-in user. An expired access token is renewed once and the
+ * Runs `call` as the signed-in user: an expired access token is renewed once and the
  * call repeated; a session that has ended signs the client out.
- * @param {string} method
- * @param {string} path
- * @param {{body?: unknown, ifMatch?: string | null, accept?: string}} [options]
+ * @template T
+ * @param {() => Promise<T>} call
+ * @returns {Promise<T>}
  */
-export async function api(method, path, options = {}) {
+async function signedIn(call) {
   try {
-    return await send(method, path, options);
+    return await call();
   } catch (e) {
     if (!(e instanceof ApiError) || e.status !== 401) throw e;
     if (e.code === 'token_expired' || e.code === 'invalid_token') {
@@ -126,11 +126,21 @@ export async function api(method, path, options = {}) {
         end();
         throw e;
       }
-      return send(method, path, options);
+      return call();
     }
     end();
     throw e;
   }
+}
+
+/**
+ * Calls the API as the signed-in user (`signedIn`).
+ * @param {string} method
+ * @param {string} path
+ * @param {{body?: unknown, ifMatch?: string | null, accept?: string}} [options]
+ */
+export async function api(method, path, options = {}) {
+  return signedIn(() => send(method, path, options));
 }
 
 /**
@@ -178,29 +188,13 @@ function sendForm(path, body, onProgress) {
 
 /**
  * Uploads a form (multipart/form-data, built by the browser from `body`) as the
- * signed-in user, reporting progress: the same session handling as `api`, an expired
- * access token renewed once and the upload sent again.
+ * signed-in user (`signedIn`), reporting progress.
  * @param {string} path
  * @param {FormData} body
  * @param {(sent: number, total: number) => void} [onProgress]
  */
 export async function upload(path, body, onProgress = () => {}) {
-  try {
-    return await sendForm(path, body, onProgress);
-  } catch (e) {
-    if (!(e instanceof ApiError) || e.status !== 401) throw e;
-    if (e.code === 'token_expired' || e.code === 'invalid_token') {
-      try {
-        await renew();
-      } catch {
-        end();
-        throw e;
-      }
-      return sendForm(path, body, onProgress);
-    }
-    end();
-    throw e;
-  }
+  return signedIn(() => sendForm(path, body, onProgress));
 }
 
 /**
