@@ -68,7 +68,14 @@ fn decode(
     media_type: MediaType,
     limits: DecodeLimits,
 ) -> Result<(DynamicImage, Orientation), ImagingError> {
-    let undecodable = |e: image::ImageError| ImagingError::Undecodable(format!("The image could not be decoded: {e}."));
+    // The decoder's own words name its internals (chunk types, markers): for the log.
+    let undecodable = |e: image::ImageError| {
+        tracing::debug!(error = %e, "an image could not be decoded");
+        ImagingError::Undecodable(format!(
+            "The file looks like a {} image but could not be decoded: it is damaged or incomplete.",
+            media_type.mime().trim_start_matches("image/").to_uppercase()
+        ))
+    };
     let mut reader = ImageReader::with_format(Cursor::new(bytes), format_of(media_type));
     let mut decoder_limits = image::Limits::default();
     decoder_limits.max_image_width = Some(limits.max_side);
@@ -134,7 +141,10 @@ pub fn prepare(raw: Bytes, limits: DecodeLimits, keep_metadata: bool) -> Result<
 
 /// Without EXIF (where GPS positions live), XMP, IPTC and comments.
 fn strip_metadata(raw: Bytes, media_type: MediaType) -> Result<Bytes, ImagingError> {
-    let broken = |e: img_parts::Error| ImagingError::Undecodable(format!("The image's structure is damaged: {e}."));
+    let broken = |e: img_parts::Error| {
+        tracing::debug!(error = %e, "an image's structure could not be read");
+        ImagingError::Undecodable("The image's structure is damaged.".into())
+    };
     Ok(match media_type {
         MediaType::Jpeg => {
             use img_parts::jpeg::{Jpeg, markers};

@@ -20,6 +20,8 @@ export class ApiError extends Error {
     this.code = problem?.code ?? '';
     /** @type {FieldError[]} */
     this.errors = problem?.errors ?? [];
+    /** Seconds to wait before trying again, when a busy server (503) said so. */
+    this.retryAfter = /** @type {number | null} */ (null);
   }
 }
 
@@ -96,7 +98,12 @@ async function send(method, path, options = {}) {
   let data = null;
   if (res.status !== 204 && type.includes('json')) data = await res.json().catch(() => null);
   else if (res.ok && options.accept) data = await res.blob();
-  if (!res.ok) throw new ApiError(res.status, data);
+  if (!res.ok) {
+    const error = new ApiError(res.status, data);
+    const wait = Number(res.headers.get('retry-after'));
+    if (wait > 0) error.retryAfter = wait;
+    throw error;
+  }
   return { data, etag: res.headers.get('etag'), status: res.status };
 }
 
@@ -120,6 +127,76 @@ export async function api(method, path, options = {}) {
         throw e;
       }
       return send(method, path, options);
+    }
+    end();
+    throw e;
+  }
+}
+
+/**
+ * One upload with XMLHttpRequest, which reports the progress of the request body
+ * (fetch does not): like `send`, answered as parsed JSON or thrown as an ApiError.
+ * @param {string} path
+ * @param {FormData} body
+ * @param {(sent: number, total: number) => void} onProgress
+ * @returns {Promise<{data: any, etag: string | null, status: number}>}
+ */
+function sendForm(path, body, onProgress) {
+  return new Promise((resolve, reject) => {
+    const xhr = new XMLHttpRequest();
+    xhr.open('POST', path);
+    xhr.setRequestHeader('Accept', 'application/json');
+    if (accessToken) xhr.setRequestHeader('Authorization', `Bearer ${accessToken}`);
+    xhr.upload.addEventListener('progress', (event) => {
+      if (event.lengthComputable) onProgress(event.loaded, event.total);
+    });
+    xhr.addEventListener('load', () => {
+      /** @type {any} */
+      let data = null;
+      if ((xhr.getResponseHeader('content-type') ?? '').includes('json')) {
+        try {
+          data = JSON.parse(xhr.responseText);
+        } catch {}
+      }
+      if (xhr.status >= 200 && xhr.status < 300) {
+        resolve({ data, etag: xhr.getResponseHeader('etag'), status: xhr.status });
+        return;
+      }
+      const error = new ApiError(xhr.status, data);
+      const wait = Number(xhr.getResponseHeader('retry-after'));
+      if (wait > 0) error.retryAfter = wait;
+      reject(error);
+    });
+    // A server refusing a body too large may close the connection before reading it
+    // all, which the browser reports as a network error rather than the 413.
+    xhr.addEventListener('error', () =>
+      reject(new ApiError(0, { title: 'Network error', detail: 'The upload was cut off: the server could not be reached, or it refused a file that large.' })),
+    );
+    xhr.send(body);
+  });
+}
+
+/**
+ * Uploads a form (multipart/form-data, built by the browser from `body`) as the
+ * signed-in user, reporting progress: the same session handling as `api`, an expired
+ * access token renewed once and the upload sent again.
+ * @param {string} path
+ * @param {FormData} body
+ * @param {(sent: number, total: number) => void} [onProgress]
+ */
+export async function upload(path, body, onProgress = () => {}) {
+  try {
+    return await sendForm(path, body, onProgress);
+  } catch (e) {
+    if (!(e instanceof ApiError) || e.status !== 401) throw e;
+    if (e.code === 'token_expired' || e.code === 'invalid_token') {
+      try {
+        await renew();
+      } catch {
+        end();
+        throw e;
+      }
+      return sendForm(path, body, onProgress);
     }
     end();
     throw e;

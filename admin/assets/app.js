@@ -19,6 +19,7 @@ import { sponsoredEditorView, sponsoredListView } from './views/sponsored.js';
 import { offerEditorView, offersListView } from './views/offers.js';
 import { pollsView } from './views/polls.js';
 import { pollView } from './views/poll.js';
+import { assetView, mediaView } from './views/media.js';
 
 /** @typedef {import('./api.js').User} User */
 /**
@@ -37,6 +38,8 @@ const routes = [
   [/^\/admin\/polls$/, pollsView, true],
   [/^\/admin\/polls\/new$/, (main, _params, query) => pollView(main, [], query), true],
   [/^\/admin\/polls\/([^/]+)$/, pollView, true],
+  [/^\/admin\/media$/, mediaView, true],
+  [/^\/admin\/media\/([^/]+)$/, assetView, true],
   [/^\/admin\/account$/, accountView, true],
   [/^\/admin\/users$/, usersView, true],
   [/^\/admin\/users\/new$/, newUserView, true],
@@ -182,6 +185,7 @@ function header(user) {
   const links = [
     ['/admin/', 'Home', true],
     ['/admin/articles', 'Articles', can(user, 'edit_articles')],
+    ['/admin/media', 'Media', true],
     ['/admin/polls', 'Polls', can(user, 'read_polls')],
     ['/admin/sections', 'Sections', true],
     ['/admin/users', 'Users', can(user, 'manage_users')],

@@ -4,6 +4,7 @@
 
 import { field, h } from './dom.js';
 import { allowedHref, escapeText, getInline, plainText, setInline } from './inline.js';
+import { imageSource, sourceFields } from './media.js';
 
 /** @typedef {import('./api.js').Schemas['Block']} Block */
 /** @typedef {{polls: Array<{id: string, title: string}>, sponsored: Array<{id: string, title: string, sponsor_name: string}>, mayEmbed: boolean}} Pickers */
@@ -167,14 +168,21 @@ function blockCard(block, pickers, onChange, ops) {
       break;
     }
     case 'image': {
-      const url = h('input', { type: 'url', value: block.url });
       const alt = h('input', { type: 'text', value: block.alt ?? '' });
+      const source = imageSource({
+        urlLabel: 'Image URL',
+        url: block.url,
+        assetId: block.asset_id,
+        onChange,
+        // The block's own alt text wins; the library's fills it when left empty.
+        onAsset: (asset) => { alt.placeholder = asset?.alt ? `From the library: ${asset.alt}` : ''; },
+      });
       const caption = richText(block.caption ?? '', 'Caption', onChange);
       const credit = h('input', { type: 'text', value: plainText(block.credit) });
-      fields = [field('Image URL', url), field('Alt text', alt, { hint: 'What the image shows, for readers who cannot see it.' }), h('div', { class: 'field' }, h('span', { class: 'label' }, 'Caption'), caption.element), field('Credit', credit)];
+      fields = [source.element, field('Alt text', alt, { hint: 'What the image shows, for readers who cannot see it.' }), h('div', { class: 'field' }, h('span', { class: 'label' }, 'Caption'), caption.element), field('Credit', credit)];
       read = () => ({
         type: 'image',
-        url: url.value.trim(),
+        ...sourceFields(source.read()),
         alt: alt.value.trim() || null,
         caption: caption.read() || null,
         credit: escapeText(credit.value.trim()) || null,

@@ -14,9 +14,10 @@ import { navigate } from './app.js';
  * @param {string} path
  * @param {URLSearchParams} query the address's query
  * @param {HTMLElement[]} fields each holding a control whose `name` is the filter's
+ * @param {string} [button] the submit button's text
  */
-export function filters(label, path, query, fields) {
-  const form = h('form', { class: 'filters', role: 'search', 'aria-label': label }, fields, h('div', { class: 'field' }, h('button', { type: 'submit' }, 'Filter')));
+export function filters(label, path, query, fields, button = 'Filter') {
+  const form = h('form', { class: 'filters', role: 'search', 'aria-label': label }, fields, h('div', { class: 'field' }, h('button', { type: 'submit' }, button)));
   form.addEventListener('submit', (event) => {
     event.preventDefault();
     const next = new URLSearchParams();

@@ -4,11 +4,12 @@
 
 import { h } from './dom.js';
 import { setInline } from './inline.js';
+import { knownAsset, renditionUrl } from './media.js';
 
 /** @typedef {import('./api.js').Schemas} Schemas */
 /**
  * @typedef {{headline: string, kicker: string | null, standfirst: string | null, dateline: string | null,
- *   access: Schemas['Access'], preview_blocks: number | null, hero_image: Schemas['Image'] | null, body: Schemas['Block'][],
+ *   access: Schemas['Access'], preview_blocks: number | null, hero_image: import('./media.js').ImageRef | null, body: Schemas['Block'][],
  *   author_ids?: string[]}} Previewed
  */
 
@@ -38,11 +39,17 @@ export function renderPreview(c, refs) {
   );
 }
 
-/** @param {Schemas['Image']} img */
+/**
+ * An image as readers get it: the article's alt, caption and credit, or the library's
+ * where the article leaves them empty.
+ * @param {import('./media.js').ImageRef} img
+ */
 function figure(img) {
+  const asset = knownAsset(img.asset_id);
   const caption = h('figcaption', null);
-  setInline(caption, [img.caption, img.credit].filter(Boolean).join(' · '));
-  return h('figure', null, h('img', { src: img.url, alt: img.alt ?? '', loading: 'lazy', referrerpolicy: 'no-referrer' }), caption);
+  setInline(caption, [img.caption || asset?.caption, img.credit || asset?.credit].filter(Boolean).join(' · '));
+  const src = asset?.renditions ? renditionUrl(asset.renditions, 1280) : img.url;
+  return h('figure', null, h('img', { src, alt: img.alt || asset?.alt || '', loading: 'lazy', referrerpolicy: 'no-referrer' }), caption);
 }
 
 /**

@@ -15,6 +15,29 @@ export function messageOf(e) {
 }
 
 /**
+ * Why an upload to the media library was refused, in a sentence that says what to do:
+ * the server decides by the file's content, size and dimensions, and may be busy.
+ * @param {unknown} e what `upload` threw
+ */
+export function uploadMessage(e) {
+  if (!(e instanceof ApiError)) return messageOf(e);
+  // The problem's detail says exactly what was wrong; a proxy's own refusal has none.
+  const detail = e.message.startsWith('The server answered') ? '' : e.message;
+  switch (e.status) {
+    case 413:
+      return `Too large for the library. ${detail || 'Make the file smaller and try again.'}`;
+    case 415:
+      return `This is not an image the library takes. ${detail || 'Upload a JPEG, PNG, WebP or GIF.'}`;
+    case 422:
+      return `The image could not be used. ${detail || 'It may be damaged, or have too many pixels.'}`;
+    case 503:
+      return `The server is busy making images. Try again ${e.retryAfter ? `in ${e.retryAfter} second${e.retryAfter === 1 ? '' : 's'}` : 'in a moment'}.`;
+    default:
+      return e.message;
+  }
+}
+
+/**
  * Clears what `showErrors` put on the form.
  * @param {Element} form
  * @param {Element} alert

@@ -15,6 +15,7 @@ const RULES = {
   edit_sponsored: ['admin', 'commercial'],
   read_sponsored: ['admin', 'editor', 'commercial'],
   edit_offers: ['admin', 'commercial'],
+  edit_any_media: ['admin', 'editor'],
   manage_users: ['admin'],
   paywall: ['admin'],
 };

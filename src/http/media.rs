@@ -367,7 +367,9 @@ async fn read_form(req: &HttpRequest, payload: web::Payload, state: &AppState) -
             }
         }
         let (file, sha256, file_name) = file.ok_or_else(|| ApiError::invalid("file", "is required"))?;
-        let mut text = |k: &str| texts.remove(k).filter(|t| !t.trim().is_empty());
+        // A blank part is a field left empty, as forms send it, unless it holds control
+        // characters: those no text may have, so it goes on to be refused.
+        let mut text = |k: &str| texts.remove(k).filter(|t| !t.trim().is_empty() || t.chars().any(char::is_control));
         Ok(Upload { file, sha256, file_name, alt: text("alt"), caption: text("caption"), credit: text("credit") })
     };
     tokio::time::timeout(Duration::from_secs(MAX_UPLOAD_SECS), reading)

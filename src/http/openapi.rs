@@ -314,8 +314,10 @@ impl Modify for TaggedBlocks {
         }
         block.discriminator = Some(discriminator(variants.iter().map(|(tag, name, _)| (tag.as_str(), name.as_str()))));
 
-        // Readers never get a bare poll or sponsored reference: those are resolved.
-        let resolved = [("poll", "ResolvedPollBlock"), ("sponsored", "ResolvedSponsoredBlock")];
+        // Readers never get a bare poll or sponsored reference, nor an image without
+        // its library asset's size and renditions: those are resolved.
+        let resolved =
+            [("poll", "ResolvedPollBlock"), ("sponsored", "ResolvedSponsoredBlock"), ("image", "PublicImageBlock")];
         let public: Vec<(&str, &str)> = variants
             .iter()
             .map(|(tag, name, _)| {

@@ -11,7 +11,7 @@ use super::Error;
 use crate::db::media::{self as media_db, AssetRow};
 use crate::db::{self, DbConnection};
 use crate::domain::id::{AssetId, UserId};
-use crate::domain::media::{Asset, AssetMeta, FocalPoint, Rendition};
+use crate::domain::media::{Asset, AssetMeta, FocalPoint, MediaType, Rendition};
 use crate::domain::user::Role;
 use crate::domain::version::IfMatch;
 use crate::imaging::{self, ImagingError, WorkerPermit};
@@ -86,7 +86,24 @@ fn may_manage(user: &CurrentUser, row: &AssetRow) -> bool {
     matches!(user.role(), Role::Admin | Role::Editor) || row.uploaded_by == *user.id()
 }
 
+/// The upload's metadata, checked and sanitised; `media_type` names the default file name.
+fn upload_meta(upload: &Upload, media_type: MediaType) -> Result<AssetMeta, Error> {
+    AssetMeta {
+        file_name: AssetMeta::file_name_or_default(upload.file_name.as_deref(), media_type),
+        alt: upload.alt.clone(),
+        caption: upload.caption.clone(),
+        credit: upload.credit.clone(),
+        focal_point: FocalPoint::CENTRE,
+    }
+    .validate()
+    .map_err(Error::Invalid)
+}
+
 pub async fn upload(state: &AppState, user: &CurrentUser, upload: Upload) -> Result<Uploaded, Error> {
+    // The form is checked before its bytes are looked up, so that an invalid one is
+    // refused whether or not they are stored already (any type will do here: it only
+    // gives the default name its extension).
+    upload_meta(&upload, MediaType::Jpeg)?;
     let sha = upload.sha256.clone();
     if let Some(row) = state.db.run(move |c| media_db::find_by_hash(c, &sha).map_err(Error::from)).await? {
         return Ok(Uploaded::Existing(row.into()));
@@ -99,16 +116,8 @@ pub async fn upload(state: &AppState, user: &CurrentUser, upload: Upload) -> Res
         imaging::prepare(Bytes::from(raw), settings.limits, settings.keep_metadata).map_err(imaging_error)
     })
     .await??;
+    let meta = upload_meta(&upload, prepared.media_type)?;
     drop(upload.file);
-    let meta = AssetMeta {
-        file_name: AssetMeta::file_name_or_default(upload.file_name.as_deref(), prepared.media_type),
-        alt: upload.alt,
-        caption: upload.caption,
-        credit: upload.credit,
-        focal_point: FocalPoint::CENTRE,
-    }
-    .validate()
-    .map_err(Error::Invalid)?;
     let id = AssetId::generate();
     let stored_bytes = i64::try_from(prepared.bytes.len()).unwrap_or(i64::MAX);
     state.media.put_original(&id, prepared.bytes).await.map_err(storage)?;

@@ -10,6 +10,7 @@ import { blockEditor } from '../blocks.js';
 import { escapeText, plainText } from '../inline.js';
 import { renderPreview } from '../preview.js';
 import { clearErrors, showErrors } from '../problems.js';
+import { imageSource, sourceFields } from '../media.js';
 import { authors } from './articles.js';
 import { sectionTree } from './sections.js';
 import { deleteAndLeave, watchUnsaved, navigate } from '../app.js';
@@ -17,11 +18,12 @@ import { deleteAndLeave, watchUnsaved, navigate } from '../app.js';
 /** @typedef {import('../api.js').Schemas} Schemas */
 /** @typedef {Schemas['ArticleResponse']} Article */
 /** @typedef {Schemas['UpdateArticleRequest']} Patch */
+/** @typedef {import('../media.js').ImageRef} ImageRef */
 /**
  * The content fields the form edits, as the API spells them.
  * @typedef {{headline: string, slug?: string, kicker: string | null, standfirst: string | null, dateline: string | null,
  *   section_id: string, author_ids?: string[], tags: string[], access: Schemas['Access'], preview_blocks: number | null,
- *   hero_image: Schemas['Image'] | null, seo: Schemas['Seo'] | null, body: Schemas['Block'][]}} Content
+ *   hero_image: ImageRef | null, seo: Schemas['Seo'] | null, body: Schemas['Block'][]}} Content
  */
 
 /** @type {Array<keyof Content>} */
@@ -87,10 +89,20 @@ export async function editorView(main, params) {
   const bylines = bylineEditor(people, onEdit);
   const access = h('select', null, ['free', 'metered', 'premium'].map((v) => h('option', { value: v }, v)));
   const previewBlocks = h('input', { type: 'number', min: 0, step: 1 });
-  const heroUrl = h('input', { type: 'url' });
   const heroAlt = h('input', { type: 'text' });
   const heroCaption = h('input', { type: 'text' });
   const heroCredit = h('input', { type: 'text' });
+  const hero = imageSource({
+    urlLabel: 'Hero image URL',
+    url: null,
+    assetId: null,
+    urlName: 'hero_image.url',
+    // An unknown asset, or neither URL nor asset: said next to the chooser.
+    errorName: 'hero_image',
+    onChange: () => onEdit(),
+    // The article's own alt text wins; the library's fills it when left empty.
+    onAsset: (asset) => { heroAlt.placeholder = asset?.alt ? `From the library: ${asset.alt}` : ''; },
+  });
   const seoTitle = h('input', { type: 'text' });
   const seoDescription = h('textarea', { rows: 2 });
   const seoCanonical = h('input', { type: 'url' });
@@ -117,7 +129,7 @@ export async function editorView(main, params) {
     bylines.set(c.author_ids ?? [user.id]);
     access.value = c.access;
     previewBlocks.value = c.preview_blocks === null ? '' : String(c.preview_blocks);
-    heroUrl.value = c.hero_image?.url ?? '';
+    hero.set(c.hero_image?.url, c.hero_image?.asset_id);
     heroAlt.value = c.hero_image?.alt ?? '';
     heroCaption.value = plainText(c.hero_image?.caption);
     heroCredit.value = plainText(c.hero_image?.credit);
@@ -138,8 +150,9 @@ export async function editorView(main, params) {
   function read() {
     const text = (/** @type {HTMLInputElement | HTMLTextAreaElement} */ el) => el.value.trim() || null;
     const inline = (/** @type {HTMLInputElement} */ el) => el.value.trim() ? escapeText(el.value.trim()) : null;
-    const hero = heroUrl.value.trim()
-      ? { url: heroUrl.value.trim(), alt: text(heroAlt), caption: inline(heroCaption), credit: inline(heroCredit) }
+    const source = hero.read();
+    const heroImage = source.url || source.asset_id
+      ? { ...sourceFields(source), alt: text(heroAlt), caption: inline(heroCaption), credit: inline(heroCredit) }
       : null;
     const seo = text(seoTitle) || text(seoDescription) || text(seoCanonical)
       ? { title: text(seoTitle), description: text(seoDescription), canonical_url: text(seoCanonical) }
@@ -155,7 +168,7 @@ export async function editorView(main, params) {
       tags: [...new Set(tags.value.split(',').map((t) => t.trim()).filter(Boolean))],
       access: /** @type {Content['access']} */ (access.value),
       preview_blocks: previewBlocks.value === '' ? null : Number(previewBlocks.value),
-      hero_image: hero,
+      hero_image: heroImage,
       seo,
       body: body.read(),
     };
@@ -212,7 +225,7 @@ export async function editorView(main, params) {
         'fieldset',
         { class: 'card' },
         h('legend', null, 'Hero image'),
-        field('Hero image URL', heroUrl, { name: 'hero_image.url' }),
+        hero.element,
         field('Hero alt text', heroAlt, { name: 'hero_image.alt' }),
         field('Hero caption', heroCaption, { name: 'hero_image.caption' }),
         field('Hero credit', heroCredit, { name: 'hero_image.credit' }),
@@ -233,6 +246,7 @@ export async function editorView(main, params) {
 
   load(base);
   if (!editable) {
+    hero.disable(true);
     for (const el of [...bodyHolder.querySelectorAll('input, select, textarea, button'), ...bylines.element.querySelectorAll('button')]) {
       /** @type {HTMLInputElement} */ (el).disabled = true;
     }
@@ -553,7 +567,7 @@ function show(value) {
   if (value === null || value === undefined || value === '') return h('em', { class: 'muted' }, '(empty)');
   if (Array.isArray(value) && value.every((v) => typeof v === 'string')) return value.join(', ');
   if (Array.isArray(value)) {
-    return h('ol', { class: 'diff-blocks' }, value.map((/** @type {any} */ b) => h('li', null, `${b.type}: ${plainText(b.text ?? b.url ?? b.poll_id ?? b.block_id ?? (b.items ?? []).join(' / '))}`)));
+    return h('ol', { class: 'diff-blocks' }, value.map((/** @type {any} */ b) => h('li', null, `${b.type}: ${plainText(b.text ?? (b.url || (b.asset_id ? `library image ${b.asset_id}` : null)) ?? b.poll_id ?? b.block_id ?? (b.items ?? []).join(' / '))}`)));
   }
   if (typeof value === 'object') return Object.entries(/** @type {object} */ (value)).filter(([, v]) => v).map(([k, v]) => `${k}: ${plainText(String(v))}`).join(' · ');
   return String(value);

@@ -58,6 +58,17 @@ async fn the_same_bytes_uploaded_twice_are_one_asset() {
     assert_eq!(again.status, 200);
     assert_eq!(again.json()["id"], first["id"]);
     assert_eq!(again.json()["file_name"], "a.png");
+    // The metadata sent is not applied, but still checked: invalid is invalid either way.
+    let long_alt = "a".repeat(1001);
+    upload_form(&app, Some(&commercial), &[("file", Some("c.png"), &bytes), ("alt", None, long_alt.as_bytes())])
+        .await
+        .assert_problem(422, "validation_failed");
+    // A blank part is an empty field, but a blank of control characters is no text.
+    let blank = upload_form(&app, Some(&commercial), &[("file", Some("c.png"), &bytes), ("alt", None, b" ")]).await;
+    assert_eq!(blank.status, 200);
+    upload_form(&app, Some(&commercial), &[("file", Some("c.png"), &bytes), ("alt", None, b"\t")])
+        .await
+        .assert_problem(422, "validation_failed");
     let list = app.get("/api/v1/media", Some(&editor)).await.json();
     assert_eq!(list["items"].as_array().unwrap().len(), 1);
 }
@@ -117,7 +128,12 @@ async fn size_limits_are_413_and_oversized_or_damaged_images_are_422() {
     upload(&app, &writer, &png_claiming(100_000, 100_000), "bomb.png").await.assert_problem(422, "image_too_large");
     // Cut short, or a JPEG signature in front of nothing that decodes.
     let whole = png(200, 200, 4);
-    upload(&app, &writer, &whole[..whole.len() / 2], "cut.png").await.assert_problem(422, "undecodable_image");
+    let body =
+        upload(&app, &writer, &whole[..whole.len() / 2], "cut.png").await.assert_problem(422, "undecodable_image");
+    assert_eq!(
+        body["detail"], "The file looks like a PNG image but could not be decoded: it is damaged or incomplete.",
+        "the decoder's internals stay in the log"
+    );
     let mut junk = b"\xff\xd8\xff\xe0".to_vec();
     junk.extend([0x5a; 300]);
     upload(&app, &writer, &junk, "junk.jpg").await.assert_problem(422, "undecodable_image");

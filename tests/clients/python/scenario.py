@@ -16,22 +16,30 @@ not declare for the operation raises ``errors.UnexpectedStatus``.
 from __future__ import annotations
 
 import datetime
+import hashlib
+import io
 import json
 import os
+import re
 import secrets
+import struct
 import sys
+import urllib.parse
 import uuid
+import zlib
 from http import HTTPStatus
 from typing import Any, NoReturn, TypeVar
 
 from masthead_client import AuthenticatedClient, Client, errors
 from masthead_client.api.articles import create_article, publish_article, submit_article, update_article
 from masthead_client.api.auth import get_me, login
+from masthead_client.api.media import update_media, upload_media
 from masthead_client.api.operations import healthz
 from masthead_client.api.paywall import put_paywall
 from masthead_client.api.polls import create_poll, get_poll_results
 from masthead_client.api.public import (
     count_sponsored_impression,
+    get_media_rendition,
     get_public_article,
     get_public_poll,
     list_public_sponsored,
@@ -44,6 +52,7 @@ from masthead_client.api.users import create_user
 from masthead_client.models import (
     AccessResponse,
     ArticleResponse,
+    AssetResponse,
     CreateArticleRequest,
     CreatePollRequest,
     CreateSectionRequest,
@@ -68,9 +77,11 @@ from masthead_client.models import (
     SponsoredResponse,
     TokenResponse,
     UpdateArticleRequest,
+    UpdateMediaRequest,
+    UploadForm,
     UserResponse,
 )
-from masthead_client.types import UNSET, Response
+from masthead_client.types import UNSET, File, Response
 
 LANG = "py"
 T = TypeVar("T")
@@ -183,6 +194,30 @@ def resolved(block: Any, model: type[T], what: str) -> T:
     return model.from_dict(block.to_dict())  # type: ignore[attr-defined,no-any-return]
 
 
+def make_png(width: int, height: int, tint: bytes) -> bytes:
+    """A small PNG made here rather than a committed fixture: RGB, 8 bits per channel, a
+    gradient tinted by the run's random suffix, so that each run (and each client) uploads
+    bytes the server has not seen and the first upload is a 201."""
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+
+    # Each row: a filter byte (0: none), then its pixels.
+    rows = b"".join(
+        b"\x00" + bytes(v for x in range(width) for v in ((x * 2 + tint[0]) & 0xFF, (y * 3 + tint[1]) & 0xFF, tint[2] ^ tint[3]))
+        for y in range(height)
+    )
+    header = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)  # 8 bits, RGB, no interlace
+    return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", zlib.compress(rows)) + chunk(b"IEND", b"")
+
+
+def first_srcset_url(srcset: str) -> str:
+    """The first URL of a ``srcset`` (``URL 96w, URL 320w, ...``)."""
+    first = srcset.split(",")[0].split()
+    check(first, f"srcset without a URL: {srcset!r}")
+    return first[0]
+
+
 def anonymous() -> Client:
     return Client(base_url=BASE_URL, raise_on_unexpected_status=True)
 
@@ -261,9 +296,57 @@ def main() -> None:
     expect_location(section_created, "/api/v1/sections", section.id, "createSection")
     step("createSection", f"id={section.id} slug={section.slug}")
 
-    # 5. An article with headline, standfirst, dateline and a body of paragraph, heading, image.
+    # 5. An image in the media library (editor): upload (201), the same bytes again (200,
+    # the same asset), then alt text and focal point with If-Match.
+    image_width, image_height = 96, 64
+    png = make_png(image_width, image_height, bytes.fromhex(SUFFIX))
+    file_name = f"seoul-{LANG}-{SUFFIX}.png"
+
+    def png_file() -> File:
+        return File(payload=io.BytesIO(png), file_name=file_name, mime_type="image/png")
+
+    uploaded = upload_media.sync_detailed(client=editor, body=UploadForm(file=png_file(), credit="Photo: A. Kim"))
+    asset = expect(uploaded, 201, AssetResponse, "uploadMedia")
+    upload_etag = expect_etag(uploaded, 1, "uploadMedia")
+    expect_location(uploaded, "/api/v1/media", asset.id, "uploadMedia")
+    check(asset.content_type == "image/png", f"uploadMedia: content_type {asset.content_type}")
+    check((asset.width, asset.height) == (image_width, image_height), f"uploadMedia: {asset.width}x{asset.height}")
+    check(asset.file_name == file_name, f"uploadMedia: file_name {asset.file_name!r}")
+    check(asset.sha256 == hashlib.sha256(png).hexdigest(), f"uploadMedia: sha256 {asset.sha256}")
+    check(asset.credit == "Photo: A. Kim" and asset.alt in (None, UNSET), f"uploadMedia: credit/alt {asset.to_dict()}")
+    check(asset.uploaded_by.id == editor_user.id, f"uploadMedia: uploaded_by {asset.uploaded_by.to_dict()}")
+    reupload = upload_media.sync_detailed(
+        client=editor, body=UploadForm(file=png_file(), alt="ignored: these bytes are stored already")
+    )
+    same = expect(reupload, 200, AssetResponse, "uploadMedia (same bytes)")
+    check(same.id == asset.id and same.version == 1, f"uploadMedia (same bytes): {same.id} v{same.version}, expected {asset.id} v1")
+    check(same.alt in (None, UNSET), f"uploadMedia (same bytes): alt {same.alt!r}")
+    expect_location(reupload, "/api/v1/media", asset.id, "uploadMedia (same bytes)")
+    image_alt = "The two leaders on the steps of the Blue House"
+    patched = update_media.sync_detailed(
+        asset.id,
+        client=editor,
+        if_match=upload_etag,
+        body=UpdateMediaRequest.from_dict({"alt": image_alt, "focal_point": {"x": 0.25, "y": 0.4}}),
+    )
+    asset = expect(patched, 200, AssetResponse, "updateMedia")
+    expect_etag(patched, 2, "updateMedia")
+    check(asset.version == 2 and asset.alt == image_alt, f"updateMedia: v{asset.version} alt {asset.alt!r}")
+    check((asset.focal_point.x, asset.focal_point.y) == (0.25, 0.4), f"updateMedia: focal_point {asset.focal_point.to_dict()}")
+    asset_renditions = asset.to_dict().get("renditions") or {}
+    crop = asset_renditions.get("crops", {}).get("16:9", {})
+    check("-16x9-f250x400." in crop.get("url", ""), f"updateMedia: 16:9 crop {show(crop)}")
+    step(
+        "uploadMedia + updateMedia",
+        f"id={asset.id} {asset.content_type} {asset.width}x{asset.height}; same bytes -> 200 same id; "
+        f"alt and focal point -> v{asset.version}",
+    )
+
+    # 6. An article with headline, standfirst, dateline, the library image as hero, and a
+    # body of paragraph, heading, image by URL and image from the library.
     article_slug = f"clients-{LANG}-{SUFFIX}-shuttle-diplomacy"
     caption = "The two leaders in <strong>Seoul</strong>"
+    library_caption = "The summit, <em>in colour</em>"
     created = create_article.sync_detailed(
         client=editor,
         body=CreateArticleRequest.from_dict(
@@ -273,6 +356,7 @@ def main() -> None:
                 "slug": article_slug,
                 "standfirst": "Leaders will meet twice a year",
                 "dateline": "SEOUL",
+                "hero_image": {"asset_id": asset.id},
                 "body": [
                     {"type": "paragraph", "text": "SEOUL -- The leaders agreed on <em>Monday</em> to meet twice a year."},
                     {"type": "heading", "text": "A thaw", "level": 2},
@@ -283,6 +367,7 @@ def main() -> None:
                         "credit": "Photo: A. Kim",
                         "alt": "Two leaders shaking hands",
                     },
+                    {"type": "image", "asset_id": asset.id, "caption": library_caption},
                 ],
                 "tags": ["Korea", "japan"],
             }
@@ -299,13 +384,16 @@ def main() -> None:
     check(article.author_ids[:1] == [editor_user.id], f"createArticle: author_ids {article.author_ids}")
     check(article.tags == ["korea", "japan"], f"createArticle: tags {article.tags}")
     body = blocks(article.body)
-    check([b["type"] for b in body] == ["paragraph", "heading", "image"], f"createArticle: body {show(body)}")
+    check([b["type"] for b in body] == ["paragraph", "heading", "image", "image"], f"createArticle: body {show(body)}")
     check("<em>Monday</em>" in body[0]["text"], f"createArticle: paragraph {show(body[0])}")
     check(body[1]["level"] == 2, f"createArticle: heading {show(body[1])}")
     check(body[2]["caption"] == caption, f"createArticle: image {show(body[2])}")
+    check(body[3].get("asset_id") == asset.id and body[3].get("url") is None, f"createArticle: library image {show(body[3])}")
+    hero_written = article.to_dict().get("hero_image") or {}
+    check(hero_written.get("asset_id") == asset.id, f"createArticle: hero_image {show(hero_written)}")
     step("createArticle", f"id={article.id} slug={article.slug} status={article.status.value} blocks={len(body)}")
 
-    # 6. A reader poll (editor).
+    # 7. A reader poll (editor).
     poll_created = create_poll.sync_detailed(
         client=editor,
         body=CreatePollRequest.from_dict(
@@ -337,7 +425,7 @@ def main() -> None:
     check(poll.results_visibility.value == "after_vote", f"createPoll: results_visibility {poll.results_visibility}")
     step("createPoll", f"id={poll.id} questions={len(poll.questions)}")
 
-    # 7. Embed the poll: PATCH with If-Match from the ETag; a stale ETag afterwards is 412.
+    # 8. Embed the poll: PATCH with If-Match from the ETag; a stale ETag afterwards is 412.
     with_poll = update_article.sync_detailed(
         article.id,
         client=editor,
@@ -357,7 +445,7 @@ def main() -> None:
     check(stale.headers.get("etag") == article_etag, f"412: ETag {stale.headers.get('etag')!r}, expected the current {article_etag}")
     step("updateArticle (embed poll)", f"version={article.version} ETag={article_etag}; stale If-Match {stale_etag} -> 412")
 
-    # 8. A sponsored block that runs on this article (commercial), embedded in the article.
+    # 9. A sponsored block that runs on this article (commercial), embedded in the article.
     disclosure = "This content was commissioned by Northwind Harbour Studio."
     sponsored_created = create_sponsored.sync_detailed(
         client=commercial,
@@ -392,10 +480,10 @@ def main() -> None:
     )
     article = expect(with_sponsored, 200, ArticleResponse, "updateArticle (embed sponsored)")
     article_etag = expect_etag(with_sponsored, 3, "updateArticle (embed sponsored)")
-    check(len(article.body) == 5, f"updateArticle: {len(article.body)} blocks")
+    check(len(article.body) == 6, f"updateArticle: {len(article.body)} blocks")
     step("createSponsored + embed", f"id={sponsored.id} label={sponsored.label!r}; article version={article.version}")
 
-    # 9. Submit, then publish. Both bodies are optional in the spec (`EmptyRequest | null`,
+    # 10. Submit, then publish. Both bodies are optional in the spec (`EmptyRequest | null`,
     # `PublishRequest | null`); the generated functions default them to UNSET, which they
     # pass to httpx as json=UNSET (not JSON-serialisable), so send an explicit body.
     submitted = submit_article.sync_detailed(article.id, client=editor, if_match=article_etag, body=EmptyRequest())
@@ -409,7 +497,7 @@ def main() -> None:
     article_etag = expect_etag(published, 5, "publishArticle")
     step("submit + publish", f"status={article.status.value} published_at={article.published_at}")
 
-    # 10. Read it publicly by slug: embeds resolved, cacheable, 304 on If-None-Match.
+    # 11. Read it publicly by slug: embeds resolved, cacheable, 304 on If-None-Match.
     public_read = get_public_article.sync_detailed(article_slug, client=anon)
     pub = expect(public_read, 200, PublicArticleResponse, "getPublicArticle")
     check(pub.id == article.id and pub.slug == article_slug, f"getPublicArticle: {pub.id} {pub.slug}")
@@ -419,8 +507,9 @@ def main() -> None:
     check(pub.access.level.value == "free" and pub.access.preview is False, f"getPublicArticle: access {pub.access.to_dict()}")
     pub_body = blocks(pub.body)
     types = [b["type"] for b in pub_body]
-    check(types == ["paragraph", "heading", "image", "poll", "sponsored"], f"getPublicArticle: body {show(pub_body)}")
+    check(types == ["paragraph", "heading", "image", "image", "poll", "sponsored"], f"getPublicArticle: body {show(pub_body)}")
     check(pub_body[2].get("caption") == caption, f"getPublicArticle: image {show(pub_body[2])}")
+    check(pub_body[2].get("renditions") is None and pub_body[2].get("width") is None, f"getPublicArticle: URL image {show(pub_body[2])}")
     poll_embed = resolved(pub.body[types.index("poll")], ResolvedPollBlock, "poll")
     check(poll_embed.poll_id == poll.id and poll_embed.poll.id == poll.id, f"getPublicArticle: poll {poll_embed.to_dict()}")
     check(poll_embed.poll.state.value == "open" and len(poll_embed.poll.questions) == 3, f"getPublicArticle: poll state {poll_embed.poll.state}")
@@ -441,7 +530,52 @@ def main() -> None:
     check(not_modified.status_code == HTTPStatus.NOT_MODIFIED, f"getPublicArticle If-None-Match: HTTP {int(not_modified.status_code)}")
     step("getPublicArticle", f"blocks={','.join(types)}; poll and sponsored resolved; ETag={public_etag}; 304 on If-None-Match")
 
-    # 11. A reader answers the poll and reads the results.
+    # 12. The library image as readers get it: the hero with size, text and renditions
+    # (the asset's alt fills what the article leaves empty; the block's caption wins), and
+    # a rendition from its srcset, immutable and 304 on If-None-Match.
+    hero = pub.to_dict().get("hero_image") or {}
+    check(hero.get("asset_id") == asset.id, f"getPublicArticle: hero_image {show(hero)}")
+    check((hero.get("width"), hero.get("height")) == (image_width, image_height), f"getPublicArticle: hero {show(hero)}")
+    check(hero.get("alt") == image_alt and hero.get("credit") == "Photo: A. Kim", f"getPublicArticle: hero alt/credit {show(hero)}")
+    check(hero.get("focal_point") == {"x": 0.25, "y": 0.4}, f"getPublicArticle: hero focal_point {show(hero.get('focal_point'))}")
+    hero_renditions = hero.get("renditions") or {}
+    check(hero.get("url") == hero_renditions.get("url") and hero_renditions.get("width") == image_width, f"getPublicArticle: hero renditions {show(hero)}")
+    sources = hero_renditions.get("sources") or []
+    check(sources and sources[0].get("type") == "image/webp", f"getPublicArticle: hero sources {show(sources)}")
+    library_block = pub_body[3]
+    check(
+        library_block.get("asset_id") == asset.id
+        and library_block.get("renditions")
+        and library_block.get("width") == image_width
+        and library_block.get("alt") == image_alt
+        and library_block.get("caption") == library_caption,
+        f"getPublicArticle: library image block {show(library_block)}",
+    )
+    rendition_url = urllib.parse.urljoin(BASE_URL + "/", first_srcset_url(sources[0]["srcset"]))
+    rendition_path = re.fullmatch(r"/api/v1/public/media/([^/]+)/([^/]+)", urllib.parse.urlsplit(rendition_url).path)
+    check(rendition_path is not None and rendition_path[1] == asset.id, f"srcset URL {rendition_url} is not a rendition of {asset.id}")
+    assert rendition_path is not None
+    rendition_name = rendition_path[2]
+    rendition = get_media_rendition.sync_detailed(asset.id, rendition_name, client=anon)
+    image_file = expect(rendition, 200, File, f"getMediaRendition {rendition_name}")
+    image_bytes = image_file.payload.read()
+    rendition_type = rendition.headers.get("content-type")
+    rendition_etag = rendition.headers.get("etag")
+    rendition_cache = rendition.headers.get("cache-control", "")
+    check(rendition_type == "image/webp", f"getMediaRendition: content-type {rendition_type!r}")
+    check(image_bytes[:4] == b"RIFF" and image_bytes[8:12] == b"WEBP", f"getMediaRendition: {len(image_bytes)} bytes that are not WebP")
+    check(rendition_etag is not None and re.fullmatch(r'"[^"]+"', rendition_etag), f"getMediaRendition: ETag {rendition_etag!r}")
+    assert rendition_etag is not None
+    check("immutable" in rendition_cache, f"getMediaRendition: Cache-Control {rendition_cache!r}")
+    rendition_again = get_media_rendition.sync_detailed(asset.id, rendition_name, client=anon, if_none_match=rendition_etag)
+    check(rendition_again.status_code == HTTPStatus.NOT_MODIFIED, f"getMediaRendition If-None-Match: HTTP {int(rendition_again.status_code)}")
+    step(
+        "hero image + getMediaRendition",
+        f"hero {hero.get('width')}x{hero.get('height')} alt={hero.get('alt')!r}; {rendition_name}: {rendition_type}, "
+        f"{len(image_bytes)} bytes, ETag={rendition_etag}; 304 on If-None-Match",
+    )
+
+    # 13. A reader answers the poll and reads the results.
     reader = str(uuid.uuid4())
     before = expect(get_public_poll.sync_detailed(poll.id, client=anon, x_reader_id=reader), 200, PublicPollResponse, "getPublicPoll (before)")
     check(before.has_voted is False, f"getPublicPoll: has_voted {before.has_voted!r}")
@@ -497,7 +631,7 @@ def main() -> None:
         f"Yes={yes_count.count} ({yes_count.percentage}%); again -> 409",
     )
 
-    # 12. The sponsored block through the public sponsored endpoint.
+    # 14. The sponsored block through the public sponsored endpoint.
     running = expect(
         list_public_sponsored.sync_detailed(client=anon, article=article_slug, placement=Placement("article_inline")),
         200,
@@ -515,7 +649,7 @@ def main() -> None:
     expect_empty(count_sponsored_impression.sync_detailed(sponsored.id, client=anon), 204, "countSponsoredImpression")
     step("listPublicSponsored", f"{len(running.items)} block(s) for the article; ours labelled {mine.label!r}; impression -> 204")
 
-    # 13. The paywall: quota 3; a metered article; the meter's decision.
+    # 15. The paywall: quota 3; a metered article; the meter's decision.
     quota = 3
     paywall = expect(
         put_paywall.sync_detailed(

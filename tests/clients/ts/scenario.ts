@@ -9,8 +9,9 @@
 // the generator gives to the variants of a union (body blocks), so that it survives
 // spec changes that name those variants.
 
-import { randomBytes, randomUUID } from "node:crypto";
+import { createHash, randomBytes, randomUUID } from "node:crypto";
 import { readFileSync } from "node:fs";
+import { deflateSync } from "node:zlib";
 import createClient, { type Middleware } from "openapi-fetch";
 import type { components, paths } from "./generated/schema.js";
 
@@ -176,6 +177,78 @@ const conformance: Middleware = {
   },
 };
 
+// A small PNG made here rather than a committed fixture: RGB, 8 bits per channel, a
+// gradient tinted by the run's random suffix, so that each run (and each client) uploads
+// bytes the server has not seen and the first upload is a 201.
+const CRC_TABLE = Array.from({ length: 256 }, (_, n) => {
+  let c = n;
+  for (let k = 0; k < 8; k += 1) {
+    c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
+  }
+  return c >>> 0;
+});
+
+function crc32(bytes: Uint8Array): number {
+  let c = 0xffffffff;
+  for (const byte of bytes) {
+    c = (CRC_TABLE[(c ^ byte) & 0xff] ?? 0) ^ (c >>> 8);
+  }
+  return (c ^ 0xffffffff) >>> 0;
+}
+
+function pngChunk(type: string, data: Buffer): Buffer {
+  const typed = Buffer.concat([Buffer.from(type, "latin1"), data]);
+  const length = Buffer.alloc(4);
+  length.writeUInt32BE(data.length);
+  const crc = Buffer.alloc(4);
+  crc.writeUInt32BE(crc32(typed));
+  return Buffer.concat([length, typed, crc]);
+}
+
+function makePng(width: number, height: number, tint: Buffer): Buffer {
+  const header = Buffer.alloc(13); // compression, filter and interlace 0
+  header.writeUInt32BE(width, 0);
+  header.writeUInt32BE(height, 4);
+  header[8] = 8; // bits per channel
+  header[9] = 2; // RGB
+  const stride = 1 + width * 3; // a filter byte (0: none), then the row's pixels
+  const raw = Buffer.alloc(height * stride);
+  for (let y = 0; y < height; y += 1) {
+    for (let x = 0; x < width; x += 1) {
+      const at = y * stride + 1 + x * 3;
+      raw[at] = (x * 2 + (tint[0] ?? 0)) & 0xff;
+      raw[at + 1] = (y * 3 + (tint[1] ?? 0)) & 0xff;
+      raw[at + 2] = ((tint[2] ?? 0) ^ (tint[3] ?? 0)) & 0xff;
+    }
+  }
+  const signature = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
+  return Buffer.concat([
+    signature,
+    pngChunk("IHDR", header),
+    pngChunk("IDAT", deflateSync(raw)),
+    pngChunk("IEND", Buffer.alloc(0)),
+  ]);
+}
+
+/** The multipart body of uploadMedia, as openapi-fetch's docs do it: every field
+ * appended to a FormData (a File keeps its name), so fetch sets the boundary. */
+function uploadForm(body: Schemas["UploadForm"]): FormData {
+  const form = new FormData();
+  for (const [name, value] of Object.entries(body)) {
+    if (value !== null && value !== undefined) {
+      form.append(name, value);
+    }
+  }
+  return form;
+}
+
+/** The first URL of a `srcset` (`URL 96w, URL 320w, ...`). */
+function firstSrcsetUrl(srcset: string): string {
+  const first = srcset.split(",")[0]?.trim().split(/\s+/)[0];
+  check(first !== undefined && first.length > 0, `srcset without a URL: ${show(srcset)}`);
+  return first;
+}
+
 function api(token?: string) {
   const client = createClient<paths>({
     baseUrl,
@@ -249,7 +322,52 @@ async function main(): Promise<void> {
   expectLocation(sectionCreated.response, "/api/v1/sections", section.id, "createSection");
   step("createSection", `id=${section.id} slug=${section.slug}`);
 
-  // 5. An article with headline, standfirst, dateline and a body of paragraph, heading, image.
+  // 5. An image in the media library (editor): upload (201), the same bytes again (200,
+  // the same asset), then alt text and focal point with If-Match.
+  const imageWidth = 96;
+  const imageHeight = 64;
+  const png = makePng(imageWidth, imageHeight, Buffer.from(suffix, "hex"));
+  const fileName = `seoul-${lang}-${suffix}.png`;
+  const pngFile = () => new File([png], fileName, { type: "image/png" });
+  const uploaded = await editor.POST("/api/v1/media", {
+    body: { file: pngFile(), credit: "Photo: A. Kim" },
+    bodySerializer: uploadForm,
+  });
+  let asset = expectData(uploaded, 201, "uploadMedia");
+  expectEtag(uploaded.response, 1, "uploadMedia");
+  expectLocation(uploaded.response, "/api/v1/media", asset.id, "uploadMedia");
+  check(asset.content_type === "image/png", `uploadMedia: content_type ${asset.content_type}`);
+  check(asset.width === imageWidth && asset.height === imageHeight, `uploadMedia: ${asset.width}x${asset.height}`);
+  check(asset.file_name === fileName, `uploadMedia: file_name ${show(asset.file_name)}`);
+  check(asset.sha256 === createHash("sha256").update(png).digest("hex"), `uploadMedia: sha256 ${asset.sha256}`);
+  check(asset.credit === "Photo: A. Kim" && (asset.alt ?? null) === null, `uploadMedia: credit/alt ${show(asset)}`);
+  check(asset.uploaded_by.id === editorUser.id, `uploadMedia: uploaded_by ${show(asset.uploaded_by)}`);
+  const reupload = await editor.POST("/api/v1/media", {
+    body: { file: pngFile(), alt: "ignored: these bytes are stored already" },
+    bodySerializer: uploadForm,
+  });
+  const same = expectData(reupload, 200, "uploadMedia (same bytes)");
+  check(same.id === asset.id && same.version === 1, `uploadMedia (same bytes): ${same.id} v${same.version}, expected ${asset.id} v1`);
+  check((same.alt ?? null) === null, `uploadMedia (same bytes): alt ${show(same.alt)}`);
+  expectLocation(reupload.response, "/api/v1/media", asset.id, "uploadMedia (same bytes)");
+  const imageAlt = "The two leaders on the steps of the Blue House";
+  const patched = await editor.PATCH("/api/v1/media/{id}", {
+    params: { path: { id: asset.id }, header: { "If-Match": expectEtag(uploaded.response, 1, "uploadMedia") } },
+    body: { alt: imageAlt, focal_point: { x: 0.25, y: 0.4 } },
+  });
+  asset = expectData(patched, 200, "updateMedia");
+  expectEtag(patched.response, 2, "updateMedia");
+  check(asset.version === 2 && asset.alt === imageAlt, `updateMedia: v${asset.version} alt ${show(asset.alt)}`);
+  check(asset.focal_point.x === 0.25 && asset.focal_point.y === 0.4, `updateMedia: focal_point ${show(asset.focal_point)}`);
+  const crop = asset.renditions?.crops["16:9"];
+  check(crop !== undefined && crop.url.includes("-16x9-f250x400."), `updateMedia: 16:9 crop ${show(crop)}`);
+  step(
+    "uploadMedia + updateMedia",
+    `id=${asset.id} ${asset.content_type} ${asset.width}x${asset.height}; same bytes -> 200 same id; alt and focal point -> v${asset.version}`,
+  );
+
+  // 6. An article with headline, standfirst, dateline, the library image as hero, and a
+  // body of paragraph, heading, image by URL and image from the library.
   const articleSlug = `clients-${lang}-${suffix}-shuttle-diplomacy`;
   const created = await editor.POST("/api/v1/articles", {
     body: {
@@ -258,6 +376,7 @@ async function main(): Promise<void> {
       slug: articleSlug,
       standfirst: "Leaders will meet twice a year",
       dateline: "SEOUL",
+      hero_image: { asset_id: asset.id },
       body: [
         { type: "paragraph", text: "SEOUL -- The leaders agreed on <em>Monday</em> to meet twice a year." },
         { type: "heading", text: "A thaw", level: 2 },
@@ -268,6 +387,7 @@ async function main(): Promise<void> {
           credit: "Photo: A. Kim",
           alt: "Two leaders shaking hands",
         },
+        { type: "image", asset_id: asset.id, caption: "The summit, <em>in colour</em>" },
       ],
       tags: ["Korea", "japan"],
     },
@@ -282,17 +402,22 @@ async function main(): Promise<void> {
   check(article.access === "free", `createArticle: access ${article.access}`);
   check(article.author_ids[0] === editorUser.id, `createArticle: author_ids ${show(article.author_ids)}`);
   check(show(article.tags) === show(["korea", "japan"]), `createArticle: tags ${show(article.tags)}`);
-  check(article.body.length === 3, `createArticle: ${article.body.length} blocks`);
-  const [para, heading, image] = article.body;
+  check(article.body.length === 4, `createArticle: ${article.body.length} blocks`);
+  const [para, heading, image, libraryImage] = article.body;
   check(para?.type === "paragraph" && para.text.includes("<em>Monday</em>"), `createArticle: paragraph ${show(para)}`);
   check(heading?.type === "heading" && heading.level === 2, `createArticle: heading ${show(heading)}`);
   check(
     image?.type === "image" && image.caption === "The two leaders in <strong>Seoul</strong>",
     `createArticle: image ${show(image)}`,
   );
+  check(
+    libraryImage?.type === "image" && libraryImage.asset_id === asset.id && (libraryImage.url ?? null) === null,
+    `createArticle: library image ${show(libraryImage)}`,
+  );
+  check(article.hero_image?.asset_id === asset.id, `createArticle: hero_image ${show(article.hero_image)}`);
   step("createArticle", `id=${article.id} slug=${article.slug} status=${article.status} blocks=${article.body.length}`);
 
-  // 6. A reader poll (editor).
+  // 7. A reader poll (editor).
   const pollCreated = await editor.POST("/api/v1/polls", {
     body: {
       title: `Asia in 2030 (${lang} ${suffix})`,
@@ -321,7 +446,7 @@ async function main(): Promise<void> {
   check(poll.results_visibility === "after_vote", `createPoll: results_visibility ${poll.results_visibility}`);
   step("createPoll", `id=${poll.id} questions=${poll.questions.length}`);
 
-  // 7. Embed the poll: PATCH with If-Match from the ETag; a stale ETag afterwards is 412.
+  // 8. Embed the poll: PATCH with If-Match from the ETag; a stale ETag afterwards is 412.
   const withPoll = await editor.PATCH("/api/v1/articles/{id}", {
     params: { path: { id: article.id }, header: { "If-Match": articleEtag } },
     body: { body: [...article.body, { type: "poll", poll_id: poll.id }] },
@@ -340,7 +465,7 @@ async function main(): Promise<void> {
   check(stale.response.headers.get("etag") === articleEtag, `412: ETag ${show(stale.response.headers.get("etag"))}, expected the current ${articleEtag}`);
   step("updateArticle (embed poll)", `version=${article.version} ETag=${articleEtag}; stale If-Match ${staleEtag} -> 412`);
 
-  // 8. A sponsored block that runs on this article (commercial), embedded in the article.
+  // 9. A sponsored block that runs on this article (commercial), embedded in the article.
   const sponsoredCreated = await commercial.POST("/api/v1/sponsored", {
     body: {
       title: `How smart ports keep trade moving (${lang} ${suffix})`,
@@ -367,10 +492,10 @@ async function main(): Promise<void> {
   });
   article = expectData(withSponsored, 200, "updateArticle (embed sponsored)");
   articleEtag = expectEtag(withSponsored.response, 3, "updateArticle (embed sponsored)");
-  check(article.body.length === 5, `updateArticle: ${article.body.length} blocks`);
+  check(article.body.length === 6, `updateArticle: ${article.body.length} blocks`);
   step("createSponsored + embed", `id=${sponsored.id} label=${show(sponsored.label)}; article version=${article.version}`);
 
-  // 9. Submit, then publish.
+  // 10. Submit, then publish.
   const submitted = await editor.POST("/api/v1/articles/{id}/submit", {
     params: { path: { id: article.id }, header: { "If-Match": articleEtag } },
   });
@@ -387,7 +512,7 @@ async function main(): Promise<void> {
   articleEtag = expectEtag(published.response, 5, "publishArticle");
   step("submit + publish", `status=${article.status} published_at=${article.published_at ?? "?"}`);
 
-  // 10. Read it publicly by slug: embeds resolved, cacheable, 304 on If-None-Match.
+  // 11. Read it publicly by slug: embeds resolved, cacheable, 304 on If-None-Match.
   const publicRead = await anon.GET("/api/v1/public/articles/{slug}", {
     params: { path: { slug: articleSlug } },
   });
@@ -397,9 +522,10 @@ async function main(): Promise<void> {
   check(pub.authors.length === 1 && pub.authors[0]?.display_name === editorName, `getPublicArticle: authors ${show(pub.authors)}`);
   check(pub.standfirst === "Leaders will meet twice a year" && pub.dateline === "SEOUL", "getPublicArticle: standfirst/dateline");
   check(pub.access.level === "free" && pub.access.preview === false, `getPublicArticle: access ${show(pub.access)}`);
-  check(pub.body.length === 5, `getPublicArticle: ${pub.body.length} blocks: ${show(pub.body)}`);
+  check(pub.body.length === 6, `getPublicArticle: ${pub.body.length} blocks: ${show(pub.body)}`);
   const pubImage = pub.body.find((b) => b.type === "image");
   check(pubImage !== undefined && "caption" in pubImage && pubImage.caption === "The two leaders in <strong>Seoul</strong>", `getPublicArticle: image ${show(pubImage)}`);
+  check("renditions" in pubImage && (pubImage.renditions ?? null) === null && (pubImage.width ?? null) === null, `getPublicArticle: URL image ${show(pubImage)}`);
   const pollEmbed = pub.body.find((b) => b.type === "poll");
   check(pollEmbed !== undefined && "poll" in pollEmbed, `getPublicArticle: poll block not resolved: ${show(pollEmbed)}`);
   check(pollEmbed.poll_id === poll.id && pollEmbed.poll.id === poll.id, `getPublicArticle: poll ${show(pollEmbed)}`);
@@ -422,7 +548,58 @@ async function main(): Promise<void> {
   check(notModified.response.status === 304, `getPublicArticle If-None-Match: HTTP ${notModified.response.status}`);
   step("getPublicArticle", `blocks=${pub.body.map((b) => b.type).join(",")}; poll and sponsored resolved; ETag=${publicEtag}; 304 on If-None-Match`);
 
-  // 11. A reader answers the poll and reads the results.
+  // 12. The library image as readers get it: the hero with size, text and renditions
+  // (the asset's alt fills what the article leaves empty; the block's caption wins), and
+  // a rendition from its srcset, immutable and 304 on If-None-Match.
+  const hero = pub.hero_image;
+  check(hero !== null && hero !== undefined && hero.asset_id === asset.id, `getPublicArticle: hero_image ${show(hero)}`);
+  check(hero.width === imageWidth && hero.height === imageHeight, `getPublicArticle: hero ${show(hero.width)}x${show(hero.height)}`);
+  check(hero.alt === imageAlt && hero.credit === "Photo: A. Kim", `getPublicArticle: hero alt/credit ${show(hero)}`);
+  check(hero.focal_point?.x === 0.25 && hero.focal_point.y === 0.4, `getPublicArticle: hero focal_point ${show(hero.focal_point)}`);
+  const heroRenditions = hero.renditions;
+  check(heroRenditions !== null && heroRenditions !== undefined, `getPublicArticle: hero without renditions ${show(hero)}`);
+  check(hero.url === heroRenditions.url && heroRenditions.width === imageWidth, `getPublicArticle: hero url ${show(hero.url)} renditions ${show(heroRenditions)}`);
+  const webp = heroRenditions.sources[0];
+  check(webp !== undefined && webp.type === "image/webp", `getPublicArticle: hero sources ${show(heroRenditions.sources)}`);
+  const pubLibraryImage = pub.body.find((b) => b.type === "image" && "asset_id" in b && b.asset_id === asset.id);
+  check(
+    pubLibraryImage !== undefined && "renditions" in pubLibraryImage && (pubLibraryImage.renditions ?? null) !== null,
+    `getPublicArticle: library image block ${show(pubLibraryImage)}`,
+  );
+  check(
+    pubLibraryImage.width === imageWidth && pubLibraryImage.alt === imageAlt && pubLibraryImage.caption === "The summit, <em>in colour</em>",
+    `getPublicArticle: library image block ${show(pubLibraryImage)}`,
+  );
+  const renditionUrl = new URL(firstSrcsetUrl(webp.srcset), baseUrl);
+  const renditionPath = /^\/api\/v1\/public\/media\/([^/]+)\/([^/]+)$/.exec(renditionUrl.pathname);
+  check(renditionPath !== null && renditionPath[1] === asset.id, `srcset URL ${renditionUrl.href} is not a rendition of ${asset.id}`);
+  const renditionName = renditionPath[2] ?? "";
+  const rendition = await anon.GET("/api/v1/public/media/{id}/{rendition}", {
+    params: { path: { id: asset.id, rendition: renditionName } },
+    parseAs: "arrayBuffer",
+  });
+  const imageBytes = new Uint8Array(expectData(rendition, 200, `getMediaRendition ${renditionName}`));
+  const renditionType = rendition.response.headers.get("content-type");
+  const renditionEtag = rendition.response.headers.get("etag");
+  const renditionCache = rendition.response.headers.get("cache-control") ?? "";
+  check(renditionType === "image/webp", `getMediaRendition: content-type ${show(renditionType)}`);
+  check(
+    Buffer.from(imageBytes.subarray(0, 4)).toString("latin1") === "RIFF" && Buffer.from(imageBytes.subarray(8, 12)).toString("latin1") === "WEBP",
+    `getMediaRendition: ${imageBytes.length} bytes that are not WebP`,
+  );
+  check(renditionEtag !== null && /^"[^"]+"$/.test(renditionEtag), `getMediaRendition: ETag ${show(renditionEtag)}`);
+  check(renditionCache.includes("immutable"), `getMediaRendition: Cache-Control ${show(renditionCache)}`);
+  const renditionAgain = await anon.GET("/api/v1/public/media/{id}/{rendition}", {
+    params: { path: { id: asset.id, rendition: renditionName }, header: { "If-None-Match": renditionEtag } },
+    parseAs: "arrayBuffer",
+  });
+  check(renditionAgain.response.status === 304, `getMediaRendition If-None-Match: HTTP ${renditionAgain.response.status}`);
+  step(
+    "hero image + getMediaRendition",
+    `hero ${hero.width}x${hero.height} alt=${show(hero.alt)}; ${renditionName}: ${renditionType}, ${imageBytes.length} bytes, ETag=${renditionEtag}; 304 on If-None-Match`,
+  );
+
+  // 13. A reader answers the poll and reads the results.
   const reader = randomUUID();
   const before = expectData(
     await anon.GET("/api/v1/public/polls/{id}", {
@@ -480,7 +657,7 @@ async function main(): Promise<void> {
   check(editorResults.total_responses === 1, `getPollResults: total ${editorResults.total_responses}`);
   step("respondToPoll", `reader=${reader} -> 201, has_voted=true, total=${results.total_responses}, Yes=${yesCount.count} (${yesCount.percentage}%); again -> 409`);
 
-  // 12. The sponsored block through the public sponsored endpoint.
+  // 14. The sponsored block through the public sponsored endpoint.
   const running = expectData(
     await anon.GET("/api/v1/public/sponsored", {
       params: { query: { article: articleSlug, placement: "article_inline" } },
@@ -499,7 +676,7 @@ async function main(): Promise<void> {
   );
   step("listPublicSponsored", `${running.items.length} block(s) for the article; ours labelled ${show(mine.label)}; impression -> 204`);
 
-  // 13. The paywall: quota 3; a metered article; the meter's decision.
+  // 15. The paywall: quota 3; a metered article; the meter's decision.
   const quota = 3;
   const paywall = expectData(
     await admin.PUT("/api/v1/paywall", {
