@@ -272,7 +272,7 @@ def server_env(db_url: str, port: int) -> dict:
     env = {k: v for k, v in os.environ.items() if not k.startswith("MASTHEAD_")}
     # Settings a run may vary on purpose; every other MASTHEAD_* is the harness's own.
     for name in ("MASTHEAD_LOG", "MASTHEAD_PUBLIC_CACHE_MB", "MASTHEAD_PUBLIC_CACHE_SYNC_MS", "MASTHEAD_DB_POOL_SIZE",
-                 "MASTHEAD_MEDIA_WORKERS", "MASTHEAD_MEDIA_QUEUE"):
+                 "MASTHEAD_MEDIA_WORKERS", "MASTHEAD_MEDIA_QUEUE", "MASTHEAD_MEDIA_CACHE_MB"):
         if os.environ.get(name):
             env[name] = os.environ[name]
     env.update(
