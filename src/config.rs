@@ -188,8 +188,9 @@ pub struct Options {
     /// Images decoded at once, uploads and renditions together (default: one per core).
     #[arg(long, env = "MASTHEAD_MEDIA_WORKERS", global = true)]
     pub media_workers: Option<usize>,
-    /// Image jobs that may wait for a worker; past that the answer is 503.
-    #[arg(long, env = "MASTHEAD_MEDIA_QUEUE", default_value_t = 16, global = true)]
+    /// Image jobs that may wait for a worker (a waiting upload is on disk, not in
+    /// memory); past that the answer is 503.
+    #[arg(long, env = "MASTHEAD_MEDIA_QUEUE", default_value_t = 32, global = true)]
     pub media_queue: usize,
     /// Keep uploads' EXIF, XMP and IPTC metadata (camera, GPS position) instead of
     /// stripping it.
@@ -509,7 +510,7 @@ impl Options {
             media_widths: "320,640,960,1280,1920,2560".into(),
             media_aspects: "16:9,3:2,4:3,1:1".into(),
             media_workers: None,
-            media_queue: 16,
+            media_queue: 32,
             media_keep_metadata: false,
             media_base_url: String::new(),
             media_cache_mb: 16,
