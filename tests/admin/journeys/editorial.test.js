@@ -229,6 +229,8 @@ test('two editors edit one article: the second gets the conflict dialog', { time
     const dialog = a.page.getByRole('dialog', { name: 'Someone else saved this article' });
     await visible(dialog, 'the conflict dialog');
     await dialog.getByRole('button', { name: 'Load their version' }).click();
+    // A dialog's close event comes in a task of its own: the form changes after the click.
+    await visible(a.page.getByText('Loaded their version.'), 'the toast saying their version is loaded');
     assert.equal(await a.page.getByLabel('Standfirst').inputValue(), 'Unions and operators agreed at dawn.');
     assert.equal(await a.page.getByLabel('Kicker').inputValue(), '');
     assert.equal((await article(created.id)).kicker ?? null, null);
