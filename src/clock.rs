@@ -15,11 +15,17 @@ const RUNNING: i64 = i64::MIN;
 pub struct Clock {
     offset_micros: Arc<AtomicI64>,
     frozen_micros: Arc<AtomicI64>,
+    /// Told each time the clock is moved, so that timers waiting on it wake.
+    moved: Arc<tokio::sync::watch::Sender<u64>>,
 }
 
 impl Default for Clock {
     fn default() -> Clock {
-        Clock { offset_micros: Arc::new(AtomicI64::new(0)), frozen_micros: Arc::new(AtomicI64::new(RUNNING)) }
+        Clock {
+            offset_micros: Arc::new(AtomicI64::new(0)),
+            frozen_micros: Arc::new(AtomicI64::new(RUNNING)),
+            moved: Arc::new(tokio::sync::watch::channel(0).0),
+        }
     }
 }
 
@@ -43,12 +49,20 @@ impl Clock {
     /// Moves this clock (and every clone of it) forward by `by`.
     pub fn advance(&self, by: Duration) {
         self.offset_micros.fetch_add(by.num_microseconds().unwrap_or(i64::MAX), Ordering::Relaxed);
+        self.moved.send_modify(|n| *n += 1);
+    }
+
+    /// Changes each time the clock is moved (advanced or frozen): what a timer that
+    /// sleeps until an instant of this clock waits on besides the real time.
+    pub fn watch(&self) -> tokio::sync::watch::Receiver<u64> {
+        self.moved.subscribe()
     }
 
     /// Stops this clock (and every clone of it) at `at`: it reads `at` until advanced.
     pub fn freeze_at(&self, at: DateTime<Utc>) {
         self.offset_micros.store(0, Ordering::Relaxed);
         self.frozen_micros.store(at.timestamp_micros(), Ordering::Relaxed);
+        self.moved.send_modify(|n| *n += 1);
     }
 }
 

@@ -204,6 +204,17 @@ pub struct Options {
     /// https://cms.example.com; root-relative paths when empty.
     #[arg(long, env = "MASTHEAD_MEDIA_BASE_URL", default_value = "", global = true)]
     pub media_base_url: String,
+    /// Let webhooks deliver to loopback, private, link-local and metadata addresses
+    /// (refused by default, so that an endpoint cannot reach inside the network).
+    #[arg(long, env = "MASTHEAD_WEBHOOK_ALLOW_PRIVATE", default_value_t = false, action = clap::ArgAction::Set, global = true)]
+    pub webhook_allow_private: bool,
+    /// How long one webhook attempt may take, connecting included, in seconds.
+    #[arg(long, env = "MASTHEAD_WEBHOOK_TIMEOUT_SECS", default_value_t = 10, global = true)]
+    pub webhook_timeout_secs: u32,
+    /// Send webhooks from this instance (off: it only writes events, which other
+    /// instances deliver).
+    #[arg(long, env = "MASTHEAD_WEBHOOK_DELIVERY", default_value_t = true, action = clap::ArgAction::Set, global = true)]
+    pub webhook_delivery: bool,
     /// Log one line per request.
     #[arg(long, env = "MASTHEAD_ACCESS_LOG", default_value_t = true, action = clap::ArgAction::Set, global = true)]
     pub access_log: bool,
@@ -258,6 +269,17 @@ pub struct Settings {
     pub keep_alive_secs: u64,
     pub shutdown_grace_secs: u64,
     pub media: MediaSettings,
+    pub webhooks: WebhookSettings,
+}
+
+/// How webhooks are delivered.
+#[derive(Debug, Clone)]
+pub struct WebhookSettings {
+    pub allow_private: bool,
+    /// One attempt's limit, connecting included.
+    pub timeout: std::time::Duration,
+    /// Whether this instance runs the delivery worker and the event timer.
+    pub deliver: bool,
 }
 
 /// The media library's settings.
@@ -429,8 +451,17 @@ impl Settings {
             return Err("invalid MASTHEAD_READER_TOKEN_SECRET: must differ from MASTHEAD_JWT_SECRET".into());
         }
         let media = MediaSettings::from_options(o, &database_url)?;
+        if o.webhook_timeout_secs == 0 {
+            return Err("invalid MASTHEAD_WEBHOOK_TIMEOUT_SECS: must be at least 1".into());
+        }
+        let webhooks = WebhookSettings {
+            allow_private: o.webhook_allow_private,
+            timeout: std::time::Duration::from_secs(u64::from(o.webhook_timeout_secs)),
+            deliver: o.webhook_delivery,
+        };
         Ok(Settings {
             media,
+            webhooks,
             bind,
             database_url,
             jwt_secret,
@@ -514,6 +545,9 @@ impl Options {
             media_keep_metadata: false,
             media_base_url: String::new(),
             media_cache_mb: 16,
+            webhook_allow_private: false,
+            webhook_timeout_secs: 10,
+            webhook_delivery: true,
             access_log: true,
             keep_alive_secs: 75,
             shutdown_grace_secs: 30,

@@ -10,6 +10,7 @@ pub mod clock;
 pub mod config;
 pub mod connection;
 pub mod db;
+pub mod delivery;
 pub mod domain;
 pub mod error;
 pub mod http;

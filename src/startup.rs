@@ -302,6 +302,9 @@ pub fn serve(shared: Shared, listener: TcpListener) -> std::io::Result<Server> {
     };
     let grace = settings.shutdown_grace_secs;
     let addr = listener.local_addr()?;
+    if settings.webhooks.deliver {
+        crate::delivery::spawn(shared.state.get_ref().clone());
+    }
     // What actix-web's HttpServer does, with each connection's socket wrapped so that
     // the answers actix-http gives before the app are problem+json too.
     let server = actix_server::Server::build()

@@ -4,4 +4,5 @@
 
 pub mod jwt;
 pub mod password;
+pub mod signing;
 pub mod tokens;

@@ -195,6 +195,15 @@ pub fn find_by_old_slug(conn: &mut DbConnection, slug: &str) -> QueryResult<Opti
     article_slugs::table.find(slug).select(article_slugs::article_id).first(conn).optional()
 }
 
+/// The former slugs of an article (each answers with a redirect to it).
+pub fn old_slugs(conn: &mut DbConnection, article_id: &ArticleId) -> QueryResult<Vec<String>> {
+    article_slugs::table
+        .filter(article_slugs::article_id.eq(article_id))
+        .select(article_slugs::slug)
+        .order(article_slugs::slug.asc())
+        .load(conn)
+}
+
 /// Remembers `old` as a former slug of `article_id`, and forgets `current` as one of
 /// its former slugs (it is current again). The caller has checked that `current` is
 /// no other article's (`slug_taken`).

@@ -16,6 +16,7 @@ pub mod sponsored;
 pub mod throttle;
 pub mod types;
 pub mod users;
+pub mod webhooks;
 
 pub use types::Json;
 
@@ -295,8 +296,19 @@ where
     let result = tx_with(conn, "BEGIN IMMEDIATE", "BEGIN", f);
     // Counted after the commit (or the rollback): a reader that sees the new count
     // also sees what the transaction wrote.
-    COMMITTED_WRITES.fetch_add(1, Ordering::SeqCst);
+    let n = COMMITTED_WRITES.fetch_add(1, Ordering::SeqCst) + 1;
+    WRITES.send_replace(n);
     result
+}
+
+/// Told after every write transaction: the webhook worker looks for new events then
+/// (a change may have written some) instead of polling.
+static WRITES: std::sync::LazyLock<tokio::sync::watch::Sender<u64>> =
+    std::sync::LazyLock::new(|| tokio::sync::watch::channel(0).0);
+
+/// Changes after each write transaction of this process.
+pub fn watch_writes() -> tokio::sync::watch::Receiver<u64> {
+    WRITES.subscribe()
 }
 
 /// A write transaction for what public articles are never built from (meter reads,

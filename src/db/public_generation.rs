@@ -74,6 +74,10 @@ pub const NEVER_PUBLIC_TABLES: &[(&str, &str)] = &[
     ("offers", "subscription offers, served uncached"),
     ("article_media", "editorial bookkeeping of which articles use an asset"),
     ("sponsored_media", "commercial bookkeeping of which sponsored blocks use an asset"),
+    ("webhook_endpoints", "where events are sent"),
+    ("webhook_events", "the outbox of events"),
+    ("webhook_deliveries", "the delivery log"),
+    ("event_clock", "how far scheduled changes have been announced"),
 ];
 
 /// The counter as committed now.

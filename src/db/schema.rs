@@ -367,7 +367,56 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    webhook_endpoints (id) {
+        id -> Text,
+        url -> Text,
+        description -> Nullable<Text>,
+        events -> Text,
+        secret -> Text,
+        enabled -> Bool,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+        version -> BigInt,
+    }
+}
+
+diesel::table! {
+    webhook_events (id) {
+        id -> Text,
+        event_type -> Text,
+        occurred_at -> Timestamp,
+        payload -> Text,
+    }
+}
+
+diesel::table! {
+    webhook_deliveries (id) {
+        id -> Text,
+        endpoint_id -> Text,
+        event_id -> Text,
+        state -> Text,
+        attempts -> BigInt,
+        next_attempt_at -> Timestamp,
+        lease_until -> Nullable<Timestamp>,
+        last_attempt_at -> Nullable<Timestamp>,
+        last_status -> Nullable<BigInt>,
+        last_duration_ms -> Nullable<BigInt>,
+        last_error -> Nullable<Text>,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    event_clock (id) {
+        id -> BigInt,
+        fired_until -> Nullable<Timestamp>,
+    }
+}
+
 diesel::joinable!(media_assets -> users (uploaded_by));
+diesel::joinable!(webhook_deliveries -> webhook_endpoints (endpoint_id));
+diesel::joinable!(webhook_deliveries -> webhook_events (event_id));
 diesel::joinable!(article_media -> articles (article_id));
 diesel::joinable!(sponsored_media -> sponsored_blocks (block_id));
 diesel::joinable!(article_slugs -> articles (article_id));
@@ -408,4 +457,8 @@ diesel::allow_tables_to_appear_in_same_query!(
     media_assets,
     article_media,
     sponsored_media,
+    webhook_endpoints,
+    webhook_events,
+    webhook_deliveries,
+    event_clock,
 );

@@ -16,12 +16,15 @@ use serde::de::DeserializeOwned;
 
 use super::MultiBackend;
 use crate::domain::article::{Access, Block, Content, Image, Seo, Status};
-use crate::domain::id::{ArticleId, AssetId, OfferId, PollId, SectionId, SponsoredId, UserId};
+use crate::domain::id::{
+    ArticleId, AssetId, DeliveryId, EventId, OfferId, PollId, SectionId, SponsoredId, UserId, WebhookId,
+};
 use crate::domain::media::MediaType;
 use crate::domain::paywall::{Eligibility, Messages, OfferStatus, Period};
 use crate::domain::poll::{QuestionKind, ResultsVisibility};
 use crate::domain::sponsored::{Cta, Placement, SponsoredContent, SponsoredStatus};
 use crate::domain::user::Role;
+use crate::domain::webhook::{DeliveryState, EventType};
 
 /// A value kept in a TEXT column.
 pub trait TextValue: Sized {
@@ -145,7 +148,9 @@ enum_text!(
     SponsoredStatus,
     OfferStatus,
     Period,
-    MediaType
+    MediaType,
+    EventType,
+    DeliveryState,
 );
 
 /// Ids are stored as they are (and, listed here, are column values too).
@@ -165,7 +170,7 @@ macro_rules! id_text {
     )*};
 }
 
-id_text!(ArticleId, SectionId, UserId, PollId, SponsoredId, OfferId, AssetId);
+id_text!(ArticleId, SectionId, UserId, PollId, SponsoredId, OfferId, AssetId, WebhookId, EventId, DeliveryId);
 
 text_sql!(
     Json<Vec<Block>>,
@@ -178,6 +183,7 @@ text_sql!(
     Json<SponsoredContent>,
     Json<Messages>,
     Json<Vec<Eligibility>>,
+    Json<Vec<EventType>>,
 );
 
 #[cfg(test)]
@@ -206,6 +212,8 @@ mod tests {
         names_agree::<SponsoredStatus>();
         names_agree::<OfferStatus>();
         names_agree::<Period>();
+        names_agree::<EventType>();
+        names_agree::<DeliveryState>();
     }
 
     #[test]

@@ -83,4 +83,10 @@ ids! {
     OfferId;
     /// A media asset's id.
     AssetId;
+    /// A webhook endpoint's id.
+    WebhookId;
+    /// An announced event's id: the `webhook-id` of every attempt to deliver it.
+    EventId;
+    /// One event's delivery to one endpoint.
+    DeliveryId;
 }

@@ -13,6 +13,7 @@ pub mod sponsored;
 pub mod text;
 pub mod user;
 pub mod version;
+pub mod webhook;
 
 /// Deserialising partial updates: absent means "leave as is".
 pub mod patch {

@@ -17,6 +17,11 @@ impl Errors {
         self.0.is_empty()
     }
 
+    /// How many problems so far.
+    pub fn len(&self) -> usize {
+        self.0.len()
+    }
+
     /// `Ok(())` when nothing was added.
     pub fn finish(self) -> Result<(), Vec<FieldError>> {
         if self.0.is_empty() { Ok(()) } else { Err(self.0) }

@@ -22,6 +22,7 @@ pub mod sponsored;
 pub mod strict;
 pub mod unique_keys;
 pub mod users;
+pub mod webhooks;
 
 use actix_web::dev::{ServiceFactory, ServiceRequest};
 use utoipa_actix_web::{UtoipaApp, scope};
@@ -105,7 +106,16 @@ macro_rules! all_routes {
                 .service(media::upload_media)
                 .service(media::get_media)
                 .service(media::update_media)
-                .service(media::delete_media),
+                .service(media::delete_media)
+                .service(webhooks::list_webhooks)
+                .service(webhooks::create_webhook)
+                .service(webhooks::get_webhook)
+                .service(webhooks::update_webhook)
+                .service(webhooks::delete_webhook)
+                .service(webhooks::test_webhook)
+                .service(webhooks::list_deliveries)
+                .service(webhooks::get_delivery)
+                .service(webhooks::redeliver),
         )
     };
 }

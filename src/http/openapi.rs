@@ -35,6 +35,8 @@ pub const REFRESH_COOKIE_SCHEME: &str = "refreshCookie";
         (name = "polls", description = "Reader polls: admins and editors write them, writers read them; results and free-text answers for editors."),
         (name = "paywall", description = "The metered paywall's configuration (admins)."),
         (name = "offers", description = "Subscription offers (admins and commercial users)."),
+        (name = "media", description = "The media library: uploaded images with their metadata and renditions."),
+        (name = "webhooks", description = "Signed event notifications to other systems, with their delivery log (admins)."),
         (name = "public", description = "The public delivery API: no token, cacheable, only published content."),
     ),
 )]

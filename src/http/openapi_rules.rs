@@ -35,7 +35,7 @@ use utoipa::openapi::schema::{AdditionalProperties, ArrayItems, Schema, SchemaTy
 use utoipa::openapi::{OpenApi, RefOr};
 
 use crate::domain::rules::{self, CURRENCY, DATE_TIME_RANGE, EMAIL, HTTP_URL, NO_CONTROL_CHARACTERS, NOT_BLANK};
-use crate::domain::{article, id, media, paywall, poll, section, slug, sponsored, user};
+use crate::domain::{article, id, media, paywall, poll, section, slug, sponsored, user, webhook};
 use crate::http::pagination;
 
 /// What the server checks of one request property (or query parameter), stated in the
@@ -140,6 +140,13 @@ const SCHEMA_RULES: &[(&str, &str, &[Rule])] = &[
     ("UploadForm", "alt", &[Text { max: article::MAX_SHORT_CHARS }]),
     ("UploadForm", "caption", &[Text { max: article::MAX_SHORT_CHARS }]),
     ("UploadForm", "credit", &[Text { max: article::MAX_SHORT_CHARS }]),
+    // `domain::webhook::EndpointFields::validate`.
+    ("CreateWebhookRequest", "url", &[Url]),
+    ("CreateWebhookRequest", "description", &[Text { max: webhook::MAX_DESCRIPTION_CHARS }]),
+    ("CreateWebhookRequest", "events", &[Items { min: 1, max: None }]),
+    ("UpdateWebhookRequest", "url", &[Url]),
+    ("UpdateWebhookRequest", "description", &[Text { max: webhook::MAX_DESCRIPTION_CHARS }]),
+    ("UpdateWebhookRequest", "events", &[Items { min: 1, max: None }]),
     ("FocalPointBody", "x", &[Fraction]),
     ("FocalPointBody", "y", &[Fraction]),
 ];

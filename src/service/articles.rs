@@ -4,7 +4,7 @@
 
 use chrono::{DateTime, Utc};
 
-use super::Error;
+use super::{Error, events};
 use crate::db::articles::{self as article_db, ArticleRow, EditorialFilter, RevisionRow};
 use crate::db::types::EmbedKind;
 use crate::db::{
@@ -15,6 +15,7 @@ use crate::domain::article::{self, Action, ArticlePatch, Block, Content, NewArti
 use crate::domain::id::{ArticleId, UserId};
 use crate::domain::user::Role;
 use crate::domain::version::IfMatch;
+use crate::domain::webhook::EventType;
 use crate::service::auth::CurrentUser;
 use crate::state::AppState;
 
@@ -415,7 +416,9 @@ pub async fn update(
                 let row = load_editable(c, &user, &id, &if_match, now)?;
                 let current = row.content(author_ids(c, &row.id)?);
                 let content = patch.apply(current.clone());
+                let before = row.clone();
                 let row = edit(c, &user, row, &current, content, "edited", now)?;
+                announce_edit(c, &row, &before, now)?;
                 to_article(c, row, now)
             })
         })
@@ -486,6 +489,9 @@ pub async fn act(
                     return Err(stale(c, &row.id)?);
                 }
                 article_db::refresh_feed(c, &row)?;
+                if let Some(kind) = events::for_transition(status, row.effective_status(now)) {
+                    events::article(c, kind, &row, None, now)?;
+                }
                 to_article(c, row, now)
             })
         })
@@ -541,10 +547,25 @@ async fn set_trashed(
                     return Err(stale(c, &row.id)?);
                 }
                 article_db::refresh_feed(c, &row)?;
+                let kind = if trash { EventType::ArticleTrashed } else { EventType::ArticleRestored };
+                events::article(c, kind, &row, None, now)?;
                 to_article(c, row, now)
             })
         })
         .await
+}
+
+/// Announces an edit of a live article (drafts are nobody's business outside).
+fn announce_edit(
+    conn: &mut DbConnection,
+    row: &ArticleRow,
+    before: &ArticleRow,
+    now: DateTime<Utc>,
+) -> Result<(), Error> {
+    if row.effective_status(now) == Status::Published {
+        events::article(conn, EventType::ArticleUpdated, row, Some(before), now)?;
+    }
+    Ok(())
 }
 
 /// A stored revision.
@@ -624,7 +645,9 @@ pub async fn restore_revision(
                     article_db::find_revision(c, &id, number)?.ok_or_else(|| Error::not_found("Revision"))?;
                 let current = row.content(author_ids(c, &row.id)?);
                 let note = format!("restored revision {number}");
+                let before = row.clone();
                 let row = edit(c, &user, row, &current, revision.snapshot.0, &note, now)?;
+                announce_edit(c, &row, &before, now)?;
                 to_article(c, row, now)
             })
         })

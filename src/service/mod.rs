@@ -6,6 +6,7 @@ pub mod auth;
 pub mod bootstrap;
 pub mod demo;
 pub mod error;
+pub mod events;
 pub mod media;
 pub mod paywall;
 pub mod polls;
@@ -13,6 +14,7 @@ pub mod public;
 pub mod sections;
 pub mod sponsored;
 pub mod users;
+pub mod webhooks;
 
 pub use error::Error;
 

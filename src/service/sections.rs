@@ -3,13 +3,14 @@
 
 use chrono::{DateTime, Utc};
 
-use super::Error;
+use super::{Error, events};
 use crate::db::articles as article_db;
 use crate::db::sections::{self as section_db, SectionRow};
 use crate::db::{self, DbConnection};
 use crate::domain::id::SectionId;
 use crate::domain::section::{self, SectionFields};
 use crate::domain::version::IfMatch;
+use crate::domain::webhook::EventType;
 use crate::state::AppState;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -89,6 +90,7 @@ pub async fn create(state: &AppState, fields: SectionFields) -> Result<Section, 
                     version: 1,
                 };
                 section_db::insert(c, &row).map_err(map_unique)?;
+                events::section(c, EventType::SectionCreated, &row, None, db::from_db_time(now))?;
                 Ok(row.into())
             })
         })
@@ -158,6 +160,7 @@ pub async fn update(state: &AppState, id: SectionId, if_match: IfMatch, patch: S
                     return Err(slug_taken());
                 }
                 let expected = row.version;
+                let before = row.clone();
                 let old_parent = row.parent_id.clone();
                 row.slug = fields.slug;
                 row.name = fields.name;
@@ -177,6 +180,7 @@ pub async fn update(state: &AppState, id: SectionId, if_match: IfMatch, patch: S
                         article_db::refresh_feed(c, &article)?;
                     }
                 }
+                events::section(c, EventType::SectionUpdated, &row, Some(&before), db::from_db_time(now))?;
                 Ok(row.into())
             })
         })
@@ -191,6 +195,7 @@ fn stale(conn: &mut DbConnection, id: &SectionId) -> Result<Error, Error> {
 
 /// Deletes an empty section: one with sub-sections or articles is a 409.
 pub async fn delete(state: &AppState, id: SectionId, if_match: IfMatch) -> Result<(), Error> {
+    let now = state.clock.now();
     state
         .db
         .run(move |conn| {
@@ -219,6 +224,7 @@ pub async fn delete(state: &AppState, id: SectionId, if_match: IfMatch) -> Resul
                 if !section_db::delete_if_version(c, &id, row.version)? {
                     return Err(stale(c, &id)?);
                 }
+                events::section(c, EventType::SectionDeleted, &row, None, now)?;
                 Ok(())
             })
         })

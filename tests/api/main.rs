@@ -22,3 +22,4 @@ mod public_cache;
 mod sections;
 mod sponsored;
 mod users;
+mod webhooks;
