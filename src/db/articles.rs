@@ -515,6 +515,18 @@ pub fn set_embeds(
     Ok(())
 }
 
+/// The slugs of the articles outside the trash that embed this poll or sponsored block.
+pub fn slugs_embedding(conn: &mut DbConnection, kind: EmbedKind, target_id: &str) -> QueryResult<Vec<String>> {
+    article_embeds::table
+        .inner_join(articles::table)
+        .filter(article_embeds::kind.eq(kind))
+        .filter(article_embeds::target_id.eq(target_id))
+        .filter(articles::trashed_at.is_null())
+        .select(articles::slug)
+        .order(articles::slug.asc())
+        .load(conn)
+}
+
 /// Whether any article outside the trash embeds this poll or sponsored block.
 pub fn embedded_in(conn: &mut DbConnection, kind: EmbedKind, target_id: &str) -> QueryResult<bool> {
     diesel::select(diesel::dsl::exists(

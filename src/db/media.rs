@@ -199,3 +199,14 @@ pub fn users_of(conn: &mut DbConnection, id: &AssetId, max: i64) -> QueryResult<
         .load(conn)?;
     Ok((articles, blocks))
 }
+
+/// The slugs of the articles outside the trash that show this asset.
+pub fn article_slugs_using(conn: &mut DbConnection, id: &AssetId) -> QueryResult<Vec<String>> {
+    article_media::table
+        .inner_join(articles::table)
+        .filter(article_media::asset_id.eq(id))
+        .filter(articles::trashed_at.is_null())
+        .select(articles::slug)
+        .order(articles::slug.asc())
+        .load(conn)
+}

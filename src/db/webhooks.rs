@@ -7,7 +7,10 @@ use diesel::sql_types::{BigInt, Nullable, Text, Timestamp};
 
 use super::schema::{event_clock, webhook_deliveries, webhook_endpoints, webhook_events};
 use super::{DbConnection, Json};
-use crate::domain::id::{DeliveryId, EventId, WebhookId};
+use crate::domain::article::Status;
+use crate::domain::id::{ArticleId, DeliveryId, EventId, OfferId, PollId, SponsoredId, WebhookId};
+use crate::domain::paywall::OfferStatus;
+use crate::domain::sponsored::SponsoredStatus;
 use crate::domain::webhook::{DeliveryState, EventType};
 
 #[derive(Debug, Clone, Queryable, Insertable, AsChangeset, Identifiable)]
@@ -299,30 +302,142 @@ pub fn event_clock(conn: &mut DbConnection) -> QueryResult<Option<NaiveDateTime>
     event_clock::table.find(1_i64).select(event_clock::fired_until).first(conn)
 }
 
-/// Scheduled articles whose time falls in `(after, until]`: they go live then.
-pub fn articles_going_live(
+/// A scheduled change: what happens at an instant without anyone acting.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Boundary {
+    ArticleLive(ArticleId),
+    SponsoredStarts(SponsoredId),
+    SponsoredEnds(SponsoredId),
+    PollOpens(PollId),
+    PollCloses(PollId),
+    OfferStarts(OfferId),
+    OfferEnds(OfferId),
+}
+
+/// Every scheduled change in `(after, until]`, in time order: scheduled articles
+/// going live; the flights of active sponsored blocks and the dates of active offers
+/// starting and ending; polls opening and closing. An end that is not after its start
+/// never took effect and is left out.
+pub fn boundaries(
     conn: &mut DbConnection,
     after: NaiveDateTime,
     until: NaiveDateTime,
-) -> QueryResult<Vec<crate::domain::id::ArticleId>> {
-    use super::schema::articles::dsl as a;
-    a::articles
-        .filter(a::status.eq(crate::domain::article::Status::Scheduled))
+) -> QueryResult<Vec<(NaiveDateTime, Boundary)>> {
+    use super::schema::{articles::dsl as a, offers::dsl as o, polls::dsl as p, sponsored_blocks::dsl as s};
+    let mut out: Vec<(NaiveDateTime, Boundary)> = Vec::new();
+    let live: Vec<(ArticleId, Option<NaiveDateTime>)> = a::articles
+        .filter(a::status.eq(Status::Scheduled))
         .filter(a::trashed_at.is_null())
-        .filter(a::publish_at.gt(after))
-        .filter(a::publish_at.le(until))
-        .order((a::publish_at.asc(), a::id.asc()))
-        .select(a::id)
-        .load(conn)
+        .filter(a::publish_at.gt(after).and(a::publish_at.le(until)))
+        .select((a::id, a::publish_at))
+        .load(conn)?;
+    out.extend(live.into_iter().filter_map(|(id, at)| Some((at?, Boundary::ArticleLive(id)))));
+    let flights: Vec<(SponsoredId, Option<NaiveDateTime>, Option<NaiveDateTime>)> = s::sponsored_blocks
+        .filter(s::status.eq(SponsoredStatus::Active))
+        .filter(s::starts_at.gt(after).and(s::starts_at.le(until)).or(s::ends_at.gt(after).and(s::ends_at.le(until))))
+        .select((s::id, s::starts_at, s::ends_at))
+        .load(conn)?;
+    for (id, starts, ends) in flights {
+        push_window(
+            &mut out,
+            (after, until),
+            starts,
+            ends,
+            || Boundary::SponsoredStarts(id.clone()),
+            || Boundary::SponsoredEnds(id.clone()),
+        );
+    }
+    let polls: Vec<(PollId, Option<NaiveDateTime>, Option<NaiveDateTime>)> = p::polls
+        .filter(p::opens_at.gt(after).and(p::opens_at.le(until)).or(p::closes_at.gt(after).and(p::closes_at.le(until))))
+        .select((p::id, p::opens_at, p::closes_at))
+        .load(conn)?;
+    for (id, opens, closes) in polls {
+        push_window(
+            &mut out,
+            (after, until),
+            opens,
+            closes,
+            || Boundary::PollOpens(id.clone()),
+            || Boundary::PollCloses(id.clone()),
+        );
+    }
+    let offers: Vec<(OfferId, Option<NaiveDateTime>, Option<NaiveDateTime>)> = o::offers
+        .filter(o::status.eq(OfferStatus::Active))
+        .filter(o::starts_at.gt(after).and(o::starts_at.le(until)).or(o::ends_at.gt(after).and(o::ends_at.le(until))))
+        .select((o::id, o::starts_at, o::ends_at))
+        .load(conn)?;
+    for (id, starts, ends) in offers {
+        push_window(
+            &mut out,
+            (after, until),
+            starts,
+            ends,
+            || Boundary::OfferStarts(id.clone()),
+            || Boundary::OfferEnds(id.clone()),
+        );
+    }
+    out.sort_by_key(|x| x.0);
+    Ok(out)
+}
+
+/// The start and end of one window that fall in `(after, until]`.
+fn push_window(
+    out: &mut Vec<(NaiveDateTime, Boundary)>,
+    (after, until): (NaiveDateTime, NaiveDateTime),
+    start: Option<NaiveDateTime>,
+    end: Option<NaiveDateTime>,
+    starts: impl Fn() -> Boundary,
+    ends: impl Fn() -> Boundary,
+) {
+    let inside = |t: NaiveDateTime| after < t && t <= until;
+    let ordered = match (start, end) {
+        (Some(s), Some(e)) => s < e,
+        _ => true,
+    };
+    if !ordered {
+        return;
+    }
+    if let Some(s) = start.filter(|s| inside(*s)) {
+        out.push((s, starts()));
+    }
+    if let Some(e) = end.filter(|e| inside(*e)) {
+        out.push((e, ends()));
+    }
 }
 
 /// The first scheduled change after `after`, if any: when the timer must wake.
 pub fn next_boundary(conn: &mut DbConnection, after: NaiveDateTime) -> QueryResult<Option<NaiveDateTime>> {
-    use super::schema::articles::dsl as a;
-    a::articles
-        .filter(a::status.eq(crate::domain::article::Status::Scheduled))
-        .filter(a::trashed_at.is_null())
-        .filter(a::publish_at.gt(after))
-        .select(diesel::dsl::min(a::publish_at))
-        .first(conn)
+    use super::schema::{articles::dsl as a, offers::dsl as o, polls::dsl as p, sponsored_blocks::dsl as s};
+    use diesel::dsl::min;
+    let candidates: [Option<NaiveDateTime>; 7] = [
+        a::articles
+            .filter(a::status.eq(Status::Scheduled))
+            .filter(a::trashed_at.is_null())
+            .filter(a::publish_at.gt(after))
+            .select(min(a::publish_at))
+            .first(conn)?,
+        s::sponsored_blocks
+            .filter(s::status.eq(SponsoredStatus::Active))
+            .filter(s::starts_at.gt(after))
+            .select(min(s::starts_at))
+            .first(conn)?,
+        s::sponsored_blocks
+            .filter(s::status.eq(SponsoredStatus::Active))
+            .filter(s::ends_at.gt(after))
+            .select(min(s::ends_at))
+            .first(conn)?,
+        p::polls.filter(p::opens_at.gt(after)).select(min(p::opens_at)).first(conn)?,
+        p::polls.filter(p::closes_at.gt(after)).select(min(p::closes_at)).first(conn)?,
+        o::offers
+            .filter(o::status.eq(OfferStatus::Active))
+            .filter(o::starts_at.gt(after))
+            .select(min(o::starts_at))
+            .first(conn)?,
+        o::offers
+            .filter(o::status.eq(OfferStatus::Active))
+            .filter(o::ends_at.gt(after))
+            .select(min(o::ends_at))
+            .first(conn)?,
+    ];
+    Ok(candidates.into_iter().flatten().min())
 }

@@ -54,6 +54,48 @@ pub enum EventType {
     #[serde(rename = "section.deleted")]
     #[strum(serialize = "section.deleted")]
     SectionDeleted,
+    /// A sponsored block went live: activated inside its flight, or its flight began.
+    #[serde(rename = "sponsored.live")]
+    #[strum(serialize = "sponsored.live")]
+    SponsoredLive,
+    /// A live sponsored block stopped being shown: paused, deleted, or its flight ended.
+    #[serde(rename = "sponsored.ended")]
+    #[strum(serialize = "sponsored.ended")]
+    SponsoredEnded,
+    /// A live sponsored block changed and stays live.
+    #[serde(rename = "sponsored.changed")]
+    #[strum(serialize = "sponsored.changed")]
+    SponsoredChanged,
+    /// A poll began taking answers (created open, or its `opens_at` came).
+    #[serde(rename = "poll.opened")]
+    #[strum(serialize = "poll.opened")]
+    PollOpened,
+    /// A poll stopped taking answers (its `closes_at` came, or it was closed or deleted).
+    #[serde(rename = "poll.closed")]
+    #[strum(serialize = "poll.closed")]
+    PollClosed,
+    /// An offer became live (activated inside its dates, or its `starts_at` came).
+    #[serde(rename = "offer.started")]
+    #[strum(serialize = "offer.started")]
+    OfferStarted,
+    /// A live offer stopped (its `ends_at` came, or it was deactivated or deleted).
+    #[serde(rename = "offer.ended")]
+    #[strum(serialize = "offer.ended")]
+    OfferEnded,
+    /// The paywall's settings changed: every gated article's public answer may differ.
+    #[serde(rename = "paywall.updated")]
+    #[strum(serialize = "paywall.updated")]
+    PaywallUpdated,
+    #[serde(rename = "media.created")]
+    #[strum(serialize = "media.created")]
+    MediaCreated,
+    /// An asset's metadata (alt, caption, credit, focal point) changed.
+    #[serde(rename = "media.updated")]
+    #[strum(serialize = "media.updated")]
+    MediaUpdated,
+    #[serde(rename = "media.deleted")]
+    #[strum(serialize = "media.deleted")]
+    MediaDeleted,
     /// Sent by an admin's "send test event"; only to that endpoint.
     #[serde(rename = "webhook.test")]
     #[strum(serialize = "webhook.test")]

@@ -7,7 +7,12 @@ use serde_json::{Value, json};
 
 use super::Error;
 use crate::db::articles::ArticleRow;
+use crate::db::media::AssetRow;
+use crate::db::paywall::OfferRow;
+use crate::db::polls::PollRow;
 use crate::db::sections::SectionRow;
+use crate::db::sponsored::SponsoredRow;
+use crate::db::types::EmbedKind;
 use crate::db::webhooks::{self as webhook_db, DeliveryRow, EventRow};
 use crate::db::{self, DbConnection, articles as article_db, sections as section_db};
 use crate::domain::article::Status;
@@ -187,6 +192,123 @@ pub fn section(
             "name": row.name,
             "parent_id": row.parent_id,
             "version": row.version,
+        }
+    });
+    emit(conn, kind, now, data, purge)
+}
+
+fn time(t: Option<chrono::NaiveDateTime>) -> Option<String> {
+    t.map(|t| rfc3339(db::from_db_time(t)))
+}
+
+/// The public answers of articles, by slug.
+fn article_pages(slugs: Vec<String>) -> impl Iterator<Item = String> {
+    slugs.into_iter().map(|s| format!("{PUBLIC}/articles/{s}"))
+}
+
+/// Announces `kind` for a sponsored block (as it is now, or as it was when deleted):
+/// the public sponsored answers, and the articles that embed it.
+pub fn sponsored(
+    conn: &mut DbConnection,
+    kind: EventType,
+    row: &SponsoredRow,
+    now: DateTime<Utc>,
+) -> Result<(), Error> {
+    if webhook_db::subscribers(conn, kind)?.is_empty() {
+        return Ok(());
+    }
+    let mut purge = vec![format!("{PUBLIC}/sponsored")];
+    purge.extend(article_pages(article_db::slugs_embedding(conn, EmbedKind::Sponsored, row.id.as_str())?));
+    let data = json!({
+        "sponsored": {
+            "id": row.id,
+            "title": row.title,
+            "sponsor_name": row.sponsor_name,
+            "placement": row.placement,
+            "status": row.status,
+            "starts_at": time(row.starts_at),
+            "ends_at": time(row.ends_at),
+            "version": row.version,
+        }
+    });
+    emit(conn, kind, now, data, purge)
+}
+
+/// The event a change of a sponsored block announces: going live, ending, or a change
+/// while live. Nothing while it is not live before or after.
+pub fn for_liveness(
+    was_live: bool,
+    is_live: bool,
+    live: EventType,
+    ended: EventType,
+    changed: Option<EventType>,
+) -> Option<EventType> {
+    match (was_live, is_live) {
+        (false, true) => Some(live),
+        (true, false) => Some(ended),
+        (true, true) => changed,
+        (false, false) => None,
+    }
+}
+
+/// Announces `kind` for a poll: its public answer and the articles that embed it.
+pub fn poll(conn: &mut DbConnection, kind: EventType, row: &PollRow, now: DateTime<Utc>) -> Result<(), Error> {
+    if webhook_db::subscribers(conn, kind)?.is_empty() {
+        return Ok(());
+    }
+    let mut purge = vec![format!("{PUBLIC}/polls/{}", row.id)];
+    purge.extend(article_pages(article_db::slugs_embedding(conn, EmbedKind::Poll, row.id.as_str())?));
+    let data = json!({
+        "poll": {
+            "id": row.id,
+            "title": row.title,
+            "opens_at": time(row.opens_at),
+            "closes_at": time(row.closes_at),
+            "version": row.version,
+        }
+    });
+    emit(conn, kind, now, data, purge)
+}
+
+/// Announces `kind` for a subscription offer: the public offers list.
+pub fn offer(conn: &mut DbConnection, kind: EventType, row: &OfferRow, now: DateTime<Utc>) -> Result<(), Error> {
+    if webhook_db::subscribers(conn, kind)?.is_empty() {
+        return Ok(());
+    }
+    let data = json!({
+        "offer": {
+            "id": row.id,
+            "name": row.name,
+            "status": row.status,
+            "starts_at": time(row.starts_at),
+            "ends_at": time(row.ends_at),
+            "version": row.version,
+        }
+    });
+    emit(conn, kind, now, data, vec![format!("{PUBLIC}/offers")])
+}
+
+/// Announces a change of the paywall's settings: every gated article's public answer
+/// (its preview length, its messages) may differ, so the whole article tree is named.
+pub fn paywall(conn: &mut DbConnection, now: DateTime<Utc>) -> Result<(), Error> {
+    let purge = vec![format!("{PUBLIC}/articles"), format!("{PUBLIC}/articles/*")];
+    emit(conn, EventType::PaywallUpdated, now, json!({"paywall": {}}), purge)
+}
+
+/// Announces `kind` for a media asset: its renditions (under one path) and the
+/// articles that show it.
+pub fn media(conn: &mut DbConnection, kind: EventType, asset: &AssetRow, now: DateTime<Utc>) -> Result<(), Error> {
+    if webhook_db::subscribers(conn, kind)?.is_empty() {
+        return Ok(());
+    }
+    let mut purge = vec![format!("{PUBLIC}/media/{}/*", asset.id)];
+    purge.extend(article_pages(crate::db::media::article_slugs_using(conn, &asset.id)?));
+    let data = json!({
+        "media": {
+            "id": asset.id,
+            "file_name": asset.file_name,
+            "sha256": asset.sha256,
+            "version": asset.version,
         }
     });
     emit(conn, kind, now, data, purge)

@@ -7,13 +7,14 @@ use std::path::PathBuf;
 use bytes::Bytes;
 use sha2::{Digest, Sha256};
 
-use super::Error;
+use super::{Error, events};
 use crate::db::media::{self as media_db, AssetRow};
 use crate::db::{self, DbConnection};
 use crate::domain::id::{AssetId, UserId};
 use crate::domain::media::{Asset, AssetMeta, FocalPoint, MediaType, Rendition};
 use crate::domain::user::Role;
 use crate::domain::version::IfMatch;
+use crate::domain::webhook::EventType;
 use crate::imaging::{self, ImagingError, WorkerPermit};
 use crate::service::auth::CurrentUser;
 use crate::state::AppState;
@@ -151,6 +152,7 @@ pub async fn upload(state: &AppState, user: &CurrentUser, upload: Upload) -> Res
                     return Ok(Uploaded::Existing(existing.into()));
                 }
                 media_db::insert(c, &inserted)?;
+                events::media(c, EventType::MediaCreated, &inserted, db::from_db_time(now))?;
                 Ok::<_, Error>(Uploaded::Created(inserted.into()))
             })
         })
@@ -248,6 +250,7 @@ pub async fn update(
                 if !media_db::update_if_version(c, &row, expected)? {
                     return Err(Error::Stale { current: load(c, &id)?.version });
                 }
+                events::media(c, EventType::MediaUpdated, &row, db::from_db_time(now))?;
                 Ok(row.into())
             })
         })
@@ -256,6 +259,7 @@ pub async fn update(
 
 /// Deletes an asset nothing uses (409 naming the users otherwise), then its files.
 pub async fn delete(state: &AppState, user: &CurrentUser, id: AssetId, if_match: IfMatch) -> Result<(), Error> {
+    let now = state.clock.now();
     let user = user.clone();
     let target = id.clone();
     state
@@ -278,6 +282,7 @@ pub async fn delete(state: &AppState, user: &CurrentUser, id: AssetId, if_match:
                 if !media_db::delete_if_version(c, &target, row.version)? {
                     return Err(Error::Stale { current: load(c, &target)?.version });
                 }
+                events::media(c, EventType::MediaDeleted, &row, now)?;
                 Ok(())
             })
         })

@@ -8,7 +8,7 @@ use chrono::{DateTime, DurationRound, Utc};
 use jsonwebtoken::{Algorithm, DecodingKey, Validation};
 use serde::Deserialize;
 
-use super::Error;
+use super::{Error, events};
 use crate::db::paywall::{self as paywall_db, OfferRow, SettingsRow};
 use crate::db::{self, DbConnection, Json, articles as article_db, rate_limits, sections as section_db};
 use crate::domain::FieldError;
@@ -17,6 +17,7 @@ use crate::domain::id::{OfferId, SectionId};
 pub use crate::domain::paywall::Offer;
 use crate::domain::paywall::{self, Eligibility, OfferSpec, OfferStatus, PaywallSettings};
 use crate::domain::version::IfMatch;
+use crate::domain::webhook::EventType;
 use crate::service::public::{Body, PublicArticle, to_public};
 use crate::state::AppState;
 
@@ -68,6 +69,7 @@ pub async fn put_settings(state: &AppState, settings: PaywallSettings) -> Result
                         version,
                     },
                 )?;
+                events::paywall(c, db::from_db_time(now))?;
                 Ok(load_settings(c)?)
             })
         })
@@ -289,7 +291,10 @@ pub async fn create_offer(state: &AppState, spec: OfferSpec) -> Result<Offer, Er
                 version: 1,
             };
             row.set_spec(&spec);
-            db::write_tx(conn, |c| Ok::<_, Error>(paywall_db::insert_offer(c, &row)?))?;
+            db::write_tx(conn, |c| {
+                paywall_db::insert_offer(c, &row)?;
+                announce(c, None, Some(&row), now)
+            })?;
             Ok(Offer::from(row))
         })
         .await
@@ -353,6 +358,7 @@ pub async fn update_offer(state: &AppState, id: OfferId, if_match: IfMatch, patc
                 .validate()
                 .map_err(Error::Invalid)?;
                 let expected = row.version;
+                let was = row.clone();
                 row.set_spec(&spec);
                 row.updated_at = now;
                 row.version += 1;
@@ -360,13 +366,31 @@ pub async fn update_offer(state: &AppState, id: OfferId, if_match: IfMatch, patc
                     let current = paywall_db::find_offer(c, &id)?.ok_or_else(not_found)?;
                     return Err(Error::Stale { current: current.version });
                 }
+                announce(c, Some(&was), Some(&row), now)?;
                 Ok(Offer::from(row))
             })
         })
         .await
 }
 
+/// Announces what a change did to an offer's liveness (`None`: not there).
+fn announce(
+    conn: &mut DbConnection,
+    before: Option<&OfferRow>,
+    after: Option<&OfferRow>,
+    now: chrono::NaiveDateTime,
+) -> Result<(), Error> {
+    let live = |r: &OfferRow| Offer::from(r.clone()).spec.is_live(db::from_db_time(now));
+    let (was, is) = (before.is_some_and(live), after.is_some_and(live));
+    let kind = events::for_liveness(was, is, EventType::OfferStarted, EventType::OfferEnded, None);
+    match (kind, after.or(before)) {
+        (Some(kind), Some(row)) => events::offer(conn, kind, row, db::from_db_time(now)),
+        _ => Ok(()),
+    }
+}
+
 pub async fn delete_offer(state: &AppState, id: OfferId, if_match: IfMatch) -> Result<(), Error> {
+    let now = db::to_db_time(state.clock.now());
     state
         .db
         .run(move |conn| {
@@ -378,6 +402,7 @@ pub async fn delete_offer(state: &AppState, id: OfferId, if_match: IfMatch) -> R
                     let current = paywall_db::find_offer(c, &id)?.ok_or_else(not_found)?;
                     return Err(Error::Stale { current: current.version });
                 }
+                announce(c, Some(&row), None, now)?;
                 Ok(())
             })
         })

@@ -5,9 +5,9 @@
 use std::collections::HashMap;
 use std::net::IpAddr;
 
-use chrono::{DateTime, Duration, DurationRound, Utc};
+use chrono::{DateTime, Duration, DurationRound, NaiveDateTime, Utc};
 
-use super::Error;
+use super::{Error, events};
 use crate::db::polls::{self as poll_db, OptionRow, PollRow, QuestionRow};
 use crate::db::types::EmbedKind;
 use crate::db::{self, DbConnection, articles as article_db, rate_limits};
@@ -16,6 +16,7 @@ use crate::domain::poll::{
     self, Answer, Choice, PollSpec, PollState, QuestionKind, QuestionSpec, ResultsVisibility, StoredQuestion,
 };
 use crate::domain::version::IfMatch;
+use crate::domain::webhook::EventType;
 use crate::state::AppState;
 
 pub use crate::domain::poll::{Poll, Question};
@@ -109,6 +110,7 @@ pub async fn create(state: &AppState, spec: PollSpec) -> Result<Poll, Error> {
                 };
                 poll_db::insert(c, &row)?;
                 store_questions(c, &row.id, &spec.questions)?;
+                announce(c, None, Some(&row), now)?;
                 load_one(c, &row.id)
             })
         })
@@ -176,6 +178,7 @@ pub async fn update(state: &AppState, id: PollId, if_match: IfMatch, patch: Poll
                 let mut row = poll_db::find(c, &id)?.ok_or_else(not_found)?;
                 // The version If-Match was checked against (see sponsored::update).
                 let expected = current.version;
+                let was = row.clone();
                 row.title = spec.title.clone();
                 row.intro = spec.intro.clone();
                 row.opens_at = spec.opens_at.map(db::to_db_time);
@@ -190,14 +193,37 @@ pub async fn update(state: &AppState, id: PollId, if_match: IfMatch, patch: Poll
                 if questions_changed {
                     store_questions(c, &id, &spec.questions)?;
                 }
+                announce(c, Some(&was), Some(&row), now)?;
                 load_one(c, &id)
             })
         })
         .await
 }
 
+/// Whether a poll takes answers at `now`.
+fn open(row: &PollRow, now: NaiveDateTime) -> bool {
+    let at = |t: Option<NaiveDateTime>| t.map(db::from_db_time);
+    crate::domain::poll::state(at(row.opens_at), at(row.closes_at), db::from_db_time(now)) == PollState::Open
+}
+
+/// Announces a poll's opening or closing by a change (`None`: not there).
+fn announce(
+    conn: &mut DbConnection,
+    before: Option<&PollRow>,
+    after: Option<&PollRow>,
+    now: NaiveDateTime,
+) -> Result<(), Error> {
+    let (was, is) = (before.is_some_and(|r| open(r, now)), after.is_some_and(|r| open(r, now)));
+    let kind = events::for_liveness(was, is, EventType::PollOpened, EventType::PollClosed, None);
+    match (kind, after.or(before)) {
+        (Some(kind), Some(row)) => events::poll(conn, kind, row, db::from_db_time(now)),
+        _ => Ok(()),
+    }
+}
+
 /// Deletes a poll no article embeds (409 otherwise), with its responses.
 pub async fn delete(state: &AppState, id: PollId, if_match: IfMatch) -> Result<(), Error> {
+    let now = db::to_db_time(state.clock.now());
     state
         .db
         .run(move |conn| {
@@ -216,6 +242,7 @@ pub async fn delete(state: &AppState, id: PollId, if_match: IfMatch) -> Result<(
                     let current = poll_db::find(c, &id)?.ok_or_else(not_found)?;
                     return Err(Error::Stale { current: current.version });
                 }
+                announce(c, Some(&row), None, now)?;
                 Ok(())
             })
         })

@@ -4,9 +4,9 @@
 use std::collections::HashMap;
 use std::net::IpAddr;
 
-use chrono::{DateTime, Duration, DurationRound, Utc};
+use chrono::{DateTime, Duration, DurationRound, NaiveDateTime, Utc};
 
-use super::Error;
+use super::{Error, events};
 use crate::db::sponsored::{self as sponsored_db, SponsoredRevisionRow, SponsoredRow};
 use crate::db::types::EmbedKind;
 use crate::db::{self, DbConnection, Json, articles as article_db, rate_limits, sections as section_db};
@@ -15,6 +15,7 @@ use crate::domain::article::Block;
 use crate::domain::id::{ArticleId, SectionId, SponsoredId};
 use crate::domain::sponsored::{self, Cta, Placement, SponsoredContent, SponsoredStatus};
 use crate::domain::version::IfMatch;
+use crate::domain::webhook::EventType;
 use crate::service::auth::CurrentUser;
 use crate::state::AppState;
 
@@ -97,6 +98,7 @@ pub async fn create(state: &AppState, user: &CurrentUser, content: SponsoredCont
                 row.set_content(&content);
                 sponsored_db::insert(c, &row)?;
                 save(c, &row, &content, &by, "created")?;
+                announce(c, None, Some(&row), now)?;
                 load_one(c, &row.id)
             })
         })
@@ -212,6 +214,7 @@ pub async fn update(
                 // The version If-Match was checked against, not a later read: under
                 // PostgreSQL's read committed a second read may see another writer's commit.
                 let expected = current.version;
+                let was = row.clone();
                 row.set_content(&content);
                 row.updated_at = now;
                 row.version += 1;
@@ -219,14 +222,43 @@ pub async fn update(
                     return Err(stale(c, &id)?);
                 }
                 save(c, &row, &content, &by, "edited")?;
+                announce(c, Some(&was), Some(&row), now)?;
                 load_one(c, &id)
             })
         })
         .await
 }
 
+/// Whether a block is shown to readers at `now`.
+fn live(row: &SponsoredRow, now: NaiveDateTime) -> bool {
+    let at = |t: Option<NaiveDateTime>| t.map(db::from_db_time);
+    sponsored::is_live(row.status, at(row.starts_at), at(row.ends_at), db::from_db_time(now))
+}
+
+/// Announces what a change did to a block's liveness (`None`: not there).
+fn announce(
+    conn: &mut DbConnection,
+    before: Option<&SponsoredRow>,
+    after: Option<&SponsoredRow>,
+    now: NaiveDateTime,
+) -> Result<(), Error> {
+    let (was, is) = (before.is_some_and(|r| live(r, now)), after.is_some_and(|r| live(r, now)));
+    let kind = events::for_liveness(
+        was,
+        is,
+        EventType::SponsoredLive,
+        EventType::SponsoredEnded,
+        Some(EventType::SponsoredChanged),
+    );
+    match (kind, after.or(before)) {
+        (Some(kind), Some(row)) => events::sponsored(conn, kind, row, db::from_db_time(now)),
+        _ => Ok(()),
+    }
+}
+
 /// Deletes a block no article embeds (409 otherwise: take it out of the articles first).
 pub async fn delete(state: &AppState, id: SponsoredId, if_match: IfMatch) -> Result<(), Error> {
+    let now = db::to_db_time(state.clock.now());
     state
         .db
         .run(move |conn| {
@@ -246,6 +278,7 @@ pub async fn delete(state: &AppState, id: SponsoredId, if_match: IfMatch) -> Res
                 if !sponsored_db::delete_if_version(c, &id, row.version)? {
                     return Err(stale(c, &id)?);
                 }
+                announce(c, Some(&row), None, now)?;
                 Ok(())
             })
         })

@@ -5,7 +5,7 @@
 use chrono::{DateTime, Duration, Utc};
 
 use super::{Error, events};
-use crate::db::webhooks::{self as webhook_db, Attempt, Claimed, DeliveryRow, EndpointRow, LoggedDelivery};
+use crate::db::webhooks::{self as webhook_db, Attempt, Boundary, Claimed, DeliveryRow, EndpointRow, LoggedDelivery};
 use crate::db::{self, DbConnection, Json, articles as article_db};
 use crate::domain::id::{DeliveryId, EventId, WebhookId};
 use crate::domain::version::IfMatch;
@@ -363,10 +363,8 @@ pub async fn fire_scheduled(state: &AppState) -> Result<Option<DateTime<Utc>>, E
                     webhook_db::set_event_clock(c, db_now)?;
                     return Ok(db_now);
                 }
-                for id in webhook_db::articles_going_live(c, from, db_now)? {
-                    if let Some(row) = article_db::find(c, &id)? {
-                        events::article(c, EventType::ArticlePublished, &row, None, now)?;
-                    }
+                for (_, boundary) in webhook_db::boundaries(c, from, db_now)? {
+                    fire(c, boundary, now)?;
                 }
                 webhook_db::set_event_clock(c, db_now)?;
                 Ok::<_, Error>(db_now)
@@ -374,4 +372,34 @@ pub async fn fire_scheduled(state: &AppState) -> Result<Option<DateTime<Utc>>, E
             Ok(webhook_db::next_boundary(conn, fired)?.map(db::from_db_time))
         })
         .await
+}
+
+/// Announces one scheduled change as the manual action would have: the same event,
+/// the same payload, built from the resource as it is now.
+fn fire(conn: &mut DbConnection, boundary: Boundary, now: DateTime<Utc>) -> Result<(), Error> {
+    use crate::db::{paywall as paywall_db, polls as poll_db, sponsored as sponsored_db};
+    let block = |c: &mut DbConnection, kind, id| match sponsored_db::find(c, id)? {
+        Some(row) => events::sponsored(c, kind, &row, now),
+        None => Ok(()),
+    };
+    let poll = |c: &mut DbConnection, kind, id| match poll_db::find(c, id)? {
+        Some(row) => events::poll(c, kind, &row, now),
+        None => Ok(()),
+    };
+    let offer = |c: &mut DbConnection, kind, id| match paywall_db::find_offer(c, id)? {
+        Some(row) => events::offer(c, kind, &row, now),
+        None => Ok(()),
+    };
+    match &boundary {
+        Boundary::ArticleLive(id) => match article_db::find(conn, id)? {
+            Some(row) => events::article(conn, EventType::ArticlePublished, &row, None, now),
+            None => Ok(()),
+        },
+        Boundary::SponsoredStarts(id) => block(conn, EventType::SponsoredLive, id),
+        Boundary::SponsoredEnds(id) => block(conn, EventType::SponsoredEnded, id),
+        Boundary::PollOpens(id) => poll(conn, EventType::PollOpened, id),
+        Boundary::PollCloses(id) => poll(conn, EventType::PollClosed, id),
+        Boundary::OfferStarts(id) => offer(conn, EventType::OfferStarted, id),
+        Boundary::OfferEnds(id) => offer(conn, EventType::OfferEnded, id),
+    }
 }

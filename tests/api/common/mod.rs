@@ -81,7 +81,9 @@ pub struct TestApp {
     pub media_store: StoreLocation,
     // Declared last: dropped after the server has stopped.
     _media: Option<tempfile::TempDir>,
-    db: TestDb,
+    url: DatabaseUrl,
+    /// The database this app created (none for a second instance over another's).
+    _db: Option<TestDb>,
 }
 
 /// A response, fully read.
@@ -142,18 +144,37 @@ impl TestApp {
     pub async fn spawn_with(adjust: impl FnOnce(&mut Settings)) -> TestApp {
         let db = TestDb::create();
         let mut settings = Settings::for_database(db.url().clone());
-        settings.workers = Some(2);
-        settings.access_log = false;
-        settings.db_pool_size = Some(6);
         let media = test_media_store(&mut settings);
         adjust(&mut settings);
-        let media_store = settings.media.store.clone();
         let database = Database::connect(db.url(), settings.db_pool_size).expect("connect");
         database.migrate().expect("migrate");
         let clock = Clock::system();
-        let secret = bootstrap::jwt_secret(&database, Some(JWT_SECRET)).expect("secret");
         bootstrap::ensure_first_admin(&database, &clock, Some(ADMIN_EMAIL.into()), Some(ADMIN_PASSWORD.into()))
             .expect("first admin");
+        let mut app = Self::serve(settings, clock).await;
+        app._media = media;
+        app._db = Some(db);
+        app
+    }
+
+    /// Another instance over this one's database, media store and clock, as a second
+    /// server of a deployment would be (with its own settings adjusted by `adjust`).
+    pub async fn another_instance(&self, adjust: impl FnOnce(&mut Settings)) -> TestApp {
+        let mut settings = Settings::for_database(self.url.clone());
+        settings.media.store = self.media_store.clone();
+        adjust(&mut settings);
+        Self::serve(settings, self.clock.clone()).await
+    }
+
+    /// Serves `settings` (tests' defaults applied first) over a database made ready.
+    async fn serve(mut settings: Settings, clock: Clock) -> TestApp {
+        settings.workers = Some(2);
+        settings.access_log = false;
+        settings.db_pool_size = Some(6);
+        let url = settings.database_url.clone();
+        let media_store = settings.media.store.clone();
+        let database = Database::connect(&url, settings.db_pool_size).expect("connect");
+        let secret = bootstrap::jwt_secret(&database, Some(JWT_SECRET)).expect("secret");
         let jwt = JwtKeys::new(&secret, settings.access_token_ttl_secs);
         let state = AppState::new(database, jwt, settings, clock.clone()).expect("state");
         let cache = state.public_cache.clone();
@@ -169,12 +190,22 @@ impl TestApp {
             });
         });
         let handle = rx.recv().expect("server started");
-        TestApp { base, clock, cache, handle: Some(handle), thread: Some(thread), media_store, _media: media, db }
+        TestApp {
+            base,
+            clock,
+            cache,
+            handle: Some(handle),
+            thread: Some(thread),
+            media_store,
+            _media: None,
+            url,
+            _db: None,
+        }
     }
 
     /// The test database's URL, as the command line takes it.
     pub fn database_url(&self) -> String {
-        match self.db.url() {
+        match &self.url {
             DatabaseUrl::Sqlite(p) => format!("sqlite://{p}"),
             DatabaseUrl::Postgres(u) => u.clone(),
         }
@@ -183,7 +214,7 @@ impl TestApp {
     /// Runs SQL on the test database over a connection of its own, as another instance
     /// (or another program) writing to the same database would.
     pub fn sql_from_elsewhere(&self, sql: &str) {
-        let mut conn = match self.db.url() {
+        let mut conn = match &self.url {
             DatabaseUrl::Sqlite(path) => {
                 masthead::db::DbConnection::Sqlite(diesel::SqliteConnection::establish(path).expect("open"))
             }
