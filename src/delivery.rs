@@ -54,9 +54,17 @@ async fn run(state: AppState, client: reqwest::Client) {
     let mut moved = state.clock.watch();
     let done = Arc::new(Notify::new());
     let slots = Arc::new(Semaphore::new(IN_FLIGHT));
+    let mut pruned: Option<DateTime<Utc>> = None;
     loop {
         writes.borrow_and_update();
         moved.borrow_and_update();
+        let now = state.clock.now();
+        if pruned.is_none_or(|at| now - at >= chrono::Duration::hours(1)) {
+            pruned = Some(now);
+            if let Err(e) = webhooks::prune(&state).await {
+                tracing::warn!(error = %e, "webhooks: pruning the delivery log failed");
+            }
+        }
         let boundary = webhooks::fire_scheduled(&state).await.unwrap_or_else(|e| {
             tracing::warn!(error = %e, "webhooks: firing scheduled changes failed");
             None

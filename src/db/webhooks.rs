@@ -441,3 +441,21 @@ pub fn next_boundary(conn: &mut DbConnection, after: NaiveDateTime) -> QueryResu
     ];
     Ok(candidates.into_iter().flatten().min())
 }
+
+/// Forgets deliveries that ended (delivered or failed) before `before`, and the events
+/// no delivery refers to any more; returns how many deliveries went.
+pub fn prune(conn: &mut DbConnection, before: NaiveDateTime) -> QueryResult<usize> {
+    use webhook_deliveries::dsl as d;
+    let gone = diesel::delete(
+        d::webhook_deliveries.filter(d::state.ne(DeliveryState::Pending)).filter(d::created_at.lt(before)),
+    )
+    .execute(conn)?;
+    let referenced = webhook_deliveries::table.select(webhook_deliveries::event_id);
+    diesel::delete(
+        webhook_events::table
+            .filter(webhook_events::occurred_at.lt(before))
+            .filter(webhook_events::id.ne_all(referenced)),
+    )
+    .execute(conn)?;
+    Ok(gone)
+}

@@ -221,6 +221,9 @@ pub fn retry_delay(attempts: i64) -> Option<Duration> {
     SCHEDULE.get(i).map(|s| Duration::seconds(*s))
 }
 
+/// How long the delivery log keeps a delivery that ended (delivered or failed).
+pub const LOG_DAYS: i64 = 30;
+
 /// The most attempts a delivery gets.
 pub fn max_attempts() -> i64 {
     (1..).find(|n| retry_delay(*n).is_none()).unwrap_or(1)

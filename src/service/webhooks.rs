@@ -339,6 +339,13 @@ pub async fn record(state: &AppState, claimed: &Claimed, outcome: Outcome) -> Re
         .await
 }
 
+/// Forgets what the delivery log no longer keeps: deliveries that ended more than
+/// `LOG_DAYS` ago, and their events.
+pub async fn prune(state: &AppState) -> Result<usize, Error> {
+    let before = db::to_db_time(state.clock.now() - Duration::days(webhook::LOG_DAYS));
+    state.db.run(move |conn| db::tally_tx(conn, |c| webhook_db::prune(c, before)).map_err(Error::from)).await
+}
+
 /// When a delivery next falls due, if any is pending.
 pub async fn next_due(state: &AppState) -> Result<Option<DateTime<Utc>>, Error> {
     state.db.run(|conn| Ok(webhook_db::next_due(conn)?.map(db::from_db_time))).await

@@ -423,3 +423,36 @@ async fn a_scheduled_article_is_announced_when_it_goes_live() {
     app.clock.advance(chrono::Duration::minutes(5));
     receiver.stays_at(4, Duration::from_millis(300)).await;
 }
+
+#[actix_rt::test]
+async fn the_log_forgets_ended_deliveries_after_thirty_days_but_not_pending_ones() {
+    let app = app().await;
+    let admin = app.admin_token().await;
+    let receiver = Receiver::start();
+    let (webhook, _) = endpoint(&app, &admin, &receiver.url, &["section.created"]).await;
+    receiver.answer(200, Duration::ZERO);
+    for _ in 0..10 {
+        receiver.answer(500, Duration::ZERO);
+    }
+    app.section(&admin, json!({"name": "Kept a month"})).await;
+    receiver.wait_for(1).await;
+    all_delivered(&app, &admin, &webhook, 1).await;
+    app.section(&admin, json!({"name": "Still trying"})).await;
+    settled(&app, &admin, &webhook, |d| d["attempts"] == 1 && d["state"] == "pending").await;
+
+    app.clock.advance(chrono::Duration::days(29));
+    let admin = app.admin_token().await;
+    receiver.wait_for(3).await;
+    assert_eq!(deliveries(&app, &admin, &webhook).await.len(), 2);
+    app.clock.advance(chrono::Duration::days(2));
+    let admin = app.admin_token().await;
+    for _ in 0..250 {
+        let log = deliveries(&app, &admin, &webhook).await;
+        if log.len() == 1 {
+            assert_eq!(log[0]["state"], "pending", "{log:?}");
+            return;
+        }
+        actix_web::rt::time::sleep(Duration::from_millis(20)).await;
+    }
+    panic!("the delivered one was kept: {:?}", deliveries(&app, &admin, &webhook).await);
+}
