@@ -74,6 +74,7 @@ pub const NEVER_PUBLIC_TABLES: &[(&str, &str)] = &[
     ("offers", "subscription offers, served uncached"),
     ("article_media", "editorial bookkeeping of which articles use an asset"),
     ("sponsored_media", "commercial bookkeeping of which sponsored blocks use an asset"),
+    ("article_previews", "preview links: the preview answer is built afresh for each request, never cached"),
 ];
 
 /// The counter as committed now.

@@ -367,6 +367,18 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    article_previews (id) {
+        id -> Text,
+        article_id -> Text,
+        token_digest -> Text,
+        created_by -> Text,
+        created_at -> Timestamp,
+        expires_at -> Timestamp,
+        revoked_at -> Nullable<Timestamp>,
+    }
+}
+
 diesel::joinable!(media_assets -> users (uploaded_by));
 diesel::joinable!(article_media -> articles (article_id));
 diesel::joinable!(sponsored_media -> sponsored_blocks (block_id));
@@ -374,6 +386,8 @@ diesel::joinable!(article_slugs -> articles (article_id));
 diesel::joinable!(article_revisions -> articles (article_id));
 diesel::joinable!(sessions -> users (user_id));
 diesel::joinable!(refresh_tokens -> sessions (session_id));
+diesel::joinable!(article_previews -> articles (article_id));
+diesel::joinable!(article_previews -> users (created_by));
 
 diesel::allow_tables_to_appear_in_same_query!(
     settings,
@@ -408,4 +422,5 @@ diesel::allow_tables_to_appear_in_same_query!(
     media_assets,
     article_media,
     sponsored_media,
+    article_previews,
 );

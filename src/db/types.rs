@@ -16,7 +16,7 @@ use serde::de::DeserializeOwned;
 
 use super::MultiBackend;
 use crate::domain::article::{Access, Block, Content, Image, Seo, Status};
-use crate::domain::id::{ArticleId, AssetId, OfferId, PollId, SectionId, SponsoredId, UserId};
+use crate::domain::id::{ArticleId, AssetId, OfferId, PollId, PreviewId, SectionId, SponsoredId, UserId};
 use crate::domain::media::MediaType;
 use crate::domain::paywall::{Eligibility, Messages, OfferStatus, Period};
 use crate::domain::poll::{QuestionKind, ResultsVisibility};
@@ -165,7 +165,7 @@ macro_rules! id_text {
     )*};
 }
 
-id_text!(ArticleId, SectionId, UserId, PollId, SponsoredId, OfferId, AssetId);
+id_text!(ArticleId, SectionId, UserId, PollId, SponsoredId, OfferId, AssetId, PreviewId);
 
 text_sql!(
     Json<Vec<Block>>,

@@ -83,4 +83,6 @@ ids! {
     OfferId;
     /// A media asset's id.
     AssetId;
+    /// An article preview link's id.
+    PreviewId;
 }
