@@ -9,6 +9,7 @@ pub mod error;
 pub mod media;
 pub mod paywall;
 pub mod polls;
+pub mod previews;
 pub mod public;
 pub mod sections;
 pub mod sponsored;
