@@ -180,7 +180,7 @@ where
         }
         if access_log {
             tracing::info!(
-                method = %method, path = %path, status = res.status().as_u16(),
+                method = %method, path = %logged_path(&path), status = res.status().as_u16(),
                 micros = started.elapsed().as_micros() as u64, "request"
             );
         }
@@ -190,6 +190,16 @@ where
         drop(in_flight);
         Ok(res)
     })
+}
+
+/// The path as the access log writes it. A preview token opens unpublished text to
+/// whoever holds it, so the log keeps only where it was asked, never the token.
+fn logged_path(path: &str) -> std::borrow::Cow<'_, str> {
+    let prefix = http::previews::PUBLIC_PREVIEW_PATH;
+    match path.strip_prefix(prefix) {
+        Some(rest) if rest.starts_with('/') => format!("{prefix}/{{token}}").into(),
+        _ => path.into(),
+    }
 }
 
 fn problem_for(err: &actix_web::Error) -> ApiError {
@@ -401,4 +411,17 @@ fn stop_signal() -> std::io::Result<LocalBoxFuture<'static, bool>> {
 fn stop_signal() -> std::io::Result<LocalBoxFuture<'static, bool>> {
     use futures_util::FutureExt;
     Ok(async { actix_web::rt::signal::ctrl_c().await.map(|_| false).unwrap_or(false) }.boxed_local())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::logged_path;
+
+    #[test]
+    fn preview_tokens_stay_out_of_the_access_log() {
+        assert_eq!(logged_path("/api/v1/public/preview/s3cr3t-token"), "/api/v1/public/preview/{token}");
+        assert_eq!(logged_path("/api/v1/public/preview/"), "/api/v1/public/preview/{token}");
+        assert_eq!(logged_path("/api/v1/public/articles/a-slug"), "/api/v1/public/articles/a-slug");
+        assert_eq!(logged_path("/api/v1/public/previews"), "/api/v1/public/previews");
+    }
 }

@@ -6,6 +6,7 @@ pub mod articles;
 pub mod media;
 pub mod paywall;
 pub mod polls;
+pub mod previews;
 pub mod public_generation;
 pub mod rate_limits;
 pub mod schema;

@@ -78,6 +78,7 @@ pub const NEVER_PUBLIC_TABLES: &[(&str, &str)] = &[
     ("webhook_events", "the outbox of events"),
     ("webhook_deliveries", "the delivery log"),
     ("event_clock", "how far scheduled changes have been announced"),
+    ("article_previews", "preview links: the preview answer is built afresh for each request, never cached"),
 ];
 
 /// The counter as committed now.

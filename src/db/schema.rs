@@ -414,6 +414,18 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    article_previews (id) {
+        id -> Text,
+        article_id -> Text,
+        token_digest -> Text,
+        created_by -> Text,
+        created_at -> Timestamp,
+        expires_at -> Timestamp,
+        revoked_at -> Nullable<Timestamp>,
+    }
+}
+
 diesel::joinable!(media_assets -> users (uploaded_by));
 diesel::joinable!(webhook_deliveries -> webhook_endpoints (endpoint_id));
 diesel::joinable!(webhook_deliveries -> webhook_events (event_id));
@@ -423,6 +435,8 @@ diesel::joinable!(article_slugs -> articles (article_id));
 diesel::joinable!(article_revisions -> articles (article_id));
 diesel::joinable!(sessions -> users (user_id));
 diesel::joinable!(refresh_tokens -> sessions (session_id));
+diesel::joinable!(article_previews -> articles (article_id));
+diesel::joinable!(article_previews -> users (created_by));
 
 diesel::allow_tables_to_appear_in_same_query!(
     settings,
@@ -461,4 +475,5 @@ diesel::allow_tables_to_appear_in_same_query!(
     webhook_events,
     webhook_deliveries,
     event_clock,
+    article_previews,
 );

@@ -17,7 +17,7 @@ use serde::de::DeserializeOwned;
 use super::MultiBackend;
 use crate::domain::article::{Access, Block, Content, Image, Seo, Status};
 use crate::domain::id::{
-    ArticleId, AssetId, DeliveryId, EventId, OfferId, PollId, SectionId, SponsoredId, UserId, WebhookId,
+    ArticleId, AssetId, DeliveryId, EventId, OfferId, PollId, PreviewId, SectionId, SponsoredId, UserId, WebhookId,
 };
 use crate::domain::media::MediaType;
 use crate::domain::paywall::{Eligibility, Messages, OfferStatus, Period};
@@ -170,7 +170,19 @@ macro_rules! id_text {
     )*};
 }
 
-id_text!(ArticleId, SectionId, UserId, PollId, SponsoredId, OfferId, AssetId, WebhookId, EventId, DeliveryId);
+id_text!(
+    ArticleId,
+    SectionId,
+    UserId,
+    PollId,
+    SponsoredId,
+    OfferId,
+    AssetId,
+    WebhookId,
+    EventId,
+    DeliveryId,
+    PreviewId
+);
 
 text_sql!(
     Json<Vec<Block>>,

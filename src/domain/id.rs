@@ -89,4 +89,6 @@ ids! {
     EventId;
     /// One event's delivery to one endpoint.
     DeliveryId;
+    /// An article preview link's id.
+    PreviewId;
 }

@@ -6,6 +6,7 @@ pub mod id;
 pub mod media;
 pub mod paywall;
 pub mod poll;
+pub mod preview;
 pub mod rules;
 pub mod section;
 pub mod slug;

@@ -15,6 +15,7 @@ pub mod openapi_rules;
 pub mod pagination;
 pub mod paywall;
 pub mod polls;
+pub mod previews;
 pub mod public;
 pub mod routing;
 pub mod sections;
@@ -38,6 +39,7 @@ macro_rules! all_routes {
             $scope("/api/v1")
                 .service(public::list_public_articles)
                 .service(public::get_public_article)
+                .service(previews::public_preview)
                 .service(sections::public_sections)
                 .service(sections::public_section)
                 .service(sponsored::public_sponsored)
@@ -81,6 +83,10 @@ macro_rules! all_routes {
                 .service(articles::list_revisions)
                 .service(articles::get_revision)
                 .service(articles::restore_revision)
+                .service(previews::list_previews)
+                .service(previews::create_preview)
+                .service(previews::get_preview)
+                .service(previews::revoke_preview)
                 .service(sponsored::list_sponsored)
                 .service(sponsored::create_sponsored)
                 .service(sponsored::get_sponsored)

@@ -35,7 +35,7 @@ use utoipa::openapi::schema::{AdditionalProperties, ArrayItems, Schema, SchemaTy
 use utoipa::openapi::{OpenApi, RefOr};
 
 use crate::domain::rules::{self, CURRENCY, DATE_TIME_RANGE, EMAIL, HTTP_URL, NO_CONTROL_CHARACTERS, NOT_BLANK};
-use crate::domain::{article, id, media, paywall, poll, section, slug, sponsored, user, webhook};
+use crate::domain::{article, id, media, paywall, poll, preview, section, slug, sponsored, user, webhook};
 use crate::http::pagination;
 
 /// What the server checks of one request property (or query parameter), stated in the
@@ -90,6 +90,12 @@ const SCHEMA_RULES: &[(&str, &str, &[Rule])] = &[
     ("ImageBlock", "url", &[Url]),
     ("EmbedBlock", "url", &[Url]),
     ("Seo", "canonical_url", &[Url]),
+    // `domain::preview::lifetime`.
+    (
+        "CreatePreviewRequest",
+        "expires_in_secs",
+        &[Range { min: preview::MIN_EXPIRES_IN_SECS, max: preview::MAX_EXPIRES_IN_SECS }],
+    ),
     // `domain::section::SectionFields::validate`.
     ("CreateSectionRequest", "name", &[Line { max: section::MAX_NAME_CHARS }]),
     ("CreateSectionRequest", "slug", SLUG),

@@ -241,7 +241,7 @@ fn free_slug(conn: &mut DbConnection, base: &str) -> Result<String, Error> {
 }
 
 /// Loads an article the caller may see (404 otherwise) with whether they author it.
-fn load_visible(
+pub fn load_visible(
     conn: &mut DbConnection,
     user: &CurrentUser,
     id: &ArticleId,
@@ -296,7 +296,7 @@ pub async fn list(
         .await
 }
 
-fn trashed_conflict() -> Error {
+pub fn trashed_conflict() -> Error {
     Error::conflict("article_trashed", "The article is in the trash: restore it first.")
 }
 

@@ -10,6 +10,7 @@ pub mod events;
 pub mod media;
 pub mod paywall;
 pub mod polls;
+pub mod previews;
 pub mod public;
 pub mod sections;
 pub mod sponsored;

@@ -92,7 +92,7 @@ fn site_preview(conn: &mut DbConnection) -> Result<Body, Error> {
 /// The preview for `rows`: the site's default is read only when one of them follows
 /// it (a gated article without a `preview_blocks` of its own); otherwise no article
 /// of `rows` looks at the default, and none is read.
-fn preview_for(conn: &mut DbConnection, rows: &[ArticleRow]) -> Result<Body, Error> {
+pub fn preview_for(conn: &mut DbConnection, rows: &[ArticleRow]) -> Result<Body, Error> {
     if rows.iter().any(|r| r.access != Access::Free && r.preview_blocks.is_none()) {
         site_preview(conn)
     } else {

@@ -17,6 +17,7 @@ mod openapi;
 mod operations;
 mod paywall;
 mod polls;
+mod previews;
 mod public;
 mod public_cache;
 mod sections;

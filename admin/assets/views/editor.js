@@ -9,6 +9,7 @@ import { actions, can, mayEdit } from '../roles.js';
 import { blockEditor } from '../blocks.js';
 import { escapeText, plainText } from '../inline.js';
 import { renderPreview } from '../preview.js';
+import { previewLinks } from '../preview-links.js';
 import { clearErrors, showErrors } from '../problems.js';
 import { imageSource, sourceFields } from '../media.js';
 import { authors } from './articles.js';
@@ -186,6 +187,8 @@ export async function editorView(main, params) {
   const actionBar = h('div', { class: 'actions' });
   const restoreBanner = h('div', { class: 'banner', hidden: true, role: 'region', 'aria-label': 'Unsaved changes' });
   const formError = h('div', { class: 'form-error', role: 'alert' });
+  // Links for people without an account: whoever may edit the article may share it.
+  const sharing = article ? previewLinks(article.id) : null;
 
   const form = h(
     'form',
@@ -203,6 +206,7 @@ export async function editorView(main, params) {
       'div',
       { class: 'editor-side' },
       h('div', { class: 'card' }, status, formError, h('div', { class: 'buttons' }, saveButton, previewButton), actionBar),
+      sharing?.element,
       h(
         'fieldset',
         { class: 'card' },
@@ -255,6 +259,7 @@ export async function editorView(main, params) {
   }
   showStatus();
   drawActions();
+  drawSharing();
   offerLocalCopy();
 
   const readOnly = article && !editable
@@ -390,6 +395,12 @@ export async function editorView(main, params) {
     load(base);
     showStatus();
     drawActions();
+    drawSharing();
+  }
+
+  /** The preview links card, for whoever may edit the article; none while it is in the trash. */
+  function drawSharing() {
+    sharing?.toggle(Boolean(article && mayEdit(user, article) && !article.trashed_at));
   }
 
   /**

@@ -317,7 +317,7 @@ test('preview, then a revision compared and restored', { timeout: 180_000 }, asy
     await page.goto(`/admin/articles/${created.id}`);
     await signIn(page, editor.email, editor.password);
     await page.getByLabel('Headline').fill('Bridge shuts for six weeks');
-    await page.getByRole('button', { name: 'Preview' }).click();
+    await page.getByRole('button', { name: 'Preview', exact: true }).click();
     const dialog = page.getByRole('dialog', { name: 'Preview' });
     await visible(dialog.getByRole('heading', { level: 1, name: 'Bridge shuts for six weeks' }), 'the unsaved headline');
     await visible(dialog.getByText(editor.display_name), 'the byline');

@@ -31,7 +31,15 @@ from http import HTTPStatus
 from typing import Any, NoReturn, TypeVar
 
 from masthead_client import AuthenticatedClient, Client, errors
-from masthead_client.api.articles import create_article, publish_article, submit_article, update_article
+from masthead_client.api.articles import (
+    create_article,
+    create_article_preview,
+    list_article_previews,
+    publish_article,
+    revoke_article_preview,
+    submit_article,
+    update_article,
+)
 from masthead_client.api.auth import get_me, login
 from masthead_client.api.media import update_media, upload_media
 from masthead_client.api.operations import healthz
@@ -42,6 +50,7 @@ from masthead_client.api.public import (
     get_media_rendition,
     get_public_article,
     get_public_poll,
+    get_public_preview,
     list_public_sponsored,
     request_article_access,
     respond_to_poll,
@@ -54,7 +63,9 @@ from masthead_client.models import (
     ArticleResponse,
     AssetResponse,
     CreateArticleRequest,
+    CreatedPreviewResponse,
     CreatePollRequest,
+    CreatePreviewRequest,
     CreateSectionRequest,
     CreateSponsoredRequest,
     CreateUserRequest,
@@ -64,6 +75,7 @@ from masthead_client.models import (
     PaywallBody,
     Placement,
     PollResponse,
+    PreviewPage,
     Problem,
     PublicArticleResponse,
     PublicPollResponse,
@@ -483,7 +495,34 @@ def main() -> None:
     check(len(article.body) == 6, f"updateArticle: {len(article.body)} blocks")
     step("createSponsored + embed", f"id={sponsored.id} label={sponsored.label!r}; article version={article.version}")
 
-    # 10. Submit, then publish. Both bodies are optional in the spec (`EmptyRequest | null`,
+    # 10. A preview link to the draft (editor): the token opens the draft exactly as the
+    # public article answer would be, with no credentials, never cached; revoked, a 404.
+    preview_created = create_article_preview.sync_detailed(
+        article.id, client=editor, body=CreatePreviewRequest.from_dict({"expires_in_secs": 3600})
+    )
+    link = expect(preview_created, 201, CreatedPreviewResponse, "createArticlePreview")
+    expect_location(preview_created, f"/api/v1/articles/{article.id}/previews", link.id, "createArticlePreview")
+    check(link.article_id == article.id and link.created_by.display_name == editor_name, f"createArticlePreview: {link.to_dict()}")
+    check(link.url == f"/api/v1/public/preview/{link.token}", f"createArticlePreview: url {link.url!r}")
+    check(link.expires_at - link.created_at == datetime.timedelta(hours=1), f"createArticlePreview: {link.created_at} .. {link.expires_at}")
+    draft_preview = get_public_preview.sync_detailed(link.token, client=anon)
+    previewed = expect(draft_preview, 200, PublicArticleResponse, "getPublicPreview")
+    check(previewed.id == article.id and previewed.headline == article.headline, f"getPublicPreview: {previewed.id} {previewed.headline}")
+    previewed_types = [b["type"] for b in blocks(previewed.body)]
+    previewed_poll = resolved(previewed.body[previewed_types.index("poll")], ResolvedPollBlock, "poll")
+    check(previewed_poll.poll.id == poll.id, f"getPublicPreview: poll {previewed_poll.to_dict()}")
+    check(draft_preview.headers.get("cache-control") == "private, no-store", f"getPublicPreview: Cache-Control {draft_preview.headers.get('cache-control')!r}")
+    check(draft_preview.headers.get("x-robots-tag") == "noindex", "getPublicPreview: no X-Robots-Tag: noindex")
+    check(draft_preview.headers.get("etag") is None, "getPublicPreview: an ETag")
+    expect_problem(get_public_article.sync_detailed(article_slug, client=anon), 404, "not_found", "getPublicArticle (a draft)")
+    links = expect(list_article_previews.sync_detailed(article.id, client=editor), 200, PreviewPage, "listArticlePreviews")
+    check([item.id for item in links.items] == [link.id], f"listArticlePreviews: {links.to_dict()}")
+    check("token" not in links.items[0].to_dict(), f"listArticlePreviews: a token {links.to_dict()}")
+    expect_empty(revoke_article_preview.sync_detailed(article.id, link.id, client=editor), 204, "revokeArticlePreview")
+    expect_problem(get_public_preview.sync_detailed(link.token, client=anon), 404, "not_found", "getPublicPreview (revoked)")
+    step("preview link", f"blocks={','.join(previewed_types)}; private, no-store; revoked -> 404")
+
+    # 11. Submit, then publish. Both bodies are optional in the spec (`EmptyRequest | null`,
     # `PublishRequest | null`); the generated functions default them to UNSET, which they
     # pass to httpx as json=UNSET (not JSON-serialisable), so send an explicit body.
     submitted = submit_article.sync_detailed(article.id, client=editor, if_match=article_etag, body=EmptyRequest())
@@ -497,7 +536,7 @@ def main() -> None:
     article_etag = expect_etag(published, 5, "publishArticle")
     step("submit + publish", f"status={article.status.value} published_at={article.published_at}")
 
-    # 11. Read it publicly by slug: embeds resolved, cacheable, 304 on If-None-Match.
+    # 12. Read it publicly by slug: embeds resolved, cacheable, 304 on If-None-Match.
     public_read = get_public_article.sync_detailed(article_slug, client=anon)
     pub = expect(public_read, 200, PublicArticleResponse, "getPublicArticle")
     check(pub.id == article.id and pub.slug == article_slug, f"getPublicArticle: {pub.id} {pub.slug}")
@@ -530,7 +569,7 @@ def main() -> None:
     check(not_modified.status_code == HTTPStatus.NOT_MODIFIED, f"getPublicArticle If-None-Match: HTTP {int(not_modified.status_code)}")
     step("getPublicArticle", f"blocks={','.join(types)}; poll and sponsored resolved; ETag={public_etag}; 304 on If-None-Match")
 
-    # 12. The library image as readers get it: the hero with size, text and renditions
+    # 13. The library image as readers get it: the hero with size, text and renditions
     # (the asset's alt fills what the article leaves empty; the block's caption wins), and
     # a rendition from its srcset, immutable and 304 on If-None-Match.
     hero = pub.to_dict().get("hero_image") or {}
@@ -575,7 +614,7 @@ def main() -> None:
         f"{len(image_bytes)} bytes, ETag={rendition_etag}; 304 on If-None-Match",
     )
 
-    # 13. A reader answers the poll and reads the results.
+    # 14. A reader answers the poll and reads the results.
     reader = str(uuid.uuid4())
     before = expect(get_public_poll.sync_detailed(poll.id, client=anon, x_reader_id=reader), 200, PublicPollResponse, "getPublicPoll (before)")
     check(before.has_voted is False, f"getPublicPoll: has_voted {before.has_voted!r}")
@@ -631,7 +670,7 @@ def main() -> None:
         f"Yes={yes_count.count} ({yes_count.percentage}%); again -> 409",
     )
 
-    # 14. The sponsored block through the public sponsored endpoint.
+    # 15. The sponsored block through the public sponsored endpoint.
     running = expect(
         list_public_sponsored.sync_detailed(client=anon, article=article_slug, placement=Placement("article_inline")),
         200,
@@ -649,7 +688,7 @@ def main() -> None:
     expect_empty(count_sponsored_impression.sync_detailed(sponsored.id, client=anon), 204, "countSponsoredImpression")
     step("listPublicSponsored", f"{len(running.items)} block(s) for the article; ours labelled {mine.label!r}; impression -> 204")
 
-    # 15. The paywall: quota 3; a metered article; the meter's decision.
+    # 16. The paywall: quota 3; a metered article; the meter's decision.
     quota = 3
     paywall = expect(
         put_paywall.sync_detailed(

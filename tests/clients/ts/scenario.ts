@@ -495,7 +495,52 @@ async function main(): Promise<void> {
   check(article.body.length === 6, `updateArticle: ${article.body.length} blocks`);
   step("createSponsored + embed", `id=${sponsored.id} label=${show(sponsored.label)}; article version=${article.version}`);
 
-  // 10. Submit, then publish.
+  // 10. A preview link to the draft (editor): the token opens the draft exactly as the
+  // public article answer would be, with no credentials, never cached; revoked, a 404.
+  const previewCreated = await editor.POST("/api/v1/articles/{id}/previews", {
+    params: { path: { id: article.id } },
+    body: { expires_in_secs: 3600 },
+  });
+  const link = expectData(previewCreated, 201, "createArticlePreview");
+  expectLocation(previewCreated.response, `/api/v1/articles/${article.id}/previews`, link.id, "createArticlePreview");
+  check(link.article_id === article.id && link.created_by.display_name === editorName, `createArticlePreview: ${show(link)}`);
+  check(link.url === `/api/v1/public/preview/${link.token}`, `createArticlePreview: url ${show(link.url)}`);
+  check(Date.parse(link.expires_at) - Date.parse(link.created_at) === 3_600_000, `createArticlePreview: ${link.created_at} .. ${link.expires_at}`);
+  const draftPreview = await anon.GET("/api/v1/public/preview/{token}", { params: { path: { token: link.token } } });
+  const previewed = expectData(draftPreview, 200, "getPublicPreview");
+  check(previewed.id === article.id && previewed.headline === article.headline, `getPublicPreview: ${previewed.id} ${previewed.headline}`);
+  const previewedPoll = previewed.body.find((b) => b.type === "poll");
+  check(previewedPoll !== undefined && "poll" in previewedPoll && previewedPoll.poll.id === poll.id, `getPublicPreview: poll not resolved: ${show(previewedPoll)}`);
+  check(draftPreview.response.headers.get("cache-control") === "private, no-store", `getPublicPreview: Cache-Control ${show(draftPreview.response.headers.get("cache-control"))}`);
+  check(draftPreview.response.headers.get("x-robots-tag") === "noindex", "getPublicPreview: no X-Robots-Tag: noindex");
+  check(draftPreview.response.headers.get("etag") === null, "getPublicPreview: an ETag");
+  expectProblem(
+    await anon.GET("/api/v1/public/articles/{slug}", { params: { path: { slug: articleSlug } } }),
+    404,
+    "not_found",
+    "getPublicArticle (a draft)",
+  );
+  const links = expectData(
+    await editor.GET("/api/v1/articles/{id}/previews", { params: { path: { id: article.id } } }),
+    200,
+    "listArticlePreviews",
+  );
+  const listed = links.items[0];
+  check(links.items.length === 1 && listed !== undefined && listed.id === link.id && !("token" in listed), `listArticlePreviews: ${show(links)}`);
+  expectEmpty(
+    await editor.DELETE("/api/v1/articles/{id}/previews/{preview_id}", { params: { path: { id: article.id, preview_id: link.id } } }),
+    204,
+    "revokeArticlePreview",
+  );
+  expectProblem(
+    await anon.GET("/api/v1/public/preview/{token}", { params: { path: { token: link.token } } }),
+    404,
+    "not_found",
+    "getPublicPreview (revoked)",
+  );
+  step("preview link", `blocks=${previewed.body.map((b) => b.type).join(",")}; private, no-store; revoked -> 404`);
+
+  // 11. Submit, then publish.
   const submitted = await editor.POST("/api/v1/articles/{id}/submit", {
     params: { path: { id: article.id }, header: { "If-Match": articleEtag } },
   });
@@ -512,7 +557,7 @@ async function main(): Promise<void> {
   articleEtag = expectEtag(published.response, 5, "publishArticle");
   step("submit + publish", `status=${article.status} published_at=${article.published_at ?? "?"}`);
 
-  // 11. Read it publicly by slug: embeds resolved, cacheable, 304 on If-None-Match.
+  // 12. Read it publicly by slug: embeds resolved, cacheable, 304 on If-None-Match.
   const publicRead = await anon.GET("/api/v1/public/articles/{slug}", {
     params: { path: { slug: articleSlug } },
   });
@@ -548,7 +593,7 @@ async function main(): Promise<void> {
   check(notModified.response.status === 304, `getPublicArticle If-None-Match: HTTP ${notModified.response.status}`);
   step("getPublicArticle", `blocks=${pub.body.map((b) => b.type).join(",")}; poll and sponsored resolved; ETag=${publicEtag}; 304 on If-None-Match`);
 
-  // 12. The library image as readers get it: the hero with size, text and renditions
+  // 13. The library image as readers get it: the hero with size, text and renditions
   // (the asset's alt fills what the article leaves empty; the block's caption wins), and
   // a rendition from its srcset, immutable and 304 on If-None-Match.
   const hero = pub.hero_image;
@@ -599,7 +644,7 @@ async function main(): Promise<void> {
     `hero ${hero.width}x${hero.height} alt=${show(hero.alt)}; ${renditionName}: ${renditionType}, ${imageBytes.length} bytes, ETag=${renditionEtag}; 304 on If-None-Match`,
   );
 
-  // 13. A reader answers the poll and reads the results.
+  // 14. A reader answers the poll and reads the results.
   const reader = randomUUID();
   const before = expectData(
     await anon.GET("/api/v1/public/polls/{id}", {
@@ -657,7 +702,7 @@ async function main(): Promise<void> {
   check(editorResults.total_responses === 1, `getPollResults: total ${editorResults.total_responses}`);
   step("respondToPoll", `reader=${reader} -> 201, has_voted=true, total=${results.total_responses}, Yes=${yesCount.count} (${yesCount.percentage}%); again -> 409`);
 
-  // 14. The sponsored block through the public sponsored endpoint.
+  // 15. The sponsored block through the public sponsored endpoint.
   const running = expectData(
     await anon.GET("/api/v1/public/sponsored", {
       params: { query: { article: articleSlug, placement: "article_inline" } },
@@ -676,7 +721,7 @@ async function main(): Promise<void> {
   );
   step("listPublicSponsored", `${running.items.length} block(s) for the article; ours labelled ${show(mine.label)}; impression -> 204`);
 
-  // 15. The paywall: quota 3; a metered article; the meter's decision.
+  // 16. The paywall: quota 3; a metered article; the meter's decision.
   const quota = 3;
   const paywall = expectData(
     await admin.PUT("/api/v1/paywall", {
