@@ -88,11 +88,7 @@ fn openapi_prints_the_committed_spec() {
 fn migrate_then_create_user_refuses_duplicates_bad_roles_and_bad_passwords() {
     let dir = tempfile::tempdir().unwrap();
     let db = TestDb::create();
-    let url = db.url().clone();
-    let url = match &url {
-        masthead::db::DatabaseUrl::Sqlite(p) => format!("sqlite://{p}"),
-        masthead::db::DatabaseUrl::Postgres(u) => u.clone(),
-    };
+    let url = db.cli_url();
     let (code, _, stderr) = run(masthead(dir.path()).args(["migrate", "--database-url", &url]));
     assert_eq!(code, 0, "{stderr}");
     let create = |email: &str, role: &str, password: Option<&str>| {
@@ -215,10 +211,7 @@ async fn serve_with_no_configuration_creates_an_admin_you_can_log_in_as() {
 async fn serve_takes_the_first_admin_from_the_environment() {
     let dir = tempfile::tempdir().unwrap();
     let db = TestDb::create();
-    let url = match db.url() {
-        masthead::db::DatabaseUrl::Sqlite(p) => format!("sqlite://{p}"),
-        masthead::db::DatabaseUrl::Postgres(u) => u.clone(),
-    };
+    let url = db.cli_url();
     let port = free_port();
     let server = Server::start(
         masthead(dir.path())
@@ -245,10 +238,7 @@ async fn serve_takes_the_first_admin_from_the_environment() {
 async fn seed_demo_loads_a_newsroom_once_through_the_same_rules() {
     let dir = tempfile::tempdir().unwrap();
     let db = TestDb::create();
-    let url = match db.url() {
-        masthead::db::DatabaseUrl::Sqlite(p) => format!("sqlite://{p}"),
-        masthead::db::DatabaseUrl::Postgres(u) => u.clone(),
-    };
+    let url = db.cli_url();
     let seed = || {
         run(masthead(dir.path())
             .args(["seed-demo", "--database-url", &url])

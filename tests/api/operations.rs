@@ -16,10 +16,7 @@ const ADMIN: &str = "chief@example.org";
 const ADMIN_PASSWORD: &str = "the-chiefs-password";
 
 fn url_of(db: &TestDb) -> String {
-    match db.url() {
-        masthead::db::DatabaseUrl::Sqlite(p) => format!("sqlite://{p}"),
-        masthead::db::DatabaseUrl::Postgres(u) => u.clone(),
-    }
+    db.cli_url()
 }
 
 /// `masthead serve` on a free port over `url`, with the first admin from the environment;

@@ -26,6 +26,14 @@ pub const ADMIN_EMAIL: &str = "admin@example.org";
 pub const ADMIN_PASSWORD: &str = "admin-password-123";
 pub const PASSWORD: &str = "a-long-password-1";
 
+/// A database URL as the command line takes it.
+fn cli_url(url: &DatabaseUrl) -> String {
+    match url {
+        DatabaseUrl::Sqlite(p) => format!("sqlite://{p}"),
+        DatabaseUrl::Postgres(u) => u.clone(),
+    }
+}
+
 /// A fresh database for one test.
 pub enum TestDb {
     Sqlite { _dir: tempfile::TempDir, url: DatabaseUrl },
@@ -57,6 +65,11 @@ impl TestDb {
         match self {
             TestDb::Sqlite { url, .. } | TestDb::Postgres { url, .. } => url,
         }
+    }
+
+    /// The URL as the command line takes it.
+    pub fn cli_url(&self) -> String {
+        cli_url(self.url())
     }
 }
 
@@ -205,10 +218,7 @@ impl TestApp {
 
     /// The test database's URL, as the command line takes it.
     pub fn database_url(&self) -> String {
-        match &self.url {
-            DatabaseUrl::Sqlite(p) => format!("sqlite://{p}"),
-            DatabaseUrl::Postgres(u) => u.clone(),
-        }
+        cli_url(&self.url)
     }
 
     /// Runs SQL on the test database over a connection of its own, as another instance

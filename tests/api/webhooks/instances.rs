@@ -86,10 +86,7 @@ async fn call(base: &str, token: Option<&str>, method: &str, path: &str, body: s
 async fn an_instance_killed_with_deliveries_in_flight_loses_none() {
     let dir = tempfile::tempdir().unwrap();
     let db = TestDb::create();
-    let url = match db.url() {
-        masthead::db::DatabaseUrl::Sqlite(p) => format!("sqlite://{p}"),
-        masthead::db::DatabaseUrl::Postgres(u) => u.clone(),
-    };
+    let url = db.cli_url();
     let port = free_port();
     let base = format!("http://127.0.0.1:{port}");
     let start = || {
