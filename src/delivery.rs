@@ -69,9 +69,14 @@ async fn run(state: AppState, client: reqwest::Client) {
             tracing::warn!(error = %e, "webhooks: firing scheduled changes failed");
             None
         });
-        // Claims as many as there are free slots; each attempt gives its slot back.
+        let due = webhooks::next_due(&state).await.unwrap_or_else(|e| {
+            tracing::warn!(error = %e, "webhooks: reading the next delivery failed");
+            None
+        });
+        // Claims as many as there are free slots (a write, so only when one is due);
+        // each attempt gives its slot back.
         let free = slots.available_permits();
-        if free > 0 {
+        if free > 0 && due.is_some_and(|at| at <= now) {
             match webhooks::claim(&state, free as i64).await {
                 Ok(claimed) => {
                     for c in claimed {

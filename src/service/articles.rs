@@ -413,6 +413,7 @@ pub async fn update(
         .db
         .run(move |conn| {
             db::write_tx(conn, |c| {
+                super::webhooks::fire_due(c, now)?;
                 let row = load_editable(c, &user, &id, &if_match, now)?;
                 let current = row.content(author_ids(c, &row.id)?);
                 let content = patch.apply(current.clone());
@@ -441,6 +442,7 @@ pub async fn act(
         .db
         .run(move |conn| {
             db::write_tx(conn, |c| {
+                super::webhooks::fire_due(c, now)?;
                 let (mut row, is_author) = load_visible(c, &user, &id, now)?;
                 if !article::can_act(user.role(), is_author, action) {
                     return Err(Error::forbidden(format!("Only admins and editors may {} articles.", action.as_str())));
@@ -522,6 +524,7 @@ async fn set_trashed(
         .db
         .run(move |conn| {
             db::write_tx(conn, |c| {
+                super::webhooks::fire_due(c, now)?;
                 let (mut row, is_author) = load_visible(c, &user, &id, now)?;
                 if !article::can_trash(user.role(), is_author, row.status) {
                     return Err(Error::forbidden("Writers may trash and restore only their own drafts."));
@@ -640,6 +643,7 @@ pub async fn restore_revision(
         .db
         .run(move |conn| {
             db::write_tx(conn, |c| {
+                super::webhooks::fire_due(c, now)?;
                 let row = load_editable(c, &user, &id, &if_match, now)?;
                 let revision =
                     article_db::find_revision(c, &id, number)?.ok_or_else(|| Error::not_found("Revision"))?;

@@ -292,6 +292,7 @@ pub async fn create_offer(state: &AppState, spec: OfferSpec) -> Result<Offer, Er
             };
             row.set_spec(&spec);
             db::write_tx(conn, |c| {
+                super::webhooks::fire_due(c, db::from_db_time(now))?;
                 paywall_db::insert_offer(c, &row)?;
                 announce(c, None, Some(&row), now)
             })?;
@@ -340,6 +341,7 @@ pub async fn update_offer(state: &AppState, id: OfferId, if_match: IfMatch, patc
         .db
         .run(move |conn| {
             db::write_tx(conn, |c| {
+                super::webhooks::fire_due(c, db::from_db_time(now))?;
                 let mut row = paywall_db::find_offer(c, &id)?.ok_or_else(not_found)?;
                 if_match.check(row.version)?;
                 let current = Offer::from(row.clone()).spec;
@@ -395,6 +397,7 @@ pub async fn delete_offer(state: &AppState, id: OfferId, if_match: IfMatch) -> R
         .db
         .run(move |conn| {
             db::write_tx(conn, |c| {
+                super::webhooks::fire_due(c, db::from_db_time(now))?;
                 let row = paywall_db::find_offer(c, &id)?.ok_or_else(not_found)?;
                 if_match.check(row.version)?;
                 if !paywall_db::delete_offer_if_version(c, &id, row.version)? {

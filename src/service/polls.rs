@@ -97,6 +97,7 @@ pub async fn create(state: &AppState, spec: PollSpec) -> Result<Poll, Error> {
         .run(move |conn| {
             let spec = spec.validate().map_err(Error::Invalid)?;
             db::write_tx(conn, |c| {
+                super::webhooks::fire_due(c, db::from_db_time(now))?;
                 let row = PollRow {
                     id: PollId::generate(),
                     title: spec.title.clone(),
@@ -152,6 +153,7 @@ pub async fn update(state: &AppState, id: PollId, if_match: IfMatch, patch: Poll
         .db
         .run(move |conn| {
             db::write_tx(conn, |c| {
+                super::webhooks::fire_due(c, db::from_db_time(now))?;
                 // Votes in flight finish first, and none starts until this is done.
                 if !poll_db::lock(c, &id, true)? {
                     return Err(not_found());
@@ -228,6 +230,7 @@ pub async fn delete(state: &AppState, id: PollId, if_match: IfMatch) -> Result<(
         .db
         .run(move |conn| {
             db::write_tx(conn, |c| {
+                super::webhooks::fire_due(c, db::from_db_time(now))?;
                 // Exclusive: an article save embedding the poll waits, or is waited for.
                 if !poll_db::lock(c, &id, true)? {
                     return Err(not_found());

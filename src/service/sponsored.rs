@@ -77,6 +77,7 @@ pub async fn create(state: &AppState, user: &CurrentUser, content: SponsoredCont
         .run(move |conn| {
             let content = content.validate().map_err(Error::Invalid)?;
             db::write_tx(conn, |c| {
+                super::webhooks::fire_due(c, db::from_db_time(now))?;
                 check_targets(c, &content)?;
                 let mut row = SponsoredRow {
                     id: SponsoredId::generate(),
@@ -189,6 +190,7 @@ pub async fn update(
         .db
         .run(move |conn| {
             db::write_tx(conn, |c| {
+                super::webhooks::fire_due(c, db::from_db_time(now))?;
                 let current = load_one(c, &id)?;
                 if_match.check(current.version)?;
                 let before = current.content.clone();
@@ -263,6 +265,7 @@ pub async fn delete(state: &AppState, id: SponsoredId, if_match: IfMatch) -> Res
         .db
         .run(move |conn| {
             db::write_tx(conn, |c| {
+                super::webhooks::fire_due(c, db::from_db_time(now))?;
                 // Exclusive: an article save embedding the block waits, or is waited for.
                 if !sponsored_db::lock(c, &id, true)? {
                     return Err(Error::not_found("Sponsored block"));

@@ -351,34 +351,46 @@ pub async fn next_due(state: &AppState) -> Result<Option<DateTime<Utc>>, Error> 
     state.db.run(|conn| Ok(webhook_db::next_due(conn)?.map(db::from_db_time))).await
 }
 
-/// Announces every scheduled change whose time has come since the last call (on any
-/// instance: the event clock's row is locked, so each fires once), and returns when
-/// the next one is due. The first call on a new database fires nothing before now.
+/// Announces every scheduled change whose time has come and has not been announced,
+/// and returns when the next one is due. Reads first: only when something is due (or
+/// on a new database) does it take the event clock's lock and write.
 pub async fn fire_scheduled(state: &AppState) -> Result<Option<DateTime<Utc>>, Error> {
     let now = state.clock.now();
     state
         .db
         .run(move |conn| {
             let db_now = db::to_db_time(now);
-            let fired = db::tally_tx(conn, |c| {
-                let from = webhook_db::lock_event_clock(c)?.unwrap_or(db_now);
-                if from >= db_now {
-                    if from > db_now {
-                        // Another instance's clock ran ahead; nothing is lost by waiting.
-                        return Ok(from);
-                    }
-                    webhook_db::set_event_clock(c, db_now)?;
-                    return Ok(db_now);
-                }
-                for (_, boundary) in webhook_db::boundaries(c, from, db_now)? {
-                    fire(c, boundary, now)?;
-                }
-                webhook_db::set_event_clock(c, db_now)?;
-                Ok::<_, Error>(db_now)
-            })?;
+            let fired = match webhook_db::event_clock(conn)? {
+                Some(at) if webhook_db::next_boundary(conn, at)?.is_none_or(|next| next > db_now) => at,
+                _ => db::tally_tx(conn, |c| fire_due(c, now))?,
+            };
             Ok(webhook_db::next_boundary(conn, fired)?.map(db::from_db_time))
         })
         .await
+}
+
+/// Fires, in the caller's transaction and under the event clock's lock, every
+/// scheduled change in (last firing, `now`]; returns the instant fired up to. Every
+/// instance's timer calls it, and so does every change of a resource that has
+/// scheduled times, before it changes anything: what was due happens first, with the
+/// resource as it was, and the change's own times at or before `now` are then behind
+/// the clock (the change announces what it did itself), so nothing fires twice.
+pub fn fire_due(conn: &mut DbConnection, now: DateTime<Utc>) -> Result<chrono::NaiveDateTime, Error> {
+    let db_now = db::to_db_time(now);
+    let Some(from) = webhook_db::lock_event_clock(conn)? else {
+        // A new database: nothing before now is news.
+        webhook_db::set_event_clock(conn, db_now)?;
+        return Ok(db_now);
+    };
+    if from >= db_now {
+        // Another instance's clock ran ahead; nothing is lost by waiting for it.
+        return Ok(from);
+    }
+    for (_, boundary) in webhook_db::boundaries(conn, from, db_now)? {
+        fire(conn, boundary, now)?;
+    }
+    webhook_db::set_event_clock(conn, db_now)?;
+    Ok(db_now)
 }
 
 /// Announces one scheduled change as the manual action would have: the same event,

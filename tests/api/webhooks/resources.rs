@@ -180,3 +180,29 @@ async fn the_media_library_announces_uploads_edits_and_deletes() {
     assert_eq!(created["data"]["media"]["id"], id);
     assert!(created["purge_paths"].to_string().contains(&format!("/api/v1/public/media/{id}/*")));
 }
+
+#[actix_rt::test]
+async fn a_time_already_past_when_it_is_set_is_announced_once_by_the_change() {
+    let app = app().await;
+    let admin = app.admin_token().await;
+    let receiver = Receiver::start();
+    let (webhook, _) = endpoint(&app, &admin, &receiver.url, &["poll.opened", "offer.started"]).await;
+    // Time passes with nothing scheduled: the timer has had nothing to fire.
+    app.clock.advance(chrono::Duration::minutes(10));
+    actix_web::rt::time::sleep(Duration::from_millis(100)).await;
+    let admin = app.admin_token().await;
+    // Opening times a minute ago, as a client that sends its own "now" gives them.
+    let question = json!([{"prompt": "Yes?", "kind": "single_choice", "options": [{"label": "Yes"}, {"label": "No"}]}]);
+    let res = app
+        .post("/api/v1/polls", Some(&admin), json!({"title": "Open", "questions": question, "opens_at": at(&app, -1)}))
+        .await;
+    assert_eq!(res.status, 201, "{}", String::from_utf8_lossy(&res.body));
+    let offer = json!({"name": "Trial", "display_text": "Try it", "price_minor": 900, "currency": "USD",
+        "duration_months": 3, "trial": true, "starts_at": at(&app, -1), "eligibility": ["anonymous"], "status": "active"});
+    assert_eq!(app.post("/api/v1/offers", Some(&admin), offer).await.status, 201);
+    receiver.wait_for(2).await;
+    all_delivered(&app, &admin, &webhook, 2).await;
+    app.clock.advance(chrono::Duration::seconds(30));
+    receiver.stays_at(2, Duration::from_millis(500)).await;
+    assert_eq!(types(&receiver.received()).iter().filter(|t| *t == "poll.opened").count(), 1);
+}
