@@ -42,6 +42,17 @@ const EVENTS = {
   'section.created': 'A section was added.',
   'section.updated': 'A section was renamed, moved or otherwise changed.',
   'section.deleted': 'A section was deleted.',
+  'sponsored.live': 'A sponsored block started being shown: activated inside its flight, or its start came.',
+  'sponsored.changed': 'A live sponsored block changed and stays live.',
+  'sponsored.ended': 'A live sponsored block stopped being shown: paused, deleted, or its end came.',
+  'poll.opened': 'A poll started taking answers: created open, its opening time came, or its dates changed so.',
+  'poll.closed': 'A poll stopped taking answers: its closing time came, or its dates changed so.',
+  'offer.started': 'An offer became live, by a change or at its start.',
+  'offer.ended': 'An offer stopped being live, by a change or at its end.',
+  'paywall.updated': 'The paywall’s settings changed.',
+  'media.created': 'An image was uploaded to the library.',
+  'media.updated': 'An image’s text or focal point changed.',
+  'media.deleted': 'An image was deleted from the library.',
 };
 const EVENT_NAMES = /** @type {Subscribable[]} */ (Object.keys(EVENTS));
 
@@ -199,10 +210,12 @@ function endpointFields(endpoint) {
         });
         for (const b of memberBoxes) b.addEventListener('change', sync);
         sync();
+        const name = GROUPS[resource] ?? resource;
         return h(
           'fieldset',
           { class: 'event-group' },
-          h('legend', null, h('label', { class: 'check' }, all, `${GROUPS[resource] ?? resource}: all ${members.length}`)),
+          // A box for the whole group, unless the group is one event.
+          h('legend', null, members.length > 1 ? h('label', { class: 'check' }, all, `${name}: all ${members.length}`) : h('span', { class: 'single' }, name)),
           h('ul', { class: 'plain' }, items),
         );
       }),

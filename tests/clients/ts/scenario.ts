@@ -803,7 +803,7 @@ async function main(): Promise<void> {
     `decision=${access.decision} articles_left=${access.articles_left}/${access.quota} message=${show(access.message)}; repeat read free; free article granted`,
   );
 
-  // 16. Webhooks (admin): an endpoint, its signing secret shown once in the 201, the
+  // 17. Webhooks (admin): an endpoint, its signing secret shown once in the 201, the
   // list and the endpoint (never the secret), a test event (202) and its delivery in the
   // log, then disabled and deleted with If-Match (a stale one is 412). The URL is a public
   // name because a server refuses private addresses unless told otherwise; its deliveries
