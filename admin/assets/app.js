@@ -20,6 +20,7 @@ import { offerEditorView, offersListView } from './views/offers.js';
 import { pollsView } from './views/polls.js';
 import { pollView } from './views/poll.js';
 import { assetView, mediaView } from './views/media.js';
+import { newWebhookView, webhookView, webhooksView } from './views/webhooks.js';
 
 /** @typedef {import('./api.js').User} User */
 /**
@@ -54,6 +55,9 @@ const routes = [
   [/^\/admin\/offers$/, offersListView, true],
   [/^\/admin\/offers\/new$/, (main, _params, query) => offerEditorView(main, [], query), true],
   [/^\/admin\/offers\/([^/]+)$/, offerEditorView, true],
+  [/^\/admin\/webhooks$/, webhooksView, true],
+  [/^\/admin\/webhooks\/new$/, newWebhookView, true],
+  [/^\/admin\/webhooks\/([^/]+)$/, webhookView, true],
 ];
 
 const root = /** @type {HTMLElement} */ (document.getElementById('app'));
@@ -192,6 +196,7 @@ function header(user) {
     ['/admin/paywall', 'Paywall', can(user, 'paywall')],
     ['/admin/sponsored', 'Sponsored', can(user, 'read_sponsored')],
     ['/admin/offers', 'Offers', can(user, 'edit_offers')],
+    ['/admin/webhooks', 'Webhooks', can(user, 'webhooks')],
     ['/admin/account', 'Account', true],
   ];
   const here = location.pathname;

@@ -54,8 +54,8 @@ export function filterSelect(label, name, options, query) {
  * @template T
  * @param {(cursor: string | null) => Promise<{items: T[], next_cursor?: string | null}>} fetchPage
  * @param {(items: T[], first: boolean) => void} show adds a page's items to the list; `first`: it starts again
- * @param {{label?: string, one?: string, none?: string}} [words] the button's text; one item's name and the
- *   count line for none, when there is a count line
+ * @param {{label?: string, one?: string, many?: string, none?: string}} [words] the button's text; one item's
+ *   name (and several's, when not one's with an s) and the count line for none, when there is a count line
  */
 export function pager(fetchPage, show, words = {}) {
   const count = h('p', { class: 'muted', 'aria-live': 'polite' });
@@ -69,7 +69,7 @@ export function pager(fetchPage, show, words = {}) {
       const page = await fetchPage(cursor);
       shown = (cursor ? shown : 0) + page.items.length;
       show(page.items, !cursor);
-      if (words.one) replace(count, shown === 0 ? words.none ?? '' : `${shown} ${words.one}${shown === 1 ? '' : 's'} shown.`);
+      if (words.one) replace(count, shown === 0 ? words.none ?? '' : `${shown} ${shown === 1 ? words.one : words.many ?? `${words.one}s`} shown.`);
       more.hidden = !page.next_cursor;
       more.onclick = () => load(page.next_cursor ?? null).catch((e) => toast(messageOf(e), 'error'));
     } finally {

@@ -18,6 +18,7 @@ const RULES = {
   edit_any_media: ['admin', 'editor'],
   manage_users: ['admin'],
   paywall: ['admin'],
+  webhooks: ['admin'],
 };
 
 /**

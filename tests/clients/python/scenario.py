@@ -15,6 +15,7 @@ not declare for the operation raises ``errors.UnexpectedStatus``.
 
 from __future__ import annotations
 
+import base64
 import datetime
 import hashlib
 import io
@@ -58,6 +59,15 @@ from masthead_client.api.public import (
 from masthead_client.api.sections import create_section
 from masthead_client.api.sponsored import create_sponsored
 from masthead_client.api.users import create_user
+from masthead_client.api.webhooks import (
+    create_webhook,
+    delete_webhook,
+    get_webhook,
+    list_webhook_deliveries,
+    list_webhooks,
+    test_webhook,
+    update_webhook,
+)
 from masthead_client.models import (
     AccessResponse,
     ArticleResponse,
@@ -69,6 +79,10 @@ from masthead_client.models import (
     CreateSectionRequest,
     CreateSponsoredRequest,
     CreateUserRequest,
+    CreateWebhookRequest,
+    CreatedWebhookResponse,
+    DeliveryPage,
+    DeliveryResponse,
     EmptyRequest,
     HealthResponse,
     LoginRequest,
@@ -90,8 +104,11 @@ from masthead_client.models import (
     TokenResponse,
     UpdateArticleRequest,
     UpdateMediaRequest,
+    UpdateWebhookRequest,
     UploadForm,
     UserResponse,
+    WebhookPage,
+    WebhookResponse,
 )
 from masthead_client.types import UNSET, File, Response
 
@@ -768,6 +785,65 @@ def main() -> None:
         "requestArticleAccess",
         f"decision={access.decision.value} articles_left={access.articles_left}/{access.quota} "
         f"message={access.message!r}; repeat read free; free article granted",
+    )
+
+    # 17. Webhooks (admin): an endpoint, its signing secret shown once in the 201, the
+    # list and the endpoint (never the secret), a test event (202) and its delivery in the
+    # log, then disabled and deleted with If-Match (a stale one is 412). The URL is a public
+    # name because a server refuses private addresses unless told otherwise; its deliveries
+    # cannot succeed here (no network), so nothing waits for them.
+    hook_url = "https://hooks.example.org/masthead"
+    hook_created = create_webhook.sync_detailed(
+        client=admin,
+        body=CreateWebhookRequest.from_dict(
+            {"url": hook_url, "events": ["article.published", "section.created"], "description": f"Clients {LANG} {SUFFIX}"}
+        ),
+    )
+    hook = expect(hook_created, 201, CreatedWebhookResponse, "createWebhook")
+    hook_etag = expect_etag(hook_created, 1, "createWebhook")
+    expect_location(hook_created, "/api/v1/webhooks", hook.id, "createWebhook")
+    check(re.fullmatch(r"whsec_[A-Za-z0-9+/]+={0,2}", hook.secret), f"createWebhook: secret {hook.secret!r}")
+    check(len(base64.b64decode(hook.secret.removeprefix("whsec_"))) >= 24, "createWebhook: a secret shorter than 24 bytes")
+    check(hook.url == hook_url and hook.enabled and hook.version == 1, f"createWebhook: {hook.to_dict()}")
+    check(sorted(e.value for e in hook.events) == ["article.published", "section.created"], f"createWebhook: events {hook.events}")
+    hook_list = expect(list_webhooks.sync_detailed(client=admin, limit=100), 200, WebhookPage, "listWebhooks")
+    listed_hook = next((w for w in hook_list.items if w.id == hook.id), None)
+    check(listed_hook is not None, f"listWebhooks: {hook.id} missing from {[w.id for w in hook_list.items]}")
+    assert listed_hook is not None
+    check("secret" not in listed_hook.to_dict(), "listWebhooks: the secret is shown again")
+    hook_read = get_webhook.sync_detailed(hook.id, client=admin)
+    check("secret" not in expect(hook_read, 200, WebhookResponse, "getWebhook").to_dict(), "getWebhook: the secret is shown again")
+    expect_etag(hook_read, 1, "getWebhook")
+    expect_problem(list_webhooks.sync_detailed(client=editor), 403, "forbidden", "listWebhooks as an editor")
+    tested = expect(test_webhook.sync_detailed(hook.id, client=admin), 202, DeliveryResponse, "testWebhook")
+    check(tested.event_type.value == "webhook.test" and tested.event_id.startswith("msg_"), f"testWebhook: {tested.to_dict()}")
+    deliveries = expect(
+        list_webhook_deliveries.sync_detailed(hook.id, client=admin, limit=20), 200, DeliveryPage, "listWebhookDeliveries"
+    )
+    test_delivery = next((d for d in deliveries.items if d.id == tested.id), None)
+    check(
+        test_delivery is not None and test_delivery.event_type.value == "webhook.test" and test_delivery.event_id == tested.event_id,
+        f"listWebhookDeliveries: the test delivery {tested.id} missing from {[d.to_dict() for d in deliveries.items]}",
+    )
+    assert test_delivery is not None
+    hook_patched = update_webhook.sync_detailed(
+        hook.id, client=admin, if_match=hook_etag, body=UpdateWebhookRequest.from_dict({"enabled": False})
+    )
+    hook_off = expect(hook_patched, 200, WebhookResponse, "updateWebhook")
+    check(hook_off.enabled is False and hook_off.version == 2, f"updateWebhook: {hook_off.to_dict()}")
+    stale_hook_etag, hook_etag = hook_etag, expect_etag(hook_patched, 2, "updateWebhook")
+    expect_problem(
+        delete_webhook.sync_detailed(hook.id, client=admin, if_match=stale_hook_etag),
+        412,
+        "precondition_failed",
+        "deleteWebhook with a stale If-Match",
+    )
+    expect_empty(delete_webhook.sync_detailed(hook.id, client=admin, if_match=hook_etag), 204, "deleteWebhook")
+    expect_problem(get_webhook.sync_detailed(hook.id, client=admin), 404, "not_found", "getWebhook after deleteWebhook")
+    step(
+        "webhooks",
+        f"id={hook.id} secret whsec_... (201 only); test {tested.event_id} -> 202, in the log as {test_delivery.state.value}; "
+        f"enabled=false -> v{hook_off.version}; stale delete -> 412; delete -> 204, then 404",
     )
 
     for note in notes:

@@ -803,6 +803,77 @@ async function main(): Promise<void> {
     `decision=${access.decision} articles_left=${access.articles_left}/${access.quota} message=${show(access.message)}; repeat read free; free article granted`,
   );
 
+  // 17. Webhooks (admin): an endpoint, its signing secret shown once in the 201, the
+  // list and the endpoint (never the secret), a test event (202) and its delivery in the
+  // log, then disabled and deleted with If-Match (a stale one is 412). The URL is a public
+  // name because a server refuses private addresses unless told otherwise; its deliveries
+  // cannot succeed here (no network), so nothing waits for them.
+  const hookUrl = "https://hooks.example.org/masthead";
+  const hookCreated = await admin.POST("/api/v1/webhooks", {
+    body: { url: hookUrl, events: ["article.published", "section.created"], description: `Clients ${lang} ${suffix}` },
+  });
+  const hook = expectData(hookCreated, 201, "createWebhook");
+  let hookEtag = expectEtag(hookCreated.response, 1, "createWebhook");
+  expectLocation(hookCreated.response, "/api/v1/webhooks", hook.id, "createWebhook");
+  check(/^whsec_[A-Za-z0-9+/]+={0,2}$/.test(hook.secret), `createWebhook: secret ${show(hook.secret)}`);
+  check(Buffer.from(hook.secret.slice("whsec_".length), "base64").length >= 24, "createWebhook: a secret shorter than 24 bytes");
+  check(hook.url === hookUrl && hook.enabled && hook.version === 1, `createWebhook: ${show(hook)}`);
+  check(show([...hook.events].sort()) === show(["article.published", "section.created"]), `createWebhook: events ${show(hook.events)}`);
+  const hookList = expectData(await admin.GET("/api/v1/webhooks", { params: { query: { limit: 100 } } }), 200, "listWebhooks");
+  const listedHook = hookList.items.find((w) => w.id === hook.id);
+  check(listedHook !== undefined, `listWebhooks: ${hook.id} missing from ${show(hookList.items.map((w) => w.id))}`);
+  check(!("secret" in listedHook), "listWebhooks: the secret is shown again");
+  const hookRead = await admin.GET("/api/v1/webhooks/{id}", { params: { path: { id: hook.id } } });
+  check(!("secret" in expectData(hookRead, 200, "getWebhook")), "getWebhook: the secret is shown again");
+  expectEtag(hookRead.response, 1, "getWebhook");
+  expectProblem(await editor.GET("/api/v1/webhooks"), 403, "forbidden", "listWebhooks as an editor");
+  const tested = expectData(
+    await admin.POST("/api/v1/webhooks/{id}/test", { params: { path: { id: hook.id } } }),
+    202,
+    "testWebhook",
+  );
+  check(tested.event_type === "webhook.test" && tested.event_id.startsWith("msg_"), `testWebhook: ${show(tested)}`);
+  const deliveries = expectData(
+    await admin.GET("/api/v1/webhooks/{id}/deliveries", { params: { path: { id: hook.id }, query: { limit: 20 } } }),
+    200,
+    "listWebhookDeliveries",
+  );
+  const testDelivery = deliveries.items.find((d) => d.id === tested.id);
+  check(
+    testDelivery !== undefined && testDelivery.event_type === "webhook.test" && testDelivery.event_id === tested.event_id,
+    `listWebhookDeliveries: the test delivery ${tested.id} missing from ${show(deliveries.items)}`,
+  );
+  const hookPatched = await admin.PATCH("/api/v1/webhooks/{id}", {
+    params: { path: { id: hook.id }, header: { "If-Match": hookEtag } },
+    body: { enabled: false },
+  });
+  const hookOff = expectData(hookPatched, 200, "updateWebhook");
+  check(hookOff.enabled === false && hookOff.version === 2, `updateWebhook: ${show(hookOff)}`);
+  const staleHookEtag = hookEtag;
+  hookEtag = expectEtag(hookPatched.response, 2, "updateWebhook");
+  expectProblem(
+    await admin.DELETE("/api/v1/webhooks/{id}", { params: { path: { id: hook.id }, header: { "If-Match": staleHookEtag } } }),
+    412,
+    "precondition_failed",
+    "deleteWebhook with a stale If-Match",
+  );
+  expectEmpty(
+    await admin.DELETE("/api/v1/webhooks/{id}", { params: { path: { id: hook.id }, header: { "If-Match": hookEtag } } }),
+    204,
+    "deleteWebhook",
+  );
+  expectProblem(
+    await admin.GET("/api/v1/webhooks/{id}", { params: { path: { id: hook.id } } }),
+    404,
+    "not_found",
+    "getWebhook after deleteWebhook",
+  );
+  step(
+    "webhooks",
+    `id=${hook.id} secret whsec_… (201 only); test ${tested.event_id} -> 202, in the log as ${testDelivery.state}; ` +
+      `enabled=false -> v${hookOff.version}; stale delete -> 412; delete -> 204, then 404`,
+  );
+
   check(
     specMismatches.length === 0,
     `responses that do not match openapi/openapi.json:\n  ${specMismatches.join("\n  ")}`,
