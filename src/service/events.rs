@@ -90,10 +90,10 @@ fn section_chain(conn: &mut DbConnection, section: &crate::domain::id::SectionId
     Ok(slugs)
 }
 
-/// The public answers an article appears in: its own (under every slug it answers
-/// to), the article lists of its sections (and their ancestors), tags and authors.
+/// The public answers an article appears in: its own (under its id and every slug it
+/// answers to), the article lists of its sections (and their ancestors), tags and authors.
 fn article_paths(conn: &mut DbConnection, row: &ArticleRow, old_slugs: &[String]) -> Result<Vec<String>, Error> {
-    let mut paths = vec![format!("{PUBLIC}/articles/{}", row.slug)];
+    let mut paths = vec![format!("{PUBLIC}/articles/{}", row.slug), format!("{PUBLIC}/articles/{}", row.id)];
     paths.extend(old_slugs.iter().map(|s| format!("{PUBLIC}/articles/{s}")));
     paths.push(format!("{PUBLIC}/articles"));
     for slug in section_chain(conn, &row.section_id)? {

@@ -176,6 +176,8 @@ async fn publishing_sends_a_signed_event_with_the_paths_to_purge() {
     assert_eq!(event["data"]["article"]["status"], "published");
     assert_eq!(event["data"]["article"]["section"]["slug"], "world");
     let purge: Vec<&str> = event["purge_paths"].as_array().unwrap().iter().map(|p| p.as_str().unwrap()).collect();
+    let by_id = format!("/api/v1/public/articles/{}", published["id"].as_str().unwrap());
+    assert!(purge.contains(&by_id.as_str()), "{by_id} in {purge:?}");
     for path in [
         "/api/v1/public/articles/rates-rise",
         "/api/v1/public/articles",
