@@ -28,15 +28,10 @@ const IDLE: Duration = Duration::from_secs(15);
 
 /// Starts the worker on the current runtime.
 pub fn spawn(state: AppState) {
-    match client(&state) {
-        Ok(client) => {
-            actix_web::rt::spawn(run(state, client));
-        }
-        Err(e) => tracing::error!(error = %e, "webhooks: cannot build the HTTP client; no deliveries from here"),
-    }
+    actix_web::rt::spawn(run(state));
 }
 
-fn client(state: &AppState) -> Result<reqwest::Client, reqwest::Error> {
+fn build(state: &AppState) -> Result<reqwest::Client, reqwest::Error> {
     let settings = &state.settings.webhooks;
     reqwest::Client::builder()
         .redirect(reqwest::redirect::Policy::none())
@@ -49,7 +44,10 @@ fn client(state: &AppState) -> Result<reqwest::Client, reqwest::Error> {
         .build()
 }
 
-async fn run(state: AppState, client: reqwest::Client) {
+async fn run(state: AppState) {
+    // Made when the first delivery is due: its TLS context holds the system's root
+    // certificates, megabytes that an instance with no webhooks never needs.
+    let mut client: Option<reqwest::Client> = None;
     let mut writes = crate::db::watch_writes();
     let mut moved = state.clock.watch();
     let done = Arc::new(Notify::new());
@@ -76,7 +74,12 @@ async fn run(state: AppState, client: reqwest::Client) {
         // Claims as many as there are free slots (a write, so only when one is due);
         // each attempt gives its slot back.
         let free = slots.available_permits();
-        if free > 0 && due.is_some_and(|at| at <= now) {
+        if client.is_none() && due.is_some_and(|at| at <= now) {
+            client = build(&state)
+                .inspect_err(|e| tracing::error!(error = %e, "webhooks: cannot build the HTTP client"))
+                .ok();
+        }
+        if let (true, Some(client)) = (free > 0 && due.is_some_and(|at| at <= now), &client) {
             match webhooks::claim(&state, free as i64).await {
                 Ok(claimed) => {
                     for c in claimed {
@@ -96,9 +99,13 @@ async fn run(state: AppState, client: reqwest::Client) {
             tracing::warn!(error = %e, "webhooks: reading the next delivery failed");
             None
         });
-        let wake = [boundary, due].into_iter().flatten().min();
+        // A delivery due while every slot is busy (or with no client to send it) waits
+        // for a slot to come back, or for the idle look, not on a timer that has passed.
+        let stuck = client.is_none() && due.is_some_and(|at| at <= state.clock.now());
+        let can_send = slots.available_permits() > 0 && !stuck;
+        let wake = [boundary, due.filter(|_| can_send)].into_iter().flatten().min();
         let sleep = wake.map_or(IDLE, |at| until(&state, at).min(IDLE));
-        if sleep.is_zero() && slots.available_permits() > 0 {
+        if sleep.is_zero() {
             continue;
         }
         let woken: [Pin<Box<dyn Future<Output = ()> + '_>>; 4] = [
