@@ -16,7 +16,7 @@ use crate::db::types::EmbedKind;
 use crate::db::webhooks::{self as webhook_db, DeliveryRow, EventRow};
 use crate::db::{self, DbConnection, articles as article_db, sections as section_db};
 use crate::domain::article::Status;
-use crate::domain::id::{EventId, WebhookId};
+use crate::domain::id::{DeliveryId, EventId, WebhookId};
 use crate::domain::webhook::EventType;
 
 /// Where the public API answers: purge paths start here.
@@ -33,23 +33,16 @@ pub fn payload(kind: EventType, at: DateTime<Utc>, data: Value, purge_paths: Vec
     .to_string()
 }
 
-/// Writes `kind` to the outbox with one delivery per endpoint that wants it (or only
-/// to `only`, for a test event), due at once. Nothing is written when nobody listens.
-pub fn emit_to(
+/// Writes `kind` to the outbox with one delivery to each of `endpoints`, due at once;
+/// returns the deliveries' ids.
+pub fn write(
     conn: &mut DbConnection,
     kind: EventType,
     at: DateTime<Utc>,
     data: Value,
     purge_paths: Vec<String>,
-    only: Option<&WebhookId>,
-) -> Result<Option<EventId>, Error> {
-    let endpoints = match only {
-        Some(id) => vec![id.clone()],
-        None => webhook_db::subscribers(conn, kind)?,
-    };
-    if endpoints.is_empty() {
-        return Ok(None);
-    }
+    endpoints: Vec<WebhookId>,
+) -> Result<Vec<DeliveryId>, Error> {
     let event = EventRow {
         id: EventId::from(format!("msg_{}", uuid::Uuid::now_v7().simple())),
         event_type: kind,
@@ -57,20 +50,13 @@ pub fn emit_to(
         payload: payload(kind, at, data, purge_paths),
     };
     webhook_db::insert_event(conn, &event)?;
+    let mut ids = Vec::with_capacity(endpoints.len());
     for endpoint in endpoints {
-        webhook_db::insert_delivery(conn, &DeliveryRow::due(endpoint, event.id.clone(), event.occurred_at))?;
+        let delivery = DeliveryRow::due(endpoint, event.id.clone(), event.occurred_at);
+        webhook_db::insert_delivery(conn, &delivery)?;
+        ids.push(delivery.id);
     }
-    Ok(Some(event.id))
-}
-
-fn emit(
-    conn: &mut DbConnection,
-    kind: EventType,
-    at: DateTime<Utc>,
-    data: Value,
-    purge: Vec<String>,
-) -> Result<(), Error> {
-    emit_to(conn, kind, at, data, purge, None).map(|_| ())
+    Ok(ids)
 }
 
 fn encode(s: &str) -> String {
@@ -118,7 +104,9 @@ pub fn article(
     before: Option<&ArticleRow>,
     now: DateTime<Utc>,
 ) -> Result<(), Error> {
-    if webhook_db::subscribers(conn, kind)?.is_empty() {
+    let to = webhook_db::subscribers(conn, kind)?;
+    if to.is_empty() {
+        // Nobody listens: no payload is built.
         return Ok(());
     }
     let old_slugs = article_db::old_slugs(conn, &row.id)?;
@@ -146,7 +134,7 @@ pub fn article(
             "version": row.version,
         }
     });
-    emit(conn, kind, now, data, purge)
+    write(conn, kind, now, data, purge, to).map(|_| ())
 }
 
 /// The event a workflow change announces, if any: going live (now), being scheduled,
@@ -172,7 +160,9 @@ pub fn section(
     before: Option<&SectionRow>,
     now: DateTime<Utc>,
 ) -> Result<(), Error> {
-    if webhook_db::subscribers(conn, kind)?.is_empty() {
+    let to = webhook_db::subscribers(conn, kind)?;
+    if to.is_empty() {
+        // Nobody listens: no payload is built.
         return Ok(());
     }
     let mut purge = vec![format!("{PUBLIC}/sections")];
@@ -194,7 +184,7 @@ pub fn section(
             "version": row.version,
         }
     });
-    emit(conn, kind, now, data, purge)
+    write(conn, kind, now, data, purge, to).map(|_| ())
 }
 
 fn time(t: Option<chrono::NaiveDateTime>) -> Option<String> {
@@ -214,7 +204,9 @@ pub fn sponsored(
     row: &SponsoredRow,
     now: DateTime<Utc>,
 ) -> Result<(), Error> {
-    if webhook_db::subscribers(conn, kind)?.is_empty() {
+    let to = webhook_db::subscribers(conn, kind)?;
+    if to.is_empty() {
+        // Nobody listens: no payload is built.
         return Ok(());
     }
     let mut purge = vec![format!("{PUBLIC}/sponsored")];
@@ -231,7 +223,7 @@ pub fn sponsored(
             "version": row.version,
         }
     });
-    emit(conn, kind, now, data, purge)
+    write(conn, kind, now, data, purge, to).map(|_| ())
 }
 
 /// The event a change of a sponsored block announces: going live, ending, or a change
@@ -253,7 +245,9 @@ pub fn for_liveness(
 
 /// Announces `kind` for a poll: its public answer and the articles that embed it.
 pub fn poll(conn: &mut DbConnection, kind: EventType, row: &PollRow, now: DateTime<Utc>) -> Result<(), Error> {
-    if webhook_db::subscribers(conn, kind)?.is_empty() {
+    let to = webhook_db::subscribers(conn, kind)?;
+    if to.is_empty() {
+        // Nobody listens: no payload is built.
         return Ok(());
     }
     let mut purge = vec![format!("{PUBLIC}/polls/{}", row.id)];
@@ -267,12 +261,14 @@ pub fn poll(conn: &mut DbConnection, kind: EventType, row: &PollRow, now: DateTi
             "version": row.version,
         }
     });
-    emit(conn, kind, now, data, purge)
+    write(conn, kind, now, data, purge, to).map(|_| ())
 }
 
 /// Announces `kind` for a subscription offer: the public offers list.
 pub fn offer(conn: &mut DbConnection, kind: EventType, row: &OfferRow, now: DateTime<Utc>) -> Result<(), Error> {
-    if webhook_db::subscribers(conn, kind)?.is_empty() {
+    let to = webhook_db::subscribers(conn, kind)?;
+    if to.is_empty() {
+        // Nobody listens: no payload is built.
         return Ok(());
     }
     let data = json!({
@@ -285,20 +281,26 @@ pub fn offer(conn: &mut DbConnection, kind: EventType, row: &OfferRow, now: Date
             "version": row.version,
         }
     });
-    emit(conn, kind, now, data, vec![format!("{PUBLIC}/offers")])
+    write(conn, kind, now, data, vec![format!("{PUBLIC}/offers")], to).map(|_| ())
 }
 
 /// Announces a change of the paywall's settings: every gated article's public answer
 /// (its preview length, its messages) may differ, so the whole article tree is named.
 pub fn paywall(conn: &mut DbConnection, now: DateTime<Utc>) -> Result<(), Error> {
     let purge = vec![format!("{PUBLIC}/articles"), format!("{PUBLIC}/articles/*")];
-    emit(conn, EventType::PaywallUpdated, now, json!({"paywall": {}}), purge)
+    let to = webhook_db::subscribers(conn, EventType::PaywallUpdated)?;
+    if to.is_empty() {
+        return Ok(());
+    }
+    write(conn, EventType::PaywallUpdated, now, json!({"paywall": {}}), purge, to).map(|_| ())
 }
 
 /// Announces `kind` for a media asset: its renditions (under one path) and the
 /// articles that show it.
 pub fn media(conn: &mut DbConnection, kind: EventType, asset: &AssetRow, now: DateTime<Utc>) -> Result<(), Error> {
-    if webhook_db::subscribers(conn, kind)?.is_empty() {
+    let to = webhook_db::subscribers(conn, kind)?;
+    if to.is_empty() {
+        // Nobody listens: no payload is built.
         return Ok(());
     }
     let mut purge = vec![format!("{PUBLIC}/media/{}/*", asset.id)];
@@ -311,7 +313,7 @@ pub fn media(conn: &mut DbConnection, kind: EventType, asset: &AssetRow, now: Da
             "version": asset.version,
         }
     });
-    emit(conn, kind, now, data, purge)
+    write(conn, kind, now, data, purge, to).map(|_| ())
 }
 
 fn rfc3339(t: DateTime<Utc>) -> String {

@@ -215,12 +215,9 @@ pub async fn send_test(state: &AppState, id: WebhookId) -> Result<Delivery, Erro
             db::write_tx(conn, |c| {
                 let row = webhook_db::find_endpoint(c, &id)?.ok_or_else(not_found)?;
                 let data = serde_json::json!({"webhook": {"id": row.id, "url": row.url}});
-                events::emit_to(c, EventType::WebhookTest, now, data, Vec::new(), Some(&row.id))?;
-                let (latest, _) = webhook_db::deliveries_page(c, &row.id, None, None, 1)?
-                    .into_iter()
-                    .next()
-                    .ok_or_else(|| Error::internal("the test delivery was not written"))?;
-                logged(c, &row.id, &latest.id)
+                let written = events::write(c, EventType::WebhookTest, now, data, Vec::new(), vec![row.id.clone()])?;
+                let delivery = written.first().ok_or_else(|| Error::internal("the test delivery was not written"))?;
+                logged(c, &row.id, delivery)
             })
         })
         .await
@@ -360,10 +357,14 @@ pub async fn fire_scheduled(state: &AppState) -> Result<Option<DateTime<Utc>>, E
         .db
         .run(move |conn| {
             let db_now = db::to_db_time(now);
-            let fired = match webhook_db::event_clock(conn)? {
-                Some(at) if webhook_db::next_boundary(conn, at)?.is_none_or(|next| next > db_now) => at,
-                _ => db::tally_tx(conn, |c| fire_due(c, now))?,
+            let next = match webhook_db::event_clock(conn)? {
+                Some(at) => webhook_db::next_boundary(conn, at)?,
+                None => Some(db_now),
             };
+            if next.is_none_or(|next| next > db_now) {
+                return Ok(next.map(db::from_db_time));
+            }
+            let fired = db::tally_tx(conn, |c| fire_due(c, now))?;
             Ok(webhook_db::next_boundary(conn, fired)?.map(db::from_db_time))
         })
         .await
