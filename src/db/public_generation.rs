@@ -29,8 +29,8 @@ const fn source(table: &'static str, why: &'static str) -> PublicSource {
 
 /// What cached public answers (an article, a list page) are built from. Each table has
 /// triggers that move the generation on INSERT, UPDATE and DELETE, whichever code or
-/// program writes. Polls and sponsored blocks are not here: an article that embeds
-/// either is never cached.
+/// program writes. Readers' poll answers and counts are not here: answers that show
+/// them are kept for a second at most.
 pub const PUBLIC_SOURCE_TABLES: &[PublicSource] = &[
     source("articles", "the articles themselves: content, status, publication times"),
     source("article_feed", "the live index that public lists are read from"),
@@ -44,6 +44,10 @@ pub const PUBLIC_SOURCE_TABLES: &[PublicSource] = &[
     },
     source("paywall_settings", "the site's preview length cuts gated bodies"),
     source("media_assets", "images in articles carry the asset's size, alt text, caption and credit"),
+    source("polls", "articles embed polls: title, intro, dates, results visibility"),
+    source("poll_questions", "an embedded poll's questions"),
+    source("poll_options", "an embedded poll's options"),
+    source("sponsored_blocks", "articles embed sponsored blocks: content, label, disclosure, status, flight"),
 ];
 
 /// Every other table, with the reason public answers are never built from it.
@@ -58,18 +62,14 @@ pub const NEVER_PUBLIC_TABLES: &[(&str, &str)] = &[
     ("rate_limits", "request throttling"),
     ("article_slugs", "former slugs: only redirects read them, and those are not cached"),
     ("article_revisions", "editorial history"),
-    ("article_embeds", "editorial bookkeeping of embeds; an article that embeds is never cached"),
+    ("article_embeds", "editorial bookkeeping of embeds; answers read them from the article's body"),
     ("articles_fts", "SQLite's search index, written by the triggers of articles"),
-    ("sponsored_blocks", "an article that embeds one is never cached"),
-    ("sponsored_targets", "an article that embeds a sponsored block is never cached"),
+    ("sponsored_targets", "where a block runs: only `/public/sponsored` reads it, uncached; embeds ignore it"),
     ("sponsored_revisions", "editorial history"),
     ("sponsored_stats", "impression and click counts"),
-    ("polls", "an article that embeds one is never cached"),
-    ("poll_questions", "an article that embeds a poll is never cached"),
-    ("poll_options", "an article that embeds a poll is never cached"),
     ("poll_responses", "readers' answers"),
     ("poll_answers", "readers' answers"),
-    ("poll_tallies", "running counts of readers' answers"),
+    ("poll_tallies", "running counts of readers' answers: answers that show them are kept a second at most"),
     ("meter_reads", "the paywall meter, per reader"),
     ("offers", "subscription offers, served uncached"),
     ("article_media", "editorial bookkeeping of which articles use an asset"),

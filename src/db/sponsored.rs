@@ -118,6 +118,11 @@ pub fn find(conn: &mut DbConnection, id: &SponsoredId) -> QueryResult<Option<Spo
     sponsored_blocks::table.find(id).first(conn).optional()
 }
 
+/// The blocks of `ids` that exist, whatever their status.
+pub fn find_many(conn: &mut DbConnection, ids: &[SponsoredId]) -> QueryResult<Vec<SponsoredRow>> {
+    sponsored_blocks::table.filter(sponsored_blocks::id.eq_any(ids)).order(sponsored_blocks::id.asc()).load(conn)
+}
+
 /// Locks the block's row inside a transaction: shared for an article save that embeds
 /// it, exclusive for a delete, so that the delete's "no article embeds it" and a save's
 /// "it exists" exclude each other. SQLite's immediate transactions are serial already.

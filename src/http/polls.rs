@@ -653,6 +653,8 @@ pub async fn respond(
     let id = id.into_inner();
     let address = client_ip(&req, &state.settings.trusted_proxies);
     let poll = polls::respond(&state, id.clone().into(), reader, answers, address).await?;
+    // Committed: cached answers showing results built before it must not be served.
+    state.public_cache.response_counted();
     Ok(HttpResponse::Created()
         .insert_header((header::LOCATION, format!("/api/v1/public/polls/{id}")))
         .insert_header((header::CACHE_CONTROL, "private, no-store"))

@@ -18,7 +18,7 @@ use crate::http::polls::PublicPollResponse;
 use crate::http::sections::SectionRef;
 use crate::http::sponsored::PublicSponsored;
 use crate::http::{search_text, time};
-use crate::public_cache::Rendered;
+use crate::public_cache::{Lifetime, Rendered};
 use crate::service::public::{self, Lookup, PublicArticle, PublicBlock, PublicQuery};
 use crate::state::AppState;
 
@@ -174,7 +174,7 @@ pub async fn list_public_articles(
     let after = q.cursor.as_deref().map(Cursor::decode::<(At, String)>).transpose()?.map(|(At(at), id)| (at, id));
     let query = PublicQuery { section: q.section, tag: q.tag, author: q.author, q: search_text(q.q)? };
     let cached = Cached::look_up(&req, &state).await?;
-    if let Some(hit) = cached.hit() {
+    if let Some((hit, _)) = cached.hit() {
         return Ok(respond(&req, state.settings.public_max_age, None, hit));
     }
     let page = public::list(&state, query, after, limit).await?;
@@ -182,7 +182,7 @@ pub async fn list_public_articles(
     let items = page.items.iter().map(|a| summary(a, media)).collect();
     let body = Page::new(items, page.next.map(|(at, id)| (At(at), id)))?;
     let rendered = render(&body)?;
-    cached.keep(&state, page.until, &rendered);
+    cached.keep(&state, Lifetime::until(page.until), &rendered);
     Ok(respond(&req, state.settings.public_max_age, None, &rendered))
 }
 
@@ -207,8 +207,9 @@ pub async fn get_public_article(
     slug: web::Path<String>,
 ) -> Result<HttpResponse, ApiError> {
     let cached = Cached::look_up(&req, &state).await?;
-    if let Some(hit) = cached.hit() {
-        return Ok(respond(&req, state.settings.public_max_age, None, hit));
+    if let Some((hit, lifetime)) = cached.hit() {
+        let expires_in = lifetime.expires_in(state.clock.now());
+        return Ok(respond(&req, state.settings.public_max_age, expires_in, hit));
     }
     match public::by_slug(&state, slug.into_inner()).await? {
         Lookup::Moved(current) => Ok(HttpResponse::MovedPermanently()
@@ -218,9 +219,7 @@ pub async fn get_public_article(
         Lookup::Found(article) => {
             let (body, expires_in) = public_article_response(&article, state.clock.now(), &state.settings.media);
             let rendered = render(&body)?;
-            if !article.changes_by_itself() {
-                cached.keep_article(&state, &article, &rendered);
-            }
+            cached.keep_article(&state, &article, &rendered);
             Ok(respond(&req, state.settings.public_max_age, expires_in, &rendered))
         }
     }
@@ -235,26 +234,29 @@ const ARTICLES_PATH: &str = "/api/v1/public/articles";
 struct Cached {
     key: String,
     generation: Option<i64>,
-    hit: Option<Rendered>,
+    /// Poll responses this instance had counted before the database was read.
+    responses: u64,
+    hit: Option<(Rendered, Lifetime)>,
 }
 
 impl Cached {
     async fn look_up(req: &HttpRequest, state: &AppState) -> Result<Cached, ApiError> {
         let key = req.uri().path_and_query().map_or_else(|| req.path().to_string(), |pq| pq.as_str().to_string());
         let now = state.clock.now();
+        let responses = state.public_cache.responses_counted();
         let generation = state.public_cache.generation(&state.db, now).await?;
         let hit = generation.and_then(|g| state.public_cache.get(&key, g, now));
-        Ok(Cached { key, generation, hit })
+        Ok(Cached { key, generation, responses, hit })
     }
 
-    fn hit(&self) -> Option<&Rendered> {
-        self.hit.as_ref()
+    fn hit(&self) -> Option<(&Rendered, Lifetime)> {
+        self.hit.as_ref().map(|(rendered, lifetime)| (rendered, *lifetime))
     }
 
-    /// Files a 200 answer that holds until `until` (or until something changes).
-    fn keep(self, state: &AppState, until: Option<DateTime<Utc>>, rendered: &Rendered) {
+    /// Files a 200 answer for as long as `lifetime` says (or until something changes).
+    fn keep(self, state: &AppState, lifetime: Lifetime, rendered: &Rendered) {
         if let Some(generation) = self.generation {
-            state.public_cache.put(self.key, generation, until, rendered.clone());
+            state.public_cache.put(self.key, generation, lifetime, rendered.clone());
         }
     }
 
@@ -267,7 +269,9 @@ impl Cached {
         let cache = &state.public_cache;
         let by_id = format!("{ARTICLES_PATH}/{}", article.id);
         let by_slug = format!("{ARTICLES_PATH}/{}", article.content.slug);
-        cache.put(by_id.clone(), generation, None, rendered.clone());
+        if !cache.put(by_id.clone(), generation, lifetime(article, self.responses), rendered.clone()) {
+            return;
+        }
         if uuid::Uuid::try_parse(&article.content.slug).is_err() && self.key != by_slug {
             cache.same_as(by_slug, generation, by_id.clone());
         }
@@ -277,26 +281,23 @@ impl Cached {
     }
 }
 
-/// The public representation of an article, and, when it carries sponsored blocks,
-/// the seconds until the first of them ends (no cache may keep it longer).
+/// How long an article's answer holds, built when `responses` had been counted.
+fn lifetime(article: &PublicArticle, responses: u64) -> Lifetime {
+    Lifetime {
+        until: article.until,
+        by_itself: article.changes_by_itself(),
+        responses: article.shows_results.then_some(responses),
+    }
+}
+
+/// The public representation of an article, and, when it embeds a poll or a sponsored
+/// block, the seconds until it next changes by itself (no cache may keep it longer).
 pub fn public_article_response(
     article: &PublicArticle,
     now: DateTime<Utc>,
     media: &MediaSettings,
 ) -> (PublicArticleResponse, Option<i64>) {
-    let sponsored_ends: Vec<Option<i64>> = article
-        .body
-        .iter()
-        .filter_map(|b| match b {
-            PublicBlock::Sponsored(s) => Some(s.content.ends_at.map(|end| (end - now).num_seconds())),
-            _ => None,
-        })
-        .collect();
-    let expires_in = if sponsored_ends.is_empty() {
-        None
-    } else {
-        Some(sponsored_ends.into_iter().flatten().min().unwrap_or(i64::MAX))
-    };
+    let expires_in = lifetime(article, 0).expires_in(now);
     let body = PublicArticleResponse {
         summary: summary(article, media),
         body: article

@@ -53,7 +53,16 @@ pub struct PublicArticle {
     pub published_at: DateTime<Utc>,
     pub first_published_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
+    /// The next instant at which this answer changes with no write, when it embeds
+    /// something that does: a sponsored flight starts or ends, a poll opens or closes,
+    /// or a poll's results become a second old.
+    pub until: Option<DateTime<Utc>>,
+    /// It shows a poll's results, which each vote changes.
+    pub shows_results: bool,
 }
+
+/// How old shown poll results may become: answers that show them are kept no longer.
+pub const RESULTS_FRESH_FOR: chrono::Duration = chrono::Duration::seconds(1);
 
 impl PublicArticle {
     /// Whether what readers get changes by itself, without a write to the article:
@@ -141,8 +150,18 @@ pub fn to_public(
             let mut content = row.into_content(authors.iter().map(|a| a.id.clone()).collect());
             let preview = gate(&mut content, body);
             let (poll_ids, sponsored_ids) = content.references();
-            let live = sponsored::live_by_id(conn, &sponsored_ids, now)?;
+            let sponsored::Embedded { live, next_change: flight_change } =
+                sponsored::embedded(conn, &sponsored_ids, now)?;
             let polls = polls::public_many(conn, &poll_ids, now)?;
+            let shows_results = polls.values().any(|p| p.results.is_some());
+            let until = polls
+                .values()
+                .flat_map(|p| [p.poll.opens_at, p.poll.closes_at])
+                .flatten()
+                .filter(|at| *at > now)
+                .chain(flight_change)
+                .chain(shows_results.then(|| now + RESULTS_FRESH_FOR))
+                .min();
             let body = content
                 .body
                 .iter()
@@ -175,6 +194,8 @@ pub fn to_public(
                 published_at,
                 first_published_at,
                 updated_at,
+                until,
+                shows_results,
                 content,
             })
         })

@@ -377,18 +377,37 @@ pub async fn live_for(state: &AppState, ctx: PublicContext) -> Result<Vec<Sponso
         .await
 }
 
-/// The live blocks among `ids`, by id (for resolving article embeds).
-pub fn live_by_id(
-    conn: &mut DbConnection,
-    ids: &[SponsoredId],
-    now: DateTime<Utc>,
-) -> Result<HashMap<SponsoredId, Sponsored>, Error> {
+/// Embedded sponsored blocks as readers see them at an instant.
+pub struct Embedded {
+    /// The live ones, by id.
+    pub live: HashMap<SponsoredId, Sponsored>,
+    /// The next instant when one of them starts or ends its flight: what an answer that
+    /// embeds them shows changes then, with no write.
+    pub next_change: Option<DateTime<Utc>>,
+}
+
+/// The blocks among `ids` (for resolving article embeds) at `now`.
+pub fn embedded(conn: &mut DbConnection, ids: &[SponsoredId], now: DateTime<Utc>) -> Result<Embedded, Error> {
     if ids.is_empty() {
-        return Ok(HashMap::new());
+        return Ok(Embedded { live: HashMap::new(), next_change: None });
     }
-    let rows = sponsored_db::live(conn, None, db::to_db_time(now))?;
-    let rows: Vec<SponsoredRow> = rows.into_iter().filter(|r| ids.contains(&r.id)).collect();
-    Ok(sponsored_db::load(conn, rows)?.into_iter().map(|b| (b.id.clone(), b)).collect())
+    let rows = sponsored_db::find_many(conn, ids)?;
+    let next_change = rows
+        .iter()
+        .filter(|r| r.status == SponsoredStatus::Active)
+        .flat_map(|r| [r.starts_at, r.ends_at])
+        .flatten()
+        .map(db::from_db_time)
+        .filter(|at| *at > now)
+        .min();
+    let live: Vec<SponsoredRow> = rows
+        .into_iter()
+        .filter(|r| {
+            sponsored::is_live(r.status, r.starts_at.map(db::from_db_time), r.ends_at.map(db::from_db_time), now)
+        })
+        .collect();
+    let live = sponsored_db::load(conn, live)?.into_iter().map(|b| (b.id.clone(), b)).collect();
+    Ok(Embedded { live, next_change })
 }
 
 /// Counts an impression or a click of a live block (404 for any other), at most

@@ -3,7 +3,7 @@
 //! elsewhere (another instance, another program) shows within the sync interval.
 
 use actix_web::http::Method;
-use chrono::{Duration, SecondsFormat, Utc};
+use chrono::{Duration, DurationRound, SecondsFormat, Utc};
 use serde_json::{Value, json};
 
 use crate::common::TestApp;
@@ -195,46 +195,205 @@ async fn a_scheduled_article_joins_a_cached_front_when_it_goes_live() {
     assert_eq!(app.get(&slug_path(&later), None).await.status, 200);
 }
 
-#[actix_web::test]
-async fn articles_with_polls_or_sponsored_blocks_are_never_cached() {
-    let app = TestApp::spawn().await;
-    let (editor, section, _) = newsroom(&app).await;
-    let poll = app
-        .post(
-            "/api/v1/polls",
-            Some(&editor),
-            json!({"title": "Rates", "questions": [{"prompt": "Up?", "kind": "single_choice",
-                   "options": [{"label": "Yes"}, {"label": "No"}]}], "results_visibility": "always"}),
-        )
-        .await;
-    assert_eq!(poll.status, 201, "{}", String::from_utf8_lossy(&poll.body));
-    let poll = poll.json();
-    let a = app
-        .published(
-            &editor,
-            json!({"headline": "Vote", "section_id": section,
-                   "body": [{"type": "paragraph", "text": "Tell us."}, {"type": "poll", "poll_id": poll["id"]}]}),
-        )
-        .await;
-    let path = slug_path(&a);
-    let first = app.get(&path, None).await;
-    assert_eq!(first.status, 200);
-    let hits = app.cache.hits();
-    let option = poll["questions"][0]["options"][0]["id"].clone();
-    let vote = app
+/// A poll (results shown to all, `extra` merged in) by `editor`.
+async fn poll(app: &TestApp, editor: &str, extra: Value) -> Value {
+    let mut body = json!({"title": "Rates", "questions": [{"prompt": "Up?", "kind": "single_choice",
+                          "options": [{"label": "Yes"}, {"label": "No"}]}], "results_visibility": "always"});
+    for (k, v) in extra.as_object().unwrap() {
+        body[k] = v.clone();
+    }
+    let res = app.post("/api/v1/polls", Some(editor), body).await;
+    assert_eq!(res.status, 201, "{}", String::from_utf8_lossy(&res.body));
+    res.json()
+}
+
+/// An active sponsored block (`extra` merged in) by a new commercial user, and that user.
+async fn sponsored(app: &TestApp, extra: Value) -> (Value, String) {
+    let commercial = app.user("commercial").await.2;
+    let mut body = json!({"title": "Partner", "sponsor_name": "Studio", "label": "Sponsored",
+                          "disclosure": "Commissioned by Studio.", "placement": "article_inline", "status": "active"});
+    for (k, v) in extra.as_object().unwrap() {
+        body[k] = v.clone();
+    }
+    let res = app.post("/api/v1/sponsored", Some(&commercial), body).await;
+    assert_eq!(res.status, 201, "{}", String::from_utf8_lossy(&res.body));
+    (res.json(), commercial)
+}
+
+/// An article embedding `poll` and `block` after a paragraph, live.
+async fn seeds_page(app: &TestApp, editor: &str, section: &str, poll: &Value, block: &Value, extra: Value) -> Value {
+    let mut body = json!({"headline": "Vote", "section_id": section,
+        "body": [{"type": "paragraph", "text": "Tell us."}, {"type": "poll", "poll_id": poll["id"]},
+                 {"type": "sponsored", "block_id": block["id"]}]});
+    for (k, v) in extra.as_object().unwrap() {
+        body[k] = v.clone();
+    }
+    app.published(editor, body).await
+}
+
+async fn vote(app: &TestApp, poll: &Value) {
+    let question = &poll["questions"][0];
+    let res = app
         .send_with(
             Method::POST,
             &format!("/api/v1/public/polls/{}/responses", poll["id"].as_str().unwrap()),
             None,
-            Some(json!({"answers": [{"question_id": poll["questions"][0]["id"], "option_ids": [option]}]})),
+            Some(json!({"answers": [{"question_id": question["id"], "option_ids": [question["options"][0]["id"]]}]})),
             &[("x-reader-id", &uuid::Uuid::now_v7().to_string())],
         )
         .await;
-    assert_eq!(vote.status, 201, "{}", String::from_utf8_lossy(&vote.body));
-    let after = app.get(&path, None).await;
-    assert_eq!(app.cache.hits(), hits, "not from the cache");
-    assert_eq!(after.json()["body"][1]["poll"]["results"]["total_responses"], 1, "the vote shows at once");
-    assert_ne!(after.header("etag"), first.header("etag"));
+    assert_eq!(res.status, 201, "{}", String::from_utf8_lossy(&res.body));
+}
+
+fn embedded_types(article: &Value) -> Vec<String> {
+    article["body"].as_array().unwrap().iter().map(|b| b["type"].as_str().unwrap().to_string()).collect()
+}
+
+#[actix_web::test]
+async fn an_article_with_a_poll_and_a_sponsored_block_is_served_from_the_cache() {
+    let app = TestApp::spawn().await;
+    // Frozen, so that the second GET comes before the shown results are a second old.
+    app.clock.freeze_at(Utc::now());
+    let (editor, section, _) = newsroom(&app).await;
+    let poll = poll(&app, &editor, json!({})).await;
+    let (block, _) = sponsored(&app, json!({})).await;
+    let a = seeds_page(&app, &editor, &section, &poll, &block, json!({"access": "metered", "preview_blocks": 3})).await;
+    for path in [slug_path(&a), id_path(&a)] {
+        let article = assert_cached(&app, &path).await;
+        assert_eq!(embedded_types(&article), ["paragraph", "poll", "sponsored"]);
+        assert_eq!(article["access"]["preview"], true);
+        assert_eq!(article["body"][1]["poll"]["results"]["total_responses"], 0);
+        assert_eq!(article["body"][2]["sponsored"]["label"], "Sponsored");
+    }
+    let cache = app.get(&slug_path(&a), None).await.header("cache-control").unwrap();
+    // The clock stands still: the answer was built this very instant.
+    assert_eq!(cache, "public, max-age=1, must-revalidate", "results are never kept past a second");
+}
+
+#[actix_web::test]
+async fn a_vote_shows_at_once_here_and_within_a_second_through_another_instance() {
+    let app = TestApp::spawn().await;
+    app.clock.freeze_at(Utc::now());
+    let (editor, section, _) = newsroom(&app).await;
+    let poll = poll(&app, &editor, json!({})).await;
+    let (block, _) = sponsored(&app, json!({})).await;
+    let path = slug_path(&seeds_page(&app, &editor, &section, &poll, &block, json!({})).await);
+    let total = |article: Value| article["body"][1]["poll"]["results"]["total_responses"].clone();
+    assert_eq!(total(assert_cached(&app, &path).await), 0);
+
+    vote(&app, &poll).await;
+    let first = app.get(&path, None).await;
+    assert_eq!(total(first.json()), 1, "a vote through this instance shows at once");
+    assert_eq!(total(assert_cached(&app, &path).await), 1, "and the new answer is cached");
+
+    let other = app.another_instance(|_| {}).await;
+    vote(&other, &poll).await;
+    let hits = app.cache.hits();
+    assert_eq!(total(app.get(&path, None).await.json()), 1, "a vote elsewhere may be a second late...");
+    assert_eq!(app.cache.hits(), hits + 1);
+    app.clock.advance(Duration::milliseconds(999));
+    assert_eq!(total(app.get(&path, None).await.json()), 1);
+    app.clock.advance(Duration::milliseconds(1));
+    assert_eq!(total(app.get(&path, None).await.json()), 2, "...and never more");
+}
+
+#[actix_web::test]
+async fn flights_start_and_end_and_polls_open_and_close_to_the_second_in_a_cached_article() {
+    let app = TestApp::spawn().await;
+    let t0 = Utc::now().duration_trunc(Duration::seconds(1)).unwrap() + Duration::seconds(1);
+    app.clock.freeze_at(t0);
+    let at = |secs: i64| (t0 + Duration::seconds(secs)).to_rfc3339_opts(SecondsFormat::Secs, true);
+    let (editor, section, _) = newsroom(&app).await;
+    // Results only once closed: nothing else makes the answer age.
+    let poll =
+        poll(&app, &editor, json!({"opens_at": at(5), "closes_at": at(15), "results_visibility": "after_close"})).await;
+    let (block, _) = sponsored(&app, json!({"starts_at": at(10), "ends_at": at(20)})).await;
+    let path = slug_path(&seeds_page(&app, &editor, &section, &poll, &block, json!({})).await);
+    let state = |article: &Value| article["body"][1]["poll"]["state"].as_str().unwrap().to_string();
+
+    let article = assert_cached(&app, &path).await;
+    assert_eq!(
+        (embedded_types(&article), state(&article)),
+        (vec!["paragraph".into(), "poll".into()], "upcoming".into())
+    );
+    let cache = app.get(&path, None).await.header("cache-control").unwrap();
+    assert_eq!(cache, "public, max-age=5, must-revalidate", "HTTP caches keep it until the poll opens");
+
+    // (seconds after t0, what the body embeds from then, the poll's state, whether results show)
+    let steps: [(i64, &[&str], &str, bool); 4] = [
+        (5, &["paragraph", "poll"], "open", false),
+        (10, &["paragraph", "poll", "sponsored"], "open", false),
+        (15, &["paragraph", "poll", "sponsored"], "closed", true),
+        (20, &["paragraph", "poll"], "closed", true),
+    ];
+    let mut was: (&[&str], &str, bool) = (&["paragraph", "poll"], "upcoming", false);
+    for (secs, types, poll_state, results) in steps {
+        let check = |article: &Value, (types, poll_state, results): (&[&str], &str, bool), when: &str| {
+            assert_eq!(embedded_types(article), types, "{when}");
+            assert_eq!(state(article), poll_state, "{when}");
+            assert_eq!(article["body"][1]["poll"]["results"].is_object(), results, "{when}");
+        };
+        // A cached answer a millisecond before the change...
+        app.clock.freeze_at(t0 + Duration::seconds(secs) - Duration::milliseconds(1));
+        check(&assert_cached(&app, &path).await, was, &format!("just before {secs} s"));
+        // ...is not served at the change.
+        app.clock.freeze_at(t0 + Duration::seconds(secs));
+        check(&app.get(&path, None).await.json(), (types, poll_state, results), &format!("at {secs} s"));
+        was = (types, poll_state, results);
+    }
+}
+
+#[actix_web::test]
+async fn changes_to_an_embedded_poll_or_sponsored_block_show_at_once() {
+    let app = TestApp::spawn().await;
+    let (editor, section, _) = newsroom(&app).await;
+    let poll = poll(&app, &editor, json!({"results_visibility": "never"})).await;
+    let (block, commercial) = sponsored(&app, json!({})).await;
+    let path = slug_path(&seeds_page(&app, &editor, &section, &poll, &block, json!({})).await);
+    assert_cached(&app, &path).await;
+
+    let poll_path = format!("/api/v1/polls/{}", poll["id"].as_str().unwrap());
+    let res = app
+        .send_with(
+            Method::PATCH,
+            &poll_path,
+            Some(&editor),
+            Some(json!({"title": "Rates, again"})),
+            &[("if-match", "\"1\"")],
+        )
+        .await;
+    assert_eq!(res.status, 200, "{}", String::from_utf8_lossy(&res.body));
+    assert_eq!(app.get(&path, None).await.json()["body"][1]["poll"]["title"], "Rates, again");
+    assert_cached(&app, &path).await;
+
+    let block_path = format!("/api/v1/sponsored/{}", block["id"].as_str().unwrap());
+    let res = app
+        .send_with(
+            Method::PATCH,
+            &block_path,
+            Some(&commercial),
+            Some(json!({"label": "Partner content"})),
+            &[("if-match", "\"1\"")],
+        )
+        .await;
+    assert_eq!(res.status, 200, "{}", String::from_utf8_lossy(&res.body));
+    assert_eq!(app.get(&path, None).await.json()["body"][2]["sponsored"]["label"], "Partner content");
+    assert_cached(&app, &path).await;
+    let res = app
+        .send_with(
+            Method::PATCH,
+            &block_path,
+            Some(&commercial),
+            Some(json!({"status": "paused"})),
+            &[("if-match", "\"2\"")],
+        )
+        .await;
+    assert_eq!(res.status, 200, "{}", String::from_utf8_lossy(&res.body));
+    assert_eq!(
+        embedded_types(&app.get(&path, None).await.json()),
+        ["paragraph", "poll"],
+        "a paused block is gone at once"
+    );
 }
 
 #[actix_web::test]
@@ -460,6 +619,39 @@ fn every_write_to_a_public_source_table_moves_the_generation() {
                  'u1', {T}, {T}, 1)"
             ),
         ),
+        (
+            "polls",
+            format!(
+                "INSERT INTO polls (id, title, results_visibility, created_at, updated_at, version) \
+                 VALUES ('p1', 'P', 'always', {T}, {T}, 1)"
+            ),
+        ),
+        (
+            "poll_questions",
+            "INSERT INTO poll_questions (id, poll_id, position, prompt, kind, required) \
+             VALUES ('q1', 'p1', 0, 'Q?', 'single_choice', TRUE)"
+                .into(),
+        ),
+        (
+            "poll_options",
+            "INSERT INTO poll_options (id, question_id, position, label) VALUES ('o1', 'q1', 0, 'Yes')".into(),
+        ),
+        (
+            "sponsored_blocks",
+            format!(
+                "INSERT INTO sponsored_blocks (id, title, sponsor_name, label, disclosure, body, placement, status, \
+                 created_at, updated_at, version) VALUES ('b1', 'B', 'S', 'Sponsored', 'Paid for by S.', '[]', \
+                 'article_inline', 'active', {T}, {T}, 1)"
+            ),
+        ),
+        ("polls", "UPDATE polls SET title = 'P2' WHERE id = 'p1'".into()),
+        ("poll_questions", "UPDATE poll_questions SET prompt = 'Q2?' WHERE id = 'q1'".into()),
+        ("poll_options", "UPDATE poll_options SET label = 'No' WHERE id = 'o1'".into()),
+        ("sponsored_blocks", format!("UPDATE sponsored_blocks SET ends_at = {T} WHERE id = 'b1'")),
+        ("poll_options", "DELETE FROM poll_options WHERE id = 'o1'".into()),
+        ("poll_questions", "DELETE FROM poll_questions WHERE id = 'q1'".into()),
+        ("polls", "DELETE FROM polls WHERE id = 'p1'".into()),
+        ("sponsored_blocks", "DELETE FROM sponsored_blocks WHERE id = 'b1'".into()),
         ("media_assets", "UPDATE media_assets SET alt = 'A' WHERE id = 'm1'".into()),
         ("media_assets", "DELETE FROM media_assets WHERE id = 'm1'".into()),
         ("users", "UPDATE users SET display_name = 'Ann B' WHERE id = 'u1'".into()),

@@ -1,0 +1,12 @@
+DROP TRIGGER polls_public_insert;
+DROP TRIGGER polls_public_update;
+DROP TRIGGER polls_public_delete;
+DROP TRIGGER poll_questions_public_insert;
+DROP TRIGGER poll_questions_public_update;
+DROP TRIGGER poll_questions_public_delete;
+DROP TRIGGER poll_options_public_insert;
+DROP TRIGGER poll_options_public_update;
+DROP TRIGGER poll_options_public_delete;
+DROP TRIGGER sponsored_blocks_public_insert;
+DROP TRIGGER sponsored_blocks_public_update;
+DROP TRIGGER sponsored_blocks_public_delete;
