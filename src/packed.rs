@@ -1,5 +1,5 @@
-//! Response bodies kept compressed in memory: LZ4 (high-compression mode), primed with
-//! a dictionary made of bodies like them.
+//! Response bodies kept compressed in memory: LZ4, primed with a dictionary made of
+//! bodies like them.
 //!
 //! Rendered articles are small (a few kB) and alike (the same JSON keys, the same
 //! language), so each alone compresses poorly; a dictionary made of the openings of a
@@ -8,8 +8,14 @@
 //!
 //! Why LZ4 and not zstd (which packs the same articles only a little tighter): a hit
 //! inflates a whole article, and LZ4 does that several times faster (no entropy stage),
-//! so inflating stays a small part of a cached read. The high-compression mode costs
-//! more when packing, which happens once per entry.
+//! so inflating stays a small part of a cached read. Why LZ4's fast mode and not its
+//! high-compression one (which packs tighter): packing happens on the request that
+//! missed, and when the archive is larger than the cache most requests miss, so packing
+//! must cost little next to building the answer. Each thread keeps the dictionary
+//! loaded in a stream of its own and attaches it to each body it packs, rather than
+//! loading 64 KiB of dictionary again for every body. Answers that are asked for again
+//! are packed once more, tighter, in LZ4's high-compression mode (`pack_tight`), off
+//! the request path; both unpack the same way.
 //!
 //! Each thread inflates into a window that starts with a copy of the dictionary, the
 //! body written right after it: LZ4 then reads the dictionary as the body's own past
@@ -26,10 +32,12 @@ use lzzzz::{lz4, lz4_hc};
 /// The dictionary's size: LZ4 refers back at most 64 KiB, so more would be unused.
 pub const DICTIONARY_BYTES: usize = 64 * 1024;
 
-/// Packing happens on the request that fills an entry, so a reader waits for it. Level 6
-/// keeps nearly all of the default level's (9) ratio for clearly less time; lower
-/// levels save a little more time but lose ratio (figures: docs/performance.md).
-const LEVEL: i32 = 6;
+/// LZ4's default: higher accelerations pack a little faster and looser.
+const ACCELERATION: i32 = 1;
+
+/// The high-compression level of `pack_tight`: nearly all of the default level's (9)
+/// ratio for two thirds of its time (figures: docs/performance.md).
+const TIGHT_LEVEL: i32 = 6;
 
 /// A compressed body.
 #[derive(Debug)]
@@ -63,8 +71,17 @@ struct Window {
     bytes: Vec<u8>,
 }
 
+/// A thread's packing streams: the dictionary (the one `id` names) loaded once, and the
+/// stream each body is packed in with that one attached.
+struct Packer {
+    id: u64,
+    dictionary: lz4::Compressor<'static>,
+    work: lz4::Compressor<'static>,
+}
+
 thread_local! {
     static WINDOW: RefCell<Window> = RefCell::new(Window::default());
+    static PACKER: RefCell<Option<Packer>> = const { RefCell::new(None) };
 }
 
 impl Dictionary {
@@ -89,12 +106,44 @@ pub fn pack(body: &[u8], dictionary: Option<&Dictionary>) -> Option<Packed> {
     let mut out = Vec::new();
     if !body.is_empty() {
         match dictionary {
-            Some(d) => lz4_hc::Compressor::with_dict(&d.content[..], LEVEL).ok()?.next_to_vec(body, &mut out),
-            None => lz4_hc::compress_to_vec(body, &mut out, LEVEL),
+            Some(d) => pack_with(d, body, &mut out)?,
+            None => lz4::compress_to_vec(body, &mut out, ACCELERATION).ok()?,
+        };
+    }
+    Some(Packed { bytes: out.into_boxed_slice(), len: body.len() })
+}
+
+/// `body` packed as `pack` does, but tighter and several times slower: for answers
+/// worth the time, away from the request that is waiting.
+pub fn pack_tight(body: &[u8], dictionary: Option<&Dictionary>) -> Option<Packed> {
+    let mut out = Vec::new();
+    if !body.is_empty() {
+        match dictionary {
+            Some(d) => lz4_hc::Compressor::with_dict(&d.content[..], TIGHT_LEVEL).ok()?.next_to_vec(body, &mut out),
+            None => lz4_hc::compress_to_vec(body, &mut out, TIGHT_LEVEL),
         }
         .ok()?;
     }
     Some(Packed { bytes: out.into_boxed_slice(), len: body.len() })
+}
+
+fn pack_with(dictionary: &Dictionary, body: &[u8], out: &mut Vec<u8>) -> Option<usize> {
+    PACKER.with(|cell| {
+        let mut packer = cell.borrow_mut();
+        if packer.as_ref().is_none_or(|p| p.id != dictionary.id) {
+            *packer = Some(Packer {
+                id: dictionary.id,
+                dictionary: lz4::Compressor::with_dict(dictionary.content.to_vec()).ok()?,
+                work: lz4::Compressor::new().ok()?,
+            });
+        }
+        let Packer { dictionary, work, .. } = packer.as_mut()?;
+        // Reset first, so that the body refers back only to the dictionary and never to
+        // the body this thread packed before it (unpacking has only the dictionary).
+        work.attach_dict(None);
+        work.attach_dict(Some(dictionary));
+        work.next_to_vec(body, out, ACCELERATION).ok()
+    })
 }
 
 /// The body `packed` holds; `dictionary` must be the one it was packed with (the
@@ -162,14 +211,46 @@ mod tests {
         }
     }
 
+    /// One thread packs body after body in one stream: each must unpack with the
+    /// dictionary alone, whatever was packed before it (small bodies and large ones
+    /// take different paths in LZ4), and a new dictionary replaces the old one.
+    #[test]
+    fn bodies_packed_in_turn_each_unpack_alone() {
+        let first = Dictionary::new(&(0..6).flat_map(article).collect::<Vec<u8>>()).expect("a dictionary");
+        let second = Dictionary::new(&(6..9).flat_map(article).collect::<Vec<u8>>()).expect("a dictionary");
+        let bodies: Vec<Vec<u8>> =
+            (10..40).map(|n| article(n)[..if n % 2 == 0 { 900 } else { 4600 }].to_vec()).collect();
+        for dictionary in [&first, &second, &first] {
+            let packed: Vec<Packed> = bodies.iter().map(|b| pack(b, Some(dictionary)).expect("packs")).collect();
+            for (body, packed) in bodies.iter().zip(&packed).rev() {
+                assert!(packed.stored_len() < body.len());
+                assert_eq!(unpack(packed, Some(dictionary)).as_deref(), Some(body.as_slice()));
+            }
+        }
+    }
+
     #[test]
     fn empty_and_incompressible_bodies_round_trip() {
         let noise: Vec<u8> = (0u32..5000).map(|i| (i.wrapping_mul(2_654_435_761) >> 13) as u8).collect();
         let dictionary = Dictionary::new(&article(1)).expect("a dictionary");
         for body in [Vec::new(), noise] {
             for d in [None, Some(&dictionary)] {
-                let packed = pack(&body, d).expect("packs");
-                assert_eq!(unpack(&packed, d).as_deref(), Some(body.as_slice()));
+                for packed in [pack(&body, d), pack_tight(&body, d)] {
+                    assert_eq!(unpack(&packed.expect("packs"), d).as_deref(), Some(body.as_slice()));
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn tight_packing_unpacks_the_same_way_and_is_no_larger() {
+        let dictionary = Dictionary::new(&(0..6).flat_map(article).collect::<Vec<u8>>()).expect("a dictionary");
+        for n in 10..20 {
+            let body = article(n);
+            for d in [None, Some(&dictionary)] {
+                let (fast, tight) = (pack(&body, d).expect("packs"), pack_tight(&body, d).expect("packs"));
+                assert!(tight.stored_len() <= fast.stored_len(), "{} > {}", tight.stored_len(), fast.stored_len());
+                assert_eq!(unpack(&tight, d).as_deref(), Some(body.as_slice()));
             }
         }
     }

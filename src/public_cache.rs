@@ -12,14 +12,23 @@
 //!   interval (`MASTHEAD_PUBLIC_CACHE_SYNC_MS`), so a change made elsewhere is served
 //!   stale for at most that long; and before serving anything after a write that this
 //!   process committed, so its own changes show at once.
-//! - A list entry also stops at the next instant a scheduled article goes live; answers
-//!   that change by themselves (embedded polls and sponsored blocks) are never cached.
+//! - An entry also stops at the next instant its answer changes with no write: a list
+//!   when a scheduled article goes live; an article that embeds a sponsored block or a
+//!   poll when a flight starts or ends, when the poll opens or closes, and a second
+//!   after it was built when it shows the poll's results. Those entries also end when
+//!   this process counts a vote, so that a reader sees their own vote at once.
 //!
 //! Bodies are kept compressed (`crate::packed`), primed with a dictionary sampled from
 //! the first bodies kept: a hit inflates a few kB, which is cheap next to rendering
-//! the answer again, and the same memory holds several times as many answers.
+//! the answer again, and the same memory holds several times as many answers. A body
+//! is packed quickly by the request that missed (when the archive is larger than the
+//! cache, most requests miss, and must not pay much more than the miss itself); the
+//! first time it is served, a thread of the cache's own packs it again, tighter, so
+//! that the answers read more than once take less room.
 
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::hash::{Hash, Hasher};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::mpsc::{Receiver, SyncSender, TrySendError};
 use std::sync::{Arc, Mutex, MutexGuard, OnceLock};
 
 use actix_web::web::Bytes;
@@ -35,17 +44,54 @@ pub struct Rendered {
     pub body: Bytes,
 }
 
+/// How long an answer stays true with no write to what it is built from.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Lifetime {
+    /// It stops being true at this instant (a scheduled article goes live, a flight
+    /// starts or ends, a poll opens or closes, shown results age).
+    pub until: Option<DateTime<Utc>>,
+    /// It changes by itself (it embeds a poll or a sponsored block): HTTP caches must
+    /// not keep it past `until`, nor serve it stale.
+    pub by_itself: bool,
+    /// It shows poll results, built when `PublicCache::responses_counted` was this:
+    /// served only while that has not moved.
+    pub responses: Option<u64>,
+}
+
+impl Lifetime {
+    /// For lists, which change by themselves only when a scheduled article goes live.
+    pub fn until(until: Option<DateTime<Utc>>) -> Lifetime {
+        Lifetime { until, ..Lifetime::default() }
+    }
+
+    /// The seconds HTTP caches may keep the answer at `now`, when that is bounded.
+    pub fn expires_in(&self, now: DateTime<Utc>) -> Option<i64> {
+        self.by_itself.then(|| self.until.map_or(i64::MAX, |until| (until - now).num_seconds().max(0)))
+    }
+
+    fn holds(&self, now: DateTime<Utc>, responses: u64) -> bool {
+        self.until.is_none_or(|until| now < until) && self.responses.is_none_or(|r| r == responses)
+    }
+}
+
 #[derive(Debug)]
 struct Entry {
     generation: i64,
     held: Held,
+    /// Its body was sent to be packed tighter (or needs no more of it).
+    tightening: AtomicBool,
+}
+
+impl Entry {
+    fn new(generation: i64, held: Held, tight: bool) -> Arc<Entry> {
+        Arc::new(Entry { generation, held, tightening: AtomicBool::new(tight) })
+    }
 }
 
 #[derive(Debug)]
 enum Held {
     Answer {
-        /// The answer stops being true at this instant (a scheduled article goes live).
-        until: Option<DateTime<Utc>>,
+        lifetime: Lifetime,
         etag: String,
         body: Packed,
         /// Packed with the cache's dictionary (else with none).
@@ -79,16 +125,39 @@ struct Reading {
     writes_seen: u64,
 }
 
+type Entries = quick_cache::sync::Cache<String, Arc<Entry>, ByBytes>;
+
+/// What the cache and its tightening thread share.
+struct Shared {
+    entries: Entries,
+    /// The preset dictionary, once enough bodies were seen to make one.
+    dictionary: OnceLock<Dictionary>,
+}
+
+/// Answers waiting to be packed tighter, at most: beyond, a served answer is not sent
+/// (the next time it is served, it is).
+const TIGHTEN_QUEUE: usize = 256;
+
 pub struct PublicCache {
-    entries: Option<quick_cache::sync::Cache<String, Arc<Entry>, ByBytes>>,
+    shared: Option<Arc<Shared>>,
+    /// Where keys of answers to pack tighter go: a thread started at the first one.
+    tighten: OnceLock<Option<SyncSender<String>>>,
     sync_every_micros: i64,
     reading: Mutex<Reading>,
     hits: AtomicU64,
     /// Lookups that found nothing to serve (while the cache is on).
     misses: AtomicU64,
-    /// The preset dictionary, once enough bodies were seen to make one.
-    dictionary: OnceLock<Dictionary>,
-    /// Its makings until then: the start of each of the first bodies kept.
+    /// Poll responses this instance has counted (see `response_counted`).
+    responses: AtomicU64,
+    /// Keys of answers not kept because the cache was full, by fingerprint, one in each
+    /// slot: while it is full, an answer is packed and kept only when its key misses
+    /// again while still remembered here. Answers asked for once, which most of a long
+    /// tail is, then cost no packing and push out nothing that is read again.
+    seen: OnceLock<Box<[AtomicU64]>>,
+    /// Its slots, made when the cache first fills: as many as the answers it holds.
+    remember: usize,
+    /// The dictionary's makings until there is one: the start of each of the first
+    /// bodies kept.
     sample: Mutex<Vec<u8>>,
 }
 
@@ -99,22 +168,36 @@ impl PublicCache {
     /// A cache of at most `capacity_bytes` (0: no cache) that reads the generation at
     /// least every `sync_every_ms` milliseconds.
     pub fn new(capacity_bytes: u64, sync_every_ms: u64) -> PublicCache {
-        let entries = (capacity_bytes > 0).then(|| {
-            quick_cache::sync::Cache::with_weighter((capacity_bytes / 2048).max(16) as usize, capacity_bytes, ByBytes)
+        // About as many answers as the cache holds.
+        let items = (capacity_bytes / 2048).max(16) as usize;
+        let shared = (capacity_bytes > 0).then(|| {
+            let entries = quick_cache::sync::Cache::with_weighter(items, capacity_bytes, ByBytes);
+            Arc::new(Shared { entries, dictionary: OnceLock::new() })
         });
         PublicCache {
-            entries,
+            shared,
+            tighten: OnceLock::new(),
             sync_every_micros: i64::try_from(sync_every_ms.saturating_mul(1000)).unwrap_or(i64::MAX),
             reading: Mutex::new(Reading::default()),
             hits: AtomicU64::new(0),
             misses: AtomicU64::new(0),
-            dictionary: OnceLock::new(),
+            responses: AtomicU64::new(0),
+            seen: OnceLock::new(),
+            remember: items,
             sample: Mutex::new(Vec::new()),
         }
     }
 
     pub fn enabled(&self) -> bool {
-        self.entries.is_some()
+        self.shared.is_some()
+    }
+
+    fn map(&self) -> Option<&Entries> {
+        self.shared.as_ref().map(|s| &s.entries)
+    }
+
+    fn dictionary(&self) -> Option<&Dictionary> {
+        self.shared.as_ref().and_then(|s| s.dictionary.get())
     }
 
     /// Answers served from the cache so far (for tests and diagnostics).
@@ -127,20 +210,34 @@ impl PublicCache {
         self.misses.load(Ordering::Relaxed)
     }
 
+    /// Poll responses counted through this instance so far: read before the database
+    /// is, for answers that show results.
+    pub fn responses_counted(&self) -> u64 {
+        self.responses.load(Ordering::SeqCst)
+    }
+
+    /// A poll response was committed through this instance: answers that show results
+    /// and were built before it are not served again, so that readers see their own
+    /// vote at once (votes counted by other instances show within a second, as such
+    /// answers are kept no longer).
+    pub fn response_counted(&self) {
+        self.responses.fetch_add(1, Ordering::SeqCst);
+    }
+
     /// What the entries weigh now, in bytes (the weight that `MASTHEAD_PUBLIC_CACHE_MB`
     /// bounds: compressed bodies, keys and bookkeeping).
     pub fn stored_bytes(&self) -> u64 {
-        self.entries.as_ref().map_or(0, |e| e.weight())
+        self.map().map_or(0, |e| e.weight())
     }
 
     /// The most the entries may weigh, in bytes (0: no cache).
     pub fn capacity_bytes(&self) -> u64 {
-        self.entries.as_ref().map_or(0, |e| e.capacity())
+        self.map().map_or(0, |e| e.capacity())
     }
 
     /// Answers held now.
     pub fn entries(&self) -> usize {
-        self.entries.as_ref().map_or(0, |e| e.len())
+        self.map().map_or(0, |e| e.len())
     }
 
     fn reading(&self) -> MutexGuard<'_, Reading> {
@@ -172,9 +269,10 @@ impl PublicCache {
         Ok(Some(r.generation))
     }
 
-    /// The answer for `key`, if it was built at `generation` and is still true at `now`.
-    pub fn get(&self, key: &str, generation: i64, now: DateTime<Utc>) -> Option<Rendered> {
-        let entries = self.entries.as_ref()?;
+    /// The answer for `key` and how long it holds, if it was built at `generation` and
+    /// is still true at `now`.
+    pub fn get(&self, key: &str, generation: i64, now: DateTime<Utc>) -> Option<(Rendered, Lifetime)> {
+        let entries = self.map()?;
         let found = self.lookup(entries, key, generation, now);
         let counter = if found.is_some() { &self.hits } else { &self.misses };
         counter.fetch_add(1, Ordering::Relaxed);
@@ -183,56 +281,105 @@ impl PublicCache {
 
     fn lookup(
         &self,
-        entries: &quick_cache::sync::Cache<String, Arc<Entry>, ByBytes>,
+        entries: &Entries,
         key: &str,
         generation: i64,
         now: DateTime<Utc>,
-    ) -> Option<Rendered> {
-        let mut entry = entries.get(key)?;
-        if let Held::SameAs(other) = &entry.held {
-            if entry.generation != generation {
-                return None;
+    ) -> Option<(Rendered, Lifetime)> {
+        let found = entries.get(key)?;
+        let (entry, answer_key) = match &found.held {
+            Held::SameAs(other) if found.generation == generation => {
+                // One step only: what `same_as` points at is kept by `put`.
+                (entries.get(other.as_str())?, other.as_str())
             }
-            // One step only: what `same_as` points at is kept by `put`.
-            entry = entries.get(other.as_str())?;
-        }
-        let Held::Answer { until, etag, body, primed } = &entry.held else { return None };
-        if entry.generation != generation || until.is_some_and(|until| now >= until) {
+            Held::SameAs(_) => return None,
+            Held::Answer { .. } => (Arc::clone(&found), key),
+        };
+        let Held::Answer { lifetime, etag, body, primed } = &entry.held else { return None };
+        if entry.generation != generation || !lifetime.holds(now, self.responses_counted()) {
             return None;
         }
-        let dictionary = if *primed { Some(self.dictionary.get()?) } else { None };
+        let dictionary = if *primed { Some(self.dictionary()?) } else { None };
         let body = packed::unpack(body, dictionary)?;
-        Some(Rendered { etag: etag.clone(), body: body.into() })
+        if !entry.tightening.swap(true, Ordering::Relaxed) {
+            self.send_to_tighten(answer_key);
+        }
+        Some((Rendered { etag: etag.clone(), body: body.into() }, *lifetime))
     }
 
-    /// Keeps `rendered` for `key`, built from what the database held at `generation`.
-    pub fn put(&self, key: String, generation: i64, until: Option<DateTime<Utc>>, rendered: Rendered) {
-        let Some(entries) = &self.entries else { return };
+    /// Sends the key of a served answer to be packed tighter, unless the queue is full.
+    fn send_to_tighten(&self, key: &str) {
+        let Some(shared) = &self.shared else { return };
+        let sender = self.tighten.get_or_init(|| {
+            let (sender, keys) = std::sync::mpsc::sync_channel(TIGHTEN_QUEUE);
+            let shared = Arc::clone(shared);
+            // Ends when the cache is dropped (with the sender).
+            let spawned =
+                std::thread::Builder::new().name("public-cache".into()).spawn(move || tighten(&shared, &keys));
+            spawned.ok().map(|_| sender)
+        });
+        if let Some(sender) = sender {
+            match sender.try_send(key.to_string()) {
+                Ok(()) | Err(TrySendError::Full(_)) | Err(TrySendError::Disconnected(_)) => {}
+            }
+        }
+    }
+
+    /// Keeps `rendered` for `key`, built from what the database held at `generation`,
+    /// unless the cache is full and the key has not missed before (see `seen`). Says
+    /// whether it was kept.
+    pub fn put(&self, key: String, generation: i64, lifetime: Lifetime, rendered: Rendered) -> bool {
+        let Some(entries) = self.map() else { return false };
+        if !self.admits(entries, &key, rendered.body.len()) {
+            return false;
+        }
         let dictionary = self.dictionary_after(&rendered.body);
-        if let Some(body) = packed::pack(&rendered.body, dictionary) {
-            let primed = dictionary.is_some();
-            let held = Held::Answer { until, etag: rendered.etag, body, primed };
-            entries.insert(key, Arc::new(Entry { generation, held }));
+        let Some(body) = packed::pack(&rendered.body, dictionary) else { return false };
+        let primed = dictionary.is_some();
+        let held = Held::Answer { lifetime, etag: rendered.etag, body, primed };
+        entries.insert(key, Entry::new(generation, held, false));
+        true
+    }
+
+    /// Whether an answer of `len` bytes for `key` is to be kept: always while there is
+    /// room for it; once the cache is full, only on the key's second miss.
+    fn admits(&self, entries: &Entries, key: &str, len: usize) -> bool {
+        if entries.weight().saturating_add(len as u64) <= entries.capacity() {
+            return true;
+        }
+        let seen = self.seen.get_or_init(|| (0..self.remember.max(1)).map(|_| AtomicU64::new(0)).collect());
+        let mut hasher = std::hash::DefaultHasher::new();
+        key.hash(&mut hasher);
+        // Never 0, which marks an empty slot.
+        let print = hasher.finish() | 1;
+        let slot = &seen[(print % seen.len() as u64) as usize];
+        if slot.load(Ordering::Relaxed) == print {
+            slot.store(0, Ordering::Relaxed);
+            true
+        } else {
+            slot.store(print, Ordering::Relaxed);
+            false
         }
     }
 
     /// Keeps under `key` a pointer to the answer kept under `answer_key` (by `put`), so
     /// that two addresses of one answer share it. Both must be of `generation`.
     pub fn same_as(&self, key: String, generation: i64, answer_key: String) {
-        if let Some(entries) = self.entries.as_ref().filter(|_| key != answer_key) {
-            entries.insert(key, Arc::new(Entry { generation, held: Held::SameAs(answer_key) }));
+        if let Some(entries) = self.map().filter(|_| key != answer_key) {
+            entries.insert(key, Entry::new(generation, Held::SameAs(answer_key), true));
         }
     }
 
     /// The dictionary to pack with, once there is one; until then `body` adds to its
     /// sample (which becomes the dictionary when full, and never changes after).
     fn dictionary_after(&self, body: &[u8]) -> Option<&Dictionary> {
-        if let Some(dictionary) = self.dictionary.get() {
+        let shared = self.shared.as_ref()?;
+        if let Some(dictionary) = shared.dictionary.get() {
             return Some(dictionary);
         }
         let mut sample = self.sample.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
         // Another body may have completed the sample while this one waited.
-        if let Some(dictionary) = self.dictionary.get() {
+        if let Some(dictionary) = shared.dictionary.get() {
             return Some(dictionary);
         }
         let room = DICTIONARY_BYTES.saturating_sub(sample.len());
@@ -240,10 +387,40 @@ impl PublicCache {
         if sample.len() >= DICTIONARY_BYTES {
             // The body that completed the sample is packed without it, like those before.
             if let Some(made) = Dictionary::new(&std::mem::take(&mut *sample)) {
-                let _ = self.dictionary.set(made);
+                let _ = shared.dictionary.set(made);
             }
         }
         None
+    }
+}
+
+/// The tightening thread: packs each served answer sent to it again, tighter, and puts
+/// that in its place, unless the entry was replaced meanwhile. Should a newer answer
+/// take the key between the check and the insert, the older one put back still carries
+/// its own generation and lifetime, so it is never served where the newer one would be.
+fn tighten(shared: &Shared, keys: &Receiver<String>) {
+    while let Ok(key) = keys.recv() {
+        let Some(entry) = shared.entries.get(&key) else { continue };
+        let Held::Answer { lifetime, etag, body, primed } = &entry.held else { continue };
+        let dictionary = if *primed {
+            match shared.dictionary.get() {
+                Some(d) => Some(d),
+                None => continue,
+            }
+        } else {
+            None
+        };
+        let Some(tighter) = packed::unpack(body, dictionary).and_then(|raw| packed::pack_tight(&raw, dictionary))
+        else {
+            continue;
+        };
+        if tighter.stored_len() >= body.stored_len() {
+            continue;
+        }
+        let held = Held::Answer { lifetime: *lifetime, etag: etag.clone(), body: tighter, primed: *primed };
+        if shared.entries.get(&key).is_some_and(|now| Arc::ptr_eq(&now, &entry)) {
+            shared.entries.insert(key, Entry::new(entry.generation, held, true));
+        }
     }
 }
 
@@ -259,9 +436,9 @@ mod tests {
     fn entries_serve_only_their_generation_and_until_their_end() {
         let cache = PublicCache::new(1 << 20, 1000);
         let now = Utc::now();
-        cache.put("/a".into(), 3, None, rendered("a"));
-        cache.put("/b".into(), 3, Some(now + chrono::Duration::seconds(1)), rendered("b"));
-        assert_eq!(cache.get("/a", 3, now).map(|r| r.body), Some(Bytes::from("a")));
+        cache.put("/a".into(), 3, Lifetime::default(), rendered("a"));
+        cache.put("/b".into(), 3, Lifetime::until(Some(now + chrono::Duration::seconds(1))), rendered("b"));
+        assert_eq!(cache.get("/a", 3, now).map(|(r, _)| r.body), Some(Bytes::from("a")));
         assert!(cache.get("/a", 4, now).is_none(), "another generation");
         assert!(cache.get("/b", 3, now).is_some());
         assert!(cache.get("/b", 3, now + chrono::Duration::seconds(1)).is_none(), "at its end");
@@ -270,6 +447,70 @@ mod tests {
         assert_eq!(cache.misses(), 3);
         assert!(cache.stored_bytes() > 0 && cache.stored_bytes() <= cache.capacity_bytes());
         assert_eq!(cache.entries(), 2);
+    }
+
+    #[test]
+    fn answers_with_results_end_when_a_vote_is_counted_here() {
+        let cache = PublicCache::new(1 << 20, 1000);
+        let now = Utc::now();
+        let until = Some(now + chrono::Duration::seconds(1));
+        cache.response_counted();
+        let counted = Lifetime { until, by_itself: true, responses: Some(cache.responses_counted()) };
+        cache.put("/poll".into(), 1, counted, rendered("p"));
+        cache.put("/plain".into(), 1, Lifetime::default(), rendered("a"));
+        assert_eq!(cache.get("/poll", 1, now).map(|(_, l)| l), Some(counted));
+        cache.response_counted();
+        assert!(cache.get("/poll", 1, now).is_none(), "a vote was counted since");
+        assert!(cache.get("/plain", 1, now).is_some(), "answers without results stay");
+        assert_eq!(counted.expires_in(now), Some(1));
+        assert_eq!(counted.expires_in(now + chrono::Duration::seconds(5)), Some(0), "never negative");
+        let endless = Lifetime { until: None, by_itself: true, responses: None };
+        assert_eq!(endless.expires_in(now), Some(i64::MAX), "bounded by the configured max-age alone");
+        assert_eq!(Lifetime::until(until).expires_in(now), None, "lists keep the usual headers");
+    }
+
+    /// An answer that packs well, different for each `n`.
+    fn prose(n: usize) -> Rendered {
+        let words = ["the", "council", "said", "budget", "minister", "vote", "season", "market", "of", "and"];
+        let text: Vec<&str> = (0..900).map(|i| words[(i * 7 + n * 3 + i / 5 + i * i / 11) % words.len()]).collect();
+        let body = format!(r#"{{"slug":"article-{n}","body":[{{"type":"paragraph","text":"{}"}}]}}"#, text.join(" "));
+        Rendered { etag: format!("\"{n}\""), body: body.into() }
+    }
+
+    /// Waits (a bounded while) for `done`: the tightening thread works on its own time.
+    fn eventually(done: impl Fn() -> bool) -> bool {
+        (0..1000).any(|_| {
+            done() || {
+                std::thread::sleep(std::time::Duration::from_millis(10));
+                false
+            }
+        })
+    }
+
+    #[test]
+    fn a_served_answer_is_packed_again_tighter_and_reads_the_same() {
+        let cache = PublicCache::new(8 << 20, 1000);
+        let now = Utc::now();
+        // Enough answers for a dictionary, then one packed with it.
+        let count = DICTIONARY_BYTES / SAMPLE_PER_BODY + 1;
+        for n in 0..=count {
+            cache.put(format!("/{n}"), 1, Lifetime::default(), prose(n));
+        }
+        cache.same_as("/by-slug".into(), 1, format!("/{count}"));
+        for key in ["/0".to_string(), format!("/{count}")] {
+            let before = cache.stored_bytes();
+            let first = cache.get(&key, 1, now).expect("held").0;
+            assert!(eventually(|| cache.stored_bytes() < before), "{key} was not packed tighter");
+            let again = cache.get(&key, 1, now).expect("still held").0;
+            assert_eq!((again.body, again.etag), (first.body, first.etag));
+        }
+        // Served through another address, it is the answer's own key that is tightened.
+        let before = cache.stored_bytes();
+        cache.put(format!("/{count}"), 1, Lifetime::default(), prose(count));
+        assert!(cache.stored_bytes() > before, "packed quickly again");
+        let served = cache.get("/by-slug", 1, now).expect("held").0;
+        assert!(eventually(|| cache.stored_bytes() <= before));
+        assert_eq!(cache.get(&format!("/{count}"), 1, now).expect("held").0.body, served.body);
     }
 
     /// 4,000 bytes that do not compress, different for each `seed`.
@@ -290,11 +531,30 @@ mod tests {
     fn the_size_is_bounded_by_what_is_stored() {
         let cache = PublicCache::new(64 * 1024, 1000);
         for n in 0..100 {
-            cache.put(format!("/{n}"), 1, None, rendered(&noise(n)));
+            cache.put(format!("/{n}"), 1, Lifetime::default(), rendered(&noise(n)));
         }
         let held = (0..100).filter(|n| cache.get(&format!("/{n}"), 1, Utc::now()).is_some()).count();
         // 26 letters pack to about 60% of 4 kB: some 27 of them fit in 64 kB, not all.
         assert!(held > 0 && held <= 32, "held {held} entries of 4 kB in 64 kB");
+    }
+
+    #[test]
+    fn once_full_an_answer_is_kept_only_when_its_key_misses_again() {
+        let cache = PublicCache::new(64 * 1024, 1000);
+        let now = Utc::now();
+        let mut n = 0;
+        while cache.put(format!("/{n}"), 1, Lifetime::default(), rendered(&noise(n))) {
+            n += 1;
+            assert!(n < 100, "a 64 kB cache took 100 answers of 4 kB");
+        }
+        assert!(n > 4, "kept while there was room: {n}");
+        assert!(cache.get(&format!("/{n}"), 1, now).is_none(), "not kept on its first miss");
+        let held = cache.stored_bytes();
+        let other = n + 1;
+        assert!(!cache.put(format!("/{other}"), 1, Lifetime::default(), rendered(&noise(other))));
+        assert_eq!(cache.stored_bytes(), held, "nothing was pushed out for it");
+        assert!(cache.put(format!("/{n}"), 1, Lifetime::default(), rendered(&noise(n))), "kept on its second");
+        assert!(cache.get(&format!("/{n}"), 1, now).is_some());
     }
 
     #[test]
@@ -305,11 +565,16 @@ mod tests {
         // More bodies than the dictionary's sample takes, so that both kinds are held.
         let count = u32::try_from(DICTIONARY_BYTES / SAMPLE_PER_BODY).unwrap_or(8) * 2 + 4;
         for n in 0..count {
-            cache.put(format!("/{n}"), 1, None, Rendered { etag: format!("\"{n}\""), body: body(n).into() });
+            cache.put(
+                format!("/{n}"),
+                1,
+                Lifetime::default(),
+                Rendered { etag: format!("\"{n}\""), body: body(n).into() },
+            );
         }
-        assert!(cache.dictionary.get().is_some(), "the sample made a dictionary");
+        assert!(cache.dictionary().is_some(), "the sample made a dictionary");
         for n in 0..count {
-            let hit = cache.get(&format!("/{n}"), 1, now).expect("held");
+            let (hit, _) = cache.get(&format!("/{n}"), 1, now).expect("held");
             assert_eq!(hit.body, Bytes::from(body(n)), "body {n}");
             assert_eq!(hit.etag, format!("\"{n}\""));
         }
@@ -319,15 +584,15 @@ mod tests {
     fn two_addresses_share_one_answer_of_their_generation() {
         let cache = PublicCache::new(1 << 20, 1000);
         let now = Utc::now();
-        cache.put("article 1".into(), 5, None, rendered("one"));
+        cache.put("article 1".into(), 5, Lifetime::default(), rendered("one"));
         cache.same_as("/by-slug".into(), 5, "article 1".into());
         cache.same_as("/by-old-slug".into(), 4, "article 1".into());
         cache.same_as("/dangling".into(), 5, "article 2".into());
-        assert_eq!(cache.get("/by-slug", 5, now).map(|r| r.body), Some(Bytes::from("one")));
+        assert_eq!(cache.get("/by-slug", 5, now).map(|(r, _)| r.body), Some(Bytes::from("one")));
         assert!(cache.get("/by-slug", 6, now).is_none(), "another generation");
         assert!(cache.get("/by-old-slug", 5, now).is_none(), "a pointer from an older generation");
         assert!(cache.get("/dangling", 5, now).is_none(), "nothing kept where it points");
-        cache.put("article 1".into(), 6, None, rendered("one, later"));
+        cache.put("article 1".into(), 6, Lifetime::default(), rendered("one, later"));
         assert!(cache.get("/by-slug", 5, now).is_none(), "points at an answer of another generation");
     }
 
@@ -335,7 +600,7 @@ mod tests {
     fn a_zero_capacity_is_no_cache() {
         let cache = PublicCache::new(0, 1000);
         assert!(!cache.enabled());
-        cache.put("/a".into(), 1, None, rendered("a"));
+        cache.put("/a".into(), 1, Lifetime::default(), rendered("a"));
         assert!(cache.get("/a", 1, Utc::now()).is_none());
         assert_eq!((cache.misses(), cache.stored_bytes(), cache.capacity_bytes()), (0, 0, 0), "no cache, no misses");
     }
