@@ -33,6 +33,7 @@ ROOT = Path(__file__).resolve().parent.parent
 BENCH = ROOT / "bench"
 WORKLOAD = BENCH / "workload"
 ROTATE = WORKLOAD / "rotate.lua"
+ZIPF = BENCH / "zipf.lua"
 WRITES = BENCH / "writes.lua"
 
 # workload.md: the checksums gen.py must produce for news-read-v1.
@@ -61,7 +62,19 @@ READS = [
     ("a", "/api/v1/public/articles/article-{n}", "(a) article by slug"),
     ("b", "/api/v1/public/articles?section={section_slug}&limit=20", "(b) section front"),
     ("c", "/api/v1/public/articles/{doc_id}", "(c) article by id"),
+    ("s", "/api/v1/public/articles/the-seeds-page", "(s) the seed's page"),
+    ("z", "/api/v1/public/articles/article-{n}", "(z) article by slug, Zipf"),
 ]
+# (z) draws articles from a Zipf distribution (bench/zipf.lua) instead of rotating
+# through all of them evenly: a few stories read often, a long tail read rarely.
+SCRIPTS = {"z": ZIPF}
+# The public cache when the archive is larger than it: the 10,000 answers take about
+# 24 MB packed, so a cache of 2 MiB holds a tenth of them.
+LONG_TAIL_MB = 2
+# The page this product exists for: a metered story with a reader poll (results shown)
+# and a sponsored block in its body, with the paywall's meter on. One article, so every
+# request asks for the same page, as readers of a front-page story do.
+SEEDS_PAGE = "the-seeds-page"
 # Request (c) was first served at /public/articles/by-id/{id}; since eff3872 the article
 # answers by slug or id on one path. check_dataset picks whichever the binary serves.
 C_PATHS = ["/api/v1/public/articles/{doc_id}", "/api/v1/public/articles/by-id/{doc_id}"]
@@ -534,6 +547,51 @@ def check_dataset(port: int, dataset: Path, idmap: list[str] | None, count_all: 
     return c_path
 
 
+def make_seeds_page(port: int, dataset: Path):
+    """Publishes SEEDS_PAGE (a metered article with a poll and a sponsored block, the
+    meter on) and checks that readers get both embeds, resolved, in its preview."""
+    admin = Api(port, login(port))
+    _, _, poll = admin.call(
+        "POST", "/api/v1/polls",
+        {"title": "Seed's page poll", "results_visibility": "always",
+         "questions": [{"prompt": "Should the city build the tram?", "kind": "single_choice",
+                        "options": [{"label": "Yes"}, {"label": "No"}, {"label": "Not sure"}]}]},
+        expect=201,
+    )
+    _, _, block = admin.call(
+        "POST", "/api/v1/sponsored",
+        {"title": "Travel with us", "sponsor_name": "Studio", "label": "Sponsored",
+         "disclosure": "Paid for by Studio.", "placement": "article_inline", "status": "active",
+         "body": [{"type": "paragraph", "text": "A partner's story."}]},
+        expect=201,
+    )
+    _, _, sections = admin.call("GET", "/api/v1/sections?limit=100", expect=200)
+    section = next(s for s in sections["items"] if s["slug"] == "news")
+    with open(dataset / "articles.jsonl") as f:
+        first = json.loads(f.readline())
+    body = paragraphs(first["body"])
+    body = body[:1] + [{"type": "poll", "poll_id": poll["id"]}, {"type": "sponsored", "block_id": block["id"]}] + body[1:]
+    _, res, art = admin.call(
+        "POST", "/api/v1/articles",
+        {"headline": "The seed's page", "slug": SEEDS_PAGE, "standfirst": first["standfirst"],
+         "section_id": section["id"], "body": body, "access": "metered", "preview_blocks": 4},
+        expect=201,
+    )
+    admin.call("POST", f"/api/v1/articles/{art['id']}/publish", {}, headers={"if-match": res.getheader("etag")},
+               expect=200)
+    _, _, paywall = admin.call("GET", "/api/v1/paywall", expect=200)
+    paywall["quota"] = 5
+    admin.call("PUT", "/api/v1/paywall", {k: v for k, v in paywall.items() if k not in ("updated_at", "version")},
+               expect=200)
+    _, _, page = Api(port).call("GET", f"/api/v1/public/articles/{SEEDS_PAGE}", expect=200)
+    kinds = [b["type"] for b in page["body"]]
+    if kinds[1:3] != ["poll", "sponsored"] or "results" not in page["body"][1]["poll"] or not page["access"]["preview"]:
+        raise CannotMeasure(f"check (s) failed: {SEEDS_PAGE} is {kinds}, preview {page['access']['preview']}")
+    say(f"   check (s): {SEEDS_PAGE} is metered (preview of {len(kinds)} blocks) with its poll's results and a "
+        "sponsored block: ok")
+    admin.close()
+
+
 def _newest_politics(n_total: int) -> str:
     # politics is section 2: articles n = 2, 12, 22, ...; the newest live one is the
     # largest such n whose published_at (2026-01-01 + n minutes) has passed.
@@ -598,9 +656,26 @@ def run_wrk(port: int, name: str, duration: float, script: Path, env: dict, pid:
     return text, sampler.peak if sampler else None
 
 
+def cache_counts(metrics_port: int) -> tuple[int, int]:
+    """The server's public cache hits and misses so far, from its metrics listener."""
+    conn = http.client.HTTPConnection("127.0.0.1", metrics_port, timeout=10)
+    conn.request("GET", "/metrics")
+    text = conn.getresponse().read().decode()
+    conn.close()
+    counts = {}
+    for name in ("masthead_public_cache_hits_total", "masthead_public_cache_misses_total"):
+        m = re.search(rf"^{name}(?:{{[^}}]*}})? (\d+)", text, re.M)
+        if not m:
+            raise CannotMeasure(f"no {name} in the server's metrics")
+        counts[name] = int(m.group(1))
+    return counts["masthead_public_cache_hits_total"], counts["masthead_public_cache_misses_total"]
+
+
 def measure_reads(server: Server, tag: str, keys: list[str], runs: int, warmup: float, duration: float,
-                  idmap_file: Path | None, c_path: str | None = None) -> list[dict]:
-    """Per run, per request: warm-up, then the measured wrk run. Returns one dict per run."""
+                  idmap_file: Path | None, c_path: str | None = None, metrics_port: int | None = None,
+                  extra_env: dict | None = None) -> list[dict]:
+    """Per run, per request: warm-up, then the measured wrk run. Returns one dict per run.
+    With `metrics_port`, each request also gets the cache's hit ratio in its measured run."""
     results = []
     templates = {key: path for key, path, _ in READS}
     if c_path:
@@ -608,16 +683,21 @@ def measure_reads(server: Server, tag: str, keys: list[str], runs: int, warmup: 
     for r in range(1, runs + 1):
         run = {}
         for key in keys:
-            env = {"WRK_PATH_TEMPLATE": templates[key]}
+            env = dict(extra_env or {}, WRK_PATH_TEMPLATE=templates[key])
             if idmap_file and "{doc_id}" in templates[key]:
                 env["WRK_IDMAP_FILE"] = str(idmap_file)
+            script = SCRIPTS.get(key, ROTATE)
             if warmup > 0:
-                run_wrk(server.port, f"{tag}-run{r}-{key}-warmup", warmup, ROTATE, dict(env, WRK_START="2500"))
+                run_wrk(server.port, f"{tag}-run{r}-{key}-warmup", warmup, script, dict(env, WRK_START="2500"))
+            before = cache_counts(metrics_port) if metrics_port and key != "healthz" else None
             text, peak = run_wrk(
-                server.port, f"{tag}-run{r}-{key}", duration, ROTATE, dict(env, WRK_START="0"), server.pid
+                server.port, f"{tag}-run{r}-{key}", duration, script, dict(env, WRK_START="0"), server.pid
             )
             res = parse_wrk(text)
             res["peak_rss"] = peak
+            if before:
+                hits, misses = (a - b for a, b in zip(cache_counts(metrics_port), before))
+                res["hit_ratio"] = hits / (hits + misses) if hits + misses else None
             run[key] = res
         base = run.get("healthz")
         for key, res in run.items():
@@ -627,9 +707,29 @@ def measure_reads(server: Server, tag: str, keys: list[str], runs: int, warmup: 
                 + (f"  {res['ratio']:5.2f} of /healthz" if res["ratio"] is not None else "")
                 + f"  p50 {res['p50_ms']:.2f} ms  p99 {res['p99_ms']:.2f} ms  non-2xx {res['non2xx']}"
                 f"  socket errors {res['socket_errors']}  peak RSS {mib(res['peak_rss'])}"
+                + (f"  cache hits {res['hit_ratio']:.0%}" if res.get("hit_ratio") is not None else "")
             )
         results.append(run)
     return results
+
+
+def measure_cache_modes(binary: Path, db_url: str, runs: int, warmup: float, duration: float) -> dict:
+    """The reads again on two fresh servers over the same database: one with no public
+    cache, one whose cache holds a tenth of the archive (LONG_TAIL_MB)."""
+    out = {}
+    for mode, mb, keys in (("off", "0", ["healthz", "a", "b", "z"]), ("tail", str(LONG_TAIL_MB), ["healthz", "a", "z"])):
+        metrics_port = free_port()
+        server = Server(binary, db_url, f"cache-{mode}",
+                        {"MASTHEAD_PUBLIC_CACHE_MB": mb, "MASTHEAD_METRICS_BIND": f"127.0.0.1:{metrics_port}"})
+        try:
+            server.start()
+            say(f"   cache {mb} MiB:")
+            # Both count requests for their metrics, so that they differ only in the cache.
+            out[mode] = medians(measure_reads(server, f"cache-{mode}", keys, runs, warmup, duration, None,
+                                              metrics_port=metrics_port))
+        finally:
+            server.stop()
+    return out
 
 
 def medians(runs: list[dict]) -> dict:
@@ -649,6 +749,7 @@ def medians(runs: list[dict]) -> dict:
             "non2xx": sum(r["non2xx"] for r in rows),
             "socket_errors": sum(r["socket_errors"] for r in rows),
             "peak_rss": max((r["peak_rss"] or 0) for r in rows),
+            "hit_ratio": med("hit_ratio"),
             "runs": len(rows),
             "each_rps": [r["rps"] for r in rows],
         }
@@ -1153,12 +1254,12 @@ def targets(res: dict) -> list[tuple[str, bool | None, str]]:
         med = res.get(tag)
         if not med:
             return
-        for key, floor in (("a", 0.50), ("b", 0.40), ("c", 0.50)):
+        for key, floor in (("a", 0.50), ("b", 0.40), ("c", 0.50), ("s", 0.50)):
             if key in med:
                 r = med[key]["ratio"]
                 out.append((f"{name}{LABELS[key]} >= {floor:.0%} of /healthz", r is not None and r >= floor,
                             f"{r:.2f}"))
-        for key in ("a", "b", "c"):
+        for key in ("a", "b", "c", "s"):
             if key in med:
                 p = med[key]["p99_ms"]
                 out.append((f"{name}{LABELS[key]} p99 <= 10 ms", p is not None and p <= 10, f"{p:.2f} ms"))
@@ -1190,12 +1291,40 @@ def targets(res: dict) -> list[tuple[str, bool | None, str]]:
             s = res["postgres_start"]
             out.append(("PostgreSQL: idle RSS <= 20 MiB", s["idle_rss"] <= 20 * MIB, mib(s["idle_rss"])))
             out.append(("PostgreSQL: start-up <= 200 ms", s["startup_ms"] <= 200, f"{s['startup_ms']:.0f} ms"))
+    if "cache_modes" in res:
+        off, tail = res["cache_modes"]["off"], res["cache_modes"]["tail"]
+        for key in ("z", "a"):
+            out.append((f"{LABELS[key]}: a cache of a tenth of the archive >= no cache (ratios to /healthz)",
+                        tail[key]["ratio"] >= off[key]["ratio"],
+                        f"{tail[key]['ratio']:.2f} vs {off[key]['ratio']:.2f}"))
+        r = off["b"]["rps"] / off["a"]["rps"]
+        out.append(("no cache: (b) section front >= 0.8 of (a) article", r >= 0.8,
+                    f"{off['b']['rps']:.0f} / {off['a']['rps']:.0f} = {r:.2f}"))
+        out.append(("no cache: (a) article >= 0.2 of /healthz", off["a"]["ratio"] >= 0.2, f"{off['a']['ratio']:.2f}"))
     if "million" in res and "sqlite" in res:
         for key in ("a", "b"):
             r = res["million"][key]["rps"] / res["sqlite"][key]["rps"]
             out.append((f"1M articles: {LABELS[key]} >= 80% of its 10k throughput", r >= 0.80,
                         f"{res['million'][key]['rps']:.0f} / {res['sqlite'][key]['rps']:.0f} = {r:.2f}"))
     return out
+
+
+def cache_mode_lines(res: dict) -> list[str]:
+    modes = res.get("cache_modes")
+    if not modes:
+        return []
+    lines = [f"**The public cache: none, and {LONG_TAIL_MB} MiB (a tenth of the 10,000 answers)** (SQLite, fresh "
+             "servers; ratios to the /healthz of the same server)", "",
+             "| cache | request | req/s | ratio to /healthz | p99 ms | cache hits | non-2xx |",
+             "|---|---|---:|---:|---:|---:|---:|"]
+    for mode, name in (("off", "off"), ("tail", f"{LONG_TAIL_MB} MiB")):
+        for key, m in modes[mode].items():
+            hits = m.get("hit_ratio")
+            lines.append(f"| {name} | {LABELS[key]} | {fmt(m['rps'])} | {fmt(m['ratio'], '.2f')} | "
+                         f"{fmt(m['p99_ms'], '.2f')} | {'n/a' if hits is None else f'{hits:.0%}'} | "
+                         f"{m['non2xx'] + m['socket_errors']} |")
+    lines.append("")
+    return lines
 
 
 def media_lines(res: dict) -> list[str]:
@@ -1249,6 +1378,7 @@ def report(res: dict, meta: dict) -> str:
         lines += read_table(f"1,000,000 articles on SQLite: medians of {meta['runs']} run(s)", res["million"],
                             res.get("sqlite"))
         lines.append("")
+    lines += cache_mode_lines(res)
     lines += media_lines(res)
     lines += ["| measure | value |", "|---|---|"]
     if "sqlite" in res:
@@ -1282,14 +1412,15 @@ def report(res: dict, meta: dict) -> str:
     if meta.get("media"):
         lines.append(f"| media library | {meta['media']} |")
     if "sqlite" in res or "postgres" in res or "million" in res:
-        lines.append(f"| requests | (a) {READS[1][1]}, (b) {READS[2][1]}, (c) {meta.get('c_path')} |")
+        lines.append(f"| requests | (a) {READS[1][1]}, (b) {READS[2][1]}, (c) {meta.get('c_path')}, (s) {READS[4][1]} "
+                     "(metered, with a poll showing results and a sponsored block; the meter on) |")
     lines += [
         f"| wrk | -t{WRK_THREADS} -c{WRK_CONNECTIONS} -d{meta['duration']:g}s --latency --timeout 10s, "
         f"warm-up {meta['warmup']:g} s |",
     ]
     rows = targets(res)
     if rows:
-        lines += ["", "**Targets (issue 8)**", "", "| target | measured | |", "|---|---|---|"]
+        lines += ["", "**Targets**", "", "| target | measured | |", "|---|---|---|"]
         lines += [f"| {name} | {measured} | {verdict(ok)} |" for name, ok, measured in rows]
     return "\n".join(lines)
 
@@ -1307,12 +1438,15 @@ def main() -> int:
     ap.add_argument("--only", choices=["reads", "media"],
                     help="reads: everything but the media library; media: only the media library")
     ap.add_argument("--no-media", action="store_true", help="skip the media library's uploads and rendition")
+    ap.add_argument("--no-long-tail", action="store_true",
+                    help="skip the reads with no public cache and with one smaller than the archive")
     ap.add_argument("--media-s3", action="store_true",
                     help="also the media library with its store on a throwaway S3 (moto)")
     args = ap.parse_args()
     if args.only == "media" and (args.postgres or args.million):
         ap.error("--postgres and --million measure the reads: not with --only media")
     do_reads = args.only != "media"
+    long_tail = not args.no_long_tail
     do_media = args.only != "reads" and not args.no_media
     runs = args.runs or (1 if args.quick else 3)
     warmup, duration, write_seconds = (1, 3, 3) if args.quick else (5, 15, 10)
@@ -1368,6 +1502,7 @@ def main() -> int:
             ids = idmap.read_text().split()
             c_path = check_dataset(server.port, dataset, ids, True, N_ARTICLES)
             meta["c_path"] = c_path
+            make_seeds_page(server.port, dataset)
             say(f"== {name}: start-up and idle RSS (3 restarts on the loaded database)")
             res[f"{tag}_start"] = restarts(server)
             say(f"== {name}: reads, {runs} run(s) of {duration:g} s per request after {warmup:g} s warm-up")
@@ -1377,6 +1512,9 @@ def main() -> int:
                 res["votes"] = measure_votes(server, write_seconds)
                 res["creations"] = measure_creations(server, dataset, write_seconds)
             server.stop()
+            if tag == "sqlite" and long_tail:
+                say(f"== {name}: no public cache, and a cache of {LONG_TAIL_MB} MiB (a tenth of the archive)")
+                res["cache_modes"] = measure_cache_modes(binary, db_url, runs, warmup, duration)
 
         if do_reads:
             db = work / "read.db"
