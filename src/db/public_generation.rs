@@ -59,7 +59,7 @@ pub const NEVER_PUBLIC_TABLES: &[(&str, &str)] = &[
     ("article_slugs", "former slugs: only redirects read them, and those are not cached"),
     ("article_revisions", "editorial history"),
     ("article_embeds", "editorial bookkeeping of embeds; an article that embeds is never cached"),
-    ("articles_fts", "SQLite's search index, written by the triggers of articles"),
+    ("articles_fts", "SQLite's search index, written with each article's text"),
     ("sponsored_blocks", "an article that embeds one is never cached"),
     ("sponsored_targets", "an article that embeds a sponsored block is never cached"),
     ("sponsored_revisions", "editorial history"),
