@@ -235,7 +235,8 @@ def to_postgres(url: str, path: str):
     t0 = time.time()
 
     def columns(table):
-        return [r[1] for r in src.execute(f"PRAGMA table_info({table})") if r[1] != "search_id"]
+        # search_id is SQLite's own; body_text is empty (the server keeps no plain text).
+        return [r[1] for r in src.execute(f"PRAGMA table_info({table})") if r[1] not in ("search_id", "body_text")]
 
     for table in ("users", "sections"):
         cols = columns(table)
@@ -243,18 +244,18 @@ def to_postgres(url: str, path: str):
     cols = columns("articles")
     body_at = cols.index("body")
     psql(url, "DROP INDEX IF EXISTS articles_search")
-    psql(url, "CREATE UNLOGGED TABLE million_staging (LIKE articles INCLUDING DEFAULTS, body_text TEXT NOT NULL)")
+    psql(url, "CREATE UNLOGGED TABLE million_staging (LIKE articles INCLUDING DEFAULTS, plain_text TEXT NOT NULL)")
 
     def with_text(rows):
         for row in rows:
             text = "\n".join(b["text"] for b in json.loads(row[body_at]))
             yield (*row, text)
 
-    n = copy_into(url, "million_staging", cols + ["body_text"],
+    n = copy_into(url, "million_staging", cols + ["plain_text"],
                   with_text(src.execute(f"SELECT {', '.join(cols)} FROM articles ORDER BY search_id")))
     print(f"   {n} articles copied ({time.time() - t0:.0f} s); computing search_vector", file=sys.stderr, flush=True)
     psql(url, f"INSERT INTO articles ({', '.join(cols)}, search_vector) SELECT {', '.join(cols)}, "
-              "to_tsvector('english', headline || ' ' || coalesce(standfirst, '') || ' ' || body_text) "
+              "to_tsvector('english', headline || ' ' || coalesce(standfirst, '') || ' ' || plain_text) "
               "FROM million_staging")
     psql(url, "DROP TABLE million_staging")
     for table in ("article_authors", "article_feed", "article_revisions"):

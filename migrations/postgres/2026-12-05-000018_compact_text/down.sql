@@ -9,7 +9,7 @@ UPDATE article_revisions r SET snapshot = json_build_object(
     FROM articles a WHERE a.id = r.article_id AND r.snapshot IS NULL;
 ALTER TABLE article_revisions ALTER COLUMN snapshot SET NOT NULL;
 
-ALTER TABLE articles ADD COLUMN body_text TEXT NOT NULL DEFAULT '';
+ALTER TABLE articles ALTER COLUMN body_text DROP DEFAULT;
 UPDATE articles SET body_text = coalesce((
     SELECT string_agg(b ->> 'text', E'\n' ORDER BY n) FROM jsonb_array_elements(body::jsonb) WITH ORDINALITY AS t (b, n)
     WHERE b ->> 'text' IS NOT NULL), '');

@@ -24,7 +24,6 @@ INSERT INTO article_revisions_whole (article_id, number, article_version, create
 DROP TABLE article_revisions;
 ALTER TABLE article_revisions_whole RENAME TO article_revisions;
 
-ALTER TABLE articles ADD COLUMN body_text TEXT NOT NULL DEFAULT '';
 UPDATE articles SET body_text = coalesce((
     SELECT group_concat(text, char(10)) FROM (
         SELECT json_extract(value, '$.text') AS text FROM json_each(articles.body)

@@ -1,6 +1,6 @@
 -- Text stored once. The search index keeps no copy of the text it indexes
--- (contentless, its rows deleted by rowid); the body's plain text is no longer a
--- column: the server computes it when it writes the index. And the newest revision
+-- (contentless, its rows deleted by rowid); the body's plain text is no longer
+-- stored: the server computes it when it writes the index. And the newest revision
 -- of an article may keep no snapshot (NULL): its content is the article's own.
 
 -- The server writes the index now (the plain text is not in the row any more);
@@ -26,7 +26,10 @@ CREATE TRIGGER articles_fts_delete AFTER DELETE ON articles BEGIN
     DELETE FROM articles_fts WHERE rowid = old.search_id;
 END;
 
+-- Emptied; the column stays (empty, with a default the server relies on) for programs
+-- that still write the old shape of a row.
 ALTER TABLE articles DROP COLUMN body_text;
+ALTER TABLE articles ADD COLUMN body_text TEXT NOT NULL DEFAULT '';
 
 -- snapshot becomes nullable (SQLite changes a column's constraints by copying the table).
 CREATE TABLE article_revisions_compact (
@@ -44,5 +47,5 @@ INSERT INTO article_revisions_compact (article_id, number, article_version, crea
 DROP TABLE article_revisions;
 ALTER TABLE article_revisions_compact RENAME TO article_revisions;
 
--- The newest revision of each article keeps its snapshot: it was written whole, and
--- the server empties only the snapshots it writes itself.
+-- Revisions written before keep their snapshots (the server leaves out only the
+-- snapshots of the revisions it writes).
