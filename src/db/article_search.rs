@@ -163,6 +163,98 @@ pub fn few_public_page(
 
 #[cfg(test)]
 mod tests {
+    use super::Search;
+    use crate::db::DbConnection;
+    use crate::db::articles::{self, EditorialFilter, PublicFilter};
+    use chrono::NaiveDateTime;
+    use diesel::Connection;
+    use diesel::connection::SimpleConnection;
+
+    /// 30 live articles (article i published at minute i), "common" in each, "rare" in
+    /// every seventh, tag "t" on every other one; one draft that says "common rare".
+    fn archive() -> (tempfile::TempDir, DbConnection) {
+        let dir = tempfile::tempdir().expect("dir");
+        let path = dir.path().join("search.db");
+        let mut conn = DbConnection::Sqlite(diesel::SqliteConnection::establish(&path.to_string_lossy()).expect("open"));
+        crate::db::run_migrations(&mut conn).expect("migrate");
+        let t = "'2026-01-01 00:00:00'";
+        let mut sql = format!(
+            "INSERT INTO users (id, email, display_name, role, password_hash, created_at, updated_at) \
+             VALUES ('u', 'u@example.org', 'U', 'writer', 'x', {t}, {t});
+             INSERT INTO sections (id, slug, name, position, created_at, updated_at) VALUES ('s', 's', 'S', 0, {t}, {t});"
+        );
+        for i in 1..=31 {
+            let (status, at) = if i == 31 { ("draft", "NULL".to_string()) } else { ("published", format!("'2026-01-01 00:{i:02}:00'")) };
+            sql += &format!(
+                "INSERT INTO articles (id, slug, headline, body, section_id, created_by, tags, access, status, \
+                 publish_at, created_at, updated_at) VALUES ('a{i:02}', 'a{i:02}', 'H', '[]', 's', 'u', '[]', 'free', \
+                 '{status}', {at}, {t}, {t});
+                 INSERT INTO article_authors (article_id, user_id, position) VALUES ('a{i:02}', 'u', 0);"
+            );
+            if i < 31 {
+                sql += &format!("INSERT INTO article_feed (feed, publish_at, article_id) VALUES ('', {at}, 'a{i:02}');");
+            }
+            if i % 2 == 0 {
+                sql += &format!("INSERT INTO article_tags (article_id, tag) VALUES ('a{i:02}', 't');");
+            }
+        }
+        conn.batch_execute(&sql).expect("rows");
+        for i in 1..=31 {
+            let text = if i % 7 == 0 || i == 31 { "common words, rare ones" } else { "common words" };
+            articles::index_text(&mut conn, &crate::domain::id::ArticleId::from(format!("a{i:02}")), text).expect("index");
+        }
+        (dir, conn)
+    }
+
+    /// Every page of a list, through its cursor, as ids.
+    fn public_ids(conn: &mut DbConnection, q: &str, tag: Option<&str>, few: bool) -> Vec<String> {
+        let now = NaiveDateTime::parse_from_str("2026-02-01 00:00:00", "%Y-%m-%d %H:%M:%S").expect("time");
+        let filter =
+            PublicFilter { feed: String::new(), author: None, tag: tag.map(str::to_string), q: Some(q.to_string()) };
+        let (mut out, mut after) = (Vec::new(), None);
+        loop {
+            let m = super::fts5_query(q).expect("words");
+            let search = if few { Search::Few(m) } else { Search::Many(m) };
+            let rows = articles::public_page_searching(conn, &filter, Some(search), now, after.clone(), 4).expect("page");
+            let Some(last) = rows.last() else { return out };
+            after = Some((last.publish_at.expect("live"), last.id.to_string()));
+            out.extend(rows.iter().map(|r| r.id.to_string()));
+        }
+    }
+
+    #[test]
+    fn few_and_many_matches_draw_the_same_pages() {
+        let (_dir, mut conn) = archive();
+        let rare = ["a28", "a21", "a14", "a07"];
+        for (q, tag, want) in [
+            ("rare", None, rare.to_vec()),
+            ("common rare", None, rare.to_vec()),
+            ("rare", Some("t"), vec!["a28", "a14"]),
+            ("absent", None, vec![]),
+            ("common absent", None, vec![]),
+        ] {
+            assert_eq!(public_ids(&mut conn, q, tag, true), want, "few: {q}");
+            assert_eq!(public_ids(&mut conn, q, tag, false), want, "many: {q}");
+        }
+        let common = public_ids(&mut conn, "common", None, false);
+        assert_eq!(common.len(), 30);
+        assert_eq!(common.first().map(String::as_str), Some("a30"));
+        assert_eq!(public_ids(&mut conn, "common", None, true), common);
+
+        let now = NaiveDateTime::parse_from_str("2026-02-01 00:00:00", "%Y-%m-%d %H:%M:%S").expect("time");
+        for few in [true, false] {
+            let m = super::fts5_query("rare").expect("words");
+            let search = if few { Search::Few(m) } else { Search::Many(m) };
+            let filter = EditorialFilter { q: Some("rare".into()), ..Default::default() };
+            let rows = articles::editorial_page_searching(&mut conn, &filter, Some(search), now, None, 10).expect("page");
+            let ids: Vec<String> = rows.iter().map(|r| r.id.to_string()).collect();
+            assert_eq!(ids, ["a31", "a28", "a21", "a14", "a07"], "few: {few}");
+        }
+        // The count that picks the plan.
+        assert!(matches!(Search::new(&mut conn, "rare").expect("search"), Search::Few(_)));
+        assert!(matches!(Search::new(&mut conn, "!!").expect("search"), Search::Nothing));
+    }
+
     #[test]
     fn user_text_never_becomes_fts5_syntax() {
         assert_eq!(super::fts5_query("tokyo stocks").as_deref(), Some("\"tokyo\" \"stocks\""));

@@ -319,6 +319,18 @@ pub fn editorial_page(
     limit: i64,
 ) -> QueryResult<Vec<ArticleRow>> {
     let search = filter.q.as_deref().map(|q| Search::new(conn, q)).transpose()?;
+    editorial_page_searching(conn, filter, search, now, after, limit)
+}
+
+/// `editorial_page` with its search (for `filter.q`) chosen.
+pub(crate) fn editorial_page_searching(
+    conn: &mut DbConnection,
+    filter: &EditorialFilter,
+    search: Option<Search>,
+    now: NaiveDateTime,
+    after: Option<&str>,
+    limit: i64,
+) -> QueryResult<Vec<ArticleRow>> {
     let few = match &search {
         Some(Search::Few(m)) => Some(article_search::matching_ids(conn, m)?),
         _ => None,
@@ -408,6 +420,18 @@ pub fn public_page(
     limit: i64,
 ) -> QueryResult<Vec<ArticleRow>> {
     let search = filter.q.as_deref().map(|q| Search::new(conn, q)).transpose()?;
+    public_page_searching(conn, filter, search, now, after, limit)
+}
+
+/// `public_page` with its search (for `filter.q`) chosen.
+pub(crate) fn public_page_searching(
+    conn: &mut DbConnection,
+    filter: &PublicFilter,
+    search: Option<Search>,
+    now: NaiveDateTime,
+    after: Option<(NaiveDateTime, String)>,
+    limit: i64,
+) -> QueryResult<Vec<ArticleRow>> {
     if let Some(Search::Few(m)) = &search {
         return article_search::few_public_page(conn, m, filter, now, after, limit);
     }
