@@ -154,8 +154,7 @@ pub fn few_public_page(
         query = query.bind::<Timestamp, _>(at).bind::<Timestamp, _>(at).bind::<Text, _>(id);
     }
     let DbConnection::Sqlite(c) = &mut *conn else { return Ok(Vec::new()) };
-    let ids: Vec<String> =
-        query.bind::<BigInt, _>(limit).load::<Entry>(c)?.into_iter().map(|e| e.article_id).collect();
+    let ids: Vec<String> = query.bind::<BigInt, _>(limit).load::<Entry>(c)?.into_iter().map(|e| e.article_id).collect();
     let mut rows: Vec<ArticleRow> = articles::table.filter(articles::id.eq_any(&ids)).load(conn)?;
     rows.sort_by_key(|r| ids.iter().position(|id| r.id.as_str() == id));
     Ok(rows)
@@ -175,7 +174,8 @@ mod tests {
     fn archive() -> (tempfile::TempDir, DbConnection) {
         let dir = tempfile::tempdir().expect("dir");
         let path = dir.path().join("search.db");
-        let mut conn = DbConnection::Sqlite(diesel::SqliteConnection::establish(&path.to_string_lossy()).expect("open"));
+        let mut conn =
+            DbConnection::Sqlite(diesel::SqliteConnection::establish(&path.to_string_lossy()).expect("open"));
         crate::db::run_migrations(&mut conn).expect("migrate");
         let t = "'2026-01-01 00:00:00'";
         let mut sql = format!(
@@ -184,7 +184,11 @@ mod tests {
              INSERT INTO sections (id, slug, name, position, created_at, updated_at) VALUES ('s', 's', 'S', 0, {t}, {t});"
         );
         for i in 1..=31 {
-            let (status, at) = if i == 31 { ("draft", "NULL".to_string()) } else { ("published", format!("'2026-01-01 00:{i:02}:00'")) };
+            let (status, at) = if i == 31 {
+                ("draft", "NULL".to_string())
+            } else {
+                ("published", format!("'2026-01-01 00:{i:02}:00'"))
+            };
             sql += &format!(
                 "INSERT INTO articles (id, slug, headline, body, section_id, created_by, tags, access, status, \
                  publish_at, created_at, updated_at) VALUES ('a{i:02}', 'a{i:02}', 'H', '[]', 's', 'u', '[]', 'free', \
@@ -192,7 +196,8 @@ mod tests {
                  INSERT INTO article_authors (article_id, user_id, position) VALUES ('a{i:02}', 'u', 0);"
             );
             if i < 31 {
-                sql += &format!("INSERT INTO article_feed (feed, publish_at, article_id) VALUES ('', {at}, 'a{i:02}');");
+                sql +=
+                    &format!("INSERT INTO article_feed (feed, publish_at, article_id) VALUES ('', {at}, 'a{i:02}');");
             }
             if i % 2 == 0 {
                 sql += &format!("INSERT INTO article_tags (article_id, tag) VALUES ('a{i:02}', 't');");
@@ -201,7 +206,8 @@ mod tests {
         conn.batch_execute(&sql).expect("rows");
         for i in 1..=31 {
             let text = if i % 7 == 0 || i == 31 { "common words, rare ones" } else { "common words" };
-            articles::index_text(&mut conn, &crate::domain::id::ArticleId::from(format!("a{i:02}")), text).expect("index");
+            articles::index_text(&mut conn, &crate::domain::id::ArticleId::from(format!("a{i:02}")), text)
+                .expect("index");
         }
         (dir, conn)
     }
@@ -215,7 +221,8 @@ mod tests {
         loop {
             let m = super::fts5_query(q).expect("words");
             let search = if few { Search::Few(m) } else { Search::Many(m) };
-            let rows = articles::public_page_searching(conn, &filter, Some(search), now, after.clone(), 4).expect("page");
+            let rows =
+                articles::public_page_searching(conn, &filter, Some(search), now, after.clone(), 4).expect("page");
             let Some(last) = rows.last() else { return out };
             after = Some((last.publish_at.expect("live"), last.id.to_string()));
             out.extend(rows.iter().map(|r| r.id.to_string()));
@@ -246,7 +253,8 @@ mod tests {
             let m = super::fts5_query("rare").expect("words");
             let search = if few { Search::Few(m) } else { Search::Many(m) };
             let filter = EditorialFilter { q: Some("rare".into()), ..Default::default() };
-            let rows = articles::editorial_page_searching(&mut conn, &filter, Some(search), now, None, 10).expect("page");
+            let rows =
+                articles::editorial_page_searching(&mut conn, &filter, Some(search), now, None, 10).expect("page");
             let ids: Vec<String> = rows.iter().map(|r| r.id.to_string()).collect();
             assert_eq!(ids, ["a31", "a28", "a21", "a14", "a07"], "few: {few}");
         }

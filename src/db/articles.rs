@@ -57,12 +57,7 @@ pub struct RevisionRow {
 
 impl ArticleRow {
     /// A new draft holding `content`, at version 1.
-    pub fn draft(
-        id: ArticleId,
-        content: &Content,
-        created_by: UserId,
-        at: NaiveDateTime,
-    ) -> Self {
+    pub fn draft(id: ArticleId, content: &Content, created_by: UserId, at: NaiveDateTime) -> Self {
         let mut row = ArticleRow {
             id,
             slug: String::new(),

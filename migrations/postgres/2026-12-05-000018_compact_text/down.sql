@@ -7,12 +7,14 @@ UPDATE article_revisions r SET snapshot = json_build_object(
                        FROM article_authors WHERE article_id = a.id),
         'tags', a.tags::json, 'access', a.access, 'preview_blocks', a.preview_blocks, 'seo', a.seo::json)::text
     FROM articles a WHERE a.id = r.article_id AND r.snapshot IS NULL;
+SET CONSTRAINTS ALL IMMEDIATE;
 ALTER TABLE article_revisions ALTER COLUMN snapshot SET NOT NULL;
 
 ALTER TABLE articles ALTER COLUMN body_text DROP DEFAULT;
 UPDATE articles SET body_text = coalesce((
     SELECT string_agg(b ->> 'text', E'\n' ORDER BY n) FROM jsonb_array_elements(body::jsonb) WITH ORDINALITY AS t (b, n)
     WHERE b ->> 'text' IS NOT NULL), '');
+SET CONSTRAINTS ALL IMMEDIATE;
 DROP INDEX articles_search;
 ALTER TABLE articles DROP COLUMN search_vector;
 ALTER TABLE articles ADD COLUMN search_vector tsvector GENERATED ALWAYS AS (

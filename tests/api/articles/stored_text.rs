@@ -46,12 +46,22 @@ async fn every_revision_keeps_its_exact_text_while_only_older_ones_are_stored() 
         {"type": "list", "style": "bullet", "items": ["one", "two\u{00a0}spaces"]}
     ]);
     let a = app
-        .article(&editor, json!({"headline": "Cranes return", "standfirst": "A port reopens", "section_id": section,
-            "body": body, "tags": ["ports"]}))
+        .article(
+            &editor,
+            json!({"headline": "Cranes return", "standfirst": "A port reopens", "section_id": section,
+            "body": body, "tags": ["ports"]}),
+        )
         .await;
     let mut saved = vec![content_of(&a)];
-    let a = app.edit(&editor, &a, json!({"headline": "Cranes are back", "body": [
-        {"type": "paragraph", "text": "Only <strong>gulls</strong> now."}]})).await.json();
+    let a = app
+        .edit(
+            &editor,
+            &a,
+            json!({"headline": "Cranes are back", "body": [
+        {"type": "paragraph", "text": "Only <strong>gulls</strong> now."}]}),
+        )
+        .await
+        .json();
     saved.push(content_of(&a));
     let a = app.edit(&editor, &a, json!({"standfirst": null, "tags": ["ports", "asia"]})).await.json();
     saved.push(content_of(&a));
@@ -87,10 +97,13 @@ async fn every_revision_keeps_its_exact_text_while_only_older_ones_are_stored() 
 
     // Restoring the first revision brings its exact text back, as a new save.
     let res = app
-        .send_with(Method::POST, &format!("{base}/1/restore"), Some(&editor), None, &[(
-            "if-match",
-            &format!("\"{}\"", a["version"]),
-        )])
+        .send_with(
+            Method::POST,
+            &format!("{base}/1/restore"),
+            Some(&editor),
+            None,
+            &[("if-match", &format!("\"{}\"", a["version"]))],
+        )
         .await;
     assert_eq!(res.status, 200, "{}", String::from_utf8_lossy(&res.body));
     let a = res.json();
@@ -101,10 +114,13 @@ async fn every_revision_keeps_its_exact_text_while_only_older_ones_are_stored() 
 
     // Restoring the newest revision (the article itself) is a save of the same content.
     let res = app
-        .send_with(Method::POST, &format!("{base}/4/restore"), Some(&editor), None, &[(
-            "if-match",
-            &format!("\"{}\"", a["version"]),
-        )])
+        .send_with(
+            Method::POST,
+            &format!("{base}/4/restore"),
+            Some(&editor),
+            None,
+            &[("if-match", &format!("\"{}\"", a["version"]))],
+        )
         .await;
     assert_eq!(res.status, 200, "{}", String::from_utf8_lossy(&res.body));
     assert_eq!(content_of(&res.json()), saved[0]);
@@ -120,12 +136,18 @@ async fn search_follows_every_save_with_an_index_that_keeps_no_text() {
     let editor = app.user("editor").await.2;
     let section = app.section(&editor, json!({"name": "Wildlife"})).await;
     let a = app
-        .published(&editor, json!({"headline": "Okapi sighted", "section_id": section, "slug": "okapi",
-            "body": [{"type": "paragraph", "text": "An aardvark crossed the <em>road</em>."}]}))
+        .published(
+            &editor,
+            json!({"headline": "Okapi sighted", "section_id": section, "slug": "okapi",
+            "body": [{"type": "paragraph", "text": "An aardvark crossed the <em>road</em>."}]}),
+        )
         .await;
     let b = app
-        .published(&editor, json!({"headline": "Second story", "section_id": section, "slug": "second",
-            "body": [{"type": "paragraph", "text": "Pangolins everywhere."}]}))
+        .published(
+            &editor,
+            json!({"headline": "Second story", "section_id": section, "slug": "second",
+            "body": [{"type": "paragraph", "text": "Pangolins everywhere."}]}),
+        )
         .await;
     let public = |q: &str| {
         let app = &app;
@@ -144,8 +166,12 @@ async fn search_follows_every_save_with_an_index_that_keeps_no_text() {
 
     // The words an edit removes stop matching; the ones it adds match, stemmed.
     let a = app
-        .edit(&editor, &a, json!({"headline": "Giraffe sighted",
-            "body": [{"type": "paragraph", "text": "A pangolin crossed the track."}]}))
+        .edit(
+            &editor,
+            &a,
+            json!({"headline": "Giraffe sighted",
+            "body": [{"type": "paragraph", "text": "A pangolin crossed the track."}]}),
+        )
         .await
         .json();
     assert!(public("aardvark").await.is_empty());
@@ -156,19 +182,25 @@ async fn search_follows_every_save_with_an_index_that_keeps_no_text() {
     assert_eq!(editorial("pangolins").await, ["second", "okapi"]);
     // The trash hides an article from search; restoring it brings it back.
     let res = app
-        .send_with(Method::DELETE, &format!("/api/v1/articles/{}", id(&b)), Some(&editor), None, &[(
-            "if-match",
-            &format!("\"{}\"", b["version"]),
-        )])
+        .send_with(
+            Method::DELETE,
+            &format!("/api/v1/articles/{}", id(&b)),
+            Some(&editor),
+            None,
+            &[("if-match", &format!("\"{}\"", b["version"]))],
+        )
         .await;
     assert_eq!(res.status, 204, "{}", String::from_utf8_lossy(&res.body));
     assert_eq!(public("pangolin").await, ["okapi"]);
     assert_eq!(editorial("pangolin").await, ["okapi"]);
     let res = app
-        .send_with(Method::POST, &format!("/api/v1/articles/{}/restore", id(&b)), Some(&editor), None, &[(
-            "if-match",
-            &format!("\"{}\"", b["version"].as_i64().unwrap() + 1),
-        )])
+        .send_with(
+            Method::POST,
+            &format!("/api/v1/articles/{}/restore", id(&b)),
+            Some(&editor),
+            None,
+            &[("if-match", &format!("\"{}\"", b["version"].as_i64().unwrap() + 1))],
+        )
         .await;
     assert_eq!(res.status, 200, "{}", String::from_utf8_lossy(&res.body));
     assert_eq!(public("pangolin").await, ["second", "okapi"]);
@@ -222,7 +254,9 @@ fn execute(db: &TestDb, sql: &str) {
         DatabaseUrl::Sqlite(path) => {
             diesel::SqliteConnection::establish(path).expect("open").batch_execute(sql).expect("SQL")
         }
-        DatabaseUrl::Postgres(url) => diesel::PgConnection::establish(url).expect("connect").batch_execute(sql).expect("SQL"),
+        DatabaseUrl::Postgres(url) => {
+            diesel::PgConnection::establish(url).expect("connect").batch_execute(sql).expect("SQL")
+        }
     }
 }
 
@@ -251,8 +285,10 @@ async fn a_database_from_before_keeps_its_text_search_and_revisions() {
     second["body"] = body.clone();
     second["tags"] = json!(["ports"]);
     let at = "2026-11-01 08:00:00";
-    execute(&db, &format!(
-        "INSERT INTO users (id, email, display_name, role, password_hash, created_at, updated_at) VALUES \
+    execute(
+        &db,
+        &format!(
+            "INSERT INTO users (id, email, display_name, role, password_hash, created_at, updated_at) VALUES \
            ('{admin}', '{ADMIN_EMAIL}', 'Administrator', 'admin', '{hash}', '{at}', '{at}'), \
            ('{author}', 'author@example.org', 'An Author', 'writer', 'x', '{at}', '{at}');
          INSERT INTO sections (id, slug, name, description, parent_id, position, created_at, updated_at, version) \
@@ -269,7 +305,8 @@ async fn a_database_from_before_keeps_its_text_search_and_revisions() {
          INSERT INTO article_revisions (article_id, number, article_version, created_at, created_by, note, snapshot) \
            VALUES ('{article}', 1, 1, '{at}', '{author}', 'created', '{first}'), \
            ('{article}', 2, 2, '{at}', '{author}', 'edited', '{second}');"
-    ));
+        ),
+    );
 
     let app = TestApp::spawn_on(db, |_| {}).await;
     let admin = app.admin_token().await;
@@ -296,19 +333,20 @@ async fn a_database_from_before_keeps_its_text_search_and_revisions() {
     // Saved again, it is indexed and revised as any article is now.
     let current = app.get(&format!("/api/v1/articles/{article}"), Some(&admin)).await.json();
     assert_eq!(content_of(&current), second);
-    let edited = app
-        .edit(&admin, &current, json!({"body": [{"type": "paragraph", "text": "Only gulls now."}]}))
-        .await
-        .json();
+    let edited =
+        app.edit(&admin, &current, json!({"body": [{"type": "paragraph", "text": "Only gulls now."}]})).await.json();
     assert!(search("cormorants").await.is_empty());
     assert_eq!(search("gulls").await, ["cranes"]);
     assert_eq!(revision(2).await, second);
     assert_eq!(revision(3).await, content_of(&edited));
     let res = app
-        .send_with(Method::POST, &format!("{base}/1/restore"), Some(&admin), None, &[(
-            "if-match",
-            &format!("\"{}\"", edited["version"]),
-        )])
+        .send_with(
+            Method::POST,
+            &format!("{base}/1/restore"),
+            Some(&admin),
+            None,
+            &[("if-match", &format!("\"{}\"", edited["version"]))],
+        )
         .await;
     assert_eq!(res.status, 200, "{}", String::from_utf8_lossy(&res.body));
     assert_eq!(content_of(&res.json()), first);
