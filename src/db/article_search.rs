@@ -1,11 +1,12 @@
 //! Full-text search in the article lists: FTS5 on SQLite, the tsvector column on
 //! PostgreSQL.
 //!
-//! On SQLite a list with `q` is drawn one of two ways, chosen by how many articles
-//! match. Few: from the matches themselves, each looked up by its index, then sorted
+//! A list with `q` is drawn one of two ways, chosen by how many articles match. Few: from the matches themselves, each looked up by its index, then sorted
 //! (walking the newest articles would read the whole archive before giving up). Many:
 //! walking the list's own order and asking the index about each article (collecting
-//! every match first would read the whole index). A bounded count tells which.
+//! every match first would read the whole index). A bounded count tells which. On
+//! PostgreSQL the planner's guess is no help there: it takes a word absent from its
+//! statistics for a rare-but-present one and walks the whole list looking for it.
 
 use chrono::NaiveDateTime;
 use diesel::dsl::sql;
@@ -38,8 +39,10 @@ pub fn fts5_query(q: &str) -> Option<String> {
 
 /// How a list filters on `q`.
 pub enum Search {
-    /// PostgreSQL: the planner weighs the GIN index against the list's order itself.
+    /// PostgreSQL, many matches: the list's order, filtered on the tsvector column.
     Postgres(String),
+    /// PostgreSQL, few matches (at most `FEW_MATCHES`): these articles.
+    Ids(Vec<String>),
     /// SQLite, no word: nothing matches.
     Nothing,
     /// SQLite, few matches (at most `FEW_MATCHES`): draw the list from them.
@@ -50,13 +53,33 @@ pub enum Search {
 
 impl Search {
     pub fn new(conn: &mut DbConnection, q: &str) -> QueryResult<Search> {
-        let DbConnection::Sqlite(c) = conn else { return Ok(Search::Postgres(q.to_string())) };
-        let Some(m) = fts5_query(q) else { return Ok(Search::Nothing) };
         #[derive(QueryableByName)]
         struct Count {
             #[diesel(sql_type = BigInt)]
             n: i64,
         }
+        #[derive(QueryableByName)]
+        struct Id {
+            #[diesel(sql_type = Text)]
+            id: String,
+        }
+        let c = match conn {
+            DbConnection::Sqlite(c) => c,
+            DbConnection::Postgres(c) => {
+                let ids: Vec<Id> = diesel::sql_query(
+                    "SELECT id FROM articles WHERE search_vector @@ websearch_to_tsquery('english', $1) LIMIT $2",
+                )
+                .bind::<Text, _>(q)
+                .bind::<BigInt, _>(FEW_MATCHES + 1)
+                .load(c)?;
+                return Ok(if ids.len() as i64 > FEW_MATCHES {
+                    Search::Postgres(q.to_string())
+                } else {
+                    Search::Ids(ids.into_iter().map(|i| i.id).collect())
+                });
+            }
+        };
+        let Some(m) = fts5_query(q) else { return Ok(Search::Nothing) };
         let count: Count = diesel::sql_query(
             "SELECT count(*) AS n FROM (SELECT rowid FROM articles_fts WHERE articles_fts MATCH ? LIMIT ?)",
         )
@@ -74,7 +97,8 @@ impl Search {
                     .bind::<Text, _>(q.clone())
                     .sql(")"),
             ),
-            Search::Nothing => Box::new(sql::<Bool>("1 = 0")),
+            // The callers filter on the ids themselves (`ids`); this is never reached.
+            Search::Nothing | Search::Ids(_) => Box::new(sql::<Bool>("1 = 0")),
             // An index lookup per match: the list's primary key meets them.
             Search::Few(m) => Box::new(
                 sql::<Bool>("articles.search_id IN (SELECT rowid FROM articles_fts WHERE articles_fts MATCH ")

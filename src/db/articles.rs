@@ -328,6 +328,7 @@ pub(crate) fn editorial_page_searching(
 ) -> QueryResult<Vec<ArticleRow>> {
     let few = match &search {
         Some(Search::Few(m)) => Some(article_search::matching_ids(conn, m)?),
+        Some(Search::Ids(ids)) => Some(ids.clone()),
         _ => None,
     };
     let mut query = articles::table.into_boxed();
@@ -451,8 +452,11 @@ pub(crate) fn public_page_searching(
                 article_tags::table.filter(article_tags::tag.eq(tag.clone())).select(article_tags::article_id),
             ));
     }
-    if let Some(search) = &search {
-        query = query.filter(search.condition());
+    match &search {
+        // Few matches (PostgreSQL): the planner meets them by the primary key.
+        Some(Search::Ids(ids)) => query = query.filter(articles::id.eq_any(ids.clone())),
+        Some(search) => query = query.filter(search.condition()),
+        None => {}
     }
     if let Some((at, id)) = after {
         query = query.filter(
