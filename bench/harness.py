@@ -43,6 +43,12 @@ EXPECTED_SUMS = {
 }
 N_ARTICLES = 10_000
 MILLION = 1_000_000
+SEARCH_ROUNDS = 10
+# Search is measured with the response cache off: its rounds repeat the common queries,
+# which readers' varied searches would not; what is measured is the query itself.
+NO_CACHE = {"MASTHEAD_PUBLIC_CACHE_MB": "0"}
+# The size of the news-read-v1 SQLite file to stay within (Strapi's, for the same data).
+DB_SIZE_TARGET = 108_000_000
 BODY_BYTES = 5_000
 
 ADMIN_EMAIL = "bench-admin@example.org"
@@ -592,6 +598,43 @@ def make_seeds_page(port: int, dataset: Path):
     admin.close()
 
 
+def db_size(db: Path) -> dict:
+    """The SQLite file's size once its WAL is checkpointed into it, and the bytes of
+    each table with its indexes (FTS5 shadow tables under their table's name), from
+    the dbstat virtual table. The server may be running: a checkpoint is safe then."""
+    import sqlite3
+    out: dict = {}
+    try:
+        con = sqlite3.connect(f"file:{db}?mode=rw", uri=True, timeout=30)
+        con.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        try:
+            tables = dict(con.execute("SELECT name, tbl_name FROM sqlite_master WHERE type IN ('table', 'index')"))
+            parts: dict[str, int] = {}
+            for name, size in con.execute("SELECT name, SUM(pgsize) FROM dbstat GROUP BY name"):
+                owner = tables.get(name, name)
+                owner = re.sub(r"_(data|idx|content|docsize|config)$", "", owner) if owner.endswith(
+                    ("_data", "_idx", "_content", "_docsize", "_config")) else owner
+                parts[owner] = parts.get(owner, 0) + size
+            out["parts"] = dict(sorted(parts.items(), key=lambda kv: -kv[1]))
+            out["free_pages"] = con.execute("PRAGMA freelist_count").fetchone()[0]
+        except sqlite3.DatabaseError as e:
+            out["parts_error"] = str(e)
+        con.close()
+    except sqlite3.DatabaseError as e:
+        out["error"] = str(e)
+    out["bytes"] = db.stat().st_size
+    wal = Path(f"{db}-wal")
+    out["wal_bytes"] = wal.stat().st_size if wal.exists() else 0
+    return out
+
+
+def measure_search(port: int, n_total: int, rounds: int) -> dict:
+    """bench/search.py's query mix against the server on `port`."""
+    sys.path.insert(0, str(BENCH))
+    import search  # noqa: E402 (bench/search.py)
+    return search.measure("127.0.0.1", port, n_total, rounds)
+
+
 def _newest_politics(n_total: int) -> str:
     # politics is section 2: articles n = 2, 12, 22, ...; the newest live one is the
     # largest such n whose published_at (2026-01-01 + n minutes) has passed.
@@ -895,7 +938,7 @@ S3_PORT = "25905"
 
 
 def bench_python() -> Path:
-    """The python of target/bench-venv, with bench/requirements.txt (Pillow) installed."""
+    """The python of target/bench-venv, with bench/requirements.txt (Pillow, pysqlite3) installed."""
     py = BENCH_VENV / "bin" / "python"
     req = BENCH / "requirements.txt"
     stamp = BENCH_VENV / ".requirements"
@@ -1186,7 +1229,8 @@ def million_db(binary: Path, work: Path) -> Path:
     with open(OUT.dir / "million-migrate.log", "w") as log:
         subprocess.run([str(binary), "migrate", "--database-url", f"sqlite://{db}"], check=True,
                        env=server_env(f"sqlite://{db}", 0), stdout=log, stderr=subprocess.STDOUT)
-    proc = spawn([sys.executable, str(BENCH / "million.py"), str(db), str(MILLION)])
+    # million.py needs SQLite 3.43+ (contentless_delete): the venv's pysqlite3 has it.
+    proc = spawn([str(bench_python()), str(BENCH / "million.py"), str(db), str(MILLION)])
     if proc.wait() != 0:
         raise CannotMeasure("bench/million.py failed")
     STARTED.remove(proc)
@@ -1301,6 +1345,14 @@ def targets(res: dict) -> list[tuple[str, bool | None, str]]:
         out.append(("no cache: (b) section front >= 0.8 of (a) article", r >= 0.8,
                     f"{off['b']['rps']:.0f} / {off['a']['rps']:.0f} = {r:.2f}"))
         out.append(("no cache: (a) article >= 0.2 of /healthz", off["a"]["ratio"] >= 0.2, f"{off['a']['ratio']:.2f}"))
+    if "db_size" in res:
+        b = res["db_size"]["bytes"]
+        out.append((f"news-read-v1 SQLite file <= {DB_SIZE_TARGET / 1e6:.0f} MB", b <= DB_SIZE_TARGET,
+                    f"{b / 1e6:.1f} MB"))
+    for tag, name in (("million_search", ""), ("million_pg_search", "PostgreSQL: ")):
+        if tag in res:
+            p = res[tag]["all"]["p99_ms"]
+            out.append((f"{name}1M articles: search q= p99 < 50 ms", p < 50, f"{p:.1f} ms"))
     if "million" in res and "sqlite" in res:
         for key in ("a", "b"):
             r = res["million"][key]["rps"] / res["sqlite"][key]["rps"]
@@ -1401,6 +1453,18 @@ def report(res: dict, meta: dict) -> str:
                 + (f", unanswered {w['unanswered']}" if w["unanswered"] else "")
                 + f"; peak RSS {mib(w['peak_rss'])}) |"
             )
+    if "db_size" in res:
+        d = res["db_size"]
+        parts = ", ".join(f"{k} {v / 1e6:.1f}" for k, v in d.get("parts", {}).items() if v >= 100_000)
+        lines.append(f"| news-read-v1 SQLite file after loading (WAL checkpointed) | {d['bytes'] / 1e6:.1f} MB "
+                     f"({mib(d['bytes'])}); by table with its indexes, MB: {parts or d.get('parts_error', 'n/a')}; "
+                     f"free pages {d.get('free_pages', 'n/a')} |")
+    for tag, name in (("million_search", "SQLite"), ("million_pg_search", "PostgreSQL")):
+        if tag in res:
+            a = res[tag]["all"]
+            kinds = "; ".join(f"{k} {v['p50_ms']:.1f}/{v['p99_ms']:.1f}" for k, v in res[tag].items() if k != "all")
+            lines.append(f"| search q= at 1,000,000 articles ({name}), {a['count']} sequential requests: "
+                         f"p50 / p99 | {a['p50_ms']:.1f} ms / {a['p99_ms']:.1f} ms (max {a['max_ms']:.1f}; {kinds}) |")
     if "load_seconds" in meta:
         lines.append(f"| loading 10,000 articles through the API ({LOAD_THREADS} threads) | {meta['load_seconds']:.1f} s |")
     lines += [
@@ -1502,6 +1566,9 @@ def main() -> int:
             ids = idmap.read_text().split()
             c_path = check_dataset(server.port, dataset, ids, True, N_ARTICLES)
             meta["c_path"] = c_path
+            if tag == "sqlite":
+                res["db_size"] = db_size(Path(db_url.removeprefix("sqlite://")))
+                say(f"   database file: {res['db_size']['bytes'] / 1e6:.1f} MB")
             make_seeds_page(server.port, dataset)
             say(f"== {name}: start-up and idle RSS (3 restarts on the loaded database)")
             res[f"{tag}_start"] = restarts(server)
@@ -1556,6 +1623,29 @@ def main() -> int:
             say(f"== 1M: reads (a) and (b), {runs} run(s)")
             res["million"] = medians(measure_reads(server, "million", ["a", "b"], runs, warmup, duration, None))
             server.stop()
+            say(f"== 1M: search latency (bench/search.py, {SEARCH_ROUNDS} rounds, response cache off)")
+            server = Server(binary, f"sqlite://{mdb}", "million-search", NO_CACHE)
+            servers.append(server)
+            server.start()
+            res["million_search"] = measure_search(server.port, MILLION, SEARCH_ROUNDS)
+            server.stop()
+            if args.postgres:
+                say(f"== 1M on PostgreSQL (127.0.0.1:{PG_PORT}): copy the SQLite rows, then search latency")
+                url = pg.start()
+                subprocess.run([str(binary), "migrate", "--database-url", url], check=True,
+                               env=server_env(url, 0), stdout=subprocess.DEVNULL)
+                t0 = time.time()
+                proc = spawn([str(bench_python()), str(BENCH / "million.py"), "--postgres", url, str(mdb)])
+                if proc.wait() != 0:
+                    raise CannotMeasure("bench/million.py --postgres failed")
+                STARTED.remove(proc)
+                say(f"   copied in {time.time() - t0:.0f} s")
+                server = Server(binary, url, "million-postgres", NO_CACHE)
+                servers.append(server)
+                server.start()
+                res["million_pg_search"] = measure_search(server.port, MILLION, SEARCH_ROUNDS)
+                server.stop()
+                pg.stop()
     except (KeyboardInterrupt, Interrupted) as e:
         say(f"interrupted ({str(e) or 'SIGINT'}); stopping everything")
         meta["note"] = "INTERRUPTED: partial results"

@@ -5,6 +5,13 @@ hours). Python 3.11, stdlib only.
 
     masthead migrate --database-url sqlite://DB_PATH
     python3 bench/million.py DB_PATH N
+    python3 bench/million.py --postgres URL DB_PATH    # copy DB_PATH's articles into a
+                                                       # migrated PostgreSQL database
+
+The search index is a contentless FTS5 table with `contentless_delete=1`, which needs
+SQLite 3.43 or newer: when the stdlib's sqlite3 is older, the `pysqlite3` module
+(pysqlite3-binary, in bench/requirements.txt; bench/run runs this with the python of
+target/bench-venv) is used instead.
 
 Articles follow gen.py's rules for every n (gen.py only stops at 10,000): per-article
 seed n, slug article-%05d, headline, standfirst, a 5,000-byte body, section
@@ -13,29 +20,42 @@ API would have written for the harness's loader (create with the dataset's slug,
 headline, standfirst, section and one paragraph block per blank-line-separated
 paragraph, then publish with publish_at = published_at):
 
-- articles: body = the blocks as compact JSON, body_text = the paragraphs joined by
-  "\\n", tags '[]', access free, version 2; status published with first_published_at
+- articles: body = the blocks as compact JSON, tags '[]', access free, version 2; status published with first_published_at
   = publish_at, or scheduled (first_published_at NULL) when publish_at is still in the
   future: from n of about 480,000 on, published_at lies after late 2026, and the API
   schedules a future publish (it goes live by itself at that instant);
 - article_authors: one writer; article_feed (the live index): '' and the section;
-- articles_fts / search_id: what the articles_fts_insert trigger writes (search_id =
-  1, 2, ... in insertion order), written directly with the trigger dropped during the
-  load and recreated from its stored SQL afterwards (the trigger's per-row UPDATE
-  would rewrite every 10 kB row once more);
-- not written: revisions (one per save through the API); reads never touch them.
+- search_id: what the articles_search_id trigger writes (1, 2, ... in insertion
+  order), written directly with the trigger dropped during the load and recreated from
+  its stored SQL afterwards (the trigger's per-row UPDATE would rewrite every row once
+  more); articles_fts: what the server indexes, headline, standfirst and the
+  paragraphs joined by "\\n", under rowid search_id;
+- article_revisions: revision 1, "created", whose snapshot is NULL (the article's
+  current content, as the server stores the newest revision).
+
+With --postgres, the same rows are copied from the SQLite file into PostgreSQL, with
+search_vector computed as the server computes it (headline, standfirst and body text).
 """
+import csv
 import importlib.util
 import json
 import multiprocessing
 import os
 import random
 import sqlite3
+import subprocess
 import sys
 import time
 import uuid
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
+
+if sqlite3.sqlite_version_info < (3, 43, 0):
+    try:
+        from pysqlite3 import dbapi2 as sqlite3  # noqa: F811 (a newer SQLite than the stdlib's)
+    except ImportError:
+        sys.exit(f"SQLite {sqlite3.sqlite_version} is too old for contentless_delete (3.43+): "
+                 "pip install pysqlite3-binary (bench/requirements.txt)")
 
 GEN = Path(__file__).resolve().parent / "workload" / "gen.py"
 CHUNK = 1000
@@ -104,7 +124,7 @@ def main():
     if db.execute("SELECT count(*) FROM articles").fetchone()[0]:
         sys.exit(f"{path} already holds articles; start from a freshly migrated file")
     (trigger_sql,) = db.execute(
-        "SELECT sql FROM sqlite_master WHERE type = 'trigger' AND name = 'articles_fts_insert'"
+        "SELECT sql FROM sqlite_master WHERE type = 'trigger' AND name = 'articles_search_id'"
     ).fetchone()
 
     now_dt = datetime.now(timezone.utc).replace(tzinfo=None)
@@ -126,7 +146,7 @@ def main():
             (sid, name.lower(), name, i, now, now),
         )
         sections[i] = sid
-    db.execute("DROP TRIGGER articles_fts_insert")
+    db.execute("DROP TRIGGER articles_search_id")
     db.execute("COMMIT")
 
     t0 = time.time()
@@ -134,7 +154,7 @@ def main():
     with multiprocessing.Pool(max(1, os.cpu_count() or 1)) as pool:
         db.execute("BEGIN")
         for i, arts in enumerate(pool.imap(chunk, bounds), 1):
-            rows, authors, feed, fts = [], [], [], []
+            rows, authors, feed, fts, revisions = [], [], [], [], []
             for a in arts:
                 n = a["id"]
                 aid = uuid7(base_ms + n, n)
@@ -146,20 +166,26 @@ def main():
                 sec = sections[a["section_id"]]
                 created = db_time(now_dt - timedelta(milliseconds=total - n))
                 rows.append((
-                    aid, a["slug"], a["headline"], a["standfirst"], body, "\n".join(paras), sec, user,
+                    aid, a["slug"], a["headline"], a["standfirst"], body, sec, user,
                     "published" if live else "scheduled", at, at if live else None, created, created, n,
                 ))
                 authors.append((aid, user))
+                revisions.append((aid, created, user))
                 feed += [("", at, aid), (sec, at, aid)]
                 fts.append((n, a["headline"], a["standfirst"], "\n".join(paras)))
             db.executemany(
-                "INSERT INTO articles (id, slug, headline, standfirst, dateline, kicker, hero_image, body, body_text, "
+                "INSERT INTO articles (id, slug, headline, standfirst, dateline, kicker, hero_image, body, "
                 "section_id, created_by, tags, access, preview_blocks, seo, status, publish_at, first_published_at, "
                 "created_at, updated_at, trashed_at, trashed_status, version, search_id) "
-                "VALUES (?, ?, ?, ?, NULL, NULL, NULL, ?, ?, ?, ?, '[]', 'free', NULL, NULL, ?, ?, ?, ?, ?, NULL, NULL, 2, ?)",
+                "VALUES (?, ?, ?, ?, NULL, NULL, NULL, ?, ?, ?, '[]', 'free', NULL, NULL, ?, ?, ?, ?, ?, NULL, NULL, 2, ?)",
                 rows,
             )
             db.executemany("INSERT INTO article_authors (article_id, user_id, position) VALUES (?, ?, 0)", authors)
+            db.executemany(
+                "INSERT INTO article_revisions (article_id, number, article_version, created_at, created_by, note, "
+                "snapshot) VALUES (?, 1, 1, ?, ?, 'created', NULL)",
+                revisions,
+            )
             db.executemany("INSERT INTO article_feed (feed, publish_at, article_id) VALUES (?, ?, ?)", feed)
             db.executemany(
                 "INSERT INTO articles_fts (rowid, headline, standfirst, body_text) VALUES (?, ?, ?, ?)", fts
@@ -177,5 +203,72 @@ def main():
     db.close()
 
 
+def copy_into(url: str, table: str, columns: list[str], rows):
+    """COPY rows (tuples) into a PostgreSQL table through psql, as CSV; None is NULL."""
+    cols = ", ".join(columns)
+    proc = subprocess.Popen(
+        ["psql", url, "-X", "-q", "-v", "ON_ERROR_STOP=1", "-c",
+         f"COPY {table} ({cols}) FROM STDIN WITH (FORMAT csv, NULL '\\N')"],
+        stdin=subprocess.PIPE, text=True,
+    )
+    out = csv.writer(proc.stdin)
+    count = 0
+    for row in rows:
+        out.writerow(["\\N" if v is None else v for v in row])
+        count += 1
+    proc.stdin.close()
+    if proc.wait() != 0:
+        sys.exit(f"COPY {table} failed")
+    return count
+
+
+def psql(url: str, sql: str):
+    subprocess.run(["psql", url, "-X", "-q", "-v", "ON_ERROR_STOP=1", "-c", sql], check=True)
+
+
+def to_postgres(url: str, path: str):
+    """Copies the bulk-loaded rows of the SQLite file `path` into the migrated, empty
+    PostgreSQL database at `url`. The server's search_vector is computed in SQL from
+    the headline, standfirst and body text (the paragraphs joined by "\\n"), as the
+    server writes it; the GIN index is dropped during the copy and built afterwards."""
+    src = sqlite3.connect(path)
+    t0 = time.time()
+
+    def columns(table):
+        # search_id is SQLite's own; body_text is empty (the server keeps no plain text).
+        return [r[1] for r in src.execute(f"PRAGMA table_info({table})") if r[1] not in ("search_id", "body_text")]
+
+    for table in ("users", "sections"):
+        cols = columns(table)
+        copy_into(url, table, cols, src.execute(f"SELECT {', '.join(cols)} FROM {table}"))
+    cols = columns("articles")
+    body_at = cols.index("body")
+    psql(url, "DROP INDEX IF EXISTS articles_search")
+    psql(url, "CREATE UNLOGGED TABLE million_staging (LIKE articles INCLUDING DEFAULTS, plain_text TEXT NOT NULL)")
+
+    def with_text(rows):
+        for row in rows:
+            text = "\n".join(b["text"] for b in json.loads(row[body_at]))
+            yield (*row, text)
+
+    n = copy_into(url, "million_staging", cols + ["plain_text"],
+                  with_text(src.execute(f"SELECT {', '.join(cols)} FROM articles ORDER BY search_id")))
+    print(f"   {n} articles copied ({time.time() - t0:.0f} s); computing search_vector", file=sys.stderr, flush=True)
+    psql(url, f"INSERT INTO articles ({', '.join(cols)}, search_vector) SELECT {', '.join(cols)}, "
+              "to_tsvector('english', headline || ' ' || coalesce(standfirst, '') || ' ' || plain_text) "
+              "FROM million_staging")
+    psql(url, "DROP TABLE million_staging")
+    for table in ("article_authors", "article_feed", "article_revisions"):
+        cols = columns(table)
+        copy_into(url, table, cols, src.execute(f"SELECT {', '.join(cols)} FROM {table}"))
+    print(f"   rows in ({time.time() - t0:.0f} s); building the GIN index", file=sys.stderr, flush=True)
+    psql(url, "SET maintenance_work_mem = '512MB'; CREATE INDEX articles_search ON articles USING GIN (search_vector)")
+    psql(url, "VACUUM ANALYZE")
+    print(f"   PostgreSQL done in {time.time() - t0:.0f} s", file=sys.stderr, flush=True)
+
+
 if __name__ == "__main__":
-    main()
+    if len(sys.argv) == 4 and sys.argv[1] == "--postgres":
+        to_postgres(sys.argv[2], sys.argv[3])
+    else:
+        main()

@@ -3,19 +3,16 @@
 use chrono::{DateTime, NaiveDateTime, Utc};
 use diesel::prelude::*;
 
+use super::article_search::{self, Search};
 use super::types::EmbedKind;
 use super::{DbConnection, Json, from_db_time};
 use crate::domain::article::{self, Access, Content, Status};
 use crate::domain::id::{ArticleId, SectionId, UserId};
-use diesel::dsl::sql;
-use diesel::expression::BoxableExpression;
-use diesel::sql_types::{Bool, Text};
+use diesel::sql_types::Text;
 
 use super::schema::{
     article_authors, article_embeds, article_feed, article_revisions, article_slugs, article_tags, articles, users,
 };
-
-type Db = <DbConnection as diesel::Connection>::Backend;
 
 #[derive(Debug, Clone, Queryable, Insertable, AsChangeset, Identifiable)]
 #[diesel(table_name = articles, treat_none_as_null = true)]
@@ -28,7 +25,6 @@ pub struct ArticleRow {
     pub kicker: Option<String>,
     pub hero_image: Option<Json<article::Image>>,
     pub body: Json<Vec<article::Block>>,
-    pub body_text: String,
     pub section_id: SectionId,
     pub created_by: UserId,
     pub tags: Json<Vec<String>>,
@@ -54,18 +50,14 @@ pub struct RevisionRow {
     pub created_at: NaiveDateTime,
     pub created_by: UserId,
     pub note: String,
-    pub snapshot: Json<Content>,
+    /// `None` for the newest revision, whose content is the article's own (stored once);
+    /// a save gives the revision before it its snapshot.
+    pub snapshot: Option<Json<Content>>,
 }
 
 impl ArticleRow {
     /// A new draft holding `content`, at version 1.
-    pub fn draft(
-        id: ArticleId,
-        content: &Content,
-        created_by: UserId,
-        at: NaiveDateTime,
-        default_preview: i64,
-    ) -> Self {
+    pub fn draft(id: ArticleId, content: &Content, created_by: UserId, at: NaiveDateTime) -> Self {
         let mut row = ArticleRow {
             id,
             slug: String::new(),
@@ -75,7 +67,6 @@ impl ArticleRow {
             kicker: None,
             hero_image: None,
             body: Json(Vec::new()),
-            body_text: String::new(),
             section_id: SectionId::default(),
             created_by,
             tags: Json(Vec::new()),
@@ -91,7 +82,7 @@ impl ArticleRow {
             trashed_status: None,
             version: 1,
         };
-        row.set_content(content, default_preview);
+        row.set_content(content);
         row
     }
 
@@ -119,9 +110,8 @@ impl ArticleRow {
         self.clone().into_content(author_ids)
     }
 
-    /// Writes the content columns; search covers what readers may read, so a gated
-    /// article's search text is its preview at the site default `default_preview`.
-    pub fn set_content(&mut self, content: &Content, default_preview: i64) {
+    /// Writes the content columns.
+    pub fn set_content(&mut self, content: &Content) {
         self.slug = content.slug.clone();
         self.headline = content.headline.clone();
         self.standfirst = content.standfirst.clone();
@@ -129,7 +119,6 @@ impl ArticleRow {
         self.kicker = content.kicker.clone();
         self.hero_image = content.hero_image.clone().map(Json);
         self.body = Json(content.body.clone());
-        self.body_text = article::body_text(content.public_body(default_preview));
         self.section_id = content.section_id.clone();
         self.tags = Json(content.tags.clone());
         self.access = content.access;
@@ -316,37 +305,6 @@ pub struct EditorialFilter {
     pub trashed: bool,
 }
 
-/// An FTS5 query for user text: each word quoted (so no character is syntax), all
-/// required. `None` when the text holds no word.
-fn fts5_query(q: &str) -> Option<String> {
-    let words: Vec<String> = q
-        .split(|c: char| !c.is_alphanumeric())
-        .filter(|w| !w.is_empty())
-        .take(32)
-        .map(|w| format!("\"{w}\""))
-        .collect();
-    (!words.is_empty()).then(|| words.join(" "))
-}
-
-/// Full-text search: FTS5 on SQLite, the tsvector column on PostgreSQL.
-fn search_condition<QS: 'static>(q: &str, sqlite: bool) -> Box<dyn BoxableExpression<QS, Db, SqlType = Bool>> {
-    if !sqlite {
-        return Box::new(
-            sql::<Bool>("articles.search_vector @@ websearch_to_tsquery('english', ")
-                .bind::<Text, _>(q.to_string())
-                .sql(")"),
-        );
-    }
-    match fts5_query(q) {
-        Some(m) => Box::new(
-            sql::<Bool>("articles.search_id IN (SELECT rowid FROM articles_fts WHERE articles_fts MATCH ")
-                .bind::<Text, _>(m)
-                .sql(")"),
-        ),
-        None => Box::new(sql::<Bool>("1 = 0")),
-    }
-}
-
 /// The editorial list, newest first (by id, i.e. creation), after `after`.
 pub fn editorial_page(
     conn: &mut DbConnection,
@@ -355,6 +313,24 @@ pub fn editorial_page(
     after: Option<&str>,
     limit: i64,
 ) -> QueryResult<Vec<ArticleRow>> {
+    let search = filter.q.as_deref().map(|q| Search::new(conn, q)).transpose()?;
+    editorial_page_searching(conn, filter, search, now, after, limit)
+}
+
+/// `editorial_page` with its search (for `filter.q`) chosen.
+pub(crate) fn editorial_page_searching(
+    conn: &mut DbConnection,
+    filter: &EditorialFilter,
+    search: Option<Search>,
+    now: NaiveDateTime,
+    after: Option<&str>,
+    limit: i64,
+) -> QueryResult<Vec<ArticleRow>> {
+    let few = match &search {
+        Some(Search::Few(m)) => Some(article_search::matching_ids(conn, m)?),
+        Some(Search::Ids(ids)) => Some(ids.clone()),
+        _ => None,
+    };
     let mut query = articles::table.into_boxed();
     query = if filter.trashed {
         query.filter(articles::trashed_at.is_not_null())
@@ -395,8 +371,11 @@ pub fn editorial_page(
                 article_tags::table.filter(article_tags::tag.eq(tag.clone())).select(article_tags::article_id),
             ));
     }
-    if let Some(q) = &filter.q {
-        query = query.filter(search_condition(q, matches!(conn, DbConnection::Sqlite(_))));
+    match (&few, &search) {
+        // Few matches: the primary key meets them, in its order.
+        (Some(ids), _) => query = query.filter(articles::id.eq_any(ids.clone())),
+        (None, Some(search)) => query = query.filter(search.condition()),
+        (None, None) => {}
     }
     if let Some(user) = &filter.visible_to {
         let own = articles::id.eq_any(
@@ -436,7 +415,22 @@ pub fn public_page(
     after: Option<(NaiveDateTime, String)>,
     limit: i64,
 ) -> QueryResult<Vec<ArticleRow>> {
-    let sqlite = matches!(conn, DbConnection::Sqlite(_));
+    let search = filter.q.as_deref().map(|q| Search::new(conn, q)).transpose()?;
+    public_page_searching(conn, filter, search, now, after, limit)
+}
+
+/// `public_page` with its search (for `filter.q`) chosen.
+pub(crate) fn public_page_searching(
+    conn: &mut DbConnection,
+    filter: &PublicFilter,
+    search: Option<Search>,
+    now: NaiveDateTime,
+    after: Option<(NaiveDateTime, String)>,
+    limit: i64,
+) -> QueryResult<Vec<ArticleRow>> {
+    if let Some(Search::Few(m)) = &search {
+        return article_search::few_public_page(conn, m, filter, now, after, limit);
+    }
     let mut query = article_feed::table
         .inner_join(articles::table)
         .filter(article_feed::feed.eq(filter.feed.clone()))
@@ -458,8 +452,11 @@ pub fn public_page(
                 article_tags::table.filter(article_tags::tag.eq(tag.clone())).select(article_tags::article_id),
             ));
     }
-    if let Some(q) = &filter.q {
-        query = query.filter(search_condition(q, sqlite));
+    match &search {
+        // Few matches (PostgreSQL): the planner meets them by the primary key.
+        Some(Search::Ids(ids)) => query = query.filter(articles::id.eq_any(ids.clone())),
+        Some(search) => query = query.filter(search.condition()),
+        None => {}
     }
     if let Some((at, id)) = after {
         query = query.filter(
@@ -569,8 +566,55 @@ pub fn following_site_preview(conn: &mut DbConnection) -> QueryResult<Vec<Articl
     articles::table.filter(articles::access.ne(Access::Free)).filter(articles::preview_blocks.is_null()).load(conn)
 }
 
-pub fn set_body_text(conn: &mut DbConnection, id: &ArticleId, text: &str) -> QueryResult<()> {
-    diesel::update(articles::table.find(id)).set(articles::body_text.eq(text)).execute(conn).map(|_| ())
+/// The plain text search covers for `content`: what readers may read, so a gated
+/// article's body is its preview at the site default `default_preview`.
+pub fn search_text(content: &Content, default_preview: i64) -> String {
+    article::body_text(content.public_body(default_preview))
+}
+
+/// Writes the article's entry in the search index from its stored headline and
+/// standfirst and `body_text` (`search_text`). The index keeps no copy of the text:
+/// on SQLite a contentless FTS5 table whose row is replaced by rowid, on PostgreSQL
+/// the tsvector column.
+pub fn index_text(conn: &mut DbConnection, id: &ArticleId, body_text: &str) -> QueryResult<()> {
+    match conn {
+        DbConnection::Sqlite(c) => {
+            diesel::sql_query("DELETE FROM articles_fts WHERE rowid = (SELECT search_id FROM articles WHERE id = ?)")
+                .bind::<Text, _>(id.to_string())
+                .execute(c)?;
+            diesel::sql_query(
+                "INSERT INTO articles_fts (rowid, headline, standfirst, body_text) \
+                 SELECT search_id, headline, coalesce(standfirst, ''), ? FROM articles WHERE id = ?",
+            )
+            .bind::<Text, _>(body_text)
+            .bind::<Text, _>(id.to_string())
+            .execute(c)?;
+        }
+        DbConnection::Postgres(c) => {
+            diesel::sql_query(
+                "UPDATE articles SET search_vector = \
+                 to_tsvector('english', headline || ' ' || coalesce(standfirst, '') || ' ' || $1) WHERE id = $2",
+            )
+            .bind::<Text, _>(body_text)
+            .bind::<Text, _>(id.to_string())
+            .execute(c)?;
+        }
+    }
+    Ok(())
+}
+
+/// Gives revision `number` its own copy of `content` if it has none (it was the
+/// newest, whose content was the article's, which is about to change).
+pub fn keep_revision_snapshot(
+    conn: &mut DbConnection,
+    article_id: &ArticleId,
+    number: i64,
+    content: &Content,
+) -> QueryResult<()> {
+    diesel::update(article_revisions::table.find((article_id, number)).filter(article_revisions::snapshot.is_null()))
+        .set(article_revisions::snapshot.eq(Some(Json(content.clone()))))
+        .execute(conn)
+        .map(|_| ())
 }
 
 /// Every article in the given sections (for re-indexing after a section moves).
@@ -599,15 +643,4 @@ pub fn find_live(conn: &mut DbConnection, id: &ArticleId, now: NaiveDateTime) ->
         .filter(articles::trashed_at.is_null())
         .first(conn)
         .optional()
-}
-
-#[cfg(test)]
-mod tests {
-    #[test]
-    fn user_text_never_becomes_fts5_syntax() {
-        assert_eq!(super::fts5_query("tokyo stocks").as_deref(), Some("\"tokyo\" \"stocks\""));
-        assert_eq!(super::fts5_query("\"AND\" OR -x* NEAR(").as_deref(), Some("\"AND\" \"OR\" \"x\" \"NEAR\""));
-        assert_eq!(super::fts5_query("%%% ..."), None);
-        assert_eq!(super::fts5_query("東京 株").as_deref(), Some("\"東京\" \"株\""));
-    }
 }

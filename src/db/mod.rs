@@ -2,6 +2,7 @@
 //! embedded migrations, and the transaction helper every write goes through.
 //! SQL lives in one file per resource beside this one.
 
+pub mod article_search;
 pub mod articles;
 pub mod media;
 pub mod paywall;

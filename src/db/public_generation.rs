@@ -63,7 +63,7 @@ pub const NEVER_PUBLIC_TABLES: &[(&str, &str)] = &[
     ("article_slugs", "former slugs: only redirects read them, and those are not cached"),
     ("article_revisions", "editorial history"),
     ("article_embeds", "editorial bookkeeping of embeds; answers read them from the article's body"),
-    ("articles_fts", "SQLite's search index, written by the triggers of articles"),
+    ("articles_fts", "SQLite's search index, written with each article's text"),
     ("sponsored_targets", "where a block runs: only `/public/sponsored` reads it, uncached; embeds ignore it"),
     ("sponsored_revisions", "editorial history"),
     ("sponsored_stats", "impression and click counts"),

@@ -81,7 +81,6 @@ diesel::table! {
         kicker -> Nullable<Text>,
         hero_image -> Nullable<Text>,
         body -> Text,
-        body_text -> Text,
         section_id -> Text,
         created_by -> Text,
         tags -> Text,
@@ -129,7 +128,7 @@ diesel::table! {
         created_at -> Timestamp,
         created_by -> Text,
         note -> Text,
-        snapshot -> Text,
+        snapshot -> Nullable<Text>,
     }
 }
 

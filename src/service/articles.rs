@@ -138,14 +138,20 @@ fn slug_taken() -> Error {
     Error::conflict("slug_taken", "Another article already has this slug.")
 }
 
+/// Stores the save of `row` as its newest revision. Its content is the article's own, so
+/// it keeps no snapshot; the revision before it gets one, `before` (the content this
+/// save replaced), unless it has one already.
 fn save_revision(
     conn: &mut DbConnection,
     row: &ArticleRow,
-    content: &Content,
+    before: Option<&Content>,
     by: &UserId,
     note: &str,
 ) -> Result<(), Error> {
     let number = article_db::next_revision_number(conn, &row.id)?;
+    if let Some(before) = before {
+        article_db::keep_revision_snapshot(conn, &row.id, number - 1, before)?;
+    }
     article_db::insert_revision(
         conn,
         &RevisionRow {
@@ -155,7 +161,7 @@ fn save_revision(
             created_at: row.updated_at,
             created_by: by.clone(),
             note: note.to_string(),
-            snapshot: Json(content.clone()),
+            snapshot: None,
         },
     )?;
     Ok(())
@@ -193,17 +199,16 @@ pub async fn create(state: &AppState, user: &CurrentUser, new: NewArticle) -> Re
                     content.slug = free_slug(c, &content.slug)?;
                 }
                 let preview = crate::db::paywall::load_settings(c)?.default_preview_blocks;
-                let mut row =
-                    ArticleRow::draft(ArticleId::generate(), &content, by.clone(), db::to_db_time(now), preview);
+                let mut row = ArticleRow::draft(ArticleId::generate(), &content, by.clone(), db::to_db_time(now));
                 insert_with_free_slug(c, &mut row, make_slug)?;
+                article_db::index_text(c, &row.id, &article_db::search_text(&content, preview))?;
                 article_db::set_authors(c, &row.id, &content.author_ids)?;
                 article_db::set_tags(c, &row.id, &content.tags)?;
                 article_db::set_embeds(c, &row.id, EmbedKind::Sponsored, &content.references().1)?;
                 article_db::set_embeds(c, &row.id, EmbedKind::Poll, &content.references().0)?;
                 crate::db::media::set_article_uses(c, &row.id, &content.assets())?;
                 article_db::refresh_feed(c, &row)?;
-                content.slug = row.slug.clone();
-                save_revision(c, &row, &content, &by, "created")?;
+                save_revision(c, &row, None, &by, "created")?;
                 to_article(c, row, now)
             })
         })
@@ -320,11 +325,18 @@ fn save_content(
     }
     let expected = row.version;
     let preview = crate::db::paywall::load_settings(conn)?.default_preview_blocks;
-    row.set_content(&content, preview);
+    row.set_content(&content);
     row.updated_at = db::to_db_time(now);
     row.version += 1;
     if !article_db::update_if_version(conn, &row, expected)? {
         return Err(stale(conn, &row.id)?);
+    }
+    let text = article_db::search_text(&content, preview);
+    let same_text = content.headline == before.headline
+        && content.standfirst == before.standfirst
+        && text == article_db::search_text(&before, preview);
+    if !same_text {
+        article_db::index_text(conn, &row.id, &text)?;
     }
     article_db::set_authors(conn, &row.id, &content.author_ids)?;
     article_db::set_tags(conn, &row.id, &content.tags)?;
@@ -332,7 +344,7 @@ fn save_content(
     article_db::set_embeds(conn, &row.id, EmbedKind::Poll, &content.references().0)?;
     crate::db::media::set_article_uses(conn, &row.id, &content.assets())?;
     article_db::refresh_feed(conn, &row)?;
-    save_revision(conn, &row, &content, by, note)?;
+    save_revision(conn, &row, Some(&before), by, note)?;
     Ok(row)
 }
 
@@ -584,14 +596,30 @@ pub struct Revision {
 
 fn to_revision(conn: &mut DbConnection, row: RevisionRow) -> Result<Revision, Error> {
     let by = user_db::find(conn, &row.created_by)?.map(|u| (u.id, u.display_name)).unwrap_or_default();
+    let content = revision_content(conn, &row.article_id, row.snapshot)?;
     Ok(Revision {
         number: row.number,
         article_version: row.article_version,
         created_at: db::from_db_time(row.created_at),
         created_by: by,
         note: row.note,
-        content: row.snapshot.0,
+        content,
     })
+}
+
+/// A revision's content: its snapshot, or, for the newest (which keeps none), the
+/// article's current content.
+fn revision_content(
+    conn: &mut DbConnection,
+    article_id: &ArticleId,
+    snapshot: Option<Json<Content>>,
+) -> Result<Content, Error> {
+    if let Some(snapshot) = snapshot {
+        return Ok(snapshot.0);
+    }
+    let row = article_db::find(conn, article_id)?.ok_or_else(|| Error::not_found("Article"))?;
+    let authors = author_ids(conn, article_id)?;
+    Ok(row.into_content(authors))
 }
 
 /// Revisions newest first, and the number to continue before.
@@ -648,9 +676,10 @@ pub async fn restore_revision(
                 let revision =
                     article_db::find_revision(c, &id, number)?.ok_or_else(|| Error::not_found("Revision"))?;
                 let current = row.content(author_ids(c, &row.id)?);
+                let content = revision.snapshot.map_or_else(|| current.clone(), |s| s.0);
                 let note = format!("restored revision {number}");
                 let before = row.clone();
-                let row = edit(c, &user, row, &current, revision.snapshot.0, &note, now)?;
+                let row = edit(c, &user, row, &current, content, &note, now)?;
                 announce_edit(c, &row, &before, now)?;
                 to_article(c, row, now)
             })

@@ -50,9 +50,8 @@ pub async fn put_settings(state: &AppState, settings: PaywallSettings) -> Result
                     for row in article_db::following_site_preview(c)? {
                         let id = row.id.clone();
                         let content = row.into_content(Vec::new());
-                        let text =
-                            crate::domain::article::body_text(content.public_body(settings.default_preview_blocks));
-                        article_db::set_body_text(c, &id, &text)?;
+                        let text = article_db::search_text(&content, settings.default_preview_blocks);
+                        article_db::index_text(c, &id, &text)?;
                     }
                 }
                 let version = paywall_db::settings(c)?.map(|r| r.version + 1).unwrap_or(1);

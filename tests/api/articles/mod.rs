@@ -6,6 +6,7 @@ mod list;
 mod revisions;
 mod roles;
 mod slugs;
+mod stored_text;
 mod trash;
 mod workflow;
 

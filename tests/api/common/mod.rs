@@ -155,7 +155,12 @@ impl TestApp {
 
     /// Spawns with settings adjusted by `adjust`.
     pub async fn spawn_with(adjust: impl FnOnce(&mut Settings)) -> TestApp {
-        let db = TestDb::create();
+        Self::spawn_on(TestDb::create(), adjust).await
+    }
+
+    /// Spawns over `db`, which the test may have prepared (an installation made by an
+    /// earlier release, say): pending migrations run first, as at a real start.
+    pub async fn spawn_on(db: TestDb, adjust: impl FnOnce(&mut Settings)) -> TestApp {
         let mut settings = Settings::for_database(db.url().clone());
         let media = test_media_store(&mut settings);
         adjust(&mut settings);
@@ -238,6 +243,26 @@ impl TestApp {
             sql.to_string()
         };
         diesel::connection::SimpleConnection::batch_execute(&mut conn, &sql).expect("SQL from elsewhere");
+    }
+
+    /// The number a query of the form `SELECT ... AS n` answers, read over a connection
+    /// of its own (for checking how something is stored).
+    pub fn count(&self, sql: &str) -> i64 {
+        #[derive(diesel::QueryableByName)]
+        struct Count {
+            #[diesel(sql_type = diesel::sql_types::BigInt)]
+            n: i64,
+        }
+        let query = diesel::sql_query(sql);
+        let count: Count = match &self.url {
+            DatabaseUrl::Sqlite(path) => {
+                query.get_result(&mut diesel::SqliteConnection::establish(path).expect("open")).expect("count")
+            }
+            DatabaseUrl::Postgres(url) => {
+                query.get_result(&mut diesel::PgConnection::establish(url).expect("connect")).expect("count")
+            }
+        };
+        count.n
     }
 
     /// Sends a request; `body` as JSON when given.
