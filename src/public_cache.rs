@@ -301,15 +301,17 @@ impl PublicCache {
         }
         let dictionary = if *primed { Some(self.dictionary()?) } else { None };
         let body = packed::unpack(body, dictionary)?;
-        if !entry.tightening.swap(true, Ordering::Relaxed) {
-            self.send_to_tighten(answer_key);
+        if !entry.tightening.swap(true, Ordering::Relaxed) && !self.send_to_tighten(answer_key) {
+            // The queue was full: a later hit sends it.
+            entry.tightening.store(false, Ordering::Relaxed);
         }
         Some((Rendered { etag: etag.clone(), body: body.into() }, *lifetime))
     }
 
-    /// Sends the key of a served answer to be packed tighter, unless the queue is full.
-    fn send_to_tighten(&self, key: &str) {
-        let Some(shared) = &self.shared else { return };
+    /// Sends the key of a served answer to be packed tighter; `false` when the queue is
+    /// full (or there is no thread to pack it).
+    fn send_to_tighten(&self, key: &str) -> bool {
+        let Some(shared) = &self.shared else { return false };
         let sender = self.tighten.get_or_init(|| {
             let (sender, keys) = std::sync::mpsc::sync_channel(TIGHTEN_QUEUE);
             let shared = Arc::clone(shared);
@@ -318,10 +320,11 @@ impl PublicCache {
                 std::thread::Builder::new().name("public-cache".into()).spawn(move || tighten(&shared, &keys));
             spawned.ok().map(|_| sender)
         });
-        if let Some(sender) = sender {
-            match sender.try_send(key.to_string()) {
-                Ok(()) | Err(TrySendError::Full(_)) | Err(TrySendError::Disconnected(_)) => {}
-            }
+        match sender.as_ref().map(|s| s.try_send(key.to_string())) {
+            Some(Ok(())) => true,
+            Some(Err(TrySendError::Full(_))) => false,
+            // The thread is gone: no later hit would do better.
+            Some(Err(TrySendError::Disconnected(_))) | None => true,
         }
     }
 
@@ -536,6 +539,38 @@ mod tests {
         let held = (0..100).filter(|n| cache.get(&format!("/{n}"), 1, Utc::now()).is_some()).count();
         // 26 letters pack to about 60% of 4 kB: some 27 of them fit in 64 kB, not all.
         assert!(held > 0 && held <= 32, "held {held} entries of 4 kB in 64 kB");
+    }
+
+    /// Many answers served at once overflow the tightening queue; those left out are
+    /// sent again when next served, so that in the end every one is packed tight.
+    #[test]
+    fn answers_left_out_of_a_full_queue_are_tightened_when_served_again() {
+        let cache = PublicCache::new(32 << 20, 1000);
+        let now = Utc::now();
+        let count = TIGHTEN_QUEUE * 4;
+        for n in 0..count {
+            cache.put(format!("/{n}"), 1, Lifetime::default(), prose(n));
+        }
+        let dictionary = cache.dictionary().expect("a dictionary");
+        let held = |n: usize| cache.map().and_then(|m| m.get(&format!("/{n}"))).expect("held");
+        let tight_size: Vec<usize> = (0..count)
+            .map(|n| {
+                let entry = held(n);
+                let Held::Answer { body, primed, .. } = &entry.held else { return 0 };
+                let d = primed.then_some(dictionary);
+                packed::pack_tight(&packed::unpack(body, d).expect("unpacks"), d).expect("packs").stored_len()
+            })
+            .collect();
+        let tight = |n: usize| matches!(&held(n).held, Held::Answer { body, .. } if body.stored_len() <= tight_size[n]);
+        for _ in 0..10 {
+            for n in 0..count {
+                cache.get(&format!("/{n}"), 1, now).expect("held");
+            }
+            if eventually(|| (0..count).all(tight)) {
+                return;
+            }
+        }
+        panic!("{} of {count} answers were never packed tight", (0..count).filter(|&n| !tight(n)).count());
     }
 
     #[test]
