@@ -26,7 +26,8 @@ type Db = <DbConnection as diesel::Connection>::Backend;
 const FEW_MATCHES: i64 = 4000;
 
 /// The same bound on PostgreSQL, lower: for a common word its planner reads rows in
-/// table order until it has this many, which costs tens of milliseconds at 4,000.
+/// table order until it has this many, which is slow at SQLite's bound (figures:
+/// docs/performance.md).
 const FEW_MATCHES_POSTGRES: i64 = 250;
 
 /// An FTS5 query for user text: each word quoted (so no character is syntax), all
