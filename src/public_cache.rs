@@ -21,14 +21,12 @@
 //! Bodies are kept compressed (`crate::packed`), primed with a dictionary sampled from
 //! the first bodies kept: a hit inflates a few kB, which is cheap next to rendering
 //! the answer again, and the same memory holds several times as many answers. A body
-//! is packed quickly by the request that missed (when the archive is larger than the
-//! cache, most requests miss, and must not pay much more than the miss itself); the
-//! first time it is served, a thread of the cache's own packs it again, tighter, so
-//! that the answers read more than once take less room.
+//! is packed by the request that missed, at a cost well under that of the miss itself
+//! (when the archive is larger than the cache, most requests miss); once the cache is
+//! full, only answers asked for again are packed and kept (see `PublicCache::seen`).
 
 use std::hash::{Hash, Hasher};
-use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
-use std::sync::mpsc::{Receiver, SyncSender, TrySendError};
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard, OnceLock};
 
 use actix_web::web::Bytes;
@@ -78,13 +76,11 @@ impl Lifetime {
 struct Entry {
     generation: i64,
     held: Held,
-    /// Its body was sent to be packed tighter (or needs no more of it).
-    tightening: AtomicBool,
 }
 
 impl Entry {
-    fn new(generation: i64, held: Held, tight: bool) -> Arc<Entry> {
-        Arc::new(Entry { generation, held, tightening: AtomicBool::new(tight) })
+    fn new(generation: i64, held: Held) -> Arc<Entry> {
+        Arc::new(Entry { generation, held })
     }
 }
 
@@ -127,21 +123,11 @@ struct Reading {
 
 type Entries = quick_cache::sync::Cache<String, Arc<Entry>, ByBytes>;
 
-/// What the cache and its tightening thread share.
-struct Shared {
-    entries: Entries,
+pub struct PublicCache {
+    /// `None`: no cache.
+    entries: Option<Entries>,
     /// The preset dictionary, once enough bodies were seen to make one.
     dictionary: OnceLock<Dictionary>,
-}
-
-/// Answers waiting to be packed tighter, at most: beyond, a served answer is not sent
-/// (the next time it is served, it is).
-const TIGHTEN_QUEUE: usize = 256;
-
-pub struct PublicCache {
-    shared: Option<Arc<Shared>>,
-    /// Where keys of answers to pack tighter go: a thread started at the first one.
-    tighten: OnceLock<Option<SyncSender<String>>>,
     sync_every_micros: i64,
     reading: Mutex<Reading>,
     hits: AtomicU64,
@@ -170,13 +156,11 @@ impl PublicCache {
     pub fn new(capacity_bytes: u64, sync_every_ms: u64) -> PublicCache {
         // About as many answers as the cache holds.
         let items = (capacity_bytes / 2048).max(16) as usize;
-        let shared = (capacity_bytes > 0).then(|| {
-            let entries = quick_cache::sync::Cache::with_weighter(items, capacity_bytes, ByBytes);
-            Arc::new(Shared { entries, dictionary: OnceLock::new() })
-        });
+        let entries =
+            (capacity_bytes > 0).then(|| quick_cache::sync::Cache::with_weighter(items, capacity_bytes, ByBytes));
         PublicCache {
-            shared,
-            tighten: OnceLock::new(),
+            entries,
+            dictionary: OnceLock::new(),
             sync_every_micros: i64::try_from(sync_every_ms.saturating_mul(1000)).unwrap_or(i64::MAX),
             reading: Mutex::new(Reading::default()),
             hits: AtomicU64::new(0),
@@ -189,15 +173,15 @@ impl PublicCache {
     }
 
     pub fn enabled(&self) -> bool {
-        self.shared.is_some()
+        self.entries.is_some()
     }
 
     fn map(&self) -> Option<&Entries> {
-        self.shared.as_ref().map(|s| &s.entries)
+        self.entries.as_ref()
     }
 
     fn dictionary(&self) -> Option<&Dictionary> {
-        self.shared.as_ref().and_then(|s| s.dictionary.get())
+        self.dictionary.get()
     }
 
     /// Answers served from the cache so far (for tests and diagnostics).
@@ -287,13 +271,11 @@ impl PublicCache {
         now: DateTime<Utc>,
     ) -> Option<(Rendered, Lifetime)> {
         let found = entries.get(key)?;
-        let (entry, answer_key) = match &found.held {
-            Held::SameAs(other) if found.generation == generation => {
-                // One step only: what `same_as` points at is kept by `put`.
-                (entries.get(other.as_str())?, other.as_str())
-            }
+        let entry = match &found.held {
+            // One step only: what `same_as` points at is kept by `put`.
+            Held::SameAs(other) if found.generation == generation => entries.get(other.as_str())?,
             Held::SameAs(_) => return None,
-            Held::Answer { .. } => (Arc::clone(&found), key),
+            Held::Answer { .. } => found,
         };
         let Held::Answer { lifetime, etag, body, primed } = &entry.held else { return None };
         if entry.generation != generation || !lifetime.holds(now, self.responses_counted()) {
@@ -301,31 +283,7 @@ impl PublicCache {
         }
         let dictionary = if *primed { Some(self.dictionary()?) } else { None };
         let body = packed::unpack(body, dictionary)?;
-        if !entry.tightening.swap(true, Ordering::Relaxed) && !self.send_to_tighten(answer_key) {
-            // The queue was full: a later hit sends it.
-            entry.tightening.store(false, Ordering::Relaxed);
-        }
         Some((Rendered { etag: etag.clone(), body: body.into() }, *lifetime))
-    }
-
-    /// Sends the key of a served answer to be packed tighter; `false` when the queue is
-    /// full (or there is no thread to pack it).
-    fn send_to_tighten(&self, key: &str) -> bool {
-        let Some(shared) = &self.shared else { return false };
-        let sender = self.tighten.get_or_init(|| {
-            let (sender, keys) = std::sync::mpsc::sync_channel(TIGHTEN_QUEUE);
-            let shared = Arc::clone(shared);
-            // Ends when the cache is dropped (with the sender).
-            let spawned =
-                std::thread::Builder::new().name("public-cache".into()).spawn(move || tighten(&shared, &keys));
-            spawned.ok().map(|_| sender)
-        });
-        match sender.as_ref().map(|s| s.try_send(key.to_string())) {
-            Some(Ok(())) => true,
-            Some(Err(TrySendError::Full(_))) => false,
-            // The thread is gone: no later hit would do better.
-            Some(Err(TrySendError::Disconnected(_))) | None => true,
-        }
     }
 
     /// Keeps `rendered` for `key`, built from what the database held at `generation`,
@@ -340,7 +298,7 @@ impl PublicCache {
         let Some(body) = packed::pack(&rendered.body, dictionary) else { return false };
         let primed = dictionary.is_some();
         let held = Held::Answer { lifetime, etag: rendered.etag, body, primed };
-        entries.insert(key, Entry::new(generation, held, false));
+        entries.insert(key, Entry::new(generation, held));
         true
     }
 
@@ -369,20 +327,20 @@ impl PublicCache {
     /// that two addresses of one answer share it. Both must be of `generation`.
     pub fn same_as(&self, key: String, generation: i64, answer_key: String) {
         if let Some(entries) = self.map().filter(|_| key != answer_key) {
-            entries.insert(key, Entry::new(generation, Held::SameAs(answer_key), true));
+            entries.insert(key, Entry::new(generation, Held::SameAs(answer_key)));
         }
     }
 
     /// The dictionary to pack with, once there is one; until then `body` adds to its
     /// sample (which becomes the dictionary when full, and never changes after).
     fn dictionary_after(&self, body: &[u8]) -> Option<&Dictionary> {
-        let shared = self.shared.as_ref()?;
-        if let Some(dictionary) = shared.dictionary.get() {
+        self.map()?;
+        if let Some(dictionary) = self.dictionary.get() {
             return Some(dictionary);
         }
         let mut sample = self.sample.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
         // Another body may have completed the sample while this one waited.
-        if let Some(dictionary) = shared.dictionary.get() {
+        if let Some(dictionary) = self.dictionary.get() {
             return Some(dictionary);
         }
         let room = DICTIONARY_BYTES.saturating_sub(sample.len());
@@ -390,40 +348,10 @@ impl PublicCache {
         if sample.len() >= DICTIONARY_BYTES {
             // The body that completed the sample is packed without it, like those before.
             if let Some(made) = Dictionary::new(&std::mem::take(&mut *sample)) {
-                let _ = shared.dictionary.set(made);
+                let _ = self.dictionary.set(made);
             }
         }
         None
-    }
-}
-
-/// The tightening thread: packs each served answer sent to it again, tighter, and puts
-/// that in its place, unless the entry was replaced meanwhile. Should a newer answer
-/// take the key between the check and the insert, the older one put back still carries
-/// its own generation and lifetime, so it is never served where the newer one would be.
-fn tighten(shared: &Shared, keys: &Receiver<String>) {
-    while let Ok(key) = keys.recv() {
-        let Some(entry) = shared.entries.get(&key) else { continue };
-        let Held::Answer { lifetime, etag, body, primed } = &entry.held else { continue };
-        let dictionary = if *primed {
-            match shared.dictionary.get() {
-                Some(d) => Some(d),
-                None => continue,
-            }
-        } else {
-            None
-        };
-        let Some(tighter) = packed::unpack(body, dictionary).and_then(|raw| packed::pack_tight(&raw, dictionary))
-        else {
-            continue;
-        };
-        if tighter.stored_len() >= body.stored_len() {
-            continue;
-        }
-        let held = Held::Answer { lifetime: *lifetime, etag: etag.clone(), body: tighter, primed: *primed };
-        if shared.entries.get(&key).is_some_and(|now| Arc::ptr_eq(&now, &entry)) {
-            shared.entries.insert(key, Entry::new(entry.generation, held, true));
-        }
     }
 }
 
@@ -472,50 +400,6 @@ mod tests {
         assert_eq!(Lifetime::until(until).expires_in(now), None, "lists keep the usual headers");
     }
 
-    /// An answer that packs well, different for each `n`.
-    fn prose(n: usize) -> Rendered {
-        let words = ["the", "council", "said", "budget", "minister", "vote", "season", "market", "of", "and"];
-        let text: Vec<&str> = (0..900).map(|i| words[(i * 7 + n * 3 + i / 5 + i * i / 11) % words.len()]).collect();
-        let body = format!(r#"{{"slug":"article-{n}","body":[{{"type":"paragraph","text":"{}"}}]}}"#, text.join(" "));
-        Rendered { etag: format!("\"{n}\""), body: body.into() }
-    }
-
-    /// Waits (a bounded while) for `done`: the tightening thread works on its own time.
-    fn eventually(done: impl Fn() -> bool) -> bool {
-        (0..1000).any(|_| {
-            done() || {
-                std::thread::sleep(std::time::Duration::from_millis(10));
-                false
-            }
-        })
-    }
-
-    #[test]
-    fn a_served_answer_is_packed_again_tighter_and_reads_the_same() {
-        let cache = PublicCache::new(8 << 20, 1000);
-        let now = Utc::now();
-        // Enough answers for a dictionary, then one packed with it.
-        let count = DICTIONARY_BYTES / SAMPLE_PER_BODY + 1;
-        for n in 0..=count {
-            cache.put(format!("/{n}"), 1, Lifetime::default(), prose(n));
-        }
-        cache.same_as("/by-slug".into(), 1, format!("/{count}"));
-        for key in ["/0".to_string(), format!("/{count}")] {
-            let before = cache.stored_bytes();
-            let first = cache.get(&key, 1, now).expect("held").0;
-            assert!(eventually(|| cache.stored_bytes() < before), "{key} was not packed tighter");
-            let again = cache.get(&key, 1, now).expect("still held").0;
-            assert_eq!((again.body, again.etag), (first.body, first.etag));
-        }
-        // Served through another address, it is the answer's own key that is tightened.
-        let before = cache.stored_bytes();
-        cache.put(format!("/{count}"), 1, Lifetime::default(), prose(count));
-        assert!(cache.stored_bytes() > before, "packed quickly again");
-        let served = cache.get("/by-slug", 1, now).expect("held").0;
-        assert!(eventually(|| cache.stored_bytes() <= before));
-        assert_eq!(cache.get(&format!("/{count}"), 1, now).expect("held").0.body, served.body);
-    }
-
     /// 4,000 bytes that do not compress, different for each `seed`.
     fn noise(seed: u32) -> String {
         let mut x = u64::from(seed).wrapping_mul(0x9E37_79B9_7F4A_7C15) | 1;
@@ -539,38 +423,6 @@ mod tests {
         let held = (0..100).filter(|n| cache.get(&format!("/{n}"), 1, Utc::now()).is_some()).count();
         // 26 letters pack to about 60% of 4 kB: some 27 of them fit in 64 kB, not all.
         assert!(held > 0 && held <= 32, "held {held} entries of 4 kB in 64 kB");
-    }
-
-    /// Many answers served at once overflow the tightening queue; those left out are
-    /// sent again when next served, so that in the end every one is packed tight.
-    #[test]
-    fn answers_left_out_of_a_full_queue_are_tightened_when_served_again() {
-        let cache = PublicCache::new(32 << 20, 1000);
-        let now = Utc::now();
-        let count = TIGHTEN_QUEUE * 4;
-        for n in 0..count {
-            cache.put(format!("/{n}"), 1, Lifetime::default(), prose(n));
-        }
-        let dictionary = cache.dictionary().expect("a dictionary");
-        let held = |n: usize| cache.map().and_then(|m| m.get(&format!("/{n}"))).expect("held");
-        let tight_size: Vec<usize> = (0..count)
-            .map(|n| {
-                let entry = held(n);
-                let Held::Answer { body, primed, .. } = &entry.held else { return 0 };
-                let d = primed.then_some(dictionary);
-                packed::pack_tight(&packed::unpack(body, d).expect("unpacks"), d).expect("packs").stored_len()
-            })
-            .collect();
-        let tight = |n: usize| matches!(&held(n).held, Held::Answer { body, .. } if body.stored_len() <= tight_size[n]);
-        for _ in 0..10 {
-            for n in 0..count {
-                cache.get(&format!("/{n}"), 1, now).expect("held");
-            }
-            if eventually(|| (0..count).all(tight)) {
-                return;
-            }
-        }
-        panic!("{} of {count} answers were never packed tight", (0..count).filter(|&n| !tight(n)).count());
     }
 
     #[test]
