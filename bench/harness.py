@@ -5,8 +5,9 @@ Builds (or takes MASTHEAD_BIN), generates the news-read-v1 dataset with the vend
 bench/workload/gen.py, loads it through the HTTP API into a fresh database, checks it,
 measures start-up, memory, the read requests with wrk (bench/workload/rotate.lua) and
 the writes (bench/writes.lua), then the media library (concurrent uploads, one
-rendition under wrk), then prints a markdown table and PASS/FAIL per target of issue 8
-and of the media library. The media images need Pillow, installed into a venv. A report, not a test: it exits 0 when the measurements ran, whatever they
+rendition under wrk), with --scale-out two instances on one PostgreSQL (throughput, and
+how soon one serves a change made through the other), then prints a markdown table and
+PASS/FAIL per target of issue 8 and of the media library. The media images need Pillow, installed into a venv. A report, not a test: it exits 0 when the measurements ran, whatever they
 showed, and non-zero only when it could not measure. See bench/README.md.
 """
 import argparse
@@ -676,9 +677,10 @@ def parse_wrk(text: str) -> dict:
     }
 
 
-def run_wrk(port: int, name: str, duration: float, script: Path, env: dict, pid: int | None = None) -> tuple[str, int | None]:
+def run_wrk(port: int, name: str, duration: float, script: Path, env: dict, pid: int | None = None,
+            threads: int = WRK_THREADS, connections: int = WRK_CONNECTIONS) -> tuple[str, int | None]:
     cmd = [
-        "wrk", f"-t{WRK_THREADS}", f"-c{WRK_CONNECTIONS}", f"-d{duration:g}s", "--latency", "--timeout", "10s",
+        "wrk", f"-t{threads}", f"-c{connections}", f"-d{duration:g}s", "--latency", "--timeout", "10s",
         "-s", str(script), f"http://127.0.0.1:{port}",
     ]
     full_env = dict(os.environ, **env)
@@ -772,6 +774,146 @@ def measure_cache_modes(binary: Path, db_url: str, runs: int, warmup: float, dur
                                               metrics_port=metrics_port))
         finally:
             server.stop()
+    return out
+
+
+# ---------------------------------------------------------------------------------------
+# Scale-out: two instances on one PostgreSQL database.
+
+# Each instance gets one wrk of -t1 -c16: together the load of the other reads' -t2 -c32.
+SCALE_CONNECTIONS = 16
+SCALE_CHANGES = 5
+# README: MASTHEAD_PUBLIC_CACHE_SYNC_MS defaults to 1000 ms, the longest a change made
+# through another instance may be served stale. The allowance covers the 10 ms polling,
+# the request that sees the change, and scheduling on a busy machine.
+SYNC_MS_DEFAULT = 1000
+SYNC_ALLOWANCE_MS = 100
+SYNC_POLL_S = 0.01
+
+
+def wrk_together(jobs: list[tuple[Server, str, str]], duration: float, env: dict) -> list[dict]:
+    """One wrk -t1 -c16 per (server, name, WRK_START), all at the same time."""
+    with concurrent.futures.ThreadPoolExecutor(len(jobs)) as pool:
+        futures = [pool.submit(run_wrk, server.port, name, duration, ROTATE, dict(env, WRK_START=start),
+                               threads=1, connections=SCALE_CONNECTIONS) for server, name, start in jobs]
+        return [parse_wrk(f.result()[0]) for f in futures]
+
+
+def prime(server: Server):
+    """Asks the instance for each of the 10,000 articles once: its public cache, not yet
+    full, keeps each answer, so that neither setup measured below pays for misses that
+    the other did not (a short warm-up reaches only part of the archive)."""
+    local = threading.local()
+    clients = []
+
+    def one(n):
+        if not hasattr(local, "api"):
+            local.api = Api(server.port)
+            clients.append(local.api)
+        local.api.call("GET", f"/api/v1/public/articles/article-{n:05d}", expect=200)
+
+    with concurrent.futures.ThreadPoolExecutor(LOAD_THREADS) as pool:
+        list(pool.map(one, range(1, N_ARTICLES + 1)))
+    for client in clients:
+        client.close()
+
+
+def public_headline(api: Api, slug: str) -> str:
+    return api.call("GET", f"/api/v1/public/articles/{slug}", expect=200)[2]["headline"]
+
+
+def measure_sync(a: Server, b: Server, ids: list[str], sync_ms: int) -> list[dict]:
+    """SCALE_CHANGES headline edits through A's editorial API, each to an article that A
+    and B have just served twice (so both hold it in their public cache); then B is
+    polled every SYNC_POLL_S until it serves the new headline."""
+    admin = Api(a.port, login(a.port))
+    pub_a, pub_b = Api(a.port), Api(b.port)
+    salt = f"{random.getrandbits(32):08x}"
+    timeout = max(10.0, 10 * sync_ms / 1000)
+    changes = []
+    for i in range(SCALE_CHANGES):
+        n = 1234 + 1717 * i
+        slug, doc_id = f"article-{n:05d}", ids[n - 1]
+        for api in (pub_a, pub_b, pub_a, pub_b):
+            old = public_headline(api, slug)
+        new = f"Scale-out check {salt} {i + 1}"
+        _, res, _ = admin.call("GET", f"/api/v1/articles/{doc_id}", expect=200)
+        admin.call("PATCH", f"/api/v1/articles/{doc_id}", {"headline": new},
+                   headers={"if-match": res.getheader("etag")}, expect=200)
+        patched = time.perf_counter()
+        own = public_headline(pub_a, slug) == new
+        stale, delay = 0, None
+        while time.perf_counter() - patched < timeout:
+            got = public_headline(pub_b, slug)
+            if got == new:
+                delay = (time.perf_counter() - patched) * 1000
+                break
+            if got != old:
+                raise CannotMeasure(f"B served {slug} with headline {got!r}, neither the old nor the new one")
+            stale += 1
+            time.sleep(SYNC_POLL_S)
+        changes.append({"slug": slug, "delay_ms": delay, "stale": stale, "own": own})
+        say(f"   change {i + 1}: {slug} through A: A serves it at once: {own}; B served the old headline {stale} "
+            f"time(s), then the new one " + (f"{delay:.0f} ms after the PATCH's answer" if delay is not None
+                                              else f"never within {timeout:g} s"))
+    for api in (admin, pub_a, pub_b):
+        api.close()
+    return changes
+
+
+def measure_scale_out(binary: Path, db_url: str, ids: list[str], runs: int, warmup: float, duration: float) -> dict:
+    """Two fresh servers on the same database, default public cache, each asked for
+    every article once. Per run, request (a) with two wrk at once: both on A (one
+    instance alone), then one on A and one on B, the same request streams. Then the
+    sync window: changes through A, seen by B."""
+    sync_ms = int(os.environ.get("MASTHEAD_PUBLIC_CACHE_SYNC_MS") or SYNC_MS_DEFAULT)
+    a, b = Server(binary, db_url, "scale-a"), Server(binary, db_url, "scale-b")
+    env = {"WRK_PATH_TEMPLATE": READS[1][1]}
+    each = []
+    try:
+        a.start()
+        b.start()
+        t0 = time.time()
+        for server in (a, b):
+            prime(server)
+        say(f"   both instances asked for each of the {N_ARTICLES} articles once ({time.time() - t0:.1f} s)")
+        for r in range(1, runs + 1):
+            if warmup > 0:
+                wrk_together([(a, f"scale-run{r}-a-warmup", "2500"), (b, f"scale-run{r}-b-warmup", "7500")],
+                             warmup, env)
+            single = wrk_together([(a, f"scale-run{r}-single-1", "0"), (a, f"scale-run{r}-single-2", "5000")],
+                                  duration, env)
+            pair = wrk_together([(a, f"scale-run{r}-pair-a", "0"), (b, f"scale-run{r}-pair-b", "5000")],
+                                duration, env)
+            run = {
+                "single_rps": sum(w["rps"] for w in single),
+                "a_rps": pair[0]["rps"], "b_rps": pair[1]["rps"],
+                "combined_rps": pair[0]["rps"] + pair[1]["rps"],
+                "single_p99_ms": max(w["p99_ms"] for w in single),
+                "a_p99_ms": pair[0]["p99_ms"], "b_p99_ms": pair[1]["p99_ms"],
+                "errors": sum(w["non2xx"] + w["socket_errors"] for w in single + pair),
+            }
+            run["ratio"] = run["combined_rps"] / run["single_rps"]
+            each.append(run)
+            say(f"   run {r}: one instance under both wrk {run['single_rps']:.0f} req/s (p99 "
+                f"{run['single_p99_ms']:.2f} ms); two instances {run['a_rps']:.0f} + {run['b_rps']:.0f} = "
+                f"{run['combined_rps']:.0f} req/s (p99 {run['a_p99_ms']:.2f} / {run['b_p99_ms']:.2f} ms), "
+                f"{run['ratio']:.2f}x; non-2xx and socket errors {run['errors']}")
+        say(f"   sync window ({sync_ms} ms): {SCALE_CHANGES} headline changes through A, B polled every "
+            f"{SYNC_POLL_S * 1000:g} ms")
+        changes = measure_sync(a, b, ids, sync_ms)
+    finally:
+        a.stop()
+        b.stop()
+    out = {key: statistics.median(run[key] for run in each) for key in each[0] if key != "errors"}
+    delays = [c["delay_ms"] for c in changes]
+    seen = [d for d in delays if d is not None]
+    out.update(
+        errors=sum(run["errors"] for run in each), runs=len(each), each_combined=[run["combined_rps"] for run in each],
+        sync_ms=sync_ms, changes=changes,
+        max_delay_ms=max(seen) if len(seen) == len(delays) else None,
+        median_delay_ms=statistics.median(seen) if seen else None,
+    )
     return out
 
 
@@ -1180,9 +1322,9 @@ class S3:
 
 
 # ---------------------------------------------------------------------------------------
-# PostgreSQL (a throwaway server on port 25435).
+# PostgreSQL (a throwaway server on port 25435, or BENCH_PGPORT).
 
-PG_PORT = "25435"
+PG_PORT = os.environ.get("BENCH_PGPORT") or "25435"
 
 
 class Postgres:
@@ -1335,6 +1477,25 @@ def targets(res: dict) -> list[tuple[str, bool | None, str]]:
             s = res["postgres_start"]
             out.append(("PostgreSQL: idle RSS <= 20 MiB", s["idle_rss"] <= 20 * MIB, mib(s["idle_rss"])))
             out.append(("PostgreSQL: start-up <= 200 ms", s["startup_ms"] <= 200, f"{s['startup_ms']:.0f} ms"))
+    if "scale_out" in res:
+        so = res["scale_out"]
+        out.append(("two instances on one PostgreSQL, one wrk each on (a): combined req/s (reported), no non-2xx, "
+                    "no socket errors", so["errors"] == 0,
+                    f"{so['a_rps']:.0f} + {so['b_rps']:.0f} = {so['combined_rps']:.0f} req/s, "
+                    f"{so['ratio']:.2f}x one instance under the same load ({so['single_rps']:.0f}); "
+                    f"errors {so['errors']}"))
+        limit = so["sync_ms"] + SYNC_ALLOWANCE_MS
+        changes = so["changes"]
+        stale = sum(1 for c in changes if c["stale"])
+        out.append((f"a change through one instance is served by the other within the sync window "
+                    f"({so['sync_ms']} ms + {SYNC_ALLOWANCE_MS} ms)",
+                    so["max_delay_ms"] is not None and so["max_delay_ms"] <= limit,
+                    f"max {fmt(so['max_delay_ms'])} ms, median {fmt(so['median_delay_ms'])} ms over {len(changes)} "
+                    "changes; " + (f"stale right after the change in {stale} of {len(changes)}" if stale
+                                   else "no stale read observed")))
+        own = sum(1 for c in changes if c["own"])
+        out.append(("the instance that made a change serves it at once", own == len(changes),
+                    f"{own} of {len(changes)} changes"))
     if "cache_modes" in res:
         off, tail = res["cache_modes"]["off"], res["cache_modes"]["tail"]
         for key in ("z", "a"):
@@ -1375,6 +1536,32 @@ def cache_mode_lines(res: dict) -> list[str]:
             lines.append(f"| {name} | {LABELS[key]} | {fmt(m['rps'])} | {fmt(m['ratio'], '.2f')} | "
                          f"{fmt(m['p99_ms'], '.2f')} | {'n/a' if hits is None else f'{hits:.0%}'} | "
                          f"{m['non2xx'] + m['socket_errors']} |")
+    lines.append("")
+    return lines
+
+
+def scale_out_lines(res: dict, meta: dict) -> list[str]:
+    so = res.get("scale_out")
+    if not so:
+        return []
+    lines = [f"**Scale-out: two instances on one PostgreSQL** ((a) article by slug; each wrk -t1 -c{SCALE_CONNECTIONS} "
+             f"-d{meta['duration']:g}s after {meta['warmup']:g} s warm-up, two at a time; medians of {so['runs']} "
+             f"run(s); the servers, PostgreSQL and both wrk share one machine, {meta['machine'].split(',')[0]})", "",
+             "| setup | req/s | p99 ms |", "|---|---:|---:|",
+             f"| one instance (A) under both wrk | {so['single_rps']:.0f} | {so['single_p99_ms']:.2f} |",
+             f"| two instances: A | {so['a_rps']:.0f} | {so['a_p99_ms']:.2f} |",
+             f"| two instances: B | {so['b_rps']:.0f} | {so['b_p99_ms']:.2f} |",
+             f"| two instances: combined (each run: {', '.join(f'{v:.0f}' for v in so['each_combined'])}) | "
+             f"{so['combined_rps']:.0f} ({so['ratio']:.2f}x one instance) | |",
+             "", f"non-2xx and socket errors, all runs: {so['errors']}", "",
+             f"**Sync window** (`MASTHEAD_PUBLIC_CACHE_SYNC_MS` = {so['sync_ms']} ms): headline changed through A's "
+             f"editorial API, the article served twice by A and by B just before; B polled every "
+             f"{SYNC_POLL_S * 1000:g} ms from the PATCH's answer", "",
+             "| article | A serves it at once | B's stale answers after the PATCH | B's first new answer |",
+             "|---|---|---:|---:|"]
+    for c in so["changes"]:
+        lines.append(f"| {c['slug']} | {'yes' if c['own'] else 'NO'} | {c['stale']} | "
+                     + ("never" if c["delay_ms"] is None else f"{c['delay_ms']:.0f} ms") + " |")
     lines.append("")
     return lines
 
@@ -1430,6 +1617,7 @@ def report(res: dict, meta: dict) -> str:
         lines += read_table(f"1,000,000 articles on SQLite: medians of {meta['runs']} run(s)", res["million"],
                             res.get("sqlite"))
         lines.append("")
+    lines += scale_out_lines(res, meta)
     lines += cache_mode_lines(res)
     lines += media_lines(res)
     lines += ["| measure | value |", "|---|---|"]
@@ -1499,19 +1687,30 @@ def main() -> int:
     ap.add_argument("--million", action="store_true", help="also (a) and (b) at 1,000,000 articles on SQLite")
     ap.add_argument("--quick", action="store_true", help="short runs for development: 1 s warm-up, 3 s measurements")
     ap.add_argument("--no-writes", action="store_true", help="skip the poll-vote and article-creation measurements")
-    ap.add_argument("--only", choices=["reads", "media"],
-                    help="reads: everything but the media library; media: only the media library")
+    ap.add_argument("--scale-out", action="store_true",
+                    help="also two instances on the PostgreSQL database: throughput and the sync window (implies "
+                    "--postgres)")
+    ap.add_argument("--only", choices=["reads", "media", "scale-out"],
+                    help="reads: everything but the media library; media: only the media library; scale-out: only "
+                    "loading PostgreSQL and --scale-out")
     ap.add_argument("--no-media", action="store_true", help="skip the media library's uploads and rendition")
     ap.add_argument("--no-long-tail", action="store_true",
                     help="skip the reads with no public cache and with one smaller than the archive")
     ap.add_argument("--media-s3", action="store_true",
                     help="also the media library with its store on a throwaway S3 (moto)")
     args = ap.parse_args()
-    if args.only == "media" and (args.postgres or args.million):
-        ap.error("--postgres and --million measure the reads: not with --only media")
+    if args.only == "media" and (args.postgres or args.million or args.scale_out):
+        ap.error("--postgres, --million and --scale-out measure the reads: not with --only media")
+    if args.only == "scale-out" and args.million:
+        ap.error("--million is not with --only scale-out")
+    scale_out = args.scale_out or args.only == "scale-out"
+    args.postgres = args.postgres or scale_out
     do_reads = args.only != "media"
+    # --only scale-out: PostgreSQL is loaded and checked, then only the two instances.
+    do_sqlite = do_reads and args.only != "scale-out"
+    measure_single = args.only != "scale-out"
     long_tail = not args.no_long_tail
-    do_media = args.only != "reads" and not args.no_media
+    do_media = args.only not in ("reads", "scale-out") and not args.no_media
     runs = args.runs or (1 if args.quick else 3)
     warmup, duration, write_seconds = (1, 3, 3) if args.quick else (5, 15, 10)
 
@@ -1570,10 +1769,11 @@ def main() -> int:
                 res["db_size"] = db_size(Path(db_url.removeprefix("sqlite://")))
                 say(f"   database file: {res['db_size']['bytes'] / 1e6:.1f} MB")
             make_seeds_page(server.port, dataset)
-            say(f"== {name}: start-up and idle RSS (3 restarts on the loaded database)")
-            res[f"{tag}_start"] = restarts(server)
-            say(f"== {name}: reads, {runs} run(s) of {duration:g} s per request after {warmup:g} s warm-up")
-            res[tag] = medians(measure_reads(server, tag, keys, runs, warmup, duration, idmap, c_path))
+            if measure_single:
+                say(f"== {name}: start-up and idle RSS (3 restarts on the loaded database)")
+                res[f"{tag}_start"] = restarts(server)
+                say(f"== {name}: reads, {runs} run(s) of {duration:g} s per request after {warmup:g} s warm-up")
+                res[tag] = medians(measure_reads(server, tag, keys, runs, warmup, duration, idmap, c_path))
             if writes:
                 say(f"== {name}: writes, {write_seconds:g} s each")
                 res["votes"] = measure_votes(server, write_seconds)
@@ -1582,8 +1782,12 @@ def main() -> int:
             if tag == "sqlite" and long_tail:
                 say(f"== {name}: no public cache, and a cache of {LONG_TAIL_MB} MiB (a tenth of the archive)")
                 res["cache_modes"] = measure_cache_modes(binary, db_url, runs, warmup, duration)
+            if tag == "postgres" and scale_out:
+                say(f"== {name}: scale-out, two instances on this database: (a) with one wrk each, "
+                    f"{runs} run(s) of {duration:g} s after {warmup:g} s warm-up, then the sync window")
+                res["scale_out"] = measure_scale_out(binary, db_url, ids, runs, warmup, duration)
 
-        if do_reads:
+        if do_sqlite:
             db = work / "read.db"
             for suffix in ("", "-wal", "-shm"):
                 Path(f"{db}{suffix}").unlink(missing_ok=True)
