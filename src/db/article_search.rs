@@ -15,7 +15,7 @@ use diesel::prelude::*;
 use diesel::sql_types::{BigInt, Bool, Text, Timestamp};
 
 use super::DbConnection;
-use super::articles::{ArticleRow, PublicFilter};
+use super::articles::{PublicFilter, SummaryRow};
 use super::schema::articles;
 
 type Db = <DbConnection as diesel::Connection>::Backend;
@@ -145,7 +145,7 @@ pub fn few_public_page(
     now: NaiveDateTime,
     after: Option<(NaiveDateTime, String)>,
     limit: i64,
-) -> QueryResult<Vec<ArticleRow>> {
+) -> QueryResult<Vec<SummaryRow>> {
     #[derive(QueryableByName)]
     struct Entry {
         #[diesel(sql_type = Text)]
@@ -184,7 +184,8 @@ pub fn few_public_page(
     }
     let DbConnection::Sqlite(c) = &mut *conn else { return Ok(Vec::new()) };
     let ids: Vec<String> = query.bind::<BigInt, _>(limit).load::<Entry>(c)?.into_iter().map(|e| e.article_id).collect();
-    let mut rows: Vec<ArticleRow> = articles::table.filter(articles::id.eq_any(&ids)).load(conn)?;
+    let mut rows: Vec<SummaryRow> =
+        articles::table.filter(articles::id.eq_any(&ids)).select(SummaryRow::as_select()).load(conn)?;
     rows.sort_by_key(|r| ids.iter().position(|id| r.id.as_str() == id));
     Ok(rows)
 }

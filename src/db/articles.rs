@@ -41,6 +41,25 @@ pub struct ArticleRow {
     pub version: i64,
 }
 
+/// What a list of live articles shows of each: no body (nor anything else it takes
+/// the body to work out), so that a list never reads or parses one.
+#[derive(Debug, Clone, Queryable, Selectable)]
+#[diesel(table_name = articles)]
+pub struct SummaryRow {
+    pub id: ArticleId,
+    pub slug: String,
+    pub headline: String,
+    pub standfirst: Option<String>,
+    pub dateline: Option<String>,
+    pub kicker: Option<String>,
+    pub hero_image: Option<Json<article::Image>>,
+    pub section_id: SectionId,
+    pub tags: Json<Vec<String>>,
+    pub access: Access,
+    pub publish_at: Option<NaiveDateTime>,
+    pub updated_at: NaiveDateTime,
+}
+
 #[derive(Debug, Clone, Queryable, Insertable)]
 #[diesel(table_name = article_revisions)]
 pub struct RevisionRow {
@@ -414,7 +433,7 @@ pub fn public_page(
     now: NaiveDateTime,
     after: Option<(NaiveDateTime, String)>,
     limit: i64,
-) -> QueryResult<Vec<ArticleRow>> {
+) -> QueryResult<Vec<SummaryRow>> {
     let search = filter.q.as_deref().map(|q| Search::new(conn, q)).transpose()?;
     public_page_searching(conn, filter, search, now, after, limit)
 }
@@ -427,7 +446,7 @@ pub(crate) fn public_page_searching(
     now: NaiveDateTime,
     after: Option<(NaiveDateTime, String)>,
     limit: i64,
-) -> QueryResult<Vec<ArticleRow>> {
+) -> QueryResult<Vec<SummaryRow>> {
     if let Some(Search::Few(m)) = &search {
         return article_search::few_public_page(conn, m, filter, now, after, limit);
     }
@@ -435,7 +454,7 @@ pub(crate) fn public_page_searching(
         .inner_join(articles::table)
         .filter(article_feed::feed.eq(filter.feed.clone()))
         .filter(article_feed::publish_at.le(now))
-        .select(articles::all_columns)
+        .select(SummaryRow::as_select())
         .into_boxed();
     if let Some(author) = &filter.author {
         query = query.filter(

@@ -19,7 +19,7 @@ use crate::http::sections::SectionRef;
 use crate::http::sponsored::PublicSponsored;
 use crate::http::{search_text, time};
 use crate::public_cache::{Lifetime, Rendered};
-use crate::service::public::{self, Lookup, PublicArticle, PublicBlock, PublicQuery};
+use crate::service::public::{self, Lookup, PublicArticle, PublicBlock, PublicQuery, PublicSummary};
 use crate::state::AppState;
 
 /// An author as readers see them.
@@ -101,15 +101,14 @@ pub struct PublicArticleResponse {
     pub first_published_at: DateTime<Utc>,
 }
 
-fn summary(a: &PublicArticle, media: &MediaSettings) -> PublicArticleSummary {
-    let c = &a.content;
+fn summary(a: &PublicSummary, media: &MediaSettings) -> PublicArticleSummary {
     PublicArticleSummary {
         id: a.id.clone().into(),
-        slug: c.slug.clone(),
-        headline: c.headline.clone(),
-        standfirst: c.standfirst.clone(),
-        dateline: c.dateline.clone(),
-        kicker: c.kicker.clone(),
+        slug: a.slug.clone(),
+        headline: a.headline.clone(),
+        standfirst: a.standfirst.clone(),
+        dateline: a.dateline.clone(),
+        kicker: a.kicker.clone(),
         hero_image: a.hero_image.as_ref().map(|i| PublicImage::new(i, media)),
         section: SectionRef {
             id: a.section.id.clone().into(),
@@ -121,8 +120,8 @@ fn summary(a: &PublicArticle, media: &MediaSettings) -> PublicArticleSummary {
             .iter()
             .map(|b| PublicAuthor { id: b.id.clone().into(), display_name: b.display_name.clone() })
             .collect(),
-        tags: c.tags.clone(),
-        access: AccessInfo { level: c.access, preview: a.preview },
+        tags: a.tags.clone(),
+        access: AccessInfo { level: a.access, preview: a.preview },
         published_at: a.published_at,
         updated_at: a.updated_at,
     }
@@ -299,7 +298,7 @@ pub fn public_article_response(
 ) -> (PublicArticleResponse, Option<i64>) {
     let expires_in = lifetime(article, 0).expires_in(now);
     let body = PublicArticleResponse {
-        summary: summary(article, media),
+        summary: summary(&article.summary(), media),
         body: article
             .body
             .iter()

@@ -4,11 +4,11 @@
 use chrono::{DateTime, Utc};
 
 use super::Error;
-use crate::db::articles::{self as article_db, ArticleRow, PublicFilter};
+use crate::db::articles::{self as article_db, ArticleRow, PublicFilter, SummaryRow};
 use crate::db::{self, DbConnection, public_generation, sections as section_db};
 use crate::domain::article::{self, Access, Block, Content, Image};
 use crate::domain::id::{ArticleId, AssetId, SectionId, UserId};
-use crate::domain::media::{self, ResolvedImage};
+use crate::domain::media::{self, Asset, ResolvedImage};
 use crate::service::polls::{self, PublicPoll};
 use crate::service::sponsored::{self, Sponsored};
 use crate::state::AppState;
@@ -61,10 +61,51 @@ pub struct PublicArticle {
     pub shows_results: bool,
 }
 
+/// A live article as lists show it: no body.
+#[derive(Debug, Clone)]
+pub struct PublicSummary {
+    pub id: ArticleId,
+    pub slug: String,
+    pub headline: String,
+    pub standfirst: Option<String>,
+    pub dateline: Option<String>,
+    pub kicker: Option<String>,
+    pub hero_image: Option<ResolvedImage>,
+    pub section: SectionLink,
+    pub authors: Vec<Byline>,
+    pub tags: Vec<String>,
+    pub access: Access,
+    /// Whether readers get only the preview of its body.
+    pub preview: bool,
+    pub published_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+}
+
 /// How old shown poll results may become: answers that show them are kept no longer.
 pub const RESULTS_FRESH_FOR: chrono::Duration = chrono::Duration::seconds(1);
 
 impl PublicArticle {
+    /// What a list would show of it.
+    pub fn summary(&self) -> PublicSummary {
+        let c = &self.content;
+        PublicSummary {
+            id: self.id.clone(),
+            slug: c.slug.clone(),
+            headline: c.headline.clone(),
+            standfirst: c.standfirst.clone(),
+            dateline: c.dateline.clone(),
+            kicker: c.kicker.clone(),
+            hero_image: self.hero_image.clone(),
+            section: self.section.clone(),
+            authors: self.authors.clone(),
+            tags: c.tags.clone(),
+            access: c.access,
+            preview: self.preview,
+            published_at: self.published_at,
+            updated_at: self.updated_at,
+        }
+    }
+
     /// Whether what readers get changes by itself, without a write to the article:
     /// it embeds a poll (votes, opening, closing) or a sponsored block (its flight).
     pub fn changes_by_itself(&self) -> bool {
@@ -109,6 +150,83 @@ pub fn preview_for(conn: &mut DbConnection, rows: &[ArticleRow]) -> Result<Body,
     }
 }
 
+/// What rows of articles link to, loaded once for all of them: bylines, sections and
+/// library images.
+struct Links {
+    bylines: Vec<(ArticleId, UserId, String)>,
+    sections: Vec<section_db::SectionRow>,
+    assets: Vec<Asset>,
+}
+
+impl Links {
+    fn load<'a>(
+        conn: &mut DbConnection,
+        ids: &[ArticleId],
+        sections: impl IntoIterator<Item = &'a SectionId>,
+        asset_ids: &[AssetId],
+    ) -> Result<Links, Error> {
+        let bylines = article_db::authors_of(conn, ids)?;
+        // Every image in one query, none when no row uses one.
+        let assets = if asset_ids.is_empty() { Vec::new() } else { crate::service::media::assets(conn, asset_ids)? };
+        let mut found: Vec<section_db::SectionRow> = Vec::new();
+        for id in sections {
+            if !found.iter().any(|s| s.id == *id) {
+                found.extend(section_db::find(conn, id)?);
+            }
+        }
+        Ok(Links { bylines, sections: found, assets })
+    }
+
+    fn authors(&self, article: &ArticleId) -> Vec<Byline> {
+        self.bylines
+            .iter()
+            .filter(|(a, _, _)| a == article)
+            .map(|(_, id, name)| Byline { id: id.clone(), display_name: name.clone() })
+            .collect()
+    }
+
+    fn section(&self, article: &ArticleId, section: &SectionId) -> Result<SectionLink, Error> {
+        self.sections
+            .iter()
+            .find(|s| s.id == *section)
+            .map(|s| SectionLink { id: s.id.clone(), slug: s.slug.clone(), name: s.name.clone() })
+            .ok_or_else(|| Error::internal(format!("article {article} has no section")))
+    }
+}
+
+/// Summaries of live articles, as lists show them (a list always shows gated
+/// articles' previews).
+fn to_summaries(
+    conn: &mut DbConnection,
+    rows: Vec<SummaryRow>,
+    now: DateTime<Utc>,
+) -> Result<Vec<PublicSummary>, Error> {
+    let ids: Vec<ArticleId> = rows.iter().map(|r| r.id.clone()).collect();
+    let asset_ids: Vec<AssetId> =
+        rows.iter().filter_map(|r| r.hero_image.as_ref().and_then(|j| j.0.asset_id.clone())).collect();
+    let links = Links::load(conn, &ids, rows.iter().map(|r| &r.section_id), &asset_ids)?;
+    rows.into_iter()
+        .map(|row| {
+            Ok(PublicSummary {
+                section: links.section(&row.id, &row.section_id)?,
+                authors: links.authors(&row.id),
+                hero_image: row.hero_image.as_ref().and_then(|i| media::resolve(&i.0, &links.assets)),
+                preview: row.access != Access::Free,
+                published_at: row.publish_at.map(db::from_db_time).unwrap_or(now),
+                updated_at: db::from_db_time(row.updated_at),
+                id: row.id,
+                slug: row.slug,
+                headline: row.headline,
+                standfirst: row.standfirst,
+                dateline: row.dateline,
+                kicker: row.kicker,
+                tags: row.tags.0,
+                access: row.access,
+            })
+        })
+        .collect()
+}
+
 pub fn to_public(
     conn: &mut DbConnection,
     rows: Vec<ArticleRow>,
@@ -116,8 +234,6 @@ pub fn to_public(
     body: Body,
 ) -> Result<Vec<PublicArticle>, Error> {
     let ids: Vec<ArticleId> = rows.iter().map(|r| r.id.clone()).collect();
-    let bylines = article_db::authors_of(conn, &ids)?;
-    // The library images of every row, in one query (none when no row uses one).
     let asset_ids: Vec<AssetId> = rows
         .iter()
         .flat_map(|r| {
@@ -125,25 +241,12 @@ pub fn to_public(
             hero.into_iter().chain(article::block_assets(&r.body.0))
         })
         .collect();
-    let assets = if asset_ids.is_empty() { Vec::new() } else { crate::service::media::assets(conn, &asset_ids)? };
-    let mut sections: Vec<section_db::SectionRow> = Vec::new();
-    for row in &rows {
-        if !sections.iter().any(|s| s.id == row.section_id) {
-            sections.extend(section_db::find(conn, &row.section_id)?);
-        }
-    }
+    let links = Links::load(conn, &ids, rows.iter().map(|r| &r.section_id), &asset_ids)?;
+    let assets = &links.assets;
     rows.into_iter()
         .map(|row| {
-            let authors: Vec<Byline> = bylines
-                .iter()
-                .filter(|(article, _, _)| *article == row.id)
-                .map(|(_, id, name)| Byline { id: id.clone(), display_name: name.clone() })
-                .collect();
-            let section = sections
-                .iter()
-                .find(|s| s.id == row.section_id)
-                .map(|s| SectionLink { id: s.id.clone(), slug: s.slug.clone(), name: s.name.clone() })
-                .ok_or_else(|| Error::internal(format!("article {} has no section", row.id)))?;
+            let authors = links.authors(&row.id);
+            let section = links.section(&row.id, &row.section_id)?;
             let published_at = row.publish_at.map(db::from_db_time).unwrap_or(now);
             let first_published_at = row.first_published(now).unwrap_or(published_at);
             let (id, updated_at) = (row.id.clone(), db::from_db_time(row.updated_at));
@@ -178,12 +281,12 @@ pub fn to_public(
                             credit: credit.clone(),
                             alt: alt.clone(),
                         };
-                        media::resolve(&image, &assets).map(|r| PublicBlock::Image(Box::new(r)))
+                        media::resolve(&image, assets).map(|r| PublicBlock::Image(Box::new(r)))
                     }
                     other => Some(PublicBlock::Content(other.clone())),
                 })
                 .collect();
-            let hero_image = content.hero_image.as_ref().and_then(|i| media::resolve(i, &assets));
+            let hero_image = content.hero_image.as_ref().and_then(|i| media::resolve(i, assets));
             Ok(PublicArticle {
                 id,
                 section,
@@ -214,7 +317,7 @@ pub struct PublicQuery {
 /// A page of live articles, newest first.
 #[derive(Debug)]
 pub struct PublicPage {
-    pub items: Vec<PublicArticle>,
+    pub items: Vec<PublicSummary>,
     /// The key to continue after, when there is more.
     pub next: Option<(DateTime<Utc>, String)>,
     /// When the page may change without any write: the next scheduled article going live.
@@ -229,31 +332,34 @@ pub async fn list(
     limit: i64,
 ) -> Result<PublicPage, Error> {
     let now = state.clock.now();
+    // One snapshot for the page and what it links to; on SQLite also one read lock
+    // instead of one per statement.
     state
         .db
         .run(move |conn| {
-            let feed = match &query.section {
-                Some(slug) => match section_db::find_by_slug(conn, slug)? {
-                    Some(section) => section.id.into_string(),
-                    None => return Ok(PublicPage { items: Vec::new(), next: None, until: None }),
-                },
-                None => String::new(),
-            };
-            let filter = PublicFilter {
-                feed,
-                author: query.author,
-                tag: query.tag.map(|t| t.trim().to_lowercase()),
-                q: query.q,
-            };
-            let after = after.map(|(at, id)| (db::to_db_time(at), id));
-            let rows = article_db::public_page(conn, &filter, db::to_db_time(now), after, limit + 1)?;
-            let (rows, next) = crate::service::split_page(rows, limit, |r| {
-                r.publish_at.map(|at| (db::from_db_time(at), r.id.to_string()))
-            });
-            let next = next.flatten();
-            let body = preview_for(conn, &rows)?;
-            let until = public_generation::next_go_live(conn, db::to_db_time(now))?.map(db::from_db_time);
-            Ok(PublicPage { items: to_public(conn, rows, now, body)?, next, until })
+            db::read_tx(conn, |conn| {
+                let feed = match &query.section {
+                    Some(slug) => match section_db::find_by_slug(conn, slug)? {
+                        Some(section) => section.id.into_string(),
+                        None => return Ok(PublicPage { items: Vec::new(), next: None, until: None }),
+                    },
+                    None => String::new(),
+                };
+                let filter = PublicFilter {
+                    feed,
+                    author: query.author,
+                    tag: query.tag.map(|t| t.trim().to_lowercase()),
+                    q: query.q,
+                };
+                let after = after.map(|(at, id)| (db::to_db_time(at), id));
+                let rows = article_db::public_page(conn, &filter, db::to_db_time(now), after, limit + 1)?;
+                let (rows, next) = crate::service::split_page(rows, limit, |r| {
+                    r.publish_at.map(|at| (db::from_db_time(at), r.id.to_string()))
+                });
+                let next = next.flatten();
+                let until = public_generation::next_go_live(conn, db::to_db_time(now))?.map(db::from_db_time);
+                Ok(PublicPage { items: to_summaries(conn, rows, now)?, next, until })
+            })
         })
         .await
 }
