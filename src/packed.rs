@@ -31,8 +31,8 @@ use lzzzz::{lz4, lz4_hc};
 /// The dictionary's size: LZ4 refers back at most 64 KiB, so more would be unused.
 pub const DICTIONARY_BYTES: usize = 64 * 1024;
 
-/// The high-compression level: most of the default level's (9) ratio for a third of
-/// its time (figures: docs/performance.md).
+/// The high-compression level: most of the default level's ratio at a fraction of its
+/// time, well under the cost of building an answer (figures: docs/performance.md).
 const LEVEL: i32 = 4;
 
 /// A compressed body.
