@@ -4,6 +4,7 @@
 
 pub mod article_search;
 pub mod articles;
+pub mod corrections;
 pub mod media;
 pub mod paywall;
 pub mod polls;
@@ -14,6 +15,7 @@ pub mod schema;
 pub mod sections;
 pub mod sessions;
 pub mod settings;
+pub mod site;
 pub mod sponsored;
 pub mod throttle;
 pub mod types;

@@ -36,6 +36,7 @@ pub const PUBLIC_SOURCE_TABLES: &[PublicSource] = &[
     source("article_feed", "the live index that public lists are read from"),
     source("article_authors", "which users an article's byline names, in order"),
     source("article_tags", "the tags that filter public lists"),
+    source("article_corrections", "public articles show their corrections; the site-wide log lists them"),
     source("sections", "the section link of each article and the section fronts"),
     PublicSource {
         table: "users",
@@ -43,6 +44,7 @@ pub const PUBLIC_SOURCE_TABLES: &[PublicSource] = &[
         only_column: Some("display_name"),
     },
     source("paywall_settings", "the site's preview length cuts gated bodies"),
+    source("site_settings", "feeds, sitemaps and structured data carry the site's name, address and publisher"),
     source("media_assets", "images in articles carry the asset's size, alt text, caption and credit"),
     source("polls", "articles embed polls: title, intro, dates, results visibility"),
     source("poll_questions", "an embedded poll's questions"),

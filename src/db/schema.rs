@@ -8,6 +8,22 @@ diesel::table! {
 }
 
 diesel::table! {
+    site_settings (id) {
+        id -> BigInt,
+        name -> Text,
+        description -> Nullable<Text>,
+        base_url -> Text,
+        publisher_name -> Text,
+        logo -> Nullable<Text>,
+        language -> Text,
+        time_zone -> Text,
+        article_path -> Text,
+        updated_at -> Timestamp,
+        version -> BigInt,
+    }
+}
+
+diesel::table! {
     locks (name) {
         name -> Text,
         counter -> BigInt,
@@ -110,6 +126,20 @@ diesel::table! {
     article_tags (article_id, tag) {
         article_id -> Text,
         tag -> Text,
+    }
+}
+
+diesel::table! {
+    article_corrections (id) {
+        id -> Text,
+        article_id -> Text,
+        kind -> Text,
+        text -> Text,
+        corrected_at -> Timestamp,
+        created_by -> Text,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+        version -> BigInt,
     }
 }
 
@@ -316,6 +346,7 @@ diesel::joinable!(articles -> sections (section_id));
 diesel::joinable!(article_authors -> articles (article_id));
 diesel::joinable!(article_authors -> users (user_id));
 diesel::joinable!(article_tags -> articles (article_id));
+diesel::joinable!(article_corrections -> articles (article_id));
 diesel::table! {
     poll_tallies (poll_id, subject) {
         poll_id -> Text,
@@ -438,6 +469,8 @@ diesel::joinable!(article_previews -> articles (article_id));
 diesel::joinable!(article_previews -> users (created_by));
 
 diesel::allow_tables_to_appear_in_same_query!(
+    article_corrections,
+    site_settings,
     settings,
     locks,
     users,

@@ -16,8 +16,10 @@ use serde::de::DeserializeOwned;
 
 use super::MultiBackend;
 use crate::domain::article::{Access, Block, Content, Image, Seo, Status};
+use crate::domain::correction::CorrectionKind;
 use crate::domain::id::{
-    ArticleId, AssetId, DeliveryId, EventId, OfferId, PollId, PreviewId, SectionId, SponsoredId, UserId, WebhookId,
+    ArticleId, AssetId, CorrectionId, DeliveryId, EventId, OfferId, PollId, PreviewId, SectionId, SponsoredId, UserId,
+    WebhookId,
 };
 use crate::domain::media::MediaType;
 use crate::domain::paywall::{Eligibility, Messages, OfferStatus, Period};
@@ -151,6 +153,7 @@ enum_text!(
     MediaType,
     EventType,
     DeliveryState,
+    CorrectionKind,
 );
 
 /// Ids are stored as they are (and, listed here, are column values too).
@@ -181,7 +184,8 @@ id_text!(
     WebhookId,
     EventId,
     DeliveryId,
-    PreviewId
+    PreviewId,
+    CorrectionId
 );
 
 text_sql!(
@@ -226,6 +230,7 @@ mod tests {
         names_agree::<Period>();
         names_agree::<EventType>();
         names_agree::<DeliveryState>();
+        names_agree::<CorrectionKind>();
     }
 
     #[test]

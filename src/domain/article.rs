@@ -360,7 +360,7 @@ pub const MAX_TAGS_PER_FIELD: usize = 200;
 
 /// Checks and sanitises an HTML text field in place: control characters and too much
 /// markup are refused on the input, blankness and length are checked on the result.
-fn html_field(errors: &mut Errors, field: &str, text: &mut String, min: usize, max: usize) {
+pub(crate) fn html_field(errors: &mut Errors, field: &str, text: &mut String, min: usize, max: usize) {
     if text.chars().any(|c| c.is_control() && c != '\n' && c != '\t') {
         errors.add(field, "must not contain control characters");
         return;
@@ -398,7 +398,7 @@ pub(crate) fn optional_plain(errors: &mut Errors, field: &str, text: &Option<Str
     }
 }
 
-fn check_image(errors: &mut Errors, at: &str, image: &mut Image) {
+pub(crate) fn check_image(errors: &mut Errors, at: &str, image: &mut Image) {
     match (&image.url, &image.asset_id) {
         (None, None) => errors.add(&format!("{at}.url"), "is required unless asset_id names a library image"),
         (url, asset_id) => {

@@ -91,4 +91,6 @@ ids! {
     DeliveryId;
     /// An article preview link's id.
     PreviewId;
+    /// A correction's id (a note in an article's public log).
+    CorrectionId;
 }

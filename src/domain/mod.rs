@@ -2,6 +2,7 @@
 //! diesel, no actix.
 
 pub mod article;
+pub mod correction;
 pub mod id;
 pub mod media;
 pub mod paywall;
@@ -9,6 +10,7 @@ pub mod poll;
 pub mod preview;
 pub mod rules;
 pub mod section;
+pub mod site;
 pub mod slug;
 pub mod sponsored;
 pub mod text;

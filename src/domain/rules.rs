@@ -45,6 +45,10 @@ pub const CURRENCY: &str = "^[A-Z]{3}$";
 /// (`slug::problem`, which also limits the length).
 pub const SLUG: &str = "^[a-z0-9]+(-[a-z0-9]+)*$";
 
+/// A BCP 47 language tag as sites and feeds use them: a language (two or three
+/// letters), then subtags of one to eight letters or digits (`en`, `en-GB`, `zh-Hant-TW`).
+pub const LANGUAGE: &str = "^[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8})*$";
+
 /// The first and last years a client-given time may fall in (UTC): both backends store
 /// them exactly, and they sort as time on both (`article::time_in_range`).
 pub const MIN_YEAR: i32 = 1970;
@@ -78,6 +82,7 @@ static HTTP_URL_RE: LazyLock<Regex> = LazyLock::new(|| compile(HTTP_URL));
 static EMAIL_RE: LazyLock<Regex> = LazyLock::new(|| compile(EMAIL));
 static CURRENCY_RE: LazyLock<Regex> = LazyLock::new(|| compile(CURRENCY));
 static SLUG_RE: LazyLock<Regex> = LazyLock::new(|| compile(SLUG));
+static LANGUAGE_RE: LazyLock<Regex> = LazyLock::new(|| compile(LANGUAGE));
 
 /// Whether `text` matches [`NO_CONTROL_CHARACTERS`].
 pub fn has_no_control_characters(text: &str) -> bool {
@@ -109,6 +114,11 @@ pub fn is_slug(slug: &str) -> bool {
     SLUG_RE.is_match(slug)
 }
 
+/// Whether `tag` matches [`LANGUAGE`].
+pub fn is_language(tag: &str) -> bool {
+    LANGUAGE_RE.is_match(tag)
+}
+
 #[cfg(test)]
 mod tests {
     use chrono::{DateTime, Utc};
@@ -117,7 +127,7 @@ mod tests {
 
     #[test]
     fn every_pattern_compiles() {
-        for pattern in [NO_CONTROL_CHARACTERS, NOT_BLANK, HTTP_URL, EMAIL, CURRENCY, SLUG, DATE_TIME_RANGE] {
+        for pattern in [NO_CONTROL_CHARACTERS, NOT_BLANK, HTTP_URL, EMAIL, CURRENCY, SLUG, LANGUAGE, DATE_TIME_RANGE] {
             assert!(Regex::new(pattern).is_ok(), "{pattern}");
         }
     }

@@ -45,6 +45,16 @@ pub enum EventType {
     #[serde(rename = "article.scheduled")]
     #[strum(serialize = "article.scheduled")]
     ArticleScheduled,
+    /// A correction, clarification or update was added to an article's public log.
+    #[serde(rename = "correction.created")]
+    #[strum(serialize = "correction.created")]
+    CorrectionCreated,
+    #[serde(rename = "correction.updated")]
+    #[strum(serialize = "correction.updated")]
+    CorrectionUpdated,
+    #[serde(rename = "correction.deleted")]
+    #[strum(serialize = "correction.deleted")]
+    CorrectionDeleted,
     #[serde(rename = "section.created")]
     #[strum(serialize = "section.created")]
     SectionCreated,
@@ -86,6 +96,11 @@ pub enum EventType {
     #[serde(rename = "paywall.updated")]
     #[strum(serialize = "paywall.updated")]
     PaywallUpdated,
+    /// The site settings changed (name, address, publisher): feeds, sitemaps and
+    /// structured data may differ.
+    #[serde(rename = "site.updated")]
+    #[strum(serialize = "site.updated")]
+    SiteUpdated,
     #[serde(rename = "media.created")]
     #[strum(serialize = "media.created")]
     MediaCreated,

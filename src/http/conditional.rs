@@ -27,6 +27,15 @@ impl RequireIfMatch {
             Some(Some(if_match)) => Ok(if_match),
         }
     }
+
+    /// For resources where the condition is the caller's choice: `None` when absent,
+    /// 400 when malformed.
+    pub fn optional(self) -> Result<Option<IfMatch>, ApiError> {
+        match self.0 {
+            None => Ok(None),
+            some => RequireIfMatch(some).into_inner().map(Some),
+        }
+    }
 }
 
 impl FromRequest for RequireIfMatch {

@@ -7,6 +7,7 @@ pub mod auth;
 pub mod body;
 pub mod caller;
 pub mod conditional;
+pub mod corrections;
 pub mod extract;
 pub mod health;
 pub mod media;
@@ -19,8 +20,10 @@ pub mod previews;
 pub mod public;
 pub mod routing;
 pub mod sections;
+pub mod site;
 pub mod sponsored;
 pub mod strict;
+pub mod structured_data;
 pub mod unique_keys;
 pub mod users;
 pub mod webhooks;
@@ -42,6 +45,8 @@ macro_rules! all_routes {
                 .service(previews::public_preview)
                 .service(sections::public_sections)
                 .service(sections::public_section)
+                .service(site::public_site)
+                .service(corrections::public_corrections)
                 .service(sponsored::public_sponsored)
                 .service(sponsored::count_impression)
                 .service(sponsored::count_click)
@@ -83,6 +88,11 @@ macro_rules! all_routes {
                 .service(articles::list_revisions)
                 .service(articles::get_revision)
                 .service(articles::restore_revision)
+                .service(corrections::list_corrections)
+                .service(corrections::create_correction)
+                .service(corrections::get_correction)
+                .service(corrections::update_correction)
+                .service(corrections::delete_correction)
                 .service(previews::list_previews)
                 .service(previews::create_preview)
                 .service(previews::get_preview)
@@ -103,6 +113,8 @@ macro_rules! all_routes {
                 .service(polls::poll_responses)
                 .service(paywall::get_paywall)
                 .service(paywall::put_paywall)
+                .service(site::get_site)
+                .service(site::put_site)
                 .service(paywall::list_offers)
                 .service(paywall::create_offer)
                 .service(paywall::get_offer)

@@ -35,7 +35,9 @@ use utoipa::openapi::schema::{AdditionalProperties, ArrayItems, Schema, SchemaTy
 use utoipa::openapi::{OpenApi, RefOr};
 
 use crate::domain::rules::{self, CURRENCY, DATE_TIME_RANGE, EMAIL, HTTP_URL, NO_CONTROL_CHARACTERS, NOT_BLANK};
-use crate::domain::{article, id, media, paywall, poll, preview, section, slug, sponsored, user, webhook};
+use crate::domain::{
+    article, correction, id, media, paywall, poll, preview, section, site, slug, sponsored, user, webhook,
+};
 use crate::http::pagination;
 
 /// What the server checks of one request property (or query parameter), stated in the
@@ -153,6 +155,16 @@ const SCHEMA_RULES: &[(&str, &str, &[Rule])] = &[
     ("UpdateWebhookRequest", "url", &[Url]),
     ("UpdateWebhookRequest", "description", &[Text { max: webhook::MAX_DESCRIPTION_CHARS }]),
     ("UpdateWebhookRequest", "events", &[Items { min: 1, max: None }]),
+    // `domain::correction::CorrectionFields::validate`.
+    ("CreateCorrectionRequest", "text", &[Line { max: correction::MAX_TEXT_CHARS }]),
+    ("UpdateCorrectionRequest", "text", &[Line { max: correction::MAX_TEXT_CHARS }]),
+    // `domain::site::SiteSettings::validate`.
+    ("SiteRequest", "name", &[Line { max: site::MAX_NAME_CHARS }]),
+    ("SiteRequest", "description", &[Text { max: site::MAX_DESCRIPTION_CHARS }]),
+    ("SiteRequest", "base_url", &[Text { max: site::MAX_BASE_URL_CHARS }, Pattern(HTTP_URL)]),
+    ("SiteRequest", "publisher_name", &[Line { max: site::MAX_NAME_CHARS }]),
+    ("SiteRequest", "language", &[Pattern(rules::LANGUAGE)]),
+    ("SiteRequest", "article_path", &[Text { max: site::MAX_PATH_CHARS }]),
     ("FocalPointBody", "x", &[Fraction]),
     ("FocalPointBody", "y", &[Fraction]),
 ];

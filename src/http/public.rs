@@ -11,12 +11,14 @@ use crate::config::MediaSettings;
 use crate::domain::article::{Access, Block, Seo};
 use crate::error::ApiError;
 use crate::http::conditional::{render, respond};
+use crate::http::corrections::PublicCorrection;
 use crate::http::extract::ApiQuery;
 use crate::http::media::{PublicImage, PublicImageBlock};
 use crate::http::pagination::{self, At, Cursor, Listed, Page};
 use crate::http::polls::PublicPollResponse;
 use crate::http::sections::SectionRef;
 use crate::http::sponsored::PublicSponsored;
+use crate::http::structured_data;
 use crate::http::{search_text, time};
 use crate::public_cache::{Lifetime, Rendered};
 use crate::service::public::{self, Lookup, PublicArticle, PublicBlock, PublicQuery, PublicSummary};
@@ -99,6 +101,30 @@ pub struct PublicArticleResponse {
     pub seo: Option<Seo>,
     #[serde(serialize_with = "time::rfc3339")]
     pub first_published_at: DateTime<Utc>,
+    /// The public log of corrections, clarifications and updates, oldest first.
+    pub corrections: Vec<PublicCorrection>,
+    /// schema.org JSON-LD (`NewsArticle`) to embed as it is in a
+    /// `<script type="application/ld+json">`: the article's URL on the site, headline,
+    /// authors, images with their sizes, dates, section, publisher, and whether it is
+    /// free. A metered or premium article has `isAccessibleForFree: false` and a
+    /// `hasPart` naming the CSS selector `.paywall`, which the frontend puts on the
+    /// element holding the part anonymous readers do not get.
+    #[schema(value_type = Object, example = json!({
+        "@context": "https://schema.org", "@type": "NewsArticle",
+        "@id": "https://news.example.com/asia/seoul-and-tokyo-resume-shuttle-diplomacy",
+        "url": "https://news.example.com/asia/seoul-and-tokyo-resume-shuttle-diplomacy",
+        "mainEntityOfPage": {"@type": "WebPage", "@id": "https://news.example.com/asia/seoul-and-tokyo-resume-shuttle-diplomacy"},
+        "headline": "Seoul and Tokyo resume shuttle diplomacy",
+        "description": "Leaders will meet twice a year",
+        "image": [{"@type": "ImageObject", "url": "https://news.example.com/api/v1/public/media/0193a1b2-c3d4-7e5f-8a9b-0c1d2e3f4a70/1200.jpg", "width": 1200, "height": 800}],
+        "datePublished": "2026-12-01T09:30:00Z", "dateModified": "2026-12-01T10:00:00Z",
+        "author": [{"@type": "Person", "name": "Ann Lee"}],
+        "articleSection": "Asia", "keywords": ["korea", "japan"], "inLanguage": "en",
+        "publisher": {"@type": "Organization", "name": "Example Media Ltd", "url": "https://news.example.com"},
+        "isAccessibleForFree": false,
+        "hasPart": {"@type": "WebPageElement", "isAccessibleForFree": false, "cssSelector": ".paywall"}
+    }))]
+    pub structured_data: serde_json::Value,
 }
 
 fn summary(a: &PublicSummary, media: &MediaSettings) -> PublicArticleSummary {
@@ -297,8 +323,10 @@ pub fn public_article_response(
     media: &MediaSettings,
 ) -> (PublicArticleResponse, Option<i64>) {
     let expires_in = lifetime(article, 0).expires_in(now);
+    let summary = summary(&article.summary(), media);
+    let structured_data = structured_data::news_article(article, summary.hero_image.as_ref(), media);
     let body = PublicArticleResponse {
-        summary: summary(&article.summary(), media),
+        summary,
         body: article
             .body
             .iter()
@@ -321,6 +349,8 @@ pub fn public_article_response(
             .collect(),
         seo: article.content.seo.clone(),
         first_published_at: article.first_published_at,
+        corrections: article.corrections.iter().map(PublicCorrection::from).collect(),
+        structured_data,
     };
     (body, expires_in)
 }

@@ -7,6 +7,7 @@ use serde_json::{Value, json};
 
 use super::Error;
 use crate::db::articles::ArticleRow;
+use crate::db::corrections::CorrectionRow;
 use crate::db::media::AssetRow;
 use crate::db::paywall::OfferRow;
 use crate::db::polls::PollRow;
@@ -133,6 +134,34 @@ pub fn article(
             "trashed": row.trashed_at.is_some(),
             "version": row.version,
         }
+    });
+    write(conn, kind, now, data, purge, to).map(|_| ())
+}
+
+/// Announces `kind` for a correction of the article `row`: the article's pages and
+/// the site-wide log.
+pub fn correction(
+    conn: &mut DbConnection,
+    kind: EventType,
+    row: &ArticleRow,
+    correction: &CorrectionRow,
+    now: DateTime<Utc>,
+) -> Result<(), Error> {
+    let to = webhook_db::subscribers(conn, kind)?;
+    if to.is_empty() {
+        return Ok(());
+    }
+    let mut purge = vec![format!("{PUBLIC}/corrections")];
+    purge.extend(article_pages(vec![row.slug.clone(), row.id.to_string()]));
+    purge.extend(article_pages(article_db::old_slugs(conn, &row.id)?));
+    let data = json!({
+        "correction": {
+            "id": correction.id,
+            "kind": correction.kind,
+            "corrected_at": rfc3339(db::from_db_time(correction.corrected_at)),
+            "version": correction.version,
+        },
+        "article": {"id": row.id, "slug": row.slug, "status": row.effective_status(now)},
     });
     write(conn, kind, now, data, purge, to).map(|_| ())
 }
@@ -293,6 +322,15 @@ pub fn paywall(conn: &mut DbConnection, now: DateTime<Utc>) -> Result<(), Error>
         return Ok(());
     }
     write(conn, EventType::PaywallUpdated, now, json!({"paywall": {}}), purge, to).map(|_| ())
+}
+
+/// Announces that the site settings changed: everything public may name them.
+pub fn site(conn: &mut DbConnection, now: DateTime<Utc>) -> Result<(), Error> {
+    let to = webhook_db::subscribers(conn, EventType::SiteUpdated)?;
+    if to.is_empty() {
+        return Ok(());
+    }
+    write(conn, EventType::SiteUpdated, now, json!({"site": {}}), vec![format!("{PUBLIC}/*")], to).map(|_| ())
 }
 
 /// Announces `kind` for a media asset: its renditions (under one path) and the

@@ -4,6 +4,7 @@
 pub mod articles;
 pub mod auth;
 pub mod bootstrap;
+pub mod corrections;
 pub mod demo;
 pub mod error;
 pub mod events;
@@ -13,6 +14,7 @@ pub mod polls;
 pub mod previews;
 pub mod public;
 pub mod sections;
+pub mod site;
 pub mod sponsored;
 pub mod users;
 pub mod webhooks;

@@ -1,6 +1,8 @@
 //! The public delivery API: only live articles (published, `publish_at` reached, not
 //! trashed), gated bodies cut to their preview, authors as `{id, display_name}`.
 
+use std::sync::Arc;
+
 use chrono::{DateTime, Utc};
 
 use super::Error;
@@ -9,7 +11,9 @@ use crate::db::{self, DbConnection, public_generation, sections as section_db};
 use crate::domain::article::{self, Access, Block, Content, Image};
 use crate::domain::id::{ArticleId, AssetId, SectionId, UserId};
 use crate::domain::media::{self, Asset, ResolvedImage};
+use crate::service::corrections::{self, Correction};
 use crate::service::polls::{self, PublicPoll};
+use crate::service::site::{self, Site};
 use crate::service::sponsored::{self, Sponsored};
 use crate::state::AppState;
 
@@ -59,6 +63,10 @@ pub struct PublicArticle {
     pub until: Option<DateTime<Utc>>,
     /// It shows a poll's results, which each vote changes.
     pub shows_results: bool,
+    /// Its public log of corrections, clarifications and updates, oldest first.
+    pub corrections: Vec<Correction>,
+    /// The site it is published on (its address and publisher, for structured data).
+    pub site: Arc<Site>,
 }
 
 /// A live article as lists show it: no body.
@@ -243,8 +251,12 @@ pub fn to_public(
         .collect();
     let links = Links::load(conn, &ids, rows.iter().map(|r| &r.section_id), &asset_ids)?;
     let assets = &links.assets;
+    let mut logs = corrections::of_articles(conn, &ids)?;
+    let site = Arc::new(site::load(conn)?);
     rows.into_iter()
         .map(|row| {
+            let (mine, others) = logs.drain(..).partition(|c| c.article_id == row.id);
+            logs = others;
             let authors = links.authors(&row.id);
             let section = links.section(&row.id, &row.section_id)?;
             let published_at = row.publish_at.map(db::from_db_time).unwrap_or(now);
@@ -299,6 +311,8 @@ pub fn to_public(
                 updated_at,
                 until,
                 shows_results,
+                corrections: mine,
+                site: site.clone(),
                 content,
             })
         })

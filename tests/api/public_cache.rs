@@ -603,6 +603,20 @@ fn every_write_to_a_public_source_table_moves_the_generation() {
             "INSERT INTO article_authors (article_id, user_id, position) VALUES ('a1', 'u1', 0)".into(),
         ),
         ("article_tags", "INSERT INTO article_tags (article_id, tag) VALUES ('a1', 't')".into()),
+        (
+            "article_corrections",
+            format!(
+                "INSERT INTO article_corrections (id, article_id, kind, text, corrected_at, created_by, created_at, \
+                 updated_at, version) VALUES ('c1', 'a1', 'correction', 'Fixed.', {T}, 'u1', {T}, {T}, 1)"
+            ),
+        ),
+        (
+            "site_settings",
+            format!(
+                "INSERT INTO site_settings (id, name, base_url, publisher_name, language, time_zone, article_path, \
+                 updated_at, version) VALUES (1, 'S', 'https://s.example', 'P', 'en', 'UTC', '/{{slug}}', {T}, 1)"
+            ),
+        ),
         ("article_feed", format!("INSERT INTO article_feed (feed, publish_at, article_id) VALUES ('', {T}, 'a1')")),
         (
             "paywall_settings",
@@ -661,6 +675,10 @@ fn every_write_to_a_public_source_table_moves_the_generation() {
         ("article_tags", "UPDATE article_tags SET tag = 't2' WHERE article_id = 'a1'".into()),
         ("article_feed", "UPDATE article_feed SET feed = 's1' WHERE article_id = 'a1'".into()),
         ("paywall_settings", "UPDATE paywall_settings SET quota = 4 WHERE id = 1".into()),
+        ("article_corrections", "UPDATE article_corrections SET text = 'Fixed again.' WHERE id = 'c1'".into()),
+        ("site_settings", "UPDATE site_settings SET name = 'S2' WHERE id = 1".into()),
+        ("article_corrections", "DELETE FROM article_corrections WHERE id = 'c1'".into()),
+        ("site_settings", "DELETE FROM site_settings WHERE id = 1".into()),
         ("article_feed", "DELETE FROM article_feed WHERE article_id = 'a1'".into()),
         ("article_tags", "DELETE FROM article_tags WHERE article_id = 'a1'".into()),
         ("article_authors", "DELETE FROM article_authors WHERE article_id = 'a1'".into()),

@@ -206,3 +206,52 @@ async fn a_time_already_past_when_it_is_set_is_announced_once_by_the_change() {
     receiver.stays_at(2, Duration::from_millis(500)).await;
     assert_eq!(types(&receiver.received()).iter().filter(|t| *t == "poll.opened").count(), 1);
 }
+
+#[actix_rt::test]
+async fn corrections_and_site_settings_are_announced() {
+    let app = app().await;
+    let admin = app.admin_token().await;
+    let receiver = Receiver::start();
+    endpoint(
+        &app,
+        &admin,
+        &receiver.url,
+        &["correction.created", "correction.updated", "correction.deleted", "site.updated"],
+    )
+    .await;
+    let section = app.section(&admin, json!({"name": "News"})).await;
+    let article = app.published(&admin, json!({"headline": "Bridge opens", "section_id": section})).await;
+    let log = format!("/api/v1/articles/{}/corrections", article["id"].as_str().unwrap());
+    let res = app.post(&log, Some(&admin), json!({"kind": "correction", "text": "Fixed a name."})).await;
+    assert_eq!(res.status, 201, "{}", String::from_utf8_lossy(&res.body));
+    let c = res.json();
+    let got = receiver.wait_for(1).await;
+    let created = got[0].json();
+    assert_eq!(created["type"], "correction.created");
+    assert_eq!(created["data"]["correction"]["id"], c["id"]);
+    assert_eq!(created["data"]["correction"]["kind"], "correction");
+    assert_eq!(created["data"]["article"]["slug"], article["slug"]);
+    let purge = created["purge_paths"].to_string();
+    assert!(purge.contains("/api/v1/public/corrections"), "{purge}");
+    assert!(purge.contains(&format!("/api/v1/public/articles/{}", article["slug"].as_str().unwrap())), "{purge}");
+
+    let one = format!("{log}/{}", c["id"].as_str().unwrap());
+    let c = patch(&app, &admin, &one, &c["version"], json!({"kind": "update"})).await;
+    receiver.wait_for(2).await;
+    let etag = format!("\"{}\"", c["version"]);
+    let res = app.send_with(Method::DELETE, &one, Some(&admin), None, &[("if-match", etag.as_str())]).await;
+    assert_eq!(res.status, 204);
+    receiver.wait_for(3).await;
+    let res = app
+        .send(
+            Method::PUT,
+            "/api/v1/site",
+            Some(&admin),
+            Some(json!({"name": "Daily", "base_url": "https://daily.example", "publisher_name": "Daily Ltd"})),
+        )
+        .await;
+    assert_eq!(res.status, 200);
+    let got = receiver.wait_for(4).await;
+    assert_eq!(types(&got), ["correction.created", "correction.updated", "correction.deleted", "site.updated"]);
+    assert!(got[3].json()["purge_paths"].to_string().contains("/api/v1/public/*"));
+}
