@@ -14,6 +14,7 @@ import { accountView } from './views/account.js';
 import { revisionsView } from './views/revisions.js';
 import { newUserView, userView, usersView } from './views/users.js';
 import { paywallView } from './views/paywall.js';
+import { siteView } from './views/site.js';
 import { sectionView, sectionsView } from './views/sections.js';
 import { sponsoredEditorView, sponsoredListView } from './views/sponsored.js';
 import { offerEditorView, offersListView } from './views/offers.js';
@@ -46,6 +47,7 @@ const routes = [
   [/^\/admin\/users\/new$/, newUserView, true],
   [/^\/admin\/users\/([^/]+)$/, userView, true],
   [/^\/admin\/paywall$/, paywallView, true],
+  [/^\/admin\/site$/, siteView, true],
   [/^\/admin\/sections$/, sectionsView, true],
   [/^\/admin\/sections\/new$/, (main, _params, query) => sectionView(main, [], query), true],
   [/^\/admin\/sections\/([^/]+)$/, sectionView, true],
@@ -197,6 +199,7 @@ function header(user) {
     ['/admin/sponsored', 'Sponsored', can(user, 'read_sponsored')],
     ['/admin/offers', 'Offers', can(user, 'edit_offers')],
     ['/admin/webhooks', 'Webhooks', can(user, 'webhooks')],
+    ['/admin/site', 'Site', can(user, 'site')],
     ['/admin/account', 'Account', true],
   ];
   const here = location.pathname;

@@ -8,6 +8,8 @@
 const RULES = {
   edit_articles: ['admin', 'editor', 'writer'],
   publish: ['admin', 'editor'],
+  read_corrections: ['admin', 'editor', 'writer'],
+  edit_corrections: ['admin', 'editor'],
   edit_sections: ['admin', 'editor'],
   edit_polls: ['admin', 'editor'],
   read_polls: ['admin', 'editor', 'writer'],
@@ -18,6 +20,7 @@ const RULES = {
   edit_any_media: ['admin', 'editor'],
   manage_users: ['admin'],
   paywall: ['admin'],
+  site: ['admin'],
   webhooks: ['admin'],
 };
 

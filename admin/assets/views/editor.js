@@ -13,6 +13,7 @@ import { previewLinks } from '../preview-links.js';
 import { clearErrors, showErrors } from '../problems.js';
 import { imageSource, sourceFields } from '../media.js';
 import { authors } from './articles.js';
+import { correctionsPanel } from './corrections.js';
 import { sectionTree } from './sections.js';
 import { deleteAndLeave, watchUnsaved, navigate } from '../app.js';
 
@@ -189,6 +190,11 @@ export async function editorView(main, params) {
   const formError = h('div', { class: 'form-error', role: 'alert' });
   // Links for people without an account: whoever may edit the article may share it.
   const sharing = article ? previewLinks(article.id) : null;
+  // The public log of corrections: shown under the body, saved on its own (its controls
+  // belong to forms outside this one).
+  const corrections = article && can(user, 'read_corrections')
+    ? correctionsPanel(article, user, new Map(people.map((/** @type {Schemas['Person']} */ p) => [p.id, p.display_name])))
+    : null;
 
   const form = h(
     'form',
@@ -257,6 +263,8 @@ export async function editorView(main, params) {
     for (const el of bodyHolder.querySelectorAll('[contenteditable]')) el.setAttribute('contenteditable', 'false');
     saveButton.hidden = true;
   }
+  // Added after the fields above were made read-only: the panel decides its own.
+  if (corrections) bodyHolder.parentElement?.append(corrections.element);
   showStatus();
   drawActions();
   drawSharing();
@@ -270,6 +278,7 @@ export async function editorView(main, params) {
     h('div', { class: 'title-row' }, h('h1', null, !article ? 'New article' : editable ? 'Edit article' : 'Article'), article ? h('a', { href: `/admin/articles/${encodeURIComponent(article.id)}/revisions` }, 'Revisions') : null),
     readOnly,
     form,
+    corrections?.forms,
   );
   if (editable) headline.focus();
 
@@ -290,7 +299,7 @@ export async function editorView(main, params) {
   }
   form.addEventListener('input', onEdit);
   form.addEventListener('change', onEdit);
-  watchUnsaved(() => unsavedFields().length > 0);
+  watchUnsaved(() => unsavedFields().length > 0 || Boolean(corrections?.unsaved()));
 
   function offerLocalCopy() {
     const raw = localStorage.getItem(storageKey);
@@ -396,6 +405,7 @@ export async function editorView(main, params) {
     showStatus();
     drawActions();
     drawSharing();
+    corrections?.update(fresh);
   }
 
   /** The preview links card, for whoever may edit the article; none while it is in the trash. */
