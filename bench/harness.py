@@ -71,6 +71,7 @@ READS = [
     ("c", "/api/v1/public/articles/{doc_id}", "(c) article by id"),
     ("s", "/api/v1/public/articles/the-seeds-page", "(s) the seed's page"),
     ("z", "/api/v1/public/articles/article-{n}", "(z) article by slug, Zipf"),
+    ("f", "/api/v1/public/feeds/rss?section={section_slug}", "(f) section feed, RSS"),
 ]
 # (z) draws articles from a Zipf distribution (bench/zipf.lua) instead of rotating
 # through all of them evenly: a few stories read often, a long tail read rarely.
@@ -1440,7 +1441,7 @@ def targets(res: dict) -> list[tuple[str, bool | None, str]]:
         med = res.get(tag)
         if not med:
             return
-        for key, floor in (("a", 0.50), ("b", 0.40), ("c", 0.50), ("s", 0.50)):
+        for key, floor in (("a", 0.50), ("b", 0.40), ("c", 0.50), ("s", 0.50), ("f", 0.40)):
             if key in med:
                 r = med[key]["ratio"]
                 out.append((f"{name}{LABELS[key]} >= {floor:.0%} of /healthz", r is not None and r >= floor,

@@ -268,6 +268,8 @@ pub struct Settings {
     /// 0 turns keep-alive off.
     pub keep_alive_secs: u64,
     pub shutdown_grace_secs: u64,
+    /// Articles per sitemap page: the protocol's 50,000 (tests make pages smaller).
+    pub sitemap_page_urls: i64,
     pub media: MediaSettings,
     pub webhooks: WebhookSettings,
 }
@@ -492,6 +494,7 @@ impl Settings {
             access_log: o.access_log,
             keep_alive_secs: u64::from(o.keep_alive_secs),
             shutdown_grace_secs: u64::from(o.shutdown_grace_secs),
+            sitemap_page_urls: crate::service::sitemaps::PAGE_URLS,
         })
     }
 

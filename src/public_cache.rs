@@ -40,6 +40,19 @@ use crate::packed::{self, DICTIONARY_BYTES, Dictionary, Packed};
 pub struct Rendered {
     pub etag: String,
     pub body: Bytes,
+    /// `application/json` but for feeds and sitemaps.
+    pub content_type: &'static str,
+    /// Sent as `Last-Modified` (feeds, whose readers poll with `If-Modified-Since`).
+    pub last_modified: Option<DateTime<Utc>>,
+}
+
+impl Rendered {
+    pub const JSON: &'static str = "application/json";
+
+    /// A JSON body with its ETag.
+    pub fn json(etag: String, body: Bytes) -> Rendered {
+        Rendered { etag, body, content_type: Rendered::JSON, last_modified: None }
+    }
 }
 
 /// How long an answer stays true with no write to what it is built from.
@@ -92,6 +105,8 @@ enum Held {
         body: Packed,
         /// Packed with the cache's dictionary (else with none).
         primed: bool,
+        content_type: &'static str,
+        last_modified: Option<DateTime<Utc>>,
     },
     /// The same answer as the entry under this key (an article by slug and by id).
     SameAs(String),
@@ -277,13 +292,16 @@ impl PublicCache {
             Held::SameAs(_) => return None,
             Held::Answer { .. } => found,
         };
-        let Held::Answer { lifetime, etag, body, primed } = &entry.held else { return None };
+        let Held::Answer { lifetime, etag, body, primed, content_type, last_modified } = &entry.held else {
+            return None;
+        };
         if entry.generation != generation || !lifetime.holds(now, self.responses_counted()) {
             return None;
         }
         let dictionary = if *primed { Some(self.dictionary()?) } else { None };
         let body = packed::unpack(body, dictionary)?;
-        Some((Rendered { etag: etag.clone(), body: body.into() }, *lifetime))
+        let rendered = Rendered { etag: etag.clone(), body: body.into(), content_type, last_modified: *last_modified };
+        Some((rendered, *lifetime))
     }
 
     /// Keeps `rendered` for `key`, built from what the database held at `generation`,
@@ -297,7 +315,14 @@ impl PublicCache {
         let dictionary = self.dictionary_after(&rendered.body);
         let Some(body) = packed::pack(&rendered.body, dictionary) else { return false };
         let primed = dictionary.is_some();
-        let held = Held::Answer { lifetime, etag: rendered.etag, body, primed };
+        let held = Held::Answer {
+            lifetime,
+            etag: rendered.etag,
+            body,
+            primed,
+            content_type: rendered.content_type,
+            last_modified: rendered.last_modified,
+        };
         entries.insert(key, Entry::new(generation, held));
         true
     }
@@ -360,7 +385,7 @@ mod tests {
     use super::*;
 
     fn rendered(text: &str) -> Rendered {
-        Rendered { etag: "\"x\"".into(), body: Bytes::from(text.to_string()) }
+        Rendered::json("\"x\"".into(), Bytes::from(text.to_string()))
     }
 
     #[test]
@@ -452,12 +477,7 @@ mod tests {
         // More bodies than the dictionary's sample takes, so that both kinds are held.
         let count = u32::try_from(DICTIONARY_BYTES / SAMPLE_PER_BODY).unwrap_or(8) * 2 + 4;
         for n in 0..count {
-            cache.put(
-                format!("/{n}"),
-                1,
-                Lifetime::default(),
-                Rendered { etag: format!("\"{n}\""), body: body(n).into() },
-            );
+            cache.put(format!("/{n}"), 1, Lifetime::default(), Rendered::json(format!("\"{n}\""), body(n).into()));
         }
         assert!(cache.dictionary().is_some(), "the sample made a dictionary");
         for n in 0..count {

@@ -172,6 +172,11 @@ pub fn find(conn: &mut DbConnection, id: &ArticleId) -> QueryResult<Option<Artic
     articles::table.find(id).first(conn).optional()
 }
 
+/// The articles with these ids, in no particular order.
+pub fn find_many(conn: &mut DbConnection, ids: &[ArticleId]) -> QueryResult<Vec<ArticleRow>> {
+    articles::table.filter(articles::id.eq_any(ids)).load(conn)
+}
+
 pub fn find_by_slug(conn: &mut DbConnection, slug: &str) -> QueryResult<Option<ArticleRow>> {
     articles::table.filter(articles::slug.eq(slug)).first(conn).optional()
 }

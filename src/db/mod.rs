@@ -16,6 +16,7 @@ pub mod sections;
 pub mod sessions;
 pub mod settings;
 pub mod site;
+pub mod sitemaps;
 pub mod sponsored;
 pub mod throttle;
 pub mod types;

@@ -137,7 +137,7 @@ pub fn public_json_until(
 /// A public body, serialised, with its ETag.
 pub fn render(body: &impl serde::Serialize) -> Result<Rendered, ApiError> {
     let bytes = serde_json::to_vec(body).map_err(ApiError::internal)?;
-    Ok(Rendered { etag: content_etag(&bytes), body: bytes.into() })
+    Ok(Rendered::json(content_etag(&bytes), bytes.into()))
 }
 
 /// Answers a rendered public body: ETag, Cache-Control (as `public_json_until`
@@ -150,13 +150,34 @@ pub fn respond(req: &HttpRequest, max_age: u32, expires_in: Option<i64>, rendere
         }
         None => format!("public, max-age={max_age}, stale-while-revalidate={}", max_age.saturating_mul(5).max(30)),
     };
-    let not_modified = none_match(req, &rendered.etag);
+    // If-Modified-Since counts only without If-None-Match (RFC 9110, 13.2.2).
+    let not_modified = if req.headers().contains_key(header::IF_NONE_MATCH) {
+        none_match(req, &rendered.etag)
+    } else {
+        unmodified_since(req, rendered.last_modified)
+    };
     let mut res = if not_modified { HttpResponse::NotModified() } else { HttpResponse::Ok() };
     res.insert_header((header::ETAG, rendered.etag.clone())).insert_header((header::CACHE_CONTROL, cache));
+    if let Some(at) = rendered.last_modified {
+        res.insert_header((header::LAST_MODIFIED, header::HttpDate::from(std::time::SystemTime::from(at))));
+    }
     if not_modified {
         return res.finish();
     }
-    res.content_type("application/json").body(rendered.body.clone())
+    res.content_type(rendered.content_type).body(rendered.body.clone())
+}
+
+/// Whether `If-Modified-Since` names a time at or after `last_modified` (to the
+/// second, as HTTP dates go).
+fn unmodified_since(req: &HttpRequest, last_modified: Option<chrono::DateTime<chrono::Utc>>) -> bool {
+    let Some(at) = last_modified else { return false };
+    let Ok(header::IfModifiedSince(since)) = header::IfModifiedSince::parse(req) else { return false };
+    // HTTP dates have no fraction of a second.
+    let secs = |t: std::time::SystemTime| t.duration_since(std::time::UNIX_EPOCH).ok().map(|d| d.as_secs());
+    match (secs(std::time::SystemTime::from(at)), secs(std::time::SystemTime::from(since))) {
+        (Some(at), Some(since)) => at <= since,
+        _ => false,
+    }
 }
 
 #[cfg(test)]

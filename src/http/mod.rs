@@ -9,6 +9,7 @@ pub mod caller;
 pub mod conditional;
 pub mod corrections;
 pub mod extract;
+pub mod feeds;
 pub mod health;
 pub mod media;
 pub mod openapi;
@@ -21,6 +22,7 @@ pub mod public;
 pub mod routing;
 pub mod sections;
 pub mod site;
+pub mod sitemaps;
 pub mod sponsored;
 pub mod strict;
 pub mod structured_data;
@@ -42,11 +44,18 @@ macro_rules! all_routes {
             $scope("/api/v1")
                 .service(public::list_public_articles)
                 .service(public::get_public_article)
+                .service(public::related_articles)
                 .service(previews::public_preview)
                 .service(sections::public_sections)
                 .service(sections::public_section)
                 .service(site::public_site)
                 .service(corrections::public_corrections)
+                .service(feeds::rss_feed)
+                .service(feeds::atom_feed)
+                .service(feeds::json_feed)
+                .service(sitemaps::sitemap_index)
+                .service(sitemaps::sitemap_page)
+                .service(sitemaps::news_sitemap)
                 .service(sponsored::public_sponsored)
                 .service(sponsored::count_impression)
                 .service(sponsored::count_click)

@@ -21,7 +21,7 @@ use crate::http::sponsored::PublicSponsored;
 use crate::http::structured_data;
 use crate::http::{search_text, time};
 use crate::public_cache::{Lifetime, Rendered};
-use crate::service::public::{self, Lookup, PublicArticle, PublicBlock, PublicQuery, PublicSummary};
+use crate::service::public::{self, Lookup, PublicArticle, PublicBlock, PublicQuery, PublicSummary, RelatedLookup};
 use crate::state::AppState;
 
 /// An author as readers see them.
@@ -103,13 +103,15 @@ pub struct PublicArticleResponse {
     pub first_published_at: DateTime<Utc>,
     /// The public log of corrections, clarifications and updates, oldest first.
     pub corrections: Vec<PublicCorrection>,
-    /// schema.org JSON-LD (`NewsArticle`) to embed as it is in a
-    /// `<script type="application/ld+json">`: the article's URL on the site, headline,
+    /// schema.org JSON-LD (`NewsArticle`) to embed as it is in a script element of type
+    /// `application/ld+json`: the article's URL on the site (its SEO canonical URL
+    /// when it has one), headline,
     /// authors, images with their sizes, dates, section, publisher, and whether it is
     /// free. A metered or premium article has `isAccessibleForFree: false` and a
     /// `hasPart` naming the CSS selector `.paywall`, which the frontend puts on the
-    /// element holding the part anonymous readers do not get.
-    #[schema(value_type = Object, example = json!({
+    /// element holding the part anonymous readers do not get. When embedding it, write
+    /// the less-than sign as `\u003c` so that no text in it can close the script element.
+    #[schema(value_type = std::collections::HashMap<String, serde_json::Value>, example = json!({
         "@context": "https://schema.org", "@type": "NewsArticle",
         "@id": "https://news.example.com/asia/seoul-and-tokyo-resume-shuttle-diplomacy",
         "url": "https://news.example.com/asia/seoul-and-tokyo-resume-shuttle-diplomacy",
@@ -250,13 +252,82 @@ pub async fn get_public_article(
     }
 }
 
+#[derive(Debug, Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
+pub struct RelatedQuery {
+    /// How many, 1..=100 (default 5).
+    #[param(example = 5)]
+    pub limit: Option<i64>,
+}
+
+/// A few related live articles.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct RelatedArticles {
+    pub items: Vec<PublicArticleSummary>,
+}
+
+/// How many related articles when the client does not say.
+const RELATED_DEFAULT: i64 = 5;
+
+/// Live articles related to a live article: those sharing the most tags with it
+/// (newest first among equals), then the newest of its section (sub-sections
+/// included). Never the article itself.
+#[utoipa::path(
+    tag = "public", operation_id = "listRelatedArticles",
+    params(("slug" = String, Path, description = "The article's slug, or its id."), RelatedQuery),
+    responses(
+        (status = 200, description = "The related articles, best first.", body = RelatedArticles,
+            headers(("ETag" = String, description = "Changes when the answer changes."),
+                    ("Cache-Control" = String, description = "public, max-age=..."))),
+        (status = 301, description = "The article moved to a new slug.",
+            headers(("Location" = String, description = "The related articles of its current slug."))),
+        (status = 304, description = "Not modified (If-None-Match matched)."),
+        (status = 404, description = "No live article has this slug or id."),
+    )
+)]
+#[get("/public/articles/{slug}/related")]
+pub async fn related_articles(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    slug: web::Path<String>,
+    query: ApiQuery<RelatedQuery>,
+) -> Result<HttpResponse, ApiError> {
+    let q = query.into_inner()?;
+    let limit = match q.limit {
+        Some(n) => pagination::limit(Some(n))?,
+        None => RELATED_DEFAULT,
+    };
+    let cached = Cached::look_up(&req, &state).await?;
+    if let Some((hit, _)) = cached.hit() {
+        return Ok(respond(&req, state.settings.public_max_age, None, hit));
+    }
+    match public::related(&state, slug.into_inner(), limit).await? {
+        RelatedLookup::Moved(current) => {
+            let query = req.query_string();
+            let query = if query.is_empty() { String::new() } else { format!("?{query}") };
+            Ok(HttpResponse::MovedPermanently()
+                .insert_header((header::LOCATION, format!("{ARTICLES_PATH}/{current}/related{query}")))
+                .insert_header((header::CACHE_CONTROL, format!("public, max-age={}", state.settings.public_max_age)))
+                .finish())
+        }
+        RelatedLookup::Found { items, until } => {
+            let media = &state.settings.media;
+            let body = RelatedArticles { items: items.iter().map(|a| summary(a, media)).collect() };
+            let rendered = render(&body)?;
+            cached.keep(&state, Lifetime::until(until), &rendered);
+            Ok(respond(&req, state.settings.public_max_age, None, &rendered))
+        }
+    }
+}
+
 /// Where public articles are, as requested (the cache's keys are request paths).
 const ARTICLES_PATH: &str = "/api/v1/public/articles";
 
 /// A public GET as the response cache knows it: the answer when it holds one, else
 /// the generation to file the answer under (read before the database is, so that an
 /// answer built from older data never passes for newer).
-struct Cached {
+pub(crate) struct Cached {
     key: String,
     generation: Option<i64>,
     /// Poll responses this instance had counted before the database was read.
@@ -265,7 +336,7 @@ struct Cached {
 }
 
 impl Cached {
-    async fn look_up(req: &HttpRequest, state: &AppState) -> Result<Cached, ApiError> {
+    pub(crate) async fn look_up(req: &HttpRequest, state: &AppState) -> Result<Cached, ApiError> {
         let key = req.uri().path_and_query().map_or_else(|| req.path().to_string(), |pq| pq.as_str().to_string());
         let now = state.clock.now();
         let responses = state.public_cache.responses_counted();
@@ -274,12 +345,12 @@ impl Cached {
         Ok(Cached { key, generation, responses, hit })
     }
 
-    fn hit(&self) -> Option<(&Rendered, Lifetime)> {
+    pub(crate) fn hit(&self) -> Option<(&Rendered, Lifetime)> {
         self.hit.as_ref().map(|(rendered, lifetime)| (rendered, *lifetime))
     }
 
     /// Files a 200 answer for as long as `lifetime` says (or until something changes).
-    fn keep(self, state: &AppState, lifetime: Lifetime, rendered: &Rendered) {
+    pub(crate) fn keep(self, state: &AppState, lifetime: Lifetime, rendered: &Rendered) {
         if let Some(generation) = self.generation {
             state.public_cache.put(self.key, generation, lifetime, rendered.clone());
         }

@@ -17,7 +17,7 @@ pub const GATED_SELECTOR: &str = ".paywall";
 
 /// `url` made absolute: root-relative URLs (media served by the API itself when no
 /// media base URL is set) resolve against the site's origin.
-fn absolute(site: &SiteSettings, url: &str) -> String {
+pub(crate) fn absolute(site: &SiteSettings, url: &str) -> String {
     if url.starts_with('/') && !url.starts_with("//") {
         let origin_end = site.base_url.find("://").map_or(0, |i| i + 3);
         let origin = match site.base_url[origin_end..].find('/') {
@@ -58,12 +58,16 @@ fn images(site: &SiteSettings, image: &PublicImage) -> Vec<Value> {
 pub fn news_article(article: &PublicArticle, hero: Option<&PublicImage>, media: &MediaSettings) -> Value {
     let site = &article.site.settings;
     let c = &article.content;
-    let url = site.article_url(&ArticlePlace {
-        id: article.id.as_str(),
-        slug: &c.slug,
-        section_slug: &article.section.slug,
-        published_at: article.published_at,
-    });
+    // The article's own canonical URL (a syndicated piece's original) wins.
+    let url = match c.seo.as_ref().and_then(|seo| seo.canonical_url.clone()) {
+        Some(canonical) => canonical,
+        None => site.article_url(&ArticlePlace {
+            id: article.id.as_str(),
+            slug: &c.slug,
+            section_slug: &article.section.slug,
+            published_at: article.published_at,
+        }),
+    };
     let mut publisher = json!({"@type": "Organization", "name": site.publisher_name, "url": site.base_url});
     if let Some(logo) = &article.site.logo {
         if let Some(first) = images(site, &PublicImage::new(logo, media)).into_iter().next() {
@@ -79,15 +83,15 @@ pub fn news_article(article: &PublicArticle, hero: Option<&PublicImage>, media: 
         "mainEntityOfPage": {"@type": "WebPage", "@id": url},
         "headline": c.headline,
         "datePublished": rfc3339(article.published_at),
-        "dateModified": rfc3339(article.updated_at),
+        "dateModified": rfc3339(article.modified_at()),
         "author": article.authors.iter().map(|a| json!({"@type": "Person", "name": a.display_name})).collect::<Vec<_>>(),
         "articleSection": article.section.name,
         "inLanguage": site.language,
         "publisher": publisher,
         "isAccessibleForFree": free,
     });
-    if let Some(standfirst) = &c.standfirst {
-        o["description"] = json!(standfirst);
+    if let Some(description) = c.seo.as_ref().and_then(|seo| seo.description.as_ref()).or(c.standfirst.as_ref()) {
+        o["description"] = json!(description);
     }
     if !c.tags.is_empty() {
         o["keywords"] = json!(c.tags);

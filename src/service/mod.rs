@@ -15,6 +15,7 @@ pub mod previews;
 pub mod public;
 pub mod sections;
 pub mod site;
+pub mod sitemaps;
 pub mod sponsored;
 pub mod users;
 pub mod webhooks;

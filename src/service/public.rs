@@ -114,6 +114,12 @@ impl PublicArticle {
         }
     }
 
+    /// When what readers get last changed: an edit, or its log of corrections (a
+    /// correction is a change readers and search engines are told of).
+    pub fn modified_at(&self) -> DateTime<Utc> {
+        self.corrections.iter().map(|c| c.updated_at).fold(self.updated_at, DateTime::max)
+    }
+
     /// Whether what readers get changes by itself, without a write to the article:
     /// it embeds a poll (votes, opening, closing) or a sponsored block (its flight).
     pub fn changes_by_itself(&self) -> bool {
@@ -378,6 +384,153 @@ pub async fn list(
         .await
 }
 
+/// What a feed holds: every live article, or those of a section (with its
+/// sub-sections), a tag and an author, each narrowing the rest.
+#[derive(Debug, Clone, Default)]
+pub struct FeedScope {
+    pub section: Option<String>,
+    pub tag: Option<String>,
+    pub author: Option<String>,
+}
+
+/// The newest live articles of a feed, with their bodies as anonymous readers get
+/// them (gated ones cut to the preview).
+#[derive(Debug)]
+pub struct FeedPage {
+    pub site: Arc<Site>,
+    /// The section's, tag's and author's names, for the feed's title.
+    pub names: Vec<String>,
+    pub items: Vec<PublicArticle>,
+    /// When the feed may change without any write (the next scheduled article going
+    /// live, an embed's flight).
+    pub until: Option<DateTime<Utc>>,
+}
+
+/// The feed of `scope`: 404 for a section that does not exist.
+pub async fn feed(state: &AppState, scope: FeedScope, limit: i64) -> Result<FeedPage, Error> {
+    let now = state.clock.now();
+    // Not in one read transaction: embedded polls read their counts in their own.
+    state
+        .db
+        .run(move |conn| {
+            let site = Arc::new(site::load(conn)?);
+            let mut names = Vec::new();
+            let mut filter = PublicFilter::default();
+            if let Some(slug) = scope.section {
+                let section = section_db::find_by_slug(conn, &slug)?.ok_or_else(|| Error::not_found("Section"))?;
+                names.push(section.name.clone());
+                filter.feed = section.id.into_string();
+            }
+            if let Some(tag) = scope.tag {
+                let tag = tag.trim().to_lowercase();
+                names.push(tag.clone());
+                filter.tag = Some(tag);
+            }
+            if let Some(id) = scope.author {
+                if let Some(user) = crate::db::users::find(conn, &UserId::from(id.as_str()))? {
+                    names.push(user.display_name);
+                }
+                filter.author = Some(id);
+            }
+            let summaries = article_db::public_page(conn, &filter, db::to_db_time(now), None, limit)?;
+            let ids: Vec<ArticleId> = summaries.iter().map(|r| r.id.clone()).collect();
+            let mut rows = article_db::find_many(conn, &ids)?;
+            rows.sort_by_key(|r| ids.iter().position(|id| *id == r.id));
+            let body = preview_for(conn, &rows)?;
+            let items = to_public(conn, rows, now, body)?;
+            let go_live = public_generation::next_go_live(conn, db::to_db_time(now))?.map(db::from_db_time);
+            let until = items.iter().filter_map(|a| a.until).chain(go_live).min();
+            Ok(FeedPage { site, names, items, until })
+        })
+        .await
+}
+
+/// At most this many of an article's tags are looked at for related articles.
+const RELATED_TAGS: usize = 10;
+/// How many of each tag's newest articles are candidates: enough that one sharing
+/// more tags but a little older is still found.
+const RELATED_WINDOW: i64 = 50;
+
+/// What the related articles of a slug are.
+pub enum RelatedLookup {
+    Found {
+        items: Vec<PublicSummary>,
+        until: Option<DateTime<Utc>>,
+    },
+    /// A former slug of a live article: redirect to its current one.
+    Moved(String),
+}
+
+/// A few live articles related to the live article `slug` (or id): those sharing the
+/// most tags with it, newest first among equals, then the newest of its section.
+pub async fn related(state: &AppState, slug: String, limit: i64) -> Result<RelatedLookup, Error> {
+    let now = state.clock.now();
+    state
+        .db
+        .run(move |conn| {
+            db::read_tx(conn, |conn| {
+                let at = db::to_db_time(now);
+                let by_id = match uuid::Uuid::try_parse(&slug) {
+                    Ok(_) => article_db::find_live(conn, &ArticleId::from(slug.as_str()), at)?,
+                    Err(_) => None,
+                };
+                let article = match by_id {
+                    Some(row) => row,
+                    None => match article_db::find_live_by_slug(conn, &slug, at)? {
+                        Some(row) => row,
+                        None => return moved(conn, &slug, at).map(RelatedLookup::Moved),
+                    },
+                };
+                // Each tag's newest, as the public list by tag reads them; then ranked by
+                // how many tags each shares.
+                let mut candidates: Vec<(usize, SummaryRow)> = Vec::new();
+                for tag in article.tags.0.iter().take(RELATED_TAGS) {
+                    let filter = PublicFilter { tag: Some(tag.clone()), ..PublicFilter::default() };
+                    let window = (limit + 1).max(RELATED_WINDOW);
+                    for row in article_db::public_page(conn, &filter, at, None, window)? {
+                        if row.id == article.id {
+                            continue;
+                        }
+                        match candidates.iter_mut().find(|(_, r)| r.id == row.id) {
+                            Some((shared, _)) => *shared += 1,
+                            None => candidates.push((1, row)),
+                        }
+                    }
+                }
+                candidates.sort_by(|(a, ra), (b, rb)| b.cmp(a).then(rb.publish_at.cmp(&ra.publish_at)));
+                let mut rows: Vec<SummaryRow> = candidates.into_iter().map(|(_, r)| r).collect();
+                rows.truncate(usize::try_from(limit).unwrap_or(0));
+                if (rows.len() as i64) < limit {
+                    let filter = PublicFilter { feed: article.section_id.to_string(), ..PublicFilter::default() };
+                    let need = limit - rows.len() as i64;
+                    for row in article_db::public_page(conn, &filter, at, None, need + rows.len() as i64 + 1)? {
+                        if rows.len() as i64 >= limit {
+                            break;
+                        }
+                        if row.id != article.id && !rows.iter().any(|r| r.id == row.id) {
+                            rows.push(row);
+                        }
+                    }
+                }
+                let until = public_generation::next_go_live(conn, at)?.map(db::from_db_time);
+                Ok(RelatedLookup::Found { items: to_summaries(conn, rows, now)?, until })
+            })
+        })
+        .await
+}
+
+/// The current slug of the live article that `slug` once named; 404 otherwise.
+fn moved(conn: &mut DbConnection, slug: &str, at: chrono::NaiveDateTime) -> Result<String, Error> {
+    let current = match article_db::find_by_old_slug(conn, slug)? {
+        Some(id) => match article_db::find(conn, &id)? {
+            Some(row) if article_db::find_live_by_slug(conn, &row.slug, at)?.is_some() => Some(row.slug),
+            _ => None,
+        },
+        None => None,
+    };
+    current.ok_or_else(|| Error::not_found("Article"))
+}
+
 /// The public answer for a slug.
 pub enum Lookup {
     Found(Box<PublicArticle>),
@@ -408,14 +561,7 @@ pub async fn by_slug(state: &AppState, slug: String) -> Result<Lookup, Error> {
                     to_public(conn, vec![row], now, body)?.pop().ok_or_else(|| Error::not_found("Article"))?;
                 return Ok(Lookup::Found(Box::new(article)));
             }
-            let moved = match article_db::find_by_old_slug(conn, &slug)? {
-                Some(id) => match article_db::find(conn, &id)? {
-                    Some(row) if article_db::find_live_by_slug(conn, &row.slug, at)?.is_some() => Some(row.slug),
-                    _ => None,
-                },
-                None => None,
-            };
-            moved.map(Lookup::Moved).ok_or_else(|| Error::not_found("Article"))
+            moved(conn, &slug, at).map(Lookup::Moved)
         })
         .await
 }

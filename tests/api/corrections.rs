@@ -74,6 +74,14 @@ async fn an_editor_logs_a_correction_that_readers_see_in_the_article() {
     assert_eq!(texts(log), ["Adds the council's response.", "An earlier version misstated the mayor's <em>age</em>."]);
     assert_eq!(log[1].as_object().unwrap().keys().collect::<Vec<_>>(), ["corrected_at", "id", "kind", "text"]);
 
+    // Readers and search engines are told the article changed.
+    let modified = after.json()["structured_data"]["dateModified"].as_str().unwrap().to_string();
+    let published = chrono::DateTime::parse_from_rfc3339(article["updated_at"].as_str().unwrap()).unwrap();
+    assert!(chrono::DateTime::parse_from_rfc3339(&modified).unwrap() > published, "{modified}");
+    assert_eq!(
+        chrono::DateTime::parse_from_rfc3339(&modified).unwrap(),
+        chrono::DateTime::parse_from_rfc3339(second["updated_at"].as_str().unwrap()).unwrap()
+    );
     let by_id = app.get(&format!("/api/v1/public/articles/{}", article["id"].as_str().unwrap()), None).await;
     assert_eq!(texts(&by_id.json()["corrections"]).len(), 2);
 }

@@ -112,6 +112,19 @@ async fn a_gated_article_declares_its_paywall_and_settings_changes_reach_cached_
     assert_eq!(ld["url"], "http://localhost:8080/news/metered-story", "the default address and path");
     assert!(ld.get("image").is_none() && ld.get("description").is_none() && ld.get("keywords").is_none());
     assert_eq!(public(&app, "premium-story").await["structured_data"]["isAccessibleForFree"], false);
+    let syndicated = app
+        .published(
+            &admin,
+            json!({"headline": "Syndicated", "section_id": section, "standfirst": "S",
+                   "seo": {"canonical_url": "https://partner.example.org/original", "description": "From a partner"}}),
+        )
+        .await;
+    let ld = public(&app, syndicated["slug"].as_str().unwrap()).await["structured_data"].clone();
+    assert_eq!(
+        (ld["url"].as_str(), ld["@id"].as_str()),
+        (Some("https://partner.example.org/original"), Some("https://partner.example.org/original"))
+    );
+    assert_eq!(ld["description"], "From a partner", "the SEO description wins over the standfirst");
 
     // The answer is cached; new settings reach it at once.
     let res = app

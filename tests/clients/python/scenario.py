@@ -27,9 +27,11 @@ import struct
 import sys
 import urllib.parse
 import uuid
+import xml.etree.ElementTree as ElementTree
 import zlib
 from http import HTTPStatus
 from typing import Any, NoReturn, TypeVar
+from xml.sax.saxutils import escape as xml_escape
 
 from masthead_client import AuthenticatedClient, Client, errors
 from masthead_client.api.articles import (
@@ -42,21 +44,32 @@ from masthead_client.api.articles import (
     update_article,
 )
 from masthead_client.api.auth import get_me, login
+from masthead_client.api.corrections import create_correction, list_corrections, update_correction
 from masthead_client.api.media import update_media, upload_media
 from masthead_client.api.operations import healthz
 from masthead_client.api.paywall import put_paywall
 from masthead_client.api.polls import create_poll, get_poll_results
 from masthead_client.api.public import (
     count_sponsored_impression,
+    get_atom_feed,
+    get_json_feed,
     get_media_rendition,
+    get_news_sitemap,
     get_public_article,
     get_public_poll,
     get_public_preview,
+    get_public_site,
+    get_rss_feed,
+    get_sitemap_index,
+    get_sitemap_page,
+    list_public_corrections,
     list_public_sponsored,
+    list_related_articles,
     request_article_access,
     respond_to_poll,
 )
 from masthead_client.api.sections import create_section
+from masthead_client.api.site import get_site, put_site
 from masthead_client.api.sponsored import create_sponsored
 from masthead_client.api.users import create_user
 from masthead_client.api.webhooks import (
@@ -72,7 +85,10 @@ from masthead_client.models import (
     AccessResponse,
     ArticleResponse,
     AssetResponse,
+    CorrectionPage,
+    CorrectionResponse,
     CreateArticleRequest,
+    CreateCorrectionRequest,
     CreatedPreviewResponse,
     CreatePollRequest,
     CreatePreviewRequest,
@@ -85,6 +101,7 @@ from masthead_client.models import (
     DeliveryResponse,
     EmptyRequest,
     HealthResponse,
+    JsonFeed,
     LoginRequest,
     PaywallBody,
     Placement,
@@ -92,17 +109,24 @@ from masthead_client.models import (
     PreviewPage,
     Problem,
     PublicArticleResponse,
+    PublicArticleSummary,
+    PublicCorrectionPage,
     PublicPollResponse,
+    PublicSite,
     PublicSponsoredList,
     PublishRequest,
+    RelatedArticles,
     ResolvedPollBlock,
     ResolvedSponsoredBlock,
     RespondRequest,
     ResultsResponse,
     SectionResponse,
+    SiteRequest,
+    SiteResponse,
     SponsoredResponse,
     TokenResponse,
     UpdateArticleRequest,
+    UpdateCorrectionRequest,
     UpdateMediaRequest,
     UpdateWebhookRequest,
     UploadForm,
@@ -844,6 +868,343 @@ def main() -> None:
         "webhooks",
         f"id={hook.id} secret whsec_... (201 only); test {tested.event_id} -> 202, in the log as {test_delivery.state.value}; "
         f"enabled=false -> v{hook_off.version}; stale delete -> 412; delete -> 204, then 404",
+    )
+
+    # 18. The site, its corrections and its feeds. The site settings (admins only): read
+    # (ETag "<version>", "0" before the first save), replaced with the ETag read as If-Match
+    # (the same ETag again is 412), and the same through the public site with no token. A
+    # correction to the published free article (editor): logged (201), listed, made a
+    # clarification with If-Match (a stale one is 412), refused to a commercial user (403);
+    # the public article carries it, with JSON-LD that names the article's URL on the site
+    # just saved, and the site's public log shows it first. The feeds, with no token: JSON
+    # Feed, RSS and Atom hold the article at that URL (in the XML ones, its body's HTML as
+    # escaped text); an unknown section is a 404 and two scopes at once a 422.
+    site_read = get_site.sync_detailed(client=admin)
+    site_before = expect(site_read, 200, SiteResponse, "getSite")
+    site_etag = expect_etag(site_read, site_before.version, "getSite")
+    check(site_before.version >= 0, f"getSite: version {site_before.version}")
+    check(
+        site_before.version > 0 or site_before.updated_at in (None, UNSET),
+        f"getSite: version 0 (never saved) with updated_at {site_before.updated_at}",
+    )
+    expect_problem(get_site.sync_detailed(client=editor), 403, "forbidden", "getSite as an editor")
+    expect_problem(get_site.sync_detailed(client=commercial), 403, "forbidden", "getSite as a commercial user")
+    site_url = "https://news.example.com"
+    site_name = f"The Clients Gazette ({LANG} {SUFFIX})"
+    publisher_name = f"Clients Media Ltd ({LANG} {SUFFIX})"
+    site_body = SiteRequest.from_dict(
+        {
+            "name": site_name,
+            "base_url": site_url,
+            "publisher_name": publisher_name,
+            "language": "en-GB",
+            "time_zone": "Europe/London",
+            "article_path": "/{section}/{slug}",
+        }
+    )
+    site_put = put_site.sync_detailed(client=admin, if_match=site_etag, body=site_body)
+    site = expect(site_put, 200, SiteResponse, "putSite")
+    new_site_etag = expect_etag(site_put, site_before.version + 1, "putSite")
+    check(
+        (site.name, site.base_url, site.publisher_name, site.language, site.time_zone, site.article_path)
+        == (site_name, site_url, publisher_name, "en-GB", "Europe/London", "/{section}/{slug}"),
+        f"putSite: {site.to_dict()}",
+    )
+    check(site.version == site_before.version + 1, f"putSite: version {site.version}, expected {site_before.version + 1}")
+    check(isinstance(site.updated_at, datetime.datetime), f"putSite: updated_at {site.updated_at}")
+    stale_site = put_site.sync_detailed(client=admin, if_match=site_etag, body=site_body)
+    expect_problem(stale_site, 412, "precondition_failed", "putSite with a stale If-Match")
+    check(stale_site.headers.get("etag") == new_site_etag, f"putSite 412: ETag {stale_site.headers.get('etag')!r}, expected {new_site_etag}")
+    public_site = expect(get_public_site.sync_detailed(client=anon), 200, PublicSite, "getPublicSite")
+    check(
+        (public_site.name, public_site.base_url, public_site.publisher_name, public_site.language, public_site.article_path)
+        == (site_name, site_url, publisher_name, "en-GB", "/{section}/{slug}"),
+        f"getPublicSite: {public_site.to_dict()}",
+    )
+    step(
+        "site settings",
+        f"v{site_before.version} -> v{site.version} with If-Match {site_etag} (again -> 412); editor, commercial -> 403; "
+        f"public: {public_site.name!r} at {public_site.base_url}",
+    )
+
+    article_url = f"{site_url}/{section_slug}/{article_slug}"
+    correction_text = "An earlier version of this article said the leaders would meet <em>three</em> times a year. They will meet twice."
+    correction_body = CreateCorrectionRequest.from_dict({"kind": "correction", "text": correction_text})
+    correction_created = create_correction.sync_detailed(article.id, client=editor, body=correction_body)
+    correction = expect(correction_created, 201, CorrectionResponse, "createCorrection")
+    correction_etag = expect_etag(correction_created, 1, "createCorrection")
+    expect_location(correction_created, f"/api/v1/articles/{article.id}/corrections", correction.id, "createCorrection")
+    check(
+        correction.article_id == article.id
+        and correction.kind.value == "correction"
+        and correction.text == correction_text
+        and correction.version == 1
+        and correction.created_by == editor_user.id,
+        f"createCorrection: {correction.to_dict()}",
+    )
+    expect_problem(
+        create_correction.sync_detailed(article.id, client=commercial, body=correction_body),
+        403,
+        "forbidden",
+        "createCorrection as a commercial user",
+    )
+    correction_log = expect(list_corrections.sync_detailed(article.id, client=editor), 200, CorrectionPage, "listCorrections")
+    check([c.id for c in correction_log.items] == [correction.id], f"listCorrections: {correction_log.to_dict()}")
+    corrected = update_correction.sync_detailed(
+        article.id,
+        correction.id,
+        client=editor,
+        if_match=correction_etag,
+        body=UpdateCorrectionRequest.from_dict({"kind": "clarification"}),
+    )
+    correction = expect(corrected, 200, CorrectionResponse, "updateCorrection")
+    stale_correction_etag, correction_etag = correction_etag, expect_etag(corrected, 2, "updateCorrection")
+    check(
+        correction.kind.value == "clarification" and correction.text == correction_text and correction.version == 2,
+        f"updateCorrection: {correction.to_dict()}",
+    )
+    stale_correction = update_correction.sync_detailed(
+        article.id,
+        correction.id,
+        client=editor,
+        if_match=stale_correction_etag,
+        body=UpdateCorrectionRequest.from_dict({"kind": "update"}),
+    )
+    expect_problem(stale_correction, 412, "precondition_failed", "updateCorrection with a stale If-Match")
+    check(
+        stale_correction.headers.get("etag") == correction_etag,
+        f"updateCorrection 412: ETag {stale_correction.headers.get('etag')!r}, expected {correction_etag}",
+    )
+    corrected_pub = expect(get_public_article.sync_detailed(article_slug, client=anon), 200, PublicArticleResponse, "getPublicArticle (corrected)")
+    check(
+        [(c.id, c.kind.value, c.text) for c in corrected_pub.corrections] == [(correction.id, "clarification", correction_text)],
+        f"getPublicArticle: corrections {[c.to_dict() for c in corrected_pub.corrections]}",
+    )
+    ld = corrected_pub.structured_data.to_dict()
+    check(ld.get("@context") == "https://schema.org" and ld.get("@type") == "NewsArticle", f"getPublicArticle: JSON-LD {show(ld)}")
+    check(ld.get("url") == article_url, f"getPublicArticle: JSON-LD url {ld.get('url')!r}, expected {article_url!r}")
+    check(ld.get("headline") == article.headline == corrected_pub.headline, f"getPublicArticle: JSON-LD headline {ld.get('headline')!r}")
+    check((ld.get("publisher") or {}).get("name") == publisher_name, f"getPublicArticle: JSON-LD publisher {show(ld.get('publisher'))}")
+    check([a.get("name") for a in ld.get("author") or []] == [editor_name], f"getPublicArticle: JSON-LD author {show(ld.get('author'))}")
+    check(ld.get("inLanguage") == "en-GB", f"getPublicArticle: JSON-LD inLanguage {ld.get('inLanguage')!r}")
+    check(corrected_pub.access.level.value == "free", f"getPublicArticle: access {corrected_pub.access.to_dict()}")
+    check(ld.get("isAccessibleForFree") is True and "hasPart" not in ld, f"getPublicArticle: JSON-LD of a free article {show(ld)}")
+    metered_ld = expect(
+        get_public_article.sync_detailed(metered_slug, client=anon), 200, PublicArticleResponse, "getPublicArticle (metered)"
+    ).structured_data.to_dict()
+    check(
+        metered_ld.get("isAccessibleForFree") is False
+        and (metered_ld.get("hasPart") or {}).get("cssSelector") == ".paywall"
+        and metered_ld.get("url") == f"{site_url}/{section_slug}/{metered_slug}",
+        f"getPublicArticle (metered): JSON-LD {show(metered_ld)}",
+    )
+    public_log = expect(list_public_corrections.sync_detailed(client=anon), 200, PublicCorrectionPage, "listPublicCorrections")
+    newest = public_log.items[0] if public_log.items else None
+    check(
+        newest is not None
+        and newest.id == correction.id
+        and newest.kind.value == "clarification"
+        and newest.text == correction_text
+        and (newest.article.id, newest.article.slug, newest.article.headline) == (article.id, article_slug, article.headline),
+        f"listPublicCorrections: first {show(newest.to_dict() if newest else None)}",
+    )
+    step(
+        "corrections",
+        f"id={correction.id} correction -> clarification v{correction.version} (stale If-Match -> 412; commercial -> 403); "
+        f"public article: {len(corrected_pub.corrections)} correction, JSON-LD {ld.get('@type')} at {ld.get('url')}; first in the public log",
+    )
+
+    feed_id = f"urn:uuid:{article.id}"
+    json_read = get_json_feed.sync_detailed(client=anon)
+    feed = expect(json_read, 200, JsonFeed, "getJsonFeed")
+    check(json_read.headers.get("content-type", "").startswith("application/feed+json"), f"getJsonFeed: content-type {json_read.headers.get('content-type')!r}")
+    check(feed.version == "https://jsonfeed.org/version/1.1", f"getJsonFeed: version {feed.version!r}")
+    check(feed.home_page_url == site_url and feed.language == "en-GB", f"getJsonFeed: home_page_url {feed.home_page_url!r} language {feed.language!r}")
+    feed_item = next((i for i in feed.items if i.id == feed_id), None)
+    check(feed_item is not None, f"getJsonFeed: no item {feed_id} in {[i.id for i in feed.items]}")
+    assert feed_item is not None
+    check(
+        feed_item.url == article_url
+        and feed_item.title == article.headline
+        and feed_item.field_masthead.access == "free"
+        and "<em>Monday</em>" in feed_item.content_html,
+        f"getJsonFeed: item {show(feed_item.to_dict())}",
+    )
+    feed_etag = json_read.headers.get("etag")
+    check(feed_etag is not None, "getJsonFeed: no ETag")
+    assert feed_etag is not None
+    feed_again = get_json_feed.sync_detailed(client=anon, if_none_match=feed_etag)
+    check(feed_again.status_code == HTTPStatus.NOT_MODIFIED, f"getJsonFeed If-None-Match: HTTP {int(feed_again.status_code)}")
+    section_feed = expect(get_json_feed.sync_detailed(client=anon, section=section_slug), 200, JsonFeed, "getJsonFeed (section)")
+    check(
+        sorted(i.id for i in section_feed.items) == sorted([feed_id, f"urn:uuid:{metered.id}"]),
+        f"getJsonFeed (section): items {[i.id for i in section_feed.items]}",
+    )
+    headline_xml = xml_escape(article.headline)
+    rss_read = get_rss_feed.sync_detailed(client=anon)
+    rss = expect(rss_read, 200, str, "getRssFeed")
+    check(rss_read.headers.get("content-type", "").startswith("application/rss+xml"), f"getRssFeed: content-type {rss_read.headers.get('content-type')!r}")
+    check(f"<title>{headline_xml}</title>" in rss and feed_id in rss, f"getRssFeed: no item for the article in {show(rss)}")
+    rss_item = next((i for i in ElementTree.fromstring(rss).iter("item") if i.findtext("guid") == feed_id), None)
+    check(
+        rss_item is not None
+        and rss_item.findtext("title") == article.headline
+        and rss_item.findtext("link") == article_url
+        and "<em>Monday</em>" in (rss_item.findtext("{http://purl.org/rss/1.0/modules/content/}encoded") or ""),
+        f"getRssFeed: item {ElementTree.tostring(rss_item, encoding='unicode') if rss_item is not None else None}",
+    )
+    atom_read = get_atom_feed.sync_detailed(client=anon, section=section_slug)
+    atom = expect(atom_read, 200, str, "getAtomFeed (section)")
+    check(atom_read.headers.get("content-type", "").startswith("application/atom+xml"), f"getAtomFeed: content-type {atom_read.headers.get('content-type')!r}")
+    check(f"<title>{headline_xml}</title>" in atom and feed_id in atom, f"getAtomFeed: no entry for the article in {show(atom)}")
+    atom_ns = "{http://www.w3.org/2005/Atom}"
+    atom_entry = next((e for e in ElementTree.fromstring(atom).iter(f"{atom_ns}entry") if e.findtext(f"{atom_ns}id") == feed_id), None)
+    atom_link = atom_entry.find(f"{atom_ns}link[@rel='alternate']") if atom_entry is not None else None
+    check(
+        atom_entry is not None
+        and atom_entry.findtext(f"{atom_ns}title") == article.headline
+        and atom_link is not None
+        and atom_link.get("href") == article_url
+        and "<em>Monday</em>" in (atom_entry.findtext(f"{atom_ns}content") or ""),
+        f"getAtomFeed: entry {ElementTree.tostring(atom_entry, encoding='unicode') if atom_entry is not None else None}",
+    )
+    no_section = f"no-such-section-{SUFFIX}"
+    expect_problem(get_rss_feed.sync_detailed(client=anon, section=no_section), 404, "not_found", "getRssFeed of an unknown section")
+    expect_problem(get_json_feed.sync_detailed(client=anon, section=no_section), 404, "not_found", "getJsonFeed of an unknown section")
+    expect_problem(get_atom_feed.sync_detailed(client=anon, limit=0), 422, "validation_failed", "getAtomFeed with limit 0")
+    expect_problem(get_json_feed.sync_detailed(client=anon, limit=101), 422, "validation_failed", "getJsonFeed with limit 101")
+    step(
+        "feeds",
+        f"JSON Feed {len(feed.items)} items with {feed_id} at {feed_item.url} (304 on If-None-Match), "
+        f"section {len(section_feed.items)}; RSS and Atom hold it; unknown section -> 404; bad limit -> 422",
+    )
+
+    # 19. What readers and search engines find next, with no token. The related articles
+    # of the free article: never itself, each a live article that shares a tag with it or
+    # is in its section, those sharing tags first; the metered article (its section, no
+    # tags) among them unless as many articles sharing tags fill the list (other runs on
+    # the same database share "korea" and "japan"); and the metered article's related are
+    # exactly the free one (the section holds just the two). The sitemaps: the index on
+    # the site's address, page 1 holding the article's URL with its last change (304 on
+    # If-None-Match), and the Google News sitemap with its headline and the site's name.
+    # Like the earlier steps, this compares with the site settings saved in step 18: the
+    # two scenarios run one after the other, so no other run saves the site in between.
+    related_read = list_related_articles.sync_detailed(article_slug, client=anon)
+    related = expect(related_read, 200, RelatedArticles, "listRelatedArticles")
+    related_ids = [r.id for r in related.items]
+    now = datetime.datetime.now(datetime.timezone.utc)
+
+    def shares_tag(item: PublicArticleSummary) -> bool:
+        return bool(set(item.tags) & set(article.tags))
+
+    for item in related.items:
+        check(isinstance(item, PublicArticleSummary), f"listRelatedArticles: item {item!r}")
+        check(
+            item.id != article.id and item.slug != article_slug,
+            f"listRelatedArticles: the article itself among {related_ids}",
+        )
+        check(
+            item.slug and item.headline and item.section.slug and item.published_at <= now + datetime.timedelta(minutes=1),
+            f"listRelatedArticles: not a live article summary {show(item.to_dict())}",
+        )
+        check(
+            shares_tag(item) or item.section.id == section.id,
+            f"listRelatedArticles: {item.slug} shares no tag with {article.tags} and is not in {section_slug}",
+        )
+    sharing = [shares_tag(item) for item in related.items]
+    check(sharing == sorted(sharing, reverse=True), f"listRelatedArticles: articles sharing tags not first: {[i.slug for i in related.items]}")
+    check(len(related.items) <= 5, f"listRelatedArticles: {len(related.items)} items, the default is 5")
+    check(
+        metered.id in related_ids or (len(related.items) == 5 and all(sharing)),
+        f"listRelatedArticles: the metered article {metered.id} (same section) missing from {[i.slug for i in related.items]}",
+    )
+    related_one = expect(
+        list_related_articles.sync_detailed(article_slug, client=anon, limit=1), 200, RelatedArticles, "listRelatedArticles (limit 1)"
+    )
+    check(
+        len(related_one.items) <= 1 and [r.id for r in related_one.items] == related_ids[:1],
+        f"listRelatedArticles (limit 1): {[r.id for r in related_one.items]}, expected the first of {related_ids}",
+    )
+    metered_related = expect(
+        list_related_articles.sync_detailed(metered_slug, client=anon), 200, RelatedArticles, "listRelatedArticles (metered)"
+    )
+    check(
+        [(r.id, r.slug, r.headline, r.section.slug) for r in metered_related.items]
+        == [(article.id, article_slug, article.headline, section_slug)],
+        f"listRelatedArticles (metered): {[r.to_dict() for r in metered_related.items]}",
+    )
+    expect_problem(
+        list_related_articles.sync_detailed(article_slug, client=anon, limit=0), 422, "validation_failed", "listRelatedArticles with limit 0"
+    )
+    expect_problem(
+        list_related_articles.sync_detailed(f"no-such-article-{SUFFIX}", client=anon), 404, "not_found", "listRelatedArticles of an unknown slug"
+    )
+    step(
+        "listRelatedArticles",
+        f"{len(related.items)} for {article_slug} (not itself; metered "
+        f"{'included' if metered.id in related_ids else 'crowded out by articles sharing tags'}); limit 1 -> "
+        f"{len(related_one.items)}; the metered one's -> the free one; limit 0 -> 422; unknown slug -> 404",
+    )
+
+    sitemap_ns = "{http://www.sitemaps.org/schemas/sitemap/0.9}"
+    news_ns = "{http://www.google.com/schemas/sitemap-news/0.9}"
+
+    def xml_text(response: Response[Any], what: str) -> ElementTree.Element:
+        text = expect(response, 200, str, what)
+        content_type = response.headers.get("content-type", "")
+        check(content_type.startswith("application/xml"), f"{what}: content-type {content_type!r}")
+        try:
+            return ElementTree.fromstring(text)
+        except ElementTree.ParseError as error:
+            fail(f"{what}: not XML ({error}): {show(text)}")
+
+    index = xml_text(get_sitemap_index.sync_detailed(client=anon), "getSitemapIndex")
+    check(index.tag == f"{sitemap_ns}sitemapindex", f"getSitemapIndex: root {index.tag}")
+    index_locs = [loc.text or "" for loc in index.iter(f"{sitemap_ns}loc")]
+    check(index_locs and all(loc.startswith(f"{site_url}/") for loc in index_locs), f"getSitemapIndex: locs {index_locs}")
+    check(
+        f"{site_url}/api/v1/public/sitemaps/1" in index_locs and f"{site_url}/api/v1/public/news-sitemap" in index_locs,
+        f"getSitemapIndex: locs {index_locs}",
+    )
+    page_read = get_sitemap_page.sync_detailed(1, client=anon)
+    page = xml_text(page_read, "getSitemapPage 1")
+    check(page.tag == f"{sitemap_ns}urlset", f"getSitemapPage 1: root {page.tag}")
+    page_url = next((u for u in page.iter(f"{sitemap_ns}url") if u.findtext(f"{sitemap_ns}loc") == article_url), None)
+    check(page_url is not None, f"getSitemapPage 1: no <url> for {article_url} among {len(page.findall(f'{sitemap_ns}url'))}")
+    assert page_url is not None
+    lastmod = page_url.findtext(f"{sitemap_ns}lastmod") or ""
+    try:
+        lastmod_at = datetime.datetime.fromisoformat(lastmod)
+    except ValueError:
+        fail(f"getSitemapPage 1: lastmod {lastmod!r} for {article_url}")
+    check(lastmod_at.tzinfo is not None, f"getSitemapPage 1: lastmod {lastmod!r} without a time zone")
+    page_etag = page_read.headers.get("etag")
+    check(page_etag is not None, "getSitemapPage 1: no ETag")
+    assert page_etag is not None
+    page_again = get_sitemap_page.sync_detailed(1, client=anon, if_none_match=page_etag)
+    check(page_again.status_code == HTTPStatus.NOT_MODIFIED, f"getSitemapPage 1 If-None-Match: HTTP {int(page_again.status_code)}")
+    expect_problem(get_sitemap_page.sync_detailed(999999, client=anon), 404, "not_found", "getSitemapPage 999999")
+    news = xml_text(get_news_sitemap.sync_detailed(client=anon), "getNewsSitemap")
+    check(news.tag == f"{sitemap_ns}urlset", f"getNewsSitemap: root {news.tag}")
+    news_url = next((u for u in news.iter(f"{sitemap_ns}url") if u.findtext(f"{sitemap_ns}loc") == article_url), None)
+    check(news_url is not None, f"getNewsSitemap: no <url> for {article_url}")
+    assert news_url is not None
+    news_entry = news_url.find(f"{news_ns}news")
+    check(news_entry is not None, f"getNewsSitemap: no news:news in {ElementTree.tostring(news_url, encoding='unicode')}")
+    assert news_entry is not None
+    news_fields = {
+        "title": news_entry.findtext(f"{news_ns}title"),
+        "name": news_entry.findtext(f"{news_ns}publication/{news_ns}name"),
+        "language": news_entry.findtext(f"{news_ns}publication/{news_ns}language"),
+    }
+    check(
+        news_fields == {"title": article.headline, "name": site_name, "language": "en"},
+        f"getNewsSitemap: {news_fields}, expected title {article.headline!r}, name {site_name!r}, language 'en'",
+    )
+    step(
+        "sitemaps",
+        f"index {len(index_locs)} locs on {site_url}; page 1 has {article_url} (lastmod {lastmod}, 304 on If-None-Match {page_etag}); "
+        f"page 999999 -> 404; news sitemap: {news_fields['title']!r} from {news_fields['name']!r} ({news_fields['language']})",
     )
 
     for note in notes:

@@ -249,6 +249,45 @@ function firstSrcsetUrl(srcset: string): string {
   return first;
 }
 
+/** A member of a JSON value of unknown shape (JSON-LD), `undefined` when it is not an object. */
+function member(value: unknown, key: string): unknown {
+  return typeof value === "object" && value !== null ? (value as Record<string, unknown>)[key] : undefined;
+}
+
+/** Text as XML writes it in an element: `&`, `<` and `>` escaped. */
+function xmlEscape(text: string): string {
+  return text.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
+}
+
+/** The `<element>...</element>` parts of an XML feed that contain `needle`. */
+function xmlElementsWith(xml: string, element: string, needle: string): string[] {
+  return xml
+    .split(`<${element}>`)
+    .slice(1)
+    .map((part) => part.split(`</${element}>`)[0] ?? "")
+    .filter((part) => part.includes(needle));
+}
+
+/** The texts of the `<element>...</element>`s of an XML document, as written (escaped). */
+function xmlTexts(xml: string, element: string): string[] {
+  return [...xml.matchAll(new RegExp(`<${element}>([^<]*)</${element}>`, "g"))].map((m) => m[1] ?? "");
+}
+
+/** The root element of an XML document (after its declaration): name and attributes. */
+function xmlRoot(xml: string): { name: string; attributes: Record<string, string> } | undefined {
+  const root = /^(?:<\?xml[^>]*\?>)?\s*<([\w:.-]+)((?:\s+[\w:.-]+="[^"]*")*)\s*\/?>/.exec(xml);
+  if (root === null) {
+    return undefined;
+  }
+  const attributes: Record<string, string> = {};
+  for (const [, name, value] of (root[2] ?? "").matchAll(/([\w:.-]+)="([^"]*)"/g)) {
+    if (name !== undefined && value !== undefined) {
+      attributes[name] = value;
+    }
+  }
+  return { name: root[1] ?? "", attributes };
+}
+
 function api(token?: string) {
   const client = createClient<paths>({
     baseUrl,
@@ -872,6 +911,400 @@ async function main(): Promise<void> {
     "webhooks",
     `id=${hook.id} secret whsec_… (201 only); test ${tested.event_id} -> 202, in the log as ${testDelivery.state}; ` +
       `enabled=false -> v${hookOff.version}; stale delete -> 412; delete -> 204, then 404`,
+  );
+
+  // 18. The site, its corrections and its feeds. The site settings (admins only): read
+  // (ETag "<version>", "0" before the first save), replaced with the ETag read as If-Match
+  // (the same ETag again is 412), and the same through the public site with no token. A
+  // correction to the published free article (editor): logged (201), listed, made a
+  // clarification with If-Match (a stale one is 412), refused to a commercial user (403);
+  // the public article carries it, with JSON-LD that names the article's URL on the site
+  // just saved, and the site's public log shows it first. The feeds, with no token: JSON
+  // Feed, RSS and Atom hold the article at that URL (in the XML ones, its body's HTML as
+  // escaped text); an unknown section is a 404 and two scopes at once a 422.
+  const siteRead = await admin.GET("/api/v1/site");
+  const siteBefore = expectData(siteRead, 200, "getSite");
+  const siteEtag = expectEtag(siteRead.response, siteBefore.version, "getSite");
+  check(siteBefore.version >= 0, `getSite: version ${siteBefore.version}`);
+  check(
+    siteBefore.version > 0 || (siteBefore.updated_at ?? null) === null,
+    `getSite: version 0 (never saved) with updated_at ${show(siteBefore.updated_at)}`,
+  );
+  expectProblem(await editor.GET("/api/v1/site"), 403, "forbidden", "getSite as an editor");
+  expectProblem(await commercial.GET("/api/v1/site"), 403, "forbidden", "getSite as a commercial user");
+  const siteUrl = "https://news.example.com";
+  const siteName = `The Clients Gazette (${lang} ${suffix})`;
+  const publisherName = `Clients Media Ltd (${lang} ${suffix})`;
+  const siteBody: Schemas["SiteRequest"] = {
+    name: siteName,
+    base_url: siteUrl,
+    publisher_name: publisherName,
+    language: "en-GB",
+    time_zone: "Europe/London",
+    article_path: "/{section}/{slug}",
+  };
+  const sitePut = await admin.PUT("/api/v1/site", { params: { header: { "If-Match": siteEtag } }, body: siteBody });
+  const site = expectData(sitePut, 200, "putSite");
+  const newSiteEtag = expectEtag(sitePut.response, siteBefore.version + 1, "putSite");
+  check(
+    site.name === siteName &&
+      site.base_url === siteUrl &&
+      site.publisher_name === publisherName &&
+      site.language === "en-GB" &&
+      site.time_zone === "Europe/London" &&
+      site.article_path === "/{section}/{slug}",
+    `putSite: ${show(site)}`,
+  );
+  check(site.version === siteBefore.version + 1, `putSite: version ${site.version}, expected ${siteBefore.version + 1}`);
+  check(typeof site.updated_at === "string" && !Number.isNaN(Date.parse(site.updated_at)), `putSite: updated_at ${show(site.updated_at)}`);
+  const staleSite = await admin.PUT("/api/v1/site", { params: { header: { "If-Match": siteEtag } }, body: siteBody });
+  expectProblem(staleSite, 412, "precondition_failed", "putSite with a stale If-Match");
+  check(staleSite.response.headers.get("etag") === newSiteEtag, `putSite 412: ETag ${show(staleSite.response.headers.get("etag"))}, expected ${newSiteEtag}`);
+  const publicSite = expectData(await anon.GET("/api/v1/public/site"), 200, "getPublicSite");
+  check(
+    publicSite.name === siteName &&
+      publicSite.base_url === siteUrl &&
+      publicSite.publisher_name === publisherName &&
+      publicSite.language === "en-GB" &&
+      publicSite.article_path === "/{section}/{slug}",
+    `getPublicSite: ${show(publicSite)}`,
+  );
+  step(
+    "site settings",
+    `v${siteBefore.version} -> v${site.version} with If-Match ${siteEtag} (again -> 412); editor, commercial -> 403; ` +
+      `public: ${show(publicSite.name)} at ${publicSite.base_url}`,
+  );
+
+  const articleUrl = `${siteUrl}/${sectionSlug}/${articleSlug}`;
+  const correctionText =
+    "An earlier version of this article said the leaders would meet <em>three</em> times a year. They will meet twice.";
+  const correctionBody: Schemas["CreateCorrectionRequest"] = { kind: "correction", text: correctionText };
+  const correctionCreated = await editor.POST("/api/v1/articles/{id}/corrections", {
+    params: { path: { id: article.id } },
+    body: correctionBody,
+  });
+  let correction = expectData(correctionCreated, 201, "createCorrection");
+  let correctionEtag = expectEtag(correctionCreated.response, 1, "createCorrection");
+  expectLocation(correctionCreated.response, `/api/v1/articles/${article.id}/corrections`, correction.id, "createCorrection");
+  check(
+    correction.article_id === article.id &&
+      correction.kind === "correction" &&
+      correction.text === correctionText &&
+      correction.version === 1 &&
+      correction.created_by === editorUser.id,
+    `createCorrection: ${show(correction)}`,
+  );
+  expectProblem(
+    await commercial.POST("/api/v1/articles/{id}/corrections", { params: { path: { id: article.id } }, body: correctionBody }),
+    403,
+    "forbidden",
+    "createCorrection as a commercial user",
+  );
+  const correctionLog = expectData(
+    await editor.GET("/api/v1/articles/{id}/corrections", { params: { path: { id: article.id } } }),
+    200,
+    "listCorrections",
+  );
+  check(show(correctionLog.items.map((c) => c.id)) === show([correction.id]), `listCorrections: ${show(correctionLog)}`);
+  const corrected = await editor.PATCH("/api/v1/articles/{id}/corrections/{correction_id}", {
+    params: { path: { id: article.id, correction_id: correction.id }, header: { "If-Match": correctionEtag } },
+    body: { kind: "clarification" },
+  });
+  correction = expectData(corrected, 200, "updateCorrection");
+  const staleCorrectionEtag = correctionEtag;
+  correctionEtag = expectEtag(corrected.response, 2, "updateCorrection");
+  check(
+    correction.kind === "clarification" && correction.text === correctionText && correction.version === 2,
+    `updateCorrection: ${show(correction)}`,
+  );
+  const staleCorrection = await editor.PATCH("/api/v1/articles/{id}/corrections/{correction_id}", {
+    params: { path: { id: article.id, correction_id: correction.id }, header: { "If-Match": staleCorrectionEtag } },
+    body: { kind: "update" },
+  });
+  expectProblem(staleCorrection, 412, "precondition_failed", "updateCorrection with a stale If-Match");
+  check(
+    staleCorrection.response.headers.get("etag") === correctionEtag,
+    `updateCorrection 412: ETag ${show(staleCorrection.response.headers.get("etag"))}, expected ${correctionEtag}`,
+  );
+  const correctedPub = expectData(
+    await anon.GET("/api/v1/public/articles/{slug}", { params: { path: { slug: articleSlug } } }),
+    200,
+    "getPublicArticle (corrected)",
+  );
+  check(
+    show(correctedPub.corrections.map((c) => [c.id, c.kind, c.text])) === show([[correction.id, "clarification", correctionText]]),
+    `getPublicArticle: corrections ${show(correctedPub.corrections)}`,
+  );
+  // The spec types structured_data as a bare `type: object`, which openapi-typescript
+  // makes `Record<string, never>`: read it as an object of unknown members.
+  const ld: Record<string, unknown> = correctedPub.structured_data;
+  check(ld["@context"] === "https://schema.org" && ld["@type"] === "NewsArticle", `getPublicArticle: JSON-LD ${show(ld)}`);
+  check(ld["url"] === articleUrl, `getPublicArticle: JSON-LD url ${show(ld["url"])}, expected ${show(articleUrl)}`);
+  check(ld["headline"] === article.headline && ld["headline"] === correctedPub.headline, `getPublicArticle: JSON-LD headline ${show(ld["headline"])}`);
+  check(member(ld["publisher"], "name") === publisherName, `getPublicArticle: JSON-LD publisher ${show(ld["publisher"])}`);
+  const ldAuthors = ld["author"];
+  check(
+    Array.isArray(ldAuthors) && show(ldAuthors.map((a: unknown) => member(a, "name"))) === show([editorName]),
+    `getPublicArticle: JSON-LD author ${show(ldAuthors)}`,
+  );
+  check(ld["inLanguage"] === "en-GB", `getPublicArticle: JSON-LD inLanguage ${show(ld["inLanguage"])}`);
+  check(correctedPub.access.level === "free", `getPublicArticle: access ${show(correctedPub.access)}`);
+  check(ld["isAccessibleForFree"] === true && !("hasPart" in ld), `getPublicArticle: JSON-LD of a free article ${show(ld)}`);
+  const meteredLd: Record<string, unknown> = expectData(
+    await anon.GET("/api/v1/public/articles/{slug}", { params: { path: { slug: meteredSlug } } }),
+    200,
+    "getPublicArticle (metered)",
+  ).structured_data;
+  check(
+    meteredLd["isAccessibleForFree"] === false &&
+      member(meteredLd["hasPart"], "cssSelector") === ".paywall" &&
+      meteredLd["url"] === `${siteUrl}/${sectionSlug}/${meteredSlug}`,
+    `getPublicArticle (metered): JSON-LD ${show(meteredLd)}`,
+  );
+  const publicLog = expectData(await anon.GET("/api/v1/public/corrections"), 200, "listPublicCorrections");
+  const newest = publicLog.items[0];
+  check(
+    newest !== undefined &&
+      newest.id === correction.id &&
+      newest.kind === "clarification" &&
+      newest.text === correctionText &&
+      newest.article.id === article.id &&
+      newest.article.slug === articleSlug &&
+      newest.article.headline === article.headline,
+    `listPublicCorrections: first ${show(newest)}`,
+  );
+  step(
+    "corrections",
+    `id=${correction.id} correction -> clarification v${correction.version} (stale If-Match -> 412; commercial -> 403); ` +
+      `public article: ${correctedPub.corrections.length} correction, JSON-LD ${String(ld["@type"])} at ${String(ld["url"])}; first in the public log`,
+  );
+
+  const feedId = `urn:uuid:${article.id}`;
+  const jsonRead = await anon.GET("/api/v1/public/feeds/json");
+  const feed = expectData(jsonRead, 200, "getJsonFeed");
+  check(feed.version === "https://jsonfeed.org/version/1.1", `getJsonFeed: version ${show(feed.version)}`);
+  check(feed.home_page_url === siteUrl && feed.language === "en-GB", `getJsonFeed: home_page_url ${show(feed.home_page_url)} language ${show(feed.language)}`);
+  const feedItem = feed.items.find((i) => i.id === feedId);
+  check(feedItem !== undefined, `getJsonFeed: no item ${feedId} in ${show(feed.items.map((i) => i.id))}`);
+  check(
+    feedItem.url === articleUrl &&
+      feedItem.title === article.headline &&
+      feedItem._masthead.access === "free" &&
+      feedItem.content_html.includes("<em>Monday</em>"),
+    `getJsonFeed: item ${show(feedItem)}`,
+  );
+  const feedEtag = jsonRead.response.headers.get("etag");
+  check(feedEtag !== null, "getJsonFeed: no ETag");
+  const feedAgain = await anon.GET("/api/v1/public/feeds/json", { params: { header: { "If-None-Match": feedEtag } } });
+  check(feedAgain.response.status === 304, `getJsonFeed If-None-Match: HTTP ${feedAgain.response.status}`);
+  const sectionFeed = expectData(
+    await anon.GET("/api/v1/public/feeds/json", { params: { query: { section: sectionSlug } } }),
+    200,
+    "getJsonFeed (section)",
+  );
+  check(
+    show(sectionFeed.items.map((i) => i.id).sort()) === show([feedId, `urn:uuid:${metered.id}`].sort()),
+    `getJsonFeed (section): items ${show(sectionFeed.items.map((i) => i.id))}`,
+  );
+  const headlineXml = xmlEscape(article.headline);
+  const rss = expectData(await anon.GET("/api/v1/public/feeds/rss", { parseAs: "text" }), 200, "getRssFeed");
+  check(rss.startsWith("<?xml") && rss.includes("<rss"), `getRssFeed: not RSS: ${show(rss)}`);
+  const rssItems = xmlElementsWith(rss, "item", feedId);
+  check(
+    rssItems.length === 1 &&
+      rssItems[0]?.includes(`<title>${headlineXml}</title>`) &&
+      rssItems[0].includes(`<link>${articleUrl}</link>`) &&
+      rssItems[0].includes(xmlEscape("<em>Monday</em>")),
+    `getRssFeed: items with ${feedId}: ${show(rssItems)}`,
+  );
+  const atom = expectData(
+    await anon.GET("/api/v1/public/feeds/atom", { params: { query: { section: sectionSlug } }, parseAs: "text" }),
+    200,
+    "getAtomFeed (section)",
+  );
+  check(atom.startsWith("<?xml") && atom.includes('<feed xmlns="http://www.w3.org/2005/Atom"'), `getAtomFeed: not Atom: ${show(atom)}`);
+  const atomEntries = xmlElementsWith(atom, "entry", feedId);
+  check(
+    atomEntries.length === 1 &&
+      atomEntries[0]?.includes(`<id>${feedId}</id>`) &&
+      atomEntries[0].includes(`<title>${headlineXml}</title>`) &&
+      atomEntries[0].includes(`href="${articleUrl}"`) &&
+      atomEntries[0].includes(xmlEscape("<em>Monday</em>")),
+    `getAtomFeed: entries with ${feedId}: ${show(atomEntries)}`,
+  );
+  const noSection = `no-such-section-${suffix}`;
+  expectProblem(
+    await anon.GET("/api/v1/public/feeds/rss", { params: { query: { section: noSection } }, parseAs: "text" }),
+    404,
+    "not_found",
+    "getRssFeed of an unknown section",
+  );
+  expectProblem(
+    await anon.GET("/api/v1/public/feeds/json", { params: { query: { section: noSection } } }),
+    404,
+    "not_found",
+    "getJsonFeed of an unknown section",
+  );
+  expectProblem(
+    await anon.GET("/api/v1/public/feeds/atom", { params: { query: { limit: 0 } }, parseAs: "text" }),
+    422,
+    "validation_failed",
+    "getAtomFeed with limit 0",
+  );
+  expectProblem(
+    await anon.GET("/api/v1/public/feeds/json", { params: { query: { limit: 101 } } }),
+    422,
+    "validation_failed",
+    "getJsonFeed with limit 101",
+  );
+  step(
+    "feeds",
+    `JSON Feed ${feed.items.length} items with ${feedId} at ${feedItem.url} (304 on If-None-Match), ` +
+      `section ${sectionFeed.items.length}; RSS and Atom hold it; unknown section -> 404; bad limit -> 422`,
+  );
+
+  // 19. What readers and search engines find next, with no token. The related articles
+  // of the free article: never itself, each a live article that shares a tag with it or
+  // is in its section, those sharing tags first; the metered article (its section, no
+  // tags) among them unless as many articles sharing tags fill the list (other runs on
+  // the same database share "korea" and "japan"); and the metered article's related are
+  // exactly the free one (the section holds just the two). The sitemaps: the index on
+  // the site's address, page 1 holding the article's URL with its last change (304 on
+  // If-None-Match), and the Google News sitemap with its headline and the site's name.
+  // Like the earlier steps, this compares with the site settings saved in step 18: the
+  // two scenarios run one after the other, so no other run saves the site in between.
+  const related = expectData(
+    await anon.GET("/api/v1/public/articles/{slug}/related", { params: { path: { slug: articleSlug } } }),
+    200,
+    "listRelatedArticles",
+  );
+  const relatedIds = related.items.map((r) => r.id);
+  const sharesTag = (item: Schemas["PublicArticleSummary"]) => item.tags.some((t) => article.tags.includes(t));
+  for (const item of related.items) {
+    check(item.id !== article.id && item.slug !== articleSlug, `listRelatedArticles: the article itself among ${show(relatedIds)}`);
+    check(
+      typeof item.slug === "string" &&
+        item.slug.length > 0 &&
+        typeof item.headline === "string" &&
+        item.headline.length > 0 &&
+        typeof item.section.slug === "string" &&
+        item.section.slug.length > 0 &&
+        Date.parse(item.published_at) <= Date.now() + 60_000,
+      `listRelatedArticles: not a live article summary ${show(item)}`,
+    );
+    check(
+      sharesTag(item) || item.section.id === section.id,
+      `listRelatedArticles: ${item.slug} shares no tag with ${show(article.tags)} and is not in ${sectionSlug}`,
+    );
+  }
+  const sharing = related.items.map(sharesTag);
+  check(
+    sharing.every((s, i) => s || !sharing.slice(i).includes(true)),
+    `listRelatedArticles: articles sharing tags not first: ${show(related.items.map((i) => i.slug))}`,
+  );
+  check(related.items.length <= 5, `listRelatedArticles: ${related.items.length} items, the default is 5`);
+  check(
+    relatedIds.includes(metered.id) || (related.items.length === 5 && sharing.every((s) => s)),
+    `listRelatedArticles: the metered article ${metered.id} (same section) missing from ${show(related.items.map((i) => i.slug))}`,
+  );
+  const relatedOne = expectData(
+    await anon.GET("/api/v1/public/articles/{slug}/related", { params: { path: { slug: articleSlug }, query: { limit: 1 } } }),
+    200,
+    "listRelatedArticles (limit 1)",
+  );
+  check(
+    relatedOne.items.length <= 1 && show(relatedOne.items.map((r) => r.id)) === show(relatedIds.slice(0, 1)),
+    `listRelatedArticles (limit 1): ${show(relatedOne.items.map((r) => r.id))}, expected the first of ${show(relatedIds)}`,
+  );
+  const meteredRelated = expectData(
+    await anon.GET("/api/v1/public/articles/{slug}/related", { params: { path: { slug: meteredSlug } } }),
+    200,
+    "listRelatedArticles (metered)",
+  );
+  check(
+    show(meteredRelated.items.map((r) => [r.id, r.slug, r.headline, r.section.slug])) ===
+      show([[article.id, articleSlug, article.headline, sectionSlug]]),
+    `listRelatedArticles (metered): ${show(meteredRelated.items)}`,
+  );
+  expectProblem(
+    await anon.GET("/api/v1/public/articles/{slug}/related", { params: { path: { slug: articleSlug }, query: { limit: 0 } } }),
+    422,
+    "validation_failed",
+    "listRelatedArticles with limit 0",
+  );
+  expectProblem(
+    await anon.GET("/api/v1/public/articles/{slug}/related", { params: { path: { slug: `no-such-article-${suffix}` } } }),
+    404,
+    "not_found",
+    "listRelatedArticles of an unknown slug",
+  );
+  step(
+    "listRelatedArticles",
+    `${related.items.length} for ${articleSlug} (not itself; metered ` +
+      `${relatedIds.includes(metered.id) ? "included" : "crowded out by articles sharing tags"}); limit 1 -> ` +
+      `${relatedOne.items.length}; the metered one's -> the free one; limit 0 -> 422; unknown slug -> 404`,
+  );
+
+  const sitemapNs = "http://www.sitemaps.org/schemas/sitemap/0.9";
+  const newsNs = "http://www.google.com/schemas/sitemap-news/0.9";
+  const index = expectData(await anon.GET("/api/v1/public/sitemaps", { parseAs: "text" }), 200, "getSitemapIndex");
+  const indexRoot = xmlRoot(index);
+  check(
+    indexRoot?.name === "sitemapindex" && indexRoot.attributes["xmlns"] === sitemapNs,
+    `getSitemapIndex: root ${show(indexRoot)}: ${show(index)}`,
+  );
+  const indexLocs = xmlTexts(index, "loc");
+  check(indexLocs.length > 0 && indexLocs.every((loc) => loc.startsWith(`${siteUrl}/`)), `getSitemapIndex: locs ${show(indexLocs)}`);
+  check(
+    indexLocs.includes(`${siteUrl}/api/v1/public/sitemaps/1`) && indexLocs.includes(`${siteUrl}/api/v1/public/news-sitemap`),
+    `getSitemapIndex: locs ${show(indexLocs)}`,
+  );
+  const pageRead = await anon.GET("/api/v1/public/sitemaps/{page}", { params: { path: { page: 1 } }, parseAs: "text" });
+  const page = expectData(pageRead, 200, "getSitemapPage 1");
+  const pageRoot = xmlRoot(page);
+  check(pageRoot?.name === "urlset" && pageRoot.attributes["xmlns"] === sitemapNs, `getSitemapPage 1: root ${show(pageRoot)}`);
+  const pageUrls = xmlElementsWith(page, "url", `<loc>${xmlEscape(articleUrl)}</loc>`);
+  check(pageUrls.length === 1, `getSitemapPage 1: <url> for ${articleUrl}: ${show(pageUrls)}`);
+  const lastmod = xmlTexts(pageUrls[0] ?? "", "lastmod")[0] ?? "";
+  check(
+    /^\d{4}-\d\d-\d\dT\d\d:\d\d(:\d\d(\.\d+)?)?(Z|[+-]\d\d:\d\d)$/.test(lastmod) && !Number.isNaN(Date.parse(lastmod)),
+    `getSitemapPage 1: lastmod ${show(lastmod)} for ${articleUrl}`,
+  );
+  const pageEtag = pageRead.response.headers.get("etag");
+  check(pageEtag !== null, "getSitemapPage 1: no ETag");
+  const pageAgain = await anon.GET("/api/v1/public/sitemaps/{page}", {
+    params: { path: { page: 1 }, header: { "If-None-Match": pageEtag } },
+    parseAs: "text",
+  });
+  check(pageAgain.response.status === 304, `getSitemapPage 1 If-None-Match: HTTP ${pageAgain.response.status}`);
+  expectProblem(
+    await anon.GET("/api/v1/public/sitemaps/{page}", { params: { path: { page: 999999 } }, parseAs: "text" }),
+    404,
+    "not_found",
+    "getSitemapPage 999999",
+  );
+  const news = expectData(await anon.GET("/api/v1/public/news-sitemap", { parseAs: "text" }), 200, "getNewsSitemap");
+  const newsRoot = xmlRoot(news);
+  check(
+    newsRoot?.name === "urlset" && newsRoot.attributes["xmlns"] === sitemapNs && newsRoot.attributes["xmlns:news"] === newsNs,
+    `getNewsSitemap: root ${show(newsRoot)}`,
+  );
+  const newsUrls = xmlElementsWith(news, "url", `<loc>${xmlEscape(articleUrl)}</loc>`);
+  check(newsUrls.length === 1, `getNewsSitemap: <url> for ${articleUrl}: ${show(newsUrls)}`);
+  const newsUrl = newsUrls[0] ?? "";
+  const newsFields = {
+    title: xmlTexts(newsUrl, "news:title"),
+    name: xmlTexts(newsUrl, "news:name"),
+    language: xmlTexts(newsUrl, "news:language"),
+  };
+  check(
+    show(newsFields) === show({ title: [xmlEscape(article.headline)], name: [xmlEscape(siteName)], language: ["en"] }),
+    `getNewsSitemap: ${show(newsFields)}, expected title ${show(article.headline)}, name ${show(siteName)}, language "en"`,
+  );
+  step(
+    "sitemaps",
+    `index ${indexLocs.length} locs on ${siteUrl}; page 1 has ${articleUrl} (lastmod ${lastmod}, 304 on If-None-Match ${pageEtag}); ` +
+      `page 999999 -> 404; news sitemap: ${show(article.headline)} from ${show(siteName)} (en)`,
   );
 
   check(
