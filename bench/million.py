@@ -24,7 +24,7 @@ paragraph, then publish with publish_at = published_at):
   = publish_at, or scheduled (first_published_at NULL) when publish_at is still in the
   future: from n of about 480,000 on, published_at lies after late 2026, and the API
   schedules a future publish (it goes live by itself at that instant);
-- article_authors: one writer; article_feed (the live index): '' and the section;
+- authors: the writer's own (with the writer's id); article_authors: that author; article_feed (the live index): '' and the section;
 - search_id: what the articles_search_id trigger writes (1, 2, ... in insertion
   order), written directly with the trigger dropped during the load and recreated from
   its stored SQL afterwards (the trigger's per-row UPDATE would rewrite every row once
@@ -137,6 +137,12 @@ def main():
         "updated_at) VALUES (?, 'bench-loader@example.org', 'Bench Loader', 'writer', 1, 'x', 0, ?, ?)",
         (user, now, now),
     )
+    # Bylines name authors: the writer's own, with the writer's id (as the server makes it).
+    db.execute(
+        "INSERT INTO authors (id, slug, name, user_id, created_at, updated_at, version) "
+        "VALUES (?, 'bench-loader', 'Bench Loader', ?, ?, ?, 1)",
+        (user, user, now, now),
+    )
     sections = {}
     for i, name in enumerate(gen.SECTIONS, 1):
         sid = uuid7(base_ms, -i)
@@ -180,7 +186,7 @@ def main():
                 "VALUES (?, ?, ?, ?, NULL, NULL, NULL, ?, ?, ?, '[]', 'free', NULL, NULL, ?, ?, ?, ?, ?, NULL, NULL, 2, ?)",
                 rows,
             )
-            db.executemany("INSERT INTO article_authors (article_id, user_id, position) VALUES (?, ?, 0)", authors)
+            db.executemany("INSERT INTO article_authors (article_id, author_id, position) VALUES (?, ?, 0)", authors)
             db.executemany(
                 "INSERT INTO article_revisions (article_id, number, article_version, created_at, created_by, note, "
                 "snapshot) VALUES (?, 1, 1, ?, ?, 'created', NULL)",
@@ -238,7 +244,7 @@ def to_postgres(url: str, path: str):
         # search_id is SQLite's own; body_text is empty (the server keeps no plain text).
         return [r[1] for r in src.execute(f"PRAGMA table_info({table})") if r[1] not in ("search_id", "body_text")]
 
-    for table in ("users", "sections"):
+    for table in ("users", "authors", "sections"):
         cols = columns(table)
         copy_into(url, table, cols, src.execute(f"SELECT {', '.join(cols)} FROM {table}"))
     cols = columns("articles")

@@ -29,6 +29,10 @@ def main():
         "VALUES (?, ?, 'Bench Writer', 'writer', 1, 'x', 0, ?, ?)",
         (user, f"bench-{user[:8]}@example.org", ts(now), ts(now)),
     )
+    db.execute(
+        "INSERT INTO authors (id, slug, name, user_id, created_at, updated_at, version) VALUES (?, ?, 'Bench Writer', ?, ?, ?, 1)",
+        (user, f"bench-writer-{user[:8]}", user, ts(now), ts(now)),
+    )
     names = ["business", "markets", "politics", "asia", "europe", "americas", "technology", "science", "sport", "opinion"]
     sections = {}
     for i, name in enumerate(names):
@@ -53,7 +57,7 @@ def main():
             "'free', NULL, NULL, 'published', ?, ?, ?, ?, NULL, NULL, 1)",
             [(a, slug, head, body, body_text, sec, user, at, at, at, at) for (a, slug, head, sec, at, _) in batch],
         )
-        db.executemany("INSERT INTO article_authors (article_id, user_id, position) VALUES (?, ?, 0)", [(b[0], user) for b in batch])
+        db.executemany("INSERT INTO article_authors (article_id, author_id, position) VALUES (?, ?, 0)", [(b[0], user) for b in batch])
         feed = []
         for (a, _, _, sec, at, name) in batch:
             feed.append(("", at, a))

@@ -260,7 +260,8 @@ fn create_user(settings: &Settings, args: &CreateUserArgs) -> Result<(), Failure
         })?;
     let db = open_database(settings)?;
     let mut conn = db.get().map_err(|e| Failure(1, e.to_string()))?;
-    let user = users::create_user(&mut conn, &new, Clock::system().now()).map_err(|e| Failure(1, e.to_string()))?;
+    let user =
+        users::create_user(&mut conn, &new, None, Clock::system().now()).map_err(|e| Failure(1, e.to_string()))?;
     println!("{} {} {}", user.id, user.email, user.role);
     Ok(())
 }

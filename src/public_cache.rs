@@ -24,22 +24,45 @@
 //! is packed by the request that missed, at a cost well under that of the miss itself
 //! (when the archive is larger than the cache, most requests miss); once the cache is
 //! full, only answers asked for again are packed and kept (see `PublicCache::seen`).
+//! Answers rendered gzipped (feeds) are also kept as they are, and sent so on a hit
+//! to a client that takes gzip.
 
 use std::hash::{Hash, Hasher};
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard, OnceLock};
 
+use std::io::{Read, Write};
+
 use actix_web::web::Bytes;
 use chrono::{DateTime, Utc};
+use flate2::Compression;
+use flate2::read::GzDecoder;
+use flate2::write::GzEncoder;
 
 use crate::db::{self, Database, DbError};
 use crate::packed::{self, DICTIONARY_BYTES, Dictionary, Packed};
 
+/// The form a rendered body is in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Form {
+    /// As it reads; the answer has no other form.
+    Plain,
+    /// Gzipped (`Rendered::gzip`): sent so to clients that take gzip, inflated for the
+    /// others.
+    Gzipped,
+    /// As it reads, taken from the cache for a client that does not take gzip; the
+    /// answer has a gzipped form too (so it varies with Accept-Encoding).
+    Inflated,
+}
+
 /// A rendered public response body and its ETag.
 #[derive(Debug, Clone)]
 pub struct Rendered {
+    /// The ETag of the body as it reads, not gzipped.
     pub etag: String,
     pub body: Bytes,
+    /// The form `body` holds the answer in.
+    pub form: Form,
     /// `application/json` but for feeds and sitemaps.
     pub content_type: &'static str,
     /// Sent as `Last-Modified` (feeds, whose readers poll with `If-Modified-Since`).
@@ -51,7 +74,33 @@ impl Rendered {
 
     /// A JSON body with its ETag.
     pub fn json(etag: String, body: Bytes) -> Rendered {
-        Rendered { etag, body, content_type: Rendered::JSON, last_modified: None }
+        Rendered { etag, body, form: Form::Plain, content_type: Rendered::JSON, last_modified: None }
+    }
+
+    /// The same answer held gzipped, for answers whose clients nearly all take gzip
+    /// (feed readers): a hit is then sent as it is kept, with no work per request.
+    /// Unchanged when gzip fails or would not make it smaller.
+    pub fn gzip(self) -> Rendered {
+        if self.form != Form::Plain {
+            return self;
+        }
+        let mut encoder = GzEncoder::new(Vec::with_capacity(self.body.len() / 4), Compression::default());
+        match encoder.write_all(&self.body).and_then(|()| encoder.finish()) {
+            Ok(zipped) if zipped.len() < self.body.len() => {
+                Rendered { body: Bytes::from(zipped), form: Form::Gzipped, ..self }
+            }
+            _ => self,
+        }
+    }
+
+    /// The body as it reads (inflated when it is held gzipped).
+    pub fn plain_body(&self) -> std::io::Result<Bytes> {
+        if self.form != Form::Gzipped {
+            return Ok(self.body.clone());
+        }
+        let mut out = Vec::with_capacity(self.body.len() * 4);
+        GzDecoder::new(&self.body[..]).read_to_end(&mut out)?;
+        Ok(Bytes::from(out))
     }
 }
 
@@ -102,14 +151,33 @@ enum Held {
     Answer {
         lifetime: Lifetime,
         etag: String,
-        body: Packed,
-        /// Packed with the cache's dictionary (else with none).
-        primed: bool,
+        body: Stored,
         content_type: &'static str,
         last_modified: Option<DateTime<Utc>>,
     },
     /// The same answer as the entry under this key (an article by slug and by id).
     SameAs(String),
+}
+
+#[derive(Debug)]
+enum Stored {
+    Packed {
+        body: Packed,
+        /// Packed with the cache's dictionary (else with none).
+        primed: bool,
+    },
+    /// Kept as rendered (`Rendered::gzip`), for clients that take gzip, and packed for
+    /// those that do not (inflating gzip on every hit would cost more than LZ4).
+    Gzipped { gzip: Bytes, plain: Packed, primed: bool },
+}
+
+impl Stored {
+    fn len(&self) -> usize {
+        match self {
+            Stored::Packed { body, .. } => body.stored_len(),
+            Stored::Gzipped { gzip, plain, .. } => gzip.len() + plain.stored_len(),
+        }
+    }
 }
 
 #[derive(Clone)]
@@ -119,7 +187,7 @@ impl quick_cache::Weighter<String, Arc<Entry>> for ByBytes {
     fn weight(&self, key: &String, entry: &Arc<Entry>) -> u64 {
         // What the entry holds, its key, and the bookkeeping around them.
         let held = match &entry.held {
-            Held::Answer { etag, body, .. } => body.stored_len() + etag.len() + 64,
+            Held::Answer { etag, body, .. } => body.len() + etag.len() + 64,
             Held::SameAs(other) => other.len(),
         };
         (held + key.len() + 96) as u64
@@ -270,9 +338,10 @@ impl PublicCache {
 
     /// The answer for `key` and how long it holds, if it was built at `generation` and
     /// is still true at `now`.
-    pub fn get(&self, key: &str, generation: i64, now: DateTime<Utc>) -> Option<(Rendered, Lifetime)> {
+    /// `gzip`: the client takes gzip (an answer kept gzipped is then given so).
+    pub fn get(&self, key: &str, generation: i64, now: DateTime<Utc>, gzip: bool) -> Option<(Rendered, Lifetime)> {
         let entries = self.map()?;
-        let found = self.lookup(entries, key, generation, now);
+        let found = self.lookup(entries, key, generation, now, gzip);
         let counter = if found.is_some() { &self.hits } else { &self.misses };
         counter.fetch_add(1, Ordering::Relaxed);
         found
@@ -284,6 +353,7 @@ impl PublicCache {
         key: &str,
         generation: i64,
         now: DateTime<Utc>,
+        gzip: bool,
     ) -> Option<(Rendered, Lifetime)> {
         let found = entries.get(key)?;
         let entry = match &found.held {
@@ -292,15 +362,22 @@ impl PublicCache {
             Held::SameAs(_) => return None,
             Held::Answer { .. } => found,
         };
-        let Held::Answer { lifetime, etag, body, primed, content_type, last_modified } = &entry.held else {
+        let Held::Answer { lifetime, etag, body, content_type, last_modified } = &entry.held else {
             return None;
         };
         if entry.generation != generation || !lifetime.holds(now, self.responses_counted()) {
             return None;
         }
-        let dictionary = if *primed { Some(self.dictionary()?) } else { None };
-        let body = packed::unpack(body, dictionary)?;
-        let rendered = Rendered { etag: etag.clone(), body: body.into(), content_type, last_modified: *last_modified };
+        let unpack = |body: &Packed, primed: bool| -> Option<Bytes> {
+            let dictionary = if primed { Some(self.dictionary()?) } else { None };
+            Some(packed::unpack(body, dictionary)?.into())
+        };
+        let (body, form) = match body {
+            Stored::Packed { body, primed } => (unpack(body, *primed)?, Form::Plain),
+            Stored::Gzipped { gzip: zipped, .. } if gzip => (zipped.clone(), Form::Gzipped),
+            Stored::Gzipped { plain, primed, .. } => (unpack(plain, *primed)?, Form::Inflated),
+        };
+        let rendered = Rendered { etag: etag.clone(), body, form, content_type, last_modified: *last_modified };
         Some((rendered, *lifetime))
     }
 
@@ -309,17 +386,23 @@ impl PublicCache {
     /// whether it was kept.
     pub fn put(&self, key: String, generation: i64, lifetime: Lifetime, rendered: Rendered) -> bool {
         let Some(entries) = self.map() else { return false };
-        if !self.admits(entries, &key, rendered.body.len()) {
+        // Paid once, by the request that missed.
+        let Ok(plain) = rendered.plain_body() else { return false };
+        let gzip_len = if rendered.form == Form::Gzipped { rendered.body.len() } else { 0 };
+        if !self.admits(entries, &key, plain.len() + gzip_len) {
             return false;
         }
-        let dictionary = self.dictionary_after(&rendered.body);
-        let Some(body) = packed::pack(&rendered.body, dictionary) else { return false };
+        let dictionary = self.dictionary_after(&plain);
+        let Some(packed) = packed::pack(&plain, dictionary) else { return false };
         let primed = dictionary.is_some();
+        let body = match rendered.form {
+            Form::Gzipped => Stored::Gzipped { gzip: rendered.body, plain: packed, primed },
+            Form::Plain | Form::Inflated => Stored::Packed { body: packed, primed },
+        };
         let held = Held::Answer {
             lifetime,
             etag: rendered.etag,
             body,
-            primed,
             content_type: rendered.content_type,
             last_modified: rendered.last_modified,
         };
@@ -394,15 +477,34 @@ mod tests {
         let now = Utc::now();
         cache.put("/a".into(), 3, Lifetime::default(), rendered("a"));
         cache.put("/b".into(), 3, Lifetime::until(Some(now + chrono::Duration::seconds(1))), rendered("b"));
-        assert_eq!(cache.get("/a", 3, now).map(|(r, _)| r.body), Some(Bytes::from("a")));
-        assert!(cache.get("/a", 4, now).is_none(), "another generation");
-        assert!(cache.get("/b", 3, now).is_some());
-        assert!(cache.get("/b", 3, now + chrono::Duration::seconds(1)).is_none(), "at its end");
-        assert!(cache.get("/c", 3, now).is_none());
+        assert_eq!(cache.get("/a", 3, now, false).map(|(r, _)| r.body), Some(Bytes::from("a")));
+        assert!(cache.get("/a", 4, now, false).is_none(), "another generation");
+        assert!(cache.get("/b", 3, now, false).is_some());
+        assert!(cache.get("/b", 3, now + chrono::Duration::seconds(1), false).is_none(), "at its end");
+        assert!(cache.get("/c", 3, now, false).is_none());
         assert_eq!(cache.hits(), 2);
         assert_eq!(cache.misses(), 3);
         assert!(cache.stored_bytes() > 0 && cache.stored_bytes() <= cache.capacity_bytes());
         assert_eq!(cache.entries(), 2);
+    }
+
+    #[test]
+    fn gzipped_answers_go_gzipped_to_clients_that_take_it_and_plain_to_others() {
+        let cache = PublicCache::new(1 << 20, 1000);
+        let now = Utc::now();
+        let text = "<rss>".to_string() + &"<item>a feed item</item>".repeat(200) + "</rss>";
+        let rendered = Rendered { content_type: "application/rss+xml", ..rendered(&text) }.gzip();
+        assert_eq!(rendered.form, Form::Gzipped);
+        assert!(rendered.body.len() < text.len() / 4);
+        cache.put("/feed".into(), 1, Lifetime::default(), rendered.clone());
+        let (zipped, _) = cache.get("/feed", 1, now, true).expect("kept");
+        assert_eq!((zipped.form, zipped.body), (Form::Gzipped, rendered.body.clone()), "sent as kept");
+        let (plain, _) = cache.get("/feed", 1, now, false).expect("kept");
+        assert_eq!((plain.form, plain.body), (Form::Inflated, Bytes::from(text.clone())));
+        assert_eq!(rendered.plain_body().expect("inflates"), Bytes::from(text));
+        // A JSON answer is kept and given plain whatever the client takes.
+        cache.put("/a".into(), 1, Lifetime::default(), super::tests::rendered("a"));
+        assert_eq!(cache.get("/a", 1, now, true).map(|(r, _)| r.form), Some(Form::Plain));
     }
 
     #[test]
@@ -414,10 +516,10 @@ mod tests {
         let counted = Lifetime { until, by_itself: true, responses: Some(cache.responses_counted()) };
         cache.put("/poll".into(), 1, counted, rendered("p"));
         cache.put("/plain".into(), 1, Lifetime::default(), rendered("a"));
-        assert_eq!(cache.get("/poll", 1, now).map(|(_, l)| l), Some(counted));
+        assert_eq!(cache.get("/poll", 1, now, false).map(|(_, l)| l), Some(counted));
         cache.response_counted();
-        assert!(cache.get("/poll", 1, now).is_none(), "a vote was counted since");
-        assert!(cache.get("/plain", 1, now).is_some(), "answers without results stay");
+        assert!(cache.get("/poll", 1, now, false).is_none(), "a vote was counted since");
+        assert!(cache.get("/plain", 1, now, false).is_some(), "answers without results stay");
         assert_eq!(counted.expires_in(now), Some(1));
         assert_eq!(counted.expires_in(now + chrono::Duration::seconds(5)), Some(0), "never negative");
         let endless = Lifetime { until: None, by_itself: true, responses: None };
@@ -445,7 +547,7 @@ mod tests {
         for n in 0..100 {
             cache.put(format!("/{n}"), 1, Lifetime::default(), rendered(&noise(n)));
         }
-        let held = (0..100).filter(|n| cache.get(&format!("/{n}"), 1, Utc::now()).is_some()).count();
+        let held = (0..100).filter(|n| cache.get(&format!("/{n}"), 1, Utc::now(), false).is_some()).count();
         // 26 letters pack to about 60% of 4 kB: some 27 of them fit in 64 kB, not all.
         assert!(held > 0 && held <= 32, "held {held} entries of 4 kB in 64 kB");
     }
@@ -460,13 +562,13 @@ mod tests {
             assert!(n < 100, "a 64 kB cache took 100 answers of 4 kB");
         }
         assert!(n > 4, "kept while there was room: {n}");
-        assert!(cache.get(&format!("/{n}"), 1, now).is_none(), "not kept on its first miss");
+        assert!(cache.get(&format!("/{n}"), 1, now, false).is_none(), "not kept on its first miss");
         let held = cache.stored_bytes();
         let other = n + 1;
         assert!(!cache.put(format!("/{other}"), 1, Lifetime::default(), rendered(&noise(other))));
         assert_eq!(cache.stored_bytes(), held, "nothing was pushed out for it");
         assert!(cache.put(format!("/{n}"), 1, Lifetime::default(), rendered(&noise(n))), "kept on its second");
-        assert!(cache.get(&format!("/{n}"), 1, now).is_some());
+        assert!(cache.get(&format!("/{n}"), 1, now, false).is_some());
     }
 
     #[test]
@@ -481,7 +583,7 @@ mod tests {
         }
         assert!(cache.dictionary().is_some(), "the sample made a dictionary");
         for n in 0..count {
-            let (hit, _) = cache.get(&format!("/{n}"), 1, now).expect("held");
+            let (hit, _) = cache.get(&format!("/{n}"), 1, now, false).expect("held");
             assert_eq!(hit.body, Bytes::from(body(n)), "body {n}");
             assert_eq!(hit.etag, format!("\"{n}\""));
         }
@@ -495,12 +597,12 @@ mod tests {
         cache.same_as("/by-slug".into(), 5, "article 1".into());
         cache.same_as("/by-old-slug".into(), 4, "article 1".into());
         cache.same_as("/dangling".into(), 5, "article 2".into());
-        assert_eq!(cache.get("/by-slug", 5, now).map(|(r, _)| r.body), Some(Bytes::from("one")));
-        assert!(cache.get("/by-slug", 6, now).is_none(), "another generation");
-        assert!(cache.get("/by-old-slug", 5, now).is_none(), "a pointer from an older generation");
-        assert!(cache.get("/dangling", 5, now).is_none(), "nothing kept where it points");
+        assert_eq!(cache.get("/by-slug", 5, now, false).map(|(r, _)| r.body), Some(Bytes::from("one")));
+        assert!(cache.get("/by-slug", 6, now, false).is_none(), "another generation");
+        assert!(cache.get("/by-old-slug", 5, now, false).is_none(), "a pointer from an older generation");
+        assert!(cache.get("/dangling", 5, now, false).is_none(), "nothing kept where it points");
         cache.put("article 1".into(), 6, Lifetime::default(), rendered("one, later"));
-        assert!(cache.get("/by-slug", 5, now).is_none(), "points at an answer of another generation");
+        assert!(cache.get("/by-slug", 5, now, false).is_none(), "points at an answer of another generation");
     }
 
     #[test]
@@ -508,7 +610,7 @@ mod tests {
         let cache = PublicCache::new(0, 1000);
         assert!(!cache.enabled());
         cache.put("/a".into(), 1, Lifetime::default(), rendered("a"));
-        assert!(cache.get("/a", 1, Utc::now()).is_none());
+        assert!(cache.get("/a", 1, Utc::now(), false).is_none());
         assert_eq!((cache.misses(), cache.stored_bytes(), cache.capacity_bytes()), (0, 0, 0), "no cache, no misses");
     }
 }

@@ -96,8 +96,10 @@ async function send(method, path, options = {}) {
   }
   const type = res.headers.get('content-type') ?? '';
   let data = null;
-  if (res.status !== 204 && type.includes('json')) data = await res.json().catch(() => null);
-  else if (res.ok && options.accept) data = await res.blob();
+  // A file asked for (`accept`) is a Blob, whatever its type (NDJSON says json too);
+  // a refusal is a problem document.
+  if (res.ok && options.accept) data = await res.blob();
+  else if (res.status !== 204 && type.includes('json')) data = await res.json().catch(() => null);
   if (!res.ok) {
     const error = new ApiError(res.status, data);
     const wait = Number(res.headers.get('retry-after'));

@@ -16,12 +16,16 @@ import { newUserView, userView, usersView } from './views/users.js';
 import { paywallView } from './views/paywall.js';
 import { siteView } from './views/site.js';
 import { sectionView, sectionsView } from './views/sections.js';
+import { tagView, tagsView } from './views/tags.js';
+import { authorView, authorsView } from './views/authors.js';
 import { sponsoredEditorView, sponsoredListView } from './views/sponsored.js';
 import { offerEditorView, offersListView } from './views/offers.js';
 import { pollsView } from './views/polls.js';
 import { pollView } from './views/poll.js';
 import { assetView, mediaView } from './views/media.js';
 import { newWebhookView, webhookView, webhooksView } from './views/webhooks.js';
+import { apiKeysView } from './views/api-keys.js';
+import { auditView } from './views/audit.js';
 
 /** @typedef {import('./api.js').User} User */
 /**
@@ -51,6 +55,10 @@ const routes = [
   [/^\/admin\/sections$/, sectionsView, true],
   [/^\/admin\/sections\/new$/, (main, _params, query) => sectionView(main, [], query), true],
   [/^\/admin\/sections\/([^/]+)$/, sectionView, true],
+  [/^\/admin\/tags$/, tagsView, true],
+  [/^\/admin\/tags\/([^/]+)$/, tagView, true],
+  [/^\/admin\/authors$/, authorsView, true],
+  [/^\/admin\/authors\/([^/]+)$/, authorView, true],
   [/^\/admin\/sponsored$/, sponsoredListView, true],
   [/^\/admin\/sponsored\/new$/, (main, _params, query) => sponsoredEditorView(main, [], query), true],
   [/^\/admin\/sponsored\/([^/]+)$/, sponsoredEditorView, true],
@@ -58,6 +66,8 @@ const routes = [
   [/^\/admin\/offers\/new$/, (main, _params, query) => offerEditorView(main, [], query), true],
   [/^\/admin\/offers\/([^/]+)$/, offerEditorView, true],
   [/^\/admin\/webhooks$/, webhooksView, true],
+  [/^\/admin\/api-keys$/, apiKeysView, true],
+  [/^\/admin\/audit-log$/, auditView, true],
   [/^\/admin\/webhooks\/new$/, newWebhookView, true],
   [/^\/admin\/webhooks\/([^/]+)$/, webhookView, true],
 ];
@@ -194,11 +204,15 @@ function header(user) {
     ['/admin/media', 'Media', true],
     ['/admin/polls', 'Polls', can(user, 'read_polls')],
     ['/admin/sections', 'Sections', true],
+    ['/admin/tags', 'Tags', can(user, 'read_tags')],
+    ['/admin/authors', 'Authors', can(user, 'read_authors')],
     ['/admin/users', 'Users', can(user, 'manage_users')],
     ['/admin/paywall', 'Paywall', can(user, 'paywall')],
     ['/admin/sponsored', 'Sponsored', can(user, 'read_sponsored')],
     ['/admin/offers', 'Offers', can(user, 'edit_offers')],
     ['/admin/webhooks', 'Webhooks', can(user, 'webhooks')],
+    ['/admin/api-keys', 'API keys', can(user, 'api_keys')],
+    ['/admin/audit-log', 'Audit log', can(user, 'audit')],
     ['/admin/site', 'Site', can(user, 'site')],
     ['/admin/account', 'Account', true],
   ];

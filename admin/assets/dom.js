@@ -126,3 +126,43 @@ export function toastRegion() {
   }
   return box;
 }
+
+/**
+ * A secret the API shows once (a webhook's signing secret, an API key), with a Copy
+ * button. The box says it will not be shown again and stays until dismissed.
+ * @param {string} title  e.g. "Signing secret"
+ * @param {string} secret
+ * @param {string} explanation  what it is for, and what to do if it is lost
+ */
+export function secretBox(title, secret, explanation) {
+  const value = h('input', { type: 'text', readonly: true, value: secret, class: 'secret-value', spellcheck: 'false', autocomplete: 'off' });
+  const copied = h('span', { class: 'copied', 'aria-live': 'polite' });
+  const copy = h('button', { type: 'button', class: 'primary' }, 'Copy');
+  const done = h('button', { type: 'button' }, 'I have stored it');
+  copy.addEventListener('click', async () => {
+    value.select();
+    try {
+      // The Clipboard API needs a secure context (HTTPS, or this machine); elsewhere
+      // the browser's copy command still copies the selected text.
+      if (navigator.clipboard && window.isSecureContext) await navigator.clipboard.writeText(secret);
+      else if (!document.execCommand('copy')) throw new Error('not copied');
+      replace(copied, 'Copied to the clipboard.');
+    } catch {
+      replace(copied, `The browser did not let the page copy: the ${title.toLowerCase()} is selected, press Ctrl+C (⌘C) to copy it.`);
+    }
+  });
+  const box = h(
+    'section',
+    { class: 'secret-box', 'aria-labelledby': 'secret-title' },
+    h('h2', { id: 'secret-title' }, title),
+    h('p', null, h('strong', null, 'Copy it now: it will not be shown again.'), ` ${explanation}`),
+    h('div', { class: 'secret-row' }, field(title, value), copy),
+    copied,
+    h('div', { class: 'buttons' }, done),
+  );
+  done.addEventListener('click', () => {
+    box.remove();
+    document.querySelector('h1')?.focus();
+  });
+  return { box, value };
+}

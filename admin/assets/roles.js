@@ -11,6 +11,10 @@ const RULES = {
   read_corrections: ['admin', 'editor', 'writer'],
   edit_corrections: ['admin', 'editor'],
   edit_sections: ['admin', 'editor'],
+  read_tags: ['admin', 'editor', 'writer'],
+  edit_tags: ['admin', 'editor'],
+  read_authors: ['admin', 'editor', 'writer'],
+  edit_authors: ['admin', 'editor'],
   edit_polls: ['admin', 'editor'],
   read_polls: ['admin', 'editor', 'writer'],
   embed: ['admin', 'editor'],
@@ -22,6 +26,8 @@ const RULES = {
   paywall: ['admin'],
   site: ['admin'],
   webhooks: ['admin'],
+  api_keys: ['admin'],
+  audit: ['admin'],
 };
 
 /**
@@ -33,6 +39,33 @@ export function can(user, action) {
 }
 
 /**
+ * The authors linked to the signed-in user (an author's `user_id`), as last read: an
+ * article naming one of them is that user's own, as it is when it names the user's id.
+ * Kept with the user's id, so that another user signing in on this page starts afresh.
+ * @type {{user: string, ids: Set<string>}}
+ */
+let ownAuthors = { user: '', ids: new Set() };
+
+/**
+ * Learns which authors are the user's own from a list of authors (the byline picker
+ * reads them all).
+ * @param {User} user
+ * @param {Array<import('./api.js').Schemas['AuthorResponse']>} authors
+ */
+export function knowOwnAuthors(user, authors) {
+  ownAuthors = { user: user.id, ids: new Set(authors.filter((a) => a.user_id === user.id).map((a) => a.id)) };
+}
+
+/**
+ * Whether the article's byline names the user: their id, or an author linked to them.
+ * @param {User} user
+ * @param {Article} article
+ */
+export function isOwn(user, article) {
+  return article.author_ids.some((id) => id === user.id || (ownAuthors.user === user.id && ownAuthors.ids.has(id)));
+}
+
+/**
  * Whether the user may change this article now (writers: their own, before review ends).
  * @param {User} user
  * @param {Article} article
@@ -40,7 +73,7 @@ export function can(user, action) {
 export function mayEdit(user, article) {
   if (can(user, 'publish')) return true;
   return (
-    user.role === 'writer' && article.author_ids.includes(user.id) && ['draft', 'in_review'].includes(article.status)
+    user.role === 'writer' && isOwn(user, article) && ['draft', 'in_review'].includes(article.status)
   );
 }
 
@@ -53,7 +86,7 @@ export function mayEdit(user, article) {
  */
 export function actions(user, article, trashed) {
   const editor = can(user, 'publish');
-  const own = article.author_ids.includes(user.id);
+  const own = isOwn(user, article);
   if (trashed) return editor || (own && article.status === 'draft') ? ['restore'] : [];
   /** @type {ReturnType<typeof actions>} */
   const out = [];

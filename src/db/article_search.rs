@@ -159,7 +159,7 @@ pub fn few_public_page(
          AND +f.feed = ? AND f.publish_at <= ?",
     );
     if filter.author.is_some() {
-        sql.push_str(" AND f.article_id IN (SELECT article_id FROM article_authors WHERE user_id = ?)");
+        sql.push_str(" AND f.article_id IN (SELECT article_id FROM article_authors WHERE author_id = ?)");
     }
     if filter.tag.is_some() {
         sql.push_str(" AND f.article_id IN (SELECT article_id FROM article_tags WHERE tag = ?)");
@@ -211,6 +211,7 @@ mod tests {
         let mut sql = format!(
             "INSERT INTO users (id, email, display_name, role, password_hash, created_at, updated_at) \
              VALUES ('u', 'u@example.org', 'U', 'writer', 'x', {t}, {t});
+             INSERT INTO authors (id, slug, name, user_id, created_at, updated_at) VALUES ('u', 'u', 'U', 'u', {t}, {t});
              INSERT INTO sections (id, slug, name, position, created_at, updated_at) VALUES ('s', 's', 'S', 0, {t}, {t});"
         );
         for i in 1..=31 {
@@ -223,7 +224,7 @@ mod tests {
                 "INSERT INTO articles (id, slug, headline, body, section_id, created_by, tags, access, status, \
                  publish_at, created_at, updated_at) VALUES ('a{i:02}', 'a{i:02}', 'H', '[]', 's', 'u', '[]', 'free', \
                  '{status}', {at}, {t}, {t});
-                 INSERT INTO article_authors (article_id, user_id, position) VALUES ('a{i:02}', 'u', 0);"
+                 INSERT INTO article_authors (article_id, author_id, position) VALUES ('a{i:02}', 'u', 0);"
             );
             if i < 31 {
                 sql +=

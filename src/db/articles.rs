@@ -7,11 +7,11 @@ use super::article_search::{self, Search};
 use super::types::EmbedKind;
 use super::{DbConnection, Json, from_db_time};
 use crate::domain::article::{self, Access, Content, Status};
-use crate::domain::id::{ArticleId, SectionId, UserId};
+use crate::domain::id::{ArticleId, AuthorId, SectionId, UserId};
 use diesel::sql_types::Text;
 
 use super::schema::{
-    article_authors, article_embeds, article_feed, article_revisions, article_slugs, article_tags, articles, users,
+    article_authors, article_embeds, article_feed, article_revisions, article_slugs, article_tags, articles, authors,
 };
 
 #[derive(Debug, Clone, Queryable, Insertable, AsChangeset, Identifiable)]
@@ -39,6 +39,7 @@ pub struct ArticleRow {
     pub trashed_at: Option<NaiveDateTime>,
     pub trashed_status: Option<Status>,
     pub version: i64,
+    pub sponsorship: Option<Json<article::Sponsorship>>,
 }
 
 /// What a list of live articles shows of each: no body (nor anything else it takes
@@ -58,6 +59,7 @@ pub struct SummaryRow {
     pub access: Access,
     pub publish_at: Option<NaiveDateTime>,
     pub updated_at: NaiveDateTime,
+    pub sponsorship: Option<Json<article::Sponsorship>>,
 }
 
 #[derive(Debug, Clone, Queryable, Insertable)]
@@ -100,13 +102,14 @@ impl ArticleRow {
             trashed_at: None,
             trashed_status: None,
             version: 1,
+            sponsorship: None,
         };
         row.set_content(content);
         row
     }
 
     /// The stored content, with the byline the caller loaded.
-    pub fn into_content(self, author_ids: Vec<UserId>) -> Content {
+    pub fn into_content(self, author_ids: Vec<AuthorId>) -> Content {
         Content {
             slug: self.slug,
             headline: self.headline,
@@ -121,11 +124,12 @@ impl ArticleRow {
             access: self.access,
             preview_blocks: self.preview_blocks,
             seo: self.seo.map(|j| j.0),
+            sponsorship: self.sponsorship.map(|j| j.0),
         }
     }
 
     /// The stored content of a row still needed afterwards (writes).
-    pub fn content(&self, author_ids: Vec<UserId>) -> Content {
+    pub fn content(&self, author_ids: Vec<AuthorId>) -> Content {
         self.clone().into_content(author_ids)
     }
 
@@ -143,6 +147,7 @@ impl ArticleRow {
         self.access = content.access;
         self.preview_blocks = content.preview_blocks;
         self.seo = content.seo.clone().map(Json);
+        self.sponsorship = content.sponsorship.clone().map(Json);
     }
 
     /// The status readers see: a scheduled article whose time has come is published.
@@ -232,13 +237,13 @@ pub fn remember_old_slug(conn: &mut DbConnection, article_id: &ArticleId, old: &
         .map(|_| ())
 }
 
-pub fn set_authors(conn: &mut DbConnection, article_id: &ArticleId, user_ids: &[UserId]) -> QueryResult<()> {
+pub fn set_authors(conn: &mut DbConnection, article_id: &ArticleId, author_ids: &[AuthorId]) -> QueryResult<()> {
     diesel::delete(article_authors::table.filter(article_authors::article_id.eq(article_id))).execute(conn)?;
-    for (i, user_id) in user_ids.iter().enumerate() {
+    for (i, author_id) in author_ids.iter().enumerate() {
         diesel::insert_into(article_authors::table)
             .values((
                 article_authors::article_id.eq(article_id),
-                article_authors::user_id.eq(user_id),
+                article_authors::author_id.eq(author_id),
                 article_authors::position.eq(i as i64),
             ))
             .execute(conn)?;
@@ -246,31 +251,36 @@ pub fn set_authors(conn: &mut DbConnection, article_id: &ArticleId, user_ids: &[
     Ok(())
 }
 
-/// (article id, user id, display name) for the given articles, in byline order.
-pub fn authors_of(conn: &mut DbConnection, article_ids: &[ArticleId]) -> QueryResult<Vec<(ArticleId, UserId, String)>> {
+/// (article id, author id, name) for the given articles, in byline order.
+pub fn authors_of(
+    conn: &mut DbConnection,
+    article_ids: &[ArticleId],
+) -> QueryResult<Vec<(ArticleId, AuthorId, String)>> {
     if let [one] = article_ids {
         // One article (every public read of an article): a statement without an `IN`
         // list, prepared once per connection and cached.
         return article_authors::table
-            .inner_join(users::table)
+            .inner_join(authors::table)
             .filter(article_authors::article_id.eq(one))
             .order(article_authors::position)
-            .select((article_authors::article_id, users::id, users::display_name))
+            .select((article_authors::article_id, authors::id, authors::name))
             .load(conn);
     }
     article_authors::table
-        .inner_join(users::table)
+        .inner_join(authors::table)
         .filter(article_authors::article_id.eq_any(article_ids))
         .order((article_authors::article_id, article_authors::position))
-        .select((article_authors::article_id, users::id, users::display_name))
+        .select((article_authors::article_id, authors::id, authors::name))
         .load(conn)
 }
 
+/// Whether the article's byline names an author linked to `user_id`.
 pub fn is_author(conn: &mut DbConnection, article_id: &ArticleId, user_id: &UserId) -> QueryResult<bool> {
     diesel::select(diesel::dsl::exists(
         article_authors::table
+            .inner_join(authors::table)
             .filter(article_authors::article_id.eq(article_id))
-            .filter(article_authors::user_id.eq(user_id)),
+            .filter(authors::user_id.eq(user_id)),
     ))
     .get_result(conn)
 }
@@ -321,7 +331,8 @@ pub struct EditorialFilter {
     /// Effective status (a scheduled article whose time has come counts as published).
     pub status: Option<Status>,
     pub section_ids: Option<Vec<SectionId>>,
-    pub author: Option<UserId>,
+    /// An author id.
+    pub author: Option<String>,
     pub tag: Option<String>,
     pub q: Option<String>,
     /// Writers: only their own work and what is live.
@@ -384,7 +395,7 @@ pub(crate) fn editorial_page_searching(
         query = query.filter(
             articles::id.eq_any(
                 article_authors::table
-                    .filter(article_authors::user_id.eq(author.clone()))
+                    .filter(article_authors::author_id.eq(author.clone()))
                     .select(article_authors::article_id),
             ),
         );
@@ -404,7 +415,8 @@ pub(crate) fn editorial_page_searching(
     if let Some(user) = &filter.visible_to {
         let own = articles::id.eq_any(
             article_authors::table
-                .filter(article_authors::user_id.eq(user.clone()))
+                .inner_join(authors::table)
+                .filter(authors::user_id.eq(user.clone()))
                 .select(article_authors::article_id),
         );
         let is_live = articles::trashed_at.is_null().and(
@@ -465,7 +477,7 @@ pub(crate) fn public_page_searching(
         query = query.filter(
             articles::id.eq_any(
                 article_authors::table
-                    .filter(article_authors::user_id.eq(author.clone()))
+                    .filter(article_authors::author_id.eq(author.clone()))
                     .select(article_authors::article_id),
             ),
         );

@@ -4,11 +4,9 @@ use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
 use super::schema::{article_media, articles, media_assets, sponsored_blocks, sponsored_media};
-use super::{DbConnection, from_db_time};
+use super::{DbConnection, contains_pattern, from_db_time, lower};
 use crate::domain::id::{ArticleId, AssetId, SponsoredId, UserId};
 use crate::domain::media::{Asset, AssetMeta, FocalPoint, MediaType};
-
-diesel::define_sql_function!(fn lower(x: diesel::sql_types::Text) -> diesel::sql_types::Text);
 
 #[derive(Debug, Clone, Queryable, Insertable, AsChangeset, Identifiable)]
 #[diesel(table_name = media_assets, treat_none_as_null = true)]
@@ -124,17 +122,7 @@ pub fn page(
 ) -> QueryResult<Vec<AssetRow>> {
     let mut query = media_assets::table.into_boxed();
     if let Some(q) = q {
-        // Case-insensitive on both backends (PostgreSQL's LIKE is not), with the
-        // pattern's own wildcards escaped.
-        let escaped: String = q
-            .to_lowercase()
-            .chars()
-            .flat_map(|c| match c {
-                '%' | '_' | '\\' => vec!['\\', c],
-                c => vec![c],
-            })
-            .collect();
-        let pattern = format!("%{escaped}%");
+        let pattern = contains_pattern(q);
         query = query.filter(
             lower(media_assets::file_name)
                 .like(pattern.clone())

@@ -2,8 +2,11 @@
 //! embedded migrations, and the transaction helper every write goes through.
 //! SQL lives in one file per resource beside this one.
 
+pub mod api_keys;
 pub mod article_search;
 pub mod articles;
+pub mod audit;
+pub mod authors;
 pub mod corrections;
 pub mod media;
 pub mod paywall;
@@ -18,6 +21,7 @@ pub mod settings;
 pub mod site;
 pub mod sitemaps;
 pub mod sponsored;
+pub mod tags;
 pub mod throttle;
 pub mod types;
 pub mod users;
@@ -28,6 +32,7 @@ pub use types::Json;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Duration;
 
+use crate::domain::slug;
 use chrono::{DateTime, NaiveDateTime, Utc};
 use diesel::connection::{AnsiTransactionManager, SimpleConnection, TransactionManager};
 use diesel::prelude::*;
@@ -287,7 +292,15 @@ pub fn run_migrations(conn: &mut DbConnection) -> Result<usize, String> {
             ran
         }
     };
-    result.map_err(|e| one_line(&e.to_string()))
+    let ran = result.map_err(|e| one_line(&e.to_string()))?;
+    if ran > 0 {
+        // Data the SQL of a migration cannot make (slugs need the server's
+        // transliteration): tag records for the tags already on articles, and slugs for
+        // the authors made from users.
+        tags::backfill(conn, to_db_time(chrono::Utc::now())).map_err(|e| one_line(&e.to_string()))?;
+        authors::backfill_slugs(conn).map_err(|e| one_line(&e.to_string()))?;
+    }
+    Ok(ran)
 }
 
 /// Runs `f` in a write transaction: `BEGIN IMMEDIATE` on SQLite (so concurrent writers
@@ -379,6 +392,48 @@ pub fn lock(conn: &mut DbConnection, name: &str) -> QueryResult<()> {
         .set(dsl::counter.eq(dsl::counter + 1))
         .execute(conn)
         .map(|_| ())
+}
+
+diesel::define_sql_function!(fn lower(x: diesel::sql_types::Text) -> diesel::sql_types::Text);
+
+/// A `LIKE` pattern (with `ESCAPE '\\'`) matching text that contains `q`, lower-cased
+/// (compare it with `lower(column)`: PostgreSQL's LIKE is case-sensitive), with the
+/// pattern's own wildcards in `q` escaped.
+pub fn contains_pattern(q: &str) -> String {
+    let escaped: String = q
+        .to_lowercase()
+        .chars()
+        .flat_map(|c| match c {
+            '%' | '_' | '\\' => vec!['\\', c],
+            c => vec![c],
+        })
+        .collect();
+    format!("%{escaped}%")
+}
+
+/// The first of `base`, `base-2`, ... (from the `from`th) that `is_free`, looking at a
+/// few numbers only: past them (a common base, such as "tag" for names of punctuation)
+/// a random suffix, so that a write never walks a long run of taken slugs while it
+/// holds the write lock.
+pub fn first_free_slug(
+    base: &str,
+    from: usize,
+    mut is_free: impl FnMut(&str) -> QueryResult<bool>,
+) -> QueryResult<String> {
+    for n in from..from + 10 {
+        let candidate = slug::numbered(base, n);
+        if is_free(&candidate)? {
+            return Ok(candidate);
+        }
+    }
+    loop {
+        // The last digits of a UUIDv7 are random.
+        let id = uuid::Uuid::now_v7().simple().to_string();
+        let candidate = slug::with_suffix(base, &id[id.len() - 8..]);
+        if is_free(&candidate)? {
+            return Ok(candidate);
+        }
+    }
 }
 
 /// A new opaque id: a UUIDv7, sortable by creation time.

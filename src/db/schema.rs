@@ -41,6 +41,36 @@ diesel::table! {
         token_generation -> BigInt,
         created_at -> Timestamp,
         updated_at -> Timestamp,
+        kind -> Text,
+    }
+}
+
+diesel::table! {
+    audit_log (id) {
+        id -> Text,
+        at -> Timestamp,
+        actor_id -> Nullable<Text>,
+        actor_name -> Nullable<Text>,
+        actor_kind -> Text,
+        address -> Nullable<Text>,
+        action -> Text,
+        target_type -> Nullable<Text>,
+        target_id -> Nullable<Text>,
+        details -> Text,
+    }
+}
+
+diesel::table! {
+    api_keys (id) {
+        id -> Text,
+        name -> Text,
+        prefix -> Text,
+        digest -> Text,
+        created_by -> Text,
+        created_at -> Timestamp,
+        expires_at -> Nullable<Timestamp>,
+        last_used_at -> Nullable<Timestamp>,
+        revoked_at -> Nullable<Timestamp>,
     }
 }
 
@@ -111,13 +141,30 @@ diesel::table! {
         trashed_at -> Nullable<Timestamp>,
         trashed_status -> Nullable<Text>,
         version -> BigInt,
+        sponsorship -> Nullable<Text>,
     }
 }
 
 diesel::table! {
-    article_authors (article_id, user_id) {
+    authors (id) {
+        id -> Text,
+        slug -> Text,
+        name -> Text,
+        job_title -> Nullable<Text>,
+        bio -> Nullable<Text>,
+        photo -> Nullable<Text>,
+        links -> Text,
+        user_id -> Nullable<Text>,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+        version -> BigInt,
+    }
+}
+
+diesel::table! {
+    article_authors (article_id, author_id) {
         article_id -> Text,
-        user_id -> Text,
+        author_id -> Text,
         position -> BigInt,
     }
 }
@@ -126,6 +173,26 @@ diesel::table! {
     article_tags (article_id, tag) {
         article_id -> Text,
         tag -> Text,
+    }
+}
+
+diesel::table! {
+    tags (id) {
+        id -> Text,
+        slug -> Text,
+        name -> Text,
+        key -> Text,
+        description -> Nullable<Text>,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+        version -> BigInt,
+    }
+}
+
+diesel::table! {
+    tag_slugs (slug) {
+        slug -> Text,
+        tag_id -> Text,
     }
 }
 
@@ -344,8 +411,11 @@ diesel::joinable!(article_embeds -> articles (article_id));
 diesel::joinable!(article_feed -> articles (article_id));
 diesel::joinable!(articles -> sections (section_id));
 diesel::joinable!(article_authors -> articles (article_id));
-diesel::joinable!(article_authors -> users (user_id));
+diesel::joinable!(article_authors -> authors (author_id));
+diesel::joinable!(authors -> users (user_id));
+diesel::joinable!(api_keys -> users (id));
 diesel::joinable!(article_tags -> articles (article_id));
+diesel::joinable!(tag_slugs -> tags (tag_id));
 diesel::joinable!(article_corrections -> articles (article_id));
 diesel::table! {
     poll_tallies (poll_id, subject) {
@@ -469,6 +539,11 @@ diesel::joinable!(article_previews -> articles (article_id));
 diesel::joinable!(article_previews -> users (created_by));
 
 diesel::allow_tables_to_appear_in_same_query!(
+    api_keys,
+    audit_log,
+    authors,
+    tags,
+    tag_slugs,
     article_corrections,
     site_settings,
     settings,

@@ -68,7 +68,8 @@ pub fn live_count(conn: &mut DbConnection, now: NaiveDateTime) -> QueryResult<i6
         .get_result(conn)
 }
 
-/// The newest live articles published since `since`, newest first.
+/// The newest live articles published since `since`, newest first; not paid content,
+/// which Google asks publishers to keep out of their news sitemaps.
 pub fn since(
     conn: &mut DbConnection,
     now: NaiveDateTime,
@@ -80,6 +81,7 @@ pub fn since(
         .filter(article_feed::feed.eq(""))
         .filter(article_feed::publish_at.le(now))
         .filter(article_feed::publish_at.ge(since))
+        .filter(articles::sponsorship.is_null())
         .select((
             article_feed::publish_at,
             articles::id,

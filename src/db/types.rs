@@ -15,17 +15,19 @@ use serde::Serialize;
 use serde::de::DeserializeOwned;
 
 use super::MultiBackend;
-use crate::domain::article::{Access, Block, Content, Image, Seo, Status};
+use crate::domain::article::{Access, Block, Content, Image, Seo, Sponsorship, Status};
+use crate::domain::audit::{ActorKind, AuditAction};
+use crate::domain::author::AuthorLink;
 use crate::domain::correction::CorrectionKind;
 use crate::domain::id::{
-    ArticleId, AssetId, CorrectionId, DeliveryId, EventId, OfferId, PollId, PreviewId, SectionId, SponsoredId, UserId,
-    WebhookId,
+    ArticleId, AssetId, AuthorId, CorrectionId, DeliveryId, EventId, OfferId, PollId, PreviewId, SectionId,
+    SponsoredId, TagId, UserId, WebhookId,
 };
 use crate::domain::media::MediaType;
 use crate::domain::paywall::{Eligibility, Messages, OfferStatus, Period};
 use crate::domain::poll::{QuestionKind, ResultsVisibility};
 use crate::domain::sponsored::{Cta, Placement, SponsoredContent, SponsoredStatus};
-use crate::domain::user::Role;
+use crate::domain::user::{AccountKind, Role};
 use crate::domain::webhook::{DeliveryState, EventType};
 
 /// A value kept in a TEXT column.
@@ -139,6 +141,9 @@ macro_rules! enum_text {
 }
 
 enum_text!(
+    AccountKind,
+    ActorKind,
+    AuditAction,
     EmbedKind,
     TargetKind,
     Access,
@@ -185,7 +190,9 @@ id_text!(
     EventId,
     DeliveryId,
     PreviewId,
-    CorrectionId
+    CorrectionId,
+    TagId,
+    AuthorId
 );
 
 text_sql!(
@@ -194,12 +201,14 @@ text_sql!(
     Json<Vec<SectionId>>,
     Json<Image>,
     Json<Seo>,
+    Json<Sponsorship>,
     Json<Content>,
     Json<Cta>,
     Json<SponsoredContent>,
     Json<Messages>,
     Json<Vec<Eligibility>>,
     Json<Vec<EventType>>,
+    Json<Vec<AuthorLink>>,
 );
 
 #[cfg(test)]

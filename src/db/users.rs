@@ -6,7 +6,7 @@ use diesel::prelude::*;
 use super::schema::users::{self, dsl};
 use super::{DbConnection, from_db_time};
 use crate::domain::id::UserId;
-use crate::domain::user::{Role, User};
+use crate::domain::user::{AccountKind, Role, User};
 
 #[derive(Debug, Clone, Queryable, Insertable, AsChangeset, Identifiable)]
 #[diesel(table_name = users)]
@@ -20,6 +20,7 @@ pub struct UserRow {
     pub token_generation: i64,
     pub created_at: NaiveDateTime,
     pub updated_at: NaiveDateTime,
+    pub kind: AccountKind,
 }
 
 impl From<UserRow> for User {
@@ -30,6 +31,7 @@ impl From<UserRow> for User {
             display_name: row.display_name,
             role: row.role,
             active: row.active,
+            kind: row.kind,
             created_at: from_db_time(row.created_at),
             updated_at: from_db_time(row.updated_at),
         }
@@ -46,6 +48,11 @@ pub fn update(conn: &mut DbConnection, row: &UserRow) -> QueryResult<()> {
 
 pub fn find(conn: &mut DbConnection, id: &UserId) -> QueryResult<Option<UserRow>> {
     dsl::users.find(id).first(conn).optional()
+}
+
+/// A person's account (`/users` manages people; API keys have their own endpoints).
+pub fn find_person(conn: &mut DbConnection, id: &UserId) -> QueryResult<Option<UserRow>> {
+    dsl::users.find(id).filter(dsl::kind.eq(AccountKind::Person)).first(conn).optional()
 }
 
 /// The display names of the users among `ids` (names are public, as bylines).
@@ -72,14 +79,14 @@ pub struct UserFilter {
     pub active: Option<bool>,
 }
 
-/// One page in id order (ids are UUIDv7, so creation order), after `after`.
+/// One page of people in id order (ids are UUIDv7, so creation order), after `after`.
 pub fn list(
     conn: &mut DbConnection,
     filter: &UserFilter,
     after: Option<&str>,
     limit: i64,
 ) -> QueryResult<Vec<UserRow>> {
-    let mut query = dsl::users.into_boxed();
+    let mut query = dsl::users.filter(dsl::kind.eq(AccountKind::Person)).into_boxed();
     if let Some(role) = &filter.role {
         query = query.filter(dsl::role.eq(*role));
     }

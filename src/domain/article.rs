@@ -10,7 +10,7 @@ use strum::{EnumString, IntoStaticStr, VariantArray};
 use utoipa::ToSchema;
 
 use super::FieldError;
-use super::id::{AssetId, MAX_ID_CHARS, PollId, SectionId, SponsoredId, UserId};
+use super::id::{AssetId, AuthorId, MAX_ID_CHARS, PollId, SectionId, SponsoredId, UserId};
 use super::patch::{non_null, nullable};
 use super::slug;
 use super::text::{Errors, line_problem};
@@ -30,6 +30,9 @@ pub const MAX_AUTHORS: usize = 10;
 pub const MAX_URL_CHARS: usize = 2000;
 pub const MAX_LIST_ITEMS: usize = 200;
 pub const MAX_PREVIEW_BLOCKS: i64 = 50;
+pub const MAX_SPONSOR_NAME_CHARS: usize = 120;
+pub const MAX_LABEL_CHARS: usize = 60;
+pub const MAX_DISCLOSURE_CHARS: usize = 300;
 pub const MIN_HEADING_LEVEL: i64 = 2;
 pub const MAX_HEADING_LEVEL: i64 = 4;
 /// Blocks a metered or premium article shows publicly when it names no number.
@@ -160,6 +163,25 @@ pub struct Seo {
     #[serde(default)]
     #[schema(example = "https://example.org/world/seoul-and-tokyo")]
     pub canonical_url: Option<String>,
+}
+
+/// An article that is paid content (an advertiser's article, "branded content"):
+/// whose it is and how readers are told. Public answers, feeds and structured data
+/// mark the article with it; only editors and admins set, change or clear it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+#[schema(example = json!({"sponsor_name": "Acme Bank", "sponsor_url": "https://acme.example.com",
+    "label": "Paid post", "disclosure": "This article was paid for by Acme Bank. The newsroom was not involved."}))]
+pub struct Sponsorship {
+    /// The advertiser (visible text).
+    pub sponsor_name: String,
+    /// The advertiser's site (http(s)).
+    #[serde(default)]
+    pub sponsor_url: Option<String>,
+    /// What readers see next to the headline, e.g. "Paid post" (visible text).
+    pub label: String,
+    /// Who paid and who wrote it (visible text).
+    pub disclosure: String,
 }
 
 /// Who may read the full text.
@@ -346,7 +368,7 @@ pub fn plain_text(html: &str) -> String {
     PLAIN.clean(html).to_string()
 }
 
-fn check_url(errors: &mut Errors, field: &str, url: &str) {
+pub(crate) fn check_url(errors: &mut Errors, field: &str, url: &str) {
     if url.chars().count() > MAX_URL_CHARS {
         errors.add(field, format!("must be at most {MAX_URL_CHARS} characters"));
     } else if !super::rules::is_http_url(url) {
@@ -528,15 +550,20 @@ pub struct Content {
     pub body: Vec<Block>,
     #[schema(value_type = String)]
     pub section_id: SectionId,
-    /// Bylines in order; the creator is first unless changed.
+    /// Bylines in order, as author ids; the creator is first unless changed. A newsroom
+    /// user's id names their author (one is made for them when they have none).
     #[schema(value_type = Vec<String>)]
-    pub author_ids: Vec<UserId>,
-    /// Lower-cased, unique.
+    pub author_ids: Vec<AuthorId>,
+    /// Names of tags (`/tags`), unique ignoring case. A name no tag has makes a tag,
+    /// named in its lower-case form; an existing tag's name comes back as the tag has it.
     pub tags: Vec<String>,
     pub access: Access,
     /// Blocks shown publicly for metered and premium articles (site default when null).
     pub preview_blocks: Option<i64>,
     pub seo: Option<Seo>,
+    /// Set when the article is paid content (`null`: the newsroom's own).
+    #[serde(default)]
+    pub sponsorship: Option<Sponsorship>,
 }
 
 /// A new article's content as a client sends it; absent fields take their defaults.
@@ -562,21 +589,28 @@ pub struct NewArticle {
     /// Further authors; the creator is always the first.
     #[serde(default)]
     #[schema(value_type = Vec<String>)]
-    pub author_ids: Vec<UserId>,
+    pub author_ids: Vec<AuthorId>,
     #[serde(default)]
     pub tags: Vec<String>,
     /// Defaults to `free`.
     pub access: Option<Access>,
     pub preview_blocks: Option<i64>,
     pub seo: Option<Seo>,
+    /// Marks the article as paid content (editors and admins).
+    pub sponsorship: Option<Sponsorship>,
 }
 
 impl NewArticle {
-    /// The content to check and store, `creator` first in the byline, and whether the
-    /// slug is still to be made from the headline.
-    pub fn into_content(self, creator: UserId) -> (Content, bool) {
+    /// The content to check and store, `creator` first in the byline (unless
+    /// `creator_first` is false and authors are given), and whether the slug is still
+    /// to be made from the headline.
+    pub fn into_content(self, creator: UserId, creator_first: bool) -> (Content, bool) {
         let make_slug = self.slug.is_none();
-        let mut author_ids = vec![creator];
+        // The creator's user id: it names their author (made for them if need be).
+        let mut author_ids = Vec::new();
+        if creator_first || self.author_ids.is_empty() {
+            author_ids.push(AuthorId::from(creator.as_str()));
+        }
         author_ids.extend(self.author_ids);
         let content = Content {
             slug: self.slug.unwrap_or_default(),
@@ -592,6 +626,7 @@ impl NewArticle {
             access: self.access.unwrap_or(Access::Free),
             preview_blocks: self.preview_blocks,
             seo: self.seo,
+            sponsorship: self.sponsorship,
         };
         (content, make_slug)
     }
@@ -630,7 +665,7 @@ pub struct ArticlePatch {
     /// The whole byline list, in order.
     #[serde(default, deserialize_with = "non_null")]
     #[schema(value_type = Vec<String>)]
-    pub author_ids: Option<Vec<UserId>>,
+    pub author_ids: Option<Vec<AuthorId>>,
     #[serde(default, deserialize_with = "non_null")]
     #[schema(value_type = Vec<String>)]
     pub tags: Option<Vec<String>>,
@@ -643,6 +678,11 @@ pub struct ArticlePatch {
     #[serde(default, deserialize_with = "nullable")]
     #[schema(value_type = Option<Seo>)]
     pub seo: Option<Option<Seo>>,
+    /// Marks the article as paid content, or (`null`) as the newsroom's own (editors
+    /// and admins).
+    #[serde(default, deserialize_with = "nullable")]
+    #[schema(value_type = Option<Sponsorship>)]
+    pub sponsorship: Option<Option<Sponsorship>>,
 }
 
 impl ArticlePatch {
@@ -662,6 +702,7 @@ impl ArticlePatch {
             access: self.access.unwrap_or(c.access),
             preview_blocks: self.preview_blocks.unwrap_or(c.preview_blocks),
             seo: self.seo.unwrap_or(c.seo),
+            sponsorship: self.sponsorship.unwrap_or(c.sponsorship),
         }
     }
 }
@@ -704,6 +745,13 @@ impl Content {
                 continue;
             }
             let tag = tag.trim().to_lowercase();
+            // Lower-casing can lengthen a name ("İ" becomes two characters): what is
+            // stored must pass this check again when the article is sent back.
+            if tag.chars().count() > MAX_TAG_CHARS {
+                errors
+                    .add(&format!("tags[{i}]"), format!("must be at most {MAX_TAG_CHARS} characters once lower-cased"));
+                continue;
+            }
             if !tags.contains(&tag) {
                 tags.push(tag);
             }
@@ -722,6 +770,14 @@ impl Content {
             optional_plain(&mut errors, "seo.description", &seo.description, MAX_SHORT_CHARS);
             if let Some(url) = &seo.canonical_url {
                 check_url(&mut errors, "seo.canonical_url", url);
+            }
+        }
+        if let Some(s) = &mut self.sponsorship {
+            errors.visible("sponsorship.sponsor_name", &mut s.sponsor_name, MAX_SPONSOR_NAME_CHARS);
+            errors.visible("sponsorship.label", &mut s.label, MAX_LABEL_CHARS);
+            errors.visible("sponsorship.disclosure", &mut s.disclosure, MAX_DISCLOSURE_CHARS);
+            if let Some(url) = &s.sponsor_url {
+                check_url(&mut errors, "sponsorship.sponsor_url", url);
             }
         }
         errors.finish()?;

@@ -93,4 +93,8 @@ ids! {
     PreviewId;
     /// A correction's id (a note in an article's public log).
     CorrectionId;
+    /// A tag's id.
+    TagId;
+    /// An author's id (a byline). Authors made for users have the user's id.
+    AuthorId;
 }

@@ -1,7 +1,10 @@
 //! Plain types and rules per resource: parsing, validation, workflow. No I/O, no
 //! diesel, no actix.
 
+pub mod api_key;
 pub mod article;
+pub mod audit;
+pub mod author;
 pub mod correction;
 pub mod id;
 pub mod media;
@@ -13,6 +16,7 @@ pub mod section;
 pub mod site;
 pub mod slug;
 pub mod sponsored;
+pub mod tag;
 pub mod text;
 pub mod user;
 pub mod version;

@@ -37,6 +37,18 @@ pub fn from_title(title: &str) -> Option<String> {
     (problem(&cut).is_none()).then_some(cut)
 }
 
+/// `base-n` for the `n`th try (`base` itself first), cut to stay a valid slug.
+pub fn numbered(base: &str, n: usize) -> String {
+    if n <= 1 { base.to_string() } else { with_suffix(base, &n.to_string()) }
+}
+
+/// `base-suffix`, `base` cut to stay a valid slug.
+pub fn with_suffix(base: &str, suffix: &str) -> String {
+    let room = MAX_SLUG_CHARS - suffix.len() - 1;
+    let cut: String = base.chars().take(room).collect();
+    format!("{}-{suffix}", cut.trim_end_matches('-'))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -54,5 +66,10 @@ mod tests {
         assert!(problem("a--b").is_some());
         assert!(problem("").is_some());
         assert_eq!(problem(""), Some(format!("must be 1 to {MAX_SLUG_CHARS} characters").as_str()));
+        assert_eq!(numbered("climate", 1), "climate");
+        assert_eq!(numbered("climate", 3), "climate-3");
+        let long = "a".repeat(MAX_SLUG_CHARS);
+        assert!(problem(&numbered(&long, 12)).is_none());
+        assert!(problem(&with_suffix(&long, "0a1b2c3d")).is_none());
     }
 }

@@ -1,10 +1,7 @@
 //! Sponsored content: the disclosure rules (a label and a disclosure with visible
 //! text, always), flight dates, placement and targeting.
 
-use std::sync::LazyLock;
-
 use chrono::{DateTime, Utc};
-use regex::Regex;
 use serde::{Deserialize, Serialize};
 use strum::{EnumString, IntoStaticStr, VariantArray};
 use utoipa::ToSchema;
@@ -15,9 +12,7 @@ use super::id::{ArticleId, MAX_ID_CHARS, SectionId};
 use super::text::Errors;
 
 pub const MAX_TITLE_CHARS: usize = 200;
-pub const MAX_SPONSOR_NAME_CHARS: usize = 120;
-pub const MAX_LABEL_CHARS: usize = 60;
-pub const MAX_DISCLOSURE_CHARS: usize = 300;
+pub use super::article::{MAX_DISCLOSURE_CHARS, MAX_LABEL_CHARS, MAX_SPONSOR_NAME_CHARS};
 pub const MAX_TARGETS: usize = 100;
 pub const MAX_CTA_TEXT_CHARS: usize = 80;
 
@@ -72,40 +67,6 @@ pub struct Cta {
     pub url: String,
 }
 
-/// Whether a reader would see words: at least one letter or digit, in any script,
-/// that renders (Unicode's Default_Ignorable_Code_Point covers the letters that do not:
-/// the Hangul fillers U+115F, U+1160, U+3164, U+FFA0 and the like). A list of
-/// invisible characters of our own can never be complete: braille blanks, variation
-/// selectors, combining marks, private-use characters... A disclosure needs words.
-/// Tags (`<b></b>`) and character references (`&nbsp;`) do not count: a frontend that
-/// renders the label as HTML would show nothing of them.
-pub fn has_visible_text(s: &str) -> bool {
-    let mut in_tag = false;
-    let mut in_entity = false;
-    for c in s.chars() {
-        match c {
-            '<' => in_tag = true,
-            '>' if in_tag => in_tag = false,
-            '&' if !in_tag => in_entity = true,
-            ';' if in_entity => in_entity = false,
-            c if !in_tag && !in_entity && renders_as_word(c) => return true,
-            c if in_entity && !(c.is_ascii_alphanumeric() || c == '#') => in_entity = false,
-            _ => {}
-        }
-    }
-    false
-}
-
-/// A letter or digit (`\p{L}`, `\p{N}`) that is not default-ignorable.
-fn renders_as_word(c: char) -> bool {
-    static WORD: LazyLock<Regex> = LazyLock::new(|| {
-        Regex::new(r"^[\p{L}\p{N}--\p{Default_Ignorable_Code_Point}]$")
-            .unwrap_or_else(|e| panic!("domain::sponsored: the word-character class does not compile: {e}"))
-    });
-    let mut buf = [0; 4];
-    WORD.is_match(c.encode_utf8(&mut buf))
-}
-
 /// The editable fields of a sponsored block, as they will be stored.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct SponsoredContent {
@@ -136,22 +97,13 @@ fn check_targets<T: Clone + Eq + std::hash::Hash + AsRef<str>>(errors: &mut Erro
     }
 }
 
-fn visible(errors: &mut Errors, field: &str, value: &mut String, max: usize) {
-    *value = value.trim().to_string();
-    if !has_visible_text(value) {
-        errors.add(field, "must hold visible text (at least one letter or digit)");
-    } else {
-        errors.line(field, value, 1, max);
-    }
-}
-
 impl SponsoredContent {
     pub fn validate(mut self) -> Result<SponsoredContent, Vec<FieldError>> {
         let mut errors = Errors::default();
-        visible(&mut errors, "title", &mut self.title, MAX_TITLE_CHARS);
-        visible(&mut errors, "sponsor_name", &mut self.sponsor_name, MAX_SPONSOR_NAME_CHARS);
-        visible(&mut errors, "label", &mut self.label, MAX_LABEL_CHARS);
-        visible(&mut errors, "disclosure", &mut self.disclosure, MAX_DISCLOSURE_CHARS);
+        errors.visible("title", &mut self.title, MAX_TITLE_CHARS);
+        errors.visible("sponsor_name", &mut self.sponsor_name, MAX_SPONSOR_NAME_CHARS);
+        errors.visible("label", &mut self.label, MAX_LABEL_CHARS);
+        errors.visible("disclosure", &mut self.disclosure, MAX_DISCLOSURE_CHARS);
         article::check_body(&mut errors, "body", &mut self.body);
         for (i, block) in self.body.iter().enumerate() {
             if matches!(block, Block::Poll { .. } | Block::Sponsored { .. }) {
@@ -160,7 +112,7 @@ impl SponsoredContent {
             }
         }
         if let Some(cta) = &mut self.cta {
-            visible(&mut errors, "cta.text", &mut cta.text, MAX_CTA_TEXT_CHARS);
+            errors.visible("cta.text", &mut cta.text, MAX_CTA_TEXT_CHARS);
             article::check_http_url(&mut errors, "cta.url", &cta.url);
         }
         if let Some(url) = &self.logo_url {
@@ -209,21 +161,6 @@ pub struct Sponsored {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn invisible_text_is_not_a_disclosure() {
-        assert!(!has_visible_text(""));
-        assert!(!has_visible_text(" \t\n"));
-        assert!(!has_visible_text("\u{200B}\u{200C}\u{200D}\u{2060}\u{FEFF}"));
-        assert!(!has_visible_text("\u{00AD}\u{202E}"));
-        assert!(!has_visible_text("\u{2800}\u{2800}\u{0301}\u{E000}\u{FFFC}\u{E0100}"));
-        assert!(has_visible_text("広告"));
-        assert!(!has_visible_text("<b></b>&nbsp;&#160;"));
-        assert!(has_visible_text("Fish & Chips Ltd"));
-        assert!(has_visible_text("<b>Ad</b>"));
-        assert!(has_visible_text("Sponsored"));
-        assert!(has_visible_text("\u{200B}Ad"));
-    }
 
     #[test]
     fn flights_are_half_open() {

@@ -42,6 +42,22 @@ impl std::fmt::Display for Role {
     }
 }
 
+/// Who an account is: a person who signs in, or an API key (an integration), which
+/// acts as an account of its own with its key's role and never signs in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, IntoStaticStr, EnumString, VariantArray)]
+#[serde(rename_all = "snake_case")]
+#[strum(serialize_all = "snake_case")]
+pub enum AccountKind {
+    Person,
+    ApiKey,
+}
+
+impl AccountKind {
+    pub fn as_str(self) -> &'static str {
+        self.into()
+    }
+}
+
 /// An account as the API shows it (never the hash).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct User {
@@ -50,6 +66,7 @@ pub struct User {
     pub display_name: String,
     pub role: Role,
     pub active: bool,
+    pub kind: AccountKind,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
 }

@@ -64,6 +64,31 @@ pub enum EventType {
     #[serde(rename = "section.deleted")]
     #[strum(serialize = "section.deleted")]
     SectionDeleted,
+    #[serde(rename = "author.created")]
+    #[strum(serialize = "author.created")]
+    AuthorCreated,
+    /// An author's name, slug, job title, bio, photo, links or linked user changed.
+    #[serde(rename = "author.updated")]
+    #[strum(serialize = "author.updated")]
+    AuthorUpdated,
+    #[serde(rename = "author.deleted")]
+    #[strum(serialize = "author.deleted")]
+    AuthorDeleted,
+    #[serde(rename = "tag.created")]
+    #[strum(serialize = "tag.created")]
+    TagCreated,
+    /// A tag's name, slug or description changed (a new name is on its articles too).
+    #[serde(rename = "tag.updated")]
+    #[strum(serialize = "tag.updated")]
+    TagUpdated,
+    /// A tag was deleted and taken off its articles.
+    #[serde(rename = "tag.deleted")]
+    #[strum(serialize = "tag.deleted")]
+    TagDeleted,
+    /// A tag was merged into another: its articles carry the other, its URLs redirect.
+    #[serde(rename = "tag.merged")]
+    #[strum(serialize = "tag.merged")]
+    TagMerged,
     /// A sponsored block went live: activated inside its flight, or its flight began.
     #[serde(rename = "sponsored.live")]
     #[strum(serialize = "sponsored.live")]

@@ -10,7 +10,7 @@
 use std::collections::HashMap;
 use std::sync::LazyLock;
 
-use actix_web::http::header::{self, AcceptEncoding, Encoding, Header};
+use actix_web::http::header;
 use actix_web::{HttpRequest, HttpResponse, web};
 use flate2::{Compression, write::GzEncoder};
 use rust_embed::RustEmbed;
@@ -18,7 +18,7 @@ use sha2::{Digest, Sha256};
 use std::io::Write;
 
 use crate::error::ApiError;
-use crate::http::conditional::{content_etag, none_match};
+use crate::http::conditional::{accepts_gzip, content_etag, gzip_etag, none_match};
 
 /// Everything under `admin/` (HTML, ES modules, CSS, SVG; nothing generated).
 #[derive(RustEmbed)]
@@ -118,7 +118,7 @@ pub async fn page(req: HttpRequest) -> Result<HttpResponse, ApiError> {
 fn send(req: &HttpRequest, served: &Served, cache: &'static str) -> HttpResponse {
     let gzip = served.gzip.as_ref().filter(|_| accepts_gzip(req));
     let etag = match gzip {
-        Some(_) => format!("{}-gz\"", served.etag.trim_end_matches('"')),
+        Some(_) => gzip_etag(&served.etag),
         None => served.etag.clone(),
     };
     let mut res = if none_match(req, &etag) { HttpResponse::NotModified() } else { HttpResponse::Ok() };
@@ -137,11 +137,6 @@ fn send(req: &HttpRequest, served: &Served, cache: &'static str) -> HttpResponse
         Some(zipped) => res.insert_header((header::CONTENT_ENCODING, "gzip")).body(zipped.clone()),
         None => res.body(served.body.clone()),
     }
-}
-
-fn accepts_gzip(req: &HttpRequest) -> bool {
-    let Ok(accept) = AcceptEncoding::parse(req) else { return false };
-    accept.negotiate([Encoding::gzip(), Encoding::identity()].iter()) == Some(Encoding::gzip())
 }
 
 /// Mounts the admin client: `/` and `/admin` lead to `/admin/`.

@@ -92,7 +92,7 @@ pub struct ListArticlesQuery {
     pub status: Option<Status>,
     /// Only articles in this section id or its sub-sections.
     pub section: Option<String>,
-    /// Only articles this user id is an author of.
+    /// Only articles with this author in the byline: an author's id or slug, or a user's id.
     pub author: Option<String>,
     /// Only articles with this tag.
     pub tag: Option<String>,
@@ -135,8 +135,8 @@ pub async fn list_articles(
     let filter = EditorialFilter {
         status: q.status,
         section_ids: q.section.map(|s| vec![s.into()]),
-        author: q.author.map(Into::into),
-        tag: q.tag.map(|t| t.trim().to_lowercase()),
+        author: q.author,
+        tag: q.tag,
         q: search_text(q.q)?,
         visible_to: None,
         trashed: q.trashed.unwrap_or(false),

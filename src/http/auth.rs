@@ -290,6 +290,7 @@ pub async fn me(user: Authenticated) -> web::Json<UserResponse> {
     tag = "auth", operation_id = "changePassword", request_body = ChangePasswordRequest, security(("bearerAuth" = [])),
     responses(
         (status = 204, description = "Changed; sign in again."),
+        (status = 403, description = "The caller is an API key, which has no password."),
         (status = 429, description = "Too many wrong current passwords.",
             headers(("Retry-After" = u64, description = "Seconds to wait."))),
     )

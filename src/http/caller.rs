@@ -1,6 +1,7 @@
 //! Extractors that make a handler's signature say who may call it:
 //! `Authenticated` (any signed-in user) or `Authenticated<AdminOnly>` and friends.
-//! A missing or bad token is 401; a signed-in user without the role is 403.
+//! A missing or bad token is 401; a signed-in user without the role is 403. The token
+//! is an access token (a JWT) or an API key (`mhk_...`), which acts as its own account.
 
 use std::marker::PhantomData;
 
@@ -9,8 +10,11 @@ use actix_web::http::header;
 use actix_web::{FromRequest, HttpRequest, web};
 use futures_util::future::LocalBoxFuture;
 
+use crate::domain::api_key;
 use crate::domain::user::Role;
 use crate::error::ApiError;
+use crate::http::extract::client_ip;
+use crate::service::api_keys;
 use crate::service::auth::{self, CurrentUser};
 use crate::state::AppState;
 
@@ -91,10 +95,16 @@ impl<P: RolePolicy + 'static> FromRequest for Authenticated<P> {
     fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
         let state = req.app_data::<web::Data<AppState>>().cloned();
         let token = bearer_token(req);
+        let address = state.as_ref().and_then(|s| client_ip(req, &s.settings.trusted_proxies));
         Box::pin(async move {
             let state = state.ok_or_else(|| ApiError::internal("application state missing"))?;
             let token = token.ok_or(ApiError::MissingToken)?;
-            let current = auth::authenticate(&state, &token).await?;
+            let mut current = if api_key::is_api_key(&token) {
+                api_keys::authenticate(&state, &token).await?
+            } else {
+                auth::authenticate(&state, &token).await?
+            };
+            current.address = address;
             if !P::ROLES.contains(&current.role()) {
                 return Err(ApiError::forbidden(format!("Only {} may do this.", P::DESCRIPTION)));
             }

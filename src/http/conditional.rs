@@ -2,13 +2,13 @@
 //! `If-Match` that every change to one needs (428 without it, 412 when stale).
 //! Also content ETags and `If-None-Match` for the public, cacheable responses.
 
-use actix_web::http::header::{self, EntityTag, Header, IfNoneMatch};
-use actix_web::{FromRequest, HttpRequest, HttpResponse, dev::Payload};
+use actix_web::http::header::{self, AcceptEncoding, Encoding, EntityTag, Header, IfNoneMatch};
+use actix_web::{FromRequest, HttpRequest, HttpResponse, ResponseError, dev::Payload};
 use sha2::{Digest, Sha256};
 
 pub use crate::domain::version::{IfMatch, etag};
 use crate::error::ApiError;
-use crate::public_cache::Rendered;
+use crate::public_cache::{Form, Rendered};
 
 /// A required `If-Match` header: `into_inner` is 428 when it is absent and 400 when it
 /// is not `*` or a list of entity tags. Held back until the handler asks, so that
@@ -150,21 +150,47 @@ pub fn respond(req: &HttpRequest, max_age: u32, expires_in: Option<i64>, rendere
         }
         None => format!("public, max-age={max_age}, stale-while-revalidate={}", max_age.saturating_mul(5).max(30)),
     };
+    let send_gzipped = rendered.form == Form::Gzipped && accepts_gzip(req);
+    // The tag of the form this request gets: If-None-Match is compared with that one
+    // only (RFC 9110, 13.1.2), so that a 304 never vouches for the other form.
+    let etag = if send_gzipped { gzip_etag(&rendered.etag) } else { rendered.etag.clone() };
     // If-Modified-Since counts only without If-None-Match (RFC 9110, 13.2.2).
     let not_modified = if req.headers().contains_key(header::IF_NONE_MATCH) {
-        none_match(req, &rendered.etag)
+        none_match(req, &etag)
     } else {
         unmodified_since(req, rendered.last_modified)
     };
     let mut res = if not_modified { HttpResponse::NotModified() } else { HttpResponse::Ok() };
-    res.insert_header((header::ETAG, rendered.etag.clone())).insert_header((header::CACHE_CONTROL, cache));
+    res.insert_header((header::ETAG, etag)).insert_header((header::CACHE_CONTROL, cache));
+    if rendered.form != Form::Plain {
+        res.insert_header((header::VARY, "Accept-Encoding"));
+    }
     if let Some(at) = rendered.last_modified {
         res.insert_header((header::LAST_MODIFIED, header::HttpDate::from(std::time::SystemTime::from(at))));
     }
     if not_modified {
         return res.finish();
     }
-    res.content_type(rendered.content_type).body(rendered.body.clone())
+    res.content_type(rendered.content_type);
+    if send_gzipped {
+        return res.insert_header((header::CONTENT_ENCODING, "gzip")).body(rendered.body.clone());
+    }
+    match rendered.plain_body() {
+        Ok(body) => res.body(body),
+        Err(e) => ApiError::internal(e).error_response(),
+    }
+}
+
+/// Whether the client takes gzip rather than the body as it is.
+pub fn accepts_gzip(req: &HttpRequest) -> bool {
+    let Ok(accept) = AcceptEncoding::parse(req) else { return false };
+    accept.negotiate([Encoding::gzip(), Encoding::identity()].iter()) == Some(Encoding::gzip())
+}
+
+/// The ETag of the gzipped form of the body tagged `etag` (another representation,
+/// so another tag).
+pub fn gzip_etag(etag: &str) -> String {
+    format!("{}-gz\"", etag.trim_end_matches('"'))
 }
 
 /// Whether `If-Modified-Since` names a time at or after `last_modified` (to the

@@ -15,13 +15,13 @@ use crate::config::MediaSettings;
 use crate::domain::article::{Block, ListStyle};
 use crate::domain::site::{ArticlePlace, SiteSettings};
 use crate::error::ApiError;
-use crate::http::conditional::{content_etag, respond};
+use crate::http::conditional::{accepts_gzip, content_etag, respond};
 use crate::http::extract::ApiQuery;
 use crate::http::media::PublicImage;
 use crate::http::pagination;
 use crate::http::public::Cached;
 use crate::http::structured_data::absolute;
-use crate::public_cache::{Lifetime, Rendered};
+use crate::public_cache::{Form, Lifetime, Rendered};
 use crate::service::public::{self, FeedPage, FeedScope, PublicArticle, PublicBlock};
 use crate::state::AppState;
 
@@ -42,7 +42,7 @@ pub struct FeedQuery {
     pub section: Option<String>,
     /// A tag: the feed of articles with it.
     pub tag: Option<String>,
-    /// An author's id: the feed of their articles.
+    /// An author (id or slug, or a user's id): the feed of their articles.
     pub author: Option<String>,
     /// How many articles, 1..=100 (default 20).
     #[param(example = 20)]
@@ -112,7 +112,9 @@ pub struct JsonFeedExtension {
     pub access: &'static str,
     /// Only the preview of the body is here.
     pub preview: bool,
-    /// The body shows sponsored content (labelled in `content_html`).
+    /// The article is paid content (its title starts with its label, its content with
+    /// the label and disclosure), or its body shows a sponsored block (labelled in
+    /// `content_html`).
     pub sponsored: bool,
 }
 
@@ -228,6 +230,18 @@ fn body_html(article: &PublicArticle, url: &str, media: &MediaSettings) -> (Stri
     let site = &article.site.settings;
     let mut out = String::new();
     let mut sponsored = false;
+    if let Some(s) = &article.content.sponsorship {
+        sponsored = true;
+        let sponsor = match &s.sponsor_url {
+            Some(link) => format!("<a href=\"{}\" rel=\"sponsored\">{}</a>", escape(link), escape(&s.sponsor_name)),
+            None => escape(&s.sponsor_name),
+        };
+        out.push_str(&format!(
+            "<p class=\"sponsorship\"><strong>{}</strong> {} ({sponsor})</p>",
+            escape(&s.label),
+            escape(&s.disclosure)
+        ));
+    }
     for block in &article.body {
         match block {
             PublicBlock::Content(b) => content_html(&mut out, b, site),
@@ -283,7 +297,11 @@ fn item(article: &PublicArticle, media: &MediaSettings) -> Item {
     let image = article.hero_image.as_ref().map(|h| absolute(site, &PublicImage::new(h, media).url));
     Item {
         id: format!("urn:uuid:{}", article.id),
-        title: c.headline.clone(),
+        // Feed readers list titles alone: paid content says so there too.
+        title: match &c.sponsorship {
+            Some(s) => format!("{}: {}", s.label, c.headline),
+            None => c.headline.clone(),
+        },
         summary: c.standfirst.clone(),
         html,
         image,
@@ -486,8 +504,16 @@ async fn serve(
         Format::Atom => (atom(&feed).map_err(ApiError::internal)?, ATOM),
         Format::Json => (json_document(feed)?, JSON_FEED),
     };
-    let rendered =
-        Rendered { etag: content_etag(&body), body: body.into(), content_type, last_modified: Some(updated) };
+    let rendered = Rendered {
+        etag: content_etag(&body),
+        body: body.into(),
+        form: Form::Plain,
+        content_type,
+        last_modified: Some(updated),
+    };
+    // Feed readers take gzip: the answer is kept gzipped, so a hit costs no work. With
+    // no cache, only a reader that takes it pays for compressing.
+    let rendered = if state.public_cache.enabled() || accepts_gzip(&req) { rendered.gzip() } else { rendered };
     cached.keep(&state, Lifetime::until(page.until), &rendered);
     Ok(respond(&req, state.settings.public_max_age, None, &rendered))
 }
@@ -497,9 +523,11 @@ async fn serve(
     tag = "public", operation_id = "getRssFeed", params(FeedQuery),
     responses(
         (status = 200, description = "The feed.", content((String = "application/rss+xml", example = json!(RSS_EXAMPLE))),
-            headers(("ETag" = String, description = "Changes when the feed changes."),
+            headers(("ETag" = String, description = "Changes when the feed changes (the gzipped form has its own)."),
                     ("Last-Modified" = String, description = "When its newest change was made."),
-                    ("Cache-Control" = String, description = "public, max-age=..."))),
+                    ("Cache-Control" = String, description = "public, max-age=..."),
+                    ("Content-Encoding" = String, description = "`gzip` when Accept-Encoding takes gzip."),
+                    ("Vary" = String, description = "Accept-Encoding"))),
         (status = 304, description = "Not modified (If-None-Match, or If-Modified-Since without it)."),
         (status = 404, description = "No such section."),
         (status = 422, description = "A bad limit."),
@@ -519,9 +547,11 @@ pub async fn rss_feed(
     tag = "public", operation_id = "getAtomFeed", params(FeedQuery),
     responses(
         (status = 200, description = "The feed.", content((String = "application/atom+xml", example = json!(ATOM_EXAMPLE))),
-            headers(("ETag" = String, description = "Changes when the feed changes."),
+            headers(("ETag" = String, description = "Changes when the feed changes (the gzipped form has its own)."),
                     ("Last-Modified" = String, description = "When its newest change was made."),
-                    ("Cache-Control" = String, description = "public, max-age=..."))),
+                    ("Cache-Control" = String, description = "public, max-age=..."),
+                    ("Content-Encoding" = String, description = "`gzip` when Accept-Encoding takes gzip."),
+                    ("Vary" = String, description = "Accept-Encoding"))),
         (status = 304, description = "Not modified (If-None-Match, or If-Modified-Since without it)."),
         (status = 404, description = "No such section."),
         (status = 422, description = "A bad limit."),
@@ -541,9 +571,11 @@ pub async fn atom_feed(
     tag = "public", operation_id = "getJsonFeed", params(FeedQuery),
     responses(
         (status = 200, description = "The feed.", content((JsonFeed = "application/feed+json")),
-            headers(("ETag" = String, description = "Changes when the feed changes."),
+            headers(("ETag" = String, description = "Changes when the feed changes (the gzipped form has its own)."),
                     ("Last-Modified" = String, description = "When its newest change was made."),
-                    ("Cache-Control" = String, description = "public, max-age=..."))),
+                    ("Cache-Control" = String, description = "public, max-age=..."),
+                    ("Content-Encoding" = String, description = "`gzip` when Accept-Encoding takes gzip."),
+                    ("Vary" = String, description = "Accept-Encoding"))),
         (status = 304, description = "Not modified (If-None-Match, or If-Modified-Since without it)."),
         (status = 404, description = "No such section."),
         (status = 422, description = "A bad limit."),

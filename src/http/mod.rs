@@ -2,8 +2,11 @@
 //! route table and the OpenAPI document. `routes` is the only place routes are mounted.
 
 pub mod admin;
+pub mod api_keys;
 pub mod articles;
+pub mod audit;
 pub mod auth;
+pub mod authors;
 pub mod body;
 pub mod caller;
 pub mod conditional;
@@ -26,6 +29,7 @@ pub mod sitemaps;
 pub mod sponsored;
 pub mod strict;
 pub mod structured_data;
+pub mod tags;
 pub mod unique_keys;
 pub mod users;
 pub mod webhooks;
@@ -50,6 +54,8 @@ macro_rules! all_routes {
                 .service(sections::public_section)
                 .service(site::public_site)
                 .service(corrections::public_corrections)
+                .service(tags::public_tag)
+                .service(authors::public_author)
                 .service(feeds::rss_feed)
                 .service(feeds::atom_feed)
                 .service(feeds::json_feed)
@@ -97,6 +103,17 @@ macro_rules! all_routes {
                 .service(articles::list_revisions)
                 .service(articles::get_revision)
                 .service(articles::restore_revision)
+                .service(authors::list_authors)
+                .service(authors::create_author)
+                .service(authors::get_author)
+                .service(authors::update_author)
+                .service(authors::delete_author)
+                .service(tags::list_tags)
+                .service(tags::create_tag)
+                .service(tags::get_tag)
+                .service(tags::update_tag)
+                .service(tags::delete_tag)
+                .service(tags::merge_tag)
                 .service(corrections::list_corrections)
                 .service(corrections::create_correction)
                 .service(corrections::get_correction)
@@ -142,7 +159,13 @@ macro_rules! all_routes {
                 .service(webhooks::test_webhook)
                 .service(webhooks::list_deliveries)
                 .service(webhooks::get_delivery)
-                .service(webhooks::redeliver),
+                .service(webhooks::redeliver)
+                .service(api_keys::list_api_keys)
+                .service(api_keys::create_api_key)
+                .service(api_keys::get_api_key)
+                .service(api_keys::revoke_api_key)
+                .service(audit::list_audit_log)
+                .service(audit::export_audit_log),
         )
     };
 }

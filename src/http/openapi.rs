@@ -7,7 +7,9 @@ use std::collections::{BTreeMap, BTreeSet};
 use serde_json::{Value, json};
 use utoipa::openapi::path::{Operation, ParameterBuilder, ParameterIn};
 use utoipa::openapi::schema::{AdditionalProperties, Discriminator, Object, ObjectBuilder, OneOfBuilder, Schema, Type};
-use utoipa::openapi::security::{ApiKey, ApiKeyValue, HttpAuthScheme, HttpBuilder, SecurityScheme};
+use utoipa::openapi::security::{
+    ApiKey, ApiKeyValue, HttpAuthScheme, HttpBuilder, SecurityRequirement, SecurityScheme,
+};
 use utoipa::openapi::server::ServerBuilder;
 use utoipa::openapi::{ContentBuilder, OpenApi as OpenApiDoc, Ref, RefOr, Required, ResponseBuilder};
 use utoipa::{Modify, OpenApi};
@@ -15,6 +17,7 @@ use utoipa::{Modify, OpenApi};
 use crate::error::{FieldError, Problem};
 
 pub const BEARER: &str = "bearerAuth";
+pub const API_KEY: &str = "apiKeyAuth";
 pub const REFRESH_COOKIE_SCHEME: &str = "refreshCookie";
 
 #[derive(OpenApi)]
@@ -31,6 +34,8 @@ pub const REFRESH_COOKIE_SCHEME: &str = "refreshCookie";
         (name = "users", description = "Accounts and roles (admins only)."),
         (name = "sections", description = "The site's sections, a tree (admins and editors change them)."),
         (name = "articles", description = "The newsroom's articles: writing, the workflow, trash and revisions."),
+        (name = "authors", description = "Authors: the people and agencies bylines name, with or without an account (admins and editors change them)."),
+        (name = "tags", description = "Tags: what articles carry, with slugs for their public pages; rename, merge and delete (admins and editors)."),
         (name = "corrections", description = "An article's public log of corrections, clarifications and updates (editors and admins write it)."),
         (name = "sponsored", description = "Sponsored content: campaigns with enforced disclosure (commercial users and admins; editors read)."),
         (name = "polls", description = "Reader polls: admins and editors write them, writers read them; results and free-text answers for editors."),
@@ -39,6 +44,8 @@ pub const REFRESH_COOKIE_SCHEME: &str = "refreshCookie";
         (name = "offers", description = "Subscription offers (admins and commercial users)."),
         (name = "media", description = "The media library: uploaded images with their metadata and renditions."),
         (name = "webhooks", description = "Signed event notifications to other systems, with their delivery log (admins)."),
+        (name = "audit", description = "The audit log: sign-ins, account and key changes, and the publishing workflow, by whom and from where (admins read it)."),
+        (name = "api-keys", description = "Keys for integrations, each acting as an account with its key's role, never an admin (admins make and revoke them)."),
         (name = "public", description = "The public delivery API: no token, cacheable, only published content."),
     ),
 )]
@@ -111,11 +118,19 @@ impl Modify for FlatObjects {
 #[allow(non_camel_case_types)]
 struct SecurityScheme_;
 
+/// Where an API key is no use: managing users and keys and reading the audit log is for
+/// admins, which no key is, and a key has no password to change.
+const NOT_FOR_API_KEYS: &[&str] = &["/api/v1/users", "/api/v1/api-keys", "/api/v1/audit-log", "/api/v1/auth/password"];
+
 impl Modify for SecurityScheme_ {
     fn modify(&self, openapi: &mut OpenApiDoc) {
         // Public operations say so: an empty requirement, rather than none at all.
-        for (_, op) in operations(openapi) {
-            op.security.get_or_insert_with(Vec::new);
+        for (path, op) in operations(openapi) {
+            let security = op.security.get_or_insert_with(Vec::new);
+            let for_keys = !NOT_FOR_API_KEYS.iter().any(|p| path == p || path.starts_with(&format!("{p}/")));
+            if for_keys && security.contains(&SecurityRequirement::new(BEARER, Vec::<String>::new())) {
+                security.push(SecurityRequirement::new(API_KEY, Vec::<String>::new()));
+            }
         }
         let components = openapi.components.get_or_insert_with(Default::default);
         components.add_security_scheme(
@@ -125,6 +140,18 @@ impl Modify for SecurityScheme_ {
                     .scheme(HttpAuthScheme::Bearer)
                     .bearer_format("JWT")
                     .description(Some("An access token from POST /api/v1/auth/login."))
+                    .build(),
+            ),
+        );
+        components.add_security_scheme(
+            API_KEY,
+            SecurityScheme::Http(
+                HttpBuilder::new()
+                    .scheme(HttpAuthScheme::Bearer)
+                    .bearer_format("mhk_...")
+                    .description(Some(
+                        "An API key from POST /api/v1/api-keys, sent as `Authorization: Bearer mhk_...`: it acts as an account of its own with the key's role (editor, writer or commercial).",
+                    ))
                     .build(),
             ),
         );
@@ -149,7 +176,7 @@ const STANDARD: &[(&str, &str, &str, &str)] = &[
     (
         "401",
         "Unauthorized",
-        "No access token, or an unusable one: `invalid_token` (missing or not valid), `token_expired` (refresh it) or `token_revoked` (sign in again).",
+        "No access token or API key, or an unusable one: `invalid_token` (missing or not valid), `token_expired` (refresh it) or `token_revoked` (sign in again; an API key that was revoked or has expired).",
         "invalid_token",
     ),
     ("403", "Forbidden", "Signed in, but the role may not do this.", "forbidden"),

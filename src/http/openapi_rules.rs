@@ -36,7 +36,7 @@ use utoipa::openapi::{OpenApi, RefOr};
 
 use crate::domain::rules::{self, CURRENCY, DATE_TIME_RANGE, EMAIL, HTTP_URL, NO_CONTROL_CHARACTERS, NOT_BLANK};
 use crate::domain::{
-    article, correction, id, media, paywall, poll, preview, section, site, slug, sponsored, user, webhook,
+    article, author, correction, id, media, paywall, poll, preview, section, site, slug, sponsored, tag, user, webhook,
 };
 use crate::http::pagination;
 
@@ -92,6 +92,10 @@ const SCHEMA_RULES: &[(&str, &str, &[Rule])] = &[
     ("ImageBlock", "url", &[Url]),
     ("EmbedBlock", "url", &[Url]),
     ("Seo", "canonical_url", &[Url]),
+    ("Sponsorship", "sponsor_name", &[Text { max: article::MAX_SPONSOR_NAME_CHARS }]),
+    ("Sponsorship", "label", &[Text { max: article::MAX_LABEL_CHARS }]),
+    ("Sponsorship", "disclosure", &[Text { max: article::MAX_DISCLOSURE_CHARS }]),
+    ("Sponsorship", "sponsor_url", &[Url]),
     // `domain::preview::lifetime`.
     (
         "CreatePreviewRequest",
@@ -155,6 +159,26 @@ const SCHEMA_RULES: &[(&str, &str, &[Rule])] = &[
     ("UpdateWebhookRequest", "url", &[Url]),
     ("UpdateWebhookRequest", "description", &[Text { max: webhook::MAX_DESCRIPTION_CHARS }]),
     ("UpdateWebhookRequest", "events", &[Items { min: 1, max: None }]),
+    // `domain::tag::TagFields::validate`.
+    ("CreateTagRequest", "name", &[Line { max: article::MAX_TAG_CHARS }]),
+    ("CreateTagRequest", "slug", SLUG),
+    ("CreateTagRequest", "description", &[Text { max: tag::MAX_DESCRIPTION_CHARS }]),
+    ("UpdateTagRequest", "name", &[Line { max: article::MAX_TAG_CHARS }]),
+    ("UpdateTagRequest", "slug", SLUG),
+    ("UpdateTagRequest", "description", &[Text { max: tag::MAX_DESCRIPTION_CHARS }]),
+    // `domain::author::AuthorFields::validate`.
+    ("CreateAuthorRequest", "name", &[Line { max: author::MAX_NAME_CHARS }]),
+    ("CreateAuthorRequest", "slug", SLUG),
+    ("CreateAuthorRequest", "job_title", &[Text { max: author::MAX_JOB_TITLE_CHARS }]),
+    ("CreateAuthorRequest", "bio", &[Text { max: author::MAX_BIO_CHARS }]),
+    ("CreateAuthorRequest", "links", &[Items { min: 0, max: Some(author::MAX_LINKS) }]),
+    ("UpdateAuthorRequest", "name", &[Line { max: author::MAX_NAME_CHARS }]),
+    ("UpdateAuthorRequest", "slug", SLUG),
+    ("UpdateAuthorRequest", "job_title", &[Text { max: author::MAX_JOB_TITLE_CHARS }]),
+    ("UpdateAuthorRequest", "bio", &[Text { max: author::MAX_BIO_CHARS }]),
+    ("UpdateAuthorRequest", "links", &[Items { min: 0, max: Some(author::MAX_LINKS) }]),
+    ("AuthorLink", "label", &[Line { max: article::MAX_SHORT_CHARS }]),
+    ("AuthorLink", "url", &[Url]),
     // `domain::correction::CorrectionFields::validate`.
     ("CreateCorrectionRequest", "text", &[Line { max: correction::MAX_TEXT_CHARS }]),
     ("UpdateCorrectionRequest", "text", &[Line { max: correction::MAX_TEXT_CHARS }]),

@@ -8,9 +8,9 @@ use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
 use crate::config::MediaSettings;
-use crate::domain::article::{Access, Block, Seo};
+use crate::domain::article::{Access, Block, Seo, Sponsorship};
 use crate::error::ApiError;
-use crate::http::conditional::{render, respond};
+use crate::http::conditional::{accepts_gzip, render, respond};
 use crate::http::corrections::PublicCorrection;
 use crate::http::extract::ApiQuery;
 use crate::http::media::{PublicImage, PublicImageBlock};
@@ -57,6 +57,11 @@ pub struct PublicArticleSummary {
     pub published_at: DateTime<Utc>,
     #[serde(serialize_with = "time::rfc3339")]
     pub updated_at: DateTime<Utc>,
+    /// `true` when the article is paid content: frontends show `sponsorship.label` with
+    /// the headline and `sponsorship.disclosure` with the article.
+    pub sponsored: bool,
+    /// Who paid for it and how readers are told (`null`: the newsroom's own).
+    pub sponsorship: Option<Sponsorship>,
 }
 
 /// A `sponsored` block of the body, resolved: the block itself, labelled.
@@ -103,7 +108,8 @@ pub struct PublicArticleResponse {
     pub first_published_at: DateTime<Utc>,
     /// The public log of corrections, clarifications and updates, oldest first.
     pub corrections: Vec<PublicCorrection>,
-    /// schema.org JSON-LD (`NewsArticle`) to embed as it is in a script element of type
+    /// schema.org JSON-LD (`NewsArticle`, or `AdvertiserContentArticle` with its
+    /// `sponsor` for paid content) to embed as it is in a script element of type
     /// `application/ld+json`: the article's URL on the site (its SEO canonical URL
     /// when it has one), headline,
     /// authors, images with their sizes, dates, section, publisher, and whether it is
@@ -129,7 +135,7 @@ pub struct PublicArticleResponse {
     pub structured_data: serde_json::Value,
 }
 
-fn summary(a: &PublicSummary, media: &MediaSettings) -> PublicArticleSummary {
+pub(crate) fn summary(a: &PublicSummary, media: &MediaSettings) -> PublicArticleSummary {
     PublicArticleSummary {
         id: a.id.clone().into(),
         slug: a.slug.clone(),
@@ -152,6 +158,8 @@ fn summary(a: &PublicSummary, media: &MediaSettings) -> PublicArticleSummary {
         access: AccessInfo { level: a.access, preview: a.preview },
         published_at: a.published_at,
         updated_at: a.updated_at,
+        sponsored: a.sponsorship.is_some(),
+        sponsorship: a.sponsorship.clone(),
     }
 }
 
@@ -169,7 +177,7 @@ pub struct PublicArticlesQuery {
     pub section: Option<String>,
     /// Only articles with this tag.
     pub tag: Option<String>,
-    /// Only articles by this author id.
+    /// Only articles with this author in the byline: an author's id or slug, or a user's id.
     pub author: Option<String>,
     /// Words to find in the headline, standfirst or body.
     pub q: Option<String>,
@@ -341,7 +349,7 @@ impl Cached {
         let now = state.clock.now();
         let responses = state.public_cache.responses_counted();
         let generation = state.public_cache.generation(&state.db, now).await?;
-        let hit = generation.and_then(|g| state.public_cache.get(&key, g, now));
+        let hit = generation.and_then(|g| state.public_cache.get(&key, g, now, accepts_gzip(req)));
         Ok(Cached { key, generation, responses, hit })
     }
 

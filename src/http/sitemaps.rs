@@ -15,7 +15,7 @@ use quick_xml::events::BytesText;
 use crate::error::ApiError;
 use crate::http::conditional::{content_etag, none_match, respond};
 use crate::http::public::Cached;
-use crate::public_cache::{Lifetime, Rendered};
+use crate::public_cache::{Form, Lifetime, Rendered};
 use crate::service::sitemaps::{self, Entry};
 use crate::state::AppState;
 
@@ -52,7 +52,13 @@ fn cached_xml(
     body: Vec<u8>,
     until: Option<DateTime<Utc>>,
 ) -> HttpResponse {
-    let rendered = Rendered { etag: content_etag(&body), body: body.into(), content_type: XML, last_modified: None };
+    let rendered = Rendered {
+        etag: content_etag(&body),
+        body: body.into(),
+        form: Form::Plain,
+        content_type: XML,
+        last_modified: None,
+    };
     cached.keep(state, Lifetime::until(until), &rendered);
     respond(req, state.settings.public_max_age, None, &rendered)
 }

@@ -54,7 +54,8 @@ fn images(site: &SiteSettings, image: &PublicImage) -> Vec<Value> {
     }
 }
 
-/// The `NewsArticle` of `article`, whose hero image readers get as `hero`.
+/// The `NewsArticle` of `article` (`AdvertiserContentArticle`, naming its sponsor, when
+/// it is paid content), whose hero image readers get as `hero`.
 pub fn news_article(article: &PublicArticle, hero: Option<&PublicImage>, media: &MediaSettings) -> Value {
     let site = &article.site.settings;
     let c = &article.content;
@@ -77,7 +78,7 @@ pub fn news_article(article: &PublicArticle, hero: Option<&PublicImage>, media: 
     let free = c.access == Access::Free;
     let mut o = json!({
         "@context": "https://schema.org",
-        "@type": "NewsArticle",
+        "@type": if c.sponsorship.is_some() { "AdvertiserContentArticle" } else { "NewsArticle" },
         "@id": url,
         "url": url,
         "mainEntityOfPage": {"@type": "WebPage", "@id": url},
@@ -98,6 +99,12 @@ pub fn news_article(article: &PublicArticle, hero: Option<&PublicImage>, media: 
     }
     if let Some(hero) = hero {
         o["image"] = json!(images(site, hero));
+    }
+    if let Some(s) = &c.sponsorship {
+        o["sponsor"] = json!({"@type": "Organization", "name": s.sponsor_name});
+        if let Some(url) = &s.sponsor_url {
+            o["sponsor"]["url"] = json!(url);
+        }
     }
     if !free {
         o["hasPart"] = json!({

@@ -207,14 +207,14 @@ pub async fn list_users(
 )]
 #[post("/users")]
 pub async fn create_user(
-    _admin: Authenticated<AdminOnly>,
+    admin: Authenticated<AdminOnly>,
     state: web::Data<AppState>,
     body: ApiJson<CreateUserRequest>,
 ) -> Result<HttpResponse, ApiError> {
     let b = body.into_inner()?;
     let new = NewUser::validate(&b.email, b.display_name.as_deref(), b.role, b.active, &b.password)
         .map_err(ApiError::Validation)?;
-    let user = users::create(&state, new).await?;
+    let user = users::create(&state, &admin.actor(), new).await?;
     Ok(HttpResponse::Created()
         .insert_header(("location", format!("/api/v1/users/{}", user.id)))
         .json(UserResponse::from(user)))
@@ -249,7 +249,7 @@ pub async fn get_user(
 )]
 #[patch("/users/{id}")]
 pub async fn update_user(
-    _admin: Authenticated<AdminOnly>,
+    admin: Authenticated<AdminOnly>,
     state: web::Data<AppState>,
     id: web::Path<String>,
     body: ApiJson<UpdateUserRequest>,
@@ -263,7 +263,7 @@ pub async fn update_user(
         password: b.password,
     }
     .validate()?;
-    Ok(web::Json(users::update(&state, id.into_inner().into(), patch).await?.into()))
+    Ok(web::Json(users::update(&state, &admin.actor(), id.into_inner().into(), patch).await?.into()))
 }
 
 /// Deactivates a user (users are never erased: their bylines stay). Their sessions
@@ -280,11 +280,11 @@ pub async fn update_user(
 )]
 #[delete("/users/{id}")]
 pub async fn delete_user(
-    _admin: Authenticated<AdminOnly>,
+    admin: Authenticated<AdminOnly>,
     state: web::Data<AppState>,
     id: web::Path<String>,
 ) -> Result<HttpResponse, ApiError> {
-    users::deactivate(&state, id.into_inner().into()).await?;
+    users::deactivate(&state, &admin.actor(), id.into_inner().into()).await?;
     Ok(HttpResponse::NoContent().finish())
 }
 
@@ -302,12 +302,12 @@ pub async fn delete_user(
 )]
 #[post("/users/{id}/unlock")]
 pub async fn unlock_user(
-    _admin: Authenticated<AdminOnly>,
+    admin: Authenticated<AdminOnly>,
     state: web::Data<AppState>,
     id: web::Path<String>,
     body: OptionalJson<EmptyRequest>,
 ) -> Result<HttpResponse, ApiError> {
     body.into_inner()?;
-    crate::service::auth::unlock(&state, id.into_inner().into()).await?;
+    crate::service::auth::unlock(&state, &admin, id.into_inner().into()).await?;
     Ok(HttpResponse::NoContent().finish())
 }

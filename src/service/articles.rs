@@ -2,18 +2,22 @@
 //! restore, and revisions. Every change checks `If-Match` and bumps the version;
 //! every content save stores a revision.
 
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, SecondsFormat, Utc};
+use serde_json::json;
 
 use super::{Error, events};
 use crate::db::articles::{self as article_db, ArticleRow, EditorialFilter, RevisionRow};
+use crate::db::audit as audit_db;
+use crate::db::authors as author_db;
 use crate::db::types::EmbedKind;
 use crate::db::{
     self, DbConnection, Json, polls as poll_db, sections as section_db, sponsored as sponsored_db, users as user_db,
 };
 use crate::domain::FieldError;
 use crate::domain::article::{self, Action, ArticlePatch, Block, Content, NewArticle, Status};
-use crate::domain::id::{ArticleId, UserId};
-use crate::domain::user::Role;
+use crate::domain::audit::{AuditAction, Target};
+use crate::domain::id::{ArticleId, AuthorId, UserId};
+use crate::domain::user::{AccountKind, Role};
 use crate::domain::version::IfMatch;
 use crate::domain::webhook::EventType;
 use crate::service::auth::CurrentUser;
@@ -35,8 +39,8 @@ pub struct Article {
     pub version: i64,
 }
 
-pub fn author_ids(conn: &mut DbConnection, id: &ArticleId) -> Result<Vec<UserId>, Error> {
-    Ok(article_db::authors_of(conn, std::slice::from_ref(id))?.into_iter().map(|(_, user, _)| user).collect())
+pub fn author_ids(conn: &mut DbConnection, id: &ArticleId) -> Result<Vec<AuthorId>, Error> {
+    Ok(article_db::authors_of(conn, std::slice::from_ref(id))?.into_iter().map(|(_, author, _)| author).collect())
 }
 
 fn to_article(conn: &mut DbConnection, row: ArticleRow, now: DateTime<Utc>) -> Result<Article, Error> {
@@ -51,13 +55,14 @@ fn to_articles(conn: &mut DbConnection, rows: Vec<ArticleRow>, now: DateTime<Utc
     Ok(rows
         .into_iter()
         .map(|row| {
-            let authors = bylines.iter().filter(|(a, _, _)| *a == row.id).map(|(_, user, _)| user.clone()).collect();
+            let authors =
+                bylines.iter().filter(|(a, _, _)| *a == row.id).map(|(_, author, _)| author.clone()).collect();
             article_of(row, authors, now)
         })
         .collect())
 }
 
-fn article_of(row: ArticleRow, authors: Vec<UserId>, now: DateTime<Utc>) -> Article {
+fn article_of(row: ArticleRow, authors: Vec<AuthorId>, now: DateTime<Utc>) -> Article {
     let status = row.effective_status(now);
     let publish_at = row.publish_at.map(db::from_db_time);
     Article {
@@ -74,7 +79,8 @@ fn article_of(row: ArticleRow, authors: Vec<UserId>, now: DateTime<Utc>) -> Arti
     }
 }
 
-/// 422 unless the section, the authors and every referenced poll and sponsored block exist.
+/// 422 unless the section, the authors and every referenced poll and sponsored block
+/// exist; else the byline as author ids (a newsroom user's id becomes their author's).
 /// `author_offset`: how many authors the caller did not name (the creator, on create),
 /// so that errors point at the caller's own list.
 /// `before`: the content being replaced; embeds it already had are not checked again
@@ -85,19 +91,27 @@ fn check_references(
     content: &Content,
     author_offset: usize,
     before: Option<&Content>,
-) -> Result<(), Error> {
+    now: DateTime<Utc>,
+) -> Result<Vec<AuthorId>, Error> {
     let (old_polls, old_sponsored) = before.map(Content::references).unwrap_or_default();
     let old_assets = before.map(Content::assets).unwrap_or_default();
     let mut errors = Vec::new();
     if section_db::find(conn, &content.section_id)?.is_none() {
         errors.push(FieldError::new("section_id", "is not an existing section"));
     }
+    let mut authors: Vec<AuthorId> = Vec::with_capacity(content.author_ids.len());
     for (i, id) in content.author_ids.iter().enumerate() {
-        let ok = user_db::find(conn, id)?.is_some_and(|u| matches!(u.role, Role::Admin | Role::Editor | Role::Writer));
-        if !ok {
-            let at = i.saturating_sub(author_offset);
-            errors
-                .push(FieldError::new(format!("author_ids[{at}]"), "is not a newsroom user (admin, editor or writer)"));
+        match author_db::resolve(conn, id, db::to_db_time(now))? {
+            // A user and their author both named: one byline.
+            Some(author) if authors.contains(&author) => {}
+            Some(author) => authors.push(author),
+            None => {
+                let at = i.saturating_sub(author_offset);
+                errors.push(FieldError::new(
+                    format!("author_ids[{at}]"),
+                    "is not an author or a newsroom user (admin, editor or writer)",
+                ));
+            }
         }
     }
     for (i, block) in content.body.iter().enumerate() {
@@ -127,11 +141,15 @@ fn check_references(
             errors.push(FieldError::new(field, "is not an image in the media library"));
         }
     }
-    if errors.is_empty() { Ok(()) } else { Err(Error::Invalid(errors)) }
+    if errors.is_empty() { Ok(authors) } else { Err(Error::Invalid(errors)) }
 }
 
 fn sponsored_forbidden() -> Error {
     Error::forbidden("Only editors and admins place sponsored blocks in articles.")
+}
+
+fn sponsorship_forbidden() -> Error {
+    Error::forbidden("Only editors and admins mark an article as paid content, change or clear its sponsorship.")
 }
 
 fn slug_taken() -> Error {
@@ -170,7 +188,12 @@ fn save_revision(
 /// Creates a draft; the creator is the first author. A slug made from the headline is
 /// made unique with a number; a slug given that is taken is a 409.
 pub async fn create(state: &AppState, user: &CurrentUser, new: NewArticle) -> Result<Article, Error> {
-    let (content, make_slug) = new.into_content(user.id().clone());
+    // An editor's API key (an ingest) bylines the article as it says, naming the wire's
+    // author rather than itself; it is the author only when it names none. Writers,
+    // keys too, keep their own byline.
+    let creator_first = !(user.user.kind == AccountKind::ApiKey && user.role() != Role::Writer);
+    let shift = usize::from(creator_first && !new.author_ids.is_empty());
+    let (content, make_slug) = new.into_content(user.id().clone(), creator_first);
     let now = state.clock.now();
     let by = user.id().clone();
     let role = user.role();
@@ -181,7 +204,7 @@ pub async fn create(state: &AppState, user: &CurrentUser, new: NewArticle) -> Re
             let content = content.validate(make_slug).map_err(|mut errors| {
                 for e in &mut errors {
                     if let Some(i) = e.field.strip_prefix("author_ids[").and_then(|r| r.strip_suffix(']')) {
-                        e.field = format!("author_ids[{}]", i.parse::<usize>().unwrap_or(1).saturating_sub(1));
+                        e.field = format!("author_ids[{}]", i.parse::<usize>().unwrap_or(shift).saturating_sub(shift));
                     }
                 }
                 Error::Invalid(errors)
@@ -189,9 +212,14 @@ pub async fn create(state: &AppState, user: &CurrentUser, new: NewArticle) -> Re
             if !article::may_place_sponsored(role) && !content.references().1.is_empty() {
                 return Err(sponsored_forbidden());
             }
+            if !article::may_place_sponsored(role) && content.sponsorship.is_some() {
+                return Err(sponsorship_forbidden());
+            }
             db::write_tx(conn, |c| {
-                check_references(c, &content, 1, None)?;
+                let authors = check_references(c, &content, 1, None, now)?;
                 let mut content = content;
+                content.author_ids = authors;
+                content.tags = crate::db::tags::names_for_article(c, &content.tags, db::to_db_time(now))?;
                 if article_db::slug_taken(c, &content.slug, None)? {
                     if !make_slug {
                         return Err(slug_taken());
@@ -293,6 +321,12 @@ pub async fn list(
             if let Some(ids) = &filter.section_ids {
                 filter.section_ids = Some(section_db::with_descendants(conn, ids)?);
             }
+            if let Some(tag) = &filter.tag {
+                filter.tag = Some(crate::db::tags::filter_name(conn, tag)?);
+            }
+            if let Some(author) = &filter.author {
+                filter.author = Some(author_db::filter_id(conn, author)?);
+            }
             let rows = article_db::editorial_page(conn, &filter, db::to_db_time(now), after.as_deref(), limit + 1)?;
             let (rows, next) = crate::service::split_page(rows, limit, |r| r.id.to_string());
             let articles = to_articles(conn, rows, now)?;
@@ -316,7 +350,10 @@ fn save_content(
     now: DateTime<Utc>,
 ) -> Result<ArticleRow, Error> {
     let before = row.content(author_ids(conn, &row.id)?);
-    check_references(conn, &content, 0, Some(&before))?;
+    let authors = check_references(conn, &content, 0, Some(&before), now)?;
+    let mut content = content;
+    content.author_ids = authors;
+    content.tags = crate::db::tags::names_for_article(conn, &content.tags, db::to_db_time(now))?;
     if content.slug != row.slug {
         if article_db::slug_taken(conn, &content.slug, Some(&row.id))? {
             return Err(slug_taken());
@@ -390,7 +427,8 @@ fn load_editable(
 }
 
 /// Replaces `current` with `content` under the rules of an edit by `user`: the content
-/// is checked, writers place no new sponsored block and keep their own byline. Every
+/// is checked, writers place no new sponsored block, leave the sponsorship as it is and
+/// keep their own byline. Every
 /// change of content (an update, a restored revision) goes through here.
 fn edit(
     conn: &mut DbConnection,
@@ -406,7 +444,10 @@ fn edit(
     if !article::may_place_sponsored(user.role()) && content.references().1.iter().any(|b| !placed_before.contains(b)) {
         return Err(sponsored_forbidden());
     }
-    if user.role() == Role::Writer && !content.author_ids.iter().any(|a| a == user.id()) {
+    if !article::may_place_sponsored(user.role()) && content.sponsorship != current.sponsorship {
+        return Err(sponsorship_forbidden());
+    }
+    if user.role() == Role::Writer && !author_db::names_user(conn, &content.author_ids, user.id())? {
         return Err(Error::invalid("author_ids", "must include you: writers keep their own bylines"));
     }
     save_content(conn, row, content, user.id(), note, now)
@@ -506,6 +547,20 @@ pub async fn act(
                 if let Some(kind) = events::for_transition(status, row.effective_status(now)) {
                     events::article(c, kind, &row, None, now)?;
                 }
+                let audited = match (action, next) {
+                    (Action::Publish, Status::Scheduled) => Some(AuditAction::ArticleScheduled),
+                    (Action::Publish, _) => Some(AuditAction::ArticlePublished),
+                    (Action::Unpublish, _) => Some(AuditAction::ArticleUnpublished),
+                    (Action::Archive, _) => Some(AuditAction::ArticleArchived),
+                    (Action::Submit, _) => None,
+                };
+                if let Some(audited) = audited {
+                    let details = json!({
+                        "headline": row.headline, "from": status, "to": next,
+                        "publish_at": row.publish_at.map(|t| db::from_db_time(t).to_rfc3339_opts(SecondsFormat::AutoSi, true)),
+                    });
+                    audit_db::record(c, &user.actor(), audited, Some(Target::new("article", row.id.to_string())), details, now)?;
+                }
                 to_article(c, row, now)
             })
         })
@@ -564,6 +619,9 @@ async fn set_trashed(
                 article_db::refresh_feed(c, &row)?;
                 let kind = if trash { EventType::ArticleTrashed } else { EventType::ArticleRestored };
                 events::article(c, kind, &row, None, now)?;
+                let audited = if trash { AuditAction::ArticleTrashed } else { AuditAction::ArticleRestored };
+                let (target, details) = (Target::new("article", row.id.to_string()), json!({"headline": row.headline}));
+                audit_db::record(c, &user.actor(), audited, Some(target), details, now)?;
                 to_article(c, row, now)
             })
         })

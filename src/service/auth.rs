@@ -5,15 +5,18 @@
 use std::net::IpAddr;
 
 use chrono::{DateTime, Duration, Utc};
+use serde_json::json;
 
 use super::Error;
 use crate::auth::{jwt, password, tokens};
+use crate::db::audit as audit_db;
 use crate::db::sessions::{self, RefreshTokenRow};
 use crate::db::users as user_db;
 use crate::db::{self, DbConnection, throttle};
+use crate::domain::audit::{Actor, AuditAction, Target};
 use crate::domain::id::UserId;
 use crate::domain::text::Errors;
-use crate::domain::user::{self, Role};
+use crate::domain::user::{self, AccountKind, Role};
 use crate::service::users::User;
 use crate::state::AppState;
 
@@ -31,6 +34,8 @@ pub struct TokenPair {
 pub struct CurrentUser {
     pub user: User,
     pub session_id: String,
+    /// The client's address, for the audit log.
+    pub address: Option<IpAddr>,
 }
 
 impl CurrentUser {
@@ -40,6 +45,11 @@ impl CurrentUser {
 
     pub fn role(&self) -> Role {
         self.user.role
+    }
+
+    /// The caller as the audit log names them.
+    pub fn actor(&self) -> Actor {
+        Actor::of(&self.user, self.address)
     }
 }
 
@@ -133,13 +143,18 @@ fn open_session(
     conn: &mut DbConnection,
     state: &AppState,
     row: user_db::UserRow,
+    address: Option<IpAddr>,
     now: DateTime<Utc>,
 ) -> Result<TokenPair, Error> {
     let session_id = db::new_id();
     let refresh_token = tokens::random_token(32).map_err(Error::internal)?;
+    let actor = Actor::of(&User::from(row.clone()), address);
     db::tally_tx(conn, |c| {
         sessions::create_session(c, &session_id, &row.id, db::to_db_time(now))?;
-        insert_refresh_token(c, state, &session_id, &refresh_token, now)
+        insert_refresh_token(c, state, &session_id, &refresh_token, now)?;
+        let target = Target::new("user", row.id.to_string());
+        audit_db::record(c, &actor, AuditAction::LoginSucceeded, Some(target), json!({}), now)?;
+        Ok::<_, Error>(())
     })?;
     issue_pair(state, row, session_id, refresh_token, now)
 }
@@ -202,6 +217,7 @@ pub async fn login(
         .clone()
         .run(move |conn| {
             let now = state.clock.now();
+            let ip = address;
             let address = address.map(address_key);
             let pair = pair_key(&account, address.as_deref());
             let mut keys =
@@ -214,7 +230,10 @@ pub async fn login(
             let plausible = email.chars().count() <= user::MAX_EMAIL_CHARS && !email.chars().any(char::is_control);
             let row = if plausible { user_db::find_by_email(conn, &email)? } else { None };
             let accepted = match &row {
-                Some(row) => password::verify(&password, &row.password_hash) && row.active,
+                // API keys' accounts never sign in (their hash verifies nothing anyway).
+                Some(row) => {
+                    password::verify(&password, &row.password_hash) && row.active && row.kind == AccountKind::Person
+                }
                 None => {
                     password::verify_dummy(&password);
                     false
@@ -227,9 +246,17 @@ pub async fn login(
                         throttle::clear(c, PAIR, &pair)?;
                         throttle::clear(c, ACCOUNT, &account)
                     })?;
-                    open_session(conn, &state, row, now)
+                    open_session(conn, &state, row, ip, now)
                 }
-                _ => Err(invalid_credentials()),
+                row => {
+                    // Recorded on its own: a refused sign-in changes nothing else.
+                    let target = row.map(|r| Target::new("user", r.id.to_string()));
+                    let details = json!({"email": plausible.then_some(&email)});
+                    db::tally_tx(conn, |c| {
+                        audit_db::record(c, &Actor::anonymous(ip), AuditAction::LoginFailed, target, details, now)
+                    })?;
+                    Err(invalid_credentials())
+                }
             }
         })
         .await
@@ -242,12 +269,18 @@ enum Rotation {
 
 /// Forgets an account's failed sign-ins, from every address: an admin's way to let a
 /// locked-out owner back in before the window passes. 404 for an unknown user.
-pub async fn unlock(state: &AppState, id: UserId) -> Result<(), Error> {
+pub async fn unlock(state: &AppState, by: &CurrentUser, id: UserId) -> Result<(), Error> {
+    let (actor, now) = (by.actor(), state.clock.now());
     state
         .db
         .run(move |conn| {
-            let row = user_db::find(conn, &id)?.ok_or_else(|| Error::not_found("User"))?;
-            forget_failures(conn, &row.email)
+            let row = user_db::find_person(conn, &id)?.ok_or_else(|| Error::not_found("User"))?;
+            db::tally_tx(conn, |c| {
+                clear_failures(c, &row.email)?;
+                let target = Some(Target::new("user", row.id.to_string()));
+                audit_db::record(c, &actor, AuditAction::UserUnlocked, target, json!({}), now)?;
+                Ok(())
+            })
         })
         .await
 }
@@ -349,7 +382,7 @@ pub async fn authenticate(state: &AppState, bearer: &str) -> Result<CurrentUser,
             if revoked_at.is_some() || !row.active || row.token_generation > token.generation {
                 return Err(revoked_access_token());
             }
-            Ok(CurrentUser { user: User::from(row), session_id: token.session_id })
+            Ok(CurrentUser { user: User::from(row), session_id: token.session_id, address: None })
         })
         .await
 }
@@ -385,6 +418,9 @@ pub async fn change_password(
     current_password: String,
     new_password: String,
 ) -> Result<(), Error> {
+    if current.user.kind == AccountKind::ApiKey {
+        return Err(Error::forbidden("An API key has no password."));
+    }
     let mut errors = Errors::default();
     user::check_password(&mut errors, "new_password", &new_password);
     errors.finish().map_err(Error::Invalid)?;

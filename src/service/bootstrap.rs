@@ -53,7 +53,7 @@ pub fn ensure_first_admin(
         let fields = errors.iter().map(|e| format!("{} {}", e.field, e.message)).collect::<Vec<_>>().join("; ");
         format!("invalid MASTHEAD_ADMIN_EMAIL / MASTHEAD_ADMIN_PASSWORD: {fields}")
     })?;
-    match users::create_user(&mut conn, &new, clock.now()) {
+    match users::create_user(&mut conn, &new, None, clock.now()) {
         Ok(user) if generated => Ok(FirstAdmin::Generated { email: user.email, password }),
         Ok(user) => Ok(FirstAdmin::FromEnvironment { email: user.email }),
         // Another instance created it first.

@@ -316,9 +316,10 @@ pub async fn seed(state: &AppState) -> Result<Report, Error> {
     ] {
         let password = tokens::random_token(15).map_err(Error::internal)?;
         let new = NewUser::validate(email, Some(name), role, true, &password).map_err(Error::Invalid)?;
-        let user = users::create(state, new).await?;
+        let now = state.clock.now();
+        let user = state.db.run(move |conn| users::create_user(conn, &new, None, now)).await?;
         report.users.push((user.email.clone(), role.to_string(), password));
-        journalists.push(CurrentUser { user, session_id: String::new() });
+        journalists.push(CurrentUser { user, session_id: String::new(), address: None });
     }
     let editor = journalists[0].clone();
 
@@ -431,6 +432,7 @@ pub async fn seed(state: &AppState) -> Result<Report, Error> {
             access: Some(story.access),
             preview_blocks: None,
             seo: None,
+            sponsorship: None,
         };
         let article = articles::create(state, author, new).await?;
         report.articles += 1;

@@ -7,12 +7,14 @@ use serde_json::{Value, json};
 
 use super::Error;
 use crate::db::articles::ArticleRow;
+use crate::db::authors::AuthorRow;
 use crate::db::corrections::CorrectionRow;
 use crate::db::media::AssetRow;
 use crate::db::paywall::OfferRow;
 use crate::db::polls::PollRow;
 use crate::db::sections::SectionRow;
 use crate::db::sponsored::SponsoredRow;
+use crate::db::tags::TagRow;
 use crate::db::types::EmbedKind;
 use crate::db::webhooks::{self as webhook_db, DeliveryRow, EventRow};
 use crate::db::{self, DbConnection, articles as article_db, sections as section_db};
@@ -92,6 +94,13 @@ fn article_paths(conn: &mut DbConnection, row: &ArticleRow, old_slugs: &[String]
     for (_, author, _) in article_db::authors_of(conn, std::slice::from_ref(&row.id))? {
         paths.push(format!("{PUBLIC}/articles?author={}", encode(author.as_str())));
     }
+    // Any feed may list it, and the sitemaps carry its address and lastmod.
+    paths.extend([
+        format!("{PUBLIC}/feeds/*"),
+        format!("{PUBLIC}/sitemaps"),
+        format!("{PUBLIC}/sitemaps/*"),
+        format!("{PUBLIC}/news-sitemap"),
+    ]);
     Ok(paths)
 }
 
@@ -130,6 +139,7 @@ pub fn article(
             "status": status,
             "section": section.map(|s| json!({"id": s.id, "slug": s.slug})),
             "tags": row.tags.0,
+            "sponsored": row.sponsorship.is_some(),
             "publish_at": row.publish_at.map(|t| rfc3339(db::from_db_time(t))),
             "trashed": row.trashed_at.is_some(),
             "version": row.version,
@@ -322,6 +332,92 @@ pub fn paywall(conn: &mut DbConnection, now: DateTime<Utc>) -> Result<(), Error>
         return Ok(());
     }
     write(conn, EventType::PaywallUpdated, now, json!({"paywall": {}}), purge, to).map(|_| ())
+}
+
+/// Announces `kind` for an author (as they are now, or were when deleted): their page,
+/// their article lists and, when their name changed, every article naming them.
+pub fn author(
+    conn: &mut DbConnection,
+    kind: EventType,
+    row: &AuthorRow,
+    before: Option<&AuthorRow>,
+    now: DateTime<Utc>,
+) -> Result<(), Error> {
+    let to = webhook_db::subscribers(conn, kind)?;
+    if to.is_empty() {
+        // Nobody listens: no payload is built.
+        return Ok(());
+    }
+    let mut purge = Vec::new();
+    for r in std::iter::once(row).chain(before) {
+        for path in [
+            format!("{PUBLIC}/authors/{}", r.slug),
+            format!("{PUBLIC}/authors/{}", r.id),
+            format!("{PUBLIC}/articles?author={}", encode(r.id.as_str())),
+        ] {
+            if !purge.contains(&path) {
+                purge.push(path);
+            }
+        }
+    }
+    if before.is_some_and(|b| b.name != row.name) {
+        // Bylines carry the name: every article and list naming them.
+        purge = vec![format!("{PUBLIC}/*")];
+    }
+    let data = json!({
+        "author": {
+            "id": row.id,
+            "slug": row.slug,
+            "old_slug": before.filter(|b| b.slug != row.slug).map(|b| b.slug.clone()),
+            "name": row.name,
+            "user_id": row.user_id,
+            "version": row.version,
+        }
+    });
+    write(conn, kind, now, data, purge, to).map(|_| ())
+}
+
+/// Announces `kind` for a tag (as it is now, or as it was when deleted), with the tag
+/// it was before a change (`before`) or the tag merged into it (`merged`). When
+/// articles changed with it, every public answer may name it.
+pub fn tag(
+    conn: &mut DbConnection,
+    kind: EventType,
+    row: &TagRow,
+    before: Option<&TagRow>,
+    merged: Option<&TagRow>,
+    articles_changed: bool,
+    now: DateTime<Utc>,
+) -> Result<(), Error> {
+    let to = webhook_db::subscribers(conn, kind)?;
+    if to.is_empty() {
+        // Nobody listens: no payload is built.
+        return Ok(());
+    }
+    let purge = if articles_changed {
+        vec![format!("{PUBLIC}/*")]
+    } else {
+        let mut purge = Vec::new();
+        for r in std::iter::once(row).chain(before).chain(merged) {
+            let page = format!("{PUBLIC}/tags/{}", r.slug);
+            if !purge.contains(&page) {
+                purge.push(page);
+            }
+        }
+        purge
+    };
+    let data = json!({
+        "tag": {
+            "id": row.id,
+            "slug": row.slug,
+            "name": row.name,
+            "old_slug": before.filter(|b| b.slug != row.slug).map(|b| b.slug.clone()),
+            "old_name": before.filter(|b| b.name != row.name).map(|b| b.name.clone()),
+            "version": row.version,
+        },
+        "merged": merged.map(|m| json!({"id": m.id, "slug": m.slug, "name": m.name})),
+    });
+    write(conn, kind, now, data, purge, to).map(|_| ())
 }
 
 /// Announces that the site settings changed: everything public may name them.

@@ -1,8 +1,11 @@
 //! Use-cases, one file per resource: a transaction, domain rules and db calls. Called
 //! by the HTTP handlers and by the CLI, so both obey the same rules.
 
+pub mod api_keys;
 pub mod articles;
+pub mod audit;
 pub mod auth;
+pub mod authors;
 pub mod bootstrap;
 pub mod corrections;
 pub mod demo;
@@ -17,6 +20,7 @@ pub mod sections;
 pub mod site;
 pub mod sitemaps;
 pub mod sponsored;
+pub mod tags;
 pub mod users;
 pub mod webhooks;
 

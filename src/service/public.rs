@@ -8,8 +8,8 @@ use chrono::{DateTime, Utc};
 use super::Error;
 use crate::db::articles::{self as article_db, ArticleRow, PublicFilter, SummaryRow};
 use crate::db::{self, DbConnection, public_generation, sections as section_db};
-use crate::domain::article::{self, Access, Block, Content, Image};
-use crate::domain::id::{ArticleId, AssetId, SectionId, UserId};
+use crate::domain::article::{self, Access, Block, Content, Image, Sponsorship};
+use crate::domain::id::{ArticleId, AssetId, AuthorId, SectionId};
 use crate::domain::media::{self, Asset, ResolvedImage};
 use crate::service::corrections::{self, Correction};
 use crate::service::polls::{self, PublicPoll};
@@ -19,7 +19,7 @@ use crate::state::AppState;
 
 #[derive(Debug, Clone)]
 pub struct Byline {
-    pub id: UserId,
+    pub id: AuthorId,
     pub display_name: String,
 }
 
@@ -87,6 +87,8 @@ pub struct PublicSummary {
     pub preview: bool,
     pub published_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
+    /// Set when it is paid content.
+    pub sponsorship: Option<Sponsorship>,
 }
 
 /// How old shown poll results may become: answers that show them are kept no longer.
@@ -111,6 +113,7 @@ impl PublicArticle {
             preview: self.preview,
             published_at: self.published_at,
             updated_at: self.updated_at,
+            sponsorship: c.sponsorship.clone(),
         }
     }
 
@@ -167,7 +170,7 @@ pub fn preview_for(conn: &mut DbConnection, rows: &[ArticleRow]) -> Result<Body,
 /// What rows of articles link to, loaded once for all of them: bylines, sections and
 /// library images.
 struct Links {
-    bylines: Vec<(ArticleId, UserId, String)>,
+    bylines: Vec<(ArticleId, AuthorId, String)>,
     sections: Vec<section_db::SectionRow>,
     assets: Vec<Asset>,
 }
@@ -236,6 +239,7 @@ fn to_summaries(
                 kicker: row.kicker,
                 tags: row.tags.0,
                 access: row.access,
+                sponsorship: row.sponsorship.map(|j| j.0),
             })
         })
         .collect()
@@ -367,8 +371,8 @@ pub async fn list(
                 };
                 let filter = PublicFilter {
                     feed,
-                    author: query.author,
-                    tag: query.tag.map(|t| t.trim().to_lowercase()),
+                    author: query.author.map(|a| crate::db::authors::filter_id(conn, &a)).transpose()?,
+                    tag: query.tag.map(|t| crate::db::tags::filter_name(conn, &t)).transpose()?,
                     q: query.q,
                 };
                 let after = after.map(|(at, id)| (db::to_db_time(at), id));
@@ -421,16 +425,25 @@ pub async fn feed(state: &AppState, scope: FeedScope, limit: i64) -> Result<Feed
                 names.push(section.name.clone());
                 filter.feed = section.id.into_string();
             }
+            // A tag's or author's name goes in the title only when a live article carries
+            // it: a draft's tags and authors are not public, and an unknown value is
+            // not echoed.
+            let at = db::to_db_time(now);
             if let Some(tag) = scope.tag {
-                let tag = tag.trim().to_lowercase();
-                names.push(tag.clone());
+                let tag = crate::db::tags::filter_name(conn, &tag)?;
+                if crate::db::tags::is_live(conn, &tag, at)? {
+                    names.push(tag.clone());
+                }
                 filter.tag = Some(tag);
             }
-            if let Some(id) = scope.author {
-                if let Some(user) = crate::db::users::find(conn, &UserId::from(id.as_str()))? {
-                    names.push(user.display_name);
+            if let Some(given) = scope.author {
+                let id = AuthorId::from(crate::db::authors::filter_id(conn, &given)?);
+                if crate::db::authors::is_live(conn, &id, at)? {
+                    if let Some(author) = crate::db::authors::find(conn, &id)? {
+                        names.push(author.name);
+                    }
                 }
-                filter.author = Some(id);
+                filter.author = Some(id.into_string());
             }
             let summaries = article_db::public_page(conn, &filter, db::to_db_time(now), None, limit)?;
             let ids: Vec<ArticleId> = summaries.iter().map(|r| r.id.clone()).collect();

@@ -5,12 +5,15 @@ use chrono::{DateTime, Utc};
 
 use super::Error;
 use crate::auth::password;
+use crate::db::audit as audit_db;
 use crate::db::users::{self as user_db, UserFilter, UserRow};
 use crate::db::{self, DbConnection, sessions};
+use crate::domain::audit::{Actor, AuditAction, Target};
 use crate::domain::id::UserId;
 use crate::domain::text::Errors;
-use crate::domain::user::{self, NewUser, Role};
+use crate::domain::user::{self, AccountKind, NewUser, Role};
 use crate::state::AppState;
+use serde_json::json;
 
 pub use crate::domain::user::User;
 
@@ -20,7 +23,14 @@ fn email_taken() -> Error {
 
 /// Inserts a validated new user (hashing the password first). Shared by the API, the
 /// CLI and the first-start bootstrap.
-pub fn create_user(conn: &mut DbConnection, new: &NewUser, now: DateTime<Utc>) -> Result<User, Error> {
+/// `by`: the admin who creates it, for the audit log (none from the command line or the
+/// first start).
+pub fn create_user(
+    conn: &mut DbConnection,
+    new: &NewUser,
+    by: Option<&Actor>,
+    now: DateTime<Utc>,
+) -> Result<User, Error> {
     let password_hash = password::hash(&new.password).map_err(Error::internal)?;
     let now = db::to_db_time(now);
     let row = UserRow {
@@ -33,6 +43,7 @@ pub fn create_user(conn: &mut DbConnection, new: &NewUser, now: DateTime<Utc>) -
         token_generation: 0,
         created_at: now,
         updated_at: now,
+        kind: AccountKind::Person,
     };
     db::write_tx(conn, |c| {
         if user_db::find_by_email(c, &row.email)?.is_some() {
@@ -42,19 +53,36 @@ pub fn create_user(conn: &mut DbConnection, new: &NewUser, now: DateTime<Utc>) -
             diesel::result::Error::DatabaseError(diesel::result::DatabaseErrorKind::UniqueViolation, _) => {
                 email_taken()
             }
-            other => other.into(),
-        })
+            other => Error::from(other),
+        })?;
+        if let Some(by) = by {
+            let details = json!({"email": row.email, "role": row.role, "active": row.active});
+            audit_db::record(
+                c,
+                by,
+                AuditAction::UserCreated,
+                Some(Target::new("user", row.id.to_string())),
+                details,
+                db::from_db_time(now),
+            )?;
+        }
+        Ok(())
     })?;
     Ok(User::from(row))
 }
 
-pub async fn create(state: &AppState, new: NewUser) -> Result<User, Error> {
+/// `by`: the admin, as the audit log names them.
+pub async fn create(state: &AppState, by: &Actor, new: NewUser) -> Result<User, Error> {
     let clock = state.clock.clone();
-    state.db.run(move |conn| create_user(conn, &new, clock.now())).await
+    let actor = by.clone();
+    state.db.run(move |conn| create_user(conn, &new, Some(&actor), clock.now())).await
 }
 
 pub async fn get(state: &AppState, id: UserId) -> Result<User, Error> {
-    state.db.run(move |conn| user_db::find(conn, &id)?.map(User::from).ok_or_else(|| Error::not_found("User"))).await
+    state
+        .db
+        .run(move |conn| user_db::find_person(conn, &id)?.map(User::from).ok_or_else(|| Error::not_found("User")))
+        .await
 }
 
 /// The display names of these users, by id.
@@ -117,15 +145,17 @@ impl UserPatch {
 
 /// Applies a validated patch. Deactivation and a password reset end every session of
 /// the user at once; the last active admin cannot be demoted or deactivated (409).
-pub async fn update(state: &AppState, id: UserId, patch: UserPatch) -> Result<User, Error> {
+pub async fn update(state: &AppState, by: &Actor, id: UserId, patch: UserPatch) -> Result<User, Error> {
     let clock = state.clock.clone();
+    let actor = by.clone();
     state
         .db
         .run(move |conn| {
             let new_hash = patch.password.as_deref().map(password::hash).transpose().map_err(Error::internal)?;
             db::write_tx(conn, |c| {
                 db::lock(c, "admins")?;
-                let mut row = user_db::find(c, &id)?.ok_or_else(|| Error::not_found("User"))?;
+                let mut row = user_db::find_person(c, &id)?.ok_or_else(|| Error::not_found("User"))?;
+                let before = row.clone();
                 let was_active_admin = row.active && row.role == Role::Admin;
                 if let Some(email) = &patch.email {
                     if *email != row.email && user_db::find_by_email(c, email)?.is_some() {
@@ -133,6 +163,7 @@ pub async fn update(state: &AppState, id: UserId, patch: UserPatch) -> Result<Us
                     }
                     row.email = email.clone();
                 }
+                let old_name = row.display_name.clone();
                 if let Some(name) = &patch.display_name {
                     row.display_name = name.clone();
                 }
@@ -165,6 +196,34 @@ pub async fn update(state: &AppState, id: UserId, patch: UserPatch) -> Result<Us
                     }
                     other => other.into(),
                 })?;
+                let mut changes = serde_json::Map::new();
+                let mut change = |field: &str, from: serde_json::Value, to: serde_json::Value| {
+                    if from != to {
+                        changes.insert(field.into(), json!({"from": from, "to": to}));
+                    }
+                };
+                change("email", json!(before.email), json!(row.email));
+                change("display_name", json!(before.display_name), json!(row.display_name));
+                change("role", json!(before.role), json!(row.role));
+                change("active", json!(before.active), json!(row.active));
+                if new_hash.is_some() {
+                    changes.insert("password".into(), json!("reset"));
+                }
+                if !changes.is_empty() {
+                    let target = Some(Target::new("user", row.id.to_string()));
+                    let details = serde_json::Value::Object(changes);
+                    audit_db::record(c, &actor, AuditAction::UserUpdated, target, details, now)?;
+                }
+                if row.display_name != old_name {
+                    // Their bylines follow, unless their author was given another name.
+                    crate::db::authors::follow_display_name(
+                        c,
+                        &row.id,
+                        &old_name,
+                        &row.display_name,
+                        db::to_db_time(now),
+                    )?;
+                }
                 Ok(User::from(row))
             })
         })
@@ -172,6 +231,6 @@ pub async fn update(state: &AppState, id: UserId, patch: UserPatch) -> Result<Us
 }
 
 /// `DELETE /users/{id}`: deactivates (users are never removed, their bylines stay).
-pub async fn deactivate(state: &AppState, id: UserId) -> Result<(), Error> {
-    update(state, id, UserPatch { active: Some(false), ..UserPatch::default() }).await.map(|_| ())
+pub async fn deactivate(state: &AppState, by: &Actor, id: UserId) -> Result<(), Error> {
+    update(state, by, id, UserPatch { active: Some(false), ..UserPatch::default() }).await.map(|_| ())
 }

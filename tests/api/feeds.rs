@@ -239,3 +239,60 @@ async fn feed_readers_poll_by_etag_or_date_and_see_changes_at_once() {
     assert_eq!(changed.status, 200, "a new article reaches the cached feed at once");
     assert_eq!(titles(&parsed(&changed.body, "application/rss+xml"))[0], "Breaking news");
 }
+
+fn gunzip(bytes: &[u8]) -> Vec<u8> {
+    let mut out = Vec::new();
+    std::io::Read::read_to_end(&mut flate2::read::GzDecoder::new(bytes), &mut out).expect("gzip");
+    out
+}
+
+#[actix_web::test]
+async fn feeds_go_gzipped_to_readers_that_take_gzip_from_the_cache_too() {
+    let n = newsroom().await;
+    for path in ["/api/v1/public/feeds/rss", "/api/v1/public/feeds/atom", "/api/v1/public/feeds/json"] {
+        let plain = n.app.get(path, None).await;
+        assert_eq!(plain.status, 200);
+        assert!(plain.header("content-encoding").is_none(), "{path}: no gzip unless asked");
+        assert_eq!(plain.header("vary").as_deref(), Some("Accept-Encoding"), "{path}");
+        // The first gzip request may be the miss or a hit; the second is a hit.
+        for round in 0..2 {
+            let zipped = n.app.send_with(Method::GET, path, None, None, &[("accept-encoding", "gzip, br")]).await;
+            assert_eq!(zipped.status, 200);
+            assert_eq!(zipped.header("content-encoding").as_deref(), Some("gzip"), "{path} round {round}");
+            assert_eq!(zipped.header("vary").as_deref(), Some("Accept-Encoding"));
+            assert!(zipped.body.len() < plain.body.len());
+            assert_eq!(gunzip(&zipped.body), plain.body, "{path}: the same feed");
+            let etag = zipped.header("etag").unwrap();
+            assert_ne!(etag, plain.header("etag").unwrap(), "another representation, another tag");
+            assert_eq!(zipped.header("last-modified"), plain.header("last-modified"));
+        }
+        let refused = [("accept-encoding", "gzip;q=0, identity")];
+        let not_gzip = n.app.send_with(Method::GET, path, None, None, &refused).await;
+        assert!(not_gzip.header("content-encoding").is_none());
+        assert_eq!(not_gzip.body, plain.body, "the plain copy the cache holds beside the gzipped one");
+        // Each form revalidates by its own tag only: a 304 never vouches for the other.
+        let zipped_etag = n
+            .app
+            .send_with(Method::GET, path, None, None, &[("accept-encoding", "gzip")])
+            .await
+            .header("etag")
+            .unwrap();
+        let plain_etag = plain.header("etag").unwrap();
+        for (gzip, tag, status) in
+            [(true, &zipped_etag, 304), (true, &plain_etag, 200), (false, &plain_etag, 304), (false, &zipped_etag, 200)]
+        {
+            let mut headers = vec![("if-none-match", tag.as_str())];
+            if gzip {
+                headers.push(("accept-encoding", "gzip"));
+            }
+            let again = n.app.send_with(Method::GET, path, None, None, &headers).await;
+            assert_eq!(again.status, status, "{path}: gzip {gzip}, If-None-Match {tag}");
+            assert_eq!(again.header("etag").as_ref(), Some(if gzip { &zipped_etag } else { &plain_etag }));
+        }
+    }
+    assert!(n.app.cache.hits() > 0, "hits were served");
+    // JSON answers stay as they are.
+    let list =
+        n.app.send_with(Method::GET, "/api/v1/public/articles", None, None, &[("accept-encoding", "gzip")]).await;
+    assert!(list.header("content-encoding").is_none());
+}

@@ -4,9 +4,12 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 mod admin_client;
+mod api_keys;
 mod architecture;
 mod articles;
+mod audit;
 mod auth;
+mod authors;
 mod cli;
 mod common;
 mod corrections;
@@ -17,6 +20,7 @@ mod lifecycle;
 mod media;
 mod openapi;
 mod operations;
+mod paid_content;
 mod paywall;
 mod polls;
 mod previews;
@@ -28,5 +32,6 @@ mod site;
 mod sitemaps;
 mod sponsored;
 mod structured_data;
+mod tags;
 mod users;
 mod webhooks;

@@ -599,10 +599,24 @@ fn every_write_to_a_public_source_table_moves_the_generation() {
             ),
         ),
         (
+            "authors",
+            format!(
+                "INSERT INTO authors (id, slug, name, user_id, created_at, updated_at, version) \
+                 VALUES ('u1', 'ann', 'Ann', 'u1', {T}, {T}, 1)"
+            ),
+        ),
+        (
             "article_authors",
-            "INSERT INTO article_authors (article_id, user_id, position) VALUES ('a1', 'u1', 0)".into(),
+            "INSERT INTO article_authors (article_id, author_id, position) VALUES ('a1', 'u1', 0)".into(),
         ),
         ("article_tags", "INSERT INTO article_tags (article_id, tag) VALUES ('a1', 't')".into()),
+        (
+            "tags",
+            format!(
+                "INSERT INTO tags (id, slug, name, key, created_at, updated_at, version) \
+                 VALUES ('t1', 't', 't', 't', {T}, {T}, 1)"
+            ),
+        ),
         (
             "article_corrections",
             format!(
@@ -673,6 +687,8 @@ fn every_write_to_a_public_source_table_moves_the_generation() {
         ("articles", "UPDATE articles SET headline = 'H2' WHERE id = 'a1'".into()),
         ("article_authors", "UPDATE article_authors SET position = 1 WHERE article_id = 'a1'".into()),
         ("article_tags", "UPDATE article_tags SET tag = 't2' WHERE article_id = 'a1'".into()),
+        ("tags", "UPDATE tags SET description = 'D' WHERE id = 't1'".into()),
+        ("tags", "DELETE FROM tags WHERE id = 't1'".into()),
         ("article_feed", "UPDATE article_feed SET feed = 's1' WHERE article_id = 'a1'".into()),
         ("paywall_settings", "UPDATE paywall_settings SET quota = 4 WHERE id = 1".into()),
         ("article_corrections", "UPDATE article_corrections SET text = 'Fixed again.' WHERE id = 'c1'".into()),
@@ -682,6 +698,8 @@ fn every_write_to_a_public_source_table_moves_the_generation() {
         ("article_feed", "DELETE FROM article_feed WHERE article_id = 'a1'".into()),
         ("article_tags", "DELETE FROM article_tags WHERE article_id = 'a1'".into()),
         ("article_authors", "DELETE FROM article_authors WHERE article_id = 'a1'".into()),
+        ("authors", "UPDATE authors SET job_title = 'Reporter' WHERE id = 'u1'".into()),
+        ("authors", "DELETE FROM authors WHERE id = 'u1'".into()),
         ("articles", "DELETE FROM articles WHERE id = 'a1'".into()),
         ("sections", "DELETE FROM sections WHERE id = 's1'".into()),
         ("paywall_settings", "DELETE FROM paywall_settings WHERE id = 1".into()),

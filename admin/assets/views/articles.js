@@ -7,7 +7,7 @@ import { badge, field, h, replace } from '../dom.js';
 import { when } from '../dates.js';
 import { apiPages, filterSelect, filters, pager } from '../lists.js';
 import { notAllowed } from '../problems.js';
-import { can } from '../roles.js';
+import { can, knowOwnAuthors } from '../roles.js';
 import { sectionTree } from './sections.js';
 
 /** @typedef {import('../api.js').Schemas['SectionResponse']} Section */
@@ -19,16 +19,32 @@ const HEADINGS = ['Headline', 'Status', 'Section', 'Authors', 'Updated'];
 export async function articlesView(main, _params, query) {
   const user = /** @type {import('../api.js').User} */ (currentUser());
   if (!can(user, 'edit_articles')) return notAllowed(main, 'Articles', 'Articles are for the newsroom: admins, editors and writers.');
-  const [sections, people] = await Promise.all([all('/api/v1/sections'), authors(user)]);
+  const [sections, people, bylineAuthors] = await Promise.all([
+    all('/api/v1/sections'),
+    authors(user),
+    /** @type {Promise<Array<import('../api.js').Schemas['AuthorResponse']>>} */ (all('/api/v1/authors')),
+  ]);
+  knowOwnAuthors(user, bylineAuthors);
   /** @type {Map<string, string>} */
   const sectionNames = new Map(sections.map((/** @type {Section} */ s) => [s.id, s.name]));
+  // Bylines name authors; a newsroom account's id names its author, so accounts
+  // without one yet are named (and filtered by) their own id.
+  const linked = new Set(bylineAuthors.flatMap((a) => [a.id, a.user_id ?? '']));
+  const unbylined = people.filter((p) => !linked.has(p.id));
   /** @type {Map<string, string>} */
-  const peopleNames = new Map(people.map((p) => [p.id, p.display_name]));
+  const peopleNames = new Map([
+    ...people.map((p) => /** @type {[string, string]} */ ([p.id, p.display_name])),
+    ...bylineAuthors.map((a) => /** @type {[string, string]} */ ([a.id, a.name])),
+  ]);
 
   const filter = filters('Filter articles', '/admin/articles', query, [
     filterSelect('Status', 'status', [['', 'Any status'], ...STATUSES.map((s) => /** @type {[string, string]} */ ([s, s.replace('_', ' ')]))], query),
     filterSelect('Section', 'section', [['', 'Any section'], ...sectionTree(sections)], query),
-    filterSelect('Author', 'author', [['', 'Anyone'], ...people.map((p) => /** @type {[string, string]} */ ([p.id, p.display_name]))], query),
+    filterSelect('Author', 'author', [
+      ['', 'Anyone'],
+      ...bylineAuthors.map((a) => /** @type {[string, string]} */ ([a.id, a.name])),
+      ...unbylined.map((p) => /** @type {[string, string]} */ ([p.id, `${p.display_name} (account)`])),
+    ], query),
     field('Tag', h('input', { type: 'search', name: 'tag', value: query.get('tag') ?? '' })),
     field('Words', h('input', { type: 'search', name: 'q', value: query.get('q') ?? '' })),
     h('div', { class: 'field check' }, h('label', null, h('input', { type: 'checkbox', name: 'trashed', value: 'true', checked: query.get('trashed') === 'true' }), ' Trash')),

@@ -5,7 +5,7 @@
 import { ApiError, all, api, changedFields, currentUser, etagOf } from '../api.js';
 import { badge, field, h, replace, toast } from '../dom.js';
 import { localZone, when, zonedToUtc } from '../dates.js';
-import { actions, can, mayEdit } from '../roles.js';
+import { actions, can, knowOwnAuthors, mayEdit } from '../roles.js';
 import { blockEditor } from '../blocks.js';
 import { escapeText, plainText } from '../inline.js';
 import { renderPreview } from '../preview.js';
@@ -25,15 +25,16 @@ import { deleteAndLeave, watchUnsaved, navigate } from '../app.js';
  * The content fields the form edits, as the API spells them.
  * @typedef {{headline: string, slug?: string, kicker: string | null, standfirst: string | null, dateline: string | null,
  *   section_id: string, author_ids?: string[], tags: string[], access: Schemas['Access'], preview_blocks: number | null,
- *   hero_image: ImageRef | null, seo: Schemas['Seo'] | null, body: Schemas['Block'][]}} Content
+ *   hero_image: ImageRef | null, seo: Schemas['Seo'] | null, sponsorship: Schemas['Sponsorship'] | null,
+ *   body: Schemas['Block'][]}} Content
  */
 
 /** @type {Array<keyof Content>} */
-const FIELDS = ['headline', 'slug', 'kicker', 'standfirst', 'dateline', 'section_id', 'author_ids', 'tags', 'access', 'preview_blocks', 'hero_image', 'seo', 'body'];
+const FIELDS = ['headline', 'slug', 'kicker', 'standfirst', 'dateline', 'section_id', 'author_ids', 'tags', 'access', 'preview_blocks', 'hero_image', 'seo', 'sponsorship', 'body'];
 /** @type {Record<keyof Content, string>} */
 const FIELD_NAMES = {
   headline: 'Headline', slug: 'Slug', kicker: 'Kicker', standfirst: 'Standfirst', dateline: 'Dateline',
-  section_id: 'Section', author_ids: 'Authors', tags: 'Tags', access: 'Access', preview_blocks: 'Preview blocks', hero_image: 'Hero image', seo: 'SEO', body: 'Body',
+  section_id: 'Section', author_ids: 'Authors', tags: 'Tags', access: 'Access', preview_blocks: 'Preview blocks', hero_image: 'Hero image', seo: 'SEO', sponsorship: 'Paid content', body: 'Body',
 };
 const DONE = {
   submit: 'Submitted for review.', publish: 'Published.', schedule: 'Scheduled.', unpublish: 'Back to draft.',
@@ -49,7 +50,8 @@ function contentOf(a) {
   return {
     headline: a.headline, slug: a.slug, kicker: a.kicker ?? null, standfirst: a.standfirst ?? null,
     dateline: a.dateline ?? null, section_id: a.section_id, author_ids: a.author_ids, tags: a.tags, access: a.access,
-    preview_blocks: a.preview_blocks ?? null, hero_image: a.hero_image ?? null, seo: a.seo ?? null, body: a.body,
+    preview_blocks: a.preview_blocks ?? null, hero_image: a.hero_image ?? null, seo: a.seo ?? null,
+    sponsorship: a.sponsorship ?? null, body: a.body,
   };
 }
 
@@ -64,12 +66,16 @@ const changed = (base, next) => changedFields(FIELDS, base, next);
 export async function editorView(main, params) {
   const user = /** @type {import('../api.js').User} */ (currentUser());
   const id = params[0];
-  const [sections, people, polls, sponsored] = await Promise.all([
+  const [sections, people, bylineAuthors, polls, sponsored] = await Promise.all([
     all('/api/v1/sections'),
     authors(user),
+    // Every author a byline may name (a sane cap: the picker is a plain choice).
+    /** @type {Promise<Array<Schemas['AuthorResponse']>>} */ (all('/api/v1/authors', BYLINE_AUTHORS_CAP)),
     can(user, 'read_polls') ? all('/api/v1/polls').catch(() => []) : [],
     can(user, 'read_sponsored') ? all('/api/v1/sponsored').catch(() => []) : [],
   ]);
+  // An author linked to this user makes the articles naming them this user's own.
+  knowOwnAuthors(user, bylineAuthors);
   /** @type {Article | null} */
   let article = id ? (await api('GET', `/api/v1/articles/${encodeURIComponent(id)}`)).data : null;
   // Per user: a colleague signing in on this browser never sees my unsaved work.
@@ -77,7 +83,7 @@ export async function editorView(main, params) {
   /** @type {Content} */
   let base = article
     ? contentOf(article)
-    : { headline: '', kicker: null, standfirst: null, dateline: null, section_id: '', tags: [], access: 'free', preview_blocks: null, hero_image: null, seo: null, body: [] };
+    : { headline: '', kicker: null, standfirst: null, dateline: null, section_id: '', tags: [], access: 'free', preview_blocks: null, hero_image: null, seo: null, sponsorship: null, body: [] };
   const editable = !article || (mayEdit(user, article) && !article.trashed_at);
 
   // --- the form -----------------------------------------------------------------
@@ -88,7 +94,7 @@ export async function editorView(main, params) {
   const dateline = h('input', { type: 'text' });
   const section = h('select', { required: true }, h('option', { value: '' }, 'Choose a section'), sectionTree(sections).map(([sid, name]) => h('option', { value: sid }, name)));
   const tags = h('input', { type: 'text' });
-  const bylines = bylineEditor(people, onEdit);
+  const bylines = bylineEditor(people, bylineAuthors, user, onEdit);
   const access = h('select', null, ['free', 'metered', 'premium'].map((v) => h('option', { value: v }, v)));
   const previewBlocks = h('input', { type: 'number', min: 0, step: 1 });
   const heroAlt = h('input', { type: 'text' });
@@ -108,6 +114,11 @@ export async function editorView(main, params) {
   const seoTitle = h('input', { type: 'text' });
   const seoDescription = h('textarea', { rows: 2 });
   const seoCanonical = h('input', { type: 'url' });
+  const sponsorName = h('input', { type: 'text', maxlength: 120 });
+  const sponsorUrl = h('input', { type: 'url' });
+  const sponsorLabel = h('input', { type: 'text', maxlength: 60, placeholder: 'Paid post' });
+  const sponsorDisclosure = h('textarea', { rows: 3, maxlength: 300 });
+  const sponsorFields = [sponsorName, sponsorUrl, sponsorLabel, sponsorDisclosure];
   const bodyHolder = h('div');
   /** @type {ReturnType<typeof blockEditor>} */
   let body;
@@ -138,6 +149,10 @@ export async function editorView(main, params) {
     seoTitle.value = c.seo?.title ?? '';
     seoDescription.value = c.seo?.description ?? '';
     seoCanonical.value = c.seo?.canonical_url ?? '';
+    sponsorName.value = c.sponsorship?.sponsor_name ?? '';
+    sponsorUrl.value = c.sponsorship?.sponsor_url ?? '';
+    sponsorLabel.value = c.sponsorship?.label ?? '';
+    sponsorDisclosure.value = c.sponsorship?.disclosure ?? '';
     body = blockEditor(c.body, { polls, sponsored, mayEmbed: can(user, 'embed') }, onEdit);
     replace(bodyHolder, body.element);
   }
@@ -159,6 +174,10 @@ export async function editorView(main, params) {
     const seo = text(seoTitle) || text(seoDescription) || text(seoCanonical)
       ? { title: text(seoTitle), description: text(seoDescription), canonical_url: text(seoCanonical) }
       : null;
+    // Any field filled marks the article; the server names the required ones missing.
+    const sponsorship = sponsorFields.some((el) => el.value.trim())
+      ? { sponsor_name: sponsorName.value.trim(), sponsor_url: text(sponsorUrl), label: sponsorLabel.value.trim(), disclosure: sponsorDisclosure.value.trim() }
+      : null;
     /** @type {Content} */
     const c = {
       headline: headline.value.trim(),
@@ -172,6 +191,7 @@ export async function editorView(main, params) {
       preview_blocks: previewBlocks.value === '' ? null : Number(previewBlocks.value),
       hero_image: heroImage,
       seo,
+      sponsorship,
       body: body.read(),
     };
     if (slug.value.trim() || base.slug) c.slug = slug.value.trim();
@@ -248,10 +268,27 @@ export async function editorView(main, params) {
         field('SEO description', seoDescription, { name: 'seo.description' }),
         field('Canonical URL', seoCanonical, { name: 'seo.canonical_url' }),
       ),
+      // Writers see a marking an editor made, and cannot change it (nor the server).
+      can(user, 'embed') || base.sponsorship
+        ? h(
+          'fieldset',
+          { class: 'card', 'aria-label': 'Paid content' },
+          h('legend', null, 'Paid content'),
+          h('p', { class: 'hint' }, 'Only for an article an advertiser paid for. Readers see the label with the headline and the disclosure with the article; feeds and search engines are told.'),
+          field('Sponsor', sponsorName, { name: 'sponsorship.sponsor_name' }),
+          field('Sponsor URL', sponsorUrl, { name: 'sponsorship.sponsor_url' }),
+          field('Label', sponsorLabel, { name: 'sponsorship.label', hint: 'Shown with the headline, e.g. "Paid post".' }),
+          field('Disclosure', sponsorDisclosure, { name: 'sponsorship.disclosure', hint: 'Who paid, and who wrote it.' }),
+        )
+        : null,
     ),
   );
   for (const el of form.querySelectorAll('input, select, textarea')) {
     if (!editable) /** @type {HTMLInputElement} */ (el).disabled = true;
+  }
+
+  if (!can(user, 'embed')) {
+    for (const el of sponsorFields) el.disabled = true;
   }
 
   load(base);
@@ -470,7 +507,11 @@ export async function editorView(main, params) {
 
   /** Shows what readers will get from the text as it is now, saved or not. */
   function preview() {
-    const names = new Map(people.map((p) => [p.id, p.display_name]));
+    // Bylines name authors: theirs first, then accounts that have none yet.
+    const names = new Map([
+      ...people.map((p) => /** @type {[string, string]} */ ([p.id, p.display_name])),
+      ...bylineAuthors.map((a) => /** @type {[string, string]} */ ([a.id, a.name])),
+    ]);
     const refs = {
       section: sections.find((/** @type {Schemas['SectionResponse']} */ s) => s.id === section.value)?.name ?? '',
       names,
@@ -594,15 +635,34 @@ function show(value) {
   return String(value);
 }
 
+/** How many authors the byline picker reads at most. */
+const BYLINE_AUTHORS_CAP = 500;
+
 /**
- * The byline: people in order, added from a list, moved and removed by buttons.
- * @param {Array<import('../api.js').Schemas['Person']>} people
+ * The byline: authors in order, added from a list, moved and removed by buttons. The
+ * list offers every author, then the newsroom's people who have no author yet (naming
+ * one makes their author). An id in the byline is named by its author (by the author's
+ * id, or by the account linked to it), else by the person. A writer keeps their own
+ * place in the byline: the API refuses a byline without them.
+ * @param {Array<Schemas['Person']>} people
+ * @param {Array<Schemas['AuthorResponse']>} authorList
+ * @param {import('../api.js').User} user
  * @param {() => void} onChange
  */
-function bylineEditor(people, onChange) {
+function bylineEditor(people, authorList, user, onChange) {
   /** @type {string[]} */
   let ids = [];
-  const names = new Map(people.map((p) => [p.id, p.display_name]));
+  const byId = new Map(authorList.map((a) => [a.id, a]));
+  /** Authors by the account linked to them. */
+  const byUser = new Map(authorList.filter((a) => a.user_id).map((a) => [/** @type {string} */ (a.user_id), a]));
+  const personById = new Map(people.map((p) => [p.id, p]));
+  /** The author an id names: an author's id, or a user's id naming the author linked to them. */
+  const authorOf = (/** @type {string} */ id) => byId.get(id) ?? byUser.get(id);
+  /** One key per author, whichever id names them. */
+  const key = (/** @type {string} */ id) => authorOf(id)?.id ?? id;
+  const nameOf = (/** @type {string} */ id) => authorOf(id)?.name ?? personById.get(id)?.display_name ?? 'someone';
+  const mine = (/** @type {string} */ id) => id === user.id || key(id) === key(user.id);
+  const keepsSelf = user.role === 'writer';
   const list = h('ol', { class: 'bylines' });
   const pick = h('select', null);
   const add = h('button', { type: 'button', onclick: () => {
@@ -618,13 +678,29 @@ function bylineEditor(people, onChange) {
         h(
           'li',
           null,
-          h('span', null, names.get(id) ?? 'someone'),
-          h('button', { type: 'button', class: 'quiet', disabled: i === 0, 'aria-label': `Move ${names.get(id) ?? 'author'} up`, onclick: () => { ids.splice(i - 1, 0, ...ids.splice(i, 1)); draw(); onChange(); } }, '↑'),
-          h('button', { type: 'button', class: 'quiet danger', disabled: ids.length === 1, 'aria-label': `Remove ${names.get(id) ?? 'author'}`, onclick: () => { ids.splice(i, 1); draw(); onChange(); } }, 'Remove'),
+          h('span', null, nameOf(id)),
+          h('button', { type: 'button', class: 'quiet', disabled: i === 0, 'aria-label': `Move ${nameOf(id)} up`, onclick: () => { ids.splice(i - 1, 0, ...ids.splice(i, 1)); draw(); onChange(); } }, '↑'),
+          h('button', {
+            type: 'button',
+            class: 'quiet danger',
+            disabled: ids.length === 1 || (keepsSelf && mine(id)),
+            'aria-label': `Remove ${nameOf(id)}`,
+            title: keepsSelf && mine(id) ? 'Writers keep their own byline.' : null,
+            onclick: () => { ids.splice(i, 1); draw(); onChange(); },
+          }, 'Remove'),
         ),
       ),
     );
-    replace(pick, h('option', { value: '' }, 'Choose a person'), people.filter((p) => p.active && !ids.includes(p.id)).map((p) => h('option', { value: p.id }, p.display_name)));
+    const named = new Set(ids.map(key));
+    // An author linked to a deactivated account is left out, as that account is.
+    const offered = authorList.filter((a) => !named.has(a.id) && !(a.user_id && personById.get(a.user_id)?.active === false));
+    const accounts = people.filter((p) => p.active && !authorOf(p.id) && !named.has(p.id));
+    replace(
+      pick,
+      h('option', { value: '' }, 'Choose an author'),
+      offered.length ? h('optgroup', { label: 'Authors' }, offered.map((a) => h('option', { value: a.id }, a.job_title ? `${a.name}, ${a.job_title}` : a.name))) : null,
+      accounts.length ? h('optgroup', { label: 'Newsroom accounts without a byline yet' }, accounts.map((p) => h('option', { value: p.id }, `${p.display_name} (account)`))) : null,
+    );
   }
   return {
     element: h('div', { class: 'field' }, h('span', { class: 'label', id: 'bylines-label' }, 'Authors'), list, h('div', { class: 'add-block' }, field('Add an author', pick), add)),

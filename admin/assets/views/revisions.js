@@ -2,12 +2,12 @@
 // current text, and restoring it (a new save, with If-Match, under the same rules as
 // an edit).
 
-import { ApiError, api, currentUser, etagOf } from '../api.js';
+import { ApiError, all, api, currentUser, etagOf } from '../api.js';
 import { h, replace, toast } from '../dom.js';
 import { when } from '../dates.js';
 import { apiPages, pager } from '../lists.js';
 import { messageOf } from '../problems.js';
-import { mayEdit } from '../roles.js';
+import { knowOwnAuthors, mayEdit } from '../roles.js';
 import { plainText } from '../inline.js';
 import { navigate } from '../app.js';
 
@@ -20,8 +20,14 @@ export async function revisionsView(main, params, query) {
   const user = /** @type {import('../api.js').User} */ (currentUser());
   const id = /** @type {string} */ (params[0]);
   const path = `/api/v1/articles/${encodeURIComponent(id)}`;
+  const [{ data }, bylineAuthors] = await Promise.all([
+    api('GET', path),
+    /** @type {Promise<Array<Schemas['AuthorResponse']>>} */ (all('/api/v1/authors')),
+  ]);
   /** @type {Article} */
-  const article = (await api('GET', path)).data;
+  const article = data;
+  // Whether the article is the user's own: it may name an author linked to them.
+  knowOwnAuthors(user, bylineAuthors);
   const list = h('ol', { class: 'plain revisions' });
   const revisions = pager(
     /** @type {import('../lists.js').PageOf<Schemas['RevisionPage']>} */ (apiPages(`${path}/revisions`, undefined, 50)),

@@ -5,7 +5,7 @@
 // a send so that the outcome shows without reloading.
 
 import { ApiError, api, changedFields, currentUser, same } from '../api.js';
-import { badge, field, h, replace, toast } from '../dom.js';
+import { badge, field, h, replace, secretBox, toast } from '../dom.js';
 import { when } from '../dates.js';
 import { apiPages, pager } from '../lists.js';
 import { clearErrors, messageOf, notAllowed, showConflict, showErrors } from '../problems.js';
@@ -42,6 +42,13 @@ const EVENTS = {
   'section.created': 'A section was added.',
   'section.updated': 'A section was renamed, moved or otherwise changed.',
   'section.deleted': 'A section was deleted.',
+  'author.created': 'An author was added (tags and authors that articles bring in come with the article’s events).',
+  'author.updated': 'An author’s name, slug, job title, bio, photo, links or linked user changed.',
+  'author.deleted': 'An author was deleted.',
+  'tag.created': 'A tag was added on the tags screen or through /tags (tags that articles bring in come with the article’s events).',
+  'tag.updated': 'A tag was renamed or given a new slug or description; a new name is on its articles too.',
+  'tag.deleted': 'A tag was deleted and taken off its articles.',
+  'tag.merged': 'A tag was merged into another: its articles carry the other, its links redirect.',
   'sponsored.live': 'A sponsored block started being shown: activated inside its flight, or its start came.',
   'sponsored.changed': 'A live sponsored block changed and stays live.',
   'sponsored.ended': 'A live sponsored block stopped being shown: paused, deleted, or its end came.',
@@ -312,44 +319,6 @@ export function newWebhookView(main) {
   fields.url.focus();
 }
 
-/**
- * The signing secret of an endpoint just added, with a Copy button. The API never
- * shows it again, so the box says so and stays until dismissed.
- * @param {string} secret
- */
-function secretBox(secret) {
-  const value = h('input', { type: 'text', readonly: true, value: secret, class: 'secret-value', spellcheck: 'false', autocomplete: 'off' });
-  const copied = h('span', { class: 'copied', 'aria-live': 'polite' });
-  const copy = h('button', { type: 'button', class: 'primary' }, 'Copy');
-  const done = h('button', { type: 'button' }, 'I have stored it');
-  copy.addEventListener('click', async () => {
-    value.select();
-    try {
-      // The Clipboard API needs a secure context (HTTPS, or this machine); elsewhere
-      // the browser's copy command still copies the selected text.
-      if (navigator.clipboard && window.isSecureContext) await navigator.clipboard.writeText(secret);
-      else if (!document.execCommand('copy')) throw new Error('not copied');
-      replace(copied, 'Copied to the clipboard.');
-    } catch {
-      replace(copied, 'The browser did not let the page copy: the secret is selected, press Ctrl+C (⌘C) to copy it.');
-    }
-  });
-  const box = h(
-    'section',
-    { class: 'secret-box', 'aria-labelledby': 'secret-title' },
-    h('h2', { id: 'secret-title' }, 'Signing secret'),
-    h('p', null, h('strong', null, 'Copy it now: it will not be shown again.'), ' The receiver checks each event’s signature with it (Standard Webhooks). Lost, it cannot be read back: delete the endpoint and add it again.'),
-    h('div', { class: 'secret-row' }, field('Signing secret', value), copy),
-    copied,
-    h('div', { class: 'buttons' }, done),
-  );
-  done.addEventListener('click', () => {
-    box.remove();
-    document.querySelector('h1')?.focus();
-  });
-  return { box, value };
-}
-
 // --- An endpoint's page -------------------------------------------------------------------
 
 /** @type {import('../app.js').View} */
@@ -459,7 +428,9 @@ export async function webhookView(main, params, query) {
     }
   }
 
-  const shown = secret ? secretBox(secret) : null;
+  const shown = secret
+    ? secretBox('Signing secret', secret, 'The receiver checks each event’s signature with it (Standard Webhooks). Lost, it cannot be read back: delete the endpoint and add it again.')
+    : null;
   replace(
     main,
     h('p', { class: 'crumbs' }, h('a', { href: '/admin/webhooks' }, 'Webhooks')),

@@ -11,6 +11,11 @@ use crate::common::{ADMIN_EMAIL, ADMIN_PASSWORD, TestApp, TestDb, slugs};
 use masthead::db::DatabaseUrl;
 
 /// The content fields of an article answer: what a revision of it keeps.
+fn with_no_sponsorship(mut content: Value) -> Value {
+    content["sponsorship"] = Value::Null;
+    content
+}
+
 fn content_of(article: &Value) -> Value {
     let keys = [
         "slug",
@@ -26,6 +31,7 @@ fn content_of(article: &Value) -> Value {
         "access",
         "preview_blocks",
         "seo",
+        "sponsorship",
     ];
     Value::Object(keys.iter().map(|k| (k.to_string(), article[*k].clone())).collect())
 }
@@ -300,6 +306,7 @@ async fn a_database_from_before_keeps_its_text_search_and_revisions() {
            'The walrus came back.\nCormorants followed.', '{section}', '{author}', '[\"ports\"]', 'free', NULL, NULL, \
            'published', '{at}', '{at}', '{at}', '{at}', NULL, NULL, 3);
          INSERT INTO article_authors (article_id, user_id, position) VALUES ('{article}', '{author}', 0);
+         INSERT INTO article_tags (article_id, tag) VALUES ('{article}', 'ports');
          INSERT INTO article_feed (feed, publish_at, article_id) VALUES ('', '{at}', '{article}'), \
            ('{section}', '{at}', '{article}');
          INSERT INTO article_revisions (article_id, number, article_version, created_at, created_by, note, snapshot) \
@@ -317,6 +324,8 @@ async fn a_database_from_before_keeps_its_text_search_and_revisions() {
         let base = base.clone();
         async move { app.get(&format!("{base}/{n}"), Some(&admin)).await.json()["content"].clone() }
     };
+    // Stored before articles could be paid content: read back as the newsroom's own.
+    let (first, second) = (with_no_sponsorship(first), with_no_sponsorship(second));
     assert_eq!(revision(1).await, first);
     assert_eq!(revision(2).await, second);
     let search = |q: &str| {
@@ -329,6 +338,21 @@ async fn a_database_from_before_keeps_its_text_search_and_revisions() {
     }
     let public = app.get("/api/v1/public/articles/cranes", None).await.json();
     assert_eq!(public["body"], body);
+    // The users on bylines became authors with the users' ids, slugs from their names.
+    let author = app.get(&format!("/api/v1/authors/{author}"), Some(&admin)).await.json();
+    assert_eq!(
+        (&author["name"], &author["slug"], &author["article_count"]),
+        (&json!("An Author"), &json!("an-author"), &json!(1))
+    );
+    assert_eq!(app.get("/api/v1/public/authors/an-author", None).await.status, 200);
+    // The tags already on articles became tag records, with slugs.
+    let tags = app.get("/api/v1/tags", Some(&admin)).await.json();
+    assert_eq!(tags["items"].as_array().unwrap().len(), 1, "{tags}");
+    assert_eq!((&tags["items"][0]["name"], &tags["items"][0]["slug"]), (&json!("ports"), &json!("ports")));
+    assert_eq!(tags["items"][0]["article_count"], 1);
+    let page = app.get("/api/v1/public/tags/ports", None).await;
+    assert_eq!(page.status, 200, "{}", String::from_utf8_lossy(&page.body));
+    assert_eq!(slugs(&page.json()["articles"]), ["cranes"]);
 
     // Saved again, it is indexed and revised as any article is now.
     let current = app.get(&format!("/api/v1/articles/{article}"), Some(&admin)).await.json();

@@ -229,6 +229,11 @@ impl TestApp {
     /// Runs SQL on the test database over a connection of its own, as another instance
     /// (or another program) writing to the same database would.
     pub fn sql_from_elsewhere(&self, sql: &str) {
+        self.try_sql_from_elsewhere(sql).expect("SQL from elsewhere");
+    }
+
+    /// Like `sql_from_elsewhere`, answering the database's refusal instead of failing.
+    pub fn try_sql_from_elsewhere(&self, sql: &str) -> Result<(), String> {
         let mut conn = match &self.url {
             DatabaseUrl::Sqlite(path) => {
                 masthead::db::DbConnection::Sqlite(diesel::SqliteConnection::establish(path).expect("open"))
@@ -242,7 +247,7 @@ impl TestApp {
         } else {
             sql.to_string()
         };
-        diesel::connection::SimpleConnection::batch_execute(&mut conn, &sql).expect("SQL from elsewhere");
+        diesel::connection::SimpleConnection::batch_execute(&mut conn, &sql).map_err(|e| e.to_string())
     }
 
     /// The number a query of the form `SELECT ... AS n` answers, read over a connection

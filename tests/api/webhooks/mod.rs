@@ -183,9 +183,14 @@ async fn publishing_sends_a_signed_event_with_the_paths_to_purge() {
         "/api/v1/public/articles",
         "/api/v1/public/articles?section=world",
         "/api/v1/public/articles?tag=central+banks",
+        "/api/v1/public/feeds/*",
+        "/api/v1/public/sitemaps",
+        "/api/v1/public/sitemaps/*",
+        "/api/v1/public/news-sitemap",
     ] {
         assert!(purge.contains(&path), "{path} in {purge:?}");
     }
+    assert_eq!(event["data"]["article"]["sponsored"], false);
 
     // A live article's edit is announced with its old slug to purge as well.
     let res = app.edit(&admin, &published, json!({"slug": "rates-rise-again"})).await;

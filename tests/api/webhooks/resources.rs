@@ -255,3 +255,88 @@ async fn corrections_and_site_settings_are_announced() {
     assert_eq!(types(&got), ["correction.created", "correction.updated", "correction.deleted", "site.updated"]);
     assert!(got[3].json()["purge_paths"].to_string().contains("/api/v1/public/*"));
 }
+
+#[actix_rt::test]
+async fn tags_are_announced_and_a_rename_purges_what_names_it() {
+    let app = app().await;
+    let admin = app.admin_token().await;
+    let receiver = Receiver::start();
+    endpoint(&app, &admin, &receiver.url, &["tag.created", "tag.updated", "tag.merged", "tag.deleted"]).await;
+    let res = app.post("/api/v1/tags", Some(&admin), json!({"name": "Rail"})).await;
+    assert_eq!(res.status, 201);
+    let rail = res.json();
+    let got = receiver.wait_for(1).await;
+    let created = got[0].json();
+    assert_eq!(created["type"], "tag.created");
+    assert_eq!(created["data"]["tag"]["slug"], "rail");
+    assert_eq!(created["purge_paths"], json!(["/api/v1/public/tags/rail"]));
+
+    let section = app.section(&admin, json!({"name": "News"})).await;
+    app.published(&admin, json!({"headline": "Trains", "section_id": section, "tags": ["rail", "trains"]})).await;
+    let path = format!("/api/v1/tags/{}", rail["id"].as_str().unwrap());
+    let rail = patch(&app, &admin, &path, &rail["version"], json!({"name": "Railways", "slug": "railways"})).await;
+    let got = receiver.wait_for(2).await;
+    let updated = got[1].json();
+    assert_eq!(updated["type"], "tag.updated");
+    assert_eq!(updated["data"]["tag"]["old_slug"], "rail");
+    assert_eq!(updated["data"]["tag"]["old_name"], "Rail");
+    assert_eq!(updated["purge_paths"], json!(["/api/v1/public/*"]), "articles carry the new name");
+
+    let trains = app.get("/api/v1/tags?q=trains", Some(&admin)).await.json()["items"][0].clone();
+    let merge = format!("/api/v1/tags/{}/merge", trains["id"].as_str().unwrap());
+    let etag = format!("\"{}\"", trains["version"]);
+    let res = app
+        .send_with(
+            Method::POST,
+            &merge,
+            Some(&admin),
+            Some(json!({"into": rail["id"]})),
+            &[("if-match", etag.as_str())],
+        )
+        .await;
+    assert_eq!(res.status, 200, "{}", String::from_utf8_lossy(&res.body));
+    let got = receiver.wait_for(3).await;
+    let merged = got[2].json();
+    assert_eq!(merged["type"], "tag.merged");
+    assert_eq!(merged["data"]["tag"]["slug"], "railways");
+    assert_eq!(merged["data"]["merged"]["slug"], "trains");
+
+    let etag = format!("\"{}\"", rail["version"]);
+    let res = app.send_with(Method::DELETE, &path, Some(&admin), None, &[("if-match", etag.as_str())]).await;
+    assert_eq!(res.status, 204);
+    let got = receiver.wait_for(4).await;
+    assert_eq!(types(&got), ["tag.created", "tag.updated", "tag.merged", "tag.deleted"]);
+}
+
+#[actix_rt::test]
+async fn authors_are_announced_and_a_new_name_purges_their_bylines() {
+    let app = app().await;
+    let admin = app.admin_token().await;
+    let receiver = Receiver::start();
+    endpoint(&app, &admin, &receiver.url, &["author.created", "author.updated", "author.deleted"]).await;
+    let res = app.post("/api/v1/authors", Some(&admin), json!({"name": "Ann Lee"})).await;
+    assert_eq!(res.status, 201);
+    let ann = res.json();
+    let got = receiver.wait_for(1).await;
+    let created = got[0].json();
+    assert_eq!(created["type"], "author.created");
+    assert_eq!(created["data"]["author"]["slug"], "ann-lee");
+    let purge = created["purge_paths"].to_string();
+    assert!(purge.contains("/api/v1/public/authors/ann-lee"), "{purge}");
+
+    let path = format!("/api/v1/authors/{}", ann["id"].as_str().unwrap());
+    let ann = patch(&app, &admin, &path, &ann["version"], json!({"job_title": "Reporter"})).await;
+    let got = receiver.wait_for(2).await;
+    assert!(!got[1].json()["purge_paths"].to_string().contains("/api/v1/public/*"), "the name did not change");
+    let ann = patch(&app, &admin, &path, &ann["version"], json!({"name": "Ann B. Lee", "slug": "ann-b-lee"})).await;
+    let got = receiver.wait_for(3).await;
+    let renamed = got[2].json();
+    assert_eq!(renamed["data"]["author"]["old_slug"], "ann-lee");
+    assert_eq!(renamed["purge_paths"], json!(["/api/v1/public/*"]), "bylines carry the name");
+
+    let etag = format!("\"{}\"", ann["version"]);
+    let res = app.send_with(Method::DELETE, &path, Some(&admin), None, &[("if-match", etag.as_str())]).await;
+    assert_eq!(res.status, 204);
+    let got = receiver.wait_for(4).await;
+    assert_eq!(types(&got), ["author.created", "author.updated", "author.updated", "author.deleted"]);
+}

@@ -34,6 +34,8 @@ from typing import Any, NoReturn, TypeVar
 from xml.sax.saxutils import escape as xml_escape
 
 from masthead_client import AuthenticatedClient, Client, errors
+from masthead_client.api.api_keys import create_api_key, get_api_key, revoke_api_key
+from masthead_client.api.audit import list_audit_log
 from masthead_client.api.articles import (
     create_article,
     create_article_preview,
@@ -44,6 +46,7 @@ from masthead_client.api.articles import (
     update_article,
 )
 from masthead_client.api.auth import get_me, login
+from masthead_client.api.authors import create_author, delete_author, get_author, list_authors, update_author
 from masthead_client.api.corrections import create_correction, list_corrections, update_correction
 from masthead_client.api.media import update_media, upload_media
 from masthead_client.api.operations import healthz
@@ -56,12 +59,15 @@ from masthead_client.api.public import (
     get_media_rendition,
     get_news_sitemap,
     get_public_article,
+    get_public_author,
     get_public_poll,
     get_public_preview,
     get_public_site,
+    get_public_tag,
     get_rss_feed,
     get_sitemap_index,
     get_sitemap_page,
+    list_public_articles,
     list_public_corrections,
     list_public_sponsored,
     list_related_articles,
@@ -71,6 +77,7 @@ from masthead_client.api.public import (
 from masthead_client.api.sections import create_section
 from masthead_client.api.site import get_site, put_site
 from masthead_client.api.sponsored import create_sponsored
+from masthead_client.api.tags import create_tag, delete_tag, get_tag, list_tags, merge_tag, update_tag
 from masthead_client.api.users import create_user
 from masthead_client.api.webhooks import (
     create_webhook,
@@ -83,17 +90,25 @@ from masthead_client.api.webhooks import (
 )
 from masthead_client.models import (
     AccessResponse,
+    ApiKeyResponse,
+    AuditPage,
     ArticleResponse,
     AssetResponse,
+    AuthorPage,
+    AuthorResponse,
     CorrectionPage,
     CorrectionResponse,
+    CreateApiKeyRequest,
     CreateArticleRequest,
+    CreateAuthorRequest,
     CreateCorrectionRequest,
+    CreatedApiKeyResponse,
     CreatedPreviewResponse,
     CreatePollRequest,
     CreatePreviewRequest,
     CreateSectionRequest,
     CreateSponsoredRequest,
+    CreateTagRequest,
     CreateUserRequest,
     CreateWebhookRequest,
     CreatedWebhookResponse,
@@ -103,17 +118,21 @@ from masthead_client.models import (
     HealthResponse,
     JsonFeed,
     LoginRequest,
+    MergeTagRequest,
     PaywallBody,
     Placement,
     PollResponse,
     PreviewPage,
     Problem,
+    PublicArticlePage,
     PublicArticleResponse,
+    PublicAuthorPage,
     PublicArticleSummary,
     PublicCorrectionPage,
     PublicPollResponse,
     PublicSite,
     PublicSponsoredList,
+    PublicTagPage,
     PublishRequest,
     RelatedArticles,
     ResolvedPollBlock,
@@ -124,10 +143,14 @@ from masthead_client.models import (
     SiteRequest,
     SiteResponse,
     SponsoredResponse,
+    TagPage,
+    TagResponse,
     TokenResponse,
     UpdateArticleRequest,
+    UpdateAuthorRequest,
     UpdateCorrectionRequest,
     UpdateMediaRequest,
+    UpdateTagRequest,
     UpdateWebhookRequest,
     UploadForm,
     UserResponse,
@@ -1205,6 +1228,491 @@ def main() -> None:
         "sitemaps",
         f"index {len(index_locs)} locs on {site_url}; page 1 has {article_url} (lastmod {lastmod}, 304 on If-None-Match {page_etag}); "
         f"page 999999 -> 404; news sitemap: {news_fields['title']!r} from {news_fields['name']!r} ({news_fields['language']})",
+    )
+
+    # 20. Tags as records. The editor makes one by hand with a description (201, ETag "1",
+    # its slug made from the name); a writer is refused (403) and the same name in other
+    # case is a 409 (`tag_exists`: names differing only in case are one tag); its public
+    # page is a 404 while no live article carries it. An article given that name in lower
+    # case and a name no tag has carries the existing tag's name and a new tag (named in
+    # lower case); published, listTags finds the tag with its article and getTag reads it
+    # with its ETag, and its public page (no token) lists the article. Renamed with a new
+    # slug (If-Match), the public article carries the new name and the old slug answers
+    # 301 to the new page; the new tag merged into it (If-Match of the merged tag) leaves
+    # the article one tag and the merged tag's slug a 301 too; deleted (a stale If-Match
+    # is 412), its page and former slugs are 404 and the article carries no tag. Names
+    # carry the run's suffix, so reruns against one database work. The generated client
+    # does not follow redirects (httpx's and its own default, follow_redirects=False), so
+    # the 301 itself and its Location are what the scenario sees.
+    writer_email = f"writer-{LANG}-{SUFFIX}@example.org"
+    writer_user = expect(
+        create_user.sync_detailed(
+            client=admin,
+            body=CreateUserRequest.from_dict(
+                {"email": writer_email, "display_name": f"Writer {LANG.upper()} {SUFFIX}", "role": "writer", "password": password}
+            ),
+        ),
+        201,
+        UserResponse,
+        "createUser writer",
+    )
+    check(writer_user.role.value == "writer", f"createUser writer: role {writer_user.role}")
+    writer = sign_in(writer_email, password, "writer")
+    tag_name = f"Energy transition {LANG} {SUFFIX}"
+    tag_slug = f"energy-transition-{LANG}-{SUFFIX}"
+    tag_description = "Our reporting on the move away from fossil fuels."
+    tag_created = create_tag.sync_detailed(
+        client=editor, body=CreateTagRequest.from_dict({"name": tag_name, "description": tag_description})
+    )
+    tag = expect(tag_created, 201, TagResponse, "createTag")
+    tag_etag = expect_etag(tag_created, 1, "createTag")
+    expect_location(tag_created, "/api/v1/tags", tag.id, "createTag")
+    check(
+        (tag.name, tag.slug, tag.description, tag.article_count, tag.version) == (tag_name, tag_slug, tag_description, 0, 1),
+        f"createTag: {tag.to_dict()}",
+    )
+    expect_problem(
+        create_tag.sync_detailed(client=writer, body=CreateTagRequest.from_dict({"name": f"Writers' picks {LANG} {SUFFIX}"})),
+        403,
+        "forbidden",
+        "createTag as a writer",
+    )
+    other_case = f"energy TRANSITION {LANG.upper()} {SUFFIX.upper()}"
+    expect_problem(
+        create_tag.sync_detailed(client=editor, body=CreateTagRequest.from_dict({"name": other_case})),
+        409,
+        "tag_exists",
+        "createTag with the same name in other case",
+    )
+    expect_problem(get_public_tag.sync_detailed(tag_slug, client=anon), 404, "not_found", "getPublicTag (no live article carries it)")
+    step(
+        "createTag",
+        f"id={tag.id} slug={tag.slug} ETag={tag_etag}; writer -> 403; {other_case!r} -> 409 tag_exists; "
+        f"public page 404 while no live article carries it",
+    )
+
+    grid_name = f"grid {LANG} {SUFFIX}"
+    tagged_slug = f"clients-{LANG}-{SUFFIX}-grid-connections"
+    tagged_created = create_article.sync_detailed(
+        client=editor,
+        body=CreateArticleRequest.from_dict(
+            {
+                "headline": f"Wind farms wait years for a grid connection ({LANG} {SUFFIX})",
+                "section_id": section.id,
+                "slug": tagged_slug,
+                "body": [{"type": "paragraph", "text": "LONDON -- Hundreds of projects are queuing to connect."}],
+                "tags": [f"energy transition {LANG} {SUFFIX}", grid_name],
+            }
+        ),
+    )
+    tagged = expect(tagged_created, 201, ArticleResponse, "createArticle (tagged)")
+    tagged_etag = expect_etag(tagged_created, 1, "createArticle (tagged)")
+    check(tagged.tags == [tag_name, grid_name], f"createArticle (tagged): tags {tagged.tags}, expected {[tag_name, grid_name]}")
+    tagged_published = publish_article.sync_detailed(tagged.id, client=editor, if_match=tagged_etag, body=None)
+    tagged = expect(tagged_published, 200, ArticleResponse, "publishArticle (tagged)")
+    expect_etag(tagged_published, 2, "publishArticle (tagged)")
+    check(
+        tagged.status.value == "published" and tagged.tags == [tag_name, grid_name],
+        f"publishArticle (tagged): {tagged.status.value} tags {tagged.tags}",
+    )
+    found = expect(
+        list_tags.sync_detailed(client=editor, q=f"energy transition {LANG} {SUFFIX}"), 200, TagPage, "listTags (q)"
+    )
+    check(
+        [(t.id, t.name, t.slug, t.article_count) for t in found.items] == [(tag.id, tag_name, tag_slug, 1)],
+        f"listTags (q): {[t.to_dict() for t in found.items]}",
+    )
+    tag_read = get_tag.sync_detailed(tag.id, client=editor)
+    tag = expect(tag_read, 200, TagResponse, "getTag")
+    tag_etag = expect_etag(tag_read, 1, "getTag")
+    check(
+        (tag.name, tag.slug, tag.description, tag.article_count, tag.version) == (tag_name, tag_slug, tag_description, 1, 1),
+        f"getTag: {tag.to_dict()}",
+    )
+    tag_page_read = get_public_tag.sync_detailed(tag_slug, client=anon)
+    tag_page = expect(tag_page_read, 200, PublicTagPage, "getPublicTag")
+    check(
+        tag_page.tag.to_dict() == {"slug": tag_slug, "name": tag_name, "description": tag_description},
+        f"getPublicTag: tag {tag_page.tag.to_dict()}",
+    )
+    tag_page_item = next((a for a in tag_page.articles.items if a.slug == tagged_slug), None)
+    check(
+        tag_page_item is not None and tag_page_item.id == tagged.id and tag_page_item.tags == [tag_name, grid_name],
+        f"getPublicTag: no {tagged_slug} among {[a.slug for a in tag_page.articles.items]}",
+    )
+    tag_page_etag = tag_page_read.headers.get("etag")
+    check(tag_page_etag is not None, "getPublicTag: no ETag")
+    assert tag_page_etag is not None
+    tag_page_again = get_public_tag.sync_detailed(tag_slug, client=anon, if_none_match=tag_page_etag)
+    check(tag_page_again.status_code == HTTPStatus.NOT_MODIFIED, f"getPublicTag If-None-Match: HTTP {int(tag_page_again.status_code)}")
+    step(
+        "tagged article + getPublicTag",
+        f"{tagged_slug} tags {tagged.tags}; listTags q -> article_count {found.items[0].article_count}; getTag ETag={tag_etag}; "
+        f"public page {len(tag_page.articles.items)} article(s), 304 on If-None-Match",
+    )
+
+    def expect_moved(old_slug: str, new_slug: str, what: str) -> None:
+        moved = get_public_tag.sync_detailed(old_slug, client=anon)
+        if moved.status_code != HTTPStatus.MOVED_PERMANENTLY:
+            fail(f"{what}: expected HTTP 301, got {int(moved.status_code)}: {show(moved.content)}")
+        expect_location(moved, "/api/v1/public/tags", new_slug, what)
+
+    def public_tags(what: str) -> list[str]:
+        read = get_public_article.sync_detailed(tagged_slug, client=anon)
+        return expect(read, 200, PublicArticleResponse, f"getPublicArticle ({what})").tags
+
+    energy_name = f"Energy {LANG} {SUFFIX}"
+    energy_slug = f"energy-{LANG}-{SUFFIX}"
+    renamed = update_tag.sync_detailed(
+        tag.id, client=editor, if_match=tag_etag, body=UpdateTagRequest.from_dict({"slug": energy_slug, "name": energy_name})
+    )
+    tag = expect(renamed, 200, TagResponse, "updateTag")
+    stale_tag_etag, tag_etag = tag_etag, expect_etag(renamed, 2, "updateTag")
+    check(
+        (tag.name, tag.slug, tag.description, tag.article_count, tag.version) == (energy_name, energy_slug, tag_description, 1, 2),
+        f"updateTag: {tag.to_dict()}",
+    )
+    renamed_tags = public_tags("tag renamed")
+    check(renamed_tags == [energy_name, grid_name], f"getPublicArticle (tag renamed): tags {renamed_tags}")
+    expect_moved(tag_slug, energy_slug, "getPublicTag (the former slug)")
+    renamed_page = expect(get_public_tag.sync_detailed(energy_slug, client=anon), 200, PublicTagPage, "getPublicTag (renamed)")
+    check(
+        (renamed_page.tag.slug, renamed_page.tag.name) == (energy_slug, energy_name)
+        and tagged_slug in [a.slug for a in renamed_page.articles.items],
+        f"getPublicTag (renamed): {renamed_page.tag.to_dict()} {[a.slug for a in renamed_page.articles.items]}",
+    )
+
+    grid_found = expect(list_tags.sync_detailed(client=editor, q=grid_name), 200, TagPage, "listTags (q grid)")
+    check(
+        [(t.name, t.slug, t.article_count, t.version) for t in grid_found.items] == [(grid_name, f"grid-{LANG}-{SUFFIX}", 1, 1)],
+        f"listTags (q grid): {[t.to_dict() for t in grid_found.items]}",
+    )
+    grid = grid_found.items[0]
+    merged = merge_tag.sync_detailed(
+        grid.id, client=editor, if_match=f'"{grid.version}"', body=MergeTagRequest.from_dict({"into": tag.id})
+    )
+    kept = expect(merged, 200, TagResponse, "mergeTag")
+    expect_etag(merged, 2, "mergeTag")
+    check(
+        (kept.id, kept.name, kept.slug, kept.article_count, kept.version) == (tag.id, energy_name, energy_slug, 1, 2),
+        f"mergeTag: {kept.to_dict()}",
+    )
+    merged_tags = public_tags("tags merged")
+    check(merged_tags == [energy_name], f"getPublicArticle (tags merged): tags {merged_tags}")
+    expect_moved(grid.slug, energy_slug, "getPublicTag (the merged tag's slug)")
+    expect_problem(get_tag.sync_detailed(grid.id, client=editor), 404, "not_found", "getTag (merged away)")
+
+    expect_problem(
+        delete_tag.sync_detailed(tag.id, client=editor, if_match=stale_tag_etag), 412, "precondition_failed", "deleteTag with a stale If-Match"
+    )
+    expect_empty(delete_tag.sync_detailed(tag.id, client=editor, if_match=tag_etag), 204, "deleteTag")
+    expect_problem(get_public_tag.sync_detailed(energy_slug, client=anon), 404, "not_found", "getPublicTag after deleteTag")
+    expect_problem(get_public_tag.sync_detailed(tag_slug, client=anon), 404, "not_found", "getPublicTag (a former slug) after deleteTag")
+    expect_problem(get_tag.sync_detailed(tag.id, client=editor), 404, "not_found", "getTag after deleteTag")
+    deleted_tags = public_tags("tag deleted")
+    check(deleted_tags == [], f"getPublicArticle (tag deleted): tags {deleted_tags}")
+    step(
+        "updateTag + mergeTag + deleteTag",
+        f"renamed {energy_name!r} v{tag.version} (article tags {renamed_tags}; {tag_slug} -> 301 {energy_slug}); "
+        f"{grid.slug} merged in (article tags {merged_tags}; -> 301 {energy_slug}); stale delete -> 412; "
+        f"delete -> 204, page and former slug 404, article tags {deleted_tags}",
+    )
+
+    # 21. Authors as records. The editor makes a freelancer's byline (201, ETag "1",
+    # Location, its slug made from the name; the bio's inline HTML kept and its <script>
+    # removed); a writer is refused (403); listAuthors finds it by name. The editor's own
+    # author was made for them with their first article: it carries their user id as its
+    # id and is linked to them. An article by the editor naming the freelancer has both
+    # bylines, the editor's (their user id names their author) first; published, the
+    # public article carries both as exactly {id, display_name}; the author's public page
+    # (no token) is the same by slug and by id and lists the article, and so does
+    # `/public/articles?author=<slug>`. Renamed (If-Match), the byline carries the new
+    # name at once; the author cannot be deleted while an article names them (409
+    # `author_has_articles`); with the byline changed back to the editor alone (If-Match)
+    # the delete is a 204 and the author is gone. Names carry the run's suffix.
+    own_read = get_author.sync_detailed(editor_user.id, client=editor)
+    own = expect(own_read, 200, AuthorResponse, "getAuthor (the editor's own)")
+    expect_etag(own_read, own.version, "getAuthor (the editor's own)")
+    check(
+        own.id == editor_user.id and own.user_id == editor_user.id and own.name == editor_name and bool(own.slug),
+        f"getAuthor (the editor's own): {own.to_dict()}",
+    )
+
+    wire_name = f"Wire {SUFFIX}"
+    wire_slug = f"wire-{SUFFIX}"
+    wire_job_title = "News agency"
+    wire_links = [{"label": "Website", "url": f"https://wire.example.org/{SUFFIX}"}]
+    wire_bio = "Copy from our <em>Brussels</em> desk."
+    author_created = create_author.sync_detailed(
+        client=editor,
+        body=CreateAuthorRequest.from_dict(
+            {
+                "name": wire_name,
+                "job_title": wire_job_title,
+                "links": wire_links,
+                "bio": wire_bio + "<script>alert('wire')</script>",
+            }
+        ),
+    )
+    wire = expect(author_created, 201, AuthorResponse, "createAuthor")
+    wire_etag = expect_etag(author_created, 1, "createAuthor")
+    expect_location(author_created, "/api/v1/authors", wire.id, "createAuthor")
+    check(
+        (wire.name, wire.slug, wire.job_title, wire.bio, [link.to_dict() for link in wire.links], wire.article_count, wire.version)
+        == (wire_name, wire_slug, wire_job_title, wire_bio, wire_links, 0, 1)
+        and wire.user_id in (None, UNSET)
+        and wire.photo in (None, UNSET),
+        f"createAuthor: {wire.to_dict()}",
+    )
+    expect_problem(
+        create_author.sync_detailed(client=writer, body=CreateAuthorRequest.from_dict({"name": f"Writers' friend {SUFFIX}"})),
+        403,
+        "forbidden",
+        "createAuthor as a writer",
+    )
+    authors_found = expect(list_authors.sync_detailed(client=editor, q=wire_name), 200, AuthorPage, "listAuthors (q)")
+    check(
+        [(a.id, a.name, a.slug) for a in authors_found.items] == [(wire.id, wire_name, wire_slug)],
+        f"listAuthors (q): {[a.to_dict() for a in authors_found.items]}",
+    )
+    step(
+        "createAuthor",
+        f"id={wire.id} slug={wire.slug} ETag={wire_etag}, bio {wire.bio!r} (script removed); writer -> 403; listAuthors q finds it; "
+        f"the editor's own author {own.slug} has their user id",
+    )
+
+    wire_article_slug = f"clients-{LANG}-{SUFFIX}-wire-copy"
+    wire_article_created = create_article.sync_detailed(
+        client=editor,
+        body=CreateArticleRequest.from_dict(
+            {
+                "headline": f"Ministers agree a common grid code ({LANG} {SUFFIX})",
+                "section_id": section.id,
+                "slug": wire_article_slug,
+                "body": [{"type": "paragraph", "text": "BRUSSELS -- The code takes effect next year."}],
+                "author_ids": [wire.id],
+            }
+        ),
+    )
+    wire_article = expect(wire_article_created, 201, ArticleResponse, "createArticle (with an author)")
+    wire_article_etag = expect_etag(wire_article_created, 1, "createArticle (with an author)")
+    check(
+        wire_article.author_ids == [editor_user.id, wire.id],
+        f"createArticle (with an author): author_ids {wire_article.author_ids}, expected {[editor_user.id, wire.id]}",
+    )
+    wire_published = publish_article.sync_detailed(wire_article.id, client=editor, if_match=wire_article_etag, body=None)
+    wire_article = expect(wire_published, 200, ArticleResponse, "publishArticle (with an author)")
+    wire_article_etag = expect_etag(wire_published, 2, "publishArticle (with an author)")
+    check(
+        wire_article.status.value == "published" and wire_article.author_ids == [editor_user.id, wire.id],
+        f"publishArticle (with an author): {wire_article.status.value} author_ids {wire_article.author_ids}",
+    )
+
+    def public_bylines(what: str) -> list[dict[str, Any]]:
+        read = get_public_article.sync_detailed(wire_article_slug, client=anon)
+        return [a.to_dict() for a in expect(read, 200, PublicArticleResponse, f"getPublicArticle ({what})").authors]
+
+    editor_byline = {"id": editor_user.id, "display_name": editor_name}
+    bylines = public_bylines("with an author")
+    check(
+        bylines == [editor_byline, {"id": wire.id, "display_name": wire_name}],
+        f"getPublicArticle (with an author): authors {bylines}",
+    )
+    wire_profile = {
+        "id": wire.id,
+        "slug": wire_slug,
+        "name": wire_name,
+        "job_title": wire_job_title,
+        "bio": wire_bio,
+        "photo": None,
+        "links": wire_links,
+    }
+    author_page_read = get_public_author.sync_detailed(wire_slug, client=anon)
+    author_page = expect(author_page_read, 200, PublicAuthorPage, "getPublicAuthor (slug)")
+    check(author_page.author.to_dict() == wire_profile, f"getPublicAuthor (slug): author {author_page.author.to_dict()}")
+    check(
+        [a.id for a in author_page.articles.items if a.slug == wire_article_slug] == [wire_article.id],
+        f"getPublicAuthor (slug): no {wire_article_slug} among {[a.slug for a in author_page.articles.items]}",
+    )
+    author_page_etag = author_page_read.headers.get("etag")
+    check(author_page_etag is not None, "getPublicAuthor: no ETag")
+    assert author_page_etag is not None
+    author_page_again = get_public_author.sync_detailed(wire_slug, client=anon, if_none_match=author_page_etag)
+    check(
+        author_page_again.status_code == HTTPStatus.NOT_MODIFIED,
+        f"getPublicAuthor If-None-Match: HTTP {int(author_page_again.status_code)}",
+    )
+    by_id = expect(get_public_author.sync_detailed(wire.id, client=anon), 200, PublicAuthorPage, "getPublicAuthor (id)")
+    check(
+        by_id.to_dict() == author_page.to_dict(),
+        f"getPublicAuthor (id): {show(by_id.to_dict())}, by slug {show(author_page.to_dict())}",
+    )
+    by_author = expect(
+        list_public_articles.sync_detailed(client=anon, author=wire_slug), 200, PublicArticlePage, "listPublicArticles (author)"
+    )
+    check(
+        wire_article_slug in [a.slug for a in by_author.items]
+        and all(wire.id in [b.id for b in a.authors] for a in by_author.items),
+        f"listPublicArticles (author={wire_slug}): {[(a.slug, [b.to_dict() for b in a.authors]) for a in by_author.items]}",
+    )
+    step(
+        "authored article + getPublicAuthor",
+        f"{wire_article_slug} author_ids [editor, {wire.id}]; public bylines {[b['display_name'] for b in bylines]}; "
+        f"author page by slug = by id, {len(author_page.articles.items)} article(s), 304 on If-None-Match; "
+        f"?author={wire_slug} -> {len(by_author.items)} article(s)",
+    )
+
+    wire_new_name = f"Wire Service {SUFFIX}"
+    wire_renamed = update_author.sync_detailed(
+        wire.id, client=editor, if_match=wire_etag, body=UpdateAuthorRequest.from_dict({"name": wire_new_name})
+    )
+    wire = expect(wire_renamed, 200, AuthorResponse, "updateAuthor")
+    wire_etag = expect_etag(wire_renamed, 2, "updateAuthor")
+    check(
+        (wire.name, wire.slug, wire.job_title, wire.bio, wire.article_count, wire.version)
+        == (wire_new_name, wire_slug, wire_job_title, wire_bio, 1, 2),
+        f"updateAuthor: {wire.to_dict()}",
+    )
+    renamed_bylines = public_bylines("author renamed")
+    check(
+        renamed_bylines == [editor_byline, {"id": wire.id, "display_name": wire_new_name}],
+        f"getPublicArticle (author renamed): authors {renamed_bylines}",
+    )
+    expect_problem(
+        delete_author.sync_detailed(wire.id, client=editor, if_match=wire_etag),
+        409,
+        "author_has_articles",
+        "deleteAuthor while an article names them",
+    )
+    rebylined = update_article.sync_detailed(
+        wire_article.id,
+        client=editor,
+        if_match=wire_article_etag,
+        body=UpdateArticleRequest.from_dict({"author_ids": [editor_user.id]}),
+    )
+    wire_article = expect(rebylined, 200, ArticleResponse, "updateArticle (byline)")
+    expect_etag(rebylined, 3, "updateArticle (byline)")
+    check(wire_article.author_ids == [editor_user.id], f"updateArticle (byline): author_ids {wire_article.author_ids}")
+    rebylined_bylines = public_bylines("byline changed")
+    check(rebylined_bylines == [editor_byline], f"getPublicArticle (byline changed): authors {rebylined_bylines}")
+    expect_empty(delete_author.sync_detailed(wire.id, client=editor, if_match=wire_etag), 204, "deleteAuthor")
+    expect_problem(get_author.sync_detailed(wire.id, client=editor), 404, "not_found", "getAuthor after deleteAuthor")
+    expect_problem(
+        get_public_author.sync_detailed(wire_slug, client=anon), 404, "not_found", "getPublicAuthor after deleteAuthor"
+    )
+    step(
+        "updateAuthor + deleteAuthor",
+        f"renamed {wire_new_name!r} v{wire.version} (public bylines {[b['display_name'] for b in renamed_bylines]}); "
+        f"delete -> 409 author_has_articles; byline back to the editor alone; delete -> 204, getAuthor 404",
+    )
+
+    # 22. Paid content. The editor creates an article marked with a sponsorship (201, the
+    # sponsorship as sent); a writer may not mark one (403). Published, the public article
+    # says `sponsored: true` with the same sponsorship, and its JSON-LD is an
+    # AdvertiserContentArticle naming the sponsor.
+    sponsorship = {
+        "sponsor_name": f"Acme Bank {SUFFIX}",
+        "sponsor_url": "https://acme.example.com",
+        "label": "Paid post",
+        "disclosure": "This article was paid for by Acme Bank.",
+    }
+    paid_slug = f"clients-{LANG}-{SUFFIX}-paid"
+    paid_created = create_article.sync_detailed(
+        client=editor,
+        body=CreateArticleRequest.from_dict(
+            {"headline": f"Saving early pays ({LANG} {SUFFIX})", "section_id": section.id, "slug": paid_slug, "sponsorship": sponsorship}
+        ),
+    )
+    paid = expect(paid_created, 201, ArticleResponse, "createArticle (paid content)")
+    paid_etag = expect_etag(paid_created, 1, "createArticle (paid content)")
+    check(
+        paid.sponsorship is not None and paid.sponsorship.to_dict() == sponsorship,
+        f"createArticle (paid content): sponsorship {paid.sponsorship}",
+    )
+    expect_problem(
+        create_article.sync_detailed(
+            client=writer,
+            body=CreateArticleRequest.from_dict(
+                {"headline": f"Mine ({LANG} {SUFFIX})", "section_id": section.id, "sponsorship": sponsorship}
+            ),
+        ),
+        403,
+        "forbidden",
+        "createArticle (paid content) as a writer",
+    )
+    expect(
+        publish_article.sync_detailed(paid.id, client=editor, if_match=paid_etag, body=None),
+        200,
+        ArticleResponse,
+        "publishArticle (paid content)",
+    )
+    paid_public = expect(
+        get_public_article.sync_detailed(paid_slug, client=anon), 200, PublicArticleResponse, "getPublicArticle (paid content)"
+    )
+    paid_ld = paid_public.structured_data.to_dict()
+    check(
+        paid_public.sponsored is True
+        and paid_public.sponsorship is not None
+        and paid_public.sponsorship.to_dict() == sponsorship
+        and paid_ld.get("@type") == "AdvertiserContentArticle"
+        and paid_ld.get("sponsor", {}).get("name") == sponsorship["sponsor_name"],
+        f"getPublicArticle (paid content): sponsored {paid_public.sponsored}, @type {paid_ld.get('@type')}",
+    )
+    step(
+        "createArticle (paid content)",
+        f"sponsorship kept; writer -> 403; public sponsored={paid_public.sponsored}, JSON-LD {paid_ld.get('@type')}",
+    )
+
+    # 23. API keys. The admin makes an editor key for an integration (201, Location, the
+    # key shown once: `mhk_`, its prefix kept); a client holding the key alone reads
+    # getMe (the key's own account, role editor) and creates an article, which the key
+    # bylines when it names nobody; getApiKey then shows the key's use and never the
+    # key. Revoked (204), the key's next request is a 401 `token_revoked`; the audit log
+    # names both, by the admin.
+    key_created = create_api_key.sync_detailed(
+        client=admin, body=CreateApiKeyRequest.from_dict({"name": f"Ingest {LANG} {SUFFIX}", "role": "editor"})
+    )
+    made = expect(key_created, 201, CreatedApiKeyResponse, "createApiKey")
+    expect_location(key_created, "/api/v1/api-keys", made.id, "createApiKey")
+    check(
+        made.key.startswith("mhk_") and made.prefix == made.key[:12] and made.status.value == "active",
+        f"createApiKey: prefix {made.prefix!r}, status {made.status}",
+    )
+    integration = signed_in(made.key)
+    key_me = expect(get_me.sync_detailed(client=integration), 200, UserResponse, "getMe (API key)")
+    check(key_me.id == made.id and key_me.role.value == "editor", f"getMe (API key): {key_me.to_dict()}")
+    key_article = expect(
+        create_article.sync_detailed(
+            client=integration,
+            body=CreateArticleRequest.from_dict({"headline": f"Filed by a key ({LANG} {SUFFIX})", "section_id": section.id}),
+        ),
+        201,
+        ArticleResponse,
+        "createArticle (API key)",
+    )
+    check(key_article.author_ids == [made.id], f"createArticle (API key): author_ids {key_article.author_ids}")
+    key_read = expect(get_api_key.sync_detailed(made.id, client=admin), 200, ApiKeyResponse, "getApiKey")
+    check(
+        isinstance(key_read.last_used_at, datetime.datetime) and made.key not in json.dumps(key_read.to_dict()),
+        f"getApiKey: {key_read.to_dict()}",
+    )
+    expect_empty(revoke_api_key.sync_detailed(made.id, client=admin), 204, "revokeApiKey")
+    expect_problem(get_me.sync_detailed(client=integration), 401, "token_revoked", "getMe after revokeApiKey")
+    # The audit log holds both, by the admin; the key's own writes name it.
+    audit_page = expect(list_audit_log.sync_detailed(client=admin, target=made.id), 200, AuditPage, "listAuditLog")
+    audited = [(e.action.value, e.actor.id) for e in audit_page.items]
+    check(
+        audited == [("api_key.revoked", me.id), ("api_key.created", me.id)],
+        f"listAuditLog (target the key): {audited}",
+    )
+    by_key = expect(list_audit_log.sync_detailed(client=admin, actor=made.id), 200, AuditPage, "listAuditLog (actor)")
+    check(
+        all(e.actor.kind.value == "api_key" for e in by_key.items),
+        f"listAuditLog (actor the key): {[e.to_dict() for e in by_key.items]}",
+    )
+    step(
+        "createApiKey + revokeApiKey",
+        f"key {made.prefix}... acts as {key_me.role.value}; article by it; last used {key_read.last_used_at}; revoked -> 401",
     )
 
     for note in notes:

@@ -11,6 +11,7 @@
 
 import { createHash, randomBytes, randomUUID } from "node:crypto";
 import { readFileSync } from "node:fs";
+import { isDeepStrictEqual } from "node:util";
 import { deflateSync } from "node:zlib";
 import createClient, { type Middleware } from "openapi-fetch";
 import type { components, paths } from "./generated/schema.js";
@@ -1305,6 +1306,599 @@ async function main(): Promise<void> {
     "sitemaps",
     `index ${indexLocs.length} locs on ${siteUrl}; page 1 has ${articleUrl} (lastmod ${lastmod}, 304 on If-None-Match ${pageEtag}); ` +
       `page 999999 -> 404; news sitemap: ${show(article.headline)} from ${show(siteName)} (en)`,
+  );
+
+  // 20. Tags as records. The editor makes one by hand with a description (201, ETag "1",
+  // its slug made from the name); a writer is refused (403) and the same name in other
+  // case is a 409 (`tag_exists`: names differing only in case are one tag); its public
+  // page is a 404 while no live article carries it. An article given that name in lower
+  // case and a name no tag has carries the existing tag's name and a new tag (named in
+  // lower case); published, listTags finds the tag with its article and getTag reads it
+  // with its ETag, and its public page (no token) lists the article. Renamed with a new
+  // slug (If-Match), the public article carries the new name and the old slug answers
+  // 301 to the new page; the new tag merged into it (If-Match of the merged tag) leaves
+  // the article one tag and the merged tag's slug a 301 too; deleted (a stale If-Match
+  // is 412), its page and former slugs are 404 and the article carries no tag. Names
+  // carry the run's suffix, so reruns against one database work. openapi-fetch asks
+  // fetch to follow redirects unless told otherwise: the 301s are read with
+  // `redirect: "manual"`, with which Node's fetch answers the 301 itself, Location and all.
+  const writerEmail = `writer-${lang}-${suffix}@example.org`;
+  const writerUser = expectData(
+    await admin.POST("/api/v1/users", {
+      body: { email: writerEmail, display_name: `Writer ${lang.toUpperCase()} ${suffix}`, role: "writer", password },
+    }),
+    201,
+    "createUser writer",
+  );
+  check(writerUser.role === "writer", `createUser writer: role ${writerUser.role}`);
+  const writer = api(await login(writerEmail, password, "writer"));
+  const tagName = `Energy transition ${lang} ${suffix}`;
+  const tagSlug = `energy-transition-${lang}-${suffix}`;
+  const tagDescription = "Our reporting on the move away from fossil fuels.";
+  const tagCreated = await editor.POST("/api/v1/tags", { body: { name: tagName, description: tagDescription } });
+  let tag = expectData(tagCreated, 201, "createTag");
+  let tagEtag = expectEtag(tagCreated.response, 1, "createTag");
+  expectLocation(tagCreated.response, "/api/v1/tags", tag.id, "createTag");
+  check(
+    tag.name === tagName &&
+      tag.slug === tagSlug &&
+      tag.description === tagDescription &&
+      tag.article_count === 0 &&
+      tag.version === 1,
+    `createTag: ${show(tag)}`,
+  );
+  expectProblem(
+    await writer.POST("/api/v1/tags", { body: { name: `Writers' picks ${lang} ${suffix}` } }),
+    403,
+    "forbidden",
+    "createTag as a writer",
+  );
+  const otherCase = `energy TRANSITION ${lang.toUpperCase()} ${suffix.toUpperCase()}`;
+  expectProblem(
+    await editor.POST("/api/v1/tags", { body: { name: otherCase } }),
+    409,
+    "tag_exists",
+    "createTag with the same name in other case",
+  );
+  expectProblem(
+    await anon.GET("/api/v1/public/tags/{slug}", { params: { path: { slug: tagSlug } } }),
+    404,
+    "not_found",
+    "getPublicTag (no live article carries it)",
+  );
+  step(
+    "createTag",
+    `id=${tag.id} slug=${tag.slug} ETag=${tagEtag}; writer -> 403; ${show(otherCase)} -> 409 tag_exists; ` +
+      "public page 404 while no live article carries it",
+  );
+
+  const gridName = `grid ${lang} ${suffix}`;
+  const taggedSlug = `clients-${lang}-${suffix}-grid-connections`;
+  const taggedCreated = await editor.POST("/api/v1/articles", {
+    body: {
+      headline: `Wind farms wait years for a grid connection (${lang} ${suffix})`,
+      section_id: section.id,
+      slug: taggedSlug,
+      body: [{ type: "paragraph", text: "LONDON -- Hundreds of projects are queuing to connect." }],
+      tags: [`energy transition ${lang} ${suffix}`, gridName],
+    },
+  });
+  let tagged = expectData(taggedCreated, 201, "createArticle (tagged)");
+  const taggedEtag = expectEtag(taggedCreated.response, 1, "createArticle (tagged)");
+  check(
+    show(tagged.tags) === show([tagName, gridName]),
+    `createArticle (tagged): tags ${show(tagged.tags)}, expected ${show([tagName, gridName])}`,
+  );
+  const taggedPublished = await editor.POST("/api/v1/articles/{id}/publish", {
+    params: { path: { id: tagged.id }, header: { "If-Match": taggedEtag } },
+  });
+  tagged = expectData(taggedPublished, 200, "publishArticle (tagged)");
+  expectEtag(taggedPublished.response, 2, "publishArticle (tagged)");
+  check(
+    tagged.status === "published" && show(tagged.tags) === show([tagName, gridName]),
+    `publishArticle (tagged): ${tagged.status} tags ${show(tagged.tags)}`,
+  );
+  const found = expectData(
+    await editor.GET("/api/v1/tags", { params: { query: { q: `energy transition ${lang} ${suffix}` } } }),
+    200,
+    "listTags (q)",
+  );
+  check(
+    show(found.items.map((t) => [t.id, t.name, t.slug, t.article_count])) === show([[tag.id, tagName, tagSlug, 1]]),
+    `listTags (q): ${show(found.items)}`,
+  );
+  const tagRead = await editor.GET("/api/v1/tags/{id}", { params: { path: { id: tag.id } } });
+  tag = expectData(tagRead, 200, "getTag");
+  tagEtag = expectEtag(tagRead.response, 1, "getTag");
+  check(
+    tag.name === tagName &&
+      tag.slug === tagSlug &&
+      tag.description === tagDescription &&
+      tag.article_count === 1 &&
+      tag.version === 1,
+    `getTag: ${show(tag)}`,
+  );
+  const tagPageRead = await anon.GET("/api/v1/public/tags/{slug}", { params: { path: { slug: tagSlug } } });
+  const tagPage = expectData(tagPageRead, 200, "getPublicTag");
+  check(
+    tagPage.tag.slug === tagSlug && tagPage.tag.name === tagName && tagPage.tag.description === tagDescription,
+    `getPublicTag: tag ${show(tagPage.tag)}`,
+  );
+  const tagPageItem = tagPage.articles.items.find((a) => a.slug === taggedSlug);
+  check(
+    tagPageItem !== undefined && tagPageItem.id === tagged.id && show(tagPageItem.tags) === show([tagName, gridName]),
+    `getPublicTag: no ${taggedSlug} among ${show(tagPage.articles.items.map((a) => a.slug))}`,
+  );
+  const tagPageEtag = tagPageRead.response.headers.get("etag");
+  check(tagPageEtag !== null, "getPublicTag: no ETag");
+  const tagPageAgain = await anon.GET("/api/v1/public/tags/{slug}", {
+    params: { path: { slug: tagSlug }, header: { "If-None-Match": tagPageEtag } },
+  });
+  check(tagPageAgain.response.status === 304, `getPublicTag If-None-Match: HTTP ${tagPageAgain.response.status}`);
+  step(
+    "tagged article + getPublicTag",
+    `${taggedSlug} tags ${show(tagged.tags)}; listTags q -> article_count ${found.items[0]?.article_count ?? "?"}; ` +
+      `getTag ETag=${tagEtag}; public page ${tagPage.articles.items.length} article(s), 304 on If-None-Match`,
+  );
+
+  const expectMoved = async (oldSlug: string, newSlug: string, what: string): Promise<void> => {
+    const moved = await anon.GET("/api/v1/public/tags/{slug}", { params: { path: { slug: oldSlug } }, redirect: "manual" });
+    check(moved.response.status === 301, `${what}: expected HTTP 301, got ${moved.response.status}: ${show(moved.error ?? moved.data)}`);
+    expectLocation(moved.response, "/api/v1/public/tags", newSlug, what);
+  };
+  const publicTags = async (what: string): Promise<string[]> =>
+    expectData(
+      await anon.GET("/api/v1/public/articles/{slug}", { params: { path: { slug: taggedSlug } } }),
+      200,
+      `getPublicArticle (${what})`,
+    ).tags;
+
+  const energyName = `Energy ${lang} ${suffix}`;
+  const energySlug = `energy-${lang}-${suffix}`;
+  const renamed = await editor.PATCH("/api/v1/tags/{id}", {
+    params: { path: { id: tag.id }, header: { "If-Match": tagEtag } },
+    body: { slug: energySlug, name: energyName },
+  });
+  tag = expectData(renamed, 200, "updateTag");
+  const staleTagEtag = tagEtag;
+  tagEtag = expectEtag(renamed.response, 2, "updateTag");
+  check(
+    tag.name === energyName &&
+      tag.slug === energySlug &&
+      tag.description === tagDescription &&
+      tag.article_count === 1 &&
+      tag.version === 2,
+    `updateTag: ${show(tag)}`,
+  );
+  const renamedTags = await publicTags("tag renamed");
+  check(show(renamedTags) === show([energyName, gridName]), `getPublicArticle (tag renamed): tags ${show(renamedTags)}`);
+  await expectMoved(tagSlug, energySlug, "getPublicTag (the former slug)");
+  const renamedPage = expectData(
+    await anon.GET("/api/v1/public/tags/{slug}", { params: { path: { slug: energySlug } } }),
+    200,
+    "getPublicTag (renamed)",
+  );
+  check(
+    renamedPage.tag.slug === energySlug &&
+      renamedPage.tag.name === energyName &&
+      renamedPage.articles.items.some((a) => a.slug === taggedSlug),
+    `getPublicTag (renamed): ${show(renamedPage.tag)} ${show(renamedPage.articles.items.map((a) => a.slug))}`,
+  );
+
+  const gridFound = expectData(
+    await editor.GET("/api/v1/tags", { params: { query: { q: gridName } } }),
+    200,
+    "listTags (q grid)",
+  );
+  check(
+    show(gridFound.items.map((t) => [t.name, t.slug, t.article_count, t.version])) ===
+      show([[gridName, `grid-${lang}-${suffix}`, 1, 1]]),
+    `listTags (q grid): ${show(gridFound.items)}`,
+  );
+  const grid = gridFound.items[0];
+  check(grid !== undefined, "listTags (q grid): no tag");
+  const merged = await editor.POST("/api/v1/tags/{id}/merge", {
+    params: { path: { id: grid.id }, header: { "If-Match": `"${grid.version}"` } },
+    body: { into: tag.id },
+  });
+  const kept = expectData(merged, 200, "mergeTag");
+  expectEtag(merged.response, 2, "mergeTag");
+  check(
+    kept.id === tag.id &&
+      kept.name === energyName &&
+      kept.slug === energySlug &&
+      kept.article_count === 1 &&
+      kept.version === 2,
+    `mergeTag: ${show(kept)}`,
+  );
+  const mergedTags = await publicTags("tags merged");
+  check(show(mergedTags) === show([energyName]), `getPublicArticle (tags merged): tags ${show(mergedTags)}`);
+  await expectMoved(grid.slug, energySlug, "getPublicTag (the merged tag's slug)");
+  expectProblem(
+    await editor.GET("/api/v1/tags/{id}", { params: { path: { id: grid.id } } }),
+    404,
+    "not_found",
+    "getTag (merged away)",
+  );
+
+  expectProblem(
+    await editor.DELETE("/api/v1/tags/{id}", { params: { path: { id: tag.id }, header: { "If-Match": staleTagEtag } } }),
+    412,
+    "precondition_failed",
+    "deleteTag with a stale If-Match",
+  );
+  expectEmpty(
+    await editor.DELETE("/api/v1/tags/{id}", { params: { path: { id: tag.id }, header: { "If-Match": tagEtag } } }),
+    204,
+    "deleteTag",
+  );
+  expectProblem(
+    await anon.GET("/api/v1/public/tags/{slug}", { params: { path: { slug: energySlug } } }),
+    404,
+    "not_found",
+    "getPublicTag after deleteTag",
+  );
+  expectProblem(
+    await anon.GET("/api/v1/public/tags/{slug}", { params: { path: { slug: tagSlug } } }),
+    404,
+    "not_found",
+    "getPublicTag (a former slug) after deleteTag",
+  );
+  expectProblem(
+    await editor.GET("/api/v1/tags/{id}", { params: { path: { id: tag.id } } }),
+    404,
+    "not_found",
+    "getTag after deleteTag",
+  );
+  const deletedTags = await publicTags("tag deleted");
+  check(deletedTags.length === 0, `getPublicArticle (tag deleted): tags ${show(deletedTags)}`);
+  step(
+    "updateTag + mergeTag + deleteTag",
+    `renamed ${show(energyName)} v${tag.version} (article tags ${show(renamedTags)}; ${tagSlug} -> 301 ${energySlug}); ` +
+      `${grid.slug} merged in (article tags ${show(mergedTags)}; -> 301 ${energySlug}); stale delete -> 412; ` +
+      `delete -> 204, page and former slug 404, article tags ${show(deletedTags)}`,
+  );
+
+  // 21. Authors as records. The editor makes a freelancer's byline (201, ETag "1",
+  // Location, its slug made from the name; the bio's inline HTML kept and its <script>
+  // removed); a writer is refused (403); listAuthors finds it by name. The editor's own
+  // author was made for them with their first article: it carries their user id as its
+  // id and is linked to them. An article by the editor naming the freelancer has both
+  // bylines, the editor's (their user id names their author) first; published, the
+  // public article carries both as exactly {id, display_name}; the author's public page
+  // (no token) is the same by slug and by id and lists the article, and so does
+  // `/public/articles?author=<slug>`. Renamed (If-Match), the byline carries the new
+  // name at once; the author cannot be deleted while an article names them (409
+  // `author_has_articles`); with the byline changed back to the editor alone (If-Match)
+  // the delete is a 204 and the author is gone. Names carry the run's suffix. Whole
+  // objects are compared with `isDeepStrictEqual` (no other keys, in any order).
+  const ownRead = await editor.GET("/api/v1/authors/{id}", { params: { path: { id: editorUser.id } } });
+  const own = expectData(ownRead, 200, "getAuthor (the editor's own)");
+  expectEtag(ownRead.response, own.version, "getAuthor (the editor's own)");
+  check(
+    own.id === editorUser.id && own.user_id === editorUser.id && own.name === editorName && own.slug.length > 0,
+    `getAuthor (the editor's own): ${show(own)}`,
+  );
+
+  const wireName = `Wire ${suffix}`;
+  const wireSlug = `wire-${suffix}`;
+  const wireJobTitle = "News agency";
+  const wireLinks = [{ label: "Website", url: `https://wire.example.org/${suffix}` }];
+  const wireBio = "Copy from our <em>Brussels</em> desk.";
+  const authorCreated = await editor.POST("/api/v1/authors", {
+    body: { name: wireName, job_title: wireJobTitle, links: wireLinks, bio: `${wireBio}<script>alert('wire')</script>` },
+  });
+  let wire = expectData(authorCreated, 201, "createAuthor");
+  let wireEtag = expectEtag(authorCreated.response, 1, "createAuthor");
+  expectLocation(authorCreated.response, "/api/v1/authors", wire.id, "createAuthor");
+  check(
+    wire.name === wireName &&
+      wire.slug === wireSlug &&
+      wire.job_title === wireJobTitle &&
+      wire.bio === wireBio &&
+      isDeepStrictEqual(wire.links, wireLinks) &&
+      (wire.user_id ?? null) === null &&
+      (wire.photo ?? null) === null &&
+      wire.article_count === 0 &&
+      wire.version === 1,
+    `createAuthor: ${show(wire)}`,
+  );
+  expectProblem(
+    await writer.POST("/api/v1/authors", { body: { name: `Writers' friend ${suffix}` } }),
+    403,
+    "forbidden",
+    "createAuthor as a writer",
+  );
+  const authorsFound = expectData(
+    await editor.GET("/api/v1/authors", { params: { query: { q: wireName } } }),
+    200,
+    "listAuthors (q)",
+  );
+  check(
+    isDeepStrictEqual(authorsFound.items.map((a) => [a.id, a.name, a.slug]), [[wire.id, wireName, wireSlug]]),
+    `listAuthors (q): ${show(authorsFound.items)}`,
+  );
+  step(
+    "createAuthor",
+    `id=${wire.id} slug=${wire.slug} ETag=${wireEtag}, bio ${show(wire.bio)} (script removed); writer -> 403; ` +
+      `listAuthors q finds it; the editor's own author ${own.slug} has their user id`,
+  );
+
+  const wireArticleSlug = `clients-${lang}-${suffix}-wire-copy`;
+  const wireArticleCreated = await editor.POST("/api/v1/articles", {
+    body: {
+      headline: `Ministers agree a common grid code (${lang} ${suffix})`,
+      section_id: section.id,
+      slug: wireArticleSlug,
+      body: [{ type: "paragraph", text: "BRUSSELS -- The code takes effect next year." }],
+      author_ids: [wire.id],
+    },
+  });
+  let wireArticle = expectData(wireArticleCreated, 201, "createArticle (with an author)");
+  let wireArticleEtag = expectEtag(wireArticleCreated.response, 1, "createArticle (with an author)");
+  check(
+    isDeepStrictEqual(wireArticle.author_ids, [editorUser.id, wire.id]),
+    `createArticle (with an author): author_ids ${show(wireArticle.author_ids)}, expected ${show([editorUser.id, wire.id])}`,
+  );
+  const wirePublished = await editor.POST("/api/v1/articles/{id}/publish", {
+    params: { path: { id: wireArticle.id }, header: { "If-Match": wireArticleEtag } },
+  });
+  wireArticle = expectData(wirePublished, 200, "publishArticle (with an author)");
+  wireArticleEtag = expectEtag(wirePublished.response, 2, "publishArticle (with an author)");
+  check(
+    wireArticle.status === "published" && isDeepStrictEqual(wireArticle.author_ids, [editorUser.id, wire.id]),
+    `publishArticle (with an author): ${wireArticle.status} author_ids ${show(wireArticle.author_ids)}`,
+  );
+
+  const publicBylines = async (what: string): Promise<Schemas["PublicArticleResponse"]["authors"]> =>
+    expectData(
+      await anon.GET("/api/v1/public/articles/{slug}", { params: { path: { slug: wireArticleSlug } } }),
+      200,
+      `getPublicArticle (${what})`,
+    ).authors;
+  const editorByline = { id: editorUser.id, display_name: editorName };
+  const bylines = await publicBylines("with an author");
+  check(
+    isDeepStrictEqual(bylines, [editorByline, { id: wire.id, display_name: wireName }]),
+    `getPublicArticle (with an author): authors ${show(bylines)}`,
+  );
+  // Typed as the operation's answer says the author is: a spec that does not describe
+  // the page's author (id, slug, name, job_title, bio, photo, links) fails tsc here.
+  type PublicAuthorPageBody =
+    paths["/api/v1/public/authors/{slug}"]["get"]["responses"][200]["content"]["application/json"];
+  const wireProfile: PublicAuthorPageBody["author"] = {
+    id: wire.id,
+    slug: wireSlug,
+    name: wireName,
+    job_title: wireJobTitle,
+    bio: wireBio,
+    photo: null,
+    links: wireLinks,
+  };
+  const authorPageRead = await anon.GET("/api/v1/public/authors/{slug}", { params: { path: { slug: wireSlug } } });
+  const authorPage = expectData(authorPageRead, 200, "getPublicAuthor (slug)");
+  check(isDeepStrictEqual(authorPage.author, wireProfile), `getPublicAuthor (slug): author ${show(authorPage.author)}`);
+  check(
+    isDeepStrictEqual(
+      authorPage.articles.items.filter((a) => a.slug === wireArticleSlug).map((a) => a.id),
+      [wireArticle.id],
+    ),
+    `getPublicAuthor (slug): no ${wireArticleSlug} among ${show(authorPage.articles.items.map((a) => a.slug))}`,
+  );
+  const authorPageEtag = authorPageRead.response.headers.get("etag");
+  check(authorPageEtag !== null, "getPublicAuthor: no ETag");
+  const authorPageAgain = await anon.GET("/api/v1/public/authors/{slug}", {
+    params: { path: { slug: wireSlug }, header: { "If-None-Match": authorPageEtag } },
+  });
+  check(authorPageAgain.response.status === 304, `getPublicAuthor If-None-Match: HTTP ${authorPageAgain.response.status}`);
+  const byId = expectData(
+    await anon.GET("/api/v1/public/authors/{slug}", { params: { path: { slug: wire.id } } }),
+    200,
+    "getPublicAuthor (id)",
+  );
+  check(isDeepStrictEqual(byId, authorPage), `getPublicAuthor (id): ${show(byId)}, by slug ${show(authorPage)}`);
+  const byAuthor = expectData(
+    await anon.GET("/api/v1/public/articles", { params: { query: { author: wireSlug } } }),
+    200,
+    "listPublicArticles (author)",
+  );
+  check(
+    byAuthor.items.some((a) => a.slug === wireArticleSlug) &&
+      byAuthor.items.every((a) => a.authors.some((b) => b.id === wire.id)),
+    `listPublicArticles (author=${wireSlug}): ${show(byAuthor.items.map((a) => [a.slug, a.authors]))}`,
+  );
+  step(
+    "authored article + getPublicAuthor",
+    `${wireArticleSlug} author_ids [editor, ${wire.id}]; public bylines ${show(bylines.map((b) => b.display_name))}; ` +
+      `author page by slug = by id, ${authorPage.articles.items.length} article(s), 304 on If-None-Match; ` +
+      `?author=${wireSlug} -> ${byAuthor.items.length} article(s)`,
+  );
+
+  const wireNewName = `Wire Service ${suffix}`;
+  const wireRenamed = await editor.PATCH("/api/v1/authors/{id}", {
+    params: { path: { id: wire.id }, header: { "If-Match": wireEtag } },
+    body: { name: wireNewName },
+  });
+  wire = expectData(wireRenamed, 200, "updateAuthor");
+  wireEtag = expectEtag(wireRenamed.response, 2, "updateAuthor");
+  check(
+    wire.name === wireNewName &&
+      wire.slug === wireSlug &&
+      wire.job_title === wireJobTitle &&
+      wire.bio === wireBio &&
+      wire.article_count === 1 &&
+      wire.version === 2,
+    `updateAuthor: ${show(wire)}`,
+  );
+  const renamedBylines = await publicBylines("author renamed");
+  check(
+    isDeepStrictEqual(renamedBylines, [editorByline, { id: wire.id, display_name: wireNewName }]),
+    `getPublicArticle (author renamed): authors ${show(renamedBylines)}`,
+  );
+  expectProblem(
+    await editor.DELETE("/api/v1/authors/{id}", { params: { path: { id: wire.id }, header: { "If-Match": wireEtag } } }),
+    409,
+    "author_has_articles",
+    "deleteAuthor while an article names them",
+  );
+  const rebylined = await editor.PATCH("/api/v1/articles/{id}", {
+    params: { path: { id: wireArticle.id }, header: { "If-Match": wireArticleEtag } },
+    body: { author_ids: [editorUser.id] },
+  });
+  wireArticle = expectData(rebylined, 200, "updateArticle (byline)");
+  wireArticleEtag = expectEtag(rebylined.response, 3, "updateArticle (byline)");
+  check(
+    isDeepStrictEqual(wireArticle.author_ids, [editorUser.id]),
+    `updateArticle (byline): author_ids ${show(wireArticle.author_ids)}`,
+  );
+  const rebylinedBylines = await publicBylines("byline changed");
+  check(
+    isDeepStrictEqual(rebylinedBylines, [editorByline]),
+    `getPublicArticle (byline changed): authors ${show(rebylinedBylines)}`,
+  );
+  expectEmpty(
+    await editor.DELETE("/api/v1/authors/{id}", { params: { path: { id: wire.id }, header: { "If-Match": wireEtag } } }),
+    204,
+    "deleteAuthor",
+  );
+  expectProblem(
+    await editor.GET("/api/v1/authors/{id}", { params: { path: { id: wire.id } } }),
+    404,
+    "not_found",
+    "getAuthor after deleteAuthor",
+  );
+  expectProblem(
+    await anon.GET("/api/v1/public/authors/{slug}", { params: { path: { slug: wireSlug } } }),
+    404,
+    "not_found",
+    "getPublicAuthor after deleteAuthor",
+  );
+  step(
+    "updateAuthor + deleteAuthor",
+    `renamed ${show(wireNewName)} v${wire.version} (public bylines ${show(renamedBylines.map((b) => b.display_name))}); ` +
+      "delete -> 409 author_has_articles; byline back to the editor alone; delete -> 204, getAuthor 404",
+  );
+
+  // 22. Paid content. The editor creates an article marked with a sponsorship (201, the
+  // sponsorship as sent); a writer may not mark one (403). Published, the public article
+  // says `sponsored: true` with the same sponsorship, and its JSON-LD is an
+  // AdvertiserContentArticle naming the sponsor.
+  const sponsorship = {
+    sponsor_name: `Acme Bank ${suffix}`,
+    sponsor_url: "https://acme.example.com",
+    label: "Paid post",
+    disclosure: "This article was paid for by Acme Bank.",
+  };
+  const paidSlug = `clients-${lang}-${suffix}-paid`;
+  const paidCreated = await editor.POST("/api/v1/articles", {
+    body: { headline: `Saving early pays (${lang} ${suffix})`, section_id: section.id, slug: paidSlug, sponsorship },
+  });
+  const paid = expectData(paidCreated, 201, "createArticle (paid content)");
+  const paidEtag = expectEtag(paidCreated.response, 1, "createArticle (paid content)");
+  check(
+    isDeepStrictEqual(paid.sponsorship, sponsorship),
+    `createArticle (paid content): sponsorship ${show(paid.sponsorship)}`,
+  );
+  expectProblem(
+    await writer.POST("/api/v1/articles", {
+      body: { headline: `Mine (${lang} ${suffix})`, section_id: section.id, sponsorship },
+    }),
+    403,
+    "forbidden",
+    "createArticle (paid content) as a writer",
+  );
+  expectData(
+    await editor.POST("/api/v1/articles/{id}/publish", {
+      params: { path: { id: paid.id }, header: { "If-Match": paidEtag } },
+      body: {},
+    }),
+    200,
+    "publishArticle (paid content)",
+  );
+  const paidPublic = expectData(
+    await anon.GET("/api/v1/public/articles/{slug}", { params: { path: { slug: paidSlug } } }),
+    200,
+    "getPublicArticle (paid content)",
+  );
+  // structured_data is a bare object in the spec: read as above.
+  const paidLd: Record<string, unknown> = paidPublic.structured_data;
+  const paidSponsor = paidLd["sponsor"] as Record<string, unknown> | undefined;
+  check(
+    paidPublic.sponsored === true &&
+      isDeepStrictEqual(paidPublic.sponsorship, sponsorship) &&
+      paidLd["@type"] === "AdvertiserContentArticle" &&
+      paidSponsor?.["name"] === sponsorship.sponsor_name,
+    `getPublicArticle (paid content): sponsored ${show(paidPublic.sponsored)}, @type ${show(paidLd["@type"])}`,
+  );
+  step(
+    "createArticle (paid content)",
+    `sponsorship kept; writer -> 403; public sponsored=${paidPublic.sponsored}, JSON-LD ${show(paidLd["@type"])}`,
+  );
+
+  // 23. API keys. The admin makes an editor key for an integration (201, Location, the
+  // key shown once: `mhk_`, its prefix kept); a client holding the key alone reads
+  // getMe (the key's own account, role editor) and creates an article, which the key
+  // bylines when it names nobody; getApiKey then shows the key's use and never the
+  // key. Revoked (204), the key's next request is a 401 `token_revoked`; the audit log
+  // names both, by the admin.
+  const keyCreated = await admin.POST("/api/v1/api-keys", {
+    body: { name: `Ingest ${lang} ${suffix}`, role: "editor" },
+  });
+  const made = expectData(keyCreated, 201, "createApiKey");
+  expectLocation(keyCreated.response, "/api/v1/api-keys", made.id, "createApiKey");
+  check(
+    made.key.startsWith("mhk_") && made.prefix === made.key.slice(0, 12) && made.status === "active",
+    `createApiKey: prefix ${show(made.prefix)}, status ${made.status}`,
+  );
+  const integration = api(made.key);
+  const keyMe = expectData(await integration.GET("/api/v1/auth/me"), 200, "getMe (API key)");
+  check(keyMe.id === made.id && keyMe.role === "editor", `getMe (API key): ${show(keyMe)}`);
+  const keyArticle = expectData(
+    await integration.POST("/api/v1/articles", {
+      body: { headline: `Filed by a key (${lang} ${suffix})`, section_id: section.id },
+    }),
+    201,
+    "createArticle (API key)",
+  );
+  check(
+    isDeepStrictEqual(keyArticle.author_ids, [made.id]),
+    `createArticle (API key): author_ids ${show(keyArticle.author_ids)}`,
+  );
+  const keyRead = expectData(
+    await admin.GET("/api/v1/api-keys/{id}", { params: { path: { id: made.id } } }),
+    200,
+    "getApiKey",
+  );
+  check(
+    typeof keyRead.last_used_at === "string" && !JSON.stringify(keyRead).includes(made.key),
+    `getApiKey: ${show(keyRead)}`,
+  );
+  expectEmpty(
+    await admin.DELETE("/api/v1/api-keys/{id}", { params: { path: { id: made.id } } }),
+    204,
+    "revokeApiKey",
+  );
+  expectProblem(await integration.GET("/api/v1/auth/me"), 401, "token_revoked", "getMe after revokeApiKey");
+  // The audit log holds both, by the admin; the key's own writes name it.
+  const auditPage = expectData(
+    await admin.GET("/api/v1/audit-log", { params: { query: { target: made.id } } }),
+    200,
+    "listAuditLog",
+  );
+  const audited = auditPage.items.map((e) => [e.action, e.actor.id]);
+  check(
+    isDeepStrictEqual(audited, [["api_key.revoked", me.id], ["api_key.created", me.id]]),
+    `listAuditLog (target the key): ${show(audited)}`,
+  );
+  const byKey = expectData(
+    await admin.GET("/api/v1/audit-log", { params: { query: { actor: made.id } } }),
+    200,
+    "listAuditLog (actor)",
+  );
+  check(byKey.items.every((e) => e.actor.kind === "api_key"), `listAuditLog (actor the key): ${show(byKey.items)}`);
+  step(
+    "createApiKey + revokeApiKey",
+    `key ${made.prefix}... acts as ${keyMe.role}; article by it; last used ${keyRead.last_used_at}; revoked -> 401`,
   );
 
   check(

@@ -1,0 +1,3 @@
+DELETE FROM locks WHERE name = 'tags';
+DROP TABLE tag_slugs;
+DROP TABLE tags;
