@@ -75,7 +75,7 @@ pub struct Offer {
     pub version: i64,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct PaywallSettings {
     pub quota: i64,
     pub period: Period,

@@ -75,7 +75,7 @@ pub async fn get_paywall(
 )]
 #[put("/paywall")]
 pub async fn put_paywall(
-    _admin: Authenticated<AdminOnly>,
+    admin: Authenticated<AdminOnly>,
     state: web::Data<AppState>,
     body: ApiJson<PaywallBody>,
 ) -> Result<web::Json<PaywallBody>, ApiError> {
@@ -87,7 +87,7 @@ pub async fn put_paywall(
         default_preview_blocks: b.default_preview_blocks,
         messages: b.messages.unwrap_or_default(),
     };
-    Ok(web::Json(paywall::put_settings(&state, settings).await?.into()))
+    Ok(web::Json(paywall::put_settings(&state, &admin, settings).await?.into()))
 }
 
 /// An offer.
@@ -255,7 +255,7 @@ pub async fn list_offers(
 )]
 #[post("/offers")]
 pub async fn create_offer(
-    _user: Authenticated<Commercial>,
+    user: Authenticated<Commercial>,
     state: web::Data<AppState>,
     body: ApiJson<CreateOfferRequest>,
 ) -> Result<HttpResponse, ApiError> {
@@ -274,7 +274,7 @@ pub async fn create_offer(
         status: b.status.unwrap_or(OfferStatus::Draft),
     };
     times.check()?;
-    let offer = paywall::create_offer(&state, spec).await?;
+    let offer = paywall::create_offer(&state, &user, spec).await?;
     let location = format!("/api/v1/offers/{}", offer.id);
     with_location(offer_response(StatusCode::CREATED, offer), location)
 }
@@ -313,7 +313,7 @@ pub async fn get_offer(
 )]
 #[patch("/offers/{id}")]
 pub async fn update_offer(
-    _user: Authenticated<Commercial>,
+    user: Authenticated<Commercial>,
     state: web::Data<AppState>,
     id: web::Path<String>,
     if_match: RequireIfMatch,
@@ -335,7 +335,10 @@ pub async fn update_offer(
         status: b.status,
     };
     times.check()?;
-    Ok(offer_response(StatusCode::OK, paywall::update_offer(&state, id.into_inner().into(), if_match, patch).await?))
+    Ok(offer_response(
+        StatusCode::OK,
+        paywall::update_offer(&state, &user, id.into_inner().into(), if_match, patch).await?,
+    ))
 }
 
 /// Deletes an offer. Needs `If-Match`.
@@ -353,12 +356,12 @@ pub async fn update_offer(
 )]
 #[delete("/offers/{id}")]
 pub async fn delete_offer(
-    _user: Authenticated<Commercial>,
+    user: Authenticated<Commercial>,
     state: web::Data<AppState>,
     id: web::Path<String>,
     if_match: RequireIfMatch,
 ) -> Result<HttpResponse, ApiError> {
-    paywall::delete_offer(&state, id.into_inner().into(), if_match.into_inner()?).await?;
+    paywall::delete_offer(&state, &user, id.into_inner().into(), if_match.into_inner()?).await?;
     Ok(HttpResponse::NoContent().finish())
 }
 

@@ -358,12 +358,12 @@ pub async fn update_sponsored(
 )]
 #[delete("/sponsored/{id}")]
 pub async fn delete_sponsored(
-    _user: Authenticated<Commercial>,
+    user: Authenticated<Commercial>,
     state: web::Data<AppState>,
     id: web::Path<String>,
     if_match: RequireIfMatch,
 ) -> Result<HttpResponse, ApiError> {
-    sponsored::delete(&state, id.into_inner().into(), if_match.into_inner()?).await?;
+    sponsored::delete(&state, &user, id.into_inner().into(), if_match.into_inner()?).await?;
     Ok(HttpResponse::NoContent().finish())
 }
 

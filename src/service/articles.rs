@@ -14,8 +14,8 @@ use crate::db::{
     self, DbConnection, Json, polls as poll_db, sections as section_db, sponsored as sponsored_db, users as user_db,
 };
 use crate::domain::FieldError;
-use crate::domain::article::{self, Action, ArticlePatch, Block, Content, NewArticle, Status};
-use crate::domain::audit::{AuditAction, Target};
+use crate::domain::article::{self, Action, ArticlePatch, Block, Content, NewArticle, Sponsorship, Status};
+use crate::domain::audit::{Actor, AuditAction, Changes, Target};
 use crate::domain::id::{ArticleId, AuthorId, UserId};
 use crate::domain::user::{AccountKind, Role};
 use crate::domain::version::IfMatch;
@@ -197,6 +197,7 @@ pub async fn create(state: &AppState, user: &CurrentUser, new: NewArticle) -> Re
     let now = state.clock.now();
     let by = user.id().clone();
     let role = user.role();
+    let actor = user.actor();
     state
         .db
         .run(move |conn| {
@@ -237,6 +238,7 @@ pub async fn create(state: &AppState, user: &CurrentUser, new: NewArticle) -> Re
                 crate::db::media::set_article_uses(c, &row.id, &content.assets())?;
                 article_db::refresh_feed(c, &row)?;
                 save_revision(c, &row, None, &by, "created")?;
+                audit_sponsorship(c, &actor, &row.id, None, &content, now)?;
                 to_article(c, row, now)
             })
         })
@@ -450,7 +452,29 @@ fn edit(
     if user.role() == Role::Writer && !author_db::names_user(conn, &content.author_ids, user.id())? {
         return Err(Error::invalid("author_ids", "must include you: writers keep their own bylines"));
     }
+    audit_sponsorship(conn, &user.actor(), &row.id, current.sponsorship.as_ref(), &content, now)?;
     save_content(conn, row, content, user.id(), note, now)
+}
+
+/// Records marking an article as paid content, changing its mark or clearing it: the
+/// line between the newsroom's work and a sponsor's.
+fn audit_sponsorship(
+    conn: &mut DbConnection,
+    actor: &Actor,
+    id: &ArticleId,
+    before: Option<&Sponsorship>,
+    after: &Content,
+    now: DateTime<Utc>,
+) -> Result<(), Error> {
+    let mut changes = Changes::default();
+    changes.field("sponsorship", &before, &after.sponsorship.as_ref());
+    if changes.is_empty() {
+        return Ok(());
+    }
+    changes.note("headline", &after.headline);
+    let target = Some(Target::new("article", id.to_string()));
+    let action = AuditAction::ArticleSponsorshipChanged;
+    Ok(audit_db::record(conn, actor, action, target, changes.into_details(), now)?)
 }
 
 pub async fn update(

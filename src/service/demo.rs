@@ -397,6 +397,7 @@ pub async fn seed(state: &AppState) -> Result<Report, Error> {
 
     paywall::create_offer(
         state,
+        &editor,
         OfferSpec {
             name: "Winter trial".into(),
             display_text: "Try 3 months for $9".into(),

@@ -9,15 +9,18 @@ use jsonwebtoken::{Algorithm, DecodingKey, Validation};
 use serde::Deserialize;
 
 use super::{Error, events};
+use crate::db::audit as audit_db;
 use crate::db::paywall::{self as paywall_db, OfferRow, SettingsRow};
 use crate::db::{self, DbConnection, Json, articles as article_db, rate_limits, sections as section_db};
 use crate::domain::FieldError;
 use crate::domain::article::Access;
+use crate::domain::audit::{Actor, AuditAction, Changes, Target};
 use crate::domain::id::{OfferId, SectionId};
 pub use crate::domain::paywall::Offer;
 use crate::domain::paywall::{self, Eligibility, OfferSpec, OfferStatus, PaywallSettings};
 use crate::domain::version::IfMatch;
 use crate::domain::webhook::EventType;
+use crate::service::auth::CurrentUser;
 use crate::service::public::{Body, PublicArticle, to_public};
 use crate::state::AppState;
 
@@ -28,8 +31,13 @@ pub async fn settings(state: &AppState) -> Result<PaywallSettings, Error> {
 }
 
 /// Replaces the settings; counted sections must exist (422).
-pub async fn put_settings(state: &AppState, settings: PaywallSettings) -> Result<PaywallSettings, Error> {
+pub async fn put_settings(
+    state: &AppState,
+    user: &CurrentUser,
+    settings: PaywallSettings,
+) -> Result<PaywallSettings, Error> {
     let now = db::to_db_time(state.clock.now());
+    let actor = user.actor();
     state
         .db
         .run(move |conn| {
@@ -68,6 +76,11 @@ pub async fn put_settings(state: &AppState, settings: PaywallSettings) -> Result
                         version,
                     },
                 )?;
+                let changes = Changes::between(&before, &settings, SETTINGS);
+                if !changes.is_empty() {
+                    let details = changes.into_details();
+                    audit_db::record(c, &actor, AuditAction::PaywallUpdated, None, details, db::from_db_time(now))?;
+                }
                 events::paywall(c, db::from_db_time(now))?;
                 Ok(load_settings(c)?)
             })
@@ -267,8 +280,43 @@ fn not_found() -> Error {
     Error::not_found("Offer")
 }
 
-pub async fn create_offer(state: &AppState, spec: OfferSpec) -> Result<Offer, Error> {
+/// Every paywall setting: each change to what readers get free is recorded.
+const SETTINGS: &[&str] = &["quota", "period", "counted_section_ids", "default_preview_blocks", "messages"];
+
+/// Every term of an offer: what is sold, at what price, to whom and when.
+const OFFER_TERMS: &[&str] = &[
+    "name",
+    "display_text",
+    "price_minor",
+    "currency",
+    "duration_months",
+    "trial",
+    "starts_at",
+    "ends_at",
+    "eligibility",
+    "status",
+];
+
+fn audit_offer(
+    conn: &mut DbConnection,
+    actor: &Actor,
+    action: AuditAction,
+    id: &OfferId,
+    details: serde_json::Value,
+    now: chrono::NaiveDateTime,
+) -> Result<(), Error> {
+    let target = Some(Target::new("offer", id.to_string()));
+    Ok(audit_db::record(conn, actor, action, target, details, db::from_db_time(now))?)
+}
+
+/// What a created or deleted offer held.
+fn offer_terms(row: &OfferRow) -> serde_json::Value {
+    serde_json::to_value(Offer::from(row.clone()).spec).unwrap_or_default()
+}
+
+pub async fn create_offer(state: &AppState, user: &CurrentUser, spec: OfferSpec) -> Result<Offer, Error> {
     let now = db::to_db_time(state.clock.now());
+    let actor = user.actor();
     state
         .db
         .run(move |conn| {
@@ -293,6 +341,7 @@ pub async fn create_offer(state: &AppState, spec: OfferSpec) -> Result<Offer, Er
             db::write_tx(conn, |c| {
                 super::webhooks::fire_due(c, db::from_db_time(now))?;
                 paywall_db::insert_offer(c, &row)?;
+                audit_offer(c, &actor, AuditAction::OfferCreated, &row.id, offer_terms(&row), now)?;
                 announce(c, None, Some(&row), now)
             })?;
             Ok(Offer::from(row))
@@ -334,8 +383,15 @@ pub struct OfferPatch {
     pub status: Option<OfferStatus>,
 }
 
-pub async fn update_offer(state: &AppState, id: OfferId, if_match: IfMatch, patch: OfferPatch) -> Result<Offer, Error> {
+pub async fn update_offer(
+    state: &AppState,
+    user: &CurrentUser,
+    id: OfferId,
+    if_match: IfMatch,
+    patch: OfferPatch,
+) -> Result<Offer, Error> {
     let now = db::to_db_time(state.clock.now());
+    let actor = user.actor();
     state
         .db
         .run(move |conn| {
@@ -344,6 +400,7 @@ pub async fn update_offer(state: &AppState, id: OfferId, if_match: IfMatch, patc
                 let mut row = paywall_db::find_offer(c, &id)?.ok_or_else(not_found)?;
                 if_match.check(row.version)?;
                 let current = Offer::from(row.clone()).spec;
+                let before = current.clone();
                 let spec = OfferSpec {
                     name: patch.name.unwrap_or(current.name),
                     display_text: patch.display_text.unwrap_or(current.display_text),
@@ -366,6 +423,10 @@ pub async fn update_offer(state: &AppState, id: OfferId, if_match: IfMatch, patc
                 if !paywall_db::update_offer_if_version(c, &row, expected)? {
                     let current = paywall_db::find_offer(c, &id)?.ok_or_else(not_found)?;
                     return Err(Error::Stale { current: current.version });
+                }
+                let changes = Changes::between(&before, &spec, OFFER_TERMS);
+                if !changes.is_empty() {
+                    audit_offer(c, &actor, AuditAction::OfferUpdated, &id, changes.into_details(), now)?;
                 }
                 announce(c, Some(&was), Some(&row), now)?;
                 Ok(Offer::from(row))
@@ -390,8 +451,9 @@ fn announce(
     }
 }
 
-pub async fn delete_offer(state: &AppState, id: OfferId, if_match: IfMatch) -> Result<(), Error> {
+pub async fn delete_offer(state: &AppState, user: &CurrentUser, id: OfferId, if_match: IfMatch) -> Result<(), Error> {
     let now = db::to_db_time(state.clock.now());
+    let actor = user.actor();
     state
         .db
         .run(move |conn| {
@@ -404,6 +466,7 @@ pub async fn delete_offer(state: &AppState, id: OfferId, if_match: IfMatch) -> R
                     let current = paywall_db::find_offer(c, &id)?.ok_or_else(not_found)?;
                     return Err(Error::Stale { current: current.version });
                 }
+                audit_offer(c, &actor, AuditAction::OfferDeleted, &id, offer_terms(&row), now)?;
                 announce(c, Some(&row), None, now)?;
                 Ok(())
             })

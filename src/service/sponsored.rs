@@ -7,11 +7,13 @@ use std::net::IpAddr;
 use chrono::{DateTime, Duration, DurationRound, NaiveDateTime, Utc};
 
 use super::{Error, events};
+use crate::db::audit as audit_db;
 use crate::db::sponsored::{self as sponsored_db, SponsoredRevisionRow, SponsoredRow};
 use crate::db::types::EmbedKind;
 use crate::db::{self, DbConnection, Json, articles as article_db, rate_limits, sections as section_db};
 use crate::domain::FieldError;
 use crate::domain::article::Block;
+use crate::domain::audit::{Actor, AuditAction, Changes, Target};
 use crate::domain::id::{ArticleId, SectionId, SponsoredId};
 use crate::domain::sponsored::{self, Cta, Placement, SponsoredContent, SponsoredStatus};
 use crate::domain::version::IfMatch;
@@ -69,9 +71,40 @@ fn save(conn: &mut DbConnection, row: &SponsoredRow, c: &SponsoredContent, by: &
     Ok(())
 }
 
+/// The terms that separate a paid message from the newsroom's own, whose every change
+/// the audit log keeps: who pays, how it is labelled and disclosed, and when it runs.
+const TERMS: &[&str] = &["sponsor_name", "label", "disclosure", "starts_at", "ends_at", "status"];
+
+fn audit(
+    conn: &mut DbConnection,
+    actor: &Actor,
+    action: AuditAction,
+    id: &SponsoredId,
+    details: serde_json::Value,
+    now: NaiveDateTime,
+) -> Result<(), Error> {
+    let target = Some(Target::new("sponsored", id.to_string()));
+    Ok(audit_db::record(conn, actor, action, target, details, db::from_db_time(now))?)
+}
+
+/// What a created or deleted block held: its title and its terms.
+fn terms(row: &SponsoredRow) -> serde_json::Value {
+    let at = |t: Option<NaiveDateTime>| t.map(db::from_db_time);
+    serde_json::json!({
+        "title": row.title,
+        "sponsor_name": row.sponsor_name,
+        "label": row.label,
+        "disclosure": row.disclosure,
+        "starts_at": at(row.starts_at),
+        "ends_at": at(row.ends_at),
+        "status": row.status,
+    })
+}
+
 pub async fn create(state: &AppState, user: &CurrentUser, content: SponsoredContent) -> Result<Sponsored, Error> {
     let now = db::to_db_time(state.clock.now());
     let by = user.id().to_string();
+    let actor = user.actor();
     state
         .db
         .run(move |conn| {
@@ -99,6 +132,7 @@ pub async fn create(state: &AppState, user: &CurrentUser, content: SponsoredCont
                 row.set_content(&content);
                 sponsored_db::insert(c, &row)?;
                 save(c, &row, &content, &by, "created")?;
+                audit(c, &actor, AuditAction::SponsoredCreated, &row.id, terms(&row), now)?;
                 announce(c, None, Some(&row), now)?;
                 load_one(c, &row.id)
             })
@@ -186,6 +220,7 @@ pub async fn update(
 ) -> Result<Sponsored, Error> {
     let now = db::to_db_time(state.clock.now());
     let by = user.id().to_string();
+    let actor = user.actor();
     state
         .db
         .run(move |conn| {
@@ -224,6 +259,12 @@ pub async fn update(
                     return Err(stale(c, &id)?);
                 }
                 save(c, &row, &content, &by, "edited")?;
+                // Copy and targeting are the campaign's own business; the terms are not.
+                let mut changes = Changes::between(&before, &content, TERMS);
+                if !changes.is_empty() {
+                    changes.note("title", &content.title);
+                    audit(c, &actor, AuditAction::SponsoredUpdated, &id, changes.into_details(), now)?;
+                }
                 announce(c, Some(&was), Some(&row), now)?;
                 load_one(c, &id)
             })
@@ -259,8 +300,9 @@ fn announce(
 }
 
 /// Deletes a block no article embeds (409 otherwise: take it out of the articles first).
-pub async fn delete(state: &AppState, id: SponsoredId, if_match: IfMatch) -> Result<(), Error> {
+pub async fn delete(state: &AppState, user: &CurrentUser, id: SponsoredId, if_match: IfMatch) -> Result<(), Error> {
     let now = db::to_db_time(state.clock.now());
+    let actor = user.actor();
     state
         .db
         .run(move |conn| {
@@ -281,6 +323,7 @@ pub async fn delete(state: &AppState, id: SponsoredId, if_match: IfMatch) -> Res
                 if !sponsored_db::delete_if_version(c, &id, row.version)? {
                     return Err(stale(c, &id)?);
                 }
+                audit(c, &actor, AuditAction::SponsoredDeleted, &id, terms(&row), now)?;
                 announce(c, Some(&row), None, now)?;
                 Ok(())
             })

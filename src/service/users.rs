@@ -8,7 +8,7 @@ use crate::auth::password;
 use crate::db::audit as audit_db;
 use crate::db::users::{self as user_db, UserFilter, UserRow};
 use crate::db::{self, DbConnection, sessions};
-use crate::domain::audit::{Actor, AuditAction, Target};
+use crate::domain::audit::{Actor, AuditAction, Changes, Target};
 use crate::domain::id::UserId;
 use crate::domain::text::Errors;
 use crate::domain::user::{self, AccountKind, NewUser, Role};
@@ -196,23 +196,18 @@ pub async fn update(state: &AppState, by: &Actor, id: UserId, patch: UserPatch) 
                     }
                     other => other.into(),
                 })?;
-                let mut changes = serde_json::Map::new();
-                let mut change = |field: &str, from: serde_json::Value, to: serde_json::Value| {
-                    if from != to {
-                        changes.insert(field.into(), json!({"from": from, "to": to}));
-                    }
-                };
-                change("email", json!(before.email), json!(row.email));
-                change("display_name", json!(before.display_name), json!(row.display_name));
-                change("role", json!(before.role), json!(row.role));
-                change("active", json!(before.active), json!(row.active));
+                let mut changes = Changes::default();
+                changes
+                    .field("email", &before.email, &row.email)
+                    .field("display_name", &before.display_name, &row.display_name)
+                    .field("role", &before.role, &row.role)
+                    .field("active", &before.active, &row.active);
                 if new_hash.is_some() {
-                    changes.insert("password".into(), json!("reset"));
+                    changes.note("password", "reset");
                 }
                 if !changes.is_empty() {
                     let target = Some(Target::new("user", row.id.to_string()));
-                    let details = serde_json::Value::Object(changes);
-                    audit_db::record(c, &actor, AuditAction::UserUpdated, target, details, now)?;
+                    audit_db::record(c, &actor, AuditAction::UserUpdated, target, changes.into_details(), now)?;
                 }
                 if row.display_name != old_name {
                     // Their bylines follow, unless their author was given another name.

@@ -177,6 +177,116 @@ async fn the_workflow_is_recorded_by_person_or_key() {
     app.get("/api/v1/audit-log/export", Some(&editor)).await.assert_problem(403, "forbidden");
 }
 
+/// Sends `body` with the resource's current version as `If-Match`.
+async fn versioned(
+    app: &TestApp,
+    method: Method,
+    path: &str,
+    token: &str,
+    version: &Value,
+    body: Option<Value>,
+) -> Value {
+    let etag = format!("\"{version}\"");
+    let res = app.send_with(method, path, Some(token), body, &[("if-match", &etag)]).await;
+    assert!(res.status == 200 || res.status == 204, "{path}: {} {}", res.status, String::from_utf8_lossy(&res.body));
+    if res.body.is_empty() { Value::Null } else { res.json() }
+}
+
+#[actix_web::test]
+async fn commercial_terms_paid_content_and_the_paywall_are_recorded() {
+    let app = TestApp::spawn().await;
+    let admin = app.admin_token().await;
+    let (commercial_id, _, commercial) = app.user("commercial").await;
+    let (_, _, editor) = app.user("editor").await;
+    let section = app.section(&admin, json!({"name": "Money"})).await;
+
+    // A sponsored block: created, its copy edited (not recorded), its terms changed, deleted.
+    let block = json!({"title": "Ports of tomorrow", "sponsor_name": "Harbourline", "label": "Sponsored",
+        "disclosure": "Commissioned by Harbourline.", "placement": "article_inline", "status": "draft"});
+    let block = app.post("/api/v1/sponsored", Some(&commercial), block).await.json();
+    let path = format!("/api/v1/sponsored/{}", block["id"].as_str().unwrap());
+    let block =
+        versioned(&app, Method::PATCH, &path, &commercial, &block["version"], Some(json!({"title": "Ports"}))).await;
+    let starts = "2027-01-01T00:00:00Z";
+    let terms = json!({"label": "Paid post", "starts_at": starts, "status": "active", "title": "Ports, paid"});
+    let block = versioned(&app, Method::PATCH, &path, &commercial, &block["version"], Some(terms)).await;
+    versioned(&app, Method::DELETE, &path, &commercial, &block["version"], None).await;
+
+    let log = entries(&app, &admin, &format!("&target={}", block["id"].as_str().unwrap())).await;
+    assert_eq!(actions(&log), ["sponsored.deleted", "sponsored.updated", "sponsored.created"]);
+    assert!(log.iter().all(|e| e["actor"]["id"] == commercial_id.as_str() && e["target"]["type"] == "sponsored"));
+    assert_eq!(
+        log[2]["details"],
+        json!({"title": "Ports of tomorrow", "sponsor_name": "Harbourline", "label": "Sponsored",
+               "disclosure": "Commissioned by Harbourline.", "starts_at": null, "ends_at": null, "status": "draft"})
+    );
+    assert_eq!(
+        log[1]["details"],
+        json!({"label": {"from": "Sponsored", "to": "Paid post"}, "starts_at": {"from": null, "to": starts},
+               "status": {"from": "draft", "to": "active"}, "title": "Ports, paid"}),
+        "the terms that changed, not the copy"
+    );
+    assert_eq!(
+        (log[0]["details"]["label"].clone(), log[0]["details"]["status"].clone()),
+        (json!("Paid post"), json!("active"))
+    );
+
+    // An article marked as paid content at creation, its mark changed, then cleared; an
+    // edit that leaves the mark alone is not recorded.
+    let acme = json!({"sponsor_name": "Acme Bank", "label": "Paid post", "disclosure": "Paid for by Acme Bank."});
+    let paid =
+        app.article(&editor, json!({"headline": "Saving early", "section_id": section, "sponsorship": acme})).await;
+    let paid = app.edit(&editor, &paid, json!({"headline": "Saving early, wisely"})).await.json();
+    let relabelled =
+        json!({"sponsor_name": "Acme Bank", "label": "Partner content", "disclosure": "Paid for by Acme Bank."});
+    let paid = app.edit(&editor, &paid, json!({"sponsorship": relabelled})).await.json();
+    assert_eq!(app.edit(&editor, &paid, json!({"sponsorship": null})).await.status, 200);
+    let mut log = entries(&app, &admin, &format!("&target={}", paid["id"].as_str().unwrap())).await;
+    log.reverse();
+    assert_eq!(actions(&log), ["article.sponsorship_changed"; 3]);
+    let mut marked = acme.clone();
+    marked["sponsor_url"] = Value::Null;
+    assert_eq!(log[0]["details"], json!({"sponsorship": {"from": null, "to": marked}, "headline": "Saving early"}));
+    assert_eq!(log[1]["details"]["sponsorship"]["to"]["label"], "Partner content");
+    assert_eq!(log[2]["details"]["sponsorship"]["to"], Value::Null);
+    assert_eq!(log[2]["details"]["headline"], "Saving early, wisely");
+
+    // An offer: created, its price changed, a no-op patch (not recorded), deleted.
+    let offer = json!({"name": "Trial", "display_text": "Try 3 months for $9", "price_minor": 900, "currency": "USD",
+        "duration_months": 3, "trial": true, "eligibility": ["metered_out"], "status": "active"});
+    let offer = app.post("/api/v1/offers", Some(&commercial), offer).await.json();
+    let path = format!("/api/v1/offers/{}", offer["id"].as_str().unwrap());
+    let offer =
+        versioned(&app, Method::PATCH, &path, &commercial, &offer["version"], Some(json!({"price_minor": 1200}))).await;
+    let offer =
+        versioned(&app, Method::PATCH, &path, &commercial, &offer["version"], Some(json!({"price_minor": 1200}))).await;
+    versioned(&app, Method::DELETE, &path, &commercial, &offer["version"], None).await;
+    let log = entries(&app, &admin, &format!("&target={}", offer["id"].as_str().unwrap())).await;
+    assert_eq!(actions(&log), ["offer.deleted", "offer.updated", "offer.created"]);
+    assert_eq!(log[1]["details"], json!({"price_minor": {"from": 900, "to": 1200}}));
+    assert_eq!(
+        (log[2]["details"]["price_minor"].clone(), log[0]["details"]["price_minor"].clone()),
+        (json!(900), json!(1200))
+    );
+
+    // The paywall: a change is recorded with what changed; the same settings again are not.
+    let put = |quota: i64| {
+        let admin = admin.clone();
+        let app = &app;
+        async move {
+            let body = json!({"quota": quota, "period": "month", "default_preview_blocks": 2});
+            let res = app.send(Method::PUT, "/api/v1/paywall", Some(&admin), Some(body)).await;
+            assert_eq!(res.status, 200, "{}", String::from_utf8_lossy(&res.body));
+        }
+    };
+    put(3).await;
+    put(3).await;
+    let log = entries(&app, &admin, "&action=paywall.updated").await;
+    assert_eq!(log.len(), 1, "{log:?}");
+    assert_eq!(log[0]["details"]["quota"], json!({"from": 5, "to": 3}));
+    assert_eq!(log[0]["target"], Value::Null);
+}
+
 #[actix_web::test]
 async fn the_log_exports_as_ndjson_and_cannot_be_changed() {
     let app = TestApp::spawn().await;

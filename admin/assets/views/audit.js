@@ -31,6 +31,14 @@ const ACTIONS = {
   'article.archived': 'Article archived',
   'article.trashed': 'Article trashed',
   'article.restored': 'Article restored',
+  'article.sponsorship_changed': 'Paid content mark changed',
+  'sponsored.created': 'Sponsored block made',
+  'sponsored.updated': 'Sponsored terms changed',
+  'sponsored.deleted': 'Sponsored block deleted',
+  'offer.created': 'Offer made',
+  'offer.updated': 'Offer changed',
+  'offer.deleted': 'Offer deleted',
+  'paywall.updated': 'Paywall changed',
 };
 
 const HEADINGS = ['When', 'Who', 'From', 'What', 'To what', 'Details'];
