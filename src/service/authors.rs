@@ -151,13 +151,35 @@ pub async fn create(state: &AppState, fields: AuthorFields, slug_given: bool) ->
                     fields.slug = author_db::free_slug(c, &fields.slug, 1)?;
                 }
                 check(c, None, &fields)?;
-                let row = row_from(AuthorId::generate(), fields, now, now, 1);
-                author_db::insert(c, &row).map_err(map_unique)?;
+                let mut row = row_from(AuthorId::generate(), fields, now, now, 1);
+                insert_with_free_slug(c, &mut row, slug_given)?;
                 events::author(c, EventType::AuthorCreated, &row, None, db::from_db_time(now))?;
                 to_author(c, row)
             })
         })
         .await
+}
+
+/// Inserts the row; when its made-up slug was taken meanwhile by a concurrent create,
+/// takes the next free one (each attempt in a savepoint, so the transaction survives).
+/// A slug the client gave stays a 409.
+fn insert_with_free_slug(conn: &mut DbConnection, row: &mut AuthorRow, slug_given: bool) -> Result<(), Error> {
+    use diesel::Connection;
+    use diesel::result::{DatabaseErrorKind, Error as DieselError};
+    let base = row.slug.clone();
+    for _ in 0..20 {
+        match conn.transaction(|c| author_db::insert(c, row)) {
+            Ok(()) => return Ok(()),
+            // The user link is unique too: only a taken slug is retried.
+            Err(DieselError::DatabaseError(DatabaseErrorKind::UniqueViolation, _))
+                if !slug_given && author_db::find_by_slug(conn, &row.slug)?.is_some() =>
+            {
+                row.slug = author_db::free_slug(conn, &base, 2)?;
+            }
+            Err(e) => return Err(map_unique(e)),
+        }
+    }
+    Err(Error::conflict("slug_taken", "Could not find a free slug for this author; give one."))
 }
 
 pub async fn get(state: &AppState, id: AuthorId) -> Result<Author, Error> {

@@ -335,3 +335,27 @@ async fn a_feed_never_names_an_author_only_drafts_carry() {
         assert!(!feed["title"].as_str().unwrap().contains("Jane"), "{}", feed["title"]);
     }
 }
+
+#[actix_web::test]
+async fn concurrent_creates_of_one_name_each_get_a_slug_and_a_given_slug_lands_once() {
+    let app = TestApp::spawn().await;
+    let (admin, _) = newsroom(&app).await;
+    let made = futures_util::future::join_all(
+        (0..8).map(|_| app.post("/api/v1/authors", Some(&admin), json!({"name": "Reuters"}))),
+    )
+    .await;
+    let statuses: Vec<u16> = made.iter().map(|r| r.status).collect();
+    assert!(statuses.iter().all(|s| *s == 201), "a slug nobody asked for is never a conflict: {statuses:?}");
+    let mut slugs: Vec<String> = made.iter().map(|r| r.json()["slug"].as_str().unwrap().to_string()).collect();
+    slugs.sort();
+    slugs.dedup();
+    assert_eq!(slugs.len(), 8, "{slugs:?}");
+
+    let given = futures_util::future::join_all(
+        (0..8).map(|_| app.post("/api/v1/authors", Some(&admin), json!({"name": "AP", "slug": "ap"}))),
+    )
+    .await;
+    let statuses: Vec<u16> = given.iter().map(|r| r.status).collect();
+    assert_eq!(statuses.iter().filter(|s| **s == 201).count(), 1, "{statuses:?}");
+    assert!(given.iter().filter(|r| r.status != 201).all(|r| code(r) == "slug_taken"), "{statuses:?}");
+}
