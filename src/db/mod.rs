@@ -8,6 +8,7 @@ pub mod articles;
 pub mod audit;
 pub mod authors;
 pub mod corrections;
+pub mod external_ids;
 pub mod media;
 pub mod paywall;
 pub mod polls;

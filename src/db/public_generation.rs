@@ -64,6 +64,7 @@ pub const NEVER_PUBLIC_TABLES: &[(&str, &str)] = &[
     ("refresh_tokens", "sign-in sessions"),
     ("api_keys", "integrations' credentials and their last use"),
     ("audit_log", "who did what, for admins"),
+    ("external_ids", "other systems' ids for records: only the editorial API and imports read them"),
     ("login_failures", "sign-in throttling"),
     ("rate_limits", "request throttling"),
     ("article_slugs", "former slugs: only redirects read them, and those are not cached"),

@@ -46,6 +46,14 @@ diesel::table! {
 }
 
 diesel::table! {
+    external_ids (kind, external_id) {
+        kind -> Text,
+        external_id -> Text,
+        id -> Text,
+    }
+}
+
+diesel::table! {
     audit_log (id) {
         id -> Text,
         at -> Timestamp,
@@ -541,6 +549,7 @@ diesel::joinable!(article_previews -> users (created_by));
 diesel::allow_tables_to_appear_in_same_query!(
     api_keys,
     audit_log,
+    external_ids,
     authors,
     tags,
     tag_slugs,

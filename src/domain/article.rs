@@ -598,6 +598,10 @@ pub struct NewArticle {
     pub seo: Option<Seo>,
     /// Marks the article as paid content (editors and admins).
     pub sponsorship: Option<Sponsorship>,
+    /// The id another system gave the article (a wire's story id, a WordPress GUID),
+    /// kept exactly as given and unique among articles: `GET /articles/lookup` finds
+    /// the article by it.
+    pub external_id: Option<String>,
 }
 
 impl NewArticle {
@@ -683,6 +687,10 @@ pub struct ArticlePatch {
     #[serde(default, deserialize_with = "nullable")]
     #[schema(value_type = Option<Sponsorship>)]
     pub sponsorship: Option<Option<Sponsorship>>,
+    /// The id another system gave the article, or (`null`) none.
+    #[serde(default, deserialize_with = "nullable")]
+    #[schema(value_type = Option<String>)]
+    pub external_id: Option<Option<String>>,
 }
 
 impl ArticlePatch {

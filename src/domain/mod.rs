@@ -6,6 +6,7 @@ pub mod article;
 pub mod audit;
 pub mod author;
 pub mod correction;
+pub mod external;
 pub mod id;
 pub mod media;
 pub mod paywall;

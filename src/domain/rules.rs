@@ -49,6 +49,14 @@ pub const SLUG: &str = "^[a-z0-9]+(-[a-z0-9]+)*$";
 /// letters), then subtags of one to eight letters or digits (`en`, `en-GB`, `zh-Hant-TW`).
 pub const LANGUAGE: &str = "^[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8})*$";
 
+/// An identifier another system gave a record (a WordPress GUID, a wire's story id),
+/// kept exactly as given: no control characters, and neither starting nor ending with
+/// whitespace (`str::trim`'s), so that what is stored is what a client will look up.
+/// (`external::ExternalId::parse` also limits the length.)
+pub const EXTERNAL_ID: &str = "^[^\\u0000-\\u0020\\u007F-\\u00A0\\u1680\\u2000-\\u200A\\u2028\\u2029\\u202F\\u205F\\u3000]\
+(?:[^\\u0000-\\u001F\\u007F-\\u009F]*\
+[^\\u0000-\\u0020\\u007F-\\u00A0\\u1680\\u2000-\\u200A\\u2028\\u2029\\u202F\\u205F\\u3000])?$";
+
 /// The first and last years a client-given time may fall in (UTC): both backends store
 /// them exactly, and they sort as time on both (`article::time_in_range`).
 pub const MIN_YEAR: i32 = 1970;
@@ -83,6 +91,7 @@ static EMAIL_RE: LazyLock<Regex> = LazyLock::new(|| compile(EMAIL));
 static CURRENCY_RE: LazyLock<Regex> = LazyLock::new(|| compile(CURRENCY));
 static SLUG_RE: LazyLock<Regex> = LazyLock::new(|| compile(SLUG));
 static LANGUAGE_RE: LazyLock<Regex> = LazyLock::new(|| compile(LANGUAGE));
+static EXTERNAL_ID_RE: LazyLock<Regex> = LazyLock::new(|| compile(EXTERNAL_ID));
 
 /// Whether `text` matches [`NO_CONTROL_CHARACTERS`].
 pub fn has_no_control_characters(text: &str) -> bool {
@@ -119,6 +128,11 @@ pub fn is_language(tag: &str) -> bool {
     LANGUAGE_RE.is_match(tag)
 }
 
+/// Whether `id` matches [`EXTERNAL_ID`].
+pub fn is_external_id(id: &str) -> bool {
+    EXTERNAL_ID_RE.is_match(id)
+}
+
 #[cfg(test)]
 mod tests {
     use chrono::{DateTime, Utc};
@@ -127,7 +141,9 @@ mod tests {
 
     #[test]
     fn every_pattern_compiles() {
-        for pattern in [NO_CONTROL_CHARACTERS, NOT_BLANK, HTTP_URL, EMAIL, CURRENCY, SLUG, LANGUAGE, DATE_TIME_RANGE] {
+        for pattern in
+            [NO_CONTROL_CHARACTERS, NOT_BLANK, HTTP_URL, EMAIL, CURRENCY, SLUG, LANGUAGE, EXTERNAL_ID, DATE_TIME_RANGE]
+        {
             assert!(Regex::new(pattern).is_ok(), "{pattern}");
         }
     }

@@ -16,7 +16,7 @@ use crate::http::conditional::{RequireIfMatch, etag};
 use crate::http::extract::{ApiJson, ApiQuery, OptionalJson};
 use crate::http::pagination::{self, Cursor, Listed, Page};
 use crate::http::{search_text, time, versioned, with_location};
-use crate::service::articles::{self, Article, Revision};
+use crate::service::articles::{self, Article, Lookup, Revision};
 use crate::state::AppState;
 
 /// An article, as editors see it.
@@ -29,7 +29,7 @@ use crate::state::AppState;
     "section_id": "0193a1b2-c3d4-7e5f-8a9b-0c1d2e3f4a5c", "author_ids": ["0193a1b2-c3d4-7e5f-8a9b-0c1d2e3f4a5d"], "tags": ["japan", "stocks"],
     "access": "free", "preview_blocks": null, "seo": null, "status": "published", "publish_at": "2026-11-27T09:30:00Z",
     "first_published_at": "2026-11-27T09:30:00Z", "published_at": "2026-11-27T09:30:00Z", "updated_at": "2026-11-27T09:31:00Z",
-    "created_at": "2026-11-27T08:00:00Z", "trashed_at": null, "version": 4
+    "created_at": "2026-11-27T08:00:00Z", "trashed_at": null, "version": 4, "external_id": "wire-20261127-0412"
 }))]
 pub struct ArticleResponse {
     pub id: String,
@@ -55,6 +55,8 @@ pub struct ArticleResponse {
     #[schema(value_type = Option<String>, format = DateTime)]
     pub trashed_at: Option<DateTime<Utc>>,
     pub version: i64,
+    /// The id another system gave the article (a wire's story id, a WordPress GUID).
+    pub external_id: Option<String>,
 }
 
 impl From<Article> for ArticleResponse {
@@ -70,6 +72,7 @@ impl From<Article> for ArticleResponse {
             created_at: a.created_at,
             trashed_at: a.trashed_at,
             version: a.version,
+            external_id: a.external_id,
         }
     }
 }
@@ -185,6 +188,48 @@ pub async fn get_article(
     id: web::Path<String>,
 ) -> Result<HttpResponse, ApiError> {
     Ok(article_response(StatusCode::OK, articles::get(&state, &user, id.into_inner().into()).await?))
+}
+
+/// Which article to find: exactly one of the two.
+#[derive(Debug, Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
+pub struct LookupQuery {
+    /// The article's current slug.
+    #[param(example = "tokyo-stocks-rally")]
+    pub slug: Option<String>,
+    /// The id another system gave the article, exactly as stored.
+    #[param(example = "wire-20261127-0412")]
+    pub external_id: Option<String>,
+}
+
+/// Finds an article by its current slug or by its external id, with the same
+/// visibility as reading it by id (404 for another writer's unpublished work). A
+/// former slug finds nothing here; on the public API it redirects.
+#[utoipa::path(
+    tag = "articles", operation_id = "lookupArticle", params(LookupQuery),
+    security(("bearerAuth" = [])),
+    responses(
+        (status = 200, description = "The article.", body = ArticleResponse, headers(("ETag" = String, description = "The version."))),
+        (status = 403, description = "Commercial users cannot read articles here."),
+        (status = 404, description = "No such article, or not yours to see."),
+        (status = 422, description = "Not exactly one of `slug` and `external_id` (field `query`)."),
+    )
+)]
+#[get("/articles/lookup")]
+pub async fn lookup_article(
+    user: Authenticated<Newsroom>,
+    state: web::Data<AppState>,
+    query: ApiQuery<LookupQuery>,
+) -> Result<HttpResponse, ApiError> {
+    let by = match query.into_inner()? {
+        LookupQuery { slug: Some(slug), external_id: None } => Lookup::Slug(slug),
+        LookupQuery { slug: None, external_id: Some(id) } => Lookup::ExternalId(id),
+        _ => {
+            return Err(crate::service::Error::invalid("query", "give exactly one of `slug` and `external_id`").into());
+        }
+    };
+    Ok(article_response(StatusCode::OK, articles::lookup(&state, &user, by).await?))
 }
 
 /// Changes an article's content; stores a revision. Needs `If-Match`.

@@ -92,6 +92,7 @@ macro_rules! all_routes {
                 .service(sections::delete_section)
                 .service(articles::list_articles)
                 .service(articles::create_article)
+                .service(articles::lookup_article)
                 .service(articles::get_article)
                 .service(articles::update_article)
                 .service(articles::delete_article)

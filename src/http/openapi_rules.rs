@@ -36,7 +36,8 @@ use utoipa::openapi::{OpenApi, RefOr};
 
 use crate::domain::rules::{self, CURRENCY, DATE_TIME_RANGE, EMAIL, HTTP_URL, NO_CONTROL_CHARACTERS, NOT_BLANK};
 use crate::domain::{
-    article, author, correction, id, media, paywall, poll, preview, section, site, slug, sponsored, tag, user, webhook,
+    article, author, correction, external, id, media, paywall, poll, preview, section, site, slug, sponsored, tag,
+    user, webhook,
 };
 use crate::http::pagination;
 
@@ -73,6 +74,7 @@ use Rule::{Chars, Fraction, Items, Line, LineItems, Pattern, Range, Text, Url};
 const PASSWORD: Rule = Chars { min: user::MIN_PASSWORD_CHARS, max: user::MAX_PASSWORD_CHARS };
 const SLUG: &[Rule] = &[Text { max: slug::MAX_SLUG_CHARS }, Pattern(rules::SLUG)];
 const EMAIL_ADDRESS: &[Rule] = &[Text { max: user::MAX_EMAIL_CHARS }, Pattern(EMAIL)];
+const EXTERNAL_ID: &[Rule] = &[Text { max: external::MAX_EXTERNAL_ID_CHARS }, Pattern(rules::EXTERNAL_ID)];
 
 /// Request properties and what the server checks of them: (schema, property, rules).
 /// A schema name stays when its struct moves, so the rules are keyed by it; a test
@@ -83,10 +85,13 @@ const SCHEMA_RULES: &[(&str, &str, &[Rule])] = &[
     ("CreateArticleRequest", "slug", SLUG),
     ("CreateArticleRequest", "tags", &[LineItems { max: article::MAX_TAG_CHARS }]),
     ("CreateArticleRequest", "preview_blocks", &[Range { min: 0, max: article::MAX_PREVIEW_BLOCKS }]),
+    // `domain::external::problem`.
+    ("CreateArticleRequest", "external_id", EXTERNAL_ID),
     ("UpdateArticleRequest", "headline", &[Line { max: article::MAX_HEADLINE_CHARS }]),
     ("UpdateArticleRequest", "slug", SLUG),
     ("UpdateArticleRequest", "tags", &[LineItems { max: article::MAX_TAG_CHARS }]),
     ("UpdateArticleRequest", "preview_blocks", &[Range { min: 0, max: article::MAX_PREVIEW_BLOCKS }]),
+    ("UpdateArticleRequest", "external_id", EXTERNAL_ID),
     ("HeadingBlock", "level", &[Range { min: article::MIN_HEADING_LEVEL, max: article::MAX_HEADING_LEVEL }]),
     ("Image", "url", &[Url]),
     ("ImageBlock", "url", &[Url]),

@@ -179,7 +179,10 @@ impl RouteTable {
         if matching.is_empty() {
             return Ok(());
         }
-        matching.sort_by_key(|r| std::cmp::Reverse(r.literal_count()));
+        // A literal segment wins over a parameter (`/articles/lookup` over
+        // `/articles/{id}`), as in the router: only the most specific routes decide.
+        let most = matching.iter().map(|r| r.literal_count()).max().unwrap_or(0);
+        matching.retain(|r| r.literal_count() == most);
         let Some(allowed) = matching.iter().find_map(|r| r.methods.iter().find(|(m, _)| m == method)) else {
             let mut allow: Vec<String> =
                 matching.iter().flat_map(|r| r.methods.iter().map(|(m, _)| m.to_string())).collect();

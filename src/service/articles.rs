@@ -2,6 +2,8 @@
 //! restore, and revisions. Every change checks `If-Match` and bumps the version;
 //! every content save stores a revision.
 
+use std::collections::HashMap;
+
 use chrono::{DateTime, SecondsFormat, Utc};
 use serde_json::json;
 
@@ -11,11 +13,13 @@ use crate::db::audit as audit_db;
 use crate::db::authors as author_db;
 use crate::db::types::EmbedKind;
 use crate::db::{
-    self, DbConnection, Json, polls as poll_db, sections as section_db, sponsored as sponsored_db, users as user_db,
+    self, DbConnection, Json, external_ids, polls as poll_db, sections as section_db, sponsored as sponsored_db,
+    users as user_db,
 };
 use crate::domain::FieldError;
 use crate::domain::article::{self, Action, ArticlePatch, Block, Content, NewArticle, Sponsorship, Status};
 use crate::domain::audit::{Actor, AuditAction, Changes, Target};
+use crate::domain::external::{self, ExternalKind};
 use crate::domain::id::{ArticleId, AuthorId, UserId};
 use crate::domain::user::{AccountKind, Role};
 use crate::domain::version::IfMatch;
@@ -37,6 +41,8 @@ pub struct Article {
     pub updated_at: DateTime<Utc>,
     pub trashed_at: Option<DateTime<Utc>>,
     pub version: i64,
+    /// The id another system gave it.
+    pub external_id: Option<String>,
 }
 
 pub fn author_ids(conn: &mut DbConnection, id: &ArticleId) -> Result<Vec<AuthorId>, Error> {
@@ -44,25 +50,29 @@ pub fn author_ids(conn: &mut DbConnection, id: &ArticleId) -> Result<Vec<AuthorI
 }
 
 fn to_article(conn: &mut DbConnection, row: ArticleRow, now: DateTime<Utc>) -> Result<Article, Error> {
-    let authors = author_ids(conn, &row.id)?;
-    Ok(article_of(row, authors, now))
+    to_articles(conn, vec![row], now)?.pop().ok_or_else(|| Error::not_found("Article"))
 }
 
-/// Articles with their bylines, loaded in one query for the whole page.
+/// Articles with their bylines and external ids, each loaded in one query for the
+/// whole page.
 fn to_articles(conn: &mut DbConnection, rows: Vec<ArticleRow>, now: DateTime<Utc>) -> Result<Vec<Article>, Error> {
     let ids: Vec<ArticleId> = rows.iter().map(|r| r.id.clone()).collect();
     let bylines = article_db::authors_of(conn, &ids)?;
+    let keys: Vec<&str> = ids.iter().map(|id| id.as_str()).collect();
+    let mut external: HashMap<String, String> =
+        external_ids::of(conn, ExternalKind::Article, &keys)?.into_iter().collect();
     Ok(rows
         .into_iter()
         .map(|row| {
             let authors =
                 bylines.iter().filter(|(a, _, _)| *a == row.id).map(|(_, author, _)| author.clone()).collect();
-            article_of(row, authors, now)
+            let external_id = external.remove(row.id.as_str());
+            article_of(row, authors, external_id, now)
         })
         .collect())
 }
 
-fn article_of(row: ArticleRow, authors: Vec<AuthorId>, now: DateTime<Utc>) -> Article {
+fn article_of(row: ArticleRow, authors: Vec<AuthorId>, external_id: Option<String>, now: DateTime<Utc>) -> Article {
     let status = row.effective_status(now);
     let publish_at = row.publish_at.map(db::from_db_time);
     Article {
@@ -76,7 +86,33 @@ fn article_of(row: ArticleRow, authors: Vec<AuthorId>, now: DateTime<Utc>) -> Ar
         trashed_at: row.trashed_at.map(db::from_db_time),
         version: row.version,
         content: row.into_content(authors),
+        external_id,
     }
+}
+
+fn external_id_taken() -> Error {
+    Error::conflict("external_id_taken", "Another article has this external id.")
+}
+
+/// 422 unless `id` may be an external id.
+fn check_external_id(id: Option<&str>) -> Vec<FieldError> {
+    id.and_then(external::problem).map(|p| FieldError::new("external_id", p)).into_iter().collect()
+}
+
+/// Gives article `id` the external id `external_id` (or none); 409 if another has it.
+fn set_external_id(conn: &mut DbConnection, id: &ArticleId, external_id: Option<&str>) -> Result<(), Error> {
+    if let Some(wanted) = external_id
+        && external_ids::find(conn, ExternalKind::Article, wanted)?.is_some_and(|owner| owner != id.as_str())
+    {
+        return Err(external_id_taken());
+    }
+    external_ids::set(conn, ExternalKind::Article, id.as_str(), external_id).map_err(|e| match e {
+        // A concurrent save took it between the look and the write.
+        diesel::result::Error::DatabaseError(diesel::result::DatabaseErrorKind::UniqueViolation, _) => {
+            external_id_taken()
+        }
+        other => other.into(),
+    })
 }
 
 /// 422 unless the section, the authors and every referenced poll and sponsored block
@@ -193,6 +229,8 @@ pub async fn create(state: &AppState, user: &CurrentUser, new: NewArticle) -> Re
     // keys too, keep their own byline.
     let creator_first = !(user.user.kind == AccountKind::ApiKey && user.role() != Role::Writer);
     let shift = usize::from(creator_first && !new.author_ids.is_empty());
+    let mut new = new;
+    let external_id = new.external_id.take();
     let (content, make_slug) = new.into_content(user.id().clone(), creator_first);
     let now = state.clock.now();
     let by = user.id().clone();
@@ -208,8 +246,13 @@ pub async fn create(state: &AppState, user: &CurrentUser, new: NewArticle) -> Re
                         e.field = format!("author_ids[{}]", i.parse::<usize>().unwrap_or(shift).saturating_sub(shift));
                     }
                 }
+                errors.extend(check_external_id(external_id.as_deref()));
                 Error::Invalid(errors)
             })?;
+            let errors = check_external_id(external_id.as_deref());
+            if !errors.is_empty() {
+                return Err(Error::Invalid(errors));
+            }
             if !article::may_place_sponsored(role) && !content.references().1.is_empty() {
                 return Err(sponsored_forbidden());
             }
@@ -238,6 +281,7 @@ pub async fn create(state: &AppState, user: &CurrentUser, new: NewArticle) -> Re
                 crate::db::media::set_article_uses(c, &row.id, &content.assets())?;
                 article_db::refresh_feed(c, &row)?;
                 save_revision(c, &row, None, &by, "created")?;
+                set_external_id(c, &row.id, external_id.as_deref())?;
                 audit_sponsorship(c, &actor, &row.id, None, &content, now)?;
                 to_article(c, row, now)
             })
@@ -282,9 +326,19 @@ pub fn load_visible(
     id: &ArticleId,
     now: DateTime<Utc>,
 ) -> Result<(ArticleRow, bool), Error> {
+    let row = article_db::find(conn, id)?.ok_or_else(|| Error::not_found("Article"))?;
+    visible(conn, user, row, now)
+}
+
+/// `row` if `user` may read it (404 otherwise), and whether they are its author.
+fn visible(
+    conn: &mut DbConnection,
+    user: &CurrentUser,
+    row: ArticleRow,
+    now: DateTime<Utc>,
+) -> Result<(ArticleRow, bool), Error> {
     let not_found = || Error::not_found("Article");
-    let row = article_db::find(conn, id)?.ok_or_else(not_found)?;
-    let is_author = article_db::is_author(conn, id, user.id())?;
+    let is_author = article_db::is_author(conn, &row.id, user.id())?;
     // A trashed article is nobody's published article: writers see it only if theirs.
     let status = if row.trashed_at.is_some() { Status::Draft } else { row.effective_status(now) };
     if !article::can_view(user.role(), is_author, status) {
@@ -300,6 +354,37 @@ pub async fn get(state: &AppState, user: &CurrentUser, id: ArticleId) -> Result<
         .db
         .run(move |conn| {
             let (row, _) = load_visible(conn, &user, &id, now)?;
+            to_article(conn, row, now)
+        })
+        .await
+}
+
+/// How `lookup` finds an article.
+#[derive(Debug, Clone)]
+pub enum Lookup {
+    /// By its current slug.
+    Slug(String),
+    /// By the id another system gave it.
+    ExternalId(String),
+}
+
+/// The article a slug or an external id names, if the caller may read it.
+pub async fn lookup(state: &AppState, user: &CurrentUser, by: Lookup) -> Result<Article, Error> {
+    let now = state.clock.now();
+    let user = user.clone();
+    state
+        .db
+        .run(move |conn| {
+            let row = match by {
+                Lookup::Slug(slug) => article_db::find_by_slug(conn, &slug)?,
+                Lookup::ExternalId(external_id) => {
+                    match external_ids::find(conn, ExternalKind::Article, &external_id)? {
+                        Some(id) => article_db::find(conn, &ArticleId::from(id))?,
+                        None => None,
+                    }
+                }
+            };
+            let (row, _) = visible(conn, &user, row.ok_or_else(|| Error::not_found("Article"))?, now)?;
             to_article(conn, row, now)
         })
         .await
@@ -493,9 +578,20 @@ pub async fn update(
                 super::webhooks::fire_due(c, now)?;
                 let row = load_editable(c, &user, &id, &if_match, now)?;
                 let current = row.content(author_ids(c, &row.id)?);
+                let mut patch = patch;
+                let external_id = patch.external_id.take();
                 let content = patch.apply(current.clone());
                 let before = row.clone();
+                if let Some(wanted) = &external_id {
+                    let errors = check_external_id(wanted.as_deref());
+                    if !errors.is_empty() {
+                        return Err(Error::Invalid(errors));
+                    }
+                }
                 let row = edit(c, &user, row, &current, content, "edited", now)?;
+                if let Some(wanted) = &external_id {
+                    set_external_id(c, &row.id, wanted.as_deref())?;
+                }
                 announce_edit(c, &row, &before, now)?;
                 to_article(c, row, now)
             })

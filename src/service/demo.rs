@@ -434,6 +434,7 @@ pub async fn seed(state: &AppState) -> Result<Report, Error> {
             preview_blocks: None,
             seo: None,
             sponsorship: None,
+            external_id: None,
         };
         let article = articles::create(state, author, new).await?;
         report.articles += 1;

@@ -17,6 +17,7 @@ mod errors;
 mod feeds;
 mod health;
 mod lifecycle;
+mod lookup;
 mod media;
 mod openapi;
 mod operations;

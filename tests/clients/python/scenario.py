@@ -40,6 +40,7 @@ from masthead_client.api.articles import (
     create_article,
     create_article_preview,
     list_article_previews,
+    lookup_article,
     publish_article,
     revoke_article_preview,
     submit_article,
@@ -1714,6 +1715,37 @@ def main() -> None:
         "createApiKey + revokeApiKey",
         f"key {made.prefix}... acts as {key_me.role.value}; article by it; last used {key_read.last_used_at}; revoked -> 401",
     )
+
+    # 24. External ids and lookup. An article made with the id another system gave it
+    # carries it as given; lookupArticle finds it by that id and by its slug (with its
+    # ETag), and a query with neither is a 422 naming `query`.
+    wire_id = f"wire {LANG}/{SUFFIX}?p=1"
+    imported = expect(
+        create_article.sync_detailed(
+            client=admin,
+            body=CreateArticleRequest.from_dict(
+                {"headline": f"From the wire ({LANG} {SUFFIX})", "section_id": section.id, "external_id": wire_id}
+            ),
+        ),
+        201,
+        ArticleResponse,
+        "createArticle (external_id)",
+    )
+    check(imported.external_id == wire_id, f"createArticle: external_id {imported.external_id!r}")
+    by_external = lookup_article.sync_detailed(client=admin, external_id=wire_id)
+    found = expect(by_external, 200, ArticleResponse, "lookupArticle (external_id)")
+    check(found.id == imported.id, f"lookupArticle (external_id): {found.id}")
+    expect_etag(by_external, 1, "lookupArticle (external_id)")
+    by_slug = expect(
+        lookup_article.sync_detailed(client=admin, slug=imported.slug), 200, ArticleResponse, "lookupArticle (slug)"
+    )
+    check(by_slug.external_id == wire_id, f"lookupArticle (slug): {by_slug.external_id!r}")
+    neither = expect_problem(lookup_article.sync_detailed(client=admin), 422, "validation_failed", "lookupArticle (neither)")
+    check(
+        isinstance(neither.errors, list) and neither.errors[0].field == "query",
+        f"lookupArticle (neither): {neither.to_dict()}",
+    )
+    step("lookupArticle", f"found by external id {wire_id!r} and by slug {imported.slug}; neither -> 422")
 
     for note in notes:
         print(f"[{LANG}] note: {note}", flush=True)

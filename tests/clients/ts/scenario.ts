@@ -1901,6 +1901,39 @@ async function main(): Promise<void> {
     `key ${made.prefix}... acts as ${keyMe.role}; article by it; last used ${keyRead.last_used_at}; revoked -> 401`,
   );
 
+  // 24. External ids and lookup. An article made with the id another system gave it
+  // carries it as given; lookupArticle finds it by that id and by its slug (with its
+  // ETag), and a query with neither is a 422 naming `query`.
+  const wireId = `wire ${lang}/${suffix}?p=1`;
+  const imported = expectData(
+    await admin.POST("/api/v1/articles", {
+      body: { headline: `From the wire (${lang} ${suffix})`, section_id: section.id, external_id: wireId },
+    }),
+    201,
+    "createArticle (external_id)",
+  );
+  check(imported.external_id === wireId, `createArticle: external_id ${show(imported.external_id)}`);
+  const byExternal = await admin.GET("/api/v1/articles/lookup", { params: { query: { external_id: wireId } } });
+  const foundByExternal = expectData(byExternal, 200, "lookupArticle (external_id)");
+  check(
+    foundByExternal.id === imported.id && byExternal.response.headers.get("etag") === '"1"',
+    `lookupArticle (external_id): ${show(foundByExternal.id)}, ETag ${byExternal.response.headers.get("etag")}`,
+  );
+  const foundBySlug = expectData(
+    await admin.GET("/api/v1/articles/lookup", { params: { query: { slug: imported.slug } } }),
+    200,
+    "lookupArticle (slug)",
+  );
+  check(foundBySlug.external_id === wireId, `lookupArticle (slug): ${show(foundBySlug.external_id)}`);
+  const neither = expectProblem(
+    await admin.GET("/api/v1/articles/lookup", { params: { query: {} } }),
+    422,
+    "validation_failed",
+    "lookupArticle (neither)",
+  );
+  check(neither.errors?.[0]?.field === "query", `lookupArticle (neither): ${show(neither.errors)}`);
+  step("lookupArticle", `found by external id ${show(wireId)} and by slug ${imported.slug}; neither -> 422`);
+
   check(
     specMismatches.length === 0,
     `responses that do not match openapi/openapi.json:\n  ${specMismatches.join("\n  ")}`,
