@@ -7,6 +7,7 @@ use actix_web::http::Method;
 use serde_json::{Value, json};
 
 use crate::common::TestApp;
+use crate::structured_data::{literal, prop, read_as_jsonld, types};
 
 fn acme() -> Value {
     json!({"sponsor_name": "Acme Bank", "sponsor_url": "https://acme.example.com",
@@ -67,6 +68,14 @@ async fn editors_mark_an_article_as_paid_content_and_readers_are_told_everywhere
     let ld = &article["structured_data"];
     assert_eq!(ld["@type"], "AdvertiserContentArticle");
     assert_eq!(ld["sponsor"], json!({"@type": "Organization", "name": "Acme Bank", "url": "https://acme.example.com"}));
+    let (node, _) = read_as_jsonld(ld);
+    assert_eq!(types(&node), ["http://schema.org/AdvertiserContentArticle"]);
+    let sponsor = &prop(&node, "sponsor")[0];
+    assert_eq!(
+        (types(sponsor), literal(sponsor, "name")),
+        (vec!["http://schema.org/Organization".to_string()], json!("Acme Bank"))
+    );
+    assert_eq!(prop(sponsor, "url")[0]["@id"], "https://acme.example.com");
     let own = public(&app, "rates-rise").await;
     assert_eq!((own["sponsored"].clone(), own["sponsorship"].clone()), (json!(false), Value::Null));
     assert_eq!(own["structured_data"]["@type"], "NewsArticle");
