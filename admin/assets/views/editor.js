@@ -26,15 +26,16 @@ import { deleteAndLeave, watchUnsaved, navigate } from '../app.js';
  * @typedef {{headline: string, slug?: string, kicker: string | null, standfirst: string | null, dateline: string | null,
  *   section_id: string, author_ids?: string[], tags: string[], access: Schemas['Access'], preview_blocks: number | null,
  *   hero_image: ImageRef | null, seo: Schemas['Seo'] | null, sponsorship: Schemas['Sponsorship'] | null,
- *   body: Schemas['Block'][]}} Content
+ *   body: Schemas['Block'][], external_id: string | null}} Content
  */
 
 /** @type {Array<keyof Content>} */
-const FIELDS = ['headline', 'slug', 'kicker', 'standfirst', 'dateline', 'section_id', 'author_ids', 'tags', 'access', 'preview_blocks', 'hero_image', 'seo', 'sponsorship', 'body'];
+const FIELDS = ['headline', 'slug', 'kicker', 'standfirst', 'dateline', 'section_id', 'author_ids', 'tags', 'access', 'preview_blocks', 'hero_image', 'seo', 'sponsorship', 'body', 'external_id'];
 /** @type {Record<keyof Content, string>} */
 const FIELD_NAMES = {
   headline: 'Headline', slug: 'Slug', kicker: 'Kicker', standfirst: 'Standfirst', dateline: 'Dateline',
   section_id: 'Section', author_ids: 'Authors', tags: 'Tags', access: 'Access', preview_blocks: 'Preview blocks', hero_image: 'Hero image', seo: 'SEO', sponsorship: 'Paid content', body: 'Body',
+  external_id: 'External id',
 };
 const DONE = {
   submit: 'Submitted for review.', publish: 'Published.', schedule: 'Scheduled.', unpublish: 'Back to draft.',
@@ -51,7 +52,7 @@ function contentOf(a) {
     headline: a.headline, slug: a.slug, kicker: a.kicker ?? null, standfirst: a.standfirst ?? null,
     dateline: a.dateline ?? null, section_id: a.section_id, author_ids: a.author_ids, tags: a.tags, access: a.access,
     preview_blocks: a.preview_blocks ?? null, hero_image: a.hero_image ?? null, seo: a.seo ?? null,
-    sponsorship: a.sponsorship ?? null, body: a.body,
+    sponsorship: a.sponsorship ?? null, body: a.body, external_id: a.external_id ?? null,
   };
 }
 
@@ -83,7 +84,7 @@ export async function editorView(main, params) {
   /** @type {Content} */
   let base = article
     ? contentOf(article)
-    : { headline: '', kicker: null, standfirst: null, dateline: null, section_id: '', tags: [], access: 'free', preview_blocks: null, hero_image: null, seo: null, sponsorship: null, body: [] };
+    : { headline: '', kicker: null, standfirst: null, dateline: null, section_id: '', tags: [], access: 'free', preview_blocks: null, hero_image: null, seo: null, sponsorship: null, body: [], external_id: null };
   const editable = !article || (mayEdit(user, article) && !article.trashed_at);
 
   // --- the form -----------------------------------------------------------------
@@ -119,6 +120,7 @@ export async function editorView(main, params) {
   const sponsorLabel = h('input', { type: 'text', maxlength: 60, placeholder: 'Paid post' });
   const sponsorDisclosure = h('textarea', { rows: 3, maxlength: 300 });
   const sponsorFields = [sponsorName, sponsorUrl, sponsorLabel, sponsorDisclosure];
+  const externalId = h('input', { type: 'text', maxlength: 255 });
   const bodyHolder = h('div');
   /** @type {ReturnType<typeof blockEditor>} */
   let body;
@@ -153,6 +155,7 @@ export async function editorView(main, params) {
     sponsorUrl.value = c.sponsorship?.sponsor_url ?? '';
     sponsorLabel.value = c.sponsorship?.label ?? '';
     sponsorDisclosure.value = c.sponsorship?.disclosure ?? '';
+    externalId.value = c.external_id ?? '';
     body = blockEditor(c.body, { polls, sponsored, mayEmbed: can(user, 'embed') }, onEdit);
     replace(bodyHolder, body.element);
   }
@@ -193,6 +196,7 @@ export async function editorView(main, params) {
       seo,
       sponsorship,
       body: body.read(),
+      external_id: text(externalId),
     };
     if (slug.value.trim() || base.slug) c.slug = slug.value.trim();
     return c;
@@ -267,6 +271,15 @@ export async function editorView(main, params) {
         field('SEO title', seoTitle, { name: 'seo.title' }),
         field('SEO description', seoDescription, { name: 'seo.description' }),
         field('Canonical URL', seoCanonical, { name: 'seo.canonical_url' }),
+      ),
+      h(
+        'fieldset',
+        { class: 'card' },
+        h('legend', null, 'Integrations'),
+        field('External id', externalId, {
+          name: 'external_id',
+          hint: 'The id another system gave this article (a wire story id, an imported post\'s GUID). Integrations find the article by it.',
+        }),
       ),
       // Writers see a marking an editor made, and cannot change it (nor the server).
       can(user, 'embed') || base.sponsorship

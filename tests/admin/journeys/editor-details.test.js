@@ -61,6 +61,19 @@ test('editing text: quotes and links, Enter, Shift+Enter, schedule, Back, skip l
     assert.match(saved.body[1].text, /^Next:<br>more ?Then the vote\.$/);
   });
 
+  await journey.step('an external id is set here, and one another article has is refused', async () => {
+    await api('POST', '/api/v1/articles', { token, body: { headline: 'Wire copy', section_id: s.id, external_id: 'AP-0411' }, expect: 201 });
+    const external = page.getByLabel('External id');
+    await external.fill('AP-0411');
+    await page.getByRole('button', { name: 'Save', exact: true }).click();
+    await visible(page.getByText('Another article has this external id.'), 'the refusal');
+    await external.fill(' AP-0412 ');
+    await page.getByRole('button', { name: 'Save', exact: true }).click();
+    await status(page, 'version 3');
+    const saved = await api('GET', `/api/v1/articles/${created.id}`, { token });
+    assert.equal(saved.external_id, 'AP-0412');
+  });
+
   await journey.step('a time already past cannot be scheduled', async () => {
     await page.getByRole('button', { name: 'Schedule…' }).click();
     const dialog = page.getByRole('dialog', { name: 'Schedule publication' });
