@@ -52,7 +52,7 @@ pub const LANGUAGE: &str = "^[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8})*$";
 /// An identifier another system gave a record (a WordPress GUID, a wire's story id),
 /// kept exactly as given: no control characters, and neither starting nor ending with
 /// whitespace (`str::trim`'s), so that what is stored is what a client will look up.
-/// (`external::ExternalId::parse` also limits the length.)
+/// (`external::problem` also limits the length.)
 pub const EXTERNAL_ID: &str = "^[^\\u0000-\\u0020\\u007F-\\u00A0\\u1680\\u2000-\\u200A\\u2028\\u2029\\u202F\\u205F\\u3000]\
 (?:[^\\u0000-\\u001F\\u007F-\\u009F]*\
 [^\\u0000-\\u0020\\u007F-\\u00A0\\u1680\\u2000-\\u200A\\u2028\\u2029\\u202F\\u205F\\u3000])?$";

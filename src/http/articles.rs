@@ -156,7 +156,7 @@ pub async fn list_articles(
             ("Location" = String, description = "The new article's URL."),
             ("ETag" = String, description = "The article's version, `\"1\"`."))),
         (status = 403, description = "Commercial users cannot write articles."),
-        (status = 409, description = "The slug given is taken: another article has it, or had it (its redirect)."),
+        (status = 409, description = "The slug given is taken: another article has it, or had it (its redirect) (`slug_taken`); or another article has the external id (`external_id_taken`)."),
     )
 )]
 #[post("/articles")]
@@ -244,7 +244,7 @@ pub async fn lookup_article(
         (status = 200, description = "The changed article.", body = ArticleResponse, headers(("ETag" = String, description = "The new version."))),
         (status = 403, description = "Writers edit only their own drafts and articles in review."),
         (status = 404, description = "No such article, or not yours to see."),
-        (status = 409, description = "The slug is taken (another article has it, or had it: its redirect), or the article is in the trash."),
+        (status = 409, description = "The slug is taken (another article has it, or had it: its redirect), another article has the external id (`external_id_taken`), or the article is in the trash."),
         (status = 412, description = "The article changed since that ETag; the response carries the current one."),
         (status = 428, description = "If-Match is missing."),
     )

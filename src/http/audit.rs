@@ -31,7 +31,7 @@ pub struct AuditActor {
 /// What the action was done to.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct AuditTarget {
-    /// `user`, `api_key` or `article`.
+    /// `user`, `api_key`, `article`, `sponsored` (a sponsored block) or `offer`.
     #[serde(rename = "type")]
     pub kind: String,
     pub id: String,
@@ -55,6 +55,8 @@ pub struct AuditEntryResponse {
     /// proxy names).
     pub address: Option<String>,
     pub action: AuditAction,
+    /// `null` where the action has no one record (`paywall.updated`, the site's paywall;
+    /// `login.failed` for an email no account has).
     pub target: Option<AuditTarget>,
     /// What changed (`{"field": {"from": ..., "to": ...}}`) or what was done.
     #[schema(value_type = std::collections::HashMap<String, serde_json::Value>)]

@@ -180,7 +180,8 @@ impl RouteTable {
             return Ok(());
         }
         // A literal segment wins over a parameter (`/articles/lookup` over
-        // `/articles/{id}`), as in the router: only the most specific routes decide.
+        // `/articles/{id}`): only the most specific routes decide. (The router itself
+        // tries routes in the order they are registered, so the literal one comes first.)
         let most = matching.iter().map(|r| r.literal_count()).max().unwrap_or(0);
         matching.retain(|r| r.literal_count() == most);
         let Some(allowed) = matching.iter().find_map(|r| r.methods.iter().find(|(m, _)| m == method)) else {

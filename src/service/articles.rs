@@ -588,6 +588,19 @@ pub async fn update(
                         return Err(Error::Invalid(errors));
                     }
                 }
+                if let Some(wanted) = &external_id
+                    && content == current
+                {
+                    // Only the external id: no new revision, no change readers see, no
+                    // webhook; a new version, since the editorial answer changed.
+                    let mut row = row;
+                    row.version += 1;
+                    if !article_db::update_if_version(c, &row, before.version)? {
+                        return Err(stale(c, &row.id)?);
+                    }
+                    set_external_id(c, &row.id, wanted.as_deref())?;
+                    return to_article(c, row, now);
+                }
                 let row = edit(c, &user, row, &current, content, "edited", now)?;
                 if let Some(wanted) = &external_id {
                     set_external_id(c, &row.id, wanted.as_deref())?;

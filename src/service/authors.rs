@@ -80,9 +80,21 @@ fn map_unique(e: diesel::result::Error) -> Error {
 /// 409/422 unless `fields` may be stored for author `id` (a new one with `None`): a
 /// free slug, a photo in the library, and a newsroom user no other author is linked to.
 fn check(conn: &mut DbConnection, id: Option<&AuthorId>, fields: &AuthorFields) -> Result<(), Error> {
+    check_slug(conn, id, fields)?;
+    check_links(conn, id, fields)
+}
+
+/// 409 unless the slug is free (or `id`'s own).
+fn check_slug(conn: &mut DbConnection, id: Option<&AuthorId>, fields: &AuthorFields) -> Result<(), Error> {
     if author_db::find_by_slug(conn, &fields.slug)?.is_some_and(|other| Some(&other.id) != id) {
         return Err(Error::conflict("slug_taken", "Another author already has this slug."));
     }
+    Ok(())
+}
+
+/// 422/409 unless the photo is in the library and the user `fields` names may be linked
+/// to author `id` (a newsroom user no other author is linked to).
+fn check_links(conn: &mut DbConnection, id: Option<&AuthorId>, fields: &AuthorFields) -> Result<(), Error> {
     if let Some(asset) = fields.photo.as_ref().and_then(|p| p.asset_id.as_ref()) {
         if !db::media::lock(conn, asset, false)? {
             return Err(Error::Invalid(vec![FieldError::new(
@@ -147,12 +159,17 @@ pub async fn create(state: &AppState, fields: AuthorFields, slug_given: bool) ->
         .run(move |conn| {
             db::write_tx(conn, |c| {
                 let mut fields = fields;
-                if !slug_given {
-                    fields.slug = author_db::free_slug(c, &fields.slug, 1)?;
+                let made = (!slug_given).then(|| fields.slug.clone());
+                if let Some(base) = &made {
+                    fields.slug = author_db::free_slug(c, base, 1)?;
                 }
-                check(c, None, &fields)?;
+                // A made-up slug taken meanwhile is the insert's to handle: it takes the next.
+                if made.is_none() {
+                    check_slug(c, None, &fields)?;
+                }
+                check_links(c, None, &fields)?;
                 let mut row = row_from(AuthorId::generate(), fields, now, now, 1);
-                insert_with_free_slug(c, &mut row, slug_given)?;
+                insert_with_free_slug(c, &mut row, made.as_deref())?;
                 events::author(c, EventType::AuthorCreated, &row, None, db::from_db_time(now))?;
                 to_author(c, row)
             })
@@ -160,21 +177,20 @@ pub async fn create(state: &AppState, fields: AuthorFields, slug_given: bool) ->
         .await
 }
 
-/// Inserts the row; when its made-up slug was taken meanwhile by a concurrent create,
-/// takes the next free one (each attempt in a savepoint, so the transaction survives).
-/// A slug the client gave stays a 409.
-fn insert_with_free_slug(conn: &mut DbConnection, row: &mut AuthorRow, slug_given: bool) -> Result<(), Error> {
+/// Inserts the row; when its slug, made up from `made_from`, was taken meanwhile by a
+/// concurrent create, takes the next free one (each attempt in a savepoint, so the
+/// transaction survives). A slug the client gave (`None`) stays a 409.
+fn insert_with_free_slug(conn: &mut DbConnection, row: &mut AuthorRow, made_from: Option<&str>) -> Result<(), Error> {
     use diesel::Connection;
     use diesel::result::{DatabaseErrorKind, Error as DieselError};
-    let base = row.slug.clone();
     for _ in 0..20 {
         match conn.transaction(|c| author_db::insert(c, row)) {
             Ok(()) => return Ok(()),
             // The user link is unique too: only a taken slug is retried.
             Err(DieselError::DatabaseError(DatabaseErrorKind::UniqueViolation, _))
-                if !slug_given && author_db::find_by_slug(conn, &row.slug)?.is_some() =>
+                if made_from.is_some() && author_db::find_by_slug(conn, &row.slug)?.is_some() =>
             {
-                row.slug = author_db::free_slug(conn, &base, 2)?;
+                row.slug = author_db::free_slug(conn, made_from.unwrap_or_default(), 2)?;
             }
             Err(e) => return Err(map_unique(e)),
         }

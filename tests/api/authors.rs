@@ -340,6 +340,7 @@ async fn a_feed_never_names_an_author_only_drafts_carry() {
 async fn concurrent_creates_of_one_name_each_get_a_slug_and_a_given_slug_lands_once() {
     let app = TestApp::spawn().await;
     let (admin, _) = newsroom(&app).await;
+    assert_eq!(app.post("/api/v1/authors", Some(&admin), json!({"name": "Reuters"})).await.status, 201);
     let made = futures_util::future::join_all(
         (0..8).map(|_| app.post("/api/v1/authors", Some(&admin), json!({"name": "Reuters"}))),
     )
@@ -350,6 +351,10 @@ async fn concurrent_creates_of_one_name_each_get_a_slug_and_a_given_slug_lands_o
     slugs.sort();
     slugs.dedup();
     assert_eq!(slugs.len(), 8, "{slugs:?}");
+    assert!(
+        slugs.iter().all(|s| s.strip_prefix("reuters-").is_some_and(|n| n.parse::<u32>().is_ok())),
+        "numbered from the name, never a number on a number: {slugs:?}"
+    );
 
     let given = futures_util::future::join_all(
         (0..8).map(|_| app.post("/api/v1/authors", Some(&admin), json!({"name": "AP", "slug": "ap"}))),

@@ -45,6 +45,11 @@ async fn an_article_keeps_the_external_id_it_was_given_and_is_found_by_it() {
     .assert_problem(409, "external_id_taken");
     let changed = app.edit(&editor, &article, json!({"external_id": "wp-123"})).await.json();
     assert_eq!(changed["external_id"], "wp-123");
+    // Only the id changed: a new version, but no revision and no change readers see.
+    assert_eq!(changed["version"], 2);
+    assert_eq!(changed["updated_at"], article["updated_at"]);
+    let revisions = app.get(&format!("/api/v1/articles/{id}/revisions"), Some(&editor)).await.json();
+    assert_eq!(revisions["items"].as_array().unwrap().len(), 1, "{revisions}");
     assert_eq!(app.get(&lookup(&format!("external_id={}", urlencode(guid))), Some(&editor)).await.status, 404);
     let moved = app.edit(&editor, &other, json!({"external_id": guid})).await.json();
     assert_eq!(moved["external_id"], guid, "a freed id may be taken");
