@@ -94,9 +94,9 @@ fn external_id_taken() -> Error {
     Error::conflict("external_id_taken", "Another article has this external id.")
 }
 
-/// 422 unless `id` may be an external id.
-fn check_external_id(id: Option<&str>) -> Vec<FieldError> {
-    id.and_then(external::problem).map(|p| FieldError::new("external_id", p)).into_iter().collect()
+/// What is wrong with `id` as an external id, if anything (a 422).
+fn check_external_id(id: Option<&str>) -> Option<FieldError> {
+    id.and_then(external::problem).map(|p| FieldError::new("external_id", p))
 }
 
 /// Gives article `id` the external id `external_id` (or none); 409 if another has it.
@@ -239,6 +239,7 @@ pub async fn create(state: &AppState, user: &CurrentUser, new: NewArticle) -> Re
     state
         .db
         .run(move |conn| {
+            let external_error = check_external_id(external_id.as_deref());
             // Sanitising is CPU work: here, on the blocking pool, not on a server worker.
             let content = content.validate(make_slug).map_err(|mut errors| {
                 for e in &mut errors {
@@ -246,12 +247,11 @@ pub async fn create(state: &AppState, user: &CurrentUser, new: NewArticle) -> Re
                         e.field = format!("author_ids[{}]", i.parse::<usize>().unwrap_or(shift).saturating_sub(shift));
                     }
                 }
-                errors.extend(check_external_id(external_id.as_deref()));
+                errors.extend(external_error.clone());
                 Error::Invalid(errors)
             })?;
-            let errors = check_external_id(external_id.as_deref());
-            if !errors.is_empty() {
-                return Err(Error::Invalid(errors));
+            if let Some(error) = external_error {
+                return Err(Error::Invalid(vec![error]));
             }
             if !article::may_place_sponsored(role) && !content.references().1.is_empty() {
                 return Err(sponsored_forbidden());
@@ -582,11 +582,8 @@ pub async fn update(
                 let external_id = patch.external_id.take();
                 let content = patch.apply(current.clone());
                 let before = row.clone();
-                if let Some(wanted) = &external_id {
-                    let errors = check_external_id(wanted.as_deref());
-                    if !errors.is_empty() {
-                        return Err(Error::Invalid(errors));
-                    }
+                if let Some(error) = external_id.as_ref().and_then(|wanted| check_external_id(wanted.as_deref())) {
+                    return Err(Error::Invalid(vec![error]));
                 }
                 if let Some(wanted) = &external_id
                     && content == current
